@@ -1,0 +1,344 @@
+//! The terminal face: `expedite declare`, `update`, `note`, `status`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use clap::{Parser, Subcommand};
+
+use crate::command::{Command, NewEvidence};
+use crate::model::{EvidenceKind, Incident, IncidentId, State, comms, procedure};
+use crate::store::{self, Store, StoreError};
+
+/// Expedite: the expedited-incident procedure, roster and update reminders,
+/// kept in plain RON files. Run without a subcommand to open the window.
+#[derive(Debug, Parser)]
+#[command(name = "expedite", version, about, long_about = None)]
+pub struct Cli {
+    /// Folder holding the data [default: $EXPEDITE_DATA_DIR, else the platform's data folder]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Act as this person for this call [default: "me" from settings, else the login name]
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub actor: Option<String>,
+    /// The incident to act on [default: the most recently active open one]
+    #[arg(long, global = true, value_name = "ID", value_parser = parse_incident_id)]
+    pub incident: Option<IncidentId>,
+    /// What to do; the window opens when none is given.
+    #[command(subcommand)]
+    pub command: Option<Sub>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Sub {
+    /// Declare a new incident and print its id (alone, for scripts).
+    Declare {
+        /// What is broken, in a few words.
+        #[arg(long)]
+        title: String,
+        /// The metric that confirms it, as KIND:TEXT. KIND is error-tracker,
+        /// call-centre, error-screen or other; error-tracker and call-centre
+        /// need a count in TEXT, e.g. "error-tracker:340 TypeErrors in checkout".
+        /// Repeat for more evidence.
+        #[arg(long, value_name = "KIND:TEXT", value_parser = parse_evidence, required = true)]
+        evidence: Vec<NewEvidence>,
+        /// A link to the first evidence (dashboard, error tracker).
+        #[arg(long, value_name = "URL")]
+        link: Option<String>,
+        /// Who owns it [default: you].
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+    },
+    /// Record an update posted to stakeholders; resets the update timer.
+    Update {
+        /// What the update said.
+        text: String,
+        /// Where it was posted.
+        #[arg(long, value_name = "NAME", default_value = "#expedite")]
+        channel: String,
+        /// When the next update is due, e.g. 90s, 15m, 1h30m [default: the cadence].
+        #[arg(long, value_name = "DURATION", value_parser = parse_next_in)]
+        next_in: Option<Duration>,
+    },
+    /// Add a note to the incident's timeline.
+    Note {
+        /// The note.
+        text: String,
+    },
+    /// Show the incident: stage, owner, updates, when the next update is due.
+    Status {
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_incident_id(text: &str) -> Result<IncidentId, String> {
+    IncidentId::parse(text)
+        .ok_or_else(|| format!("'{text}' is not an incident id — ids look like 2026-11-26-1"))
+}
+
+fn parse_next_in(text: &str) -> Result<Duration, String> {
+    comms::parse_duration(text)
+}
+
+/// Reads `KIND:TEXT` evidence.
+fn parse_evidence(raw: &str) -> Result<NewEvidence, String> {
+    const KINDS: &str = "error-tracker, call-centre, error-screen or other";
+    let (kind, text) = raw
+        .split_once(':')
+        .ok_or_else(|| format!("write evidence as KIND:TEXT, where KIND is {KINDS}"))?;
+    let text = text.trim().to_owned();
+    let count = || {
+        text.split(|c: char| !c.is_ascii_digit())
+            .find(|s| !s.is_empty())
+            .and_then(|n| n.parse::<u32>().ok())
+            .ok_or_else(|| {
+                format!(
+                    "{kind} evidence needs a count in its text, e.g. {kind}:340 errors in checkout"
+                )
+            })
+    };
+    let kind = match kind.trim().to_ascii_lowercase().as_str() {
+        "error-tracker" => EvidenceKind::ErrorTracker { count: count()? },
+        "call-centre" | "call-center" => EvidenceKind::CallCentre { count: count()? },
+        "error-screen" => EvidenceKind::ErrorScreen,
+        "other" => EvidenceKind::Other,
+        other => return Err(format!("'{other}' is not a kind of evidence — use {KINDS}")),
+    };
+    if text.is_empty() {
+        return Err(
+            "say what was seen after the colon, e.g. error-screen:booking errors on step 3".into(),
+        );
+    }
+    Ok(NewEvidence {
+        kind,
+        text,
+        link: None,
+    })
+}
+
+/// The login name, when settings don't say who "me" is.
+pub fn login_name() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| "someone".to_owned())
+}
+
+/// The time commands are stamped with: now, to the second, so files stay readable.
+pub fn now() -> DateTime<Utc> {
+    let now = Utc::now();
+    now.duration_trunc(Duration::seconds(1)).unwrap_or(now)
+}
+
+/// Runs a subcommand; the exit status is 0 on success and 1 on a runtime error.
+pub fn run(cli: Cli, sub: Sub) -> ExitCode {
+    match run_inner(cli, sub) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("expedite: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
+    let dir = store::data_dir(cli.data_dir).map_err(|e| e.to_string())?;
+    let mut store = Store::open(&dir).map_err(|e| e.to_string())?;
+    let (mut state, problems) = store.load();
+    for p in &problems {
+        eprintln!("expedite: warning: {}", p.message);
+    }
+    let actor = cli
+        .actor
+        .or_else(|| state.settings.me.clone())
+        .unwrap_or_else(login_name);
+    let now = now();
+    let pick = |state: &State| -> Result<IncidentId, String> {
+        match &cli.incident {
+            Some(id) if state.incidents.contains_key(id) => Ok(id.clone()),
+            Some(id) => Err(format!("there is no incident {id} in {}", dir.display())),
+            None => state.current_incident().map(|i| i.id.clone()).ok_or_else(|| {
+                "no incident is open — declare one with: expedite declare --title TEXT --evidence KIND:TEXT".to_owned()
+            }),
+        }
+    };
+    let mut execute = |state: &mut State, command| -> Result<(), String> {
+        store
+            .execute(state, command, &actor, now)
+            .map(|_| ())
+            .map_err(|e: StoreError| e.to_string())
+    };
+    match sub {
+        Sub::Declare {
+            title,
+            evidence,
+            link,
+            owner,
+        } => {
+            let mut evidence = evidence.into_iter();
+            let mut first = evidence.next().expect("clap requires one");
+            first.link = link;
+            let before: Vec<IncidentId> = state.incidents.keys().cloned().collect();
+            execute(
+                &mut state,
+                Command::Declare {
+                    title,
+                    evidence: first,
+                    owner,
+                },
+            )?;
+            let id = state
+                .incidents
+                .keys()
+                .find(|id| !before.contains(id))
+                .cloned()
+                .expect("a declaration adds an incident");
+            for more in evidence {
+                execute(
+                    &mut state,
+                    Command::AddEvidence {
+                        incident: id.clone(),
+                        evidence: more,
+                    },
+                )?;
+            }
+            println!("{id}");
+        }
+        Sub::Update {
+            text,
+            channel,
+            next_in,
+        } => {
+            let incident = pick(&state)?;
+            execute(
+                &mut state,
+                Command::PostUpdate {
+                    incident: incident.clone(),
+                    text,
+                    channel: Some(channel),
+                    next_in,
+                },
+            )?;
+            let due = comms::next_update_due(&state.incidents[&incident], &state.settings.cadence);
+            match due {
+                Some(due) => eprintln!(
+                    "Update recorded on {incident}. Next update due at {}.",
+                    due.format("%H:%M:%S UTC")
+                ),
+                None => eprintln!("Update recorded on {incident}."),
+            }
+        }
+        Sub::Note { text } => {
+            let incident = pick(&state)?;
+            execute(
+                &mut state,
+                Command::AddNote {
+                    incident: incident.clone(),
+                    text,
+                },
+            )?;
+            eprintln!("Note added to {incident}.");
+        }
+        Sub::Status { json } => {
+            let id = pick(&state)?;
+            let incident = &state.incidents[&id];
+            let text = if json {
+                status_json(incident, &state, now)
+            } else {
+                status_text(incident, &state, now)
+            };
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{text}").map_err(|e| format!("could not print the status: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// The status as JSON, for scripts.
+pub fn status_json(incident: &Incident, state: &State, now: DateTime<Utc>) -> String {
+    let cadence = &state.settings.cadence;
+    let due = comms::next_update_due(incident, cadence);
+    let value = serde_json::json!({
+        "id": incident.id.as_str(),
+        "title": incident.title,
+        "stage": procedure::current_stage(incident).name(),
+        "next_step": procedure::next_step(incident).step,
+        "owner": incident.owner,
+        "opened_at": incident.opened_at.to_rfc3339(),
+        "resolved_at": incident.resolved_at.map(|t| t.to_rfc3339()),
+        "last_update": incident.last_update().map(|u| u.at.to_rfc3339()),
+        "next_update_due": due.map(|t| t.to_rfc3339()),
+        "overdue": comms::is_overdue(incident, cadence, now),
+        "updates": incident.communication.updates.len(),
+    });
+    serde_json::to_string_pretty(&value).expect("JSON of plain values")
+}
+
+/// The status as a person reads it.
+pub fn status_text(incident: &Incident, state: &State, now: DateTime<Utc>) -> String {
+    let cadence = &state.settings.cadence;
+    let when =
+        |t: DateTime<Utc>| format!("{} ({})", t.format("%Y-%m-%d %H:%M UTC"), relative(t, now));
+    let mut lines = vec![
+        format!("{}  {}", incident.id, incident.title),
+        format!("Opened:       {}", when(incident.opened_at)),
+    ];
+    if let Some(r) = incident.resolved_at {
+        lines.push(format!("Resolved:     {}", when(r)));
+    }
+    lines.push(format!(
+        "Stage:        {}",
+        procedure::current_stage(incident).name()
+    ));
+    lines.push(format!(
+        "Next step:    {}",
+        procedure::next_step(incident).step
+    ));
+    lines.push(format!(
+        "Owner:        {}",
+        incident.owner.as_deref().unwrap_or("nobody")
+    ));
+    let last = incident.last_update().map_or("none yet".to_owned(), |u| {
+        format!("{} in {}", when(u.at), u.channel)
+    });
+    lines.push(format!("Last update:  {last}"));
+    lines.push(format!(
+        "Updates:      {}",
+        incident.communication.updates.len()
+    ));
+    if let Some(due) = comms::next_update_due(incident, cadence) {
+        let flag = if comms::is_overdue(incident, cadence, now) {
+            "  OVERDUE"
+        } else {
+            ""
+        };
+        lines.push(format!("Next update:  {}{flag}", when(due)));
+    }
+    lines.join("\n")
+}
+
+/// "in 12 min", "3 min ago", "now".
+pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (t - now).num_seconds();
+    let span = |s: i64| {
+        let s = s.abs();
+        if s < 60 {
+            format!("{s} s")
+        } else if s < 3600 {
+            format!("{} min", s / 60)
+        } else if s < 48 * 3600 {
+            format!("{} h {} min", s / 3600, s / 60 % 60)
+        } else {
+            format!("{} days", s / 86400)
+        }
+    };
+    match secs {
+        0 => "now".to_owned(),
+        s if s > 0 => format!("in {}", span(s)),
+        s => format!("{} ago", span(s)),
+    }
+}

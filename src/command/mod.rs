@@ -1,0 +1,956 @@
+//! Everything a person can do, as data, and the one function that does it.
+//!
+//! `apply` validates a command against the state, changes the state, writes
+//! the timeline and returns the effects the app must carry out (save a file,
+//! reschedule the reminder). A rejected command changes nothing.
+
+use std::fmt;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::model::{
+    Advice, Change, Decision, Deviation, Done, EXPEDITE_CHANNEL, Evidence, EvidenceKind, Fix,
+    FollowUp, Incident, IncidentId, MetricHit, MetricReading, OriginTold, Postmortem, Role, State,
+    SummarySent, TeamMember, TimelineEntry, Update,
+};
+
+/// Evidence as a person enters it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewEvidence {
+    /// What kind of metric.
+    pub kind: EvidenceKind,
+    /// What was seen.
+    pub text: String,
+    /// Where to see it.
+    pub link: Option<String>,
+}
+
+/// One thing a person does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Declare a new incident from the metric that confirms it.
+    Declare {
+        /// What is broken, in a few words.
+        title: String,
+        /// The confirming metric.
+        evidence: NewEvidence,
+        /// Who owns it; the person declaring when `None`.
+        owner: Option<String>,
+    },
+    /// Record more evidence.
+    AddEvidence {
+        incident: IncidentId,
+        evidence: NewEvidence,
+    },
+    /// The actor takes ownership.
+    TakeOwnership { incident: IncidentId },
+    /// Hand the incident to someone else, with a note on where things stand.
+    HandOver {
+        incident: IncidentId,
+        to: String,
+        note: String,
+    },
+    /// Record whether to expedite, and why.
+    Classify {
+        incident: IncidentId,
+        decision: Decision,
+        advice: Option<Advice>,
+        metrics: Vec<MetricHit>,
+        expected_lifespan: String,
+    },
+    /// Put someone on the team in a role.
+    AddTeamMember {
+        incident: IncidentId,
+        name: String,
+        role: Role,
+    },
+    /// Take someone off the team in a role.
+    RemoveTeamMember {
+        incident: IncidentId,
+        name: String,
+        role: Role,
+    },
+    /// Mark a team role as not needed, or needed again.
+    SetRoleNeeded {
+        incident: IncidentId,
+        role: Role,
+        needed: bool,
+    },
+    /// Choose the channels updates go to (`#expedite` always stays).
+    SetChannels {
+        incident: IncidentId,
+        channels: Vec<String>,
+    },
+    /// Record an update posted to stakeholders.
+    PostUpdate {
+        incident: IncidentId,
+        text: String,
+        /// `#expedite` when `None`.
+        channel: Option<String>,
+        /// When the next update is due, from now; the cadence when `None`.
+        next_in: Option<Duration>,
+    },
+    /// Add a note to the timeline.
+    AddNote { incident: IncidentId, text: String },
+    /// Record the fix and any departures from best practice.
+    RecordFix {
+        incident: IncidentId,
+        description: String,
+        deviations: Vec<Deviation>,
+        permanent_fix: Option<String>,
+    },
+    /// Record the deployment of the fix.
+    RecordDeployment {
+        incident: IncidentId,
+        /// Now when `None`.
+        at: Option<DateTime<Utc>>,
+        usual_way: bool,
+        rollback_plan: String,
+    },
+    /// Record a reading of the original problem metric.
+    AddMetricReading {
+        incident: IncidentId,
+        /// Now when `None`.
+        at: Option<DateTime<Utc>>,
+        value: f64,
+        normal: bool,
+        note: String,
+    },
+    /// The summary email went to web.
+    MarkSummarySent {
+        incident: IncidentId,
+        links: Vec<String>,
+    },
+    /// The origin of the report was told.
+    MarkOriginTold { incident: IncidentId, whom: String },
+    /// The blameless postmortem is scheduled.
+    SchedulePostmortem {
+        incident: IncidentId,
+        at: DateTime<Utc>,
+        owner: String,
+    },
+    /// Work to do after the incident.
+    AddFollowUp {
+        incident: IncidentId,
+        text: String,
+        owner: Option<String>,
+    },
+    /// The incident is over.
+    Resolve { incident: IncidentId },
+    /// The incident is back.
+    Reopen {
+        incident: IncidentId,
+        reason: String,
+    },
+    /// The name this person goes by.
+    SetMe { name: String },
+}
+
+impl Command {
+    /// The incident the command acts on; `None` for a declaration or a setting.
+    pub fn incident(&self) -> Option<&IncidentId> {
+        use Command::*;
+        match self {
+            Declare { .. } | SetMe { .. } => None,
+            AddEvidence { incident, .. }
+            | TakeOwnership { incident }
+            | HandOver { incident, .. }
+            | Classify { incident, .. }
+            | AddTeamMember { incident, .. }
+            | RemoveTeamMember { incident, .. }
+            | SetRoleNeeded { incident, .. }
+            | SetChannels { incident, .. }
+            | PostUpdate { incident, .. }
+            | AddNote { incident, .. }
+            | RecordFix { incident, .. }
+            | RecordDeployment { incident, .. }
+            | AddMetricReading { incident, .. }
+            | MarkSummarySent { incident, .. }
+            | MarkOriginTold { incident, .. }
+            | SchedulePostmortem { incident, .. }
+            | AddFollowUp { incident, .. }
+            | Resolve { incident }
+            | Reopen { incident, .. } => Some(incident),
+        }
+    }
+}
+
+/// Something the app must do after a command changed the state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Write this incident's file.
+    SaveIncident(IncidentId),
+    /// Write the settings file.
+    SaveSettings,
+    /// The next update's due time may have moved: tell the reminder.
+    Reschedule,
+}
+
+/// Why a command was refused; each says what to do instead.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CommandError {
+    /// No incident has this id.
+    UnknownIncident(IncidentId),
+    /// A required field is empty. (field, what to write)
+    Missing(&'static str, &'static str),
+    /// A link that is not a web address.
+    BadLink(String),
+    /// A count of zero confirms nothing.
+    ZeroCount,
+    /// The actor already owns it.
+    AlreadyOwner(String),
+    /// Handing over to the current owner.
+    HandOverToOwner(String),
+    /// Unsure, but no product owner named.
+    UnsureWithoutProductOwner,
+    /// The same metric listed twice.
+    DuplicateMetric(&'static str),
+    /// The web contact is the owner, not a team role.
+    NotATeamRole(Role),
+    /// The person already has this role.
+    AlreadyInTeam(String, Role),
+    /// The person does not have this role.
+    NotInTeam(String, Role),
+    /// Marking a role not needed while someone fills it.
+    RoleFilled(Role, String),
+    /// A channel name that is not one.
+    BadChannel(String),
+    /// `#expedite` cannot be dropped.
+    ExpediteChannelRequired,
+    /// The incident is resolved; this needs an open one. (what was tried)
+    Resolved(IncidentId, &'static str),
+    /// Reopening an open incident.
+    AlreadyOpen(IncidentId),
+    /// A deviation without a justification.
+    UnjustifiedDeviation(&'static str),
+    /// The same deviation listed twice.
+    DuplicateDeviation(&'static str),
+    /// A temporary fix without the permanent fix to follow.
+    TemporaryFixWithoutPermanentFix,
+    /// A time in the future where a past one is needed. (what)
+    InFuture(&'static str),
+    /// A time before the incident was declared. (what)
+    BeforeDeclared(&'static str),
+    /// A postmortem scheduled in the past.
+    PostmortemInPast,
+    /// A reading that is not a number.
+    BadReading,
+    /// "Next update in" zero or less.
+    NonPositiveInterval,
+}
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use CommandError::*;
+        match self {
+            UnknownIncident(id) => write!(f, "There is no incident {id}. Check the id with `expedite status`."),
+            Missing(field, hint) => write!(f, "The {field} is empty — {hint}."),
+            BadLink(link) => write!(f, "'{link}' is not a web link — links start with http:// or https://."),
+            ZeroCount => f.write_str("A count of 0 confirms nothing — give the number seen, or pick another kind of evidence."),
+            AlreadyOwner(who) => write!(f, "{who} already owns this incident."),
+            HandOverToOwner(who) => write!(f, "{who} already owns this incident — hand it to someone else."),
+            UnsureWithoutProductOwner => f.write_str("When unsure, name the product owner you asked for advice."),
+            DuplicateMetric(m) => write!(f, "{m} is listed twice — keep one, with one note."),
+            NotATeamRole(r) => write!(f, "The {} is the incident's owner, not a team role — hand the incident over instead.", r.describe()),
+            AlreadyInTeam(name, r) => write!(f, "{name} is already the team's {}.", r.describe()),
+            NotInTeam(name, r) => write!(f, "{name} is not the team's {}.", r.describe()),
+            RoleFilled(r, name) => write!(f, "{name} is the team's {} — take them off the team before marking the role not needed.", r.describe()),
+            BadChannel(c) => write!(f, "'{c}' is not a channel name — write it like #expedite, without spaces."),
+            ExpediteChannelRequired => write!(f, "{EXPEDITE_CHANNEL} always gets the updates — it can't be removed."),
+            Resolved(id, what) => write!(f, "Incident {id} is resolved, so you can't {what}. Reopen it first if the problem is back."),
+            AlreadyOpen(id) => write!(f, "Incident {id} is already open."),
+            UnjustifiedDeviation(r) => write!(f, "Breaking process for {r} needs a justification — say why, it goes in the summary."),
+            DuplicateDeviation(r) => write!(f, "{r} is listed twice — keep one, with one justification."),
+            TemporaryFixWithoutPermanentFix => f.write_str("A temporary fix needs the permanent fix that will follow — describe it."),
+            InFuture(what) => write!(f, "The {what} is in the future — give the time it happened."),
+            BeforeDeclared(what) => write!(f, "The {what} is before the incident was declared — check the date and time."),
+            PostmortemInPast => f.write_str("That time has passed — schedule the postmortem for a time still to come."),
+            BadReading => f.write_str("The reading is not a number — give the metric's value."),
+            NonPositiveInterval => f.write_str("The next update must be due some time from now — give a positive length, e.g. 15m."),
+        }
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+/// Applies `command`, done by `actor` at `now`, to `state`.
+///
+/// On success the state is changed, the timeline says what changed, and the
+/// effects say what the app must do. On error nothing is changed.
+pub fn apply(
+    state: &mut State,
+    command: Command,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Effect>, CommandError> {
+    use Command::*;
+    let actor = actor.trim();
+    let target = command.incident().cloned();
+    match command {
+        Declare {
+            title,
+            evidence,
+            owner,
+        } => {
+            let title = required(title, "title", "say in a few words what is broken")?;
+            let evidence = check_evidence(evidence, actor, now)?;
+            let owner = match owner {
+                Some(o) => required(
+                    o,
+                    "owner",
+                    "name who owns it, or leave it out to own it yourself",
+                )?,
+                None => actor.to_owned(),
+            };
+            let id = state.next_incident_id(now.date_naive());
+            let mut incident = Incident::new(id.clone(), title.clone(), now);
+            log(
+                &mut incident,
+                actor,
+                now,
+                format!("Declared: {title}"),
+                None,
+            );
+            log_evidence(&mut incident, &evidence, actor, now);
+            incident.evidence.push(evidence);
+            log(
+                &mut incident,
+                actor,
+                now,
+                "Owner set".into(),
+                Some(change("", &owner)),
+            );
+            incident.hand_overs.push(crate::model::HandOver {
+                from: None,
+                to: owner.clone(),
+                at: now,
+                note: String::new(),
+            });
+            incident.owner = Some(owner);
+            state.incidents.insert(id.clone(), incident);
+            Ok(vec![Effect::SaveIncident(id), Effect::Reschedule])
+        }
+        SetMe { name } => {
+            let name = required(name, "name", "type the name you go by on the team")?;
+            state.settings.me = Some(name);
+            Ok(vec![Effect::SaveSettings])
+        }
+        other => {
+            let id = target.expect("every other command names an incident");
+            let incident = state
+                .incidents
+                .get_mut(&id)
+                .ok_or_else(|| CommandError::UnknownIncident(id.clone()))?;
+            // Work on a copy so that a rejection half-way leaves nothing changed.
+            let mut draft = incident.clone();
+            let effects = apply_to_incident(&mut draft, other, actor, now)?;
+            *incident = draft;
+            Ok(effects)
+        }
+    }
+}
+
+fn apply_to_incident(
+    inc: &mut Incident,
+    command: Command,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Effect>, CommandError> {
+    use Command::*;
+    let saved = vec![Effect::SaveIncident(inc.id.clone())];
+    let rescheduled = vec![Effect::SaveIncident(inc.id.clone()), Effect::Reschedule];
+    let open = |inc: &Incident, what: &'static str| {
+        if inc.is_open() {
+            Ok(())
+        } else {
+            Err(CommandError::Resolved(inc.id.clone(), what))
+        }
+    };
+    match command {
+        Declare { .. } | SetMe { .. } => unreachable!("handled by apply"),
+        AddEvidence { evidence, .. } => {
+            let evidence = check_evidence(evidence, actor, now)?;
+            log_evidence(inc, &evidence, actor, now);
+            inc.evidence.push(evidence);
+            Ok(saved)
+        }
+        TakeOwnership { .. } => {
+            if inc.owner.as_deref().is_some_and(|o| same_person(o, actor)) {
+                return Err(CommandError::AlreadyOwner(actor.to_owned()));
+            }
+            set_owner(inc, actor.to_owned(), String::new(), actor, now);
+            Ok(rescheduled)
+        }
+        HandOver { to, note, .. } => {
+            let to = required(to, "new owner", "name who takes the incident over")?;
+            if inc.owner.as_deref().is_some_and(|o| same_person(o, &to)) {
+                return Err(CommandError::HandOverToOwner(to));
+            }
+            let note = required(
+                note,
+                "hand-over note",
+                "say what's happening, what's next and who's engaged",
+            )?;
+            set_owner(inc, to, note, actor, now);
+            Ok(rescheduled)
+        }
+        Classify {
+            decision,
+            advice,
+            metrics,
+            expected_lifespan,
+            ..
+        } => {
+            let advice = match advice {
+                Some(a) if a.asked.trim().is_empty() && a.answer.trim().is_empty() => None,
+                Some(a) => Some(Advice {
+                    asked: required(a.asked, "product owner", "name the product owner you asked")?,
+                    answer: a.answer.trim().to_owned(),
+                }),
+                None => None,
+            };
+            if decision == Decision::Unsure && advice.is_none() {
+                return Err(CommandError::UnsureWithoutProductOwner);
+            }
+            for (i, m) in metrics.iter().enumerate() {
+                if metrics[..i].iter().any(|o| o.metric == m.metric) {
+                    return Err(CommandError::DuplicateMetric(m.metric.describe()));
+                }
+            }
+            let old = inc.classification.decision.map_or("", Decision::describe);
+            log(
+                inc,
+                actor,
+                now,
+                "Classified".into(),
+                Some(change(old, decision.describe())),
+            );
+            if let Some(a) = &advice {
+                let what = if a.answer.is_empty() {
+                    format!("Asked {} whether to expedite", a.asked)
+                } else {
+                    format!("{} advised: {}", a.asked, a.answer)
+                };
+                log(inc, actor, now, what, None);
+            }
+            let c = &mut inc.classification;
+            c.decision = Some(decision);
+            c.advice = advice;
+            c.metrics = metrics
+                .into_iter()
+                .map(|m| MetricHit {
+                    metric: m.metric,
+                    note: m.note.trim().to_owned(),
+                })
+                .collect();
+            c.expected_lifespan = expected_lifespan.trim().to_owned();
+            // The cadence depends on the classification.
+            Ok(rescheduled)
+        }
+        AddTeamMember { name, role, .. } => {
+            let name = required(
+                name,
+                "name",
+                "pick someone from the roster or type their name",
+            )?;
+            if role == Role::WebContact {
+                return Err(CommandError::NotATeamRole(role));
+            }
+            if inc
+                .team
+                .members
+                .iter()
+                .any(|m| m.role == role && same_person(&m.name, &name))
+            {
+                return Err(CommandError::AlreadyInTeam(name, role));
+            }
+            log(
+                inc,
+                actor,
+                now,
+                format!("{name} joined the team as {}", role.describe()),
+                None,
+            );
+            inc.team.not_needed.retain(|r| *r != role);
+            inc.team.members.push(TeamMember { name, role });
+            Ok(saved)
+        }
+        RemoveTeamMember { name, role, .. } => {
+            let Some(pos) = inc
+                .team
+                .members
+                .iter()
+                .position(|m| m.role == role && same_person(&m.name, &name))
+            else {
+                return Err(CommandError::NotInTeam(name.trim().to_owned(), role));
+            };
+            let member = inc.team.members.remove(pos);
+            log(
+                inc,
+                actor,
+                now,
+                format!("{} left the team ({})", member.name, role.describe()),
+                None,
+            );
+            Ok(saved)
+        }
+        SetRoleNeeded { role, needed, .. } => {
+            if role == Role::WebContact {
+                return Err(CommandError::NotATeamRole(role));
+            }
+            if needed {
+                inc.team.not_needed.retain(|r| *r != role);
+                log(
+                    inc,
+                    actor,
+                    now,
+                    format!("A {} is needed after all", role.describe()),
+                    None,
+                );
+            } else {
+                if let Some(m) = inc.team.members.iter().find(|m| m.role == role) {
+                    return Err(CommandError::RoleFilled(role, m.name.clone()));
+                }
+                if !inc.team.not_needed.contains(&role) {
+                    inc.team.not_needed.push(role);
+                }
+                log(
+                    inc,
+                    actor,
+                    now,
+                    format!("No {} needed", role.describe()),
+                    None,
+                );
+            }
+            Ok(saved)
+        }
+        SetChannels { channels, .. } => {
+            open(inc, "change its channels")?;
+            let mut list = Vec::new();
+            for c in channels {
+                let c = channel_name(&c)?;
+                if !list.contains(&c) {
+                    list.push(c);
+                }
+            }
+            if !list.iter().any(|c| c == EXPEDITE_CHANNEL) {
+                return Err(CommandError::ExpediteChannelRequired);
+            }
+            let old = inc.communication.channels.join(", ");
+            log(
+                inc,
+                actor,
+                now,
+                "Channels".into(),
+                Some(change(&old, &list.join(", "))),
+            );
+            inc.communication.channels = list;
+            Ok(saved)
+        }
+        PostUpdate {
+            text,
+            channel,
+            next_in,
+            ..
+        } => {
+            open(inc, "post an update")?;
+            let text = required(
+                text,
+                "update",
+                "say what you see, what you're doing and what you need",
+            )?;
+            let channel = channel_name(channel.as_deref().unwrap_or(EXPEDITE_CHANNEL))?;
+            if next_in.is_some_and(|d| d <= Duration::zero()) {
+                return Err(CommandError::NonPositiveInterval);
+            }
+            if !inc.communication.channels.contains(&channel) {
+                log(inc, actor, now, format!("Channel {channel} added"), None);
+                inc.communication.channels.push(channel.clone());
+            }
+            log(
+                inc,
+                actor,
+                now,
+                format!("Update posted in {channel}: {text}"),
+                None,
+            );
+            inc.communication.updates.push(Update {
+                at: now,
+                by: actor.to_owned(),
+                text,
+                channel,
+            });
+            inc.communication.next_update_due = next_in.map(|d| now + d);
+            Ok(rescheduled)
+        }
+        AddNote { text, .. } => {
+            let text = required(text, "note", "type what you want on the timeline")?;
+            log(inc, actor, now, format!("Note: {text}"), None);
+            Ok(saved)
+        }
+        RecordFix {
+            description,
+            deviations,
+            permanent_fix,
+            ..
+        } => {
+            let description = required(description, "fix description", "say what the fix changes")?;
+            let mut checked: Vec<Deviation> = Vec::new();
+            for d in deviations {
+                let reason = d.reason.describe();
+                if checked.iter().any(|c| c.reason == d.reason) {
+                    return Err(CommandError::DuplicateDeviation(reason));
+                }
+                let justification = d.justification.trim().to_owned();
+                if justification.is_empty() {
+                    return Err(CommandError::UnjustifiedDeviation(reason));
+                }
+                checked.push(Deviation {
+                    reason: d.reason,
+                    justification,
+                });
+            }
+            let permanent_fix = permanent_fix
+                .map(|p| p.trim().to_owned())
+                .filter(|p| !p.is_empty());
+            let fix = Fix {
+                description,
+                deviations: checked,
+                permanent_fix,
+                recorded_at: now,
+                recorded_by: actor.to_owned(),
+            };
+            if fix.is_temporary() && fix.permanent_fix.is_none() {
+                return Err(CommandError::TemporaryFixWithoutPermanentFix);
+            }
+            let how = if fix.is_best_practice() {
+                "best practice".to_owned()
+            } else {
+                let reasons: Vec<&str> =
+                    fix.deviations.iter().map(|d| d.reason.describe()).collect();
+                format!("breaks process for {}", reasons.join(", "))
+            };
+            let verb = if inc.fix.is_some() {
+                "Fix changed"
+            } else {
+                "Fix recorded"
+            };
+            log(
+                inc,
+                actor,
+                now,
+                format!("{verb} ({how}): {}", fix.description),
+                None,
+            );
+            if let Some(p) = &fix.permanent_fix {
+                log(
+                    inc,
+                    actor,
+                    now,
+                    format!("Permanent fix to follow: {p}"),
+                    None,
+                );
+            }
+            inc.fix = Some(fix);
+            Ok(saved)
+        }
+        RecordDeployment {
+            at,
+            usual_way,
+            rollback_plan,
+            ..
+        } => {
+            let at = past_time(inc, at, now, "deployment time")?;
+            let rollback_plan = rollback_plan.trim().to_owned();
+            let way = if usual_way {
+                "the usual way"
+            } else {
+                "NOT the usual way"
+            };
+            log(
+                inc,
+                actor,
+                now,
+                format!("Fix deployed {way} at {}", at.format("%H:%M UTC")),
+                None,
+            );
+            if rollback_plan != inc.deployment.rollback_plan {
+                log(
+                    inc,
+                    actor,
+                    now,
+                    "Rollback plan".into(),
+                    Some(change(&inc.deployment.rollback_plan, &rollback_plan)),
+                );
+            }
+            let d = &mut inc.deployment;
+            d.deployed_at = Some(at);
+            d.usual_way = usual_way;
+            d.rollback_plan = rollback_plan;
+            Ok(saved)
+        }
+        AddMetricReading {
+            at,
+            value,
+            normal,
+            note,
+            ..
+        } => {
+            if !value.is_finite() {
+                return Err(CommandError::BadReading);
+            }
+            // Readings from before the declaration are welcome: they show the baseline.
+            let at = at.unwrap_or(now);
+            if at > now {
+                return Err(CommandError::InFuture("reading time"));
+            }
+            let note = note.trim().to_owned();
+            let verdict = if normal {
+                "back to normal"
+            } else {
+                "not normal yet"
+            };
+            let mut what = format!("Metric reading {value} ({verdict})");
+            if !note.is_empty() {
+                what.push_str(&format!(": {note}"));
+            }
+            log(inc, actor, now, what, None);
+            let readings = &mut inc.deployment.readings;
+            let pos = readings.partition_point(|r| r.at <= at);
+            readings.insert(
+                pos,
+                MetricReading {
+                    at,
+                    value,
+                    normal,
+                    note,
+                    by: actor.to_owned(),
+                },
+            );
+            Ok(saved)
+        }
+        MarkSummarySent { links, .. } => {
+            let links = links
+                .into_iter()
+                .map(|l| l.trim().to_owned())
+                .filter(|l| !l.is_empty())
+                .map(check_link)
+                .collect::<Result<Vec<_>, _>>()?;
+            log(
+                inc,
+                actor,
+                now,
+                format!("Summary email sent ({} links)", links.len()),
+                None,
+            );
+            inc.conclusion.summary_sent = Some(SummarySent {
+                done: Done {
+                    at: now,
+                    by: actor.to_owned(),
+                },
+                links,
+            });
+            Ok(saved)
+        }
+        MarkOriginTold { whom, .. } => {
+            let whom = required(
+                whom,
+                "origin",
+                "say who reported it: the call centre or which department",
+            )?;
+            log(inc, actor, now, format!("Told {whom}"), None);
+            inc.conclusion.origin_told = Some(OriginTold {
+                done: Done {
+                    at: now,
+                    by: actor.to_owned(),
+                },
+                whom,
+            });
+            Ok(saved)
+        }
+        SchedulePostmortem { at, owner, .. } => {
+            let owner = required(owner, "postmortem owner", "name who runs the postmortem")?;
+            if at <= now {
+                return Err(CommandError::PostmortemInPast);
+            }
+            log(
+                inc,
+                actor,
+                now,
+                format!(
+                    "Postmortem scheduled for {}, owned by {owner}",
+                    at.format("%Y-%m-%d %H:%M UTC")
+                ),
+                None,
+            );
+            inc.conclusion.postmortem = Some(Postmortem { at, owner });
+            Ok(saved)
+        }
+        AddFollowUp { text, owner, .. } => {
+            let text = required(text, "follow-up", "say what needs doing")?;
+            let owner = owner.map(|o| o.trim().to_owned()).filter(|o| !o.is_empty());
+            let whose = owner
+                .as_ref()
+                .map(|o| format!(" ({o})"))
+                .unwrap_or_default();
+            log(inc, actor, now, format!("Follow-up{whose}: {text}"), None);
+            inc.follow_ups.push(FollowUp {
+                text,
+                owner,
+                added_at: now,
+            });
+            Ok(saved)
+        }
+        Resolve { .. } => {
+            open(inc, "resolve it again")?;
+            log(inc, actor, now, "Resolved".into(), None);
+            inc.resolved_at = Some(now);
+            Ok(rescheduled)
+        }
+        Reopen { reason, .. } => {
+            if inc.is_open() {
+                return Err(CommandError::AlreadyOpen(inc.id.clone()));
+            }
+            let reason = required(reason, "reason", "say why the incident is back")?;
+            log(inc, actor, now, format!("Reopened: {reason}"), None);
+            inc.resolved_at = None;
+            // Stakeholders think it is over: tell them now.
+            inc.communication.next_update_due = Some(now);
+            Ok(rescheduled)
+        }
+    }
+}
+
+fn set_owner(inc: &mut Incident, to: String, note: String, actor: &str, now: DateTime<Utc>) {
+    let from = inc.owner.clone();
+    let mut what = if same_person(&to, actor) {
+        "Took ownership".to_owned()
+    } else {
+        "Handed over".to_owned()
+    };
+    if !note.is_empty() {
+        what.push_str(&format!(": {note}"));
+    }
+    log(
+        inc,
+        actor,
+        now,
+        what,
+        Some(change(from.as_deref().unwrap_or(""), &to)),
+    );
+    inc.hand_overs.push(crate::model::HandOver {
+        from,
+        to: to.clone(),
+        at: now,
+        note,
+    });
+    inc.owner = Some(to);
+}
+
+fn log(inc: &mut Incident, actor: &str, at: DateTime<Utc>, what: String, change: Option<Change>) {
+    inc.timeline.push(TimelineEntry {
+        at,
+        by: actor.to_owned(),
+        what,
+        change,
+    });
+}
+
+fn log_evidence(inc: &mut Incident, e: &Evidence, actor: &str, now: DateTime<Utc>) {
+    log(
+        inc,
+        actor,
+        now,
+        format!("Evidence: {} — {}", e.kind.describe(), e.text),
+        None,
+    );
+}
+
+fn change(from: &str, to: &str) -> Change {
+    Change {
+        from: from.to_owned(),
+        to: to.to_owned(),
+    }
+}
+
+fn required(
+    value: String,
+    field: &'static str,
+    hint: &'static str,
+) -> Result<String, CommandError> {
+    let value = value.trim();
+    if value.is_empty() {
+        Err(CommandError::Missing(field, hint))
+    } else {
+        Ok(value.to_owned())
+    }
+}
+
+fn same_person(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+fn check_link(link: String) -> Result<String, CommandError> {
+    let lower = link.to_ascii_lowercase();
+    let ok = (lower.starts_with("https://") || lower.starts_with("http://"))
+        && link.len() > "https://".len()
+        && !link.chars().any(char::is_whitespace);
+    if ok {
+        Ok(link)
+    } else {
+        Err(CommandError::BadLink(link))
+    }
+}
+
+fn check_evidence(
+    e: NewEvidence,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Evidence, CommandError> {
+    if let EvidenceKind::ErrorTracker { count: 0 } | EvidenceKind::CallCentre { count: 0 } = e.kind
+    {
+        return Err(CommandError::ZeroCount);
+    }
+    let text = required(e.text, "evidence", "say what you saw and where")?;
+    let link = e
+        .link
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .map(check_link)
+        .transpose()?;
+    Ok(Evidence {
+        kind: e.kind,
+        text,
+        link,
+        added_at: now,
+        added_by: actor.to_owned(),
+    })
+}
+
+/// `#name`, accepting `name`; no spaces.
+fn channel_name(raw: &str) -> Result<String, CommandError> {
+    let name = raw.trim().trim_start_matches('#');
+    if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c == '#') {
+        return Err(CommandError::BadChannel(raw.trim().to_owned()));
+    }
+    Ok(format!("#{name}"))
+}
+
+fn past_time(
+    inc: &Incident,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    what: &'static str,
+) -> Result<DateTime<Utc>, CommandError> {
+    let at = at.unwrap_or(now);
+    if at > now {
+        return Err(CommandError::InFuture(what));
+    }
+    if at < inc.opened_at {
+        return Err(CommandError::BeforeDeclared(what));
+    }
+    Ok(at)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1242 @@
+//! Every command, and each way it can be refused.
+
+use chrono::{Duration, TimeZone};
+
+use super::*;
+use crate::model::procedure::{Progress, Stage, current_stage, next_step, stage_status};
+use crate::model::{DeviationReason, Metric, comms};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap()
+}
+
+fn mins(m: i64) -> DateTime<Utc> {
+    t0() + Duration::minutes(m)
+}
+
+fn evidence() -> NewEvidence {
+    NewEvidence {
+        kind: EvidenceKind::ErrorTracker { count: 340 },
+        text: "TypeError in checkout".into(),
+        link: Some("https://errors.example.com/1".into()),
+    }
+}
+
+/// A state with one incident declared by sam at t0.
+fn declared() -> (State, IncidentId) {
+    let mut state = State::default();
+    let cmd = Command::Declare {
+        title: "Checkout 500s".into(),
+        evidence: evidence(),
+        owner: None,
+    };
+    apply(&mut state, cmd, "sam", t0()).unwrap();
+    let id = state.incidents.keys().next().unwrap().clone();
+    (state, id)
+}
+
+fn run(state: &mut State, cmd: Command) -> Result<Vec<Effect>, CommandError> {
+    apply(state, cmd, "sam", mins(5))
+}
+
+/// Applies a command that must be refused, and checks nothing changed.
+fn refused(state: &mut State, cmd: Command) -> CommandError {
+    let before = state.clone();
+    let err = run(state, cmd).expect_err("the command should be refused");
+    assert_eq!(*state, before, "a refused command changed the state");
+    assert!(err.to_string().ends_with('.'), "not a sentence: {err}");
+    err
+}
+
+fn incident(state: &State, id: &IncidentId) -> Incident {
+    state.incidents[id].clone()
+}
+
+#[test]
+fn declare_makes_the_declarer_owner_and_logs_it() {
+    let (state, id) = declared();
+    assert_eq!(id.as_str(), "2026-11-26-1");
+    let i = incident(&state, &id);
+    assert_eq!(i.owner.as_deref(), Some("sam"));
+    assert_eq!(i.evidence.len(), 1);
+    assert_eq!(i.hand_overs.len(), 1);
+    assert!(
+        i.timeline
+            .iter()
+            .any(|e| e.what == "Declared: Checkout 500s" && e.by == "sam" && e.at == t0())
+    );
+    let owner = i.timeline.iter().find(|e| e.what == "Owner set").unwrap();
+    assert_eq!(
+        owner.change,
+        Some(Change {
+            from: String::new(),
+            to: "sam".into()
+        })
+    );
+}
+
+#[test]
+fn declare_with_another_owner_and_ids_count_per_day() {
+    let (mut state, _) = declared();
+    let cmd = Command::Declare {
+        title: "Search down".into(),
+        evidence: evidence(),
+        owner: Some("  jo ".into()),
+    };
+    let effects = apply(&mut state, cmd, "sam", mins(1)).unwrap();
+    let id = IncidentId::parse("2026-11-26-2").unwrap();
+    assert_eq!(
+        effects,
+        vec![Effect::SaveIncident(id.clone()), Effect::Reschedule]
+    );
+    assert_eq!(state.incidents[&id].owner.as_deref(), Some("jo"));
+    // The next day starts again at 1.
+    let cmd = Command::Declare {
+        title: "Next day".into(),
+        evidence: evidence(),
+        owner: None,
+    };
+    apply(&mut state, cmd, "sam", t0() + Duration::days(1)).unwrap();
+    assert!(
+        state
+            .incidents
+            .contains_key(&IncidentId::parse("2026-11-27-1").unwrap())
+    );
+}
+
+#[test]
+fn declare_skips_ids_held_by_unreadable_files() {
+    let mut state = State::default();
+    state
+        .taken_ids
+        .insert(IncidentId::parse("2026-11-26-1").unwrap());
+    let cmd = Command::Declare {
+        title: "x".into(),
+        evidence: evidence(),
+        owner: None,
+    };
+    apply(&mut state, cmd, "sam", t0()).unwrap();
+    assert!(
+        state
+            .incidents
+            .contains_key(&IncidentId::parse("2026-11-26-2").unwrap())
+    );
+}
+
+#[test]
+fn declare_refusals() {
+    let mut state = State::default();
+    let err = refused(
+        &mut state,
+        Command::Declare {
+            title: "  ".into(),
+            evidence: evidence(),
+            owner: None,
+        },
+    );
+    assert!(err.to_string().contains("title is empty"));
+    let zero = NewEvidence {
+        kind: EvidenceKind::CallCentre { count: 0 },
+        ..evidence()
+    };
+    assert_eq!(
+        refused(
+            &mut state,
+            Command::Declare {
+                title: "x".into(),
+                evidence: zero,
+                owner: None
+            }
+        ),
+        CommandError::ZeroCount
+    );
+    let no_text = NewEvidence {
+        text: " ".into(),
+        ..evidence()
+    };
+    assert!(matches!(
+        refused(
+            &mut state,
+            Command::Declare {
+                title: "x".into(),
+                evidence: no_text,
+                owner: None
+            }
+        ),
+        CommandError::Missing("evidence", _)
+    ));
+    let bad_link = NewEvidence {
+        link: Some("file:///etc/passwd".into()),
+        ..evidence()
+    };
+    assert!(matches!(
+        refused(
+            &mut state,
+            Command::Declare {
+                title: "x".into(),
+                evidence: bad_link,
+                owner: None
+            }
+        ),
+        CommandError::BadLink(_)
+    ));
+    assert!(matches!(
+        refused(
+            &mut state,
+            Command::Declare {
+                title: "x".into(),
+                evidence: evidence(),
+                owner: Some(" ".into())
+            }
+        ),
+        CommandError::Missing("owner", _)
+    ));
+}
+
+#[test]
+fn unknown_incident_is_refused() {
+    let (mut state, _) = declared();
+    let ghost = IncidentId::parse("2020-01-01-9").unwrap();
+    let err = refused(
+        &mut state,
+        Command::AddNote {
+            incident: ghost.clone(),
+            text: "hi".into(),
+        },
+    );
+    assert_eq!(err, CommandError::UnknownIncident(ghost));
+}
+
+#[test]
+fn add_evidence_and_its_refusal() {
+    let (mut state, id) = declared();
+    let more = NewEvidence {
+        kind: EvidenceKind::ErrorScreen,
+        text: "booking errors on step 3".into(),
+        link: None,
+    };
+    run(
+        &mut state,
+        Command::AddEvidence {
+            incident: id.clone(),
+            evidence: more,
+        },
+    )
+    .unwrap();
+    let i = incident(&state, &id);
+    assert_eq!(i.evidence.len(), 2);
+    assert!(i.timeline.last().unwrap().what.contains("error screen"));
+    let bad = NewEvidence {
+        link: Some("javascript:alert(1)".into()),
+        ..evidence()
+    };
+    refused(
+        &mut state,
+        Command::AddEvidence {
+            incident: id,
+            evidence: bad,
+        },
+    );
+}
+
+#[test]
+fn ownership_take_and_hand_over() {
+    let (mut state, id) = declared();
+    assert_eq!(
+        refused(
+            &mut state,
+            Command::TakeOwnership {
+                incident: id.clone()
+            }
+        ),
+        CommandError::AlreadyOwner("sam".into())
+    );
+    let err = refused(
+        &mut state,
+        Command::HandOver {
+            incident: id.clone(),
+            to: "SAM".into(),
+            note: "n".into(),
+        },
+    );
+    assert_eq!(err, CommandError::HandOverToOwner("SAM".into()));
+    assert!(err.to_string().contains("hand it to someone else"));
+    assert!(matches!(
+        refused(
+            &mut state,
+            Command::HandOver {
+                incident: id.clone(),
+                to: "jo".into(),
+                note: " ".into()
+            }
+        ),
+        CommandError::Missing("hand-over note", _)
+    ));
+    assert!(matches!(
+        refused(
+            &mut state,
+            Command::HandOver {
+                incident: id.clone(),
+                to: "".into(),
+                note: "x".into()
+            }
+        ),
+        CommandError::Missing("new owner", _)
+    ));
+    let note = "Rollback ready; Alex on the fix; next update 02:30";
+    run(
+        &mut state,
+        Command::HandOver {
+            incident: id.clone(),
+            to: "jo".into(),
+            note: note.into(),
+        },
+    )
+    .unwrap();
+    let i = incident(&state, &id);
+    assert_eq!(i.owner.as_deref(), Some("jo"));
+    let h = i.hand_overs.last().unwrap();
+    assert_eq!(
+        (h.from.as_deref(), h.to.as_str(), h.note.as_str()),
+        (Some("sam"), "jo", note)
+    );
+    let entry = i.timeline.last().unwrap();
+    assert!(entry.what.contains(note));
+    assert_eq!(
+        entry.change,
+        Some(Change {
+            from: "sam".into(),
+            to: "jo".into()
+        })
+    );
+    // Sam takes it back.
+    run(
+        &mut state,
+        Command::TakeOwnership {
+            incident: id.clone(),
+        },
+    )
+    .unwrap();
+    assert_eq!(incident(&state, &id).owner.as_deref(), Some("sam"));
+    assert_eq!(
+        incident(&state, &id).timeline.last().unwrap().what,
+        "Took ownership"
+    );
+}
+
+#[test]
+fn classification_rules() {
+    let (mut state, id) = declared();
+    let classify = |decision, advice, metrics| Command::Classify {
+        incident: id.clone(),
+        decision,
+        advice,
+        metrics,
+        expected_lifespan: "since the 01:40 deploy".into(),
+    };
+    assert_eq!(
+        refused(&mut state, classify(Decision::Unsure, None, vec![])),
+        CommandError::UnsureWithoutProductOwner
+    );
+    let blank = Some(Advice {
+        asked: " ".into(),
+        answer: " ".into(),
+    });
+    assert_eq!(
+        refused(&mut state, classify(Decision::Unsure, blank, vec![])),
+        CommandError::UnsureWithoutProductOwner
+    );
+    let nameless = Some(Advice {
+        asked: " ".into(),
+        answer: "yes".into(),
+    });
+    assert!(matches!(
+        refused(&mut state, classify(Decision::Unsure, nameless, vec![])),
+        CommandError::Missing("product owner", _)
+    ));
+    let twice = vec![
+        MetricHit {
+            metric: Metric::Revenue,
+            note: "a".into(),
+        },
+        MetricHit {
+            metric: Metric::Revenue,
+            note: "b".into(),
+        },
+    ];
+    assert_eq!(
+        refused(&mut state, classify(Decision::Expedite, None, twice)),
+        CommandError::DuplicateMetric("revenue")
+    );
+
+    let asked = Some(Advice {
+        asked: "Priya".into(),
+        answer: String::new(),
+    });
+    run(&mut state, classify(Decision::Unsure, asked, vec![])).unwrap();
+    let i = incident(&state, &id);
+    assert_eq!(
+        stage_status(&i, Stage::Classified).progress,
+        Progress::InProgress
+    );
+    assert_eq!(
+        stage_status(&i, Stage::Classified).missing,
+        vec!["Priya's answer".to_owned()]
+    );
+    assert!(i.timeline.last().unwrap().what.contains("Asked Priya"));
+
+    let hit = vec![MetricHit {
+        metric: Metric::Revenue,
+        note: "bookings -30 %".into(),
+    }];
+    run(&mut state, classify(Decision::Expedite, None, hit)).unwrap();
+    let i = incident(&state, &id);
+    assert_eq!(stage_status(&i, Stage::Classified).progress, Progress::Done);
+    assert_eq!(i.classification.expected_lifespan, "since the 01:40 deploy");
+    let entry = i
+        .timeline
+        .iter()
+        .rev()
+        .find(|e| e.what == "Classified")
+        .unwrap();
+    assert_eq!(
+        entry.change,
+        Some(Change {
+            from: "unsure".into(),
+            to: "expedite".into()
+        })
+    );
+}
+
+#[test]
+fn team_members_roles_and_refusals() {
+    let (mut state, id) = declared();
+    let add = |name: &str, role| Command::AddTeamMember {
+        incident: id.clone(),
+        name: name.into(),
+        role,
+    };
+    assert_eq!(
+        refused(&mut state, add("jo", Role::WebContact)),
+        CommandError::NotATeamRole(Role::WebContact)
+    );
+    assert!(matches!(
+        refused(&mut state, add(" ", Role::Tester)),
+        CommandError::Missing("name", _)
+    ));
+    run(
+        &mut state,
+        Command::SetRoleNeeded {
+            incident: id.clone(),
+            role: Role::Tester,
+            needed: false,
+        },
+    )
+    .unwrap();
+    run(&mut state, add("Alex", Role::Developer)).unwrap();
+    assert_eq!(
+        refused(&mut state, add("alex", Role::Developer)),
+        CommandError::AlreadyInTeam("alex".into(), Role::Developer)
+    );
+    // Adding someone to a role marked not needed makes it needed again.
+    run(&mut state, add("Tess", Role::Tester)).unwrap();
+    assert!(
+        !incident(&state, &id)
+            .team
+            .not_needed
+            .contains(&Role::Tester)
+    );
+    assert_eq!(
+        refused(
+            &mut state,
+            Command::SetRoleNeeded {
+                incident: id.clone(),
+                role: Role::Tester,
+                needed: false
+            }
+        ),
+        CommandError::RoleFilled(Role::Tester, "Tess".into())
+    );
+    run(
+        &mut state,
+        Command::RemoveTeamMember {
+            incident: id.clone(),
+            name: "tess".into(),
+            role: Role::Tester,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        refused(
+            &mut state,
+            Command::RemoveTeamMember {
+                incident: id.clone(),
+                name: "Tess".into(),
+                role: Role::Tester
+            }
+        ),
+        CommandError::NotInTeam("Tess".into(), Role::Tester)
+    );
+    let i = incident(&state, &id);
+    assert_eq!(
+        i.team.members,
+        vec![TeamMember {
+            name: "Alex".into(),
+            role: Role::Developer
+        }]
+    );
+    assert!(
+        i.timeline
+            .iter()
+            .any(|e| e.what == "Tess left the team (tester)")
+    );
+    assert_eq!(
+        refused(
+            &mut state,
+            Command::SetRoleNeeded {
+                incident: id.clone(),
+                role: Role::WebContact,
+                needed: false
+            }
+        ),
+        CommandError::NotATeamRole(Role::WebContact)
+    );
+    run(
+        &mut state,
+        Command::SetRoleNeeded {
+            incident: id.clone(),
+            role: Role::Reviewer,
+            needed: false,
+        },
+    )
+    .unwrap();
+    run(
+        &mut state,
+        Command::SetRoleNeeded {
+            incident: id.clone(),
+            role: Role::Reviewer,
+            needed: true,
+        },
+    )
+    .unwrap();
+    assert!(incident(&state, &id).team.not_needed.is_empty());
+}
+
+#[test]
+fn channels_keep_expedite_and_normalise_names() {
+    let (mut state, id) = declared();
+    let set = |c: &[&str]| Command::SetChannels {
+        incident: id.clone(),
+        channels: c.iter().map(|s| s.to_string()).collect(),
+    };
+    assert_eq!(
+        refused(&mut state, set(&["#inc-checkout"])),
+        CommandError::ExpediteChannelRequired
+    );
+    assert_eq!(
+        refused(&mut state, set(&["#expedite", "two words"])),
+        CommandError::BadChannel("two words".into())
+    );
+    run(
+        &mut state,
+        set(&["expedite", "#inc-checkout", "deployments", "#expedite"]),
+    )
+    .unwrap();
+    let i = incident(&state, &id);
+    assert_eq!(
+        i.communication.channels,
+        vec!["#expedite", "#inc-checkout", "#deployments"]
+    );
+    assert_eq!(
+        i.timeline.last().unwrap().change,
+        Some(Change {
+            from: "#expedite".into(),
+            to: "#expedite, #inc-checkout, #deployments".into()
+        })
+    );
+}
+
+#[test]
+fn posting_updates_sets_the_next_due_time() {
+    let (mut state, id) = declared();
+    let cadence = comms::Cadence::default();
+    // Before any update: the unclassified cadence from the declaration.
+    assert_eq!(
+        comms::next_update_due(&incident(&state, &id), &cadence),
+        Some(mins(15))
+    );
+    let post = |text: &str, channel: Option<&str>, next_in| Command::PostUpdate {
+        incident: id.clone(),
+        text: text.into(),
+        channel: channel.map(Into::into),
+        next_in,
+    };
+    let effects = run(
+        &mut state,
+        post("Investigating", None, Some(Duration::minutes(20))),
+    )
+    .unwrap();
+    assert!(effects.contains(&Effect::Reschedule));
+    let i = incident(&state, &id);
+    assert_eq!(i.communication.updates[0].channel, "#expedite");
+    assert_eq!(comms::next_update_due(&i, &cadence), Some(mins(25)));
+    assert!(i.timeline.last().unwrap().what.contains("Investigating"));
+    // Without "next in", the cadence runs from this update.
+    apply(
+        &mut state,
+        post("Fix in review", Some("inc-checkout"), None),
+        "jo",
+        mins(10),
+    )
+    .unwrap();
+    let i = incident(&state, &id);
+    assert_eq!(comms::next_update_due(&i, &cadence), Some(mins(25)));
+    assert!(
+        i.communication
+            .channels
+            .contains(&"#inc-checkout".to_owned()),
+        "a new channel is added"
+    );
+    assert_eq!(i.communication.updates[1].by, "jo");
+    assert!(matches!(
+        refused(&mut state, post("  ", None, None)),
+        CommandError::Missing("update", _)
+    ));
+    assert_eq!(
+        refused(&mut state, post("x", None, Some(Duration::zero()))),
+        CommandError::NonPositiveInterval
+    );
+    assert!(matches!(
+        refused(&mut state, post("x", Some("#a b"), None)),
+        CommandError::BadChannel(_)
+    ));
+}
+
+#[test]
+fn resolved_incident_refuses_updates_until_reopened() {
+    let (mut state, id) = declared();
+    run(
+        &mut state,
+        Command::Resolve {
+            incident: id.clone(),
+        },
+    )
+    .unwrap();
+    let i = incident(&state, &id);
+    assert_eq!(i.resolved_at, Some(mins(5)));
+    assert_eq!(
+        comms::next_update_due(&i, &comms::Cadence::default()),
+        None,
+        "a resolved incident has no timer"
+    );
+    let post = Command::PostUpdate {
+        incident: id.clone(),
+        text: "x".into(),
+        channel: None,
+        next_in: None,
+    };
+    let err = refused(&mut state, post.clone());
+    assert_eq!(err, CommandError::Resolved(id.clone(), "post an update"));
+    assert!(err.to_string().contains("Reopen it first"));
+    assert_eq!(
+        refused(
+            &mut state,
+            Command::Resolve {
+                incident: id.clone()
+            }
+        ),
+        CommandError::Resolved(id.clone(), "resolve it again")
+    );
+    refused(
+        &mut state,
+        Command::SetChannels {
+            incident: id.clone(),
+            channels: vec!["#expedite".into()],
+        },
+    );
+    assert!(matches!(
+        refused(
+            &mut state,
+            Command::Reopen {
+                incident: id.clone(),
+                reason: " ".into()
+            }
+        ),
+        CommandError::Missing("reason", _)
+    ));
+    run(
+        &mut state,
+        Command::Reopen {
+            incident: id.clone(),
+            reason: "errors are back".into(),
+        },
+    )
+    .unwrap();
+    let i = incident(&state, &id);
+    assert!(i.is_open());
+    assert_eq!(
+        comms::next_update_due(&i, &comms::Cadence::default()),
+        Some(mins(5)),
+        "due at once after reopening"
+    );
+    assert_eq!(
+        refused(
+            &mut state,
+            Command::Reopen {
+                incident: id.clone(),
+                reason: "x".into()
+            }
+        ),
+        CommandError::AlreadyOpen(id.clone())
+    );
+    run(&mut state, post).unwrap();
+}
+
+#[test]
+fn notes_and_follow_ups() {
+    let (mut state, id) = declared();
+    run(
+        &mut state,
+        Command::AddNote {
+            incident: id.clone(),
+            text: "Called Alex".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        incident(&state, &id).timeline.last().unwrap().what,
+        "Note: Called Alex"
+    );
+    assert!(matches!(
+        refused(
+            &mut state,
+            Command::AddNote {
+                incident: id.clone(),
+                text: "".into()
+            }
+        ),
+        CommandError::Missing("note", _)
+    ));
+    run(
+        &mut state,
+        Command::AddFollowUp {
+            incident: id.clone(),
+            text: "Alert on payment errors".into(),
+            owner: Some("jo".into()),
+        },
+    )
+    .unwrap();
+    run(
+        &mut state,
+        Command::AddFollowUp {
+            incident: id.clone(),
+            text: "Write a runbook".into(),
+            owner: Some(" ".into()),
+        },
+    )
+    .unwrap();
+    let i = incident(&state, &id);
+    assert_eq!(i.follow_ups[0].owner.as_deref(), Some("jo"));
+    assert_eq!(i.follow_ups[1].owner, None);
+    assert!(matches!(
+        refused(
+            &mut state,
+            Command::AddFollowUp {
+                incident: id,
+                text: " ".into(),
+                owner: None
+            }
+        ),
+        CommandError::Missing("follow-up", _)
+    ));
+}
+
+#[test]
+fn fix_needs_justified_deviations_and_a_permanent_fix_when_temporary() {
+    let (mut state, id) = declared();
+    let fix =
+        |deviations: Vec<(DeviationReason, &str)>, permanent: Option<&str>| Command::RecordFix {
+            incident: id.clone(),
+            description: "Disable the new payment widget".into(),
+            deviations: deviations
+                .into_iter()
+                .map(|(reason, j)| Deviation {
+                    reason,
+                    justification: j.into(),
+                })
+                .collect(),
+            permanent_fix: permanent.map(Into::into),
+        };
+    let err = refused(&mut state, fix(vec![(DeviationReason::Speed, "  ")], None));
+    assert_eq!(err, CommandError::UnjustifiedDeviation("speed of fix"));
+    assert!(err.to_string().contains("needs a justification"));
+    assert_eq!(
+        refused(
+            &mut state,
+            fix(
+                vec![(DeviationReason::Speed, "a"), (DeviationReason::Speed, "b")],
+                None
+            )
+        ),
+        CommandError::DuplicateDeviation("speed of fix")
+    );
+    assert_eq!(
+        refused(
+            &mut state,
+            fix(
+                vec![(DeviationReason::TemporaryFix, "widget off till Monday")],
+                Some(" ")
+            )
+        ),
+        CommandError::TemporaryFixWithoutPermanentFix
+    );
+    let mut no_description = fix(vec![], None);
+    if let Command::RecordFix { description, .. } = &mut no_description {
+        description.clear();
+    }
+    assert!(matches!(
+        refused(&mut state, no_description),
+        CommandError::Missing("fix description", _)
+    ));
+
+    run(&mut state, fix(vec![], None)).unwrap();
+    let i = incident(&state, &id);
+    assert!(i.fix.as_ref().unwrap().is_best_practice());
+    assert!(
+        i.timeline
+            .last()
+            .unwrap()
+            .what
+            .starts_with("Fix recorded (best practice)")
+    );
+    assert_eq!(stage_status(&i, Stage::Fix).progress, Progress::Done);
+
+    let deviations = vec![
+        (
+            DeviationReason::LackOfResources,
+            "out of hours, no reviewer",
+        ),
+        (DeviationReason::TemporaryFix, "widget off"),
+    ];
+    run(
+        &mut state,
+        fix(deviations, Some("Fix the widget's null check")),
+    )
+    .unwrap();
+    let i = incident(&state, &id);
+    assert!(i.fix.as_ref().unwrap().is_temporary());
+    assert!(i.timeline.iter().any(|e| {
+        e.what
+            .starts_with("Fix changed (breaks process for lack of resources, temporary fix)")
+    }));
+    assert!(
+        i.timeline
+            .last()
+            .unwrap()
+            .what
+            .contains("Fix the widget's null check")
+    );
+}
+
+#[test]
+fn deployment_and_readings() {
+    let (mut state, id) = declared();
+    let deploy = |at| Command::RecordDeployment {
+        incident: id.clone(),
+        at,
+        usual_way: true,
+        rollback_plan: "redeploy v41".into(),
+    };
+    assert_eq!(
+        refused(&mut state, deploy(Some(mins(6)))),
+        CommandError::InFuture("deployment time")
+    );
+    assert_eq!(
+        refused(&mut state, deploy(Some(mins(-1)))),
+        CommandError::BeforeDeclared("deployment time")
+    );
+    run(&mut state, deploy(Some(mins(3)))).unwrap();
+    let reading = |at, value, normal| Command::AddMetricReading {
+        incident: id.clone(),
+        at,
+        value,
+        normal,
+        note: "".into(),
+    };
+    assert_eq!(
+        refused(&mut state, reading(None, f64::NAN, true)),
+        CommandError::BadReading
+    );
+    assert_eq!(
+        refused(&mut state, reading(Some(mins(9)), 1.0, true)),
+        CommandError::InFuture("reading time")
+    );
+    let i = incident(&state, &id);
+    assert_eq!(
+        stage_status(&i, Stage::Deployment).missing,
+        vec!["a reading of the original metric since the deploy".to_owned()]
+    );
+    run(&mut state, reading(Some(mins(4)), 1.0, true)).unwrap();
+    // A baseline from before the incident goes in time order, before the others.
+    run(&mut state, reading(Some(mins(-60)), 0.5, true)).unwrap();
+    let i = incident(&state, &id);
+    assert_eq!(
+        i.deployment
+            .readings
+            .iter()
+            .map(|r| r.value)
+            .collect::<Vec<_>>(),
+        vec![0.5, 1.0]
+    );
+    assert_eq!(i.deployment.rollback_plan, "redeploy v41");
+    assert_eq!(stage_status(&i, Stage::Deployment).progress, Progress::Done);
+}
+
+#[test]
+fn conclusion_steps() {
+    let (mut state, id) = declared();
+    let err = refused(
+        &mut state,
+        Command::MarkSummarySent {
+            incident: id.clone(),
+            links: vec!["see PR 12".into()],
+        },
+    );
+    assert_eq!(err, CommandError::BadLink("see PR 12".into()));
+    run(
+        &mut state,
+        Command::MarkSummarySent {
+            incident: id.clone(),
+            links: vec!["https://git.example.com/pr/12".into(), " ".into()],
+        },
+    )
+    .unwrap();
+    assert!(matches!(
+        refused(
+            &mut state,
+            Command::MarkOriginTold {
+                incident: id.clone(),
+                whom: "".into()
+            }
+        ),
+        CommandError::Missing("origin", _)
+    ));
+    run(
+        &mut state,
+        Command::MarkOriginTold {
+            incident: id.clone(),
+            whom: "Call centre".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        refused(
+            &mut state,
+            Command::SchedulePostmortem {
+                incident: id.clone(),
+                at: mins(5),
+                owner: "sam".into()
+            }
+        ),
+        CommandError::PostmortemInPast
+    );
+    assert!(matches!(
+        refused(
+            &mut state,
+            Command::SchedulePostmortem {
+                incident: id.clone(),
+                at: mins(600),
+                owner: " ".into()
+            }
+        ),
+        CommandError::Missing("postmortem owner", _)
+    ));
+    run(
+        &mut state,
+        Command::SchedulePostmortem {
+            incident: id.clone(),
+            at: mins(3000),
+            owner: "sam".into(),
+        },
+    )
+    .unwrap();
+    let i = incident(&state, &id);
+    assert_eq!(
+        i.conclusion.summary_sent.as_ref().unwrap().links,
+        vec!["https://git.example.com/pr/12"]
+    );
+    assert_eq!(
+        i.conclusion.origin_told.as_ref().unwrap().whom,
+        "Call centre"
+    );
+    assert_eq!(stage_status(&i, Stage::Conclusion).progress, Progress::Done);
+}
+
+#[test]
+fn set_me_saves_settings() {
+    let mut state = State::default();
+    assert!(matches!(
+        apply(&mut state, Command::SetMe { name: " ".into() }, "x", t0()),
+        Err(CommandError::Missing("name", _))
+    ));
+    assert_eq!(
+        apply(
+            &mut state,
+            Command::SetMe {
+                name: " Sam ".into()
+            },
+            "x",
+            t0()
+        ),
+        Ok(vec![Effect::SaveSettings])
+    );
+    assert_eq!(state.settings.me.as_deref(), Some("Sam"));
+}
+
+/// The procedure walked end to end, checking the guidance at each step.
+#[test]
+fn the_whole_procedure_guides_each_step() {
+    let mut state = State::default();
+    let mut i = Incident::new(IncidentId::parse("2026-11-26-1").unwrap(), "t".into(), t0());
+    state.incidents.insert(i.id.clone(), i.clone());
+    let id = i.id.clone();
+    let step = |state: &State| next_step(&state.incidents[&id]);
+
+    assert_eq!(step(&state).stage, Stage::Defined);
+    assert_eq!(current_stage(&state.incidents[&id]), Stage::Defined);
+    run(
+        &mut state,
+        Command::AddEvidence {
+            incident: id.clone(),
+            evidence: evidence(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        step(&state).step,
+        "Nobody owns this yet — take ownership or hand it to someone."
+    );
+    run(
+        &mut state,
+        Command::TakeOwnership {
+            incident: id.clone(),
+        },
+    )
+    .unwrap();
+    assert_eq!(step(&state).stage, Stage::Classified);
+    assert!(step(&state).step.contains("If unsure, ask a product owner"));
+    let classify = |decision, advice| Command::Classify {
+        incident: id.clone(),
+        decision,
+        advice,
+        metrics: vec![],
+        expected_lifespan: String::new(),
+    };
+    run(
+        &mut state,
+        classify(
+            Decision::Unsure,
+            Some(Advice {
+                asked: "Priya".into(),
+                answer: String::new(),
+            }),
+        ),
+    )
+    .unwrap();
+    assert!(step(&state).step.starts_with("Waiting for Priya's answer"));
+    run(
+        &mut state,
+        classify(
+            Decision::Unsure,
+            Some(Advice {
+                asked: "Priya".into(),
+                answer: "expedite it".into(),
+            }),
+        ),
+    )
+    .unwrap();
+    assert_eq!(step(&state).stage, Stage::Communicating);
+    run(
+        &mut state,
+        Command::PostUpdate {
+            incident: id.clone(),
+            text: "on it".into(),
+            channel: None,
+            next_in: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(step(&state).stage, Stage::TeamFormed);
+    assert_eq!(current_stage(&state.incidents[&id]), Stage::TeamFormed);
+    assert!(
+        step(&state)
+            .step
+            .contains("a developer, a reviewer, a tester and a product owner")
+    );
+    for (name, role) in [
+        ("Alex", Role::Developer),
+        ("Jo", Role::Reviewer),
+        ("Tess", Role::Tester),
+    ] {
+        run(
+            &mut state,
+            Command::AddTeamMember {
+                incident: id.clone(),
+                name: name.into(),
+                role,
+            },
+        )
+        .unwrap();
+    }
+    assert!(step(&state).step.contains("find a product owner"));
+    run(
+        &mut state,
+        Command::SetRoleNeeded {
+            incident: id.clone(),
+            role: Role::ProductOwner,
+            needed: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(step(&state).stage, Stage::Fix);
+    // Communication is under way, so the rail moves on to the fix.
+    assert_eq!(current_stage(&state.incidents[&id]), Stage::Fix);
+    run(
+        &mut state,
+        Command::RecordFix {
+            incident: id.clone(),
+            description: "revert".into(),
+            deviations: vec![],
+            permanent_fix: None,
+        },
+    )
+    .unwrap();
+    assert!(
+        step(&state)
+            .step
+            .starts_with("Deploy the fix the usual way")
+    );
+    run(
+        &mut state,
+        Command::RecordDeployment {
+            incident: id.clone(),
+            at: None,
+            usual_way: true,
+            rollback_plan: " ".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        step(&state).step,
+        "Write down the rollback plan for the deployment."
+    );
+    run(
+        &mut state,
+        Command::RecordDeployment {
+            incident: id.clone(),
+            at: None,
+            usual_way: true,
+            rollback_plan: "redeploy".into(),
+        },
+    )
+    .unwrap();
+    assert!(step(&state).step.starts_with("Monitor the original metric"));
+    run(
+        &mut state,
+        Command::AddMetricReading {
+            incident: id.clone(),
+            at: None,
+            value: 40.0,
+            normal: false,
+            note: "".into(),
+        },
+    )
+    .unwrap();
+    assert!(
+        stage_status(&state.incidents[&id], Stage::Deployment).missing[0]
+            .contains("back to normal")
+    );
+    run(
+        &mut state,
+        Command::AddMetricReading {
+            incident: id.clone(),
+            at: None,
+            value: 1.0,
+            normal: true,
+            note: "".into(),
+        },
+    )
+    .unwrap();
+    assert!(step(&state).step.contains("resolve the incident"));
+    run(
+        &mut state,
+        Command::Resolve {
+            incident: id.clone(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        stage_status(&state.incidents[&id], Stage::Communicating).progress,
+        Progress::Done
+    );
+    assert!(step(&state).step.starts_with("Send the summary email"));
+    run(
+        &mut state,
+        Command::MarkSummarySent {
+            incident: id.clone(),
+            links: vec![],
+        },
+    )
+    .unwrap();
+    assert!(step(&state).step.starts_with("Tell the origin"));
+    run(
+        &mut state,
+        Command::MarkOriginTold {
+            incident: id.clone(),
+            whom: "call centre".into(),
+        },
+    )
+    .unwrap();
+    assert!(
+        step(&state)
+            .step
+            .starts_with("Schedule a blameless postmortem")
+    );
+    run(
+        &mut state,
+        Command::SchedulePostmortem {
+            incident: id.clone(),
+            at: mins(3000),
+            owner: "sam".into(),
+        },
+    )
+    .unwrap();
+    assert!(step(&state).step.starts_with("All done"));
+    i = state.incidents[&id].clone();
+    assert!(
+        Stage::ALL
+            .iter()
+            .all(|s| stage_status(&i, *s).progress == Progress::Done)
+    );
+}
+
+#[test]
+fn not_expedited_is_told_to_go_to_the_normal_queue() {
+    let (mut state, id) = declared();
+    run(
+        &mut state,
+        Command::Classify {
+            incident: id.clone(),
+            decision: Decision::DoNotExpedite,
+            advice: None,
+            metrics: vec![],
+            expected_lifespan: String::new(),
+        },
+    )
+    .unwrap();
+    assert!(
+        next_step(&state.incidents[&id])
+            .step
+            .starts_with("Not to be expedited")
+    );
+}

@@ -1,0 +1,11 @@
+//! Expedite: a desktop companion for expedited production incidents.
+//!
+//! The domain lives in [`model`] and [`command`] (pure, no I/O, no clock);
+//! [`store`] keeps it in RON files; [`cli`] and [`ui`] are the two faces.
+
+pub mod cli;
+pub mod command;
+pub mod model;
+pub mod sample;
+pub mod store;
+pub mod ui;

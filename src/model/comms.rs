@@ -1,0 +1,189 @@
+//! How often updates are due, and when the next one is.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::incident::{Decision, Incident, Metric};
+
+/// Minutes between updates, by how the incident is classified.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cadence {
+    /// Expedited, with revenue hit.
+    pub expedited_revenue_minutes: u32,
+    /// Expedited.
+    pub expedited_minutes: u32,
+    /// Classified as not to be expedited.
+    pub not_expedited_minutes: u32,
+    /// Not classified yet, or unsure: assume the worst.
+    pub unclassified_minutes: u32,
+}
+
+impl Default for Cadence {
+    fn default() -> Self {
+        Self {
+            expedited_revenue_minutes: 15,
+            expedited_minutes: 30,
+            not_expedited_minutes: 60,
+            unclassified_minutes: 15,
+        }
+    }
+}
+
+impl Cadence {
+    /// The interval between updates for this incident as classified now.
+    pub fn interval_for(&self, incident: &Incident) -> Duration {
+        let c = &incident.classification;
+        let minutes = match c.decision {
+            Some(Decision::Expedite) if c.hits(Metric::Revenue) => self.expedited_revenue_minutes,
+            Some(Decision::Expedite) => self.expedited_minutes,
+            Some(Decision::DoNotExpedite) => self.not_expedited_minutes,
+            Some(Decision::Unsure) | None => self.unclassified_minutes,
+        };
+        Duration::minutes(i64::from(minutes.max(1)))
+    }
+}
+
+/// When the next update is due; `None` once the incident is resolved.
+///
+/// The poster's own choice ("next update in 20 min") wins; otherwise the
+/// cadence runs from the last update, or from the declaration before any.
+pub fn next_update_due(incident: &Incident, cadence: &Cadence) -> Option<DateTime<Utc>> {
+    if !incident.is_open() {
+        return None;
+    }
+    if let Some(due) = incident.communication.next_update_due {
+        return Some(due);
+    }
+    let since = incident.last_update().map_or(incident.opened_at, |u| u.at);
+    Some(since + cadence.interval_for(incident))
+}
+
+/// Whether the next update is overdue at `now`.
+pub fn is_overdue(incident: &Incident, cadence: &Cadence, now: DateTime<Utc>) -> bool {
+    next_update_due(incident, cadence).is_some_and(|due| now > due)
+}
+
+/// Reads a length such as `90s`, `15m`, `1h30m` or `2h`: any positive length.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let bad = || format!("'{text}' is not a length of time — write it like 90s, 15m, 1h30m or 2h");
+    if text.is_empty() {
+        return Err(bad());
+    }
+    let mut total = Duration::zero();
+    let mut digits = String::new();
+    let mut last_unit = 0;
+    for ch in text.chars() {
+        if ch.is_ascii_digit() {
+            digits.push(ch);
+            continue;
+        }
+        // Units must come largest first and each at most once (1h30m, not 30m1h).
+        let (rank, secs) = match ch {
+            'h' => (1, 3600),
+            'm' => (2, 60),
+            's' => (3, 1),
+            _ => return Err(bad()),
+        };
+        if digits.is_empty() || rank <= last_unit {
+            return Err(bad());
+        }
+        let n: i64 = digits.parse().map_err(|_| bad())?;
+        total += Duration::try_seconds(n.checked_mul(secs).ok_or_else(bad)?).ok_or_else(bad)?;
+        digits.clear();
+        last_unit = rank;
+    }
+    if !digits.is_empty() {
+        return Err(format!(
+            "'{text}' needs a unit after the number — s, m or h (e.g. {digits}m)"
+        ));
+    }
+    if total <= Duration::zero() {
+        return Err(format!("'{text}' is not a positive length of time"));
+    }
+    Ok(total)
+}
+
+/// Writes a length the way [`parse_duration`] reads it, e.g. `1h30m`.
+pub fn format_duration(d: Duration) -> String {
+    let secs = d.num_seconds().max(0);
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if s > 0 || out.is_empty() {
+        out.push_str(&format!("{s}s"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::model::*;
+
+    fn incident() -> Incident {
+        let t = Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap();
+        Incident::new(IncidentId::parse("2026-11-26-1").unwrap(), "t".into(), t)
+    }
+
+    #[test]
+    fn cadence_follows_the_classification() {
+        let c = Cadence::default();
+        let mut i = incident();
+        let due = |i: &Incident| next_update_due(i, &c).unwrap() - i.opened_at;
+        assert_eq!(due(&i), Duration::minutes(15), "unclassified");
+        i.classification.decision = Some(Decision::Expedite);
+        assert_eq!(due(&i), Duration::minutes(30));
+        i.classification.metrics.push(MetricHit {
+            metric: Metric::Revenue,
+            note: String::new(),
+        });
+        assert_eq!(due(&i), Duration::minutes(15), "expedited with revenue hit");
+        i.classification.decision = Some(Decision::DoNotExpedite);
+        assert_eq!(due(&i), Duration::minutes(60));
+        i.classification.decision = Some(Decision::Unsure);
+        assert_eq!(due(&i), Duration::minutes(15));
+    }
+
+    #[test]
+    fn overdue_only_after_the_due_time() {
+        let c = Cadence::default();
+        let i = incident();
+        let due = next_update_due(&i, &c).unwrap();
+        assert!(!is_overdue(&i, &c, due));
+        assert!(is_overdue(&i, &c, due + Duration::seconds(1)));
+    }
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(parse_duration("90s"), Ok(Duration::seconds(90)));
+        assert_eq!(parse_duration("15m"), Ok(Duration::minutes(15)));
+        assert_eq!(parse_duration(" 1h30m "), Ok(Duration::minutes(90)));
+        assert_eq!(parse_duration("2h5s"), Ok(Duration::seconds(7205)));
+        for bad in [
+            "",
+            "15",
+            "m",
+            "1x",
+            "30m1h",
+            "1h1h",
+            "0s",
+            "-5m",
+            "1.5h",
+            "99999999999999999h",
+        ] {
+            let err = parse_duration(bad).expect_err(bad);
+            assert!(err.contains(bad.trim()), "{err}");
+        }
+        assert!(parse_duration("15").unwrap_err().contains("needs a unit"));
+        assert_eq!(format_duration(Duration::minutes(90)), "1h30m");
+        assert_eq!(format_duration(Duration::seconds(45)), "45s");
+    }
+}

@@ -1,0 +1,582 @@
+//! The incident and everything the expedited procedure records about it.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A sortable, human-friendly incident id: the UTC day it was declared and a
+/// counter for that day, e.g. `2026-11-26-1`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct IncidentId(String);
+
+impl IncidentId {
+    /// The id of the `n`th incident declared on `day` (1-based).
+    pub fn new(day: NaiveDate, n: u32) -> Self {
+        Self(format!("{}-{n}", day.format("%Y-%m-%d")))
+    }
+
+    /// Parses an id typed by a person or found in a file name.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (day, n) = Self::split(text.trim())?;
+        Some(Self::new(day, n))
+    }
+
+    /// The day and counter this id is made of.
+    fn split(text: &str) -> Option<(NaiveDate, u32)> {
+        let (day, n) = text.rsplit_once('-')?;
+        let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+        let n: u32 = n.parse().ok().filter(|n| *n > 0)?;
+        Some((day, n))
+    }
+
+    /// The counter part of the id, when the id is well formed.
+    pub fn day_and_counter(&self) -> Option<(NaiveDate, u32)> {
+        Self::split(&self.0)
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for IncidentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An expedited production incident, from the first metric to the postmortem.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    /// Sortable id, also the file name.
+    pub id: IncidentId,
+    /// A few words saying what is broken.
+    pub title: String,
+    /// When the incident was declared.
+    pub opened_at: DateTime<Utc>,
+    /// When it was resolved; `None` while it is open.
+    #[serde(default)]
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// The metrics that confirm the issue (stage "Defined").
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// Who owns the incident now (stage "Owned").
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Every change of owner, oldest first.
+    #[serde(default)]
+    pub hand_overs: Vec<HandOver>,
+    /// Whether this is to be expedited, and why (stage "Classified").
+    #[serde(default)]
+    pub classification: Classification,
+    /// The cross-functional team (stage "Team formed").
+    #[serde(default)]
+    pub team: Team,
+    /// Channels and updates (stage "Communicating").
+    #[serde(default)]
+    pub communication: Communication,
+    /// How it is being fixed (stage "Fix").
+    #[serde(default)]
+    pub fix: Option<Fix>,
+    /// How the fix went out and how the metric looks since (stage "Deployment").
+    #[serde(default)]
+    pub deployment: Deployment,
+    /// Summary, word to the origin, postmortem (stage "Conclusion").
+    #[serde(default)]
+    pub conclusion: Conclusion,
+    /// Work to do after the incident.
+    #[serde(default)]
+    pub follow_ups: Vec<FollowUp>,
+    /// Everything that happened, oldest first.
+    #[serde(default)]
+    pub timeline: Vec<TimelineEntry>,
+}
+
+impl Incident {
+    /// A freshly declared incident with nothing recorded yet.
+    pub fn new(id: IncidentId, title: String, opened_at: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            title,
+            opened_at,
+            resolved_at: None,
+            evidence: Vec::new(),
+            owner: None,
+            hand_overs: Vec::new(),
+            classification: Classification::default(),
+            team: Team::default(),
+            communication: Communication::default(),
+            fix: None,
+            deployment: Deployment::default(),
+            conclusion: Conclusion::default(),
+            follow_ups: Vec::new(),
+            timeline: Vec::new(),
+        }
+    }
+
+    /// Whether the incident is still open.
+    pub fn is_open(&self) -> bool {
+        self.resolved_at.is_none()
+    }
+
+    /// The last time anything happened to it; used to pick the "current" incident.
+    pub fn last_activity(&self) -> DateTime<Utc> {
+        self.timeline.last().map_or(self.opened_at, |e| e.at)
+    }
+
+    /// The most recent update posted, if any.
+    pub fn last_update(&self) -> Option<&Update> {
+        self.communication.updates.last()
+    }
+}
+
+/// The kind of metric that confirms the issue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EvidenceKind {
+    /// Events in the error tracker (e.g. a Bugsnag count).
+    ErrorTracker { count: u32 },
+    /// Reports from the call centre.
+    CallCentre { count: u32 },
+    /// The error screen shows raised booking errors.
+    ErrorScreen,
+    /// Anything else that confirms it.
+    Other,
+}
+
+impl EvidenceKind {
+    /// The words a person reads for this kind.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::ErrorTracker { count } => format!("{count} error-tracker events"),
+            Self::CallCentre { count } => format!("{count} call-centre reports"),
+            Self::ErrorScreen => "error screen showing booking errors".to_owned(),
+            Self::Other => "other evidence".to_owned(),
+        }
+    }
+}
+
+/// One piece of evidence confirming the issue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// What kind of metric it is.
+    pub kind: EvidenceKind,
+    /// What was seen, in the reporter's words.
+    pub text: String,
+    /// Where to see it (dashboard, error tracker, ticket).
+    #[serde(default)]
+    pub link: Option<String>,
+    /// When it was recorded.
+    pub added_at: DateTime<Utc>,
+    /// Who recorded it.
+    pub added_by: String,
+}
+
+/// A change of owner.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HandOver {
+    /// The previous owner; `None` when nobody owned it.
+    pub from: Option<String>,
+    /// The new owner.
+    pub to: String,
+    /// When it changed hands.
+    pub at: DateTime<Utc>,
+    /// What's happening, what's next, who's engaged.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Is the incident to be expedited?
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decision {
+    /// Yes: drop other work and fix it now.
+    Expedite,
+    /// No: it goes through the normal queue.
+    DoNotExpedite,
+    /// The web contact is unsure and seeks a product owner's advice.
+    Unsure,
+}
+
+impl Decision {
+    /// The words a person reads for this decision.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Expedite => "expedite",
+            Self::DoNotExpedite => "do not expedite",
+            Self::Unsure => "unsure",
+        }
+    }
+}
+
+/// The advice of a product owner, asked when the web contact is unsure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Advice {
+    /// Which product owner was asked.
+    pub asked: String,
+    /// What they said; empty while waiting for the answer.
+    #[serde(default)]
+    pub answer: String,
+}
+
+/// A business metric the incident hurts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Metric {
+    /// Bookings completed per visit.
+    Conversion,
+    /// What customers go through.
+    CustomerExperience,
+    /// Money.
+    Revenue,
+}
+
+impl Metric {
+    /// All metrics, in the order the procedure lists them.
+    pub const ALL: [Metric; 3] = [Self::Conversion, Self::CustomerExperience, Self::Revenue];
+
+    /// The words a person reads for this metric.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Conversion => "conversion",
+            Self::CustomerExperience => "customer experience",
+            Self::Revenue => "revenue",
+        }
+    }
+}
+
+/// One metric the incident hurts, with how.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetricHit {
+    /// Which metric.
+    pub metric: Metric,
+    /// How it is hurt ("checkout conversion down 40 %").
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The classification stage's record.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Classification {
+    /// The decision; `None` until someone makes one.
+    #[serde(default)]
+    pub decision: Option<Decision>,
+    /// The product owner's advice, when the web contact was unsure.
+    #[serde(default)]
+    pub advice: Option<Advice>,
+    /// The metrics hit.
+    #[serde(default)]
+    pub metrics: Vec<MetricHit>,
+    /// How long the issue has lasted or is expected to last.
+    #[serde(default)]
+    pub expected_lifespan: String,
+}
+
+impl Classification {
+    /// Whether the given metric is recorded as hit.
+    pub fn hits(&self, metric: Metric) -> bool {
+        self.metrics.iter().any(|m| m.metric == metric)
+    }
+}
+
+/// A role in the incident team (and on the roster).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// Develops the fix.
+    Developer,
+    /// Reviews the fix promptly.
+    Reviewer,
+    /// Tests the fix.
+    Tester,
+    /// Speaks for the product; advises on classification.
+    ProductOwner,
+    /// The web department's first contact, who may own incidents.
+    WebContact,
+}
+
+impl Role {
+    /// The roles a formed team needs, as the procedure lists them.
+    pub const TEAM: [Role; 4] = [
+        Self::Developer,
+        Self::Reviewer,
+        Self::Tester,
+        Self::ProductOwner,
+    ];
+
+    /// The words a person reads for this role.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Developer => "developer",
+            Self::Reviewer => "reviewer",
+            Self::Tester => "tester",
+            Self::ProductOwner => "product owner",
+            Self::WebContact => "web contact",
+        }
+    }
+}
+
+/// A person on the incident team in one role.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    /// The person's name, as on the roster.
+    pub name: String,
+    /// What they do on this incident.
+    pub role: Role,
+}
+
+/// The incident team.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    /// Who is on it, in the order they joined.
+    #[serde(default)]
+    pub members: Vec<TeamMember>,
+    /// Roles the owner decided this incident does not need.
+    #[serde(default)]
+    pub not_needed: Vec<Role>,
+}
+
+impl Team {
+    /// Whether a role has at least one person or is marked not needed.
+    pub fn is_covered(&self, role: Role) -> bool {
+        self.not_needed.contains(&role) || self.members.iter().any(|m| m.role == role)
+    }
+}
+
+/// The channel every update goes to.
+pub const EXPEDITE_CHANNEL: &str = "#expedite";
+/// The channel to warn when deployments are affected.
+pub const DEPLOYMENTS_CHANNEL: &str = "#deployments";
+
+/// An update posted to the stakeholders.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Update {
+    /// When it was posted.
+    pub at: DateTime<Utc>,
+    /// Who posted it.
+    pub by: String,
+    /// What it said.
+    pub text: String,
+    /// Where it was posted.
+    pub channel: String,
+}
+
+/// The communication stage's record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Communication {
+    /// Where updates go: `#expedite` always, plus a dedicated channel and
+    /// `#deployments` when needed.
+    pub channels: Vec<String>,
+    /// Every update posted, oldest first.
+    #[serde(default)]
+    pub updates: Vec<Update>,
+    /// The due time the last poster chose ("next update in 20 min"); when
+    /// `None` the cadence from the settings applies.
+    #[serde(default)]
+    pub next_update_due: Option<DateTime<Utc>>,
+}
+
+impl Default for Communication {
+    fn default() -> Self {
+        Self {
+            channels: vec![EXPEDITE_CHANNEL.to_owned()],
+            updates: Vec::new(),
+            next_update_due: None,
+        }
+    }
+}
+
+/// A way the fix departs from the team's best practice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum DeviationReason {
+    /// The fix had to be fast.
+    Speed,
+    /// The fix is too complex to do by the book now.
+    Complexity,
+    /// Not enough people (out of hours, nobody in the office).
+    LackOfResources,
+    /// A temporary fix, with the permanent fix to follow.
+    TemporaryFix,
+}
+
+impl DeviationReason {
+    /// The words a person reads for this reason.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Speed => "speed of fix",
+            Self::Complexity => "complexity of fix",
+            Self::LackOfResources => "lack of resources",
+            Self::TemporaryFix => "temporary fix",
+        }
+    }
+}
+
+/// One departure from best practice, justified.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deviation {
+    /// Why the process was broken.
+    pub reason: DeviationReason,
+    /// The justification, to be repeated in the summary.
+    pub justification: String,
+}
+
+/// The fix stage's record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    /// What the fix is.
+    pub description: String,
+    /// Departures from best practice; empty means best practice was followed.
+    #[serde(default)]
+    pub deviations: Vec<Deviation>,
+    /// For a temporary fix: the permanent fix that must follow.
+    #[serde(default)]
+    pub permanent_fix: Option<String>,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// Who recorded it.
+    pub recorded_by: String,
+}
+
+impl Fix {
+    /// Whether best practice was followed throughout.
+    pub fn is_best_practice(&self) -> bool {
+        self.deviations.is_empty()
+    }
+
+    /// Whether this is a temporary fix.
+    pub fn is_temporary(&self) -> bool {
+        self.deviations
+            .iter()
+            .any(|d| d.reason == DeviationReason::TemporaryFix)
+    }
+}
+
+/// A reading of the original problem metric.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MetricReading {
+    /// When it was read.
+    pub at: DateTime<Utc>,
+    /// The value (events per minute, reports per hour, …).
+    pub value: f64,
+    /// Whether the reader judged the metric back to normal.
+    #[serde(default)]
+    pub normal: bool,
+    /// What the reader saw.
+    #[serde(default)]
+    pub note: String,
+    /// Who read it.
+    pub by: String,
+}
+
+/// The deployment stage's record.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Deployment {
+    /// When the fix was deployed.
+    #[serde(default)]
+    pub deployed_at: Option<DateTime<Utc>>,
+    /// Whether it went out the usual way, so it can be rolled back.
+    #[serde(default)]
+    pub usual_way: bool,
+    /// How to roll back if needed.
+    #[serde(default)]
+    pub rollback_plan: String,
+    /// Readings of the original metric, oldest first.
+    #[serde(default)]
+    pub readings: Vec<MetricReading>,
+}
+
+impl Deployment {
+    /// The latest reading taken at or after the deployment, if any.
+    pub fn latest_reading_after_deploy(&self) -> Option<&MetricReading> {
+        let deployed = self.deployed_at?;
+        self.readings
+            .iter()
+            .filter(|r| r.at >= deployed)
+            .max_by_key(|r| r.at)
+    }
+}
+
+/// Something done, by whom and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Done {
+    /// When it was done.
+    pub at: DateTime<Utc>,
+    /// Who did it.
+    pub by: String,
+}
+
+/// The summary email sent to the web team.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummarySent {
+    /// When and by whom.
+    pub done: Done,
+    /// The PRs, tickets and links it included.
+    #[serde(default)]
+    pub links: Vec<String>,
+}
+
+/// The word back to whoever reported the problem.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OriginTold {
+    /// When and by whom.
+    pub done: Done,
+    /// Who was told (call centre, another department).
+    pub whom: String,
+}
+
+/// The blameless postmortem, scheduled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Postmortem {
+    /// When it takes place.
+    pub at: DateTime<Utc>,
+    /// Who owns it.
+    pub owner: String,
+}
+
+/// The conclusion stage's record.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conclusion {
+    /// The summary email.
+    #[serde(default)]
+    pub summary_sent: Option<SummarySent>,
+    /// The word to the origin of the report.
+    #[serde(default)]
+    pub origin_told: Option<OriginTold>,
+    /// The postmortem.
+    #[serde(default)]
+    pub postmortem: Option<Postmortem>,
+}
+
+/// Work to do after the incident.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    /// What to do.
+    pub text: String,
+    /// Who will do it, when known.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// When it was added.
+    pub added_at: DateTime<Utc>,
+}
+
+/// An old → new change recorded on the timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// The value before; empty when there was none.
+    pub from: String,
+    /// The value after.
+    pub to: String,
+}
+
+/// One line of the incident's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// Who did it.
+    pub by: String,
+    /// What happened, in words.
+    pub what: String,
+    /// The value that changed, when one did.
+    #[serde(default)]
+    pub change: Option<Change>,
+}

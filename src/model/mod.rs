@@ -1,0 +1,54 @@
+//! The domain: pure data and pure functions. No egui, no files, no clock.
+
+pub mod comms;
+pub mod incident;
+pub mod procedure;
+pub mod roster;
+pub mod settings;
+
+pub use incident::*;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+
+/// Everything the app knows: incidents, roster and settings.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct State {
+    /// Every incident, by id (ids sort by date, so this is chronological).
+    pub incidents: BTreeMap<IncidentId, Incident>,
+    /// Ids held by files that could not be loaded (newer or damaged); never reused.
+    pub taken_ids: BTreeSet<IncidentId>,
+    /// The contact roster.
+    pub roster: roster::Roster,
+    /// The user's settings.
+    pub settings: settings::Settings,
+}
+
+impl State {
+    /// The incident people mean when they don't say: the most recently
+    /// active open one.
+    pub fn current_incident(&self) -> Option<&Incident> {
+        self.open_incidents()
+            .max_by_key(|i| (i.last_activity(), i.id.clone()))
+    }
+
+    /// The open incidents, oldest first.
+    pub fn open_incidents(&self) -> impl Iterator<Item = &Incident> {
+        self.incidents.values().filter(|i| i.is_open())
+    }
+
+    /// The id the next incident declared on `day` gets.
+    pub fn next_incident_id(&self, day: NaiveDate) -> IncidentId {
+        let n = self
+            .incidents
+            .keys()
+            .chain(&self.taken_ids)
+            .filter_map(IncidentId::day_and_counter)
+            .filter(|(d, _)| *d == day)
+            .map(|(_, n)| n)
+            .max()
+            .unwrap_or(0);
+        IncidentId::new(day, n + 1)
+    }
+}

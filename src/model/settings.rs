@@ -1,0 +1,16 @@
+//! The user's settings.
+
+use serde::{Deserialize, Serialize};
+
+use super::comms::Cadence;
+
+/// Settings kept in `settings.ron`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The name this person goes by on timelines; asked for on first start.
+    #[serde(default)]
+    pub me: Option<String>,
+    /// How often updates are due.
+    #[serde(default)]
+    pub cadence: Cadence,
+}

@@ -1,0 +1,214 @@
+//! The versioned envelope every data file is wrapped in, and its migrations.
+//!
+//! ```ron
+//! #![enable(implicit_some)]
+//! (
+//!     format: "expedite/roster",
+//!     version: 1,
+//!     revision: 4,
+//!     data: ( contacts: [ ... ] ),
+//! )
+//! ```
+//! Version 0 is a file with no envelope at all — the bare data, as a person
+//! may write a roster by hand. It is read as it stands and wrapped on the
+//! next save. A later format change adds a `match` arm to [`Kind::migrate`]
+//! that reads the old shape and converts it.
+
+use std::fmt;
+
+use ron::extensions::Extensions;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::model::{Incident, roster::Roster, settings::Settings};
+
+/// The envelope version this build writes and reads natively.
+pub const CURRENT_VERSION: u32 = 1;
+
+/// A kind of data file.
+pub trait Kind: Serialize + DeserializeOwned {
+    /// The `format` field, e.g. `expedite/incident`.
+    const FORMAT: &'static str;
+
+    /// Reads data written by an older version of Expedite.
+    fn migrate(version: u32, text: &str) -> Result<Self, ron::error::SpannedError> {
+        match version {
+            // No envelope: the bare data.
+            0 => options().from_str(text),
+            _ => unreachable!("only versions older than CURRENT_VERSION are migrated"),
+        }
+    }
+}
+
+impl Kind for Incident {
+    const FORMAT: &'static str = "expedite/incident";
+}
+
+impl Kind for Roster {
+    const FORMAT: &'static str = "expedite/roster";
+}
+
+impl Kind for Settings {
+    const FORMAT: &'static str = "expedite/settings";
+}
+
+/// Why a file's text could not be read as the expected kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    /// The file is empty.
+    Empty,
+    /// Not valid RON for this kind, at a line and column.
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// Another kind of Expedite file.
+    WrongKind {
+        found: String,
+        expected: &'static str,
+    },
+    /// Written by a newer Expedite.
+    Newer { version: u32 },
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("the file is empty"),
+            Self::Syntax {
+                line,
+                column,
+                message,
+            } => {
+                write!(f, "line {line}, column {column}: {message}")
+            }
+            Self::WrongKind { found, expected } => {
+                write!(
+                    f,
+                    "it holds \"{found}\" data where \"{expected}\" was expected"
+                )
+            }
+            Self::Newer { version } => write!(
+                f,
+                "it was written by a newer Expedite (format version {version}; this one reads up to {CURRENT_VERSION}) — update Expedite to open it"
+            ),
+        }
+    }
+}
+
+impl From<ron::error::SpannedError> for ReadError {
+    fn from(e: ron::error::SpannedError) -> Self {
+        Self::Syntax {
+            line: e.span.start.line,
+            column: e.span.start.col,
+            message: e.code.to_string(),
+        }
+    }
+}
+
+/// What a file says about itself, read without parsing its data.
+#[derive(Debug, Default, Deserialize)]
+struct Header {
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    version: Option<u32>,
+    #[serde(default)]
+    revision: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct EnvelopeIn<T> {
+    data: T,
+}
+
+#[derive(Serialize)]
+struct EnvelopeOut<'a, T> {
+    format: &'static str,
+    version: u32,
+    revision: u64,
+    data: &'a T,
+}
+
+/// Data read from a file, with its revision.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Read<T> {
+    /// The data, in the current shape.
+    pub data: T,
+    /// The file's revision; 0 for a file without an envelope.
+    pub revision: u64,
+    /// The version it was migrated from, if it was older.
+    pub migrated_from: Option<u32>,
+}
+
+fn options() -> ron::Options {
+    ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
+}
+
+/// Reads only a file's revision and version, cheaply enough to check before every write.
+pub fn peek<T: Kind>(text: &str) -> Result<(u32, u64), ReadError> {
+    let h = header::<T>(text)?;
+    Ok((h.version.unwrap_or(0), h.revision.unwrap_or(0)))
+}
+
+fn header<T: Kind>(text: &str) -> Result<Header, ReadError> {
+    if text.trim().is_empty() {
+        return Err(ReadError::Empty);
+    }
+    let h: Header = options().from_str(text)?;
+    match (&h.format, h.version) {
+        (Some(found), _) if found != T::FORMAT => Err(ReadError::WrongKind {
+            found: found.clone(),
+            expected: T::FORMAT,
+        }),
+        (_, Some(v)) if v > CURRENT_VERSION => Err(ReadError::Newer { version: v }),
+        _ => Ok(h),
+    }
+}
+
+/// Reads a file's text as data of kind `T`, migrating older versions.
+pub fn read<T: Kind>(text: &str) -> Result<Read<T>, ReadError> {
+    let h = header::<T>(text)?;
+    let revision = h.revision.unwrap_or(0);
+    match (h.format, h.version) {
+        (Some(_), Some(CURRENT_VERSION)) => {
+            let e: EnvelopeIn<T> = options().from_str(text)?;
+            Ok(Read {
+                data: e.data,
+                revision,
+                migrated_from: None,
+            })
+        }
+        (None, None) => Ok(Read {
+            data: T::migrate(0, text)?,
+            revision,
+            migrated_from: Some(0),
+        }),
+        (Some(_), Some(v)) => Ok(Read {
+            data: T::migrate(v, text)?,
+            revision,
+            migrated_from: Some(v),
+        }),
+        _ => Err(ReadError::Syntax {
+            line: 1,
+            column: 1,
+            message: "the envelope needs both `format` and `version`".to_owned(),
+        }),
+    }
+}
+
+/// Writes data of kind `T` in the current envelope with the given revision.
+pub fn write<T: Kind>(data: &T, revision: u64) -> Result<String, ron::Error> {
+    let config = ron::ser::PrettyConfig::new()
+        .indentor("    ")
+        .extensions(Extensions::IMPLICIT_SOME);
+    let envelope = EnvelopeOut {
+        format: T::FORMAT,
+        version: CURRENT_VERSION,
+        revision,
+        data,
+    };
+    let mut text = ron::ser::to_string_pretty(&envelope, config)?;
+    text.push('\n');
+    Ok(text)
+}

@@ -1,0 +1,563 @@
+//! The RON files on disk: where they live, how they are read and written so
+//! that nothing a person typed is ever lost.
+//!
+//! Layout of a data folder:
+//! ```text
+//! incidents/<id>.ron   one file per incident
+//! roster.ron           the contacts
+//! settings.ron         this person's settings
+//! .instance.lock       held by the open window
+//! .write.lock          held by whoever is writing, briefly
+//! ```
+
+pub mod atomic;
+pub mod envelope;
+pub mod lock;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::command::{self, Command, CommandError, Effect};
+use crate::model::{Incident, IncidentId, State, roster::Roster, settings::Settings};
+pub use envelope::{Kind, ReadError};
+pub use lock::{InstanceLock, InstanceLockError, WriteLock};
+
+/// The environment variable that overrides the data folder.
+pub const DATA_DIR_ENV: &str = "EXPEDITE_DATA_DIR";
+
+/// The data folder: `--data-dir`, else `EXPEDITE_DATA_DIR`, else the
+/// platform's data directory (e.g. `~/.local/share/expedite`).
+pub fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf, StoreError> {
+    if let Some(dir) = flag {
+        return Ok(dir);
+    }
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "expedite")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or(StoreError::NoDataDir)
+}
+
+/// Something that went wrong at the disk, said so a person can act on it.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The command itself was refused; nothing was written.
+    Command(CommandError),
+    /// Reading or writing a file failed.
+    Io { path: PathBuf, error: io::Error },
+    /// A file on disk could not be read, so it is not written over.
+    Unreadable { path: PathBuf, error: ReadError },
+    /// Another window is open on this data folder.
+    AlreadyOpen { dir: PathBuf, pid: Option<u32> },
+    /// No home folder to put data in.
+    NoDataDir,
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Command(e) => e.fmt(f),
+            Self::Io { path, error } => write!(
+                f,
+                "Could not write {}: {error}. Nothing was lost — check the disk and try again.",
+                path.display()
+            ),
+            Self::Unreadable { path, error } => write!(
+                f,
+                "{} can't be read ({error}), so it was left untouched and nothing was written.",
+                path.display()
+            ),
+            Self::AlreadyOpen { dir, pid } => {
+                write!(f, "Expedite is already open on {}", dir.display())?;
+                if let Some(pid) = pid {
+                    write!(f, " (process {pid})")?;
+                }
+                f.write_str(
+                    ". Switch to that window, or start with --data-dir to use another folder.",
+                )
+            }
+            Self::NoDataDir => f.write_str(
+                "No home folder to keep data in — start with --data-dir or set EXPEDITE_DATA_DIR.",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<CommandError> for StoreError {
+    fn from(e: CommandError) -> Self {
+        Self::Command(e)
+    }
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
+    move |error| StoreError::Io {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
+/// A file that did not load, and what became of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The file.
+    pub path: PathBuf,
+    /// What happened, what was done, what to do.
+    pub message: String,
+}
+
+/// What a successful command did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// What the app still has to do (the saves are already done).
+    pub effects: Vec<Effect>,
+    /// Incidents changed by someone else and re-read before the command applied.
+    pub reloaded: Vec<IncidentId>,
+}
+
+/// A data folder.
+#[derive(Debug)]
+pub struct Store {
+    root: PathBuf,
+    /// The revision of each file as last read or written by us.
+    revisions: HashMap<PathBuf, u64>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the data folder at `root`.
+    pub fn open(root: impl Into<PathBuf>) -> Result<Self, StoreError> {
+        let root = root.into();
+        let incidents = root.join("incidents");
+        atomic::create_private_dir(&incidents).map_err(io_error(&incidents))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // Phone numbers live here: owner only, even if the folder pre-existed.
+            for dir in [&root, &incidents] {
+                let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+            }
+        }
+        Ok(Self {
+            root,
+            revisions: HashMap::new(),
+        })
+    }
+
+    /// The data folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where an incident's file is.
+    pub fn incident_path(&self, id: &IncidentId) -> PathBuf {
+        self.root.join("incidents").join(format!("{id}.ron"))
+    }
+
+    /// Where the roster is.
+    pub fn roster_path(&self) -> PathBuf {
+        self.root.join("roster.ron")
+    }
+
+    /// Where the settings are.
+    pub fn settings_path(&self) -> PathBuf {
+        self.root.join("settings.ron")
+    }
+
+    /// Takes the one-window-per-folder lock, held as long as the value lives.
+    pub fn lock_instance(&self) -> Result<InstanceLock, StoreError> {
+        let path = self.root.join(".instance.lock");
+        InstanceLock::acquire(&path).map_err(|e| match e {
+            InstanceLockError::Held(pid) => StoreError::AlreadyOpen {
+                dir: self.root.clone(),
+                pid,
+            },
+            InstanceLockError::Io(error) => StoreError::Io { path, error },
+        })
+    }
+
+    fn write_lock(&self) -> Result<WriteLock, StoreError> {
+        let path = self.root.join(".write.lock");
+        WriteLock::acquire(&path).map_err(io_error(&path))
+    }
+
+    /// Loads everything. Files that can't be read are reported (and moved
+    /// aside when damaged); everything else loads.
+    pub fn load(&mut self) -> (State, Vec<Problem>) {
+        let mut problems = Vec::new();
+        if let Ok(_lock) = self.write_lock() {
+            // Nobody else is writing now, so any temp file is a dead writer's.
+            atomic::sweep_temp_files(&self.root);
+            atomic::sweep_temp_files(&self.root.join("incidents"));
+        }
+        let settings = self.load_or_default::<Settings>(self.settings_path(), &mut problems);
+        let roster = self.load_or_default::<Roster>(self.roster_path(), &mut problems);
+        let mut incidents = std::collections::BTreeMap::new();
+        let mut taken_ids = std::collections::BTreeSet::new();
+        for (path, result) in read_incident_files(&self.root.join("incidents")) {
+            match result {
+                Ok(Some((id, read))) => {
+                    self.revisions.insert(path, read.revision);
+                    let mut incident: Incident = read.data;
+                    incident.id = id.clone();
+                    incidents.insert(id, incident);
+                }
+                Ok(None) => {}
+                Err(failure) => {
+                    let id = incident_id_of(&path).expect("only incident file names are read");
+                    match self.recover::<Incident>(&path, failure, &mut problems) {
+                        Some(mut incident) => {
+                            incident.id = id.clone();
+                            incidents.insert(id, incident);
+                        }
+                        // Its id stays taken: the file (or its damaged copy) still holds it.
+                        None => {
+                            taken_ids.insert(id);
+                        }
+                    }
+                }
+            }
+        }
+        (
+            State {
+                incidents,
+                taken_ids,
+                roster,
+                settings,
+            },
+            problems,
+        )
+    }
+
+    fn load_or_default<T: Kind + Default>(
+        &mut self,
+        path: PathBuf,
+        problems: &mut Vec<Problem>,
+    ) -> T {
+        match read_file::<T>(&path) {
+            Ok(Some(read)) => {
+                self.revisions.insert(path, read.revision);
+                read.data
+            }
+            Ok(None) => T::default(),
+            Err(failure) => self.recover(&path, failure, problems).unwrap_or_default(),
+        }
+    }
+
+    /// Deals with a file that failed to load: a newer one is left alone; a
+    /// damaged one is moved aside and its backup, if good, put back.
+    fn recover<T: Kind>(
+        &mut self,
+        path: &Path,
+        failure: Failure,
+        problems: &mut Vec<Problem>,
+    ) -> Option<T> {
+        let name = display_name(path);
+        let error = match failure {
+            Failure::Io(e) => {
+                problems.push(Problem {
+                    path: path.to_path_buf(),
+                    message: format!("{name} could not be opened ({e}); it was left as it is. Check its permissions."),
+                });
+                // Never write over what we could not read.
+                self.revisions.insert(path.to_path_buf(), u64::MAX);
+                return None;
+            }
+            Failure::Read(e @ ReadError::Newer { .. }) => {
+                problems.push(Problem {
+                    path: path.to_path_buf(),
+                    message: format!("{name} was not loaded: {e}. It was left as it is and won't be written over."),
+                });
+                self.revisions.insert(path.to_path_buf(), u64::MAX);
+                return None;
+            }
+            Failure::Read(e) => e,
+        };
+        let aside = match quarantine(path) {
+            Ok(aside) => aside,
+            Err(e) => {
+                problems.push(Problem {
+                    path: path.to_path_buf(),
+                    message: format!("{name} can't be read ({error}) and could not be moved aside ({e}); it was left as it is."),
+                });
+                self.revisions.insert(path.to_path_buf(), u64::MAX);
+                return None;
+            }
+        };
+        let mut message = format!(
+            "{name} can't be read ({error}). It was moved aside to {} so nothing is lost",
+            display_name(&aside)
+        );
+        let backup = atomic::backup_path(path);
+        let restored = fs::read_to_string(&backup)
+            .ok()
+            .and_then(|text| envelope::read::<T>(&text).ok().map(|r| (text, r)));
+        let result = match restored {
+            Some((text, read)) if atomic::write_atomic(path, text.as_bytes()).is_ok() => {
+                message.push_str(&format!(
+                    ", and the previous version was restored from {} (revision {}). Check what is missing; the damaged copy is still there.",
+                    display_name(&backup),
+                    read.revision
+                ));
+                self.revisions.insert(path.to_path_buf(), read.revision);
+                Some(read.data)
+            }
+            _ => {
+                message.push_str(
+                    "; the rest loaded. Fix it in a text editor and move it back, or start afresh.",
+                );
+                self.revisions.remove(path);
+                None
+            }
+        };
+        problems.push(Problem {
+            path: path.to_path_buf(),
+            message,
+        });
+        result
+    }
+
+    /// Applies `command` and saves what it changed, re-reading first any file
+    /// someone else changed since we read it, so their work is kept.
+    pub fn execute(
+        &mut self,
+        state: &mut State,
+        command: Command,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, StoreError> {
+        let _lock = self.write_lock()?;
+        let mut reloaded = Vec::new();
+        match command.incident() {
+            Some(id) => {
+                if self.refresh_incident(state, id)? {
+                    reloaded.push(id.clone());
+                }
+            }
+            None => {
+                reloaded = self.refresh_new_incidents(state)?;
+                let settings = self.refresh::<Settings>(self.settings_path())?;
+                if let Some(settings) = settings {
+                    state.settings = settings;
+                }
+            }
+        }
+        let effects = command::apply(state, command, actor, now)?;
+        for effect in &effects {
+            match effect {
+                Effect::SaveIncident(id) => {
+                    let incident = &state.incidents[id];
+                    self.write(self.incident_path(id), incident)?;
+                }
+                Effect::SaveSettings => self.write(self.settings_path(), &state.settings)?,
+                Effect::Reschedule => {}
+            }
+        }
+        let effects = effects
+            .into_iter()
+            .filter(|e| *e == Effect::Reschedule)
+            .collect();
+        Ok(Outcome { effects, reloaded })
+    }
+
+    /// Saves the roster (used by imports and the roster view).
+    pub fn save_roster(&mut self, roster: &Roster) -> Result<(), StoreError> {
+        let _lock = self.write_lock()?;
+        let path = self.roster_path();
+        self.check_unchanged::<Roster>(&path)?;
+        self.write(path, roster)
+    }
+
+    /// Re-reads the incident if its file moved on since we read it.
+    fn refresh_incident(&mut self, state: &mut State, id: &IncidentId) -> Result<bool, StoreError> {
+        match self.refresh::<Incident>(self.incident_path(id))? {
+            Some(mut incident) => {
+                incident.id = id.clone();
+                state.incidents.insert(id.clone(), incident);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Reads incidents created by someone else since we loaded, so a new id never collides.
+    fn refresh_new_incidents(&mut self, state: &mut State) -> Result<Vec<IncidentId>, StoreError> {
+        let dir = self.root.join("incidents");
+        let entries = fs::read_dir(&dir).map_err(io_error(&dir))?;
+        let mut added = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Some(id) = incident_id_of(&path) else {
+                continue;
+            };
+            if state.incidents.contains_key(&id) || state.taken_ids.contains(&id) {
+                continue;
+            }
+            match self.refresh_incident(state, &id) {
+                Ok(true) => added.push(id),
+                Ok(false) => {}
+                // A file we can't read must not stop a declaration, only keep its id.
+                Err(_) => {
+                    state.taken_ids.insert(id);
+                }
+            }
+        }
+        Ok(added)
+    }
+
+    /// The file's data if its revision differs from the one we know, else `None`.
+    fn refresh<T: Kind>(&mut self, path: PathBuf) -> Result<Option<T>, StoreError> {
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(StoreError::Io { path, error: e }),
+        };
+        let known = self.revisions.get(&path).copied();
+        if known == Some(u64::MAX) {
+            let error = envelope::read::<T>(&text).err().unwrap_or(ReadError::Empty);
+            return Err(StoreError::Unreadable { path, error });
+        }
+        let (_, revision) = envelope::peek::<T>(&text).map_err(|error| StoreError::Unreadable {
+            path: path.clone(),
+            error,
+        })?;
+        if known == Some(revision) {
+            return Ok(None);
+        }
+        let read = envelope::read::<T>(&text).map_err(|error| StoreError::Unreadable {
+            path: path.clone(),
+            error,
+        })?;
+        self.revisions.insert(path, read.revision);
+        Ok(Some(read.data))
+    }
+
+    /// Refuses to write a file that moved on since we read it.
+    fn check_unchanged<T: Kind>(&mut self, path: &Path) -> Result<(), StoreError> {
+        match self.refresh::<T>(path.to_path_buf())? {
+            None => Ok(()),
+            Some(_) => Err(StoreError::Io {
+                path: path.to_path_buf(),
+                error: io::Error::other(
+                    "it was changed elsewhere since it was read; reload and try again",
+                ),
+            }),
+        }
+    }
+
+    fn write<T: Kind>(&mut self, path: PathBuf, data: &T) -> Result<(), StoreError> {
+        let revision = self.revisions.get(&path).copied().unwrap_or(0) + 1;
+        let text = envelope::write(data, revision).map_err(|e| StoreError::Io {
+            path: path.clone(),
+            error: io::Error::other(e.to_string()),
+        })?;
+        atomic::write_atomic(&path, text.as_bytes()).map_err(io_error(&path))?;
+        self.revisions.insert(path, revision);
+        Ok(())
+    }
+}
+
+/// Why a file did not load.
+enum Failure {
+    Io(io::Error),
+    Read(ReadError),
+}
+
+/// Reads one file; `Ok(None)` when it does not exist.
+fn read_file<T: Kind>(path: &Path) -> Result<Option<envelope::Read<T>>, Failure> {
+    match fs::read_to_string(path) {
+        Ok(text) => envelope::read(&text).map(Some).map_err(Failure::Read),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => Err(Failure::Read(ReadError::Syntax {
+            line: 1,
+            column: 1,
+            message: "the file is not UTF-8 text".to_owned(),
+        })),
+        Err(e) => Err(Failure::Io(e)),
+    }
+}
+
+type IncidentRead = Result<Option<(IncidentId, envelope::Read<Incident>)>, Failure>;
+
+/// Reads every `incidents/<id>.ron`, spread over the machine's cores.
+fn read_incident_files(dir: &Path) -> Vec<(PathBuf, IncidentRead)> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| incident_id_of(p).is_some())
+        .collect();
+    paths.sort();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = paths.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|path| {
+                            let id = incident_id_of(path).expect("filtered above");
+                            let read = read_file::<Incident>(path).map(|r| r.map(|r| (id, r)));
+                            (path.clone(), read)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("reading files does not panic"))
+            .collect()
+    })
+}
+
+/// The incident id a file name stands for: `incidents/2026-11-26-1.ron`.
+fn incident_id_of(path: &Path) -> Option<IncidentId> {
+    if path.extension()? != "ron" {
+        return None;
+    }
+    IncidentId::parse(path.file_stem()?.to_str()?)
+}
+
+fn display_name(path: &Path) -> String {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    match path.parent().and_then(Path::file_name) {
+        Some(parent) if parent == "incidents" => format!("incidents/{name}"),
+        _ => name.into_owned(),
+    }
+}
+
+/// Moves a damaged file aside as `<name>.corrupt-<UTC time>`, never over another.
+fn quarantine(path: &Path) -> io::Result<PathBuf> {
+    let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
+    let name = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    for n in 0..1000 {
+        let suffix = if n == 0 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
+        let aside = path.with_file_name(format!("{name}.corrupt-{stamp}{suffix}"));
+        if !aside.exists() {
+            fs::rename(path, &aside)?;
+            return Ok(aside);
+        }
+    }
+    Err(io::Error::other("too many damaged copies already"))
+}
