@@ -340,10 +340,11 @@ impl Store {
                     reloaded.push(id.clone());
                 }
             }
-            None => {
+            None if matches!(command, Command::Declare { .. }) => {
                 reloaded = self.refresh_new_incidents(state)?;
-                let settings = self.refresh::<Settings>(self.settings_path())?;
-                if let Some(settings) = settings {
+            }
+            None => {
+                if let Some(settings) = self.refresh::<Settings>(self.settings_path())? {
                     state.settings = settings;
                 }
             }
@@ -364,6 +365,15 @@ impl Store {
             .filter(|e| *e == Effect::Reschedule)
             .collect();
         Ok(Outcome { effects, reloaded })
+    }
+
+    /// Saves a whole incident (imports, drills). Refuses, rather than
+    /// overwrites, when the file changed since it was read.
+    pub fn save_incident(&mut self, incident: &Incident) -> Result<(), StoreError> {
+        let _lock = self.write_lock()?;
+        let path = self.incident_path(&incident.id);
+        self.check_unchanged::<Incident>(&path)?;
+        self.write(path, incident)
     }
 
     /// Saves the roster (used by imports and the roster view).

@@ -1,0 +1,283 @@
+//! The command line, run as a person would from a terminal.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn expedite(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_expedite"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("EXPEDITE_DATA_DIR")
+        .env("USER", "sam")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(o: Output) -> Output {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stdout: {}\nstderr: {}",
+        stdout(&o),
+        stderr(&o)
+    );
+    o
+}
+
+fn status_json(dir: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["status", "--json"];
+    args.extend_from_slice(extra);
+    serde_json::from_str(&stdout(&ok(expedite(dir, &args)))).unwrap()
+}
+
+#[test]
+fn declare_update_status_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(expedite(
+        dir.path(),
+        &[
+            "declare",
+            "--title",
+            "Checkout returns 500",
+            "--evidence",
+            "error-tracker:340 TypeErrors in checkout",
+            "--evidence",
+            "call-centre:12 calls about payment",
+            "--link",
+            "https://errors.example.com/1",
+        ],
+    ));
+    let id = stdout(&out).trim().to_owned();
+    assert!(
+        id.len() >= "2026-11-26-1".len() && id.ends_with("-1"),
+        "only the id is printed: {id:?}"
+    );
+
+    let s = status_json(dir.path(), &[]);
+    assert_eq!(s["id"], id.as_str());
+    assert_eq!(s["title"], "Checkout returns 500");
+    assert_eq!(s["owner"], "sam", "the login name when settings don't say");
+    assert_eq!(s["updates"], 0);
+    assert_eq!(s["stage"], "Classified");
+    assert_eq!(s["overdue"], false);
+    assert!(s["last_update"].is_null());
+
+    ok(expedite(
+        dir.path(),
+        &[
+            "update",
+            "Investigating; rollback ready",
+            "--next-in",
+            "1h30m",
+            "--as",
+            "Jo Brown",
+        ],
+    ));
+    let s = status_json(dir.path(), &[]);
+    assert_eq!(s["updates"], 1);
+    let last = chrono::DateTime::parse_from_rfc3339(s["last_update"].as_str().unwrap()).unwrap();
+    let due = chrono::DateTime::parse_from_rfc3339(s["next_update_due"].as_str().unwrap()).unwrap();
+    assert_eq!((due - last).num_minutes(), 90);
+
+    // An update due in one second is overdue two seconds later: drills can run in seconds.
+    ok(expedite(
+        dir.path(),
+        &[
+            "update",
+            "Fix deploying",
+            "--next-in",
+            "1s",
+            "--channel",
+            "deployments",
+        ],
+    ));
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let s = status_json(dir.path(), &["--incident", &id]);
+    assert_eq!(s["overdue"], true);
+    assert_eq!(s["updates"], 2);
+
+    ok(expedite(
+        dir.path(),
+        &["note", "Called the payment provider"],
+    ));
+    let file = std::fs::read_to_string(dir.path().join(format!("incidents/{id}.ron"))).unwrap();
+    assert!(
+        file.contains("Update posted in #deployments: Fix deploying"),
+        "{file}"
+    );
+    assert!(file.contains("Note: Called the payment provider"));
+    assert!(file.contains("by: \"Jo Brown\""), "--as names the actor");
+    assert!(file.contains("count: 12"), "every --evidence is kept");
+
+    let text = stdout(&ok(expedite(dir.path(), &["status"])));
+    assert!(text.contains("Checkout returns 500"), "{text}");
+    assert!(text.contains("OVERDUE"), "{text}");
+    assert!(text.contains("Owner:        sam"), "{text}");
+}
+
+#[test]
+fn the_most_recently_active_open_incident_is_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = stdout(&ok(expedite(
+        dir.path(),
+        &["declare", "--title", "One", "--evidence", "other:seen"],
+    )))
+    .trim()
+    .to_owned();
+    let second = stdout(&ok(expedite(
+        dir.path(),
+        &[
+            "declare",
+            "--title",
+            "Two",
+            "--evidence",
+            "error-screen:errors",
+            "--owner",
+            "Jo",
+        ],
+    )))
+    .trim()
+    .to_owned();
+    assert_ne!(first, second);
+    assert_eq!(status_json(dir.path(), &[])["owner"], "Jo");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    ok(expedite(
+        dir.path(),
+        &["--incident", &first, "note", "still here"],
+    ));
+    assert_eq!(status_json(dir.path(), &[])["id"], first.as_str());
+}
+
+#[test]
+fn the_data_dir_can_come_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_expedite"))
+        .args(["declare", "--title", "Env", "--evidence", "other:seen"])
+        .env("EXPEDITE_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    let out = ok(out);
+    let id = stdout(&out).trim().to_owned();
+    assert!(dir.path().join(format!("incidents/{id}.ron")).exists());
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_useful_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["declare", "--evidence", "other:x"], "--title"),
+        (&["declare", "--title", "x"], "--evidence"),
+        (
+            &["declare", "--title", "x", "--evidence", "bugsnag:3 errors"],
+            "'bugsnag' is not a kind of evidence",
+        ),
+        (
+            &[
+                "declare",
+                "--title",
+                "x",
+                "--evidence",
+                "error-tracker:lots",
+            ],
+            "needs a count",
+        ),
+        (
+            &["declare", "--title", "x", "--evidence", "no colon"],
+            "KIND:TEXT",
+        ),
+        (&["update", "x", "--next-in", "15"], "needs a unit"),
+        (
+            &["update", "x", "--next-in", "soon"],
+            "write it like 90s, 15m, 1h30m",
+        ),
+        (&["update", "x", "--next-in", "0m"], "positive"),
+        (
+            &["status", "--incident", "yesterday"],
+            "ids look like 2026-11-26-1",
+        ),
+        (&["frobnicate"], "unrecognized subcommand"),
+    ];
+    for (args, says) in cases {
+        let out = expedite(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    assert!(
+        !dir.path().join("incidents").exists()
+            || std::fs::read_dir(dir.path().join("incidents"))
+                .unwrap()
+                .next()
+                .is_none()
+    );
+}
+
+#[test]
+fn runtime_errors_exit_1_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = expedite(dir.path(), &["update", "hello"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no incident is open — declare one with"),
+        "{}",
+        stderr(&out)
+    );
+
+    let id = stdout(&ok(expedite(
+        dir.path(),
+        &["declare", "--title", "x", "--evidence", "other:seen"],
+    )))
+    .trim()
+    .to_owned();
+    let path = dir.path().join(format!("incidents/{id}.ron"));
+    let before = std::fs::read(&path).unwrap();
+    let out = expedite(dir.path(), &["update", "   "]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("The update is empty"),
+        "{}",
+        stderr(&out)
+    );
+    let out = expedite(dir.path(), &["--incident", "2020-01-01-1", "note", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("there is no incident 2020-01-01-1"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "nothing half-written"
+    );
+}
+
+#[test]
+fn version_and_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(expedite(dir.path(), &["--version"]));
+    assert_eq!(
+        stdout(&out).trim(),
+        format!("expedite {}", env!("CARGO_PKG_VERSION"))
+    );
+    let help = stdout(&ok(expedite(dir.path(), &["--help"])));
+    for word in [
+        "declare",
+        "update",
+        "note",
+        "status",
+        "--data-dir",
+        "--as",
+        "--incident",
+    ] {
+        assert!(help.contains(word), "{word} missing from --help");
+    }
+}
