@@ -166,10 +166,10 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             }),
         }
     };
-    let mut execute = |state: &mut State, command| -> Result<(), String> {
+    let mut execute = |state: &mut State, command| -> Result<Vec<IncidentId>, String> {
         store
             .execute(state, command, &actor, now)
-            .map(|_| ())
+            .map(|outcome| outcome.saved)
             .map_err(|e: StoreError| e.to_string())
     };
     match sub {
@@ -182,8 +182,7 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             let mut evidence = evidence.into_iter();
             let mut first = evidence.next().expect("clap requires one");
             first.link = link;
-            let before: Vec<IncidentId> = state.incidents.keys().cloned().collect();
-            execute(
+            let saved = execute(
                 &mut state,
                 Command::Declare {
                     title,
@@ -191,12 +190,10 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                     owner,
                 },
             )?;
-            let id = state
-                .incidents
-                .keys()
-                .find(|id| !before.contains(id))
-                .cloned()
-                .expect("a declaration adds an incident");
+            let id = saved
+                .into_iter()
+                .next()
+                .expect("a declaration saves the new incident");
             for more in evidence {
                 execute(
                     &mut state,

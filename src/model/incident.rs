@@ -58,16 +58,16 @@ pub struct Incident {
     /// When the incident was declared.
     pub opened_at: DateTime<Utc>,
     /// When it was resolved; `None` while it is open.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<DateTime<Utc>>,
     /// The metrics that confirm the issue (stage "Defined").
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
     /// Who owns the incident now (stage "Owned").
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Every change of owner, oldest first.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hand_overs: Vec<HandOver>,
     /// Whether this is to be expedited, and why (stage "Classified").
     #[serde(default)]
@@ -79,7 +79,7 @@ pub struct Incident {
     #[serde(default)]
     pub communication: Communication,
     /// How it is being fixed (stage "Fix").
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
     /// How the fix went out and how the metric looks since (stage "Deployment").
     #[serde(default)]
@@ -88,10 +88,10 @@ pub struct Incident {
     #[serde(default)]
     pub conclusion: Conclusion,
     /// Work to do after the incident.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub follow_ups: Vec<FollowUp>,
     /// Everything that happened, oldest first.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<TimelineEntry>,
 }
 
@@ -166,7 +166,7 @@ pub struct Evidence {
     /// What was seen, in the reporter's words.
     pub text: String,
     /// Where to see it (dashboard, error tracker, ticket).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// When it was recorded.
     pub added_at: DateTime<Utc>,
@@ -178,13 +178,14 @@ pub struct Evidence {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HandOver {
     /// The previous owner; `None` when nobody owned it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// The new owner.
     pub to: String,
     /// When it changed hands.
     pub at: DateTime<Utc>,
     /// What's happening, what's next, who's engaged.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
 }
 
@@ -216,7 +217,7 @@ pub struct Advice {
     /// Which product owner was asked.
     pub asked: String,
     /// What they said; empty while waiting for the answer.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub answer: String,
 }
 
@@ -251,7 +252,7 @@ pub struct MetricHit {
     /// Which metric.
     pub metric: Metric,
     /// How it is hurt ("checkout conversion down 40 %").
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
 }
 
@@ -259,16 +260,16 @@ pub struct MetricHit {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Classification {
     /// The decision; `None` until someone makes one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
     /// The product owner's advice, when the web contact was unsure.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advice: Option<Advice>,
     /// The metrics hit.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<MetricHit>,
     /// How long the issue has lasted or is expected to last.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub expected_lifespan: String,
 }
 
@@ -328,10 +329,10 @@ pub struct TeamMember {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Team {
     /// Who is on it, in the order they joined.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<TeamMember>,
     /// Roles the owner decided this incident does not need.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_needed: Vec<Role>,
 }
 
@@ -365,20 +366,25 @@ pub struct Update {
 pub struct Communication {
     /// Where updates go: `#expedite` always, plus a dedicated channel and
     /// `#deployments` when needed.
+    #[serde(default = "default_channels")]
     pub channels: Vec<String>,
     /// Every update posted, oldest first.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub updates: Vec<Update>,
     /// The due time the last poster chose ("next update in 20 min"); when
     /// `None` the cadence from the settings applies.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_update_due: Option<DateTime<Utc>>,
+}
+
+fn default_channels() -> Vec<String> {
+    vec![EXPEDITE_CHANNEL.to_owned()]
 }
 
 impl Default for Communication {
     fn default() -> Self {
         Self {
-            channels: vec![EXPEDITE_CHANNEL.to_owned()],
+            channels: default_channels(),
             updates: Vec::new(),
             next_update_due: None,
         }
@@ -425,10 +431,10 @@ pub struct Fix {
     /// What the fix is.
     pub description: String,
     /// Departures from best practice; empty means best practice was followed.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deviations: Vec<Deviation>,
     /// For a temporary fix: the permanent fix that must follow.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permanent_fix: Option<String>,
     /// When it was recorded.
     pub recorded_at: DateTime<Utc>,
@@ -461,7 +467,7 @@ pub struct MetricReading {
     #[serde(default)]
     pub normal: bool,
     /// What the reader saw.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
     /// Who read it.
     pub by: String,
@@ -471,16 +477,16 @@ pub struct MetricReading {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Deployment {
     /// When the fix was deployed.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployed_at: Option<DateTime<Utc>>,
     /// Whether it went out the usual way, so it can be rolled back.
     #[serde(default)]
     pub usual_way: bool,
     /// How to roll back if needed.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub rollback_plan: String,
     /// Readings of the original metric, oldest first.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub readings: Vec<MetricReading>,
 }
 
@@ -510,7 +516,7 @@ pub struct SummarySent {
     /// When and by whom.
     pub done: Done,
     /// The PRs, tickets and links it included.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
 }
 
@@ -536,13 +542,13 @@ pub struct Postmortem {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conclusion {
     /// The summary email.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_sent: Option<SummarySent>,
     /// The word to the origin of the report.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_told: Option<OriginTold>,
     /// The postmortem.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postmortem: Option<Postmortem>,
 }
 
@@ -552,7 +558,7 @@ pub struct FollowUp {
     /// What to do.
     pub text: String,
     /// Who will do it, when known.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// When it was added.
     pub added_at: DateTime<Utc>,
@@ -577,6 +583,6 @@ pub struct TimelineEntry {
     /// What happened, in words.
     pub what: String,
     /// The value that changed, when one did.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<Change>,
 }

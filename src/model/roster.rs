@@ -22,25 +22,25 @@ pub struct Contact {
     /// Full name; also how incidents refer to them.
     pub name: String,
     /// What they can do on an incident.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<Role>,
     /// Their team.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub team: String,
     /// Their numbers, most useful first.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub phones: Vec<Phone>,
     /// Email address.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Chat handle, e.g. `@sam`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat: Option<String>,
     /// IANA time zone, e.g. `Europe/London`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// Anything else worth knowing at 3 a.m.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
 }
 
@@ -48,7 +48,7 @@ pub struct Contact {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Roster {
     /// The contacts, in the order the team keeps them.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contacts: Vec<Contact>,
 }
 

@@ -8,7 +8,7 @@ use super::comms::Cadence;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// The name this person goes by on timelines; asked for on first start.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub me: Option<String>,
     /// How often updates are due.
     #[serde(default)]

@@ -119,6 +119,10 @@ struct Header {
 
 #[derive(Deserialize)]
 struct EnvelopeIn<T> {
+    format: String,
+    version: u32,
+    #[serde(default)]
+    revision: u64,
     data: T,
 }
 
@@ -168,6 +172,18 @@ fn header<T: Kind>(text: &str) -> Result<Header, ReadError> {
 
 /// Reads a file's text as data of kind `T`, migrating older versions.
 pub fn read<T: Kind>(text: &str) -> Result<Read<T>, ReadError> {
+    // The common case in one pass: a current file of the expected kind.
+    if let Ok(e) = options().from_str::<EnvelopeIn<T>>(text)
+        && e.format == T::FORMAT
+        && e.version == CURRENT_VERSION
+    {
+        return Ok(Read {
+            data: e.data,
+            revision: e.revision,
+            migrated_from: None,
+        });
+    }
+    // Anything else: find out what it is, to migrate it or say precisely what is wrong.
     let h = header::<T>(text)?;
     let revision = h.revision.unwrap_or(0);
     match (h.format, h.version) {
@@ -200,7 +216,8 @@ pub fn read<T: Kind>(text: &str) -> Result<Read<T>, ReadError> {
 /// Writes data of kind `T` in the current envelope with the given revision.
 pub fn write<T: Kind>(data: &T, revision: u64) -> Result<String, ron::Error> {
     let config = ron::ser::PrettyConfig::new()
-        .indentor("    ")
+        .indentor("\t")
+        .depth_limit(4)
         .extensions(Extensions::IMPLICIT_SOME);
     let envelope = EnvelopeOut {
         format: T::FORMAT,

@@ -120,6 +120,8 @@ pub struct Outcome {
     pub effects: Vec<Effect>,
     /// Incidents changed by someone else and re-read before the command applied.
     pub reloaded: Vec<IncidentId>,
+    /// Incidents the command changed and saved (a declaration: the new one).
+    pub saved: Vec<IncidentId>,
 }
 
 /// A data folder.
@@ -197,10 +199,13 @@ impl Store {
             atomic::sweep_temp_files(&self.root.join("incidents"));
         }
         let settings = self.load_or_default::<Settings>(self.settings_path(), &mut problems);
-        let roster = self.load_or_default::<Roster>(self.roster_path(), &mut problems);
+        let roster_path = self.roster_path();
+        let (roster_read, incident_reads) =
+            read_roster_and_incidents(&roster_path, &self.root.join("incidents"));
+        let roster = self.accept_or_default(roster_path, roster_read, &mut problems);
         let mut incidents = std::collections::BTreeMap::new();
         let mut taken_ids = std::collections::BTreeSet::new();
-        for (path, result) in read_incident_files(&self.root.join("incidents")) {
+        for (path, result) in incident_reads {
             match result {
                 Ok(Some((id, read))) => {
                     self.revisions.insert(path, read.revision);
@@ -240,7 +245,18 @@ impl Store {
         path: PathBuf,
         problems: &mut Vec<Problem>,
     ) -> T {
-        match read_file::<T>(&path) {
+        let read = read_file::<T>(&path);
+        self.accept_or_default(path, read, problems)
+    }
+
+    /// Keeps what was read (noting its revision), or recovers from the failure.
+    fn accept_or_default<T: Kind + Default>(
+        &mut self,
+        path: PathBuf,
+        read: FileRead<T>,
+        problems: &mut Vec<Problem>,
+    ) -> T {
+        match read {
             Ok(Some(read)) => {
                 self.revisions.insert(path, read.revision);
                 read.data
@@ -350,11 +366,13 @@ impl Store {
             }
         }
         let effects = command::apply(state, command, actor, now)?;
+        let mut saved = Vec::new();
         for effect in &effects {
             match effect {
                 Effect::SaveIncident(id) => {
                     let incident = &state.incidents[id];
                     self.write(self.incident_path(id), incident)?;
+                    saved.push(id.clone());
                 }
                 Effect::SaveSettings => self.write(self.settings_path(), &state.settings)?,
                 Effect::Reschedule => {}
@@ -364,7 +382,11 @@ impl Store {
             .into_iter()
             .filter(|e| *e == Effect::Reschedule)
             .collect();
-        Ok(Outcome { effects, reloaded })
+        Ok(Outcome {
+            effects,
+            reloaded,
+            saved,
+        })
     }
 
     /// Saves a whole incident (imports, drills). Refuses, rather than
@@ -480,7 +502,7 @@ enum Failure {
 }
 
 /// Reads one file; `Ok(None)` when it does not exist.
-fn read_file<T: Kind>(path: &Path) -> Result<Option<envelope::Read<T>>, Failure> {
+fn read_file<T: Kind>(path: &Path) -> FileRead<T> {
     match fs::read_to_string(path) {
         Ok(text) => envelope::read(&text).map(Some).map_err(Failure::Read),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
@@ -493,44 +515,53 @@ fn read_file<T: Kind>(path: &Path) -> Result<Option<envelope::Read<T>>, Failure>
     }
 }
 
+/// A file read, or why not; `Ok(None)` when it does not exist.
+type FileRead<T> = Result<Option<envelope::Read<T>>, Failure>;
 type IncidentRead = Result<Option<(IncidentId, envelope::Read<Incident>)>, Failure>;
 
-/// Reads every `incidents/<id>.ron`, spread over the machine's cores.
-fn read_incident_files(dir: &Path) -> Vec<(PathBuf, IncidentRead)> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| incident_id_of(p).is_some())
-        .collect();
+/// Reads the roster and every `incidents/<id>.ron`, spread over the
+/// machine's cores: each worker takes the next file as it finishes one, and
+/// the roster, the biggest single file, goes first.
+fn read_roster_and_incidents(
+    roster: &Path,
+    incidents: &Path,
+) -> (FileRead<Roster>, Vec<(PathBuf, IncidentRead)>) {
+    let mut paths: Vec<PathBuf> = fs::read_dir(incidents)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| incident_id_of(p).is_some())
+                .collect()
+        })
+        .unwrap_or_default();
     paths.sort();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(8);
-    let chunk = paths.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|path| {
-                            let id = incident_id_of(path).expect("filtered above");
-                            let read = read_file::<Incident>(path).map(|r| r.map(|r| (id, r)));
-                            (path.clone(), read)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("reading files does not panic"))
-            .collect()
-    })
+        .clamp(1, 8);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = |first: bool| {
+        let roster = first.then(|| read_file::<Roster>(roster));
+        let mut reads = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(path) = paths.get(i) else { break };
+            let id = incident_id_of(path).expect("filtered above");
+            let read = read_file::<Incident>(path).map(|r| r.map(|r| (id, r)));
+            reads.push((i, (path.clone(), read)));
+        }
+        (roster, reads)
+    };
+    let (roster, mut reads) = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..workers).map(|_| scope.spawn(|| work(false))).collect();
+        let (roster, mut reads) = work(true);
+        for handle in others {
+            reads.extend(handle.join().expect("reading files does not panic").1);
+        }
+        (roster.expect("the first worker reads the roster"), reads)
+    });
+    reads.sort_by_key(|(i, _)| *i);
+    (roster, reads.into_iter().map(|(_, read)| read).collect())
 }
 
 /// The incident id a file name stands for: `incidents/2026-11-26-1.ron`.
