@@ -79,7 +79,8 @@ fn an_open_incident_shows_its_owner_next_step_and_countdown() {
 
     let harness = app_at(dir.path(), t(3));
     harness.get_by_label_contains("Checkout returns 500");
-    harness.get_by_label("Owner: Jo");
+    harness.get_by_label("Jo");
+    harness.get_by_label("Classified");
     harness.get_by_label_contains("Decide whether to expedite");
     harness.get_by_label("Next update in 12 min");
 

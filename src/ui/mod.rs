@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use eframe::egui;
 
 use crate::command::Command;
-use crate::model::{State, comms, procedure};
+use crate::model::comms::Cadence;
+use crate::model::{Incident, State, comms, procedure};
 use crate::store::{self, InstanceLock, Problem, Store};
 
 /// Where the window gets the time from; tests inject a fixed one.
@@ -89,6 +90,8 @@ pub struct ExpediteApp {
     /// The last thing that went wrong, shown until dismissed.
     error: Option<String>,
     clock: Clock,
+    /// Whether the name field has been given focus once.
+    asked_focus: bool,
     _lock: Option<InstanceLock>,
 }
 
@@ -110,6 +113,7 @@ impl ExpediteApp {
             me_draft: String::new(),
             error: None,
             clock,
+            asked_focus: false,
             _lock: None,
         }
     }
@@ -129,17 +133,32 @@ impl ExpediteApp {
     }
 
     fn ask_for_name(&mut self, ui: &mut egui::Ui) {
-        ui.heading("Welcome to Expedite");
-        ui.label(
-            "Your name goes on every timeline entry you make, so colleagues know who did what.",
-        );
-        ui.add_space(8.0);
+        ui.add_space(ui.available_height() * 0.25);
+        ui.vertical_centered(|ui| {
+            ui.heading("Welcome to Expedite");
+            ui.add_space(6.0);
+            ui.label(
+                "Your name goes on every timeline entry you make, so colleagues know who did what.",
+            );
+            ui.add_space(14.0);
+        });
         let mut submit = false;
+        let row_width = 420.0_f32.min(ui.available_width());
         ui.horizontal(|ui| {
+            ui.add_space((ui.available_width() - row_width).max(0.0) / 2.0);
             let label = ui.label("Your name");
             let field = ui
-                .add(egui::TextEdit::singleline(&mut self.me_draft).hint_text("e.g. Sam Patel"))
+                .add(
+                    egui::TextEdit::singleline(&mut self.me_draft)
+                        .hint_text("e.g. Sam Patel")
+                        .desired_width(240.0),
+                )
                 .labelled_by(label.id);
+            if !self.asked_focus {
+                // Ready to type at once: no click needed at 3 a.m.
+                field.request_focus();
+                self.asked_focus = true;
+            }
             submit = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             submit |= ui.button("Save").clicked();
         });
@@ -147,6 +166,85 @@ impl ExpediteApp {
             let name = self.me_draft.clone();
             self.execute(Command::SetMe { name });
         }
+    }
+
+    /// One open incident: what, who, where in the procedure, what next, when to update.
+    fn incident_card(
+        ui: &mut egui::Ui,
+        incident: &Incident,
+        cadence: &Cadence,
+        now: DateTime<Utc>,
+    ) {
+        egui::Frame::group(ui.style())
+            .inner_margin(12.0)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.label(egui::RichText::new(&incident.title).heading().strong());
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if let Some(due) = comms::next_update_due(incident, cadence) {
+                            let (text, color) = countdown(due, now, ui.visuals());
+                            ui.label(egui::RichText::new(text).strong().color(color).size(16.0));
+                        }
+                    });
+                });
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{} · declared {}",
+                        incident.id,
+                        crate::cli::relative(incident.opened_at, now)
+                    ))
+                    .weak(),
+                );
+                ui.add_space(6.0);
+                egui::Grid::new(("incident", incident.id.as_str()))
+                    .num_columns(2)
+                    .spacing([16.0, 4.0])
+                    .show(ui, |ui| {
+                        ui.label(egui::RichText::new("Owner").weak());
+                        ui.label(
+                            incident
+                                .owner
+                                .as_deref()
+                                .unwrap_or("nobody — take ownership"),
+                        );
+                        ui.end_row();
+                        ui.label(egui::RichText::new("Stage").weak());
+                        ui.label(procedure::current_stage(incident).name());
+                        ui.end_row();
+                    });
+                ui.add_space(6.0);
+                // The guidance can be long: it wraps rather than widening the card.
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(procedure::next_step(incident).step).strong(),
+                    )
+                    .wrap(),
+                );
+            });
+    }
+}
+
+/// "Next update in 12 min" (amber in the last two minutes) or "Update overdue by 3 min" in red.
+fn countdown(
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+    visuals: &egui::Visuals,
+) -> (String, egui::Color32) {
+    if now > due {
+        let late = crate::cli::relative(now, due);
+        let late = late.trim_start_matches("in ");
+        (format!("Update overdue by {late}"), visuals.error_fg_color)
+    } else if due - now <= chrono::Duration::minutes(2) {
+        (
+            format!("Next update {}", crate::cli::relative(due, now)),
+            visuals.warn_fg_color,
+        )
+    } else {
+        (
+            format!("Next update {}", crate::cli::relative(due, now)),
+            visuals.strong_text_color(),
+        )
     }
 }
 
@@ -166,31 +264,29 @@ impl eframe::App for ExpediteApp {
                 return;
             }
             let cadence = &self.state.settings.cadence;
-            let open: Vec<_> = self.state.open_incidents().collect();
+            let open: Vec<&Incident> = self.state.open_incidents().collect();
             if open.is_empty() {
-                ui.heading("No incident open");
-                ui.label("Declare one from a terminal: expedite declare --title TEXT --evidence KIND:TEXT");
+                ui.add_space(ui.available_height() * 0.3);
+                ui.vertical_centered(|ui| {
+                    ui.heading("No incident open");
+                    ui.add_space(6.0);
+                    ui.label("All calm. To declare one from a terminal:");
+                    ui.code("expedite declare --title TEXT --evidence KIND:TEXT");
+                });
                 return;
             }
-            for incident in open {
-                ui.group(|ui| {
-                    ui.heading(format!("{} — {}", incident.id, incident.title));
-                    ui.label(format!("Owner: {}", incident.owner.as_deref().unwrap_or("nobody")));
-                    ui.label(format!("Stage: {}", procedure::current_stage(incident).name()));
-                    ui.label(format!("Next step: {}", procedure::next_step(incident).step));
-                    if let Some(due) = comms::next_update_due(incident, cadence) {
-                        countdown_visible = true;
-                        let text = if due >= now {
-                            format!("Next update {}", crate::cli::relative(due, now))
-                        } else {
-                            format!("Update overdue by {}", crate::cli::relative(now, due).trim_start_matches("in "))
-                        };
-                        ui.label(egui::RichText::new(text).strong());
+            egui::ScrollArea::vertical()
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    for incident in open.into_iter().rev() {
+                        countdown_visible |= incident.is_open();
+                        Self::incident_card(ui, incident, cadence, now);
+                        ui.add_space(8.0);
                     }
                 });
-            }
         });
         if countdown_visible {
+            // The countdown shows minutes: once a second is plenty, and costs nothing in between.
             ui.ctx().request_repaint_after(Duration::from_secs(1));
         }
     }
