@@ -193,7 +193,10 @@ impl Store {
     /// aside when damaged); everything else loads.
     pub fn load(&mut self) -> (State, Vec<Problem>) {
         let mut problems = Vec::new();
-        if let Ok(_lock) = self.write_lock() {
+        // Held throughout, so a terminal writing meanwhile neither races a
+        // file being moved aside nor is read half-way through its command.
+        let lock = self.write_lock();
+        if lock.is_ok() {
             // Nobody else is writing now, so any temp file is a dead writer's.
             atomic::sweep_temp_files(&self.root);
             atomic::sweep_temp_files(&self.root.join("incidents"));
@@ -229,6 +232,7 @@ impl Store {
                 }
             }
         }
+        drop(lock);
         (
             State {
                 incidents,
