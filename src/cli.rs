@@ -62,6 +62,12 @@ pub enum Sub {
         #[arg(long, value_name = "DURATION", value_parser = parse_next_in)]
         next_in: Option<Duration>,
     },
+    /// Put off the update reminder, e.g. `expedite snooze 15m`.
+    Snooze {
+        /// How long, e.g. 5m, 15m, 1h.
+        #[arg(value_name = "DURATION", value_parser = parse_next_in)]
+        duration: Duration,
+    },
     /// Add a note to the incident's timeline.
     Note {
         /// The note.
@@ -227,6 +233,23 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                     due.format("%H:%M:%S UTC")
                 ),
                 None => eprintln!("Update recorded on {incident}."),
+            }
+        }
+        Sub::Snooze { duration } => {
+            let incident = pick(&state)?;
+            execute(
+                &mut state,
+                Command::Snooze {
+                    incident: incident.clone(),
+                    for_: duration,
+                },
+            )?;
+            let due = comms::next_update_due(&state.incidents[&incident], &state.settings.cadence);
+            if let Some(due) = due {
+                eprintln!(
+                    "Reminder for {incident} snoozed until {}.",
+                    due.format("%H:%M:%S UTC")
+                );
             }
         }
         Sub::Note { text } => {

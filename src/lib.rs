@@ -6,6 +6,11 @@
 pub mod cli;
 pub mod command;
 pub mod model;
+pub mod reminder;
 pub mod sample;
 pub mod store;
 pub mod ui;
+
+/// The application id: the window's app_id, the desktop entry's name and
+/// the notifications' desktop-entry hint, so the desktop shows the right name and icon.
+pub const APP_ID: &str = "app.expedite.Expedite";

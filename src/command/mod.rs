@@ -8,6 +8,7 @@ use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::model::comms::format_duration;
 use crate::model::{
     Advice, Change, Decision, Deviation, Done, EXPEDITE_CHANNEL, Evidence, EvidenceKind, Fix,
     FollowUp, Incident, IncidentId, MetricHit, MetricReading, OriginTold, Postmortem, Role, State,
@@ -90,6 +91,11 @@ pub enum Command {
         /// When the next update is due, from now; the cadence when `None`.
         next_in: Option<Duration>,
     },
+    /// Put off the update reminder for a while.
+    Snooze {
+        incident: IncidentId,
+        for_: Duration,
+    },
     /// Add a note to the timeline.
     AddNote { incident: IncidentId, text: String },
     /// Record the fix and any departures from best practice.
@@ -161,6 +167,7 @@ impl Command {
             | SetRoleNeeded { incident, .. }
             | SetChannels { incident, .. }
             | PostUpdate { incident, .. }
+            | Snooze { incident, .. }
             | AddNote { incident, .. }
             | RecordFix { incident, .. }
             | RecordDeployment { incident, .. }
@@ -581,6 +588,26 @@ fn apply_to_incident(
                 channel,
             });
             inc.communication.next_update_due = next_in.map(|d| now + d);
+            Ok(rescheduled)
+        }
+        Snooze { for_, .. } => {
+            open(inc, "snooze its reminder")?;
+            if for_ <= Duration::zero() {
+                return Err(CommandError::NonPositiveInterval);
+            }
+            let until = now + for_;
+            log(
+                inc,
+                actor,
+                now,
+                format!(
+                    "Update reminder snoozed for {} (until {})",
+                    format_duration(for_),
+                    until.format("%H:%M UTC")
+                ),
+                None,
+            );
+            inc.communication.next_update_due = Some(until);
             Ok(rescheduled)
         }
         AddNote { text, .. } => {

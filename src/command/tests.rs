@@ -1240,3 +1240,53 @@ fn not_expedited_is_told_to_go_to_the_normal_queue() {
             .starts_with("Not to be expedited")
     );
 }
+
+#[test]
+fn snooze_moves_the_due_time_and_is_on_the_timeline() {
+    let (mut state, id) = declared();
+    let effects = run(
+        &mut state,
+        Command::Snooze {
+            incident: id.clone(),
+            for_: Duration::minutes(15),
+        },
+    )
+    .unwrap();
+    assert!(effects.contains(&Effect::Reschedule));
+    let i = incident(&state, &id);
+    assert_eq!(
+        comms::next_update_due(&i, &comms::Cadence::default()),
+        Some(mins(20))
+    );
+    assert_eq!(
+        i.timeline.last().unwrap().what,
+        "Update reminder snoozed for 15m (until 02:20 UTC)"
+    );
+    assert_eq!(
+        refused(
+            &mut state,
+            Command::Snooze {
+                incident: id.clone(),
+                for_: Duration::zero()
+            }
+        ),
+        CommandError::NonPositiveInterval
+    );
+    run(
+        &mut state,
+        Command::Resolve {
+            incident: id.clone(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        refused(
+            &mut state,
+            Command::Snooze {
+                incident: id.clone(),
+                for_: Duration::minutes(5)
+            }
+        ),
+        CommandError::Resolved(id, "snooze its reminder")
+    );
+}

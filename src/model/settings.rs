@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::comms::Cadence;
 
 /// Settings kept in `settings.ron`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// The name this person goes by on timelines; asked for on first start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13,4 +13,21 @@ pub struct Settings {
     /// How often updates are due.
     #[serde(default)]
     pub cadence: Cadence,
+    /// Minutes between repeated reminders while an update is overdue.
+    #[serde(default = "default_overdue_repeat")]
+    pub overdue_repeat_minutes: u32,
+}
+
+fn default_overdue_repeat() -> u32 {
+    5
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            me: None,
+            cadence: Cadence::default(),
+            overdue_repeat_minutes: default_overdue_repeat(),
+        }
+    }
 }

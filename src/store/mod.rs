@@ -13,6 +13,7 @@
 pub mod atomic;
 pub mod envelope;
 pub mod lock;
+pub mod watch;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -408,6 +409,44 @@ impl Store {
         let path = self.roster_path();
         self.check_unchanged::<Roster>(&path)?;
         self.write(path, roster)
+    }
+
+    /// Takes in changes made elsewhere to the given files: each file whose
+    /// revision moved on is re-read. Our own saves are recognised by their
+    /// revision and ignored. Returns what changed, in words.
+    pub fn take_outside_changes(
+        &mut self,
+        state: &mut State,
+        paths: impl IntoIterator<Item = PathBuf>,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut changed = Vec::new();
+        for path in paths {
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            if let Some(id) = incident_id_of(&path) {
+                if path
+                    .parent()
+                    .and_then(Path::file_name)
+                    .is_some_and(|p| p == "incidents")
+                    && self.refresh_incident(state, &id)?
+                {
+                    changed.push(format!("incident {id}"));
+                }
+            } else if path == self.roster_path() {
+                if let Some(roster) = self.refresh::<Roster>(path)? {
+                    state.roster = roster;
+                    changed.push("the roster".to_owned());
+                }
+            } else if path == self.settings_path()
+                && let Some(settings) = self.refresh::<Settings>(path)?
+            {
+                state.settings = settings;
+                changed.push("the settings".to_owned());
+            }
+        }
+        Ok(changed)
     }
 
     /// Re-reads the incident if its file moved on since we read it.

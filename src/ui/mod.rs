@@ -1,16 +1,23 @@
-//! The window. For now a calm overview of the open incidents; the full
-//! cockpit builds on it.
+//! The window. For now a calm overview of the open incidents with the
+//! update timer; the full cockpit builds on it.
 
+pub mod post_update;
+
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use eframe::egui;
 
-use crate::command::Command;
+use crate::command::{Command, Effect};
 use crate::model::comms::Cadence;
-use crate::model::{Incident, State, comms, procedure};
+use crate::model::{Incident, IncidentId, State, comms, procedure};
+use crate::reminder::desktop::DesktopNotifier;
+use crate::reminder::{NotificationAction, ReminderEvent, Reminders, Watch};
+use crate::store::watch::Watcher;
 use crate::store::{self, InstanceLock, Problem, Store};
 
 /// Where the window gets the time from; tests inject a fixed one.
@@ -26,7 +33,7 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Expedite")
-            .with_app_id("expedite")
+            .with_app_id(crate::APP_ID)
             .with_inner_size([900.0, 620.0])
             .with_min_inner_size([480.0, 360.0]),
         ..Default::default()
@@ -34,10 +41,30 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
     let result = eframe::run_native(
         "Expedite",
         options,
-        Box::new(move |_cc| {
+        Box::new(move |cc| {
             Ok(match opened {
                 Ok((store, lock)) => {
-                    Box::new(ExpediteApp::new(store, lock, Box::new(crate::cli::now)))
+                    let ctx = cc.egui_ctx.clone();
+                    let reminders = Reminders::start(
+                        Arc::new(DesktopNotifier::new()),
+                        Box::new(crate::cli::now),
+                        move || ctx.request_repaint(),
+                    );
+                    let ctx = cc.egui_ctx.clone();
+                    let watcher = Watcher::start(store.root(), move || ctx.request_repaint());
+                    let mut app = ExpediteApp::new(store, Box::new(crate::cli::now))
+                        .with_reminders(reminders)
+                        .with_lock(lock);
+                    match watcher {
+                        Ok(watcher) => app.watcher = Some(watcher),
+                        Err(e) => app.problems.push(Problem {
+                            path: app.store.root().to_path_buf(),
+                            message: format!(
+                                "Changes made elsewhere (a terminal, a shared folder) won't show until restart: the folder can't be watched ({e})."
+                            ),
+                        }),
+                    }
+                    Box::new(app)
                 }
                 Err(e) => {
                     eprintln!("expedite: {e}");
@@ -87,24 +114,26 @@ pub struct ExpediteApp {
     problems: Vec<Problem>,
     /// What is being typed into "Your name"; kept until saved.
     me_draft: String,
-    /// The last thing that went wrong, shown until dismissed.
+    /// The last thing that went wrong, shown until the next success.
     error: Option<String>,
+    /// Why desktop notifications don't work, when they don't.
+    notification_trouble: Option<String>,
+    /// The update being written, per incident; kept when the dialog closes.
+    drafts: HashMap<IncidentId, post_update::Draft>,
+    /// The incident whose post-update dialog is open.
+    composing: Option<IncidentId>,
     clock: Clock,
     /// Whether the name field has been given focus once.
     asked_focus: bool,
+    reminders: Option<Reminders>,
+    watcher: Option<Watcher>,
     _lock: Option<InstanceLock>,
 }
 
 impl ExpediteApp {
-    /// Loads the data folder. `lock` is the instance lock, held for the window's life.
-    pub fn new(store: Store, lock: InstanceLock, clock: Clock) -> Self {
-        let mut app = Self::without_lock(store, clock);
-        app._lock = Some(lock);
-        app
-    }
-
-    /// Loads the data folder without the instance lock (tests).
-    pub fn without_lock(mut store: Store, clock: Clock) -> Self {
+    /// Loads the data folder. No reminders, no watching and no instance lock
+    /// until given ([`Self::with_reminders`], [`Self::with_lock`]).
+    pub fn new(mut store: Store, clock: Clock) -> Self {
         let (state, problems) = store.load();
         Self {
             store,
@@ -112,13 +141,42 @@ impl ExpediteApp {
             problems,
             me_draft: String::new(),
             error: None,
+            notification_trouble: None,
+            drafts: HashMap::new(),
+            composing: None,
             clock,
             asked_focus: false,
+            reminders: None,
+            watcher: None,
             _lock: None,
         }
     }
 
-    fn execute(&mut self, command: Command) {
+    /// Reminds through this reminder thread, starting with what is due now.
+    pub fn with_reminders(mut self, reminders: Reminders) -> Self {
+        self.reminders = Some(reminders);
+        self.reschedule();
+        self
+    }
+
+    /// Holds the instance lock for the window's life.
+    pub fn with_lock(mut self, lock: InstanceLock) -> Self {
+        self._lock = Some(lock);
+        self
+    }
+
+    /// Tells the reminder thread the due times as they are now.
+    fn reschedule(&self) {
+        if let Some(reminders) = &self.reminders {
+            let repeat = chrono::Duration::minutes(i64::from(
+                self.state.settings.overdue_repeat_minutes.max(1),
+            ));
+            reminders.watch(Watch::all(&self.state), repeat);
+        }
+    }
+
+    /// Applies a command; `true` when it was saved.
+    fn execute(&mut self, command: Command) -> bool {
         let actor = self
             .state
             .settings
@@ -127,8 +185,96 @@ impl ExpediteApp {
             .unwrap_or_else(crate::cli::login_name);
         let now = (self.clock)();
         match self.store.execute(&mut self.state, command, &actor, now) {
-            Ok(_) => self.error = None,
-            Err(e) => self.error = Some(e.to_string()),
+            Ok(outcome) => {
+                self.error = None;
+                if !outcome.reloaded.is_empty() || outcome.effects.contains(&Effect::Reschedule) {
+                    self.reschedule();
+                }
+                true
+            }
+            Err(e) => {
+                self.error = Some(e.to_string());
+                false
+            }
+        }
+    }
+
+    /// Takes in what happened in the background: outside edits and reminders.
+    fn handle_background(&mut self, ctx: &egui::Context) {
+        if let Some(watcher) = &self.watcher {
+            let paths: Vec<PathBuf> = watcher.changes.try_iter().collect();
+            if !paths.is_empty() {
+                match self.store.take_outside_changes(&mut self.state, paths) {
+                    Ok(changed) if !changed.is_empty() => self.reschedule(),
+                    Ok(_) => {}
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
+        }
+        let events: Vec<ReminderEvent> = self
+            .reminders
+            .as_ref()
+            .map(|r| r.events.try_iter().collect())
+            .unwrap_or_default();
+        for event in events {
+            match event {
+                ReminderEvent::Shown(reminder) => {
+                    self.notification_trouble = None;
+                    let attention = if reminder.critical {
+                        egui::UserAttentionType::Critical
+                    } else {
+                        egui::UserAttentionType::Informational
+                    };
+                    ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(attention));
+                }
+                ReminderEvent::Failed(_, why) => {
+                    self.notification_trouble = Some(why);
+                    ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
+                        egui::UserAttentionType::Critical,
+                    ));
+                }
+                ReminderEvent::Action(incident, NotificationAction::Snooze15) => {
+                    self.execute(Command::Snooze {
+                        incident,
+                        for_: chrono::Duration::minutes(15),
+                    });
+                }
+                ReminderEvent::Action(incident, NotificationAction::PostUpdate) => {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+                    self.composing = Some(incident);
+                }
+            }
+        }
+    }
+
+    /// The post-update dialog, when open.
+    fn compose(&mut self, ctx: &egui::Context) {
+        let Some(id) = self.composing.clone() else {
+            return;
+        };
+        let Some(incident) = self.state.incidents.get(&id).cloned() else {
+            self.composing = None;
+            return;
+        };
+        let cadence = self.state.settings.cadence.clone();
+        let draft = self
+            .drafts
+            .entry(id.clone())
+            .or_insert_with(|| post_update::Draft::new(&incident, &cadence));
+        match post_update::show(ctx, draft, &incident) {
+            post_update::Outcome::Open => {}
+            post_update::Outcome::Closed => self.composing = None,
+            post_update::Outcome::Post(command) => {
+                if self.execute(command) {
+                    self.drafts.remove(&id);
+                    self.composing = None;
+                } else if let Some(draft) = self.drafts.get_mut(&id) {
+                    // The text stays; the reason shows beside it.
+                    draft.error = self.error.take();
+                }
+            }
         }
     }
 
@@ -174,7 +320,8 @@ impl ExpediteApp {
         incident: &Incident,
         cadence: &Cadence,
         now: DateTime<Utc>,
-    ) {
+    ) -> Option<CardAction> {
+        let mut action = None;
         egui::Frame::group(ui.style())
             .inner_margin(12.0)
             .show(ui, |ui| {
@@ -221,8 +368,27 @@ impl ExpediteApp {
                     )
                     .wrap(),
                 );
+                ui.add_space(8.0);
+                ui.horizontal_wrapped(|ui| {
+                    if ui.button("Post update…").clicked() {
+                        action = Some(CardAction::Compose);
+                    }
+                    ui.label(egui::RichText::new("Snooze reminder:").weak());
+                    for minutes in [5, 15, 30] {
+                        if ui.button(format!("{minutes} min")).clicked() {
+                            action = Some(CardAction::Snooze(minutes));
+                        }
+                    }
+                });
             });
+        action
     }
+}
+
+/// What a person asked for on an incident's card.
+enum CardAction {
+    Compose,
+    Snooze(i64),
 }
 
 /// "Next update in 12 min" (amber in the last two minutes) or "Update overdue by 3 min" in red.
@@ -249,10 +415,33 @@ fn countdown(
 }
 
 impl eframe::App for ExpediteApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        // Runs even while the window is hidden, whenever a background thread wakes it.
+        self.handle_background(ctx);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let now = (self.clock)();
+        let ctx = ui.ctx().clone();
         let mut countdown_visible = false;
+        let mut actions: Vec<(IncidentId, CardAction)> = Vec::new();
         egui::CentralPanel::default().show(ui, |ui| {
+            if let Some(why) = &self.notification_trouble {
+                egui::Frame::new()
+                    .fill(ui.visuals().error_fg_color.gamma_multiply(0.15))
+                    .inner_margin(8.0)
+                    .corner_radius(4.0)
+                    .show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        ui.add(
+                            egui::Label::new(format!(
+                                "Desktop notifications are not working: {why}. Reminders still show here — the countdown turns red and the window asks for attention — so keep this window in sight."
+                            ))
+                            .wrap(),
+                        );
+                    });
+                ui.add_space(6.0);
+            }
             for p in &self.problems {
                 ui.colored_label(ui.visuals().warn_fg_color, &p.message);
             }
@@ -275,19 +464,36 @@ impl eframe::App for ExpediteApp {
                 });
                 return;
             }
-            egui::ScrollArea::vertical()
-                .auto_shrink(false)
-                .show(ui, |ui| {
-                    for incident in open.into_iter().rev() {
-                        countdown_visible |= incident.is_open();
-                        Self::incident_card(ui, incident, cadence, now);
-                        ui.add_space(8.0);
+            egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+                for incident in open.into_iter().rev() {
+                    countdown_visible = true;
+                    if let Some(action) = Self::incident_card(ui, incident, cadence, now) {
+                        actions.push((incident.id.clone(), action));
                     }
-                });
+                    ui.add_space(8.0);
+                }
+            });
         });
+        for (incident, action) in actions {
+            match action {
+                CardAction::Compose => self.composing = Some(incident),
+                CardAction::Snooze(minutes) => {
+                    self.execute(Command::Snooze {
+                        incident,
+                        for_: chrono::Duration::minutes(minutes),
+                    });
+                }
+            }
+        }
+        if self.composing.is_none()
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::U))
+        {
+            self.composing = self.state.current_incident().map(|i| i.id.clone());
+        }
+        self.compose(&ctx);
         if countdown_visible {
             // The countdown shows minutes: once a second is plenty, and costs nothing in between.
-            ui.ctx().request_repaint_after(Duration::from_secs(1));
+            ctx.request_repaint_after(Duration::from_secs(1));
         }
     }
 }

@@ -1,0 +1,112 @@
+//! Reminders as freedesktop notifications (notify-rust, pure-Rust D-Bus).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
+
+use notify_rust::{Hint, Notification, Timeout, Urgency};
+
+use super::{NotificationAction, Notifier, Reminder, ReminderEvent};
+use crate::model::IncidentId;
+
+const SNOOZE: &str = "snooze-15";
+const POST: &str = "post-update";
+
+/// Shows reminders through the desktop's notification server.
+#[derive(Default)]
+pub struct DesktopNotifier {
+    /// The server's id of each incident's bubble, so a newer one replaces it.
+    ids: Mutex<HashMap<IncidentId, u32>>,
+    /// Bubbles whose actions someone is already listening for.
+    listening: Arc<Mutex<HashSet<u32>>>,
+}
+
+impl DesktopNotifier {
+    /// A notifier with no bubbles shown yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Notifier for DesktopNotifier {
+    fn show(&self, reminder: &Reminder, actions: Sender<ReminderEvent>) -> Result<(), String> {
+        // Servers without the "actions" capability would show the labels as noise.
+        let with_actions = notify_rust::get_capabilities()
+            .map_err(|e| describe(&e.to_string()))?
+            .iter()
+            .any(|c| c == "actions");
+        let mut n = Notification::new();
+        n.appname("Expedite")
+            .summary(&reminder.summary)
+            .body(&reminder.body)
+            .icon("dialog-warning")
+            .hint(Hint::DesktopEntry(crate::APP_ID.to_owned()))
+            .urgency(if reminder.critical {
+                Urgency::Critical
+            } else {
+                Urgency::Normal
+            })
+            .timeout(Timeout::Never);
+        let previous = self
+            .ids
+            .lock()
+            .map_err(|_| "internal error")?
+            .get(&reminder.incident)
+            .copied();
+        if let Some(id) = previous {
+            n.id(id);
+        }
+        if with_actions {
+            n.action("default", "Post update")
+                .action(POST, "Post update")
+                .action(SNOOZE, "Snooze 15 min");
+        }
+        let handle = n.show().map_err(|e| describe(&e.to_string()))?;
+        let id = handle.id();
+        self.ids
+            .lock()
+            .map_err(|_| "internal error")?
+            .insert(reminder.incident.clone(), id);
+        // One listener per bubble: a replacement keeps the id, and the listener.
+        let fresh = with_actions && self.listening.lock().is_ok_and(|mut l| l.insert(id));
+        if fresh {
+            let incident = reminder.incident.clone();
+            let listening = self.listening.clone();
+            std::thread::Builder::new()
+                .name("notification-actions".into())
+                .spawn(move || {
+                    handle.wait_for_action(|action| {
+                        let chosen = match action {
+                            SNOOZE => Some(NotificationAction::Snooze15),
+                            POST | "default" => Some(NotificationAction::PostUpdate),
+                            _ => None,
+                        };
+                        if let Some(chosen) = chosen {
+                            let _ = actions.send(ReminderEvent::Action(incident, chosen));
+                        }
+                    });
+                    if let Ok(mut l) = listening.lock() {
+                        l.remove(&id);
+                    }
+                })
+                .map_err(|e| format!("could not listen for its buttons ({e})"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Turns a D-Bus error into words a person can act on.
+pub fn describe(error: &str) -> String {
+    if error.contains("ServiceUnknown") || error.contains("was not provided by any .service files")
+    {
+        "no notification server is running on this desktop".to_owned()
+    } else if error.contains("DBUS_SESSION_BUS_ADDRESS")
+        || error.contains("No such file")
+        || error.contains("Connection refused")
+        || error.contains("Address")
+    {
+        format!("there is no desktop session bus to reach the notification server ({error})")
+    } else {
+        format!("the notification server refused it ({error})")
+    }
+}

@@ -1,0 +1,114 @@
+//! The post-update dialog: what was posted, where, and when the next one is due.
+
+use eframe::egui;
+
+use crate::command::Command;
+use crate::model::comms::{Cadence, format_duration, parse_duration};
+use crate::model::{EXPEDITE_CHANNEL, Incident, IncidentId};
+
+/// A half-written update; kept when the dialog closes, so nothing typed is lost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    /// Which incident it is for.
+    pub incident: IncidentId,
+    /// What the update says.
+    pub text: String,
+    /// Where it goes.
+    pub channel: String,
+    /// "Next update in", as typed (e.g. `15m`).
+    pub next_in: String,
+    /// Why the last attempt to post was refused.
+    pub error: Option<String>,
+}
+
+impl Draft {
+    /// An empty draft, with the channel and interval defaulting from the incident.
+    pub fn new(incident: &Incident, cadence: &Cadence) -> Self {
+        Self {
+            incident: incident.id.clone(),
+            text: String::new(),
+            channel: EXPEDITE_CHANNEL.to_owned(),
+            next_in: format_duration(cadence.interval_for(incident)),
+            error: None,
+        }
+    }
+}
+
+/// What the person did with the dialog this frame.
+pub enum Outcome {
+    /// Nothing yet.
+    Open,
+    /// Closed without posting; the draft is kept.
+    Closed,
+    /// Post this.
+    Post(Command),
+}
+
+/// Shows the dialog for `draft` on `incident`.
+pub fn show(ctx: &egui::Context, draft: &mut Draft, incident: &Incident) -> Outcome {
+    let mut outcome = Outcome::Open;
+    let modal = egui::Modal::new(egui::Id::unique(("post-update", draft.incident.as_str()))).show(ctx, |ui| {
+        ui.set_width(460.0);
+        ui.heading("Post update");
+        ui.label(egui::RichText::new(&incident.title).weak());
+        ui.add_space(8.0);
+        let label = ui.label("What you see, what you're doing, what you need");
+        let text = ui
+            .add(
+                egui::TextEdit::multiline(&mut draft.text)
+                    .desired_rows(5)
+                    .desired_width(f32::INFINITY)
+                    .hint_text("e.g. Checkout errors down to 2/min after the rollback; watching for 15 minutes."),
+            )
+            .labelled_by(label.id);
+        if ui.memory(|m| m.focused().is_none()) {
+            text.request_focus();
+        }
+        ui.add_space(6.0);
+        egui::Grid::new("post-update-fields").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+            let label = ui.label("Channel");
+            egui::ComboBox::from_id_salt("post-update-channel")
+                .selected_text(&draft.channel)
+                .show_ui(ui, |ui| {
+                    for channel in &incident.communication.channels {
+                        ui.selectable_value(&mut draft.channel, channel.clone(), channel);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("Next update in");
+            ui.add(egui::TextEdit::singleline(&mut draft.next_in).desired_width(80.0).hint_text("15m"))
+                .labelled_by(label.id);
+            ui.end_row();
+        });
+        if let Some(error) = &draft.error {
+            ui.add_space(6.0);
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        ui.add_space(10.0);
+        ui.horizontal(|ui| {
+            let ctrl_enter = ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Enter));
+            if ui.button("Post update").clicked() || ctrl_enter {
+                match parse_duration(&draft.next_in) {
+                    Ok(next_in) => {
+                        outcome = Outcome::Post(Command::PostUpdate {
+                            incident: draft.incident.clone(),
+                            text: draft.text.clone(),
+                            channel: Some(draft.channel.clone()),
+                            next_in: Some(next_in),
+                        });
+                    }
+                    Err(e) => draft.error = Some(format!("Next update in: {e}.")),
+                }
+            }
+            if ui.button("Cancel").clicked() {
+                outcome = Outcome::Closed;
+            }
+        });
+    });
+    if matches!(outcome, Outcome::Open) && modal.should_close() {
+        outcome = Outcome::Closed;
+    }
+    outcome
+}
