@@ -281,3 +281,18 @@ fn version_and_help() {
         assert!(help.contains(word), "{word} missing from --help");
     }
 }
+
+#[test]
+fn snooze_moves_the_next_update_and_shows_in_status() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(expedite(dir.path(), &["declare", "--title", "x", "--evidence", "other:seen"]));
+    let before = chrono::Utc::now();
+    let out = ok(expedite(dir.path(), &["snooze", "10m"]));
+    assert!(stderr(&out).contains("snoozed until"), "{}", stderr(&out));
+    let s = status_json(dir.path(), &[]);
+    let due = chrono::DateTime::parse_from_rfc3339(s["next_update_due"].as_str().unwrap()).unwrap();
+    let minutes = (due.with_timezone(&chrono::Utc) - before).num_seconds();
+    assert!((595..=605).contains(&minutes), "due {minutes} s from now");
+    let out = expedite(dir.path(), &["snooze", "soon"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,352 @@
+//! Reminders against a real desktop: a private D-Bus session with the dunst
+//! notification server on a virtual X display. Needs Xvfb, dbus-daemon,
+//! dunst and dunstctl; without them each test says it was skipped and why —
+//! except under CI (`CI` set), where they must run.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use expedite::model::IncidentId;
+use expedite::reminder::Reminder;
+use expedite::reminder::desktop::DesktopNotifier;
+
+const CHILD: &str = "EXPEDITE_NOTIFY_CHILD";
+
+/// Says why a test can't run here: a failure under CI, a skip elsewhere.
+fn missing_tools() -> Option<String> {
+    let missing: Vec<&str> = ["Xvfb", "dbus-daemon", "dunst", "dunstctl", "xdotool"]
+        .into_iter()
+        .filter(|tool| {
+            !std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                .any(|d| d.join(tool).exists())
+        })
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let why = format!("{} not installed (see .ci/run)", missing.join(", "));
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "under CI the desktop tests must run, but {why}"
+    );
+    eprintln!("skipped: {why}");
+    Some(why)
+}
+
+/// A private desktop: X display, session bus and (optionally) dunst.
+struct Desktop {
+    dir: tempfile::TempDir,
+    display: String,
+    bus: String,
+    children: Vec<Child>,
+}
+
+impl Desktop {
+    fn start(with_server: bool) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut children = Vec::new();
+        let mut xvfb = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1024x768x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(xvfb.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let display = format!(":{}", line.trim());
+        children.push(xvfb);
+        // No service directories: nothing is started on demand, so "no server" stays true.
+        let config = dir.path().join("session.conf");
+        std::fs::write(
+            &config,
+            format!(
+                "<busconfig><type>session</type><listen>unix:dir={}</listen><auth>EXTERNAL</auth>\
+                 <policy context=\"default\"><allow send_destination=\"*\" eavesdrop=\"true\"/>\
+                 <allow eavesdrop=\"true\"/><allow own=\"*\"/></policy></busconfig>",
+                dir.path().display()
+            ),
+        )
+        .unwrap();
+        let mut bus = Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut address = String::new();
+        BufReader::new(bus.stdout.take().unwrap())
+            .read_line(&mut address)
+            .unwrap();
+        children.push(bus);
+        let mut desktop = Self {
+            dir,
+            display,
+            bus: address.trim().to_owned(),
+            children,
+        };
+        if with_server {
+            let dunst = desktop
+                .command("dunst")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            desktop.children.push(dunst);
+            desktop.wait_for("dunst to start", || desktop.displayed().is_some());
+        }
+        desktop
+    }
+
+    /// A command that runs on this desktop.
+    fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut c = Command::new(program);
+        c.env("DISPLAY", &self.display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .env("HOME", self.dir.path())
+            .env("XDG_RUNTIME_DIR", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path());
+        c
+    }
+
+    /// How many notifications dunst shows now.
+    fn displayed(&self) -> Option<u32> {
+        let out = self
+            .command("dunstctl")
+            .args(["count", "displayed"])
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().parse().ok())?
+    }
+
+    /// The summaries dunst received, from its history (closing what is shown first).
+    fn summaries(&self) -> String {
+        self.command("dunstctl").arg("close-all").status().unwrap();
+        let out = self.command("dunstctl").arg("history").output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, what: &str, mut done: impl FnMut() -> bool) {
+        let start = Instant::now();
+        while !done() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {what}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Shows a reminder from a separate process (so the bus address is its own)
+    /// and returns what the notifier said: "ok" or the error.
+    fn notify(&self, summary: &str) -> String {
+        let out = self
+            .command(std::env::current_exe().unwrap())
+            .args(["--exact", "notify_child", "--nocapture", "--test-threads=1"])
+            .env(CHILD, summary)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.lines()
+            .find_map(|l| l.split_once("notifier: ").map(|(_, said)| said))
+            .unwrap_or("no answer")
+            .to_owned()
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        for child in self.children.iter_mut().rev() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn reminder(summary: &str) -> Reminder {
+    Reminder {
+        incident: IncidentId::parse("2026-11-26-1").unwrap(),
+        summary: summary.to_owned(),
+        body: "Last update 16 min ago in #expedite.\nNext step: Describe the fix.".into(),
+        critical: false,
+        count: 1,
+    }
+}
+
+/// The child side: shows one reminder with the real notifier, twice when asked.
+#[test]
+fn notify_child() {
+    let Ok(summary) = std::env::var(CHILD) else {
+        return;
+    };
+    let notifier = DesktopNotifier::new();
+    let (tx, _rx) = std::sync::mpsc::channel();
+    use expedite::reminder::Notifier;
+    let mut result = notifier.show(&reminder(&summary), tx.clone());
+    if result.is_ok() && summary.contains("twice") {
+        result = notifier.show(&reminder(&format!("{summary} again")), tx);
+    }
+    println!("notifier: {}", result.err().unwrap_or_else(|| "ok".into()));
+}
+
+#[test]
+fn the_real_notification_server_receives_the_reminder() {
+    if missing_tools().is_some() {
+        return;
+    }
+    let desktop = Desktop::start(true);
+    assert_eq!(desktop.notify("Update due: Checkout returns 500"), "ok");
+    assert_eq!(desktop.displayed(), Some(1));
+    assert!(
+        desktop
+            .summaries()
+            .contains("Update due: Checkout returns 500")
+    );
+}
+
+#[test]
+fn a_newer_reminder_replaces_the_older_bubble() {
+    if missing_tools().is_some() {
+        return;
+    }
+    let desktop = Desktop::start(true);
+    assert_eq!(desktop.notify("Update due: shown twice"), "ok");
+    assert_eq!(
+        desktop.displayed(),
+        Some(1),
+        "one bubble per incident, never a storm"
+    );
+}
+
+#[test]
+fn no_notification_server_is_a_clear_message() {
+    if missing_tools().is_some() {
+        return;
+    }
+    let desktop = Desktop::start(false);
+    assert_eq!(
+        desktop.notify("Update due: x"),
+        "no notification server is running on this desktop"
+    );
+}
+
+#[test]
+fn no_session_bus_is_a_clear_message() {
+    if missing_tools().is_some() {
+        return;
+    }
+    let mut desktop = Desktop::start(false);
+    desktop.bus = format!("unix:path={}/no-bus-here", desktop.dir.path().display());
+    let said = desktop.notify("Update due: x");
+    assert!(
+        said.starts_with("there is no desktop session bus"),
+        "{said}"
+    );
+}
+
+fn expedite(desktop: &Desktop, data: &Path, args: &[&str]) -> String {
+    let out = desktop
+        .command(env!("CARGO_BIN_EXE_expedite"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The app under a virtual display, its window hidden; a due time set from
+/// a terminal meanwhile reaches its timer, and the reminder reaches the desktop.
+#[test]
+fn the_hidden_window_reminds_when_a_terminal_sets_the_due_time() {
+    if missing_tools().is_some() {
+        return;
+    }
+    let desktop = Desktop::start(true);
+    let data: PathBuf = desktop.dir.path().join("data");
+    expedite(
+        &desktop,
+        &data,
+        &[
+            "declare",
+            "--title",
+            "Checkout returns 500",
+            "--evidence",
+            "error-screen:booking errors",
+        ],
+    );
+    expedite(
+        &desktop,
+        &data,
+        &["update", "Investigating", "--next-in", "1h"],
+    );
+    let mut app = desktop
+        .command(env!("CARGO_BIN_EXE_expedite"))
+        .arg("--data-dir")
+        .arg(&data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let hide = desktop
+        .command("xdotool")
+        .args([
+            "search",
+            "--sync",
+            "--name",
+            "^Expedite$",
+            "windowunmap",
+            "--sync",
+        ])
+        .status()
+        .unwrap();
+    assert!(hide.success(), "the window appeared and was hidden");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(desktop.displayed(), Some(0), "nothing is due for an hour");
+
+    let asked = Instant::now();
+    expedite(
+        &desktop,
+        &data,
+        &["update", "Fix deploying", "--next-in", "2s"],
+    );
+    desktop.wait_for("the reminder", || {
+        desktop.displayed().is_some_and(|n| n > 0)
+    });
+    let took = asked.elapsed();
+    assert!(
+        app.try_wait().unwrap().is_none(),
+        "the app is still running"
+    );
+    let _ = app.kill();
+    let mut log = String::new();
+    let _ = app.stderr.take().unwrap().read_to_string(&mut log);
+    let _ = app.wait();
+    assert!(
+        desktop
+            .summaries()
+            .contains("Update due: Checkout returns 500"),
+        "{log}"
+    );
+    eprintln!("reminder arrived {took:?} after the 2 s due time was set");
+    assert!(took < Duration::from_secs(8), "{took:?}");
+}
