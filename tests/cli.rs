@@ -285,7 +285,10 @@ fn version_and_help() {
 #[test]
 fn snooze_moves_the_next_update_and_shows_in_status() {
     let dir = tempfile::tempdir().unwrap();
-    ok(expedite(dir.path(), &["declare", "--title", "x", "--evidence", "other:seen"]));
+    ok(expedite(
+        dir.path(),
+        &["declare", "--title", "x", "--evidence", "other:seen"],
+    ));
     let before = chrono::Utc::now();
     let out = ok(expedite(dir.path(), &["snooze", "10m"]));
     assert!(stderr(&out).contains("snoozed until"), "{}", stderr(&out));

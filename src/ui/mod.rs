@@ -433,12 +433,11 @@ impl eframe::App for ExpediteApp {
                     .corner_radius(4.0)
                     .show(ui, |ui| {
                         ui.set_width(ui.available_width());
-                        ui.add(
-                            egui::Label::new(format!(
-                                "Desktop notifications are not working: {why}. Reminders still show here — the countdown turns red and the window asks for attention — so keep this window in sight."
-                            ))
-                            .wrap(),
+                        let text = format!(
+                            "Desktop notifications are not working: {why}. Reminders still show here — the countdown turns red and the window asks for attention — so keep this window in sight."
                         );
+                        let strong = ui.visuals().strong_text_color();
+                        ui.add(egui::Label::new(egui::RichText::new(text).color(strong)).wrap());
                     });
                 ui.add_space(6.0);
             }
