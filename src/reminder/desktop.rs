@@ -1,12 +1,18 @@
-//! Reminders as freedesktop notifications (notify-rust, pure-Rust D-Bus).
+//! Reminders as desktop notifications (notify-rust). On Linux and the BSDs
+//! they are freedesktop notifications over pure-Rust D-Bus, with buttons and
+//! one bubble per incident; elsewhere a plain notification under the app's id.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 
-use notify_rust::{Hint, Notification, Timeout, Urgency};
+use notify_rust::Notification;
+#[cfg(all(unix, not(target_os = "macos")))]
+use notify_rust::{Hint, Timeout, Urgency};
 
-use super::{NotificationAction, Notifier, Reminder, ReminderEvent};
+#[cfg(all(unix, not(target_os = "macos")))]
+use super::NotificationAction;
+use super::{Notifier, Reminder, ReminderEvent};
 use crate::model::IncidentId;
 
 const SNOOZE: &str = "snooze-15";
@@ -14,6 +20,7 @@ const POST: &str = "post-update";
 
 /// Shows reminders through the desktop's notification server.
 #[derive(Default)]
+#[cfg_attr(not(all(unix, not(target_os = "macos"))), allow(dead_code))]
 pub struct DesktopNotifier {
     /// The server's id of each incident's bubble, so a newer one replaces it.
     ids: Mutex<HashMap<IncidentId, u32>>,
@@ -24,10 +31,28 @@ pub struct DesktopNotifier {
 impl DesktopNotifier {
     /// A notifier with no bubbles shown yet.
     pub fn new() -> Self {
+        // macOS attributes notifications to a bundle: tell it which one is ours.
+        #[cfg(target_os = "macos")]
+        let _ = notify_rust::set_application(crate::APP_ID);
         Self::default()
     }
 }
 
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+impl Notifier for DesktopNotifier {
+    fn show(&self, reminder: &Reminder, _actions: Sender<ReminderEvent>) -> Result<(), String> {
+        let mut n = Notification::new();
+        n.summary(&reminder.summary).body(&reminder.body);
+        // Windows attributes toasts to the Start Menu shortcut with this id.
+        #[cfg(target_os = "windows")]
+        n.app_id(crate::APP_ID);
+        n.show()
+            .map(|_| ())
+            .map_err(|e| format!("the system refused it ({e})"))
+    }
+}
+
+#[cfg(all(unix, not(target_os = "macos")))]
 impl Notifier for DesktopNotifier {
     fn show(&self, reminder: &Reminder, actions: Sender<ReminderEvent>) -> Result<(), String> {
         // Servers without the "actions" capability would show the labels as noise.
@@ -39,7 +64,7 @@ impl Notifier for DesktopNotifier {
         n.appname("Expedite")
             .summary(&reminder.summary)
             .body(&reminder.body)
-            .icon("dialog-warning")
+            .icon(crate::APP_ID)
             .hint(Hint::DesktopEntry(crate::APP_ID.to_owned()))
             .urgency(if reminder.critical {
                 Urgency::Critical

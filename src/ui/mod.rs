@@ -30,12 +30,18 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
         let lock = store.lock_instance()?;
         Ok((store, lock))
     });
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Expedite")
+        .with_app_id(crate::APP_ID)
+        .with_inner_size([900.0, 620.0])
+        .with_min_inner_size([480.0, 360.0]);
+    match eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/expedite-256.png")) {
+        Ok(icon) => viewport = viewport.with_icon(Arc::new(icon)),
+        // Only a broken build could get here; the window is still usable.
+        Err(e) => eprintln!("expedite: the window icon could not be read: {e}"),
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Expedite")
-            .with_app_id(crate::APP_ID)
-            .with_inner_size([900.0, 620.0])
-            .with_min_inner_size([480.0, 360.0]),
+        viewport,
         ..Default::default()
     };
     let result = eframe::run_native(
