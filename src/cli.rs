@@ -226,14 +226,10 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                     next_in,
                 },
             )?;
-            let due = comms::next_update_due(&state.incidents[&incident], &state.settings.cadence);
-            match due {
-                Some(due) => eprintln!(
-                    "Update recorded on {incident}. Next update due at {}.",
-                    due.format("%H:%M:%S UTC")
-                ),
-                None => eprintln!("Update recorded on {incident}."),
-            }
+            eprintln!(
+                "Update recorded on {incident}.{}",
+                due_sentence(&state, &incident)
+            );
         }
         Sub::Snooze { duration } => {
             let incident = pick(&state)?;
@@ -244,13 +240,10 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                     for_: duration,
                 },
             )?;
-            let due = comms::next_update_due(&state.incidents[&incident], &state.settings.cadence);
-            if let Some(due) = due {
-                eprintln!(
-                    "Reminder for {incident} snoozed until {}.",
-                    due.format("%H:%M:%S UTC")
-                );
-            }
+            eprintln!(
+                "Reminder for {incident} snoozed.{}",
+                due_sentence(&state, &incident)
+            );
         }
         Sub::Note { text } => {
             let incident = pick(&state)?;
@@ -276,6 +269,13 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// " Next update due at 14:05:00 UTC." — or nothing once the incident is resolved.
+fn due_sentence(state: &State, incident: &IncidentId) -> String {
+    comms::next_update_due(&state.incidents[incident], &state.settings.cadence)
+        .map(|due| format!(" Next update due at {}.", due.format("%H:%M:%S UTC")))
+        .unwrap_or_default()
 }
 
 /// The status as JSON, for scripts.

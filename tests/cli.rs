@@ -291,7 +291,11 @@ fn snooze_moves_the_next_update_and_shows_in_status() {
     ));
     let before = chrono::Utc::now();
     let out = ok(expedite(dir.path(), &["snooze", "10m"]));
-    assert!(stderr(&out).contains("snoozed until"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("snoozed. Next update due at"),
+        "{}",
+        stderr(&out)
+    );
     let s = status_json(dir.path(), &[]);
     let due = chrono::DateTime::parse_from_rfc3339(s["next_update_due"].as_str().unwrap()).unwrap();
     let minutes = (due.with_timezone(&chrono::Utc) - before).num_seconds();

@@ -47,35 +47,7 @@ fn first_start_asks_for_a_name_and_keeps_it() {
 
 #[test]
 fn an_open_incident_shows_its_owner_next_step_and_countdown() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
-    let (mut state, _) = store.load();
-    store
-        .execute(
-            &mut state,
-            Command::SetMe { name: "Sam".into() },
-            "Sam",
-            t(0),
-        )
-        .unwrap();
-    let evidence = NewEvidence {
-        kind: EvidenceKind::CallCentre { count: 12 },
-        text: "payment failures".into(),
-        link: None,
-    };
-    store
-        .execute(
-            &mut state,
-            Command::Declare {
-                title: "Checkout returns 500".into(),
-                evidence,
-                owner: Some("Jo".into()),
-            },
-            "Sam",
-            t(0),
-        )
-        .unwrap();
-    drop(store);
+    let dir = folder_with_incident(Some("Jo"));
 
     let harness = app_at(dir.path(), t(3));
     harness.get_by_label_contains("Checkout returns 500");
@@ -88,8 +60,9 @@ fn an_open_incident_shows_its_owner_next_step_and_countdown() {
     harness.get_by_label("Update overdue by 5 min");
 }
 
-/// A data folder with "me" set and one incident declared at t(0) by Sam.
-fn folder_with_incident() -> tempfile::TempDir {
+/// A data folder with "me" set and one incident declared at t(0) by Sam,
+/// owned by `owner` (Sam when `None`).
+fn folder_with_incident(owner: Option<&str>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     let (mut state, _) = store.load();
@@ -109,7 +82,7 @@ fn folder_with_incident() -> tempfile::TempDir {
     let declare = Command::Declare {
         title: "Checkout returns 500".into(),
         evidence,
-        owner: None,
+        owner: owner.map(Into::into),
     };
     store.execute(&mut state, declare, "Sam", t(0)).unwrap();
     dir
@@ -121,7 +94,7 @@ fn incident_file(dir: &std::path::Path) -> String {
 
 #[test]
 fn posting_an_update_resets_the_countdown() {
-    let dir = folder_with_incident();
+    let dir = folder_with_incident(None);
     let mut harness = app_at(dir.path(), t(20));
     harness.get_by_label("Update overdue by 5 min");
     harness.get_by_label("Post update…").click();
@@ -149,7 +122,7 @@ fn posting_an_update_resets_the_countdown() {
 
 #[test]
 fn a_half_written_update_survives_closing_the_dialog_and_a_refusal_keeps_it() {
-    let dir = folder_with_incident();
+    let dir = folder_with_incident(None);
     let mut harness = app_at(dir.path(), t(1));
     let field = egui::accesskit::Role::MultilineTextInput;
     let label = "What you see, what you're doing, what you need";
@@ -184,7 +157,7 @@ fn a_half_written_update_survives_closing_the_dialog_and_a_refusal_keeps_it() {
 
 #[test]
 fn snoozing_from_the_window_moves_the_countdown() {
-    let dir = folder_with_incident();
+    let dir = folder_with_incident(None);
     let mut harness = app_at(dir.path(), t(20));
     harness.get_by_label("Update overdue by 5 min");
     harness.get_by_label("15 min").click();
@@ -207,7 +180,7 @@ impl expedite::reminder::Notifier for Broken {
 
 #[test]
 fn when_notifications_fail_the_window_says_so() {
-    let dir = folder_with_incident();
+    let dir = folder_with_incident(None);
     let store = Store::open(dir.path()).unwrap();
     let reminders = expedite::reminder::Reminders::start(
         std::sync::Arc::new(Broken),

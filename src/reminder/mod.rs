@@ -194,15 +194,17 @@ mod tests {
         Box::new(|| Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 5).unwrap())
     }
 
+    /// Starts the thread with one incident due, and returns what it reports first.
+    fn first_event(notifier: Arc<Recording>, within: StdDuration) -> ReminderEvent {
+        let reminders = Reminders::start(notifier, fixed_clock(), || {});
+        reminders.watch(due_now(), Duration::minutes(5));
+        reminders.events.recv_timeout(within).unwrap()
+    }
+
     #[test]
     fn the_thread_shows_a_due_reminder_and_reports_it() {
         let notifier = Arc::new(Recording::default());
-        let reminders = Reminders::start(notifier.clone(), fixed_clock(), || {});
-        reminders.watch(due_now(), Duration::minutes(5));
-        let event = reminders
-            .events
-            .recv_timeout(StdDuration::from_secs(5))
-            .unwrap();
+        let event = first_event(notifier.clone(), StdDuration::from_secs(5));
         assert!(
             matches!(&event, ReminderEvent::Shown(r) if r.summary == "Update due: Checkout"),
             "{event:?}"
@@ -216,12 +218,7 @@ mod tests {
             fail: Some("no notification server".into()),
             ..Default::default()
         });
-        let reminders = Reminders::start(notifier, fixed_clock(), || {});
-        reminders.watch(due_now(), Duration::minutes(5));
-        let event = reminders
-            .events
-            .recv_timeout(StdDuration::from_secs(5))
-            .unwrap();
+        let event = first_event(notifier, StdDuration::from_secs(5));
         assert!(
             matches!(&event, ReminderEvent::Failed(_, why) if why == "no notification server"),
             "{event:?}"
@@ -234,12 +231,7 @@ mod tests {
             hang: true,
             ..Default::default()
         });
-        let reminders = Reminders::start(notifier, fixed_clock(), || {});
-        reminders.watch(due_now(), Duration::minutes(5));
-        let event = reminders
-            .events
-            .recv_timeout(SHOW_TIMEOUT + StdDuration::from_secs(3))
-            .unwrap();
+        let event = first_event(notifier, SHOW_TIMEOUT + StdDuration::from_secs(3));
         assert!(
             matches!(&event, ReminderEvent::Failed(_, why) if why.contains("did not answer")),
             "{event:?}"
