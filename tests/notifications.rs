@@ -194,13 +194,22 @@ fn notify_child() {
         return;
     };
     let notifier = DesktopNotifier::new();
-    let (tx, _rx) = std::sync::mpsc::channel();
+    let (tx, rx) = std::sync::mpsc::channel();
     use expedite::reminder::Notifier;
     let mut result = notifier.show(&reminder(&summary), tx.clone());
     if result.is_ok() && summary.contains("twice") {
         result = notifier.show(&reminder(&format!("{summary} again")), tx);
     }
     println!("notifier: {}", result.err().unwrap_or_else(|| "ok".into()));
+    if summary.contains("click me") {
+        // Wait for the person (dunstctl, in the test) to press the bubble.
+        use std::io::Write;
+        std::io::stdout().flush().unwrap();
+        match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(event) => println!("action: {event:?}"),
+            Err(e) => println!("action: none ({e})"),
+        }
+    }
 }
 
 #[test]
@@ -349,4 +358,40 @@ fn the_hidden_window_reminds_when_a_terminal_sets_the_due_time() {
     );
     eprintln!("reminder arrived {took:?} after the 2 s due time was set");
     assert!(took < Duration::from_secs(8), "{took:?}");
+}
+
+#[test]
+fn pressing_the_bubble_comes_back_as_post_update() {
+    if missing_tools().is_some() {
+        return;
+    }
+    let desktop = Desktop::start(true);
+    let mut child = desktop
+        .command(std::env::current_exe().unwrap())
+        .args(["--exact", "notify_child", "--nocapture", "--test-threads=1"])
+        .env(CHILD, "Update due: click me")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut said = |prefix: &str| {
+        lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|l| l.split_once(prefix).map(|(_, rest)| rest.to_owned()))
+            .unwrap_or_default()
+    };
+    assert_eq!(said("notifier: "), "ok");
+    // What a click on the bubble does: dunst invokes its default action.
+    assert!(
+        desktop
+            .command("dunstctl")
+            .arg("action")
+            .status()
+            .unwrap()
+            .success()
+    );
+    let action = said("action: ");
+    let _ = child.wait();
+    assert!(action.contains("PostUpdate"), "{action}");
 }
