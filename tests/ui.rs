@@ -201,3 +201,22 @@ fn when_notifications_fail_the_window_says_so() {
     }
     panic!("no banner after 5 s");
 }
+
+#[test]
+fn the_window_title_carries_the_nearest_update() {
+    use expedite::ui::window_title;
+    let dir = folder_with_incident(None);
+    let (mut state, _) = Store::open(dir.path()).unwrap().load();
+    assert_eq!(
+        window_title(&state, t(3)),
+        "Expedite — update due in 12 min"
+    );
+    assert_eq!(
+        window_title(&state, t(18)),
+        "Expedite — update overdue by 3 min"
+    );
+    let id = state.incidents.keys().next().unwrap().clone();
+    let resolve = Command::Resolve { incident: id };
+    expedite::command::apply(&mut state, resolve, "Sam", t(20)).unwrap();
+    assert_eq!(window_title(&state, t(21)), "Expedite");
+}

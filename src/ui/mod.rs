@@ -129,6 +129,8 @@ pub struct ExpediteApp {
     /// The incident whose post-update dialog is open.
     composing: Option<IncidentId>,
     clock: Clock,
+    /// The title last given to the window, so it is only sent when it changes.
+    title: String,
     /// Whether the name field has been given focus once.
     asked_focus: bool,
     reminders: Option<Reminders>,
@@ -151,6 +153,7 @@ impl ExpediteApp {
             drafts: HashMap::new(),
             composing: None,
             clock,
+            title: String::new(),
             asked_focus: false,
             reminders: None,
             watcher: None,
@@ -397,6 +400,23 @@ enum CardAction {
     Snooze(i64),
 }
 
+/// The window title, so the task bar shows the nearest update due:
+/// "Expedite — update due in 12 min", "Expedite — update overdue by 3 min".
+pub fn window_title(state: &State, now: DateTime<Utc>) -> String {
+    let nearest = state
+        .open_incidents()
+        .filter_map(|i| comms::next_update_due(i, &state.settings.cadence))
+        .min();
+    match nearest {
+        None => "Expedite".to_owned(),
+        Some(due) if now > due => format!(
+            "Expedite — update overdue by {}",
+            crate::cli::relative(now, due).trim_start_matches("in ")
+        ),
+        Some(due) => format!("Expedite — update due {}", crate::cli::relative(due, now)),
+    }
+}
+
 /// "Next update in 12 min" (amber in the last two minutes) or "Update overdue by 3 min" in red.
 fn countdown(
     due: DateTime<Utc>,
@@ -496,6 +516,11 @@ impl eframe::App for ExpediteApp {
             self.composing = self.state.current_incident().map(|i| i.id.clone());
         }
         self.compose(&ctx);
+        let title = window_title(&self.state, now);
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
         if countdown_visible {
             // The countdown shows minutes: once a second is plenty, and costs nothing in between.
             ctx.request_repaint_after(Duration::from_secs(1));
