@@ -316,13 +316,16 @@ fn the_hidden_window_reminds_when_a_terminal_sets_the_due_time() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // The title carries the countdown ("Expedite — update due in 59 min"); give up after 20 s.
     let hide = desktop
-        .command("xdotool")
+        .command("timeout")
         .args([
+            "20",
+            "xdotool",
             "search",
             "--sync",
             "--name",
-            "^Expedite$",
+            "^Expedite",
             "windowunmap",
             "--sync",
         ])
