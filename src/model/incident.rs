@@ -405,6 +405,14 @@ pub enum DeviationReason {
 }
 
 impl DeviationReason {
+    /// Every reason, in the order the procedure lists them.
+    pub const ALL: [DeviationReason; 4] = [
+        Self::Speed,
+        Self::Complexity,
+        Self::LackOfResources,
+        Self::TemporaryFix,
+    ];
+
     /// The words a person reads for this reason.
     pub fn describe(self) -> &'static str {
         match self {

@@ -411,6 +411,27 @@ impl Store {
         self.write(path, roster)
     }
 
+    /// Where the window keeps what was typed and not yet saved.
+    pub fn drafts_path(&self) -> PathBuf {
+        self.root.join("drafts.ron")
+    }
+
+    /// Reads the window's drafts (empty when there are none); a damaged file
+    /// is moved aside and reported, like any other.
+    pub fn load_drafts<T: Kind + Default>(&mut self) -> (T, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let drafts = self.load_or_default(self.drafts_path(), &mut problems);
+        (drafts, problems)
+    }
+
+    /// Writes the window's drafts atomically. They belong to this window
+    /// alone, so no write lock and no revision check.
+    pub fn save_drafts<T: Kind>(&mut self, drafts: &T) -> Result<(), StoreError> {
+        let path = self.drafts_path();
+        self.revisions.remove(&path);
+        self.write(path, drafts)
+    }
+
     /// Takes in changes made elsewhere to the given files: each file whose
     /// revision moved on is re-read. Our own saves are recognised by their
     /// revision and ignored. Returns what changed, in words.

@@ -1,20 +1,37 @@
-//! The window. For now a calm overview of the open incidents with the
-//! update timer; the full cockpit builds on it.
+//! The window: the incident cockpit. A header with the countdown, the
+//! procedure rail, one view per stage, the timeline, the incidents and the
+//! contacts. Views read the state and return [`Action`]s; the app runs the
+//! commands through the store and keeps everything typed in [`drafts`].
 
+pub mod classification;
+pub mod communication;
+pub mod conclusion;
+pub mod contacts;
+pub mod declare;
+pub mod deployment;
+pub mod drafts;
+pub mod evidence;
+pub mod fix;
+pub mod header;
+pub mod incidents;
+pub mod ownership;
 pub mod post_update;
+pub mod rail;
+pub mod team;
+pub mod timeline;
+pub mod widgets;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use eframe::egui;
 
 use crate::command::{Command, Effect};
-use crate::model::comms::Cadence;
-use crate::model::{Incident, IncidentId, State, comms, procedure};
+use crate::model::procedure::{self, Stage};
+use crate::model::{Incident, IncidentId, State, comms};
 use crate::reminder::desktop::DesktopNotifier;
 use crate::reminder::{NotificationAction, ReminderEvent, Reminders, Watch};
 use crate::store::watch::Watcher;
@@ -33,8 +50,8 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Expedite")
         .with_app_id(crate::APP_ID)
-        .with_inner_size([900.0, 620.0])
-        .with_min_inner_size([480.0, 360.0]);
+        .with_inner_size([1180.0, 780.0])
+        .with_min_inner_size([640.0, 480.0]);
     match eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/expedite-256.png")) {
         Ok(icon) => viewport = viewport.with_icon(Arc::new(icon)),
         // Only a broken build could get here; the window is still usable.
@@ -113,21 +130,101 @@ impl eframe::App for Refused {
     }
 }
 
+/// What a view sees: the incident, the whole state, the time and who is at the keyboard.
+pub struct Facts<'a> {
+    /// The incident shown.
+    pub incident: &'a Incident,
+    /// Everything loaded (roster, settings, other incidents).
+    pub state: &'a State,
+    /// Now, from the app's clock.
+    pub now: DateTime<Utc>,
+    /// The name the person goes by.
+    pub me: &'a str,
+}
+
+/// What a view asks the app to do.
+pub enum Action {
+    /// Run a command; when it is saved, clear the text it was made from.
+    Run(Command, Box<dyn FnOnce(&mut drafts::Drafts)>),
+    /// What was typed can't become a command: say why (the text stays).
+    Refuse(String),
+    /// Drop the form being edited and show the record again.
+    Discard,
+    /// Open a dialog.
+    Open(Dialog),
+    /// Show another incident.
+    Select(IncidentId),
+}
+
+impl Action {
+    /// Runs `command`; on success `clear` empties the fields it came from.
+    pub fn run(
+        command: Command,
+        clear: impl FnOnce(&mut drafts::IncidentDrafts) + 'static,
+    ) -> Self {
+        let id = command.incident().cloned();
+        Self::Run(
+            command,
+            Box::new(move |drafts| {
+                if let Some(id) = id {
+                    clear(drafts.of(&id));
+                }
+            }),
+        )
+    }
+}
+
+/// A dialog over the window.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Dialog {
+    /// Declare an incident.
+    Declare,
+    /// Post an update on this incident.
+    PostUpdate(IncidentId),
+    /// Hand this incident over.
+    HandOver(IncidentId),
+}
+
+/// What the main area shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// One stage of the procedure.
+    Stage(Stage),
+    /// The incident's timeline.
+    Timeline,
+    /// All incidents.
+    Incidents,
+    /// The roster.
+    Contacts,
+}
+
+/// How long typing may go unsaved to disk at most.
+const DRAFT_SAVE_EVERY: Duration = Duration::from_secs(1);
+
 /// The main window.
 pub struct ExpediteApp {
     store: Store,
     state: State,
     problems: Vec<Problem>,
+    /// Everything typed and not yet a command.
+    drafts: drafts::Drafts,
+    /// The drafts as last written to disk.
+    saved_drafts: drafts::Drafts,
+    drafts_saved_at: Option<Instant>,
     /// What is being typed into "Your name"; kept until saved.
     me_draft: String,
     /// The last thing that went wrong, shown until the next success.
     error: Option<String>,
     /// Why desktop notifications don't work, when they don't.
     notification_trouble: Option<String>,
-    /// The update being written, per incident; kept when the dialog closes.
-    drafts: HashMap<IncidentId, post_update::Draft>,
-    /// The incident whose post-update dialog is open.
-    composing: Option<IncidentId>,
+    /// The incident shown.
+    selected: Option<IncidentId>,
+    /// The view picked; `None` follows the incident's next step.
+    view: Option<View>,
+    dialog: Option<Dialog>,
+    contacts: contacts::Contacts,
+    /// Changes whenever the roster does, so searches are redone.
+    roster_generation: u64,
     clock: Clock,
     /// The title last given to the window, so it is only sent when it changes.
     title: String,
@@ -139,19 +236,27 @@ pub struct ExpediteApp {
 }
 
 impl ExpediteApp {
-    /// Loads the data folder. No reminders, no watching and no instance lock
-    /// until given ([`Self::with_reminders`], [`Self::with_lock`]).
+    /// Loads the data folder and the drafts. No reminders, no watching and no
+    /// instance lock until given ([`Self::with_reminders`], [`Self::with_lock`]).
     pub fn new(mut store: Store, clock: Clock) -> Self {
-        let (state, problems) = store.load();
+        let (state, mut problems) = store.load();
+        let (drafts, more) = store.load_drafts::<drafts::Drafts>();
+        problems.extend(more);
         Self {
             store,
             state,
             problems,
+            saved_drafts: drafts.clone(),
+            drafts,
+            drafts_saved_at: None,
             me_draft: String::new(),
             error: None,
             notification_trouble: None,
-            drafts: HashMap::new(),
-            composing: None,
+            selected: None,
+            view: None,
+            dialog: None,
+            contacts: contacts::Contacts::default(),
+            roster_generation: 0,
             clock,
             title: String::new(),
             asked_focus: false,
@@ -174,6 +279,12 @@ impl ExpediteApp {
         self
     }
 
+    /// Watches the data folder for changes made elsewhere.
+    pub fn with_watcher(mut self, watcher: Watcher) -> Self {
+        self.watcher = Some(watcher);
+        self
+    }
+
     /// Tells the reminder thread the due times as they are now.
     fn reschedule(&self) {
         if let Some(reminders) = &self.reminders {
@@ -184,14 +295,18 @@ impl ExpediteApp {
         }
     }
 
-    /// Applies a command; `true` when it was saved.
-    fn execute(&mut self, command: Command) -> bool {
-        let actor = self
-            .state
+    fn me(&self) -> String {
+        self.state
             .settings
             .me
             .clone()
-            .unwrap_or_else(crate::cli::login_name);
+            .unwrap_or_else(crate::cli::login_name)
+    }
+
+    /// Applies a command and saves it; `true` when saved. On failure the
+    /// reason is shown and nothing typed is touched.
+    fn execute(&mut self, command: Command) -> bool {
+        let actor = self.me();
         let now = (self.clock)();
         match self.store.execute(&mut self.state, command, &actor, now) {
             Ok(outcome) => {
@@ -208,13 +323,35 @@ impl ExpediteApp {
         }
     }
 
+    /// Declares, and shows the new incident.
+    fn declare(&mut self, command: Command) -> bool {
+        let before: std::collections::BTreeSet<IncidentId> =
+            self.state.incidents.keys().cloned().collect();
+        if !self.execute(command) {
+            return false;
+        }
+        self.selected = self
+            .state
+            .incidents
+            .keys()
+            .find(|id| !before.contains(*id))
+            .cloned();
+        self.view = None;
+        true
+    }
+
     /// Takes in what happened in the background: outside edits and reminders.
     fn handle_background(&mut self, ctx: &egui::Context) {
         if let Some(watcher) = &self.watcher {
             let paths: Vec<PathBuf> = watcher.changes.try_iter().collect();
             if !paths.is_empty() {
                 match self.store.take_outside_changes(&mut self.state, paths) {
-                    Ok(changed) if !changed.is_empty() => self.reschedule(),
+                    Ok(changed) if !changed.is_empty() => {
+                        if changed.iter().any(|c| c == "the roster") {
+                            self.roster_generation += 1;
+                        }
+                        self.reschedule();
+                    }
                     Ok(_) => {}
                     Err(e) => self.error = Some(e.to_string()),
                 }
@@ -252,37 +389,154 @@ impl ExpediteApp {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
                     ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
                     ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
-                    self.composing = Some(incident);
+                    self.selected = Some(incident.clone());
+                    self.dialog = Some(Dialog::PostUpdate(incident));
                 }
             }
         }
     }
 
-    /// The post-update dialog, when open.
-    fn compose(&mut self, ctx: &egui::Context) {
-        let Some(id) = self.composing.clone() else {
+    /// Writes the drafts when they changed: at once when `now_please`,
+    /// otherwise at most once a second while typing.
+    fn keep_drafts(&mut self, ctx: &egui::Context, now_please: bool) {
+        self.drafts.prune();
+        if self.drafts == self.saved_drafts {
+            return;
+        }
+        let since = self.drafts_saved_at.map(|t| t.elapsed());
+        if !now_please && since.is_some_and(|s| s < DRAFT_SAVE_EVERY) {
+            ctx.request_repaint_after(DRAFT_SAVE_EVERY - since.unwrap_or_default());
+            return;
+        }
+        self.drafts_saved_at = Some(Instant::now());
+        match self.store.save_drafts(&self.drafts) {
+            Ok(()) => self.saved_drafts = self.drafts.clone(),
+            Err(e) => {
+                self.error = Some(format!(
+                    "What you typed is still here, but it could not be kept on disk in case of a restart: {e}"
+                ));
+                ctx.request_repaint_after(DRAFT_SAVE_EVERY);
+            }
+        }
+    }
+
+    fn close_dialog(&mut self, ctx: &egui::Context) {
+        self.dialog = None;
+        self.error = None;
+        self.keep_drafts(ctx, true);
+    }
+
+    /// The open dialog, if any.
+    fn dialogs(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = self.dialog.clone() else {
             return;
         };
-        let Some(incident) = self.state.incidents.get(&id).cloned() else {
-            self.composing = None;
-            return;
-        };
-        let cadence = self.state.settings.cadence.clone();
-        let draft = self
-            .drafts
-            .entry(id.clone())
-            .or_insert_with(|| post_update::Draft::new(&incident, &cadence));
-        match post_update::show(ctx, draft, &incident) {
-            post_update::Outcome::Open => {}
-            post_update::Outcome::Closed => self.composing = None,
-            post_update::Outcome::Post(command) => {
-                if self.execute(command) {
-                    self.drafts.remove(&id);
-                    self.composing = None;
-                } else if let Some(draft) = self.drafts.get_mut(&id) {
-                    // The text stays; the reason shows beside it.
-                    draft.error = self.error.take();
+        match dialog {
+            Dialog::Declare => {
+                let me = self.me();
+                let outcome = declare::dialog(
+                    ctx,
+                    &mut self.drafts.declare,
+                    &me,
+                    &self.state.roster,
+                    self.error.as_deref(),
+                );
+                match outcome {
+                    declare::Outcome::Open => {}
+                    declare::Outcome::Closed => self.close_dialog(ctx),
+                    declare::Outcome::Submit(Err(why)) => self.error = Some(why),
+                    declare::Outcome::Submit(Ok(command)) => {
+                        if self.declare(command) {
+                            self.drafts.declare = drafts::DeclareDraft::default();
+                            self.close_dialog(ctx);
+                        }
+                    }
                 }
+            }
+            Dialog::PostUpdate(id) => {
+                let Some(incident) = self.state.incidents.get(&id) else {
+                    return self.close_dialog(ctx);
+                };
+                let cadence = &self.state.settings.cadence;
+                let draft = self
+                    .drafts
+                    .of(&id)
+                    .update
+                    .get_or_insert_with(|| drafts::UpdateDraft::new(incident, cadence));
+                match post_update::show(ctx, draft, incident, self.error.as_deref()) {
+                    post_update::Outcome::Open => {}
+                    post_update::Outcome::Closed => self.close_dialog(ctx),
+                    post_update::Outcome::Post(Err(why)) => self.error = Some(why),
+                    post_update::Outcome::Post(Ok(command)) => {
+                        if self.execute(command) {
+                            self.drafts.of(&id).update = None;
+                            self.close_dialog(ctx);
+                        }
+                    }
+                }
+            }
+            Dialog::HandOver(id) => {
+                let Some(incident) = self.state.incidents.get(&id) else {
+                    return self.close_dialog(ctx);
+                };
+                let draft = &mut self.drafts.of(&id).hand_over;
+                let outcome = ownership::dialog(
+                    ctx,
+                    draft,
+                    incident,
+                    &self.state.roster,
+                    self.error.as_deref(),
+                );
+                match outcome {
+                    ownership::Outcome::Open => {}
+                    ownership::Outcome::Closed => self.close_dialog(ctx),
+                    ownership::Outcome::Submit(command) => {
+                        if self.execute(command) {
+                            self.drafts.of(&id).hand_over = drafts::HandOverDraft::default();
+                            self.close_dialog(ctx);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ctrl+N declare, Ctrl+U post update, Ctrl+F find a contact.
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        let pressed = |key| ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, key));
+        if self.dialog.is_some() || self.state.settings.me.is_none() {
+            return;
+        }
+        if pressed(egui::Key::N) {
+            self.dialog = Some(Dialog::Declare);
+            self.error = None;
+        } else if pressed(egui::Key::U) {
+            let open = self
+                .selected
+                .as_ref()
+                .and_then(|id| self.state.incidents.get(id))
+                .filter(|i| i.is_open())
+                .or_else(|| self.state.current_incident());
+            if let Some(incident) = open {
+                self.dialog = Some(Dialog::PostUpdate(incident.id.clone()));
+                self.error = None;
+            }
+        } else if pressed(egui::Key::F) {
+            self.view = Some(View::Contacts);
+            self.contacts.focus = true;
+        }
+    }
+
+    /// Keeps the shown incident valid: the one picked, else the most active open one.
+    fn keep_selection(&mut self) {
+        let valid = self
+            .selected
+            .as_ref()
+            .is_some_and(|id| self.state.incidents.contains_key(id));
+        if !valid {
+            self.selected = self.state.current_incident().map(|i| i.id.clone());
+            if matches!(self.view, Some(View::Stage(_) | View::Timeline)) {
+                self.view = None;
             }
         }
     }
@@ -314,7 +568,7 @@ impl ExpediteApp {
                 field.request_focus();
                 self.asked_focus = true;
             }
-            submit = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            submit = widgets::submitted(ui, &field);
             submit |= ui.button("Save").clicked();
         });
         if submit {
@@ -322,82 +576,79 @@ impl ExpediteApp {
             self.execute(Command::SetMe { name });
         }
     }
+}
 
-    /// One open incident: what, who, where in the procedure, what next, when to update.
-    fn incident_card(
-        ui: &mut egui::Ui,
-        incident: &Incident,
-        cadence: &Cadence,
-        now: DateTime<Utc>,
-    ) -> Option<CardAction> {
-        let mut action = None;
-        egui::Frame::group(ui.style())
-            .inner_margin(12.0)
-            .show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                ui.horizontal(|ui| {
-                    ui.label(egui::RichText::new(&incident.title).heading().strong());
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        if let Some(due) = comms::next_update_due(incident, cadence) {
-                            let (text, color) = countdown(due, now, ui.visuals());
-                            ui.label(egui::RichText::new(text).strong().color(color).size(16.0));
-                        }
-                    });
-                });
-                ui.label(
-                    egui::RichText::new(format!(
-                        "{} · declared {}",
-                        incident.id,
-                        crate::cli::relative(incident.opened_at, now)
-                    ))
-                    .weak(),
-                );
-                ui.add_space(6.0);
-                egui::Grid::new(("incident", incident.id.as_str()))
-                    .num_columns(2)
-                    .spacing([16.0, 4.0])
-                    .show(ui, |ui| {
-                        ui.label(egui::RichText::new("Owner").weak());
-                        ui.label(
-                            incident
-                                .owner
-                                .as_deref()
-                                .unwrap_or("nobody — take ownership"),
-                        );
-                        ui.end_row();
-                        ui.label(egui::RichText::new("Stage").weak());
-                        ui.label(procedure::current_stage(incident).name());
-                        ui.end_row();
-                    });
-                ui.add_space(6.0);
-                // The guidance can be long: it wraps rather than widening the card.
-                ui.add(
-                    egui::Label::new(
-                        egui::RichText::new(procedure::next_step(incident).step).strong(),
-                    )
-                    .wrap(),
-                );
-                ui.add_space(8.0);
-                ui.horizontal_wrapped(|ui| {
-                    if ui.button("Post update…").clicked() {
-                        action = Some(CardAction::Compose);
-                    }
-                    ui.label(egui::RichText::new("Snooze reminder:").weak());
-                    for minutes in [5, 15, 30] {
-                        if ui.button(format!("{minutes} min")).clicked() {
-                            action = Some(CardAction::Snooze(minutes));
-                        }
-                    }
-                });
-            });
-        action
+/// Banners above every view: notifications not working, files not loaded,
+/// the last error (shown in the dialog instead while one is open).
+fn banners(
+    ui: &mut egui::Ui,
+    notification_trouble: Option<&str>,
+    problems: &mut Vec<Problem>,
+    error: &mut Option<String>,
+    dialog_open: bool,
+) {
+    if let Some(why) = notification_trouble {
+        let text = format!(
+            "Desktop notifications are not working: {why}. Reminders still show here — the countdown turns red and the window asks for attention — so keep this window in sight."
+        );
+        widgets::error_box(ui, &text);
+        ui.add_space(4.0);
+    }
+    let mut dismissed = None;
+    for (i, p) in problems.iter().enumerate() {
+        if widgets::error_box(ui, &p.message) {
+            dismissed = Some(i);
+        }
+        ui.add_space(4.0);
+    }
+    if let Some(i) = dismissed {
+        problems.remove(i);
+    }
+    if !dialog_open && let Some(e) = error.as_deref() {
+        if widgets::error_box(ui, e) {
+            *error = None;
+        }
+        ui.add_space(4.0);
     }
 }
 
-/// What a person asked for on an incident's card.
-enum CardAction {
-    Compose,
-    Snooze(i64),
+/// The heading of a stage view: its name, where it stands, what is missing.
+fn stage_heading(ui: &mut egui::Ui, incident: &Incident, stage: Stage) {
+    let status = procedure::stage_status(incident, stage);
+    ui.heading(stage.name());
+    let word = match status.progress {
+        procedure::Progress::Done => "Done",
+        procedure::Progress::InProgress => "In progress",
+        procedure::Progress::NotStarted => "Not started",
+    };
+    let text = if status.missing.is_empty() {
+        word.to_owned()
+    } else {
+        format!("{word} — still needed: {}", status.missing.join("; "))
+    };
+    widgets::weak(ui, text);
+    ui.add_space(4.0);
+}
+
+/// One stage's form.
+fn stage_view(
+    ui: &mut egui::Ui,
+    facts: &Facts,
+    stage: Stage,
+    drafts: &mut drafts::IncidentDrafts,
+) -> Option<Action> {
+    match stage {
+        Stage::Defined => evidence::show(ui, facts, &mut drafts.evidence),
+        Stage::Owned => ownership::show(ui, facts),
+        Stage::Classified => classification::show(ui, facts, &mut drafts.classification),
+        Stage::TeamFormed => team::show(ui, facts, &mut drafts.team),
+        Stage::Communicating => communication::show(ui, facts, &mut drafts.channel),
+        Stage::Fix => fix::show(ui, facts, &mut drafts.fix),
+        Stage::Deployment => {
+            deployment::show(ui, facts, &mut drafts.deployment, &mut drafts.reading)
+        }
+        Stage::Conclusion => conclusion::show(ui, facts, &mut drafts.conclusion),
+    }
 }
 
 /// The window title, so the task bar shows the nearest update due:
@@ -417,29 +668,6 @@ pub fn window_title(state: &State, now: DateTime<Utc>) -> String {
     }
 }
 
-/// "Next update in 12 min" (amber in the last two minutes) or "Update overdue by 3 min" in red.
-fn countdown(
-    due: DateTime<Utc>,
-    now: DateTime<Utc>,
-    visuals: &egui::Visuals,
-) -> (String, egui::Color32) {
-    if now > due {
-        let late = crate::cli::relative(now, due);
-        let late = late.trim_start_matches("in ");
-        (format!("Update overdue by {late}"), visuals.error_fg_color)
-    } else if due - now <= chrono::Duration::minutes(2) {
-        (
-            format!("Next update {}", crate::cli::relative(due, now)),
-            visuals.warn_fg_color,
-        )
-    } else {
-        (
-            format!("Next update {}", crate::cli::relative(due, now)),
-            visuals.strong_text_color(),
-        )
-    }
-}
-
 impl eframe::App for ExpediteApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         // Runs even while the window is hidden, whenever a background thread wakes it.
@@ -449,81 +677,161 @@ impl eframe::App for ExpediteApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let now = (self.clock)();
         let ctx = ui.ctx().clone();
-        let mut countdown_visible = false;
-        let mut actions: Vec<(IncidentId, CardAction)> = Vec::new();
-        egui::CentralPanel::default().show(ui, |ui| {
-            if let Some(why) = &self.notification_trouble {
-                egui::Frame::new()
-                    .fill(ui.visuals().error_fg_color.gamma_multiply(0.15))
-                    .inner_margin(8.0)
-                    .corner_radius(4.0)
-                    .show(ui, |ui| {
-                        ui.set_width(ui.available_width());
-                        let text = format!(
-                            "Desktop notifications are not working: {why}. Reminders still show here — the countdown turns red and the window asks for attention — so keep this window in sight."
-                        );
-                        let strong = ui.visuals().strong_text_color();
-                        ui.add(egui::Label::new(egui::RichText::new(text).color(strong)).wrap());
-                    });
-                ui.add_space(6.0);
-            }
-            for p in &self.problems {
-                ui.colored_label(ui.visuals().warn_fg_color, &p.message);
-            }
-            if let Some(e) = &self.error {
-                ui.colored_label(ui.visuals().error_fg_color, e);
-            }
-            if self.state.settings.me.is_none() {
+        if self.state.settings.me.is_none() {
+            egui::CentralPanel::default().show(ui, |ui| {
+                banners(
+                    ui,
+                    self.notification_trouble.as_deref(),
+                    &mut self.problems,
+                    &mut self.error,
+                    false,
+                );
                 self.ask_for_name(ui);
-                return;
-            }
-            let cadence = &self.state.settings.cadence;
-            let open: Vec<&Incident> = self.state.open_incidents().collect();
-            if open.is_empty() {
-                ui.add_space(ui.available_height() * 0.3);
-                ui.vertical_centered(|ui| {
-                    ui.heading("No incident open");
-                    ui.add_space(6.0);
-                    ui.label("All calm. To declare one from a terminal:");
-                    ui.code("expedite declare --title TEXT --evidence KIND:TEXT");
-                });
-                return;
-            }
-            egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
-                for incident in open.into_iter().rev() {
-                    countdown_visible = true;
-                    if let Some(action) = Self::incident_card(ui, incident, cadence, now) {
-                        actions.push((incident.id.clone(), action));
-                    }
-                    ui.add_space(8.0);
-                }
             });
+            return;
+        }
+        self.shortcuts(&ctx);
+        self.keep_selection();
+        let me = self.me();
+        let state = &self.state;
+        let incident = self
+            .selected
+            .as_ref()
+            .and_then(|id| state.incidents.get(id));
+        let view = self.view.unwrap_or(match incident {
+            Some(i) if i.is_open() => View::Stage(procedure::next_step(i).stage),
+            Some(_) => View::Stage(Stage::Conclusion),
+            None => View::Incidents,
         });
-        for (incident, action) in actions {
-            match action {
-                CardAction::Compose => self.composing = Some(incident),
-                CardAction::Snooze(minutes) => {
-                    self.execute(Command::Snooze {
+        let mut actions: Vec<Action> = Vec::new();
+        let mut picked = None;
+        if let Some(incident) = incident {
+            let facts = Facts {
+                incident,
+                state,
+                now,
+                me: &me,
+            };
+            egui::Panel::top("header").show(ui, |ui| {
+                actions.extend(header::show(ui, &facts, &state.settings.cadence));
+            });
+        }
+        egui::Panel::left("rail")
+            .resizable(false)
+            .exact_size(190.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    picked = rail::show(ui, incident, &view);
+                    ui.add_space(10.0);
+                    if ui
+                        .button("Declare incident…")
+                        .on_hover_text("Ctrl+N")
+                        .clicked()
+                    {
+                        actions.push(Action::Open(Dialog::Declare));
+                    }
+                });
+            });
+        let drafts = &mut self.drafts;
+        let contacts = &mut self.contacts;
+        let generation = self.roster_generation;
+        let dialog_open = self.dialog.is_some();
+        egui::CentralPanel::default().show(ui, |ui| {
+            banners(
+                ui,
+                self.notification_trouble.as_deref(),
+                &mut self.problems,
+                &mut self.error,
+                dialog_open,
+            );
+            let action = match (view, incident) {
+                (View::Contacts, _) => {
+                    contacts.show(ui, &state.roster, generation);
+                    None
+                }
+                (View::Incidents, _) => incidents::show(ui, state, self.selected.as_ref(), now),
+                (View::Stage(_) | View::Timeline, None) => declare::empty_state(ui),
+                (View::Timeline, Some(incident)) => {
+                    let facts = Facts {
                         incident,
-                        for_: chrono::Duration::minutes(minutes),
-                    });
+                        state,
+                        now,
+                        me: &me,
+                    };
+                    ui.heading("Timeline");
+                    timeline::show(ui, &facts, &mut drafts.of(&incident.id).note)
+                }
+                (View::Stage(stage), Some(incident)) => {
+                    let facts = Facts {
+                        incident,
+                        state,
+                        now,
+                        me: &me,
+                    };
+                    egui::ScrollArea::vertical()
+                        .auto_shrink(false)
+                        .show(ui, |ui| {
+                            stage_heading(ui, incident, stage);
+                            stage_view(ui, &facts, stage, drafts.of(&incident.id))
+                        })
+                        .inner
+                }
+            };
+            actions.extend(action);
+        });
+        if let Some(view) = picked {
+            self.view = Some(view);
+            self.error = None;
+        }
+        for action in actions {
+            match action {
+                Action::Run(command, clear) => {
+                    let ok = if matches!(command, Command::Declare { .. }) {
+                        self.declare(command)
+                    } else {
+                        self.execute(command)
+                    };
+                    if ok {
+                        clear(&mut self.drafts);
+                    }
+                }
+                Action::Refuse(why) => self.error = Some(why),
+                Action::Discard => {}
+                Action::Open(dialog) => {
+                    self.dialog = Some(dialog);
+                    self.error = None;
+                }
+                Action::Select(id) => {
+                    self.selected = Some(id);
+                    self.view = None;
+                    self.error = None;
                 }
             }
         }
-        if self.composing.is_none()
-            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::U))
-        {
-            self.composing = self.state.current_incident().map(|i| i.id.clone());
-        }
-        self.compose(&ctx);
+        self.dialogs(&ctx);
+        self.keep_drafts(&ctx, false);
         let title = window_title(&self.state, now);
         if title != self.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
         }
+        let countdown_visible = self
+            .selected
+            .as_ref()
+            .and_then(|id| self.state.incidents.get(id))
+            .is_some_and(Incident::is_open);
         if countdown_visible {
-            // The countdown shows minutes: once a second is plenty, and costs nothing in between.
+            // The countdown shows seconds: once a second, and nothing in between.
             ctx.request_repaint_after(Duration::from_secs(1));
+        }
+    }
+
+    fn on_exit(&mut self) {
+        self.drafts.prune();
+        if self.drafts != self.saved_drafts
+            && let Err(e) = self.store.save_drafts(&self.drafts)
+        {
+            eprintln!("expedite: what you typed could not be kept: {e}");
         }
     }
 }

@@ -2,37 +2,10 @@
 
 use eframe::egui;
 
+use super::drafts::UpdateDraft;
 use crate::command::Command;
-use crate::model::comms::{Cadence, format_duration, parse_duration};
-use crate::model::{EXPEDITE_CHANNEL, Incident, IncidentId};
-
-/// A half-written update; kept when the dialog closes, so nothing typed is lost.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Draft {
-    /// Which incident it is for.
-    pub incident: IncidentId,
-    /// What the update says.
-    pub text: String,
-    /// Where it goes.
-    pub channel: String,
-    /// "Next update in", as typed (e.g. `15m`).
-    pub next_in: String,
-    /// Why the last attempt to post was refused.
-    pub error: Option<String>,
-}
-
-impl Draft {
-    /// An empty draft, with the channel and interval defaulting from the incident.
-    pub fn new(incident: &Incident, cadence: &Cadence) -> Self {
-        Self {
-            incident: incident.id.clone(),
-            text: String::new(),
-            channel: EXPEDITE_CHANNEL.to_owned(),
-            next_in: format_duration(cadence.interval_for(incident)),
-            error: None,
-        }
-    }
-}
+use crate::model::Incident;
+use crate::model::comms::parse_duration;
 
 /// What the person did with the dialog this frame.
 pub enum Outcome {
@@ -40,15 +13,20 @@ pub enum Outcome {
     Open,
     /// Closed without posting; the draft is kept.
     Closed,
-    /// Post this.
-    Post(Command),
+    /// Post this, or why it can't be posted.
+    Post(Result<Command, String>),
 }
 
-/// Shows the dialog for `draft` on `incident`.
-pub fn show(ctx: &egui::Context, draft: &mut Draft, incident: &Incident) -> Outcome {
+/// Shows the dialog for `draft` on `incident`; `error` is why the last try was refused.
+pub fn show(
+    ctx: &egui::Context,
+    draft: &mut UpdateDraft,
+    incident: &Incident,
+    error: Option<&str>,
+) -> Outcome {
     let mut outcome = Outcome::Open;
-    let modal = egui::Modal::new(egui::Id::unique(("post-update", draft.incident.as_str()))).show(ctx, |ui| {
-        ui.set_width(460.0);
+    let modal = egui::Modal::new(egui::Id::unique(("post-update", incident.id.as_str()))).show(ctx, |ui| {
+        ui.set_width(460.0_f32.min(ctx.content_rect().width() - 60.0));
         ui.heading("Post update");
         ui.label(egui::RichText::new(&incident.title).weak());
         ui.add_space(8.0);
@@ -82,27 +60,26 @@ pub fn show(ctx: &egui::Context, draft: &mut Draft, incident: &Incident) -> Outc
                 .labelled_by(label.id);
             ui.end_row();
         });
-        if let Some(error) = &draft.error {
+        if let Some(error) = error {
             ui.add_space(6.0);
             ui.colored_label(ui.visuals().error_fg_color, error);
         }
         ui.add_space(10.0);
         ui.horizontal(|ui| {
             let ctrl_enter = ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Enter));
-            if ui.button("Post update").clicked() || ctrl_enter {
-                match parse_duration(&draft.next_in) {
-                    Ok(next_in) => {
-                        outcome = Outcome::Post(Command::PostUpdate {
-                            incident: draft.incident.clone(),
+            if ui.button("Post update").on_hover_text("Ctrl+Enter").clicked() || ctrl_enter {
+                outcome = Outcome::Post(
+                    parse_duration(&draft.next_in)
+                        .map(|next_in| Command::PostUpdate {
+                            incident: incident.id.clone(),
                             text: draft.text.clone(),
                             channel: Some(draft.channel.clone()),
                             next_in: Some(next_in),
-                        });
-                    }
-                    Err(e) => draft.error = Some(format!("Next update in: {e}.")),
-                }
+                        })
+                        .map_err(|e| format!("Next update in: {e}.")),
+                );
             }
-            if ui.button("Cancel").clicked() {
+            if ui.button("Cancel").on_hover_text("Esc — the text is kept").clicked() {
                 outcome = Outcome::Closed;
             }
         });

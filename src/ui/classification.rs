@@ -1,0 +1,163 @@
+//! Classified: expedite or not (or unsure, and which product owner advised),
+//! the business metrics hit, and how long the issue is expected to last.
+
+use eframe::egui;
+
+use super::drafts::ClassificationDraft;
+use super::widgets::{field, section, suggestions, weak};
+use super::{Action, Facts};
+use crate::command::Command;
+use crate::model::{Advice, Decision, MetricHit, Role};
+
+/// The classification as recorded, or the form to record or change it.
+pub fn show(
+    ui: &mut egui::Ui,
+    facts: &Facts,
+    draft: &mut Option<ClassificationDraft>,
+) -> Option<Action> {
+    let incident = facts.incident;
+    let c = &incident.classification;
+    if draft.is_none() {
+        if let Some(decision) = c.decision {
+            section(ui, "Decision");
+            ui.label(egui::RichText::new(sentence(decision)).size(16.0).strong());
+            if let Some(advice) = &c.advice {
+                ui.label(format!("Advice from {}: {}", advice.asked, advice.answer));
+            }
+            section(ui, "Metrics hit");
+            if c.metrics.is_empty() {
+                weak(ui, "None recorded.");
+            }
+            for hit in &c.metrics {
+                ui.label(format!("{}: {}", capital(hit.metric.describe()), hit.note));
+            }
+            if !c.expected_lifespan.is_empty() {
+                section(ui, "Expected lifespan");
+                ui.label(&c.expected_lifespan);
+            }
+            ui.add_space(8.0);
+            if incident.is_open() && ui.button("Change classification").clicked() {
+                *draft = Some(ClassificationDraft::from_incident(incident));
+            }
+            return None;
+        }
+        if !incident.is_open() {
+            weak(ui, "It was never classified.");
+            return None;
+        }
+        *draft = Some(ClassificationDraft::from_incident(incident));
+    }
+    let form = draft.as_mut()?;
+    section(ui, "Expedite it?");
+    ui.horizontal_wrapped(|ui| {
+        ui.radio_value(
+            &mut form.decision,
+            Some(Decision::Expedite),
+            "Yes, expedite",
+        );
+        ui.radio_value(&mut form.decision, Some(Decision::DoNotExpedite), "No");
+        ui.radio_value(&mut form.decision, Some(Decision::Unsure), "Unsure");
+    });
+    if form.decision == Some(Decision::Unsure) {
+        weak(
+            ui,
+            "When unsure, seek a product owner's advice before going on.",
+        );
+    }
+    if form.decision == Some(Decision::Unsure) || !form.asked.is_empty() {
+        field(
+            ui,
+            "Which product owner did you ask?",
+            &mut form.asked,
+            "a name",
+        );
+        if let Some(name) = suggestions(
+            ui,
+            &facts.state.roster,
+            &form.asked,
+            Some(Role::ProductOwner),
+            "",
+        ) {
+            form.asked = name;
+        }
+        field(ui, "What did they say?", &mut form.answer, "their advice");
+    }
+    section(ui, "Which metrics does it hurt?");
+    for (metric, hit, note) in &mut form.metrics {
+        let name = capital(metric.describe());
+        ui.checkbox(hit, name.as_str());
+        if *hit {
+            ui.indent(("metric", name.as_str()), |ui| {
+                field(ui, &format!("{name}: how"), note, "e.g. bookings down 30%");
+            });
+        }
+    }
+    section(ui, "How long will it last?");
+    field(
+        ui,
+        "Expected lifespan",
+        &mut form.lifespan,
+        "e.g. until the 14:00 deploy; days if untouched",
+    );
+    ui.add_space(8.0);
+    let mut action = None;
+    ui.horizontal(|ui| {
+        if ui.button("Record classification").clicked() {
+            action = Some(submit(facts, form));
+        }
+        if c.decision.is_some() && ui.button("Keep as it was").clicked() {
+            action = Some(Action::Discard);
+        }
+    });
+    if matches!(action, Some(Action::Discard)) {
+        *draft = None;
+        return None;
+    }
+    action
+}
+
+fn submit(facts: &Facts, form: &ClassificationDraft) -> Action {
+    let Some(decision) = form.decision else {
+        return Action::Refuse("Choose yes, no or unsure first.".to_owned());
+    };
+    let advice = (!form.asked.trim().is_empty() || decision == Decision::Unsure).then(|| Advice {
+        asked: form.asked.clone(),
+        answer: form.answer.clone(),
+    });
+    let metrics = form
+        .metrics
+        .iter()
+        .filter(|(_, hit, _)| *hit)
+        .map(|(metric, _, note)| MetricHit {
+            metric: *metric,
+            note: note.clone(),
+        })
+        .collect();
+    Action::run(
+        Command::Classify {
+            incident: facts.incident.id.clone(),
+            decision,
+            advice,
+            metrics,
+            expected_lifespan: form.lifespan.clone(),
+        },
+        |d| d.classification = None,
+    )
+}
+
+fn sentence(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Expedite => "Expedite it",
+        Decision::DoNotExpedite => "Not expedited: it goes through the normal queue",
+        Decision::Unsure => "Unsure — advice sought",
+    }
+}
+
+/// The first letter in capitals.
+pub fn capital(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,120 @@
+//! Communicating: where updates go, the updates posted, and the timer.
+
+use eframe::egui;
+
+use super::widgets::{field, section, submitted, weak, when};
+use super::{Action, Dialog, Facts};
+use crate::command::Command;
+use crate::model::{DEPLOYMENTS_CHANNEL, EXPEDITE_CHANNEL};
+
+/// Channels, the update timer's buttons, and every update posted.
+pub fn show(ui: &mut egui::Ui, facts: &Facts, new_channel: &mut String) -> Option<Action> {
+    let incident = facts.incident;
+    let open = incident.is_open();
+    let channels = &incident.communication.channels;
+    let mut action = None;
+    let set = |channels: Vec<String>| {
+        Action::run(
+            Command::SetChannels {
+                incident: incident.id.clone(),
+                channels,
+            },
+            |d| d.channel.clear(),
+        )
+    };
+    if open {
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Post update…").clicked() {
+                action = Some(Action::Open(Dialog::PostUpdate(incident.id.clone())));
+            }
+            ui.label(egui::RichText::new("Snooze reminder:").weak());
+            for minutes in [5, 15, 30] {
+                if ui.button(format!("{minutes} min")).clicked() {
+                    action = Some(Action::run(
+                        Command::Snooze {
+                            incident: incident.id.clone(),
+                            for_: chrono::Duration::minutes(minutes),
+                        },
+                        |_| {},
+                    ));
+                }
+            }
+        });
+        weak(
+            ui,
+            "If you are busy with the fix, consider asking someone else to post the updates.",
+        );
+    }
+    section(ui, "Channels");
+    ui.add_enabled(false, egui::Checkbox::new(&mut true, EXPEDITE_CHANNEL))
+        .on_disabled_hover_text("Every update goes to #expedite.");
+    let mut deployments = channels.iter().any(|c| c == DEPLOYMENTS_CHANNEL);
+    let response = ui.add_enabled(
+        open,
+        egui::Checkbox::new(&mut deployments, DEPLOYMENTS_CHANNEL),
+    );
+    weak(ui, "Tick when the issue affects deployments.");
+    if response.changed() {
+        let mut list: Vec<String> = channels
+            .iter()
+            .filter(|c| *c != DEPLOYMENTS_CHANNEL)
+            .cloned()
+            .collect();
+        if deployments {
+            list.push(DEPLOYMENTS_CHANNEL.to_owned());
+        }
+        action = Some(set(list));
+    }
+    for channel in channels
+        .iter()
+        .filter(|c| *c != EXPEDITE_CHANNEL && *c != DEPLOYMENTS_CHANNEL)
+    {
+        ui.horizontal(|ui| {
+            ui.label(channel);
+            if open && ui.small_button(format!("Stop using {channel}")).clicked() {
+                action = Some(set(channels
+                    .iter()
+                    .filter(|c| *c != channel)
+                    .cloned()
+                    .collect()));
+            }
+        });
+    }
+    if open {
+        ui.horizontal(|ui| {
+            let response = field(ui, "Dedicated channel", new_channel, "#inc-checkout");
+            if ui.button("Add channel").clicked() || submitted(ui, &response) {
+                let mut name = new_channel.trim().to_owned();
+                if !name.is_empty() && !name.starts_with('#') {
+                    name.insert(0, '#');
+                }
+                let mut list = channels.clone();
+                list.push(name);
+                action = Some(set(list));
+            }
+        });
+        weak(
+            ui,
+            "When the issue is complex; #expedite still gets the regular updates.",
+        );
+    }
+    section(ui, "Updates posted");
+    let updates = &incident.communication.updates;
+    if updates.is_empty() {
+        weak(ui, "None yet.");
+    }
+    for update in updates.iter().rev() {
+        ui.label(
+            egui::RichText::new(format!(
+                "{} · {} · {}",
+                when(update.at, facts.now),
+                update.channel,
+                update.by
+            ))
+            .weak(),
+        );
+        ui.add(egui::Label::new(&update.text).wrap());
+        ui.add_space(4.0);
+    }
+    action
+}

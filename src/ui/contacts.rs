@@ -1,0 +1,154 @@
+//! The roster: every contact, found by typing. Results update on every
+//! keystroke and are remembered between frames, so a 10,000-person roster
+//! costs nothing while the query stays the same.
+
+use eframe::egui;
+
+use super::classification::capital;
+use super::widgets::{link, weak};
+use crate::model::roster::{Contact, Roster};
+
+/// The search box and its remembered results.
+#[derive(Default)]
+pub struct Contacts {
+    /// What is typed.
+    pub query: String,
+    /// The query and roster generation the hits are for.
+    searched: Option<(String, u64)>,
+    hits: Vec<usize>,
+    /// Give the search box focus on the next frame (Ctrl+F).
+    pub focus: bool,
+}
+
+impl Contacts {
+    /// The view; `generation` changes whenever the roster does.
+    pub fn show(&mut self, ui: &mut egui::Ui, roster: &Roster, generation: u64) {
+        ui.heading("Contacts");
+        weak(ui, "For out of hours: who to call, and how.");
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            let label = ui.label("Find contact");
+            let response = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.query)
+                        .hint_text("name, role, team or number")
+                        .desired_width(ui.available_width().min(320.0)),
+                )
+                .labelled_by(label.id);
+            if std::mem::take(&mut self.focus) {
+                response.request_focus();
+            }
+        });
+        let key = (self.query.clone(), generation);
+        if self.searched.as_ref() != Some(&key) {
+            self.hits = search(roster, &self.query);
+            self.searched = Some(key);
+        }
+        ui.add_space(4.0);
+        if roster.contacts.is_empty() {
+            weak(
+                ui,
+                "The roster is empty. Add people to roster.ron in the data folder (see the README).",
+            );
+            return;
+        }
+        weak(
+            ui,
+            format!("{} of {}", self.hits.len(), roster.contacts.len()),
+        );
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 10.0;
+        egui::ScrollArea::vertical().auto_shrink(false).show_rows(
+            ui,
+            row_height,
+            self.hits.len(),
+            |ui, rows| {
+                for &i in &self.hits[rows] {
+                    row(ui, &roster.contacts[i], row_height);
+                }
+            },
+        );
+    }
+}
+
+fn row(ui: &mut egui::Ui, contact: &Contact, height: f32) {
+    ui.allocate_ui(egui::vec2(ui.available_width(), height), |ui| {
+        ui.set_height(height);
+        ui.vertical(|ui| {
+            ui.horizontal(|ui| {
+                ui.label(egui::RichText::new(&contact.name).strong());
+                let roles: Vec<String> = contact
+                    .roles
+                    .iter()
+                    .map(|r| capital(r.describe()))
+                    .collect();
+                let mut about = roles.join(", ");
+                if !contact.team.is_empty() {
+                    about = format!("{about} · {}", contact.team);
+                }
+                ui.add(egui::Label::new(egui::RichText::new(about).weak()).truncate());
+            });
+            ui.horizontal(|ui| {
+                for phone in &contact.phones {
+                    if !phone.label.is_empty() {
+                        ui.label(egui::RichText::new(&phone.label).weak());
+                    }
+                    let digits: String = phone
+                        .number
+                        .chars()
+                        .filter(|c| c.is_ascii_digit() || *c == '+')
+                        .collect();
+                    if digits.is_empty() {
+                        ui.label(&phone.number);
+                    } else {
+                        ui.hyperlink_to(&phone.number, format!("tel:{digits}"));
+                    }
+                }
+                if let Some(email) = &contact.email {
+                    link(ui, &format!("mailto:{email}"));
+                }
+            });
+        });
+    });
+}
+
+/// The indexes of the contacts matching every word of `query`, in roster order:
+/// name, role, team, notes, or the digits of a number.
+pub fn search(roster: &Roster, query: &str) -> Vec<usize> {
+    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    if words.is_empty() {
+        return (0..roster.contacts.len()).collect();
+    }
+    roster
+        .contacts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| words.iter().all(|w| matches(c, w)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn matches(contact: &Contact, word: &str) -> bool {
+    let has = |text: &str| contains_ignoring_case(text, word);
+    if has(&contact.name) || has(&contact.team) || has(&contact.notes) {
+        return true;
+    }
+    if contact.roles.iter().any(|r| has(r.describe())) {
+        return true;
+    }
+    let digits: String = word.chars().filter(char::is_ascii_digit).collect();
+    digits.len() >= 3
+        && contact.phones.iter().any(|p| {
+            let number: String = p.number.chars().filter(char::is_ascii_digit).collect();
+            number.contains(&digits)
+        })
+}
+
+/// Case-insensitive `contains` without allocating for ASCII text.
+fn contains_ignoring_case(text: &str, lower_word: &str) -> bool {
+    if text.is_ascii() && lower_word.is_ascii() {
+        let (t, w) = (text.as_bytes(), lower_word.as_bytes());
+        w.is_empty() || t.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w))
+    } else {
+        text.to_lowercase().contains(lower_word)
+    }
+}

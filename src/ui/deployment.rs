@@ -1,0 +1,186 @@
+//! Deployment: deployed the usual way with a rollback plan, then readings of
+//! the original problem metric, plotted so "is it fixed?" shows at a glance.
+
+use chrono::{DateTime, Local, TimeZone, Utc};
+use eframe::egui;
+use egui_plot::{Line, Plot, PlotPoints, Points, VLine};
+
+use super::drafts::{DeploymentDraft, ReadingDraft, parse_local_time};
+use super::widgets::{field, section, weak, when};
+use super::{Action, Facts};
+use crate::command::Command;
+use crate::model::Incident;
+
+/// The deployment, the readings plot and the forms for both.
+pub fn show(
+    ui: &mut egui::Ui,
+    facts: &Facts,
+    deploy: &mut DeploymentDraft,
+    reading: &mut ReadingDraft,
+) -> Option<Action> {
+    let incident = facts.incident;
+    let open = incident.is_open();
+    let d = &incident.deployment;
+    let mut action = None;
+    section(ui, "Deployed");
+    if let Some(at) = d.deployed_at {
+        ui.label(format!(
+            "{} — {}",
+            when(at, facts.now),
+            if d.usual_way {
+                "the usual way, so it can be rolled back"
+            } else {
+                "NOT the usual way"
+            }
+        ));
+        if !d.rollback_plan.is_empty() {
+            ui.add(egui::Label::new(format!("Rollback plan: {}", d.rollback_plan)).wrap());
+        }
+    } else if open {
+        ui.checkbox(
+            &mut deploy.usual_way,
+            "Deployed the usual way (it can be rolled back)",
+        );
+        field(
+            ui,
+            "Rollback plan",
+            &mut deploy.rollback_plan,
+            "e.g. redeploy v2.31.4",
+        );
+        field(ui, "Deployed at", &mut deploy.at, "now, or HH:MM");
+        if ui.button("Record deployment").clicked() {
+            action = Some(
+                match parse_local_time(&deploy.at, facts.now, Some(facts.now)) {
+                    Ok(at) => Action::run(
+                        Command::RecordDeployment {
+                            incident: incident.id.clone(),
+                            at: (!deploy.at.trim().is_empty()).then_some(at),
+                            usual_way: deploy.usual_way,
+                            rollback_plan: deploy.rollback_plan.clone(),
+                        },
+                        |d| d.deployment = DeploymentDraft::default(),
+                    ),
+                    Err(why) => Action::Refuse(format!("Deployed at: {why}")),
+                },
+            );
+        }
+    } else {
+        weak(ui, "Not deployed.");
+    }
+
+    section(ui, "The original problem metric");
+    weak(
+        ui,
+        "Monitor the metric that confirmed the issue until it is back to normal.",
+    );
+    if !d.readings.is_empty() {
+        plot(ui, incident);
+        for r in d.readings.iter().rev().take(5) {
+            let state = if r.normal { "normal" } else { "not normal yet" };
+            let note = if r.note.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", r.note)
+            };
+            weak(
+                ui,
+                format!("{} · {} · {state}{note}", when(r.at, facts.now), r.value),
+            );
+        }
+    }
+    if open {
+        ui.horizontal(|ui| {
+            field(ui, "Reading", &mut reading.value, "e.g. 3");
+            ui.checkbox(&mut reading.normal, "Back to normal");
+        });
+        field(
+            ui,
+            "What it shows",
+            &mut reading.note,
+            "e.g. errors/min, Bugsnag",
+        );
+        if ui.button("Add reading").clicked() {
+            let typed = reading.value.trim().replace(',', ".");
+            action = Some(match typed.parse::<f64>() {
+                Ok(value) if value.is_finite() => Action::run(
+                    Command::AddMetricReading {
+                        incident: incident.id.clone(),
+                        at: None,
+                        value,
+                        normal: reading.normal,
+                        note: reading.note.clone(),
+                    },
+                    |d| d.reading = ReadingDraft::default(),
+                ),
+                _ => Action::Refuse(format!(
+                    "Reading: '{}' is not a number — give the metric's value, e.g. 3 or 0.5.",
+                    reading.value.trim()
+                )),
+            });
+        }
+    }
+    action
+}
+
+/// Readings over time, with the declaration and the deploy marked.
+fn plot(ui: &mut egui::Ui, incident: &Incident) {
+    let origin = incident.opened_at;
+    let minutes = |t: DateTime<Utc>| (t - origin).num_seconds() as f64 / 60.0;
+    let points: Vec<[f64; 2]> = incident
+        .deployment
+        .readings
+        .iter()
+        .map(|r| [minutes(r.at), r.value])
+        .collect();
+    let normal: Vec<[f64; 2]> = incident
+        .deployment
+        .readings
+        .iter()
+        .filter(|r| r.normal)
+        .map(|r| [minutes(r.at), r.value])
+        .collect();
+    let deployed = incident.deployment.deployed_at.map(minutes);
+    let strong = ui.visuals().strong_text_color();
+    let good = egui::Color32::from_rgb(0x3f, 0xa3, 0x4d);
+    let warn = ui.visuals().warn_fg_color;
+    Plot::new(("readings", incident.id.as_str()))
+        .height(170.0)
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .include_y(0.0)
+        .x_axis_formatter(move |mark, _| {
+            let at = origin + chrono::Duration::seconds((mark.value * 60.0) as i64);
+            Local
+                .from_utc_datetime(&at.naive_utc())
+                .format("%H:%M")
+                .to_string()
+        })
+        .label_formatter(move |hover| {
+            let (egui_plot::HoverPosition::NearDataPoint { position, .. }
+            | egui_plot::HoverPosition::Elsewhere { position }) = *hover;
+            let at = origin + chrono::Duration::seconds((position.x * 60.0) as i64);
+            Some(format!(
+                "{} — {:.1}",
+                Local.from_utc_datetime(&at.naive_utc()).format("%H:%M"),
+                position.y
+            ))
+        })
+        .show(ui, |plot| {
+            plot.line(Line::new("Reading", PlotPoints::from(points.clone())).color(strong));
+            plot.points(
+                Points::new("Readings", PlotPoints::from(points))
+                    .radius(3.0)
+                    .color(strong),
+            );
+            plot.points(
+                Points::new("Back to normal", PlotPoints::from(normal))
+                    .radius(5.0)
+                    .color(good),
+            );
+            plot.vline(VLine::new("Declared", 0.0).color(warn));
+            if let Some(x) = deployed {
+                plot.vline(VLine::new("Deployed", x).color(good));
+            }
+        });
+}

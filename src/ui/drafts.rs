@@ -1,0 +1,396 @@
+//! Everything typed that is not yet a saved command: half-written updates,
+//! notes, hand-over notes and stage forms. Kept when a dialog closes or the
+//! view changes, and written to `drafts.ron` beside the data so a restart (or
+//! a crash) loses nothing.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::command::NewEvidence;
+use crate::model::comms::{Cadence, format_duration};
+use crate::model::{
+    Decision, DeviationReason, EXPEDITE_CHANNEL, EvidenceKind, Incident, IncidentId, Metric, Role,
+};
+use crate::store::envelope::Kind;
+
+/// All drafts of this window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Drafts {
+    /// The incident being declared.
+    #[serde(skip_serializing_if = "is_default")]
+    pub declare: DeclareDraft,
+    /// Per incident.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub incidents: BTreeMap<IncidentId, IncidentDrafts>,
+}
+
+impl Kind for Drafts {
+    const FORMAT: &'static str = "expedite/drafts";
+}
+
+impl Drafts {
+    /// The drafts for one incident, created empty when first needed.
+    pub fn of(&mut self, incident: &IncidentId) -> &mut IncidentDrafts {
+        self.incidents.entry(incident.clone()).or_default()
+    }
+
+    /// Drops the incidents whose drafts are all empty, so the file stays small.
+    pub fn prune(&mut self) {
+        self.incidents
+            .retain(|_, d| *d != IncidentDrafts::default());
+    }
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
+/// Declaring an incident.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeclareDraft {
+    /// What is broken.
+    pub title: String,
+    /// The confirming metric.
+    pub evidence: EvidenceDraft,
+    /// Who owns it; empty means the person declaring.
+    pub owner: String,
+    /// Whether someone else takes ownership.
+    pub someone_else: bool,
+}
+
+/// The kinds of evidence, as a person chooses them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EvidenceChoice {
+    /// Error-tracker events (with a count).
+    #[default]
+    ErrorTracker,
+    /// Call-centre reports (with a count).
+    CallCentre,
+    /// The error screen showing booking errors.
+    ErrorScreen,
+    /// Anything else.
+    Other,
+}
+
+impl EvidenceChoice {
+    /// Every kind, in the order the procedure lists them.
+    pub const ALL: [Self; 4] = [
+        Self::ErrorTracker,
+        Self::CallCentre,
+        Self::ErrorScreen,
+        Self::Other,
+    ];
+
+    /// The words a person reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ErrorTracker => "Error-tracker events (e.g. Bugsnag)",
+            Self::CallCentre => "Call-centre reports",
+            Self::ErrorScreen => "Error screen with booking errors",
+            Self::Other => "Other",
+        }
+    }
+
+    /// Whether this kind comes with a count.
+    pub fn counted(self) -> bool {
+        matches!(self, Self::ErrorTracker | Self::CallCentre)
+    }
+}
+
+/// Evidence being entered.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EvidenceDraft {
+    /// Which kind.
+    pub kind: EvidenceChoice,
+    /// How many, as typed.
+    pub count: String,
+    /// What was seen.
+    pub text: String,
+    /// Where to see it.
+    pub link: String,
+}
+
+impl EvidenceDraft {
+    /// The evidence as a command takes it, or what is wrong with the count.
+    pub fn to_evidence(&self) -> Result<NewEvidence, String> {
+        let count = || -> Result<u32, String> {
+            let typed = self.count.trim();
+            typed.parse().map_err(|_| {
+                if typed.is_empty() {
+                    "How many: give the number seen, e.g. 120.".to_owned()
+                } else {
+                    format!("How many: '{typed}' is not a whole number — give the number seen, e.g. 120.")
+                }
+            })
+        };
+        let kind = match self.kind {
+            EvidenceChoice::ErrorTracker => EvidenceKind::ErrorTracker { count: count()? },
+            EvidenceChoice::CallCentre => EvidenceKind::CallCentre { count: count()? },
+            EvidenceChoice::ErrorScreen => EvidenceKind::ErrorScreen,
+            EvidenceChoice::Other => EvidenceKind::Other,
+        };
+        let link = self.link.trim();
+        Ok(NewEvidence {
+            kind,
+            text: self.text.clone(),
+            link: (!link.is_empty()).then(|| link.to_owned()),
+        })
+    }
+}
+
+/// The drafts of one incident.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IncidentDrafts {
+    /// The update being written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update: Option<UpdateDraft>,
+    /// The hand-over being written.
+    #[serde(skip_serializing_if = "is_default")]
+    pub hand_over: HandOverDraft,
+    /// A timeline note.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// More evidence.
+    #[serde(skip_serializing_if = "is_default")]
+    pub evidence: EvidenceDraft,
+    /// The classification, when being written or changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classification: Option<ClassificationDraft>,
+    /// The name being typed for each team role.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub team: BTreeMap<Role, String>,
+    /// A dedicated channel being added.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub channel: String,
+    /// The fix, when being written or changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<FixDraft>,
+    /// The deployment being recorded.
+    #[serde(skip_serializing_if = "is_default")]
+    pub deployment: DeploymentDraft,
+    /// A metric reading being entered.
+    #[serde(skip_serializing_if = "is_default")]
+    pub reading: ReadingDraft,
+    /// The conclusion's fields.
+    #[serde(skip_serializing_if = "is_default")]
+    pub conclusion: ConclusionDraft,
+}
+
+/// An update being written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UpdateDraft {
+    /// What the update says.
+    pub text: String,
+    /// Where it goes.
+    pub channel: String,
+    /// "Next update in", as typed (e.g. `15m`).
+    pub next_in: String,
+}
+
+impl Default for UpdateDraft {
+    fn default() -> Self {
+        Self {
+            text: String::new(),
+            channel: EXPEDITE_CHANNEL.to_owned(),
+            next_in: "15m".to_owned(),
+        }
+    }
+}
+
+impl UpdateDraft {
+    /// An empty update, with the interval defaulting from the cadence.
+    pub fn new(incident: &Incident, cadence: &Cadence) -> Self {
+        Self {
+            next_in: format_duration(cadence.interval_for(incident)),
+            ..Self::default()
+        }
+    }
+}
+
+/// A hand-over being written.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HandOverDraft {
+    /// To whom.
+    pub to: String,
+    /// What's happening, what's next, who's engaged.
+    pub note: String,
+}
+
+/// The classification form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClassificationDraft {
+    /// Yes, no or unsure.
+    pub decision: Option<Decision>,
+    /// The product owner asked.
+    pub asked: String,
+    /// What they said.
+    pub answer: String,
+    /// Each metric: whether it is hit, and the note.
+    pub metrics: Vec<(Metric, bool, String)>,
+    /// How long the issue is expected to last.
+    pub lifespan: String,
+}
+
+impl ClassificationDraft {
+    /// The form filled from what the incident records.
+    pub fn from_incident(incident: &Incident) -> Self {
+        let c = &incident.classification;
+        Self {
+            decision: c.decision,
+            asked: c
+                .advice
+                .as_ref()
+                .map(|a| a.asked.clone())
+                .unwrap_or_default(),
+            answer: c
+                .advice
+                .as_ref()
+                .map(|a| a.answer.clone())
+                .unwrap_or_default(),
+            metrics: Metric::ALL
+                .iter()
+                .map(|&m| {
+                    let hit = c.metrics.iter().find(|h| h.metric == m);
+                    (
+                        m,
+                        hit.is_some(),
+                        hit.map(|h| h.note.clone()).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            lifespan: c.expected_lifespan.clone(),
+        }
+    }
+}
+
+/// The fix form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FixDraft {
+    /// What the fix is.
+    pub description: String,
+    /// Each way of breaking process: whether ticked, and why.
+    pub deviations: Vec<(DeviationReason, bool, String)>,
+    /// The permanent fix to follow a temporary one.
+    pub permanent_fix: String,
+}
+
+impl FixDraft {
+    /// The form filled from what the incident records.
+    pub fn from_incident(incident: &Incident) -> Self {
+        let fix = incident.fix.as_ref();
+        Self {
+            description: fix.map(|f| f.description.clone()).unwrap_or_default(),
+            deviations: DeviationReason::ALL
+                .iter()
+                .map(|&r| {
+                    let d = fix.and_then(|f| f.deviations.iter().find(|d| d.reason == r));
+                    (
+                        r,
+                        d.is_some(),
+                        d.map(|d| d.justification.clone()).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            permanent_fix: fix
+                .and_then(|f| f.permanent_fix.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The deployment form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeploymentDraft {
+    /// When, as typed; empty means now.
+    pub at: String,
+    /// Deployed the usual way, so it can be rolled back.
+    pub usual_way: bool,
+    /// How to roll back.
+    pub rollback_plan: String,
+}
+
+impl Default for DeploymentDraft {
+    fn default() -> Self {
+        Self {
+            at: String::new(),
+            usual_way: true,
+            rollback_plan: String::new(),
+        }
+    }
+}
+
+/// A metric reading being entered.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReadingDraft {
+    /// The value, as typed.
+    pub value: String,
+    /// Back to normal.
+    pub normal: bool,
+    /// What it shows.
+    pub note: String,
+}
+
+/// The conclusion's fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConclusionDraft {
+    /// PRs, tickets and links for the summary, one per line.
+    pub links: String,
+    /// Who reported it.
+    pub whom: String,
+    /// When the postmortem is, as typed.
+    pub postmortem_at: String,
+    /// Who runs the postmortem; empty means the person scheduling.
+    pub postmortem_owner: String,
+    /// A follow-up being added.
+    pub follow_up: String,
+    /// Who does it.
+    pub follow_up_owner: String,
+    /// Why the incident is back.
+    pub reopen_reason: String,
+}
+
+/// The time a person typed, in their own zone: `HH:MM` today, or
+/// `YYYY-MM-DD HH:MM`. Empty means `default`.
+pub fn parse_local_time(
+    typed: &str,
+    now: DateTime<Utc>,
+    default: Option<DateTime<Utc>>,
+) -> Result<DateTime<Utc>, String> {
+    use chrono::{Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+    let typed = typed.trim();
+    if typed.is_empty() || typed.eq_ignore_ascii_case("now") {
+        return default.ok_or_else(|| "Give a time, e.g. 2026-12-01 14:00.".to_owned());
+    }
+    let bad = || format!("'{typed}' is not a time — write HH:MM for today, or YYYY-MM-DD HH:MM.");
+    let naive = if let Ok(time) = NaiveTime::parse_from_str(typed, "%H:%M") {
+        now.with_timezone(&Local).date_naive().and_time(time)
+    } else if let Ok(at) = NaiveDateTime::parse_from_str(typed, "%Y-%m-%d %H:%M") {
+        at
+    } else if let Ok(day) = NaiveDate::parse_from_str(typed, "%Y-%m-%d") {
+        day.and_hms_opt(9, 0, 0).ok_or_else(bad)?
+    } else {
+        return Err(bad());
+    };
+    Local
+        .from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| {
+            format!(
+                "{typed} does not exist here (the clocks change then) — pick a time an hour later."
+            )
+        })
+}

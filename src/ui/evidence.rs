@@ -1,0 +1,82 @@
+//! Defined: the metrics that confirm the issue, and more as they come in.
+
+use eframe::egui;
+
+use super::drafts::{EvidenceChoice, EvidenceDraft};
+use super::widgets::{field, link, section, weak, when};
+use super::{Action, Facts};
+use crate::command::Command;
+
+/// The evidence list and the form to add more.
+pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut EvidenceDraft) -> Option<Action> {
+    let incident = facts.incident;
+    section(ui, "Evidence so far");
+    for e in &incident.evidence {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new(capitalised(&e.kind.describe())).strong());
+            if !e.text.is_empty() {
+                ui.label(format!("— {}", e.text));
+            }
+            if let Some(url) = &e.link {
+                link(ui, url);
+            }
+        });
+        weak(
+            ui,
+            format!("added {} by {}", when(e.added_at, facts.now), e.added_by),
+        );
+    }
+    if !incident.is_open() {
+        return None;
+    }
+    section(ui, "Add evidence");
+    fields(ui, draft, "evidence");
+    if ui.button("Add evidence").clicked() {
+        return Some(match draft.to_evidence() {
+            Ok(evidence) => Action::run(
+                Command::AddEvidence {
+                    incident: incident.id.clone(),
+                    evidence,
+                },
+                |d| d.evidence = EvidenceDraft::default(),
+            ),
+            Err(why) => Action::Refuse(why),
+        });
+    }
+    None
+}
+
+/// The evidence fields, shared with the declare dialog.
+pub fn fields(ui: &mut egui::Ui, draft: &mut EvidenceDraft, salt: &str) {
+    ui.horizontal(|ui| {
+        let label = ui.label("Kind of evidence");
+        egui::ComboBox::from_id_salt(("evidence-kind", salt))
+            .selected_text(draft.kind.label())
+            .width(260.0)
+            .show_ui(ui, |ui| {
+                for kind in EvidenceChoice::ALL {
+                    ui.selectable_value(&mut draft.kind, kind, kind.label());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    if draft.kind.counted() {
+        field(ui, "How many", &mut draft.count, "e.g. 120");
+    }
+    field(
+        ui,
+        "What you see",
+        &mut draft.text,
+        "e.g. PaymentDeclined on checkout",
+    );
+    field(ui, "Link", &mut draft.link, "https://… (optional)");
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,84 @@
+//! Every incident: switch between the open ones, look back at (and reopen)
+//! resolved ones.
+
+use chrono::{DateTime, Utc};
+use eframe::egui;
+
+use super::Action;
+use super::widgets::{section, weak, when};
+use crate::model::{Incident, IncidentId, State, procedure};
+
+/// Open incidents first, then the resolved ones newest first.
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &State,
+    selected: Option<&IncidentId>,
+    now: DateTime<Utc>,
+) -> Option<Action> {
+    let mut action = None;
+    ui.horizontal(|ui| {
+        ui.heading("Incidents");
+        if ui.button("Declare incident…").clicked() {
+            action = Some(Action::Open(super::Dialog::Declare));
+        }
+    });
+    section(ui, "Open");
+    let open: Vec<&Incident> = state.open_incidents().collect();
+    if open.is_empty() {
+        weak(ui, "None — all calm.");
+    }
+    for incident in open.into_iter().rev() {
+        let is_selected = selected == Some(&incident.id);
+        let text = format!(
+            "{} — {} · {} · {}",
+            incident.title,
+            incident.owner.as_deref().unwrap_or("no owner"),
+            procedure::current_stage(incident).name(),
+            when(incident.opened_at, now),
+        );
+        if ui.selectable_label(is_selected, text).clicked() {
+            action = Some(Action::Select(incident.id.clone()));
+        }
+    }
+    section(ui, "Resolved");
+    let resolved: Vec<&Incident> = state
+        .incidents
+        .values()
+        .rev()
+        .filter(|i| !i.is_open())
+        .collect();
+    if resolved.is_empty() {
+        weak(ui, "None yet.");
+        return action;
+    }
+    weak(
+        ui,
+        "Open one to read it; reopen it from its Conclusion if the problem is back.",
+    );
+    let row_height = ui.spacing().interact_size.y + 2.0;
+    egui::ScrollArea::vertical().auto_shrink(false).show_rows(
+        ui,
+        row_height,
+        resolved.len(),
+        |ui, rows| {
+            for incident in &resolved[rows] {
+                let text = format!(
+                    "{} · {} — resolved {}",
+                    incident.id,
+                    incident.title,
+                    incident
+                        .resolved_at
+                        .map(|t| when(t, now))
+                        .unwrap_or_default()
+                );
+                if ui
+                    .selectable_label(selected == Some(&incident.id), text)
+                    .clicked()
+                {
+                    action = Some(Action::Select(incident.id.clone()));
+                }
+            }
+        },
+    );
+    action
+}

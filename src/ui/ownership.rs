@@ -1,0 +1,130 @@
+//! Owned: who owns the incident, taking it, and handing it over with a note.
+
+use eframe::egui;
+
+use super::drafts::HandOverDraft;
+use super::widgets::{area, field, section, suggestions, weak, when};
+use super::{Action, Dialog, Facts};
+use crate::command::Command;
+use crate::model::Incident;
+use crate::model::roster::Roster;
+
+/// The owner, the hand-overs so far, and the buttons to change owner.
+pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
+    let incident = facts.incident;
+    let mut action = None;
+    section(ui, "Owner");
+    ui.label(
+        egui::RichText::new(incident.owner.as_deref().unwrap_or("Nobody yet"))
+            .size(18.0)
+            .strong(),
+    );
+    weak(
+        ui,
+        "The owner follows the issue through to resolution, or hands it over with a note.",
+    );
+    if incident.is_open() {
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if incident.owner.as_deref() != Some(facts.me) && ui.button("Take ownership").clicked()
+            {
+                action = Some(Action::run(
+                    Command::TakeOwnership {
+                        incident: incident.id.clone(),
+                    },
+                    |_| {},
+                ));
+            }
+            if ui.button("Hand over…").clicked() {
+                action = Some(Action::Open(Dialog::HandOver(incident.id.clone())));
+            }
+        });
+    }
+    let hand_overs: Vec<_> = incident
+        .hand_overs
+        .iter()
+        .filter(|h| h.from.is_some())
+        .collect();
+    if !hand_overs.is_empty() {
+        section(ui, "Hand-overs");
+        for h in hand_overs.into_iter().rev() {
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} → {}",
+                    h.from.as_deref().unwrap_or("nobody"),
+                    h.to
+                ))
+                .strong(),
+            );
+            weak(ui, when(h.at, facts.now));
+            if !h.note.is_empty() {
+                ui.add(egui::Label::new(&h.note).wrap());
+            }
+            ui.add_space(4.0);
+        }
+    }
+    action
+}
+
+/// What the hand-over dialog asks for.
+pub enum Outcome {
+    /// Still open.
+    Open,
+    /// Closed; the draft is kept.
+    Closed,
+    /// Hand over.
+    Submit(Command),
+}
+
+/// The hand-over dialog: to whom, and a note on where things stand.
+pub fn dialog(
+    ctx: &egui::Context,
+    draft: &mut HandOverDraft,
+    incident: &Incident,
+    roster: &Roster,
+    error: Option<&str>,
+) -> Outcome {
+    let mut outcome = Outcome::Open;
+    let modal =
+        egui::Modal::new(egui::Id::unique(("hand-over", incident.id.as_str()))).show(ctx, |ui| {
+            ui.set_width(460.0_f32.min(ctx.content_rect().width() - 60.0));
+            ui.heading("Hand over");
+            weak(ui, &incident.title);
+            ui.add_space(8.0);
+            let to = field(ui, "Hand over to", &mut draft.to, "a name from the roster");
+            if ui.memory(|m| m.focused().is_none()) {
+                to.request_focus();
+            }
+            if let Some(name) = suggestions(ui, roster, &draft.to, None, "") {
+                draft.to = name;
+            }
+            ui.add_space(4.0);
+            area(
+                ui,
+                "Hand-over note",
+                &mut draft.note,
+                "What's happening, what's next, who's engaged",
+                4,
+            );
+            if let Some(error) = error {
+                ui.colored_label(ui.visuals().error_fg_color, error);
+            }
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button("Hand over").clicked() {
+                    outcome = Outcome::Submit(Command::HandOver {
+                        incident: incident.id.clone(),
+                        to: draft.to.clone(),
+                        note: draft.note.clone(),
+                    });
+                }
+                if ui.button("Cancel").clicked() {
+                    outcome = Outcome::Closed;
+                }
+            });
+        });
+    if matches!(outcome, Outcome::Open) && modal.should_close() {
+        outcome = Outcome::Closed;
+    }
+    outcome
+}

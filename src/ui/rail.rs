@@ -1,0 +1,104 @@
+//! The procedure rail: the next step in words, the eight stages with where
+//! each stands, and the other views.
+
+use eframe::egui;
+
+use super::View;
+use crate::model::Incident;
+use crate::model::procedure::{self, Progress, Stage};
+
+/// The rail; returns the view picked.
+pub fn show(ui: &mut egui::Ui, incident: Option<&Incident>, view: &View) -> Option<View> {
+    let mut picked = None;
+    ui.add_space(6.0);
+    if let Some(incident) = incident {
+        let guidance = procedure::next_step(incident);
+        if incident.is_open() {
+            ui.label(egui::RichText::new("Next step").weak());
+            let response = ui.add(
+                egui::Label::new(egui::RichText::new(&guidance.step).strong())
+                    .wrap()
+                    .sense(egui::Sense::click()),
+            );
+            if response.clicked() {
+                picked = Some(View::Stage(guidance.stage));
+            }
+            ui.add_space(6.0);
+            ui.separator();
+        }
+        for status in procedure::stages(incident) {
+            ui.horizontal(|ui| {
+                dot(ui, status.progress);
+                let selected = *view == View::Stage(status.stage);
+                let mut response = ui.selectable_label(selected, status.stage.name());
+                let word = match status.progress {
+                    Progress::Done => "Done".to_owned(),
+                    Progress::InProgress => "In progress".to_owned(),
+                    Progress::NotStarted => "Not started".to_owned(),
+                };
+                response = if status.missing.is_empty() {
+                    response.on_hover_text(word)
+                } else {
+                    response.on_hover_text(format!(
+                        "{word} — still needed: {}",
+                        status.missing.join("; ")
+                    ))
+                };
+                if response.clicked() {
+                    picked = Some(View::Stage(status.stage));
+                }
+            });
+        }
+        ui.separator();
+        if ui
+            .selectable_label(*view == View::Timeline, "Timeline")
+            .clicked()
+        {
+            picked = Some(View::Timeline);
+        }
+    }
+    if ui
+        .selectable_label(*view == View::Incidents, "Incidents")
+        .clicked()
+    {
+        picked = Some(View::Incidents);
+    }
+    if ui
+        .selectable_label(*view == View::Contacts, "Contacts")
+        .on_hover_text("Ctrl+F")
+        .clicked()
+    {
+        picked = Some(View::Contacts);
+    }
+    picked
+}
+
+/// Done: a filled green dot; in progress: an amber ring with a dot; not started: a grey ring.
+fn dot(ui: &mut egui::Ui, progress: Progress) {
+    let size = ui.spacing().interact_size.y * 0.5;
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
+    let c = rect.center();
+    let r = size * 0.45;
+    let painter = ui.painter();
+    match progress {
+        Progress::Done => {
+            painter.circle_filled(c, r, egui::Color32::from_rgb(0x3f, 0xa3, 0x4d));
+        }
+        Progress::InProgress => {
+            let amber = ui.visuals().warn_fg_color;
+            painter.circle_stroke(c, r, egui::Stroke::new(1.5, amber));
+            painter.circle_filled(c, r * 0.45, amber);
+        }
+        Progress::NotStarted => {
+            painter.circle_stroke(c, r, egui::Stroke::new(1.0, ui.visuals().weak_text_color()));
+        }
+    }
+}
+
+/// The stage a view stands for, if any.
+pub fn stage_of(view: &View) -> Option<Stage> {
+    match view {
+        View::Stage(s) => Some(*s),
+        _ => None,
+    }
+}

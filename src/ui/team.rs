@@ -1,0 +1,126 @@
+//! Team formed: developers, reviewers, a tester and a product owner, picked
+//! from the roster, or marked not needed.
+
+use std::collections::BTreeMap;
+
+use eframe::egui;
+
+use super::classification::capital;
+use super::widgets::{field, section, submitted, suggestions, weak};
+use super::{Action, Facts};
+use crate::command::Command;
+use crate::model::Role;
+
+/// Each team role: who fills it, and how to add someone or mark it not needed.
+pub fn show(
+    ui: &mut egui::Ui,
+    facts: &Facts,
+    typed: &mut BTreeMap<Role, String>,
+) -> Option<Action> {
+    let incident = facts.incident;
+    let open = incident.is_open();
+    let mut action = None;
+    weak(
+        ui,
+        "Cross-functional: developers to fix, developers to review promptly, a tester and a product owner.",
+    );
+    for role in Role::TEAM {
+        let title = plural(role);
+        section(ui, &title);
+        let members: Vec<&str> = incident
+            .team
+            .members
+            .iter()
+            .filter(|m| m.role == role)
+            .map(|m| m.name.as_str())
+            .collect();
+        let not_needed = incident.team.not_needed.contains(&role);
+        for name in &members {
+            ui.horizontal(|ui| {
+                ui.label(*name);
+                if open && ui.small_button(format!("Take {name} off")).clicked() {
+                    action = Some(Action::run(
+                        Command::RemoveTeamMember {
+                            incident: incident.id.clone(),
+                            name: (*name).to_owned(),
+                            role,
+                        },
+                        |_| {},
+                    ));
+                }
+            });
+        }
+        if not_needed {
+            ui.horizontal(|ui| {
+                weak(ui, "Not needed for this incident.");
+                if open
+                    && ui
+                        .small_button(format!("{} needed after all", capital(role.describe())))
+                        .clicked()
+                {
+                    action = Some(needed(facts, role, true));
+                }
+            });
+            continue;
+        }
+        if !open {
+            if members.is_empty() {
+                weak(ui, "Nobody.");
+            }
+            continue;
+        }
+        let name = typed.entry(role).or_default();
+        let label = format!("Add {}", role.describe());
+        let mut add = None;
+        ui.horizontal(|ui| {
+            let response = field(ui, &label, name, "type a name");
+            if ui.button("Add").on_hover_text(&label).clicked() || submitted(ui, &response) {
+                add = Some(name.clone());
+            }
+            if members.is_empty()
+                && ui
+                    .button("Not needed")
+                    .on_hover_text(format!("No {} needed", role.describe()))
+                    .clicked()
+            {
+                action = Some(needed(facts, role, false));
+            }
+        });
+        if let Some(picked) = suggestions(ui, &facts.state.roster, name, Some(role), "Add ") {
+            add = Some(picked);
+        }
+        if let Some(name) = add {
+            action = Some(Action::run(
+                Command::AddTeamMember {
+                    incident: incident.id.clone(),
+                    name,
+                    role,
+                },
+                move |d| {
+                    d.team.remove(&role);
+                },
+            ));
+        }
+    }
+    typed.retain(|_, name| !name.is_empty());
+    action
+}
+
+fn needed(facts: &Facts, role: Role, needed: bool) -> Action {
+    Action::run(
+        Command::SetRoleNeeded {
+            incident: facts.incident.id.clone(),
+            role,
+            needed,
+        },
+        |_| {},
+    )
+}
+
+fn plural(role: Role) -> String {
+    match role {
+        Role::Developer => "Developers fixing".to_owned(),
+        Role::Reviewer => "Reviewers".to_owned(),
+        other => capital(other.describe()),
+    }
+}

@@ -1,0 +1,138 @@
+//! Small pieces the views share: labelled fields, people pickers, links that
+//! only open what is safe, times in the reader's zone.
+
+use chrono::{DateTime, Local, Utc};
+use eframe::egui;
+
+use crate::model::Role;
+use crate::model::roster::Roster;
+
+/// A one-line text field with a visible label that names it for screen readers.
+pub fn field(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) -> egui::Response {
+    ui.horizontal(|ui| {
+        let label = ui.label(label);
+        ui.add(
+            egui::TextEdit::singleline(text)
+                .hint_text(hint)
+                .desired_width(ui.available_width().min(360.0)),
+        )
+        .labelled_by(label.id)
+    })
+    .inner
+}
+
+/// A several-line text field with its label above.
+pub fn area(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    hint: &str,
+    rows: usize,
+) -> egui::Response {
+    let label = ui.label(label);
+    ui.add(
+        egui::TextEdit::multiline(text)
+            .hint_text(hint)
+            .desired_rows(rows)
+            .desired_width(ui.available_width().min(560.0)),
+    )
+    .labelled_by(label.id)
+}
+
+/// Whether Enter was pressed to leave this one-line field.
+pub fn submitted(ui: &egui::Ui, field: &egui::Response) -> bool {
+    field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
+/// A section title inside a view.
+pub fn section(ui: &mut egui::Ui, title: &str) {
+    ui.add_space(10.0);
+    ui.label(egui::RichText::new(title).strong().size(15.0));
+    ui.add_space(2.0);
+}
+
+/// Quieter text that wraps.
+pub fn weak(ui: &mut egui::Ui, text: impl Into<String>) {
+    ui.add(egui::Label::new(egui::RichText::new(text.into()).weak()).wrap());
+}
+
+/// Up to five roster contacts matching `typed` (and `role`, when given), as
+/// buttons; returns the name clicked. Nothing shows for an exact match.
+pub fn suggestions(
+    ui: &mut egui::Ui,
+    roster: &Roster,
+    typed: &str,
+    role: Option<Role>,
+    verb: &str,
+) -> Option<String> {
+    let typed = typed.trim().to_lowercase();
+    let mut picked = None;
+    let matches: Vec<&str> = roster
+        .contacts
+        .iter()
+        .filter(|c| role.is_none_or(|r| c.roles.contains(&r)))
+        .filter(|c| typed.is_empty() || c.name.to_lowercase().contains(&typed))
+        .filter(|c| c.name.to_lowercase() != typed)
+        .map(|c| c.name.as_str())
+        .take(5)
+        .collect();
+    if matches.is_empty() {
+        return None;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new("From the roster:").weak());
+        for name in matches {
+            if ui.small_button(format!("{verb}{name}")).clicked() {
+                picked = Some(name.to_owned());
+            }
+        }
+    });
+    picked
+}
+
+/// A link from a data file: opened only when it is a web, mail or phone
+/// link, never a file path or another scheme; otherwise shown as text.
+pub fn link(ui: &mut egui::Ui, text: &str) {
+    if is_safe_link(text) {
+        ui.hyperlink_to(text, text);
+    } else {
+        ui.label(text);
+    }
+}
+
+/// Whether a link may be opened: http, https, mailto and tel only.
+pub fn is_safe_link(text: &str) -> bool {
+    let lower = text.trim().to_ascii_lowercase();
+    ["http://", "https://", "mailto:", "tel:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme))
+        && !text.chars().any(char::is_whitespace)
+}
+
+/// "14:05" today, "Tue 24 Nov 14:05" otherwise; in the reader's zone.
+pub fn when(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let at = at.with_timezone(&Local);
+    if at.date_naive() == now.with_timezone(&Local).date_naive() {
+        at.format("%H:%M").to_string()
+    } else {
+        at.format("%a %-d %b %H:%M").to_string()
+    }
+}
+
+/// A message box in the error colour, wrapping.
+pub fn error_box(ui: &mut egui::Ui, text: &str) -> bool {
+    let mut dismissed = false;
+    egui::Frame::new()
+        .fill(ui.visuals().error_fg_color.gamma_multiply(0.15))
+        .inner_margin(8.0)
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                let strong = ui.visuals().strong_text_color();
+                ui.add(egui::Label::new(egui::RichText::new(text).color(strong)).wrap());
+            });
+            dismissed = ui.small_button("Dismiss").clicked();
+        });
+    dismissed
+}
