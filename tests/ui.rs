@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use eframe::egui;
+use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use expedite::command::{Command, NewEvidence};
@@ -15,10 +16,43 @@ fn t(minutes: i64) -> DateTime<Utc> {
 
 fn app_at(dir: &std::path::Path, now: DateTime<Utc>) -> Harness<'static, ExpediteApp> {
     let store = Store::open(dir).unwrap();
-    let mut harness =
-        Harness::new_eframe(move |_cc| ExpediteApp::new(store, Box::new(move || now)));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(move || now)));
     harness.run();
     harness
+}
+
+/// Clicks the button (or rail entry) with this visible label.
+fn click(harness: &mut Harness<'_, ExpediteApp>, label: &str) {
+    harness.get_by_role_and_label(Role::Button, label).click();
+    harness.run();
+}
+
+/// Types into the text field with this label, as a person would: click, then type.
+fn type_into(harness: &mut Harness<'_, ExpediteApp>, label: &str, text: &str) {
+    let role = if harness
+        .query_by_role_and_label(Role::TextInput, label)
+        .is_some()
+    {
+        Role::TextInput
+    } else {
+        Role::MultilineTextInput
+    };
+    harness.get_by_role_and_label(role, label).click();
+    harness.run();
+    harness.get_by_role_and_label(role, label).type_text(text);
+    harness.run();
+}
+
+/// What the text field with this label holds.
+fn field_value(harness: &Harness<'_, ExpediteApp>, label: &str) -> String {
+    harness
+        .query_by_role_and_label(Role::TextInput, label)
+        .or_else(|| harness.query_by_role_and_label(Role::MultilineTextInput, label))
+        .unwrap_or_else(|| panic!("no field labelled {label:?}"))
+        .value()
+        .unwrap_or_default()
 }
 
 #[test]
@@ -46,18 +80,20 @@ fn first_start_asks_for_a_name_and_keeps_it() {
 }
 
 #[test]
-fn an_open_incident_shows_its_owner_next_step_and_countdown() {
+fn an_open_incident_shows_its_owner_stage_next_step_and_countdown() {
     let dir = folder_with_incident(Some("Jo"));
 
     let harness = app_at(dir.path(), t(3));
-    harness.get_by_label_contains("Checkout returns 500");
+    harness.get_by_label("Checkout returns 500");
     harness.get_by_label("Jo");
-    harness.get_by_label("Classified");
+    harness.get_by_label("Declared 3 min ago");
+    // The header names the stage, the rail lists it, and the form is open on it.
+    assert!(harness.query_all_by_label("Classified").count() >= 2);
     harness.get_by_label_contains("Decide whether to expedite");
-    harness.get_by_label("Next update in 12 min");
+    harness.get_by_label("Next update in 12:00");
 
     let harness = app_at(dir.path(), t(20));
-    harness.get_by_label("Update overdue by 5 min");
+    harness.get_by_label("Update overdue 05:00");
 }
 
 /// A data folder with "me" set and one incident declared at t(0) by Sam,
@@ -96,28 +132,21 @@ fn incident_file(dir: &std::path::Path) -> String {
 fn posting_an_update_resets_the_countdown() {
     let dir = folder_with_incident(None);
     let mut harness = app_at(dir.path(), t(20));
-    harness.get_by_label("Update overdue by 5 min");
-    harness.get_by_label("Post update…").click();
-    harness.run();
-    let field = egui::accesskit::Role::MultilineTextInput;
+    harness.get_by_label("Update overdue 05:00");
+    click(&mut harness, "Post update…");
     let label = "What you see, what you're doing, what you need";
-    harness.get_by_role_and_label(field, label).click();
-    harness.run();
-    harness
-        .get_by_role_and_label(field, label)
-        .type_text("Rolled back; errors falling");
-    harness.run();
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::Button, "Post update")
-        .click();
-    harness.run();
+    type_into(&mut harness, label, "Rolled back; errors falling");
+    click(&mut harness, "Post update");
     // The default "next update in" is the unclassified cadence: 15 minutes.
-    harness.get_by_label("Next update in 15 min");
+    harness.get_by_label("Next update in 15:00");
     assert!(harness.query_by_label(label).is_none(), "the dialog closed");
     assert!(
         incident_file(dir.path())
             .contains("Update posted in #expedite: Rolled back; errors falling")
     );
+    // The timeline shows it, newest first.
+    click(&mut harness, "Timeline");
+    harness.get_by_label_contains("Update posted in #expedite: Rolled back; errors falling");
 }
 
 #[test]
@@ -153,16 +182,23 @@ fn a_half_written_update_survives_closing_the_dialog_and_a_refusal_keeps_it() {
         .unwrap_or_default();
     assert!(value.ends_with("Half a thought"), "{value:?}");
     assert!(!incident_file(dir.path()).contains("Half a thought"));
+    click(&mut harness, "Cancel");
+
+    // Nor does a restart lose it.
+    drop(harness);
+    let mut harness = app_at(dir.path(), t(2));
+    click(&mut harness, "Post update…");
+    assert!(field_value(&harness, label).ends_with("Half a thought"));
 }
 
 #[test]
 fn snoozing_from_the_window_moves_the_countdown() {
     let dir = folder_with_incident(None);
     let mut harness = app_at(dir.path(), t(20));
-    harness.get_by_label("Update overdue by 5 min");
-    harness.get_by_label("15 min").click();
-    harness.run();
-    harness.get_by_label("Next update in 15 min");
+    harness.get_by_label("Update overdue 05:00");
+    click(&mut harness, "Communicating");
+    click(&mut harness, "15 min");
+    harness.get_by_label("Next update in 15:00");
     assert!(incident_file(dir.path()).contains("Update reminder snoozed for 15m"));
 }
 
@@ -219,4 +255,357 @@ fn the_window_title_carries_the_nearest_update() {
     let resolve = Command::Resolve { incident: id };
     expedite::command::apply(&mut state, resolve, "Sam", t(20)).unwrap();
     assert_eq!(window_title(&state, t(21)), "Expedite");
+}
+
+/// A roster of four, as a person might write it by hand.
+fn with_roster(dir: &std::path::Path) {
+    std::fs::write(
+        dir.join("roster.ron"),
+        r#"(contacts: [
+            (name: "Alex Kim", roles: [Developer, WebContact], team: "Checkout",
+             phones: [(label: "mobile", number: "+44 7700 900123")]),
+            (name: "Priya Shah", roles: [Developer, Reviewer], team: "Payments"),
+            (name: "Tom Berg", roles: [Tester], team: "QA"),
+            (name: "Rosa Lind", roles: [ProductOwner], team: "Checkout", notes: "Checkout PO"),
+        ])"#,
+    )
+    .unwrap();
+}
+
+#[test]
+fn declaring_from_the_empty_state_asks_for_the_metric_first() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("settings.ron"), "(me: \"Sam\")").unwrap();
+    let mut harness = app_at(dir.path(), t(0));
+    harness.get_by_label("No incident open");
+    click(&mut harness, "Declare incident");
+    harness.get_by_label("First, the metric that confirms it.");
+    type_into(&mut harness, "How many", "forty");
+    type_into(&mut harness, "What you see", "PaymentDeclined on checkout");
+    type_into(&mut harness, "What is broken", "Card payments fail");
+    click(&mut harness, "Declare");
+    // A count that is not a number is refused, and nothing typed is lost.
+    harness.get_by_label_contains("'forty' is not a whole number");
+    assert_eq!(
+        field_value(&harness, "What is broken"),
+        "Card payments fail"
+    );
+    assert!(!dir.path().join("incidents/2026-11-26-1.ron").exists());
+
+    harness
+        .get_by_role_and_label(Role::TextInput, "How many")
+        .click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "How many")
+        .type_text("40");
+    harness.run();
+    click(&mut harness, "Declare");
+    // The person declaring owns it, and the cockpit shows it.
+    harness.get_by_label("Card payments fail");
+    harness.get_by_label("Sam");
+    harness.get_by_label("Next update in 15:00");
+    let file = incident_file(dir.path());
+    assert!(file.contains("ErrorTracker"), "{file}");
+    assert!(file.contains("count: 40"), "{file}");
+}
+
+#[test]
+fn ctrl_n_opens_the_declare_dialog_and_escape_closes_it_keeping_the_text() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(1));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    harness.run();
+    type_into(&mut harness, "What is broken", "Search is slow");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("First, the metric that confirms it.")
+            .is_none()
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    harness.run();
+    assert_eq!(field_value(&harness, "What is broken"), "Search is slow");
+}
+
+#[test]
+fn taking_ownership_and_handing_over_with_a_note() {
+    let dir = folder_with_incident(Some("Jo"));
+    with_roster(dir.path());
+    let mut harness = app_at(dir.path(), t(2));
+    click(&mut harness, "Owned");
+    click(&mut harness, "Take ownership");
+    // The header and the owner view both say so.
+    assert_eq!(harness.query_all_by_label("Sam").count(), 2);
+    assert!(harness.query_by_label("Jo").is_none());
+    assert!(incident_file(dir.path()).contains("to: \"Sam\""));
+
+    click(&mut harness, "Hand over…");
+    type_into(&mut harness, "Hand over to", "Ale");
+    // The roster suggests the name.
+    click(&mut harness, "Alex Kim");
+    assert_eq!(field_value(&harness, "Hand over to"), "Alex Kim");
+    click(&mut harness, "Hand over");
+    // No note, no hand-over: the next owner needs to know where things stand.
+    harness.get_by_label_contains("The hand-over note is empty");
+    type_into(
+        &mut harness,
+        "Hand-over note",
+        "Rollback deployed; watching Bugsnag. Priya reviewing the fix.",
+    );
+    click(&mut harness, "Hand over");
+    assert!(
+        harness.query_by_label("Hand-over note").is_none(),
+        "the dialog closed"
+    );
+    harness.get_by_label("Sam handed over to Alex Kim");
+    click(&mut harness, "Timeline");
+    harness.get_by_label_contains("Rollback deployed; watching Bugsnag");
+}
+
+#[test]
+fn unsure_classification_needs_the_product_owner_asked() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let mut harness = app_at(dir.path(), t(2));
+    click(&mut harness, "Classified");
+    harness
+        .get_by_role_and_label(Role::RadioButton, "Unsure")
+        .click();
+    harness.run();
+    click(&mut harness, "Record classification");
+    harness.get_by_label_contains("name the product owner you asked");
+    click(&mut harness, "Rosa Lind");
+    type_into(
+        &mut harness,
+        "What did they say?",
+        "Expedite: it blocks bookings",
+    );
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Revenue")
+        .click();
+    harness.run();
+    type_into(&mut harness, "Revenue: how", "card bookings lost");
+    click(&mut harness, "Record classification");
+    harness.get_by_label("Advice from Rosa Lind: Expedite: it blocks bookings");
+    harness.get_by_label("Revenue: card bookings lost");
+    assert!(incident_file(dir.path()).contains("asked: \"Rosa Lind\""));
+}
+
+#[test]
+fn the_team_is_picked_from_the_roster_or_marked_not_needed() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let mut harness = app_at(dir.path(), t(2));
+    click(&mut harness, "Team formed");
+    // Only developers are suggested for the developer role.
+    click(&mut harness, "Add Alex Kim");
+    harness.get_by_label("Take Alex Kim off");
+    click(&mut harness, "Add Tom Berg");
+    click(&mut harness, "No product owner needed");
+    harness.get_by_label("Not needed for this incident.");
+    let file = incident_file(dir.path());
+    assert!(file.contains("name: \"Alex Kim\""), "{file}");
+    assert!(file.contains("role: Developer"), "{file}");
+    assert!(file.contains("role: Tester"), "{file}");
+    assert!(file.contains("not_needed"), "{file}");
+}
+
+#[test]
+fn a_fix_that_breaks_process_needs_a_justification() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(5));
+    click(&mut harness, "Fix");
+    type_into(&mut harness, "What the fix is", "Revert PR #4821");
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Broken for speed of fix")
+        .click();
+    harness.run();
+    click(&mut harness, "Record fix");
+    harness.get_by_label_contains("needs a justification");
+    assert!(!incident_file(dir.path()).contains("Revert PR #4821"));
+    type_into(
+        &mut harness,
+        "Why (speed of fix)",
+        "Checkout down; review after",
+    );
+    click(&mut harness, "Record fix");
+    harness.get_by_label("Broken for speed of fix");
+    harness.get_by_label("Checkout down; review after");
+    assert!(incident_file(dir.path()).contains("Revert PR #4821"));
+}
+
+#[test]
+fn deployment_readings_are_recorded_and_plotted() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(30));
+    click(&mut harness, "Deployment");
+    type_into(&mut harness, "Rollback plan", "redeploy v2.31.4");
+    click(&mut harness, "Record deployment");
+    harness.get_by_label_contains("the usual way, so it can be rolled back");
+    type_into(&mut harness, "Reading", "a few");
+    click(&mut harness, "Add reading");
+    harness.get_by_label_contains("'a few' is not a number");
+    type_into(&mut harness, "Reading", "");
+    harness
+        .get_by_role_and_label(Role::TextInput, "Reading")
+        .click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "Reading")
+        .type_text("2");
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Back to normal")
+        .click();
+    harness.run();
+    click(&mut harness, "Add reading");
+    harness.get_by_label_contains("· 2 · normal");
+    assert!(incident_file(dir.path()).contains("normal: true"));
+}
+
+#[test]
+fn resolving_walks_the_conclusion() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(60));
+    click(&mut harness, "Conclusion");
+    type_into(
+        &mut harness,
+        "PRs, tickets and links, one per line",
+        "https://github.com/hx/web/pull/4821",
+    );
+    click(&mut harness, "Mark summary sent");
+    harness.get_by_label("https://github.com/hx/web/pull/4821");
+    type_into(&mut harness, "Who reported it", "the call centre");
+    click(&mut harness, "Mark origin told");
+    harness.get_by_label_contains("the call centre told");
+    type_into(&mut harness, "When", "yesterday");
+    click(&mut harness, "Schedule postmortem");
+    harness.get_by_label_contains("'yesterday' is not a time");
+    type_into(&mut harness, "When", "");
+    harness
+        .get_by_role_and_label(Role::TextInput, "When")
+        .click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "When")
+        .type_text("2026-11-30 10:00");
+    harness.run();
+    click(&mut harness, "Schedule postmortem");
+    harness.get_by_label_contains("run by Sam");
+    click(&mut harness, "Resolve incident");
+    harness.get_by_label("Resolved");
+    assert!(harness.query_by_label_contains("Next update in").is_none());
+    assert!(incident_file(dir.path()).contains("resolved_at"));
+
+    // And back, with a reason.
+    type_into(
+        &mut harness,
+        "Why reopen",
+        "errors are back after the cache flush",
+    );
+    click(&mut harness, "Reopen incident");
+    harness.get_by_label_contains("Next update in");
+}
+
+#[test]
+fn a_store_error_is_shown_and_the_typed_note_stays() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(2));
+    click(&mut harness, "Timeline");
+    type_into(&mut harness, "Note", "Asked Priya to review");
+    // Meanwhile the file is damaged on disk.
+    std::fs::write(
+        dir.path().join("incidents/2026-11-26-1.ron"),
+        "(half a file",
+    )
+    .unwrap();
+    click(&mut harness, "Add note");
+    // The reason, and what to do about it, in plain sight.
+    harness.get_by_label_contains("2026-11-26-1.ron can't be read (line 1, column 6");
+    harness.get_by_label_contains("put back its last good copy (2026-11-26-1.ron.bak");
+    assert_eq!(field_value(&harness, "Note"), "Asked Priya to review");
+}
+
+#[test]
+fn edits_from_a_terminal_show_up_without_touching_what_is_typed() {
+    let dir = folder_with_incident(None);
+    let store = Store::open(dir.path()).unwrap();
+    let watcher = expedite::store::watch::Watcher::start(dir.path(), || {}).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(3))).with_watcher(watcher));
+    harness.run();
+    click(&mut harness, "Timeline");
+    type_into(&mut harness, "Note", "Half typed");
+
+    // `expedite note` from a terminal, as another writer.
+    let mut other = Store::open(dir.path()).unwrap();
+    let (mut state, _) = other.load();
+    let id = state.incidents.keys().next().unwrap().clone();
+    let note = Command::AddNote {
+        incident: id,
+        text: "Noted from a terminal".into(),
+    };
+    other.execute(&mut state, note, "Jo", t(3)).unwrap();
+
+    for _ in 0..40 {
+        harness.step();
+        if harness
+            .query_by_label_contains("Noted from a terminal")
+            .is_some()
+        {
+            assert_eq!(field_value(&harness, "Note"), "Half typed");
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the terminal's note did not show within 2 s");
+}
+
+#[test]
+fn ctrl_f_finds_a_contact_by_name_role_or_number() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let mut harness = app_at(dir.path(), t(2));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run();
+    harness.get_by_label("4 of 4");
+    harness
+        .get_by_role_and_label(Role::TextInput, "Find contact")
+        .type_text("tester");
+    harness.run();
+    harness.get_by_label("1 of 4");
+    harness.get_by_label("Tom Berg");
+    assert!(harness.query_by_label("Alex Kim").is_none());
+}
+
+#[test]
+fn switching_between_open_incidents_from_the_list() {
+    let dir = folder_with_incident(None);
+    let mut store = Store::open(dir.path()).unwrap();
+    let (mut state, _) = store.load();
+    let second = Command::Declare {
+        title: "Search is slow".into(),
+        evidence: NewEvidence {
+            kind: EvidenceKind::CallCentre { count: 3 },
+            text: "customers can't find hotels".into(),
+            link: None,
+        },
+        owner: None,
+    };
+    store.execute(&mut state, second, "Sam", t(1)).unwrap();
+    let mut harness = app_at(dir.path(), t(2));
+    harness.get_by_label("Search is slow");
+    click(&mut harness, "Incidents");
+    harness
+        .get_by_label_contains("Checkout returns 500 — Sam")
+        .click();
+    harness.run();
+    harness.get_by_label("Checkout returns 500");
 }

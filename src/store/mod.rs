@@ -71,8 +71,9 @@ impl fmt::Display for StoreError {
             ),
             Self::Unreadable { path, error } => write!(
                 f,
-                "{} can't be read ({error}), so it was left untouched and nothing was written.",
-                path.display()
+                "{} can't be read ({error}), so it was left untouched and nothing was written. Repair it, or put back its last good copy ({}.bak, when there is one), then try again.",
+                path.display(),
+                path.file_name().unwrap_or_default().to_string_lossy()
             ),
             Self::AlreadyOpen { dir, pid } => {
                 write!(f, "Expedite is already open on {}", dir.display())?;

@@ -14,9 +14,26 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, cadence: &Cadence) -> Option<Actio
     let mut action = None;
     ui.add_space(6.0);
     ui.horizontal(|ui| {
-        ui.add(
-            egui::Label::new(egui::RichText::new(&incident.title).heading().strong()).truncate(),
-        );
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            // The countdown and its button claim their room first; the title truncates.
+            if incident.is_open() {
+                if ui.button("Post update…").on_hover_text("Ctrl+U").clicked() {
+                    action = Some(Action::Open(Dialog::PostUpdate(incident.id.clone())));
+                }
+                if let Some(due) = comms::next_update_due(incident, cadence) {
+                    let (text, color) = countdown(due, facts.now, ui.visuals());
+                    ui.label(egui::RichText::new(text).strong().color(color).size(20.0));
+                }
+            } else {
+                ui.label(egui::RichText::new("Resolved").strong().size(20.0));
+            }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.add(
+                    egui::Label::new(egui::RichText::new(&incident.title).size(20.0).strong())
+                        .truncate(),
+                );
+            });
+        });
     });
     ui.horizontal_wrapped(|ui| {
         let weak = |ui: &mut egui::Ui, text: &str| ui.label(egui::RichText::new(text).weak());
@@ -42,17 +59,6 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, cadence: &Cadence) -> Option<Actio
         ui.separator();
         weak(ui, incident.id.as_str());
     });
-    if incident.is_open() {
-        ui.horizontal_wrapped(|ui| {
-            if let Some(due) = comms::next_update_due(incident, cadence) {
-                let (text, color) = countdown(due, facts.now, ui.visuals());
-                ui.label(egui::RichText::new(text).strong().color(color).size(18.0));
-            }
-            if ui.button("Post update…").on_hover_text("Ctrl+U").clicked() {
-                action = Some(Action::Open(Dialog::PostUpdate(incident.id.clone())));
-            }
-        });
-    }
     ui.add_space(4.0);
     action
 }

@@ -615,7 +615,7 @@ fn banners(
 /// The heading of a stage view: its name, where it stands, what is missing.
 fn stage_heading(ui: &mut egui::Ui, incident: &Incident, stage: Stage) {
     let status = procedure::stage_status(incident, stage);
-    ui.heading(stage.name());
+    ui.label(egui::RichText::new(stage.name()).size(20.0).strong());
     let word = match status.progress {
         procedure::Progress::Done => "Done",
         procedure::Progress::InProgress => "In progress",
@@ -701,7 +701,8 @@ impl eframe::App for ExpediteApp {
         let view = self.view.unwrap_or(match incident {
             Some(i) if i.is_open() => View::Stage(procedure::next_step(i).stage),
             Some(_) => View::Stage(Stage::Conclusion),
-            None => View::Incidents,
+            // No incident: the calm empty state with its one action.
+            None => View::Stage(Stage::Defined),
         });
         let mut actions: Vec<Action> = Vec::new();
         let mut picked = None;

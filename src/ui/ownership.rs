@@ -50,7 +50,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
         for h in hand_overs.into_iter().rev() {
             ui.label(
                 egui::RichText::new(format!(
-                    "{} → {}",
+                    "{} handed over to {}",
                     h.from.as_deref().unwrap_or("nobody"),
                     h.to
                 ))

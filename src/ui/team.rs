@@ -79,8 +79,7 @@ pub fn show(
             }
             if members.is_empty()
                 && ui
-                    .button("Not needed")
-                    .on_hover_text(format!("No {} needed", role.describe()))
+                    .button(format!("No {} needed", role.describe()))
                     .clicked()
             {
                 action = Some(needed(facts, role, false));

@@ -72,11 +72,11 @@ fn row(ui: &mut egui::Ui, entry: &TimelineEntry, facts: &Facts, height: f32) {
     });
 }
 
-/// One entry in words: "Owner set: Sam → Jo".
+/// One entry in words: "Owner set: from Sam to Jo".
 pub fn describe(entry: &TimelineEntry) -> String {
     match &entry.change {
         Some(c) if c.from.is_empty() => format!("{}: {}", entry.what, c.to),
-        Some(c) => format!("{}: {} → {}", entry.what, c.from, c.to),
+        Some(c) => format!("{}: from {} to {}", entry.what, c.from, c.to),
         None => entry.what.clone(),
     }
 }
