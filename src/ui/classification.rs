@@ -102,7 +102,7 @@ pub fn show(
     ui.add_space(8.0);
     let mut action = None;
     ui.horizontal(|ui| {
-        if ui.button("Record classification").clicked() {
+        if super::widgets::primary(ui, "Record classification").clicked() {
             action = Some(submit(facts, form));
         }
         if c.decision.is_some() && ui.button("Keep as it was").clicked() {

@@ -5,7 +5,7 @@
 use eframe::egui;
 
 use super::classification::capital;
-use super::widgets::{link, weak};
+use super::widgets::{is_safe_link, weak};
 use crate::model::roster::{Contact, Roster};
 
 /// The search box and its remembered results.
@@ -23,7 +23,7 @@ pub struct Contacts {
 impl Contacts {
     /// The view; `generation` changes whenever the roster does.
     pub fn show(&mut self, ui: &mut egui::Ui, roster: &Roster, generation: u64) {
-        ui.heading("Contacts");
+        super::widgets::title(ui, "Contacts");
         weak(ui, "For out of hours: who to call, and how.");
         ui.add_space(6.0);
         ui.horizontal(|ui| {
@@ -56,7 +56,7 @@ impl Contacts {
             ui,
             format!("{} of {}", self.hits.len(), roster.contacts.len()),
         );
-        let row_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 10.0;
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 16.0;
         egui::ScrollArea::vertical().auto_shrink(false).show_rows(
             ui,
             row_height,
@@ -104,7 +104,12 @@ fn row(ui: &mut egui::Ui, contact: &Contact, height: f32) {
                     }
                 }
                 if let Some(email) = &contact.email {
-                    link(ui, &format!("mailto:{email}"));
+                    let target = format!("mailto:{email}");
+                    if is_safe_link(&target) {
+                        ui.hyperlink_to(email, target);
+                    } else {
+                        ui.label(email);
+                    }
                 }
             });
         });

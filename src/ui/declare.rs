@@ -15,12 +15,21 @@ pub fn empty_state(ui: &mut egui::Ui) -> Option<Action> {
     let mut action = None;
     ui.add_space(ui.available_height() * 0.25);
     ui.vertical_centered(|ui| {
-        ui.heading("No incident open");
+        super::widgets::title(ui, "No incident open");
         ui.add_space(6.0);
         ui.label("All calm. When something breaks, start here.");
         ui.add_space(14.0);
-        let button = egui::Button::new(egui::RichText::new("Declare incident").size(18.0))
-            .min_size(egui::vec2(200.0, 40.0));
+        let (fill, ink) = (
+            ui.visuals().selection.bg_fill,
+            ui.visuals().selection.stroke.color,
+        );
+        let button = egui::Button::new(
+            egui::RichText::new("Declare incident")
+                .size(18.0)
+                .color(ink),
+        )
+        .fill(fill)
+        .min_size(egui::vec2(200.0, 40.0));
         if ui.add(button).on_hover_text("Ctrl+N").clicked() {
             action = Some(Action::Open(Dialog::Declare));
         }
@@ -49,7 +58,7 @@ pub fn dialog(
     let mut outcome = Outcome::Open;
     let modal = egui::Modal::new(egui::Id::unique("declare")).show(ctx, |ui| {
         ui.set_width(480.0_f32.min(ctx.content_rect().width() - 60.0));
-        ui.heading("Declare incident");
+        super::widgets::title(ui, "Declare incident");
         weak(ui, "First, the metric that confirms it.");
         ui.add_space(8.0);
         super::evidence::fields(ui, &mut draft.evidence, "declare");
@@ -83,7 +92,7 @@ pub fn dialog(
         }
         ui.add_space(10.0);
         ui.horizontal(|ui| {
-            if ui.button("Declare").clicked() {
+            if super::widgets::primary(ui, "Declare").clicked() {
                 outcome = Outcome::Submit(draft.evidence.to_evidence().map(|evidence| {
                     Command::Declare {
                         title: draft.title.clone(),

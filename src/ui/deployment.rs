@@ -48,7 +48,7 @@ pub fn show(
             "e.g. redeploy v2.31.4",
         );
         field(ui, "Deployed at", &mut deploy.at, "now, or HH:MM");
-        if ui.button("Record deployment").clicked() {
+        if super::widgets::primary(ui, "Record deployment").clicked() {
             action = Some(
                 match parse_local_time(&deploy.at, facts.now, Some(facts.now)) {
                     Ok(at) => Action::run(

@@ -31,7 +31,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut EvidenceDraft) -> Opti
     }
     section(ui, "Add evidence");
     fields(ui, draft, "evidence");
-    if ui.button("Add evidence").clicked() {
+    if super::widgets::primary(ui, "Add evidence").clicked() {
         return Some(match draft.to_evidence() {
             Ok(evidence) => Action::run(
                 Command::AddEvidence {
@@ -46,10 +46,10 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut EvidenceDraft) -> Opti
     None
 }
 
-/// The evidence fields, shared with the declare dialog.
-pub fn fields(ui: &mut egui::Ui, draft: &mut EvidenceDraft, salt: &str) {
+/// The evidence fields, shared with the declare dialog; returns the first text field.
+pub fn fields(ui: &mut egui::Ui, draft: &mut EvidenceDraft, salt: &str) -> egui::Response {
     ui.horizontal(|ui| {
-        let label = ui.label("Kind of evidence");
+        let label = super::widgets::form_label(ui, "Kind of evidence");
         egui::ComboBox::from_id_salt(("evidence-kind", salt))
             .selected_text(draft.kind.label())
             .width(260.0)
@@ -61,16 +61,18 @@ pub fn fields(ui: &mut egui::Ui, draft: &mut EvidenceDraft, salt: &str) {
             .response
             .labelled_by(label.id);
     });
-    if draft.kind.counted() {
-        field(ui, "How many", &mut draft.count, "e.g. 120");
-    }
-    field(
+    let count = draft
+        .kind
+        .counted()
+        .then(|| field(ui, "How many", &mut draft.count, "e.g. 120"));
+    let text = field(
         ui,
         "What you see",
         &mut draft.text,
         "e.g. PaymentDeclined on checkout",
     );
     field(ui, "Link", &mut draft.link, "https://… (optional)");
+    count.unwrap_or(text)
 }
 
 fn capitalised(text: &str) -> String {

@@ -93,7 +93,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut Option<FixDraft>) -> O
     ui.add_space(8.0);
     let mut action = None;
     ui.horizontal(|ui| {
-        if ui.button("Record fix").clicked() {
+        if super::widgets::primary(ui, "Record fix").clicked() {
             let deviations = form
                 .deviations
                 .iter()

@@ -17,7 +17,10 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, cadence: &Cadence) -> Option<Actio
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             // The countdown and its button claim their room first; the title truncates.
             if incident.is_open() {
-                if ui.button("Post update…").on_hover_text("Ctrl+U").clicked() {
+                if super::widgets::primary(ui, "Post update…")
+                    .on_hover_text("Ctrl+U")
+                    .clicked()
+                {
                     action = Some(Action::Open(Dialog::PostUpdate(incident.id.clone())));
                 }
                 if let Some(due) = comms::next_update_due(incident, cadence) {

@@ -17,7 +17,7 @@ pub fn show(
 ) -> Option<Action> {
     let mut action = None;
     ui.horizontal(|ui| {
-        ui.heading("Incidents");
+        super::widgets::title(ui, "Incidents");
         if ui.button("Declare incident…").clicked() {
             action = Some(Action::Open(super::Dialog::Declare));
         }

@@ -119,7 +119,7 @@ impl eframe::App for Refused {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         egui::CentralPanel::default().show(ui, |ui| {
             ui.add_space(24.0);
-            ui.heading("Expedite can't open this data folder");
+            widgets::title(ui, "Expedite can't open this data folder");
             ui.add_space(8.0);
             ui.label(&self.message);
             ui.add_space(16.0);
@@ -544,7 +544,7 @@ impl ExpediteApp {
     fn ask_for_name(&mut self, ui: &mut egui::Ui) {
         ui.add_space(ui.available_height() * 0.25);
         ui.vertical_centered(|ui| {
-            ui.heading("Welcome to Expedite");
+            widgets::title(ui, "Welcome to Expedite");
             ui.add_space(6.0);
             ui.label(
                 "Your name goes on every timeline entry you make, so colleagues know who did what.",
@@ -615,7 +615,7 @@ fn banners(
 /// The heading of a stage view: its name, where it stands, what is missing.
 fn stage_heading(ui: &mut egui::Ui, incident: &Incident, stage: Stage) {
     let status = procedure::stage_status(incident, stage);
-    ui.label(egui::RichText::new(stage.name()).size(20.0).strong());
+    widgets::title(ui, stage.name());
     let word = match status.progress {
         procedure::Progress::Done => "Done",
         procedure::Progress::InProgress => "In progress",
@@ -759,7 +759,7 @@ impl eframe::App for ExpediteApp {
                         now,
                         me: &me,
                     };
-                    ui.heading("Timeline");
+                    widgets::title(ui, "Timeline");
                     timeline::show(ui, &facts, &mut drafts.of(&incident.id).note)
                 }
                 (View::Stage(stage), Some(incident)) => {

@@ -88,7 +88,7 @@ pub fn dialog(
     let modal =
         egui::Modal::new(egui::Id::unique(("hand-over", incident.id.as_str()))).show(ctx, |ui| {
             ui.set_width(460.0_f32.min(ctx.content_rect().width() - 60.0));
-            ui.heading("Hand over");
+            super::widgets::title(ui, "Hand over");
             weak(ui, &incident.title);
             ui.add_space(8.0);
             let to = field(ui, "Hand over to", &mut draft.to, "a name from the roster");
@@ -111,7 +111,7 @@ pub fn dialog(
             }
             ui.add_space(8.0);
             ui.horizontal(|ui| {
-                if ui.button("Hand over").clicked() {
+                if super::widgets::primary(ui, "Hand over").clicked() {
                     outcome = Outcome::Submit(Command::HandOver {
                         incident: incident.id.clone(),
                         to: draft.to.clone(),

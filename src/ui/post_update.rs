@@ -27,7 +27,7 @@ pub fn show(
     let mut outcome = Outcome::Open;
     let modal = egui::Modal::new(egui::Id::unique(("post-update", incident.id.as_str()))).show(ctx, |ui| {
         ui.set_width(460.0_f32.min(ctx.content_rect().width() - 60.0));
-        ui.heading("Post update");
+        super::widgets::title(ui, "Post update");
         ui.label(egui::RichText::new(&incident.title).weak());
         ui.add_space(8.0);
         let label = ui.label("What you see, what you're doing, what you need");
@@ -67,7 +67,7 @@ pub fn show(
         ui.add_space(10.0);
         ui.horizontal(|ui| {
             let ctrl_enter = ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Enter));
-            if ui.button("Post update").on_hover_text("Ctrl+Enter").clicked() || ctrl_enter {
+            if super::widgets::primary(ui, "Post update").on_hover_text("Ctrl+Enter").clicked() || ctrl_enter {
                 outcome = Outcome::Post(
                     parse_duration(&draft.next_in)
                         .map(|next_in| Command::PostUpdate {

@@ -7,16 +7,28 @@ use eframe::egui;
 use crate::model::Role;
 use crate::model::roster::Roster;
 
+/// The width of the label column in forms, so fields line up.
+const LABEL_WIDTH: f32 = 150.0;
+
 /// A one-line text field with a visible label that names it for screen readers.
 pub fn field(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) -> egui::Response {
     ui.horizontal(|ui| {
-        let label = ui.label(label);
+        let label = form_label(ui, label);
         ui.add(
             egui::TextEdit::singleline(text)
                 .hint_text(hint)
                 .desired_width(ui.available_width().min(360.0)),
         )
         .labelled_by(label.id)
+    })
+    .inner
+}
+
+/// A label in the form's label column.
+pub fn form_label(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.scope(|ui| {
+        ui.set_min_width(LABEL_WIDTH);
+        ui.label(text)
     })
     .inner
 }
@@ -42,6 +54,11 @@ pub fn area(
 /// Whether Enter was pressed to leave this one-line field.
 pub fn submitted(ui: &egui::Ui, field: &egui::Response) -> bool {
     field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
+/// The title of a view or dialog.
+pub fn title(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.label(egui::RichText::new(text).size(20.0).strong())
 }
 
 /// A section title inside a view.
@@ -135,4 +152,11 @@ pub fn error_box(ui: &mut egui::Ui, text: &str) -> bool {
             dismissed = ui.small_button("Dismiss").clicked();
         });
     dismissed
+}
+
+/// The one main action of a view or dialog, in the accent colour.
+pub fn primary(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    let visuals = ui.visuals();
+    let (fill, ink) = (visuals.selection.bg_fill, visuals.selection.stroke.color);
+    ui.add(egui::Button::new(egui::RichText::new(text).strong().color(ink)).fill(fill))
 }
