@@ -609,3 +609,69 @@ fn switching_between_open_incidents_from_the_list() {
     harness.run();
     harness.get_by_label("Checkout returns 500");
 }
+
+#[test]
+fn every_view_opens_at_800_by_600_with_named_controls() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let store = Store::open(dir.path()).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(800.0, 600.0))
+        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(4))));
+    harness.run();
+    // The accessibility check fails the run if any control has no name.
+    for view in [
+        "Defined",
+        "Owned",
+        "Classified",
+        "Team formed",
+        "Communicating",
+        "Fix",
+        "Deployment",
+        "Conclusion",
+        "Timeline",
+        "Incidents",
+        "Contacts",
+    ] {
+        click(&mut harness, view);
+        // The header and its countdown stay in sight on every view.
+        harness.get_by_label("Next update in 11:00");
+    }
+}
+
+#[test]
+fn more_evidence_with_a_link_and_a_file_path_refused() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(4));
+    click(&mut harness, "Defined");
+    type_into(&mut harness, "How many", "12");
+    type_into(
+        &mut harness,
+        "What you see",
+        "call-centre callers can't pay",
+    );
+    type_into(&mut harness, "Link", "file:///etc/passwd");
+    click(&mut harness, "Add evidence");
+    harness.get_by_label_contains("is not a web link");
+    assert_eq!(
+        field_value(&harness, "What you see"),
+        "call-centre callers can't pay"
+    );
+    harness
+        .get_by_role_and_label(Role::TextInput, "Link")
+        .click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "Link")
+        .type_text("https://app.bugsnag.com/hx/checkout");
+    harness.run();
+    click(&mut harness, "Add evidence");
+    harness.get_by_label("12 error-tracker events");
+    harness.get_by_label("https://app.bugsnag.com/hx/checkout");
+    assert_eq!(
+        field_value(&harness, "What you see"),
+        "",
+        "the form is emptied"
+    );
+}

@@ -233,6 +233,8 @@ pub struct ExpediteApp {
     reminders: Option<Reminders>,
     watcher: Option<Watcher>,
     _lock: Option<InstanceLock>,
+    /// With `EXPEDITE_TRACE_FRAMES` set: when the window started, and frames built so far.
+    frame_trace: Option<(Instant, u64)>,
 }
 
 impl ExpediteApp {
@@ -263,6 +265,7 @@ impl ExpediteApp {
             reminders: None,
             watcher: None,
             _lock: None,
+            frame_trace: std::env::var_os("EXPEDITE_TRACE_FRAMES").map(|_| (Instant::now(), 0)),
         }
     }
 
@@ -675,6 +678,11 @@ impl eframe::App for ExpediteApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if let Some((start, frames)) = &mut self.frame_trace {
+            // One line per frame, for scripts/count-frames.
+            *frames += 1;
+            eprintln!("frame {frames} at {} ms", start.elapsed().as_millis());
+        }
         let now = (self.clock)();
         let ctx = ui.ctx().clone();
         if self.state.settings.me.is_none() {
