@@ -675,3 +675,38 @@ fn more_evidence_with_a_link_and_a_file_path_refused() {
         "the form is emptied"
     );
 }
+
+#[test]
+fn an_untouched_form_shows_a_classification_made_elsewhere() {
+    let dir = folder_with_incident(None);
+    let store = Store::open(dir.path()).unwrap();
+    let watcher = expedite::store::watch::Watcher::start(dir.path(), || {}).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(3))).with_watcher(watcher));
+    harness.run();
+    click(&mut harness, "Classified");
+    harness.get_by_role_and_label(Role::Button, "Record classification");
+
+    let mut other = Store::open(dir.path()).unwrap();
+    let (mut state, _) = other.load();
+    let id = state.incidents.keys().next().unwrap().clone();
+    let classify = Command::Classify {
+        incident: id,
+        decision: expedite::model::Decision::Expedite,
+        advice: None,
+        metrics: vec![],
+        expected_lifespan: "hours".into(),
+    };
+    other.execute(&mut state, classify, "Jo", t(3)).unwrap();
+
+    for _ in 0..40 {
+        harness.step();
+        if harness.query_by_label("Expedite it").is_some() {
+            assert!(harness.query_by_label("Record classification").is_none());
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the classification made elsewhere did not show within 2 s");
+}

@@ -45,9 +45,12 @@ pub fn show(
             weak(ui, "It was never classified.");
             return None;
         }
-        *draft = Some(ClassificationDraft::from_incident(incident));
     }
-    let form = draft.as_mut()?;
+    // An untouched form is not a draft: it is rebuilt from the record each
+    // frame, so a change arriving from elsewhere shows instead of stale blanks.
+    let pristine = ClassificationDraft::from_incident(incident);
+    let mut kept = draft.take();
+    let form = kept.get_or_insert_with(|| pristine.clone());
     section(ui, "Expedite it?");
     ui.horizontal_wrapped(|ui| {
         ui.radio_value(
@@ -110,8 +113,11 @@ pub fn show(
         }
     });
     if matches!(action, Some(Action::Discard)) {
-        *draft = None;
         return None;
+    }
+    // Editing a recorded one stays open until recorded or dropped.
+    if *form != pristine || c.decision.is_some() {
+        *draft = kept;
     }
     action
 }

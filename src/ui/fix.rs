@@ -49,9 +49,12 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut Option<FixDraft>) -> O
             weak(ui, "No fix was recorded.");
             return None;
         }
-        *draft = Some(FixDraft::from_incident(incident));
     }
-    let form = draft.as_mut()?;
+    // An untouched form is not a draft: it is rebuilt from the record each
+    // frame, so a change arriving from elsewhere shows instead of stale blanks.
+    let pristine = FixDraft::from_incident(incident);
+    let mut kept = draft.take();
+    let form = kept.get_or_insert_with(|| pristine.clone());
     area(
         ui,
         "What the fix is",
@@ -119,8 +122,11 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut Option<FixDraft>) -> O
         }
     });
     if matches!(action, Some(Action::Discard)) {
-        *draft = None;
         return None;
+    }
+    // Editing a recorded one stays open until recorded or dropped.
+    if *form != pristine || incident.fix.is_some() {
+        *draft = kept;
     }
     action
 }
