@@ -710,3 +710,20 @@ fn an_untouched_form_shows_a_classification_made_elsewhere() {
     }
     panic!("the classification made elsewhere did not show within 2 s");
 }
+
+#[test]
+fn ctrl_u_opens_the_update_dialog_with_the_cadence_filled_in() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(4));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::U);
+    harness.run();
+    assert_eq!(field_value(&harness, "Next update in"), "15m");
+    type_into(
+        &mut harness,
+        "What you see, what you're doing, what you need",
+        "Errors falling",
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    harness.run();
+    harness.get_by_label("Next update in 15:00");
+}

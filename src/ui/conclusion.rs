@@ -88,8 +88,10 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, form: &mut ConclusionDraft) -> Opt
             "YYYY-MM-DD HH:MM, your time",
         );
         field(ui, "Run by", &mut form.postmortem_owner, facts.me);
-        if let Some(name) = suggestions(ui, &facts.state.roster, &form.postmortem_owner, None, "")
-            .filter(|_| !form.postmortem_owner.is_empty())
+        // Suggestions once typing starts; left empty, it is the person scheduling.
+        if !form.postmortem_owner.is_empty()
+            && let Some(name) =
+                suggestions(ui, &facts.state.roster, &form.postmortem_owner, None, "")
         {
             form.postmortem_owner = name;
         }

@@ -143,6 +143,7 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
     let strong = ui.visuals().strong_text_color();
     let good = egui::Color32::from_rgb(0x3f, 0xa3, 0x4d);
     let warn = ui.visuals().warn_fg_color;
+    let accent = ui.visuals().hyperlink_color;
     Plot::new(("readings", incident.id.as_str()))
         .height(170.0)
         .allow_scroll(false)
@@ -166,10 +167,11 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
                 position.y
             ))
         })
+        .legend(egui_plot::Legend::default().position(egui_plot::Corner::RightTop))
         .show(ui, |plot| {
-            plot.line(Line::new("Reading", PlotPoints::from(points.clone())).color(strong));
+            plot.line(Line::new("Metric", PlotPoints::from(points.clone())).color(strong));
             plot.points(
-                Points::new("Readings", PlotPoints::from(points))
+                Points::new("Metric", PlotPoints::from(points))
                     .radius(3.0)
                     .color(strong),
             );
@@ -180,7 +182,7 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
             );
             plot.vline(VLine::new("Declared", 0.0).color(warn));
             if let Some(x) = deployed {
-                plot.vline(VLine::new("Deployed", x).color(good));
+                plot.vline(VLine::new("Deployed", x).color(accent));
             }
         });
 }

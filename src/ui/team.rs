@@ -77,16 +77,16 @@ pub fn show(
             if ui.button("Add").on_hover_text(&label).clicked() || submitted(ui, &response) {
                 add = Some(name.clone());
             }
-            if members.is_empty()
-                && ui
-                    .button(format!("No {} needed", role.describe()))
-                    .clicked()
-            {
-                action = Some(needed(facts, role, false));
-            }
         });
         if let Some(picked) = suggestions(ui, &facts.state.roster, name, Some(role), "Add ") {
             add = Some(picked);
+        }
+        if members.is_empty()
+            && ui
+                .small_button(format!("No {} needed", role.describe()))
+                .clicked()
+        {
+            action = Some(needed(facts, role, false));
         }
         if let Some(name) = add {
             action = Some(Action::run(

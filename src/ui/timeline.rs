@@ -54,21 +54,25 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, note: &mut String) -> Option<Actio
 fn row(ui: &mut egui::Ui, entry: &TimelineEntry, facts: &Facts, height: f32) {
     ui.horizontal(|ui| {
         ui.set_height(height);
-        ui.add_sized(
-            [110.0, height],
-            egui::Label::new(
-                egui::RichText::new(when(entry.at, facts.now))
-                    .weak()
-                    .monospace(),
-            ),
+        cell(
+            ui,
+            120.0,
+            height,
+            egui::RichText::new(when(entry.at, facts.now)).weak(),
         );
-        ui.add_sized(
-            [90.0, height],
-            egui::Label::new(egui::RichText::new(&entry.by).weak()).truncate(),
-        );
+        cell(ui, 110.0, height, egui::RichText::new(&entry.by).weak());
         let text = describe(entry);
         ui.add(egui::Label::new(text.as_str()).truncate())
             .on_hover_text(text);
+    });
+}
+
+/// A left-aligned column of fixed width; longer text is cut with "…".
+fn cell(ui: &mut egui::Ui, width: f32, height: f32, text: egui::RichText) {
+    let layout = egui::Layout::left_to_right(egui::Align::Center);
+    ui.allocate_ui_with_layout(egui::vec2(width, height), layout, |ui| {
+        ui.set_width(width);
+        ui.add(egui::Label::new(text).truncate());
     });
 }
 

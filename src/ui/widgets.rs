@@ -17,7 +17,8 @@ pub fn field(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) -> e
         ui.add(
             egui::TextEdit::singleline(text)
                 .hint_text(hint)
-                .desired_width(ui.available_width().min(360.0)),
+                // Room is left for a button after the field.
+                .desired_width((ui.available_width() - 100.0).clamp(120.0, 360.0)),
         )
         .labelled_by(label.id)
     })
