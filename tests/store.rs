@@ -514,3 +514,55 @@ fn crash_drill_kill_while_saving_never_leaves_a_broken_file() {
             .all(|n| !n.contains(".tmp-"))
     );
 }
+
+#[test]
+fn a_window_start_reads_open_incidents_first_and_the_rest_on_demand() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let (mut state, _) = store.load();
+    let old = declare(&mut store, &mut state, "Old one");
+    store
+        .execute(
+            &mut state,
+            Command::Resolve {
+                incident: old.clone(),
+            },
+            "Sam",
+            t(5),
+        )
+        .unwrap();
+    let open = declare(&mut store, &mut state, "Still broken");
+    store.save_roster(&sample::roster(3)).unwrap();
+
+    let mut window = Store::open(dir.path()).unwrap();
+    let (mut state, problems, deferred) = window.load_active();
+    assert!(problems.is_empty());
+    assert_eq!(state.incidents.keys().collect::<Vec<_>>(), vec![&open]);
+    assert!(state.taken_ids.contains(&old), "its id is never reused");
+    assert!(state.roster.contacts.is_empty());
+    assert_ne!(state.next_incident_id(t(0).date_naive()), old);
+
+    // Meanwhile a terminal changes the resolved one: the newer copy wins.
+    let mut terminal = Store::open(dir.path()).unwrap();
+    let (mut other, _) = terminal.load();
+    let note = Command::AddNote {
+        incident: old.clone(),
+        text: "postmortem booked".into(),
+    };
+    terminal.execute(&mut other, note, "Jo", t(9)).unwrap();
+    let stale = expedite::store::read_archive(&deferred.archive);
+    window
+        .take_outside_changes(&mut state, [window.incident_path(&old)])
+        .unwrap();
+
+    assert!(window.accept_archive(&mut state, stale).is_empty());
+    let roster = expedite::store::read_roster(&deferred.roster);
+    assert!(window.accept_roster(&mut state, roster).is_empty());
+    assert_eq!(state.roster.contacts.len(), 3);
+    let old = &state.incidents[&old];
+    assert!(
+        old.timeline
+            .iter()
+            .any(|e| e.what.contains("postmortem booked"))
+    );
+}

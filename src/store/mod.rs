@@ -208,42 +208,106 @@ impl Store {
         let (roster_read, incident_reads) =
             read_roster_and_incidents(&roster_path, &self.root.join("incidents"));
         let roster = self.accept_or_default(roster_path, roster_read, &mut problems);
-        let mut incidents = std::collections::BTreeMap::new();
-        let mut taken_ids = std::collections::BTreeSet::new();
-        for (path, result) in incident_reads {
+        let mut state = State {
+            roster,
+            settings,
+            ..State::default()
+        };
+        self.accept_incidents(&mut state, incident_reads, &mut problems);
+        drop(lock);
+        (state, problems)
+    }
+
+    /// Loads only what a window shows first: the settings and the open
+    /// incidents. Resolved incidents are recognised from the first lines of
+    /// their files and left on disk (their ids stay taken); the roster is left
+    /// too. Both come later through [`Deferred`].
+    pub fn load_active(&mut self) -> (State, Vec<Problem>, Deferred) {
+        let mut problems = Vec::new();
+        let lock = self.write_lock();
+        if lock.is_ok() {
+            atomic::sweep_temp_files(&self.root);
+            atomic::sweep_temp_files(&self.root.join("incidents"));
+        }
+        let settings = self.load_or_default::<Settings>(self.settings_path(), &mut problems);
+        let mut state = State {
+            settings,
+            ..State::default()
+        };
+        let (archive, active): (Vec<PathBuf>, Vec<PathBuf>) =
+            incident_paths(&self.root.join("incidents"))
+                .into_iter()
+                .partition(|p| looks_resolved(p));
+        state
+            .taken_ids
+            .extend(archive.iter().filter_map(|p| incident_id_of(p)));
+        let reads = read_incidents(&active);
+        self.accept_incidents(&mut state, reads, &mut problems);
+        drop(lock);
+        let deferred = Deferred {
+            roster: self.roster_path(),
+            archive,
+        };
+        (state, problems, deferred)
+    }
+
+    /// Takes in a roster read in the background, unless a newer one was
+    /// read meanwhile (an outside change noticed first).
+    pub fn accept_roster(&mut self, state: &mut State, read: RosterRead) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let path = self.roster_path();
+        if self.revisions.contains_key(&path) {
+            return problems;
+        }
+        state.roster = self.accept_or_default(path, read.0, &mut problems);
+        problems
+    }
+
+    /// Takes in resolved incidents read in the background; an incident
+    /// already loaded (changed meanwhile and re-read) is kept as it is.
+    pub fn accept_archive(&mut self, state: &mut State, read: ArchiveRead) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let fresh = read
+            .0
+            .into_iter()
+            .filter(|(path, _)| !self.revisions.contains_key(path))
+            .collect();
+        self.accept_incidents(state, fresh, &mut problems);
+        problems
+    }
+
+    /// Puts read incidents into the state (noting revisions), recovering
+    /// damaged ones; an unreadable one keeps its id taken.
+    fn accept_incidents(
+        &mut self,
+        state: &mut State,
+        reads: Vec<(PathBuf, IncidentRead)>,
+        problems: &mut Vec<Problem>,
+    ) {
+        for (path, result) in reads {
             match result {
                 Ok(Some((id, read))) => {
                     self.revisions.insert(path, read.revision);
                     let mut incident: Incident = read.data;
                     incident.id = id.clone();
-                    incidents.insert(id, incident);
+                    state.incidents.insert(id, incident);
                 }
                 Ok(None) => {}
                 Err(failure) => {
                     let id = incident_id_of(&path).expect("only incident file names are read");
-                    match self.recover::<Incident>(&path, failure, &mut problems) {
+                    match self.recover::<Incident>(&path, failure, problems) {
                         Some(mut incident) => {
                             incident.id = id.clone();
-                            incidents.insert(id, incident);
+                            state.incidents.insert(id, incident);
                         }
                         // Its id stays taken: the file (or its damaged copy) still holds it.
                         None => {
-                            taken_ids.insert(id);
+                            state.taken_ids.insert(id);
                         }
                     }
                 }
             }
         }
-        drop(lock);
-        (
-            State {
-                incidents,
-                taken_ids,
-                roster,
-                settings,
-            },
-            problems,
-        )
     }
 
     fn load_or_default<T: Kind + Default>(
@@ -584,13 +648,54 @@ fn read_file<T: Kind>(path: &Path) -> FileRead<T> {
 type FileRead<T> = Result<Option<envelope::Read<T>>, Failure>;
 type IncidentRead = Result<Option<(IncidentId, envelope::Read<Incident>)>, Failure>;
 
-/// Reads the roster and every `incidents/<id>.ron`, spread over the
-/// machine's cores: each worker takes the next file as it finishes one, and
-/// the roster, the biggest single file, goes first.
-fn read_roster_and_incidents(
-    roster: &Path,
-    incidents: &Path,
-) -> (FileRead<Roster>, Vec<(PathBuf, IncidentRead)>) {
+/// What [`Store::load_active`] left for later: the roster and the resolved incidents.
+#[derive(Debug, Default)]
+pub struct Deferred {
+    /// The roster file.
+    pub roster: PathBuf,
+    /// The resolved incidents' files.
+    pub archive: Vec<PathBuf>,
+}
+
+/// A roster read off the disk, for [`Store::accept_roster`].
+pub struct RosterRead(FileRead<Roster>);
+
+/// Resolved incidents read off the disk, for [`Store::accept_archive`].
+pub struct ArchiveRead(Vec<(PathBuf, IncidentRead)>);
+
+/// Reads the roster file; safe on any thread.
+pub fn read_roster(path: &Path) -> RosterRead {
+    RosterRead(read_file::<Roster>(path))
+}
+
+/// Reads these incident files over the machine's cores; safe on any thread.
+pub fn read_archive(paths: &[PathBuf]) -> ArchiveRead {
+    ArchiveRead(read_incidents(paths))
+}
+
+/// Whether an incident file says it is resolved within its first lines.
+/// Expedite writes `resolved_at` fourth among the incident's fields, two
+/// tabs in; text a person typed can't produce that line (newlines in strings
+/// are escaped). A file laid out otherwise is simply read in full.
+fn looks_resolved(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = [0_u8; 1024];
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut filled = 0;
+    while filled < head.len() {
+        match file.read(&mut head[filled..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => filled += n,
+        }
+    }
+    let marker = b"\n\t\tresolved_at: ";
+    head[..filled].windows(marker.len()).any(|w| w == marker)
+}
+
+/// Every `incidents/<id>.ron`, sorted.
+fn incident_paths(incidents: &Path) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = fs::read_dir(incidents)
         .map(|entries| {
             entries
@@ -601,12 +706,38 @@ fn read_roster_and_incidents(
         })
         .unwrap_or_default();
     paths.sort();
+    paths
+}
+
+/// Reads incident files over the machine's cores.
+fn read_incidents(paths: &[PathBuf]) -> Vec<(PathBuf, IncidentRead)> {
+    read_in_parallel(None, paths).1
+}
+
+/// Reads the roster and every `incidents/<id>.ron`, spread over the
+/// machine's cores: each worker takes the next file as it finishes one, and
+/// the roster, the biggest single file, goes first.
+fn read_roster_and_incidents(
+    roster: &Path,
+    incidents: &Path,
+) -> (FileRead<Roster>, Vec<(PathBuf, IncidentRead)>) {
+    let paths = incident_paths(incidents);
+    let (roster, reads) = read_in_parallel(Some(roster), &paths);
+    (roster.expect("asked for the roster"), reads)
+}
+
+/// Reads `paths` (and the roster first, when given) with one worker per core.
+fn read_in_parallel(
+    roster: Option<&Path>,
+    paths: &[PathBuf],
+) -> (Option<FileRead<Roster>>, Vec<(PathBuf, IncidentRead)>) {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .clamp(1, 8);
+        .clamp(1, 8)
+        .min(paths.len() + 1);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = |first: bool| {
-        let roster = first.then(|| read_file::<Roster>(roster));
+        let roster = roster.filter(|_| first).map(read_file::<Roster>);
         let mut reads = Vec::new();
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -623,7 +754,7 @@ fn read_roster_and_incidents(
         for handle in others {
             reads.extend(handle.join().expect("reading files does not panic").1);
         }
-        (roster.expect("the first worker reads the roster"), reads)
+        (roster, reads)
     });
     reads.sort_by_key(|(i, _)| *i);
     (roster, reads.into_iter().map(|(_, read)| read).collect())
