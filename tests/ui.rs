@@ -90,10 +90,10 @@ fn an_open_incident_shows_its_owner_stage_next_step_and_countdown() {
     // The header names the stage, the rail lists it, and the form is open on it.
     assert!(harness.query_all_by_label("Classified").count() >= 2);
     harness.get_by_label_contains("Decide whether to expedite");
-    harness.get_by_label("Next update in 12:00");
+    harness.get_by_label("Next update in 12 min");
 
     let harness = app_at(dir.path(), t(20));
-    harness.get_by_label("Update overdue 05:00");
+    harness.get_by_label("Update overdue by 5 min");
 }
 
 /// A data folder with "me" set and one incident declared at t(0) by Sam,
@@ -132,13 +132,13 @@ fn incident_file(dir: &std::path::Path) -> String {
 fn posting_an_update_resets_the_countdown() {
     let dir = folder_with_incident(None);
     let mut harness = app_at(dir.path(), t(20));
-    harness.get_by_label("Update overdue 05:00");
+    harness.get_by_label("Update overdue by 5 min");
     click(&mut harness, "Post update…");
     let label = "What you see, what you're doing, what you need";
     type_into(&mut harness, label, "Rolled back; errors falling");
     click(&mut harness, "Post update");
     // The default "next update in" is the unclassified cadence: 15 minutes.
-    harness.get_by_label("Next update in 15:00");
+    harness.get_by_label("Next update in 15 min");
     assert!(harness.query_by_label(label).is_none(), "the dialog closed");
     assert!(
         incident_file(dir.path())
@@ -195,10 +195,10 @@ fn a_half_written_update_survives_closing_the_dialog_and_a_refusal_keeps_it() {
 fn snoozing_from_the_window_moves_the_countdown() {
     let dir = folder_with_incident(None);
     let mut harness = app_at(dir.path(), t(20));
-    harness.get_by_label("Update overdue 05:00");
+    harness.get_by_label("Update overdue by 5 min");
     click(&mut harness, "Communicating");
     click(&mut harness, "15 min");
-    harness.get_by_label("Next update in 15:00");
+    harness.get_by_label("Next update in 15 min");
     assert!(incident_file(dir.path()).contains("Update reminder snoozed for 15m"));
 }
 
@@ -306,7 +306,7 @@ fn declaring_from_the_empty_state_asks_for_the_metric_first() {
     // The person declaring owns it, and the cockpit shows it.
     harness.get_by_label("Card payments fail");
     harness.get_by_label("Sam");
-    harness.get_by_label("Next update in 15:00");
+    harness.get_by_label("Next update in 15 min");
     let file = incident_file(dir.path());
     assert!(file.contains("ErrorTracker"), "{file}");
     assert!(file.contains("count: 40"), "{file}");
@@ -635,7 +635,7 @@ fn every_view_opens_at_800_by_600_with_named_controls() {
     ] {
         click(&mut harness, view);
         // The header and its countdown stay in sight on every view.
-        harness.get_by_label("Next update in 11:00");
+        harness.get_by_label("Next update in 11 min");
     }
 }
 
@@ -725,5 +725,91 @@ fn ctrl_u_opens_the_update_dialog_with_the_cadence_filled_in() {
     );
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     harness.run();
-    harness.get_by_label("Next update in 15:00");
+    harness.get_by_label("Next update in 15 min");
+}
+
+#[test]
+fn the_window_shows_the_open_incident_before_reading_the_roster_and_history() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let mut store = Store::open(dir.path()).unwrap();
+    let (mut state, _) = store.load();
+    let old = Command::Declare {
+        title: "Search was slow".into(),
+        evidence: NewEvidence {
+            kind: EvidenceKind::Other,
+            text: "timeouts".into(),
+            link: None,
+        },
+        owner: None,
+    };
+    store.execute(&mut state, old, "Sam", t(0)).unwrap();
+    let id = state.incidents.keys().last().unwrap().clone();
+    store
+        .execute(&mut state, Command::Resolve { incident: id }, "Sam", t(1))
+        .unwrap();
+
+    let store = Store::open(dir.path()).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| ExpediteApp::starting(store, Box::new(|| t(2))));
+    harness.step();
+    harness.get_by_label("Checkout returns 500");
+
+    let until = |harness: &mut Harness<'_, ExpediteApp>, label: &str| {
+        for _ in 0..100 {
+            harness.step();
+            if harness.query_by_label_contains(label).is_some() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("{label:?} did not show within 2 s");
+    };
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    until(&mut harness, "4 of 4");
+    // Not `click`: the spinner repaints until the history is in.
+    harness
+        .get_by_role_and_label(Role::Button, "Incidents")
+        .click();
+    until(&mut harness, "Search was slow — resolved");
+}
+
+#[test]
+fn the_countdown_ticks_in_seconds_only_around_the_due_time() {
+    use expedite::ui::header::countdown_changes_in;
+    let dir = folder_with_incident(None);
+    // Due at t(15): calm minutes until two minutes before.
+    let harness = app_at(dir.path(), t(13) - Duration::seconds(30));
+    harness.get_by_label("Next update in 2 min");
+    let harness = app_at(dir.path(), t(14) - Duration::seconds(5));
+    harness.get_by_label("Next update in 01:05");
+    let harness = app_at(dir.path(), t(16) + Duration::seconds(20));
+    harness.get_by_label("Update overdue 01:20");
+    let harness = app_at(dir.path(), t(20));
+    harness.get_by_label("Update overdue by 5 min");
+
+    // And the window sleeps until the text changes.
+    let due = t(15);
+    let secs = |d: std::time::Duration| d.as_secs();
+    assert_eq!(
+        secs(countdown_changes_in(due, due - Duration::seconds(750))),
+        31
+    );
+    assert_eq!(
+        secs(countdown_changes_in(due, due - Duration::seconds(130))),
+        10
+    );
+    assert_eq!(
+        secs(countdown_changes_in(due, due - Duration::seconds(90))),
+        1
+    );
+    assert_eq!(
+        secs(countdown_changes_in(due, due + Duration::seconds(60))),
+        1
+    );
+    assert_eq!(
+        secs(countdown_changes_in(due, due + Duration::seconds(200))),
+        40
+    );
 }

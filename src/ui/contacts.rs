@@ -22,7 +22,7 @@ pub struct Contacts {
 
 impl Contacts {
     /// The view; `generation` changes whenever the roster does.
-    pub fn show(&mut self, ui: &mut egui::Ui, roster: &Roster, generation: u64) {
+    pub fn show(&mut self, ui: &mut egui::Ui, roster: &Roster, generation: u64, loading: bool) {
         super::widgets::title(ui, "Contacts");
         weak(ui, "For out of hours: who to call, and how.");
         ui.add_space(6.0);
@@ -45,6 +45,13 @@ impl Contacts {
             self.searched = Some(key);
         }
         ui.add_space(4.0);
+        if loading {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                weak(ui, "Reading the roster…");
+            });
+            return;
+        }
         if roster.contacts.is_empty() {
             weak(
                 ui,

@@ -44,16 +44,10 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, cadence: &Cadence) -> Option<Actio
         ui.label(egui::RichText::new(incident.owner.as_deref().unwrap_or("nobody")).strong());
         ui.separator();
         match incident.resolved_at {
-            Some(at) => weak(
-                ui,
-                &format!("Resolved {}", crate::cli::relative(at, facts.now)),
-            ),
+            Some(at) => weak(ui, &format!("Resolved {}", age(at, facts.now))),
             None => weak(
                 ui,
-                &format!(
-                    "Declared {}",
-                    crate::cli::relative(incident.opened_at, facts.now)
-                ),
+                &format!("Declared {}", age(incident.opened_at, facts.now)),
             ),
         };
         ui.separator();
@@ -66,36 +60,81 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, cadence: &Cadence) -> Option<Actio
     action
 }
 
-/// "Next update in 12:04" (amber in the last two minutes), or
-/// "Update overdue 03:12" in red, counting up.
+/// Within this many seconds of the due time the countdown shows seconds.
+const TICKING: i64 = 120;
+
+/// The countdown. Far from the due time it shows minutes ("Next update in
+/// 12 min") and changes once a minute: calm to look at, and the window stays
+/// asleep. Within two minutes either side of it, it ticks in seconds: amber
+/// "Next update in 01:45", then red "Update overdue 00:30", counting up; after
+/// that "Update overdue by 5 min", still red.
 pub fn countdown(
     due: DateTime<Utc>,
     now: DateTime<Utc>,
     visuals: &egui::Visuals,
 ) -> (String, egui::Color32) {
-    let clock = |seconds: i64| {
-        let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-        if h > 0 {
-            format!("{h}:{m:02}:{s:02}")
-        } else {
-            format!("{m:02}:{s:02}")
-        }
-    };
+    let clock = |seconds: i64| format!("{:02}:{:02}", seconds / 60, seconds % 60);
     let left = (due - now).num_seconds();
-    if left < 0 {
-        (
-            format!("Update overdue {}", clock(-left)),
-            visuals.error_fg_color,
-        )
-    } else if left <= 120 {
-        (
-            format!("Next update in {}", clock(left)),
-            visuals.warn_fg_color,
-        )
-    } else {
-        (
-            format!("Next update in {}", clock(left)),
+    match left {
+        l if l > TICKING => (
+            format!("Next update in {}", minutes(l)),
             visuals.strong_text_color(),
-        )
+        ),
+        l if l >= 0 => (
+            format!("Next update in {}", clock(l)),
+            visuals.warn_fg_color,
+        ),
+        l if l >= -TICKING => (
+            format!("Update overdue {}", clock(-l)),
+            visuals.error_fg_color,
+        ),
+        l => (
+            format!("Update overdue by {}", minutes(-l)),
+            visuals.error_fg_color,
+        ),
     }
+}
+
+/// "12 min", "1 h 5 min" (whole minutes, rounded down).
+pub fn minutes(seconds: i64) -> String {
+    let m = seconds / 60;
+    if m < 60 {
+        format!("{m} min")
+    } else {
+        format!("{} h {} min", m / 60, m % 60)
+    }
+}
+
+/// "just now", "3 min ago", "1 h 5 min ago": changes once a minute.
+pub fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let seconds = (now - since).num_seconds().max(0);
+    if seconds < 60 {
+        "just now".to_owned()
+    } else {
+        format!("{} ago", minutes(seconds))
+    }
+}
+
+/// How long until the countdown to `due` (and the window title with it)
+/// next changes what it shows.
+pub fn countdown_changes_in(due: DateTime<Utc>, now: DateTime<Utc>) -> std::time::Duration {
+    let left = (due - now).num_seconds();
+    let wait = if left.abs() <= TICKING {
+        1
+    } else if left > TICKING {
+        // The next whole minute, or the moment it starts ticking.
+        (left - TICKING).min(left.rem_euclid(60) + 1)
+    } else {
+        60 - (-left).rem_euclid(60)
+    };
+    seconds(wait)
+}
+
+/// How long until an [`age`] counted from `since` next changes.
+pub fn age_changes_in(since: DateTime<Utc>, now: DateTime<Utc>) -> std::time::Duration {
+    seconds(60 - (now - since).num_seconds().rem_euclid(60))
+}
+
+fn seconds(n: i64) -> std::time::Duration {
+    std::time::Duration::from_secs(n.clamp(1, 60) as u64)
 }

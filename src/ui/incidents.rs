@@ -14,6 +14,7 @@ pub fn show(
     state: &State,
     selected: Option<&IncidentId>,
     now: DateTime<Utc>,
+    loading: bool,
 ) -> Option<Action> {
     let mut action = None;
     ui.horizontal(|ui| {
@@ -41,6 +42,13 @@ pub fn show(
         }
     }
     section(ui, "Resolved");
+    if loading {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            weak(ui, "Reading the resolved incidents…");
+        });
+        return action;
+    }
     let resolved: Vec<&Incident> = state
         .incidents
         .values()

@@ -16,6 +16,7 @@ pub mod header;
 pub mod incidents;
 pub mod ownership;
 pub mod post_update;
+pub mod probe;
 pub mod rail;
 pub mod team;
 pub mod timeline;
@@ -24,6 +25,7 @@ pub mod widgets;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -37,36 +39,54 @@ use crate::reminder::{NotificationAction, ReminderEvent, Reminders, Watch};
 use crate::store::watch::Watcher;
 use crate::store::{self, InstanceLock, Problem, Store};
 
+/// The renderer the window uses (and the bare-window yardstick with it).
+pub const RENDERER: eframe::Renderer = eframe::Renderer::Glow;
+
 /// Where the window gets the time from; tests inject a fixed one.
 pub type Clock = Box<dyn Fn() -> DateTime<Utc>>;
 
 /// Opens the window on the data folder.
+///
+/// The data is read on a thread of its own while the window and its
+/// graphics are set up, so a team's history never delays the first frame.
 pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
-    let opened = store::data_dir(data_dir).and_then(|dir| {
-        let store = Store::open(dir)?;
+    let preloading = std::thread::spawn(move || {
+        let store = Store::open(store::data_dir(data_dir)?)?;
         let lock = store.lock_instance()?;
-        Ok((store, lock))
+        let icon = eframe::icon_data::from_png_bytes(include_bytes!(
+            "../../assets/icons/expedite-256.png"
+        ))
+        // Only a broken build could get here; the window is still usable.
+        .inspect_err(|e| eprintln!("expedite: the window icon could not be read: {e}"))
+        .ok();
+        Ok::<_, store::StoreError>((Preload::read(store), lock, icon))
     });
-    let mut viewport = egui::ViewportBuilder::default()
+    let viewport = egui::ViewportBuilder::default()
         .with_title("Expedite")
         .with_app_id(crate::APP_ID)
         .with_inner_size([1180.0, 780.0])
         .with_min_inner_size([640.0, 480.0]);
-    match eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/expedite-256.png")) {
-        Ok(icon) => viewport = viewport.with_icon(Arc::new(icon)),
-        // Only a broken build could get here; the window is still usable.
-        Err(e) => eprintln!("expedite: the window icon could not be read: {e}"),
-    }
     let options = eframe::NativeOptions {
         viewport,
+        renderer: RENDERER,
         ..Default::default()
     };
     let result = eframe::run_native(
         "Expedite",
         options,
         Box::new(move |cc| {
-            Ok(match opened {
-                Ok((store, lock)) => {
+            let preloaded = preloading.join().unwrap_or_else(|_| {
+                Err(store::StoreError::Io {
+                    path: PathBuf::new(),
+                    error: std::io::Error::other("reading the data folder failed unexpectedly"),
+                })
+            });
+            Ok(match preloaded {
+                Ok((preload, lock, icon)) => {
+                    if let Some(icon) = icon {
+                        cc.egui_ctx
+                            .send_viewport_cmd(egui::ViewportCommand::Icon(Some(Arc::new(icon))));
+                    }
                     let ctx = cc.egui_ctx.clone();
                     let reminders = Reminders::start(
                         Arc::new(DesktopNotifier::new()),
@@ -74,14 +94,15 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
                         move || ctx.request_repaint(),
                     );
                     let ctx = cc.egui_ctx.clone();
-                    let watcher = Watcher::start(store.root(), move || ctx.request_repaint());
-                    let mut app = ExpediteApp::new(store, Box::new(crate::cli::now))
+                    let root = preload.store.root().to_path_buf();
+                    let watcher = Watcher::start(&root, move || ctx.request_repaint());
+                    let mut app = ExpediteApp::from_preload(preload, Box::new(crate::cli::now))
                         .with_reminders(reminders)
                         .with_lock(lock);
                     match watcher {
                         Ok(watcher) => app.watcher = Some(watcher),
                         Err(e) => app.problems.push(Problem {
-                            path: app.store.root().to_path_buf(),
+                            path: root,
                             message: format!(
                                 "Changes made elsewhere (a terminal, a shared folder) won't show until restart: the folder can't be watched ({e})."
                             ),
@@ -235,13 +256,125 @@ pub struct ExpediteApp {
     _lock: Option<InstanceLock>,
     /// With `EXPEDITE_TRACE_FRAMES` set: when the window started, and frames built so far.
     frame_trace: Option<(Instant, u64)>,
+    probe: probe::FirstFrameProbe,
+    /// The roster, until it is in memory.
+    roster: RosterLoad,
+
+    /// The resolved incidents: on disk until first needed.
+    archive: Archive,
+}
+
+/// What the window reads before its first frame: the settings and the open
+/// incidents. The roster is read when the window is first used, the resolved
+/// incidents when first asked for (see [`ExpediteApp::starting`]).
+pub struct Preload {
+    store: Store,
+    state: State,
+    problems: Vec<Problem>,
+    deferred: store::Deferred,
+}
+
+impl Preload {
+    /// Loads the settings and the open incidents.
+    pub fn read(mut store: Store) -> Self {
+        let (state, problems, deferred) = store.load_active();
+        Self {
+            store,
+            state,
+            problems,
+            deferred,
+        }
+    }
+}
+
+/// Where the roster is.
+enum RosterLoad {
+    /// On disk, to be read when the window is first used.
+    Waiting(PathBuf),
+    /// Being read in the background.
+    Reading(Receiver<store::RosterRead>),
+    /// In memory.
+    Read,
+}
+
+/// Where the resolved incidents are.
+enum Archive {
+    /// Still on disk, not read.
+    OnDisk(Vec<PathBuf>),
+    /// Being read in the background.
+    Reading(Receiver<store::ArchiveRead>),
+    /// In memory.
+    Loaded,
 }
 
 impl ExpediteApp {
-    /// Loads the data folder and the drafts. No reminders, no watching and no
-    /// instance lock until given ([`Self::with_reminders`], [`Self::with_lock`]).
+    /// Loads the whole data folder and the drafts before returning. No
+    /// reminders, no watching and no instance lock until given
+    /// ([`Self::with_reminders`], [`Self::with_lock`]).
     pub fn new(mut store: Store, clock: Clock) -> Self {
-        let (state, mut problems) = store.load();
+        let (state, problems) = store.load();
+        Self::loaded(store, state, problems, clock, Archive::Loaded)
+    }
+
+    /// Loads only what the first frame shows (settings, open incidents); the
+    /// roster is read in the background when the window is first used, the
+    /// resolved incidents when first asked for. This is how the window
+    /// starts: its first frame waits for neither.
+    pub fn starting(store: Store, clock: Clock) -> Self {
+        Self::from_preload(Preload::read(store), clock)
+    }
+
+    /// The window from data read beforehand (see [`run`]).
+    pub fn from_preload(preload: Preload, clock: Clock) -> Self {
+        let mut app = Self::loaded(
+            preload.store,
+            preload.state,
+            preload.problems,
+            clock,
+            Archive::OnDisk(preload.deferred.archive),
+        );
+        app.roster = RosterLoad::Waiting(preload.deferred.roster);
+        app
+    }
+
+    /// Starts reading the roster when the window is first used (a key or a
+    /// click; not focus or the pointer passing over): an untouched window
+    /// never pays for 10,000 contacts, and a used one has them within a
+    /// blink, before any suggestion or search needs them.
+    fn read_roster_when_used(&mut self, ctx: &egui::Context) {
+        let RosterLoad::Waiting(path) = &self.roster else {
+            return;
+        };
+        let used = ctx.input(|i| {
+            i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::Key { pressed: true, .. }
+                        | egui::Event::Text(_)
+                        | egui::Event::PointerButton { pressed: true, .. }
+                )
+            })
+        });
+        if !used {
+            return;
+        }
+        let path = path.clone();
+        let (tx, rx) = mpsc::channel();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(store::read_roster(&path));
+            ctx.request_repaint();
+        });
+        self.roster = RosterLoad::Reading(rx);
+    }
+
+    fn loaded(
+        mut store: Store,
+        state: State,
+        mut problems: Vec<Problem>,
+        clock: Clock,
+        archive: Archive,
+    ) -> Self {
         let (drafts, more) = store.load_drafts::<drafts::Drafts>();
         problems.extend(more);
         Self {
@@ -266,6 +399,50 @@ impl ExpediteApp {
             watcher: None,
             _lock: None,
             frame_trace: std::env::var_os("EXPEDITE_TRACE_FRAMES").map(|_| (Instant::now(), 0)),
+            probe: probe::FirstFrameProbe::from_env(),
+            roster: RosterLoad::Read,
+            archive,
+        }
+    }
+
+    /// Starts reading the resolved incidents, if they are still on disk.
+    fn read_archive(&mut self, ctx: &egui::Context) {
+        if let Archive::OnDisk(paths) = &mut self.archive {
+            let paths = std::mem::take(paths);
+            let (tx, rx) = mpsc::channel();
+            let ctx = ctx.clone();
+            std::thread::spawn(move || {
+                let _ = tx.send(store::read_archive(&paths));
+                ctx.request_repaint();
+            });
+            self.archive = Archive::Reading(rx);
+        }
+    }
+
+    /// Takes in the roster and the archive once read in the background.
+    fn take_in_loaded(&mut self) {
+        if let RosterLoad::Reading(rx) = &self.roster {
+            match rx.try_recv() {
+                Ok(read) => {
+                    let problems = self.store.accept_roster(&mut self.state, read);
+                    self.problems.extend(problems);
+                    self.roster_generation += 1;
+                    self.roster = RosterLoad::Read;
+                }
+                Err(mpsc::TryRecvError::Empty) => {}
+                Err(mpsc::TryRecvError::Disconnected) => self.roster = RosterLoad::Read,
+            }
+        }
+        if let Archive::Reading(rx) = &self.archive {
+            match rx.try_recv() {
+                Ok(read) => {
+                    let problems = self.store.accept_archive(&mut self.state, read);
+                    self.problems.extend(problems);
+                    self.archive = Archive::Loaded;
+                }
+                Err(mpsc::TryRecvError::Empty) => {}
+                Err(mpsc::TryRecvError::Disconnected) => self.archive = Archive::Loaded,
+            }
         }
     }
 
@@ -343,8 +520,9 @@ impl ExpediteApp {
         true
     }
 
-    /// Takes in what happened in the background: outside edits and reminders.
+    /// Takes in what happened in the background: data read, outside edits and reminders.
     fn handle_background(&mut self, ctx: &egui::Context) {
+        self.take_in_loaded();
         if let Some(watcher) = &self.watcher {
             let paths: Vec<PathBuf> = watcher.changes.try_iter().collect();
             if !paths.is_empty() {
@@ -656,18 +834,21 @@ fn stage_view(
 
 /// The window title, so the task bar shows the nearest update due:
 /// "Expedite — update due in 12 min", "Expedite — update overdue by 3 min".
+/// It changes at most once a minute: each change costs the desktop a redraw.
 pub fn window_title(state: &State, now: DateTime<Utc>) -> String {
     let nearest = state
         .open_incidents()
         .filter_map(|i| comms::next_update_due(i, &state.settings.cadence))
         .min();
-    match nearest {
-        None => "Expedite".to_owned(),
-        Some(due) if now > due => format!(
-            "Expedite — update overdue by {}",
-            crate::cli::relative(now, due).trim_start_matches("in ")
-        ),
-        Some(due) => format!("Expedite — update due {}", crate::cli::relative(due, now)),
+    let Some(due) = nearest else {
+        return "Expedite".to_owned();
+    };
+    let left = (due - now).num_seconds();
+    match left {
+        l if l >= 60 => format!("Expedite — update due in {}", header::minutes(l)),
+        l if l >= 0 => "Expedite — update due in under a minute".to_owned(),
+        l if l > -60 => "Expedite — update overdue".to_owned(),
+        l => format!("Expedite — update overdue by {}", header::minutes(-l)),
     }
 }
 
@@ -678,6 +859,8 @@ impl eframe::App for ExpediteApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.probe.frame(ui.ctx());
+        self.read_roster_when_used(ui.ctx());
         if let Some((start, frames)) = &mut self.frame_trace {
             // One line per frame, for scripts/count-frames.
             *frames += 1;
@@ -745,6 +928,8 @@ impl eframe::App for ExpediteApp {
         let contacts = &mut self.contacts;
         let generation = self.roster_generation;
         let dialog_open = self.dialog.is_some();
+        let roster_loading = !matches!(self.roster, RosterLoad::Read);
+        let archive_loading = !matches!(self.archive, Archive::Loaded);
         egui::CentralPanel::default().show(ui, |ui| {
             banners(
                 ui,
@@ -755,10 +940,12 @@ impl eframe::App for ExpediteApp {
             );
             let action = match (view, incident) {
                 (View::Contacts, _) => {
-                    contacts.show(ui, &state.roster, generation);
+                    contacts.show(ui, &state.roster, generation, roster_loading);
                     None
                 }
-                (View::Incidents, _) => incidents::show(ui, state, self.selected.as_ref(), now),
+                (View::Incidents, _) => {
+                    incidents::show(ui, state, self.selected.as_ref(), now, archive_loading)
+                }
                 (View::Stage(_) | View::Timeline, None) => declare::empty_state(ui),
                 (View::Timeline, Some(incident)) => {
                     let facts = Facts {
@@ -792,6 +979,10 @@ impl eframe::App for ExpediteApp {
             self.view = Some(view);
             self.error = None;
         }
+        if view == View::Incidents || picked == Some(View::Incidents) {
+            // Resolved incidents are only read once someone looks for them.
+            self.read_archive(&ctx);
+        }
         for action in actions {
             match action {
                 Action::Run(command, clear) => {
@@ -824,18 +1015,25 @@ impl eframe::App for ExpediteApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
         }
-        let countdown_visible = self
+        // Sleep until a time shown on screen (the countdown, the incident's
+        // age, the window title) next changes; nothing repaints in between.
+        let cadence = &self.state.settings.cadence;
+        let shown = self
             .selected
             .as_ref()
-            .and_then(|id| self.state.incidents.get(id))
-            .is_some_and(Incident::is_open);
-        if countdown_visible {
-            // The countdown shows seconds: once a second, and nothing in between.
-            ctx.request_repaint_after(Duration::from_secs(1));
+            .and_then(|id| self.state.incidents.get(id));
+        let countdowns = self
+            .state
+            .open_incidents()
+            .filter_map(|i| comms::next_update_due(i, cadence))
+            .map(|due| header::countdown_changes_in(due, now));
+        let age = shown.map(|s| header::age_changes_in(s.resolved_at.unwrap_or(s.opened_at), now));
+        if let Some(wait) = countdowns.chain(age).min() {
+            ctx.request_repaint_after(wait);
         }
     }
 
-    fn on_exit(&mut self) {
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.drafts.prune();
         if self.drafts != self.saved_drafts
             && let Err(e) = self.store.save_drafts(&self.drafts)
