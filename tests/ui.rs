@@ -45,6 +45,46 @@ fn type_into(harness: &mut Harness<'_, ExpediteApp>, label: &str, text: &str) {
     harness.run();
 }
 
+/// Replaces what the field with this label holds: click, select all, type.
+fn retype(harness: &mut Harness<'_, ExpediteApp>, label: &str, text: &str) {
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    harness.run();
+}
+
+/// Steps the window (without waiting for it to settle) until a label
+/// containing `text` shows, for up to five seconds.
+fn wait_for(harness: &mut Harness<'_, ExpediteApp>, text: &str) {
+    for _ in 0..250 {
+        harness.step();
+        if harness.query_by_label_contains(text).is_some() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("{text:?} did not show within 5 s");
+}
+
+/// The window on `dir` at `now`, watching the folder for outside changes.
+fn app_watching(dir: &std::path::Path, now: DateTime<Utc>) -> Harness<'static, ExpediteApp> {
+    let store = Store::open(dir).unwrap();
+    let watcher = expedite::store::watch::Watcher::start(dir, || {}).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| {
+            ExpediteApp::new(store, Box::new(move || now)).with_watcher(watcher)
+        });
+    harness.run();
+    harness
+}
+
 /// What the text field with this label holds.
 fn field_value(harness: &Harness<'_, ExpediteApp>, label: &str) -> String {
     harness
@@ -226,16 +266,10 @@ fn when_notifications_fail_the_window_says_so() {
     let mut harness = Harness::new_eframe(move |_cc| {
         ExpediteApp::new(store, Box::new(|| t(30))).with_reminders(reminders)
     });
-    let banner =
-        "Desktop notifications are not working: no notification server is running on this desktop";
-    for _ in 0..100 {
-        harness.step();
-        if harness.query_by_label_contains(banner).is_some() {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("no banner after 5 s");
+    wait_for(
+        &mut harness,
+        "Desktop notifications are not working: no notification server is running on this desktop",
+    );
 }
 
 #[test]
@@ -292,16 +326,7 @@ fn declaring_from_the_empty_state_asks_for_the_metric_first() {
     );
     assert!(!dir.path().join("incidents/2026-11-26-1.ron").exists());
 
-    harness
-        .get_by_role_and_label(Role::TextInput, "How many")
-        .click();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.run();
-    harness
-        .get_by_role_and_label(Role::TextInput, "How many")
-        .type_text("40");
-    harness.run();
+    retype(&mut harness, "How many", "40");
     click(&mut harness, "Declare");
     // The person declaring owns it, and the cockpit shows it.
     harness.get_by_label("Card payments fail");
@@ -449,16 +474,7 @@ fn deployment_readings_are_recorded_and_plotted() {
     type_into(&mut harness, "Reading", "a few");
     click(&mut harness, "Add reading");
     harness.get_by_label_contains("'a few' is not a number");
-    type_into(&mut harness, "Reading", "");
-    harness
-        .get_by_role_and_label(Role::TextInput, "Reading")
-        .click();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_role_and_label(Role::TextInput, "Reading")
-        .type_text("2");
-    harness.run();
+    retype(&mut harness, "Reading", "2");
     harness
         .get_by_role_and_label(Role::CheckBox, "Back to normal")
         .click();
@@ -486,16 +502,7 @@ fn resolving_walks_the_conclusion() {
     type_into(&mut harness, "When", "yesterday");
     click(&mut harness, "Schedule postmortem");
     harness.get_by_label_contains("'yesterday' is not a time");
-    type_into(&mut harness, "When", "");
-    harness
-        .get_by_role_and_label(Role::TextInput, "When")
-        .click();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_role_and_label(Role::TextInput, "When")
-        .type_text("2026-11-30 10:00");
-    harness.run();
+    retype(&mut harness, "When", "2026-11-30 10:00");
     click(&mut harness, "Schedule postmortem");
     harness.get_by_label_contains("run by Sam");
     click(&mut harness, "Resolve incident");
@@ -535,12 +542,7 @@ fn a_store_error_is_shown_and_the_typed_note_stays() {
 #[test]
 fn edits_from_a_terminal_show_up_without_touching_what_is_typed() {
     let dir = folder_with_incident(None);
-    let store = Store::open(dir.path()).unwrap();
-    let watcher = expedite::store::watch::Watcher::start(dir.path(), || {}).unwrap();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(3))).with_watcher(watcher));
-    harness.run();
+    let mut harness = app_watching(dir.path(), t(3));
     click(&mut harness, "Timeline");
     type_into(&mut harness, "Note", "Half typed");
 
@@ -554,18 +556,8 @@ fn edits_from_a_terminal_show_up_without_touching_what_is_typed() {
     };
     other.execute(&mut state, note, "Jo", t(3)).unwrap();
 
-    for _ in 0..40 {
-        harness.step();
-        if harness
-            .query_by_label_contains("Noted from a terminal")
-            .is_some()
-        {
-            assert_eq!(field_value(&harness, "Note"), "Half typed");
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("the terminal's note did not show within 2 s");
+    wait_for(&mut harness, "Noted from a terminal");
+    assert_eq!(field_value(&harness, "Note"), "Half typed");
 }
 
 #[test]
@@ -657,15 +649,7 @@ fn more_evidence_with_a_link_and_a_file_path_refused() {
         field_value(&harness, "What you see"),
         "call-centre callers can't pay"
     );
-    harness
-        .get_by_role_and_label(Role::TextInput, "Link")
-        .click();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_role_and_label(Role::TextInput, "Link")
-        .type_text("https://app.bugsnag.com/hx/checkout");
-    harness.run();
+    retype(&mut harness, "Link", "https://app.bugsnag.com/hx/checkout");
     click(&mut harness, "Add evidence");
     harness.get_by_label("12 error-tracker events");
     harness.get_by_label("https://app.bugsnag.com/hx/checkout");
@@ -679,12 +663,7 @@ fn more_evidence_with_a_link_and_a_file_path_refused() {
 #[test]
 fn an_untouched_form_shows_a_classification_made_elsewhere() {
     let dir = folder_with_incident(None);
-    let store = Store::open(dir.path()).unwrap();
-    let watcher = expedite::store::watch::Watcher::start(dir.path(), || {}).unwrap();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(3))).with_watcher(watcher));
-    harness.run();
+    let mut harness = app_watching(dir.path(), t(3));
     click(&mut harness, "Classified");
     harness.get_by_role_and_label(Role::Button, "Record classification");
 
@@ -700,15 +679,8 @@ fn an_untouched_form_shows_a_classification_made_elsewhere() {
     };
     other.execute(&mut state, classify, "Jo", t(3)).unwrap();
 
-    for _ in 0..40 {
-        harness.step();
-        if harness.query_by_label("Expedite it").is_some() {
-            assert!(harness.query_by_label("Record classification").is_none());
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("the classification made elsewhere did not show within 2 s");
+    wait_for(&mut harness, "Expedite it");
+    assert!(harness.query_by_label("Record classification").is_none());
 }
 
 #[test]
@@ -756,23 +728,13 @@ fn the_window_shows_the_open_incident_before_reading_the_roster_and_history() {
     harness.step();
     harness.get_by_label("Checkout returns 500");
 
-    let until = |harness: &mut Harness<'_, ExpediteApp>, label: &str| {
-        for _ in 0..100 {
-            harness.step();
-            if harness.query_by_label_contains(label).is_some() {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        panic!("{label:?} did not show within 2 s");
-    };
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
-    until(&mut harness, "4 of 4");
+    wait_for(&mut harness, "4 of 4");
     // Not `click`: the spinner repaints until the history is in.
     harness
         .get_by_role_and_label(Role::Button, "Incidents")
         .click();
-    until(&mut harness, "Search was slow — resolved");
+    wait_for(&mut harness, "Search was slow — resolved");
 }
 
 #[test]

@@ -195,14 +195,7 @@ impl Store {
     /// aside when damaged); everything else loads.
     pub fn load(&mut self) -> (State, Vec<Problem>) {
         let mut problems = Vec::new();
-        // Held throughout, so a terminal writing meanwhile neither races a
-        // file being moved aside nor is read half-way through its command.
-        let lock = self.write_lock();
-        if lock.is_ok() {
-            // Nobody else is writing now, so any temp file is a dead writer's.
-            atomic::sweep_temp_files(&self.root);
-            atomic::sweep_temp_files(&self.root.join("incidents"));
-        }
+        let lock = self.lock_for_loading();
         let settings = self.load_or_default::<Settings>(self.settings_path(), &mut problems);
         let roster_path = self.roster_path();
         let (roster_read, incident_reads) =
@@ -218,17 +211,26 @@ impl Store {
         (state, problems)
     }
 
+    /// The write lock, held while loading so a terminal writing meanwhile
+    /// neither races a file being moved aside nor is read half-way through
+    /// its command; with it, temp files left by dead writers are swept.
+    fn lock_for_loading(&self) -> Result<WriteLock, StoreError> {
+        let lock = self.write_lock();
+        if lock.is_ok() {
+            // Nobody else is writing now, so any temp file is a dead writer's.
+            atomic::sweep_temp_files(&self.root);
+            atomic::sweep_temp_files(&self.root.join("incidents"));
+        }
+        lock
+    }
+
     /// Loads only what a window shows first: the settings and the open
     /// incidents. Resolved incidents are recognised from the first lines of
     /// their files and left on disk (their ids stay taken); the roster is left
     /// too. Both come later through [`Deferred`].
     pub fn load_active(&mut self) -> (State, Vec<Problem>, Deferred) {
         let mut problems = Vec::new();
-        let lock = self.write_lock();
-        if lock.is_ok() {
-            atomic::sweep_temp_files(&self.root);
-            atomic::sweep_temp_files(&self.root.join("incidents"));
-        }
+        let lock = self.lock_for_loading();
         let settings = self.load_or_default::<Settings>(self.settings_path(), &mut problems);
         let mut state = State {
             settings,

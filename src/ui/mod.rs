@@ -359,13 +359,7 @@ impl ExpediteApp {
             return;
         }
         let path = path.clone();
-        let (tx, rx) = mpsc::channel();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(store::read_roster(&path));
-            ctx.request_repaint();
-        });
-        self.roster = RosterLoad::Reading(rx);
+        self.roster = RosterLoad::Reading(in_background(ctx, move || store::read_roster(&path)));
     }
 
     fn loaded(
@@ -409,13 +403,8 @@ impl ExpediteApp {
     fn read_archive(&mut self, ctx: &egui::Context) {
         if let Archive::OnDisk(paths) = &mut self.archive {
             let paths = std::mem::take(paths);
-            let (tx, rx) = mpsc::channel();
-            let ctx = ctx.clone();
-            std::thread::spawn(move || {
-                let _ = tx.send(store::read_archive(&paths));
-                ctx.request_repaint();
-            });
-            self.archive = Archive::Reading(rx);
+            self.archive =
+                Archive::Reading(in_background(ctx, move || store::read_archive(&paths)));
         }
     }
 
@@ -791,6 +780,20 @@ fn banners(
         }
         ui.add_space(4.0);
     }
+}
+
+/// Runs `work` on a thread of its own; the window wakes when it is done.
+fn in_background<T: Send + 'static>(
+    ctx: &egui::Context,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Receiver<T> {
+    let (tx, rx) = mpsc::channel();
+    let ctx = ctx.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(work());
+        ctx.request_repaint();
+    });
+    rx
 }
 
 /// The heading of a stage view: its name, where it stands, what is missing.
