@@ -207,10 +207,7 @@ fn a_half_written_update_survives_closing_the_dialog_and_a_refusal_keeps_it() {
         .click();
     harness.run();
     harness.get_by_label_contains("The update is empty");
-    harness
-        .get_by_role_and_label(field, label)
-        .type_text("Half a thought");
-    harness.run();
+    type_into(&mut harness, label, "Half a thought");
     harness.get_by_label("Cancel").click();
     harness.run();
     assert!(harness.query_by_label(label).is_none(), "the dialog closed");
@@ -343,6 +340,10 @@ fn ctrl_n_opens_the_declare_dialog_and_escape_closes_it_keeping_the_text() {
     let mut harness = app_at(dir.path(), t(1));
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
     harness.run();
+    // The metric comes first, and its field is ready to type into.
+    harness.event(egui::Event::Text("12".into()));
+    harness.run();
+    assert_eq!(field_value(&harness, "How many"), "12");
     type_into(&mut harness, "What is broken", "Search is slow");
     harness.key_press(egui::Key::Escape);
     harness.run();

@@ -54,6 +54,7 @@ pub fn dialog(
     me: &str,
     roster: &Roster,
     error: Option<&str>,
+    fresh: bool,
 ) -> Outcome {
     let mut outcome = Outcome::Open;
     let modal = egui::Modal::new(egui::Id::unique("declare")).show(ctx, |ui| {
@@ -61,17 +62,18 @@ pub fn dialog(
         super::widgets::title(ui, "Declare incident");
         weak(ui, "First, the metric that confirms it.");
         ui.add_space(8.0);
-        super::evidence::fields(ui, &mut draft.evidence, "declare");
+        let first = super::evidence::fields(ui, &mut draft.evidence, "declare");
+        if fresh {
+            // Ready to type the metric at once.
+            first.request_focus();
+        }
         ui.add_space(6.0);
-        let title = field(
+        field(
             ui,
             "What is broken",
             &mut draft.title,
             "e.g. Checkout returns 500",
         );
-        if ui.memory(|m| m.focused().is_none()) && draft.title.is_empty() {
-            title.request_focus();
-        }
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             ui.label("Owner");
@@ -92,7 +94,12 @@ pub fn dialog(
         }
         ui.add_space(10.0);
         ui.horizontal(|ui| {
-            if super::widgets::primary(ui, "Declare").clicked() {
+            let ctrl_enter = ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Enter));
+            if super::widgets::primary(ui, "Declare")
+                .on_hover_text("Ctrl+Enter")
+                .clicked()
+                || ctrl_enter
+            {
                 outcome = Outcome::Submit(draft.evidence.to_evidence().map(|evidence| {
                     Command::Declare {
                         title: draft.title.clone(),

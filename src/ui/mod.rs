@@ -243,6 +243,8 @@ pub struct ExpediteApp {
     /// The view picked; `None` follows the incident's next step.
     view: Option<View>,
     dialog: Option<Dialog>,
+    /// The dialog shown has not been drawn yet: its first field takes the keyboard.
+    dialog_fresh: bool,
     contacts: contacts::Contacts,
     /// Changes whenever the roster does, so searches are redone.
     roster_generation: u64,
@@ -384,6 +386,7 @@ impl ExpediteApp {
             selected: None,
             view: None,
             dialog: None,
+            dialog_fresh: false,
             contacts: contacts::Contacts::default(),
             roster_generation: 0,
             clock,
@@ -560,7 +563,7 @@ impl ExpediteApp {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
                     ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
                     self.selected = Some(incident.clone());
-                    self.dialog = Some(Dialog::PostUpdate(incident));
+                    self.open_dialog(Dialog::PostUpdate(incident));
                 }
             }
         }
@@ -590,6 +593,13 @@ impl ExpediteApp {
         }
     }
 
+    /// Opens a dialog; its first field takes the keyboard.
+    fn open_dialog(&mut self, dialog: Dialog) {
+        self.dialog = Some(dialog);
+        self.dialog_fresh = true;
+        self.error = None;
+    }
+
     fn close_dialog(&mut self, ctx: &egui::Context) {
         self.dialog = None;
         self.error = None;
@@ -601,6 +611,7 @@ impl ExpediteApp {
         let Some(dialog) = self.dialog.clone() else {
             return;
         };
+        let fresh = std::mem::take(&mut self.dialog_fresh);
         match dialog {
             Dialog::Declare => {
                 let me = self.me();
@@ -610,6 +621,7 @@ impl ExpediteApp {
                     &me,
                     &self.state.roster,
                     self.error.as_deref(),
+                    fresh,
                 );
                 match outcome {
                     declare::Outcome::Open => {}
@@ -633,7 +645,7 @@ impl ExpediteApp {
                     .of(&id)
                     .update
                     .get_or_insert_with(|| drafts::UpdateDraft::new(incident, cadence));
-                match post_update::show(ctx, draft, incident, self.error.as_deref()) {
+                match post_update::show(ctx, draft, incident, self.error.as_deref(), fresh) {
                     post_update::Outcome::Open => {}
                     post_update::Outcome::Closed => self.close_dialog(ctx),
                     post_update::Outcome::Post(Err(why)) => self.error = Some(why),
@@ -656,6 +668,7 @@ impl ExpediteApp {
                     incident,
                     &self.state.roster,
                     self.error.as_deref(),
+                    fresh,
                 );
                 match outcome {
                     ownership::Outcome::Open => {}
@@ -678,8 +691,7 @@ impl ExpediteApp {
             return;
         }
         if pressed(egui::Key::N) {
-            self.dialog = Some(Dialog::Declare);
-            self.error = None;
+            self.open_dialog(Dialog::Declare);
         } else if pressed(egui::Key::U) {
             let open = self
                 .selected
@@ -687,9 +699,8 @@ impl ExpediteApp {
                 .and_then(|id| self.state.incidents.get(id))
                 .filter(|i| i.is_open())
                 .or_else(|| self.state.current_incident());
-            if let Some(incident) = open {
-                self.dialog = Some(Dialog::PostUpdate(incident.id.clone()));
-                self.error = None;
+            if let Some(id) = open.map(|i| i.id.clone()) {
+                self.open_dialog(Dialog::PostUpdate(id));
             }
         } else if pressed(egui::Key::F) {
             self.view = Some(View::Contacts);
@@ -1000,10 +1011,7 @@ impl eframe::App for ExpediteApp {
                 }
                 Action::Refuse(why) => self.error = Some(why),
                 Action::Discard => {}
-                Action::Open(dialog) => {
-                    self.dialog = Some(dialog);
-                    self.error = None;
-                }
+                Action::Open(dialog) => self.open_dialog(dialog),
                 Action::Select(id) => {
                     self.selected = Some(id);
                     self.view = None;

@@ -83,6 +83,7 @@ pub fn dialog(
     incident: &Incident,
     roster: &Roster,
     error: Option<&str>,
+    fresh: bool,
 ) -> Outcome {
     let mut outcome = Outcome::Open;
     let modal =
@@ -92,7 +93,7 @@ pub fn dialog(
             weak(ui, &incident.title);
             ui.add_space(8.0);
             let to = field(ui, "Hand over to", &mut draft.to, "a name from the roster");
-            if ui.memory(|m| m.focused().is_none()) {
+            if fresh {
                 to.request_focus();
             }
             if let Some(name) = suggestions(ui, roster, &draft.to, None, "") {
@@ -111,7 +112,13 @@ pub fn dialog(
             }
             ui.add_space(8.0);
             ui.horizontal(|ui| {
-                if super::widgets::primary(ui, "Hand over").clicked() {
+                let ctrl_enter =
+                    ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Enter));
+                if super::widgets::primary(ui, "Hand over")
+                    .on_hover_text("Ctrl+Enter")
+                    .clicked()
+                    || ctrl_enter
+                {
                     outcome = Outcome::Submit(Command::HandOver {
                         incident: incident.id.clone(),
                         to: draft.to.clone(),

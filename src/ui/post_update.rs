@@ -17,12 +17,14 @@ pub enum Outcome {
     Post(Result<Command, String>),
 }
 
-/// Shows the dialog for `draft` on `incident`; `error` is why the last try was refused.
+/// Shows the dialog for `draft` on `incident`; `error` is why the last try was
+/// refused; `fresh` on the frame it opens, when the text box takes the keyboard.
 pub fn show(
     ctx: &egui::Context,
     draft: &mut UpdateDraft,
     incident: &Incident,
     error: Option<&str>,
+    fresh: bool,
 ) -> Outcome {
     let mut outcome = Outcome::Open;
     let modal = egui::Modal::new(egui::Id::unique(("post-update", incident.id.as_str()))).show(ctx, |ui| {
@@ -39,7 +41,7 @@ pub fn show(
                     .hint_text("e.g. Checkout errors down to 2/min after the rollback; watching for 15 minutes."),
             )
             .labelled_by(label.id);
-        if ui.memory(|m| m.focused().is_none()) {
+        if fresh {
             text.request_focus();
         }
         ui.add_space(6.0);

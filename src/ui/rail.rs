@@ -20,7 +20,11 @@ pub fn show(ui: &mut egui::Ui, incident: Option<&Incident>, view: &View) -> Opti
                     .wrap()
                     .sense(egui::Sense::click()),
             );
-            if response.clicked() {
+            if response
+                .on_hover_cursor(egui::CursorIcon::PointingHand)
+                .on_hover_text(format!("Open {}", guidance.stage.name()))
+                .clicked()
+            {
                 picked = Some(View::Stage(guidance.stage));
             }
             ui.add_space(6.0);
