@@ -114,21 +114,21 @@ pub fn roster(count: usize) -> Roster {
     ];
     let contacts = (0..count)
         .map(|k| Contact {
-            name: format!("Person {k:05}"),
+            name: format!("Person {k:05}").into(),
             roles: vec![ROLES[k % ROLES.len()]],
-            team: format!("Team {}", k % 40),
+            team: format!("Team {}", k % 40).into(),
             phones: vec![
                 Phone {
                     label: "mobile".into(),
-                    number: format!("+44 7700 9{k:05}"),
+                    number: format!("+44 7700 9{k:05}").into(),
                 },
                 Phone {
                     label: "desk".into(),
-                    number: format!("+44 20 7946 {:04}", k % 10_000),
+                    number: format!("+44 20 7946 {:04}", k % 10_000).into(),
                 },
             ],
-            email: Some(format!("person{k}@example.com")),
-            chat: Some(format!("@person{k}")),
+            email: Some(format!("person{k}@example.com").into()),
+            chat: Some(format!("@person{k}").into()),
             time_zone: Some("Europe/London".into()),
             notes: "Prefers a call over chat after 22:00.".into(),
         })

@@ -82,7 +82,7 @@ fn row(ui: &mut egui::Ui, contact: &Contact, height: f32) {
         ui.set_height(height);
         ui.vertical(|ui| {
             ui.horizontal(|ui| {
-                ui.label(egui::RichText::new(&contact.name).strong());
+                ui.label(egui::RichText::new(contact.name.as_str()).strong());
                 let roles: Vec<String> = contact
                     .roles
                     .iter()
@@ -97,7 +97,7 @@ fn row(ui: &mut egui::Ui, contact: &Contact, height: f32) {
             ui.horizontal(|ui| {
                 for phone in &contact.phones {
                     if !phone.label.is_empty() {
-                        ui.label(egui::RichText::new(&phone.label).weak());
+                        ui.label(egui::RichText::new(phone.label.as_str()).weak());
                     }
                     let digits: String = phone
                         .number
@@ -105,17 +105,17 @@ fn row(ui: &mut egui::Ui, contact: &Contact, height: f32) {
                         .filter(|c| c.is_ascii_digit() || *c == '+')
                         .collect();
                     if digits.is_empty() {
-                        ui.label(&phone.number);
+                        ui.label(phone.number.as_str());
                     } else {
-                        ui.hyperlink_to(&phone.number, format!("tel:{digits}"));
+                        ui.hyperlink_to(phone.number.as_str(), format!("tel:{digits}"));
                     }
                 }
                 if let Some(email) = &contact.email {
                     let target = format!("mailto:{email}");
                     if is_safe_link(&target) {
-                        ui.hyperlink_to(email, target);
+                        ui.hyperlink_to(email.as_str(), target);
                     } else {
-                        ui.label(email);
+                        ui.label(email.as_str());
                     }
                 }
             });
