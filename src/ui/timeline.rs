@@ -1,6 +1,8 @@
 //! The timeline: every entry, newest first, with time, who and what; notes
 //! added inline. Long timelines scroll virtually: only visible rows are built.
 
+use std::sync::Arc;
+
 use eframe::egui;
 
 use super::widgets::{submitted, when};
@@ -35,35 +37,81 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, note: &mut String) -> Option<Actio
         });
         ui.add_space(6.0);
     }
-    let entries = &incident.timeline;
+    let rows = formatted_rows(ui, facts);
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     egui::ScrollArea::vertical().auto_shrink(false).show_rows(
         ui,
         row_height,
-        entries.len(),
-        |ui, rows| {
-            for i in rows {
-                let entry = &entries[entries.len() - 1 - i];
-                row(ui, entry, facts, row_height);
+        rows.len(),
+        |ui, range| {
+            for r in &rows[range] {
+                row(ui, r, row_height);
             }
         },
     );
     action
 }
 
-fn row(ui: &mut egui::Ui, entry: &TimelineEntry, facts: &Facts, height: f32) {
+/// One entry as shown: time, who, what.
+struct Row {
+    when: String,
+    by: String,
+    what: String,
+}
+
+/// The entries in words, newest first. Formatting times in the local zone
+/// and building the sentences is done once per change of the timeline (or
+/// of the day), not every frame: the rows are kept in egui's memory.
+fn formatted_rows(ui: &egui::Ui, facts: &Facts) -> Arc<Vec<Row>> {
+    let incident = facts.incident;
+    let today = facts.now.with_timezone(&chrono::Local).date_naive();
+    // A changed or re-read incident is a new value in the state, so its
+    // timeline's address (with its length) tells whether the rows still hold.
+    let key = (
+        incident.timeline.as_ptr() as usize,
+        incident.timeline.len(),
+        today,
+    );
+    let id = egui::Id::unique(("timeline-rows", incident.id.as_str()));
+    let hash = egui::Id::unique(key);
+    if let Some((cached, rows)) = ui.data(|d| d.get_temp::<(egui::Id, Arc<Vec<Row>>)>(id))
+        && cached == hash
+    {
+        return rows;
+    }
+    let rows: Arc<Vec<Row>> = Arc::new(
+        incident
+            .timeline
+            .iter()
+            .rev()
+            .map(|e| Row {
+                when: when(e.at, facts.now),
+                by: e.by.clone(),
+                what: describe(e),
+            })
+            .collect(),
+    );
+    ui.data_mut(|d| d.insert_temp(id, (hash, Arc::clone(&rows))));
+    rows
+}
+
+fn row(ui: &mut egui::Ui, row: &Row, height: f32) {
     ui.horizontal(|ui| {
         ui.set_height(height);
         cell(
             ui,
             120.0,
             height,
-            egui::RichText::new(when(entry.at, facts.now)).weak(),
+            egui::RichText::new(row.when.as_str()).weak(),
         );
-        cell(ui, 110.0, height, egui::RichText::new(&entry.by).weak());
-        let text = describe(entry);
-        ui.add(egui::Label::new(text.as_str()).truncate())
-            .on_hover_text(text);
+        cell(
+            ui,
+            110.0,
+            height,
+            egui::RichText::new(row.by.as_str()).weak(),
+        );
+        ui.add(egui::Label::new(row.what.as_str()).truncate())
+            .on_hover_text(row.what.as_str());
     });
 }
 
