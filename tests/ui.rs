@@ -776,3 +776,19 @@ fn the_countdown_ticks_in_seconds_only_around_the_due_time() {
         40
     );
 }
+
+#[test]
+fn a_damaged_drafts_file_is_set_aside_and_said_so() {
+    let dir = folder_with_incident(None);
+    std::fs::write(dir.path().join("drafts.ron"), "(declare: (title: ").unwrap();
+    let mut harness = app_at(dir.path(), t(2));
+    harness.get_by_label_contains("drafts.ron");
+    harness.get_by_label("Checkout returns 500");
+    // What is typed now is kept again.
+    click(&mut harness, "Timeline");
+    type_into(&mut harness, "Note", "after the damage");
+    drop(harness);
+    let mut harness = app_at(dir.path(), t(3));
+    click(&mut harness, "Timeline");
+    assert_eq!(field_value(&harness, "Note"), "after the damage");
+}
