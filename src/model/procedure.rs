@@ -63,6 +63,17 @@ pub enum Progress {
     Done,
 }
 
+impl Progress {
+    /// The words a person reads: "Done", "In progress", "Not started".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::NotStarted => "Not started",
+            Self::InProgress => "In progress",
+            Self::Done => "Done",
+        }
+    }
+}
+
 /// A stage's progress and what it still misses.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StageStatus {
@@ -75,6 +86,16 @@ pub struct StageStatus {
 }
 
 impl StageStatus {
+    /// Where the stage stands in a sentence: "In progress — still needed: a; b".
+    pub fn describe(&self) -> String {
+        let word = self.progress.describe();
+        if self.missing.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{word} — still needed: {}", self.missing.join("; "))
+        }
+    }
+
     fn new(stage: Stage, progress: Progress, missing: Vec<String>) -> Self {
         Self {
             stage,

@@ -4,7 +4,7 @@
 use eframe::egui;
 
 use super::drafts::ClassificationDraft;
-use super::widgets::{field, section, suggestions, weak};
+use super::widgets::{capital, field, section, suggestions, weak};
 use super::{Action, Facts};
 use crate::command::Command;
 use crate::model::{Advice, Decision, MetricHit, Role};
@@ -156,14 +156,5 @@ fn sentence(decision: Decision) -> &'static str {
         Decision::Expedite => "Expedite it",
         Decision::DoNotExpedite => "Not expedited: it goes through the normal queue",
         Decision::Unsure => "Unsure — advice sought",
-    }
-}
-
-/// The first letter in capitals.
-pub fn capital(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }

@@ -4,8 +4,7 @@
 
 use eframe::egui;
 
-use super::classification::capital;
-use super::widgets::{is_safe_link, weak};
+use super::widgets::{capital, is_safe_link, weak};
 use crate::model::roster::{Contact, Roster};
 
 /// The search box and its remembered results.

@@ -3,7 +3,7 @@
 use eframe::egui;
 
 use super::drafts::{EvidenceChoice, EvidenceDraft};
-use super::widgets::{field, link, section, weak, when};
+use super::widgets::{capital, field, link, section, weak, when};
 use super::{Action, Facts};
 use crate::command::Command;
 
@@ -13,7 +13,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut EvidenceDraft) -> Opti
     section(ui, "Evidence so far");
     for e in &incident.evidence {
         ui.horizontal_wrapped(|ui| {
-            ui.label(egui::RichText::new(capitalised(&e.kind.describe())).strong());
+            ui.label(egui::RichText::new(capital(&e.kind.describe())).strong());
             if !e.text.is_empty() {
                 ui.label(format!("— {}", e.text));
             }
@@ -73,12 +73,4 @@ pub fn fields(ui: &mut egui::Ui, draft: &mut EvidenceDraft, salt: &str) -> egui:
     );
     field(ui, "Link", &mut draft.link, "https://… (optional)");
     count.unwrap_or(text)
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

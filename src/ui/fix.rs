@@ -3,9 +3,8 @@
 
 use eframe::egui;
 
-use super::classification::capital;
 use super::drafts::FixDraft;
-use super::widgets::{area, field, section, weak, when};
+use super::widgets::{area, capital, field, section, weak, when};
 use super::{Action, Facts};
 use crate::command::Command;
 use crate::model::{Deviation, DeviationReason};

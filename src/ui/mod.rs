@@ -809,19 +809,8 @@ fn in_background<T: Send + 'static>(
 
 /// The heading of a stage view: its name, where it stands, what is missing.
 fn stage_heading(ui: &mut egui::Ui, incident: &Incident, stage: Stage) {
-    let status = procedure::stage_status(incident, stage);
     widgets::title(ui, stage.name());
-    let word = match status.progress {
-        procedure::Progress::Done => "Done",
-        procedure::Progress::InProgress => "In progress",
-        procedure::Progress::NotStarted => "Not started",
-    };
-    let text = if status.missing.is_empty() {
-        word.to_owned()
-    } else {
-        format!("{word} — still needed: {}", status.missing.join("; "))
-    };
-    widgets::weak(ui, text);
+    widgets::weak(ui, procedure::stage_status(incident, stage).describe());
     ui.add_space(4.0);
 }
 

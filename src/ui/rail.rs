@@ -34,20 +34,9 @@ pub fn show(ui: &mut egui::Ui, incident: Option<&Incident>, view: &View) -> Opti
             ui.horizontal(|ui| {
                 dot(ui, status.progress);
                 let selected = *view == View::Stage(status.stage);
-                let mut response = ui.selectable_label(selected, status.stage.name());
-                let word = match status.progress {
-                    Progress::Done => "Done".to_owned(),
-                    Progress::InProgress => "In progress".to_owned(),
-                    Progress::NotStarted => "Not started".to_owned(),
-                };
-                response = if status.missing.is_empty() {
-                    response.on_hover_text(word)
-                } else {
-                    response.on_hover_text(format!(
-                        "{word} — still needed: {}",
-                        status.missing.join("; ")
-                    ))
-                };
+                let response = ui
+                    .selectable_label(selected, status.stage.name())
+                    .on_hover_text(status.describe());
                 if response.clicked() {
                     picked = Some(View::Stage(status.stage));
                 }

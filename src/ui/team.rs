@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 
 use eframe::egui;
 
-use super::classification::capital;
-use super::widgets::{field, section, submitted, suggestions, weak};
+use super::widgets::{capital, field, section, submitted, suggestions, weak};
 use super::{Action, Facts};
 use crate::command::Command;
 use crate::model::Role;

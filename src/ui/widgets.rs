@@ -161,3 +161,12 @@ pub fn primary(ui: &mut egui::Ui, text: &str) -> egui::Response {
     let (fill, ink) = (visuals.selection.bg_fill, visuals.selection.stroke.color);
     ui.add(egui::Button::new(egui::RichText::new(text).strong().color(ink)).fill(fill))
 }
+
+/// The first letter in capitals: "speed of fix" -> "Speed of fix".
+pub fn capital(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
