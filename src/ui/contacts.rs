@@ -4,7 +4,7 @@
 
 use eframe::egui;
 
-use super::widgets::{capital, is_safe_link, weak};
+use super::widgets::{capital, identity, is_safe_link, weak};
 use crate::model::roster::{Contact, Roster};
 
 /// The search box and its remembered results.
@@ -12,16 +12,16 @@ use crate::model::roster::{Contact, Roster};
 pub struct Contacts {
     /// What is typed.
     pub query: String,
-    /// The query and roster generation the hits are for.
-    searched: Option<(String, u64)>,
+    /// The query and the roster (see [`identity`]) the hits are for.
+    searched: Option<(String, (usize, usize))>,
     hits: Vec<usize>,
     /// Give the search box focus on the next frame (Ctrl+F).
     pub focus: bool,
 }
 
 impl Contacts {
-    /// The view; `generation` changes whenever the roster does.
-    pub fn show(&mut self, ui: &mut egui::Ui, roster: &Roster, generation: u64, loading: bool) {
+    /// The view; the search is redone when the query or the roster changes.
+    pub fn show(&mut self, ui: &mut egui::Ui, roster: &Roster, loading: bool) {
         super::widgets::title(ui, "Contacts");
         weak(ui, "For out of hours: who to call, and how.");
         ui.add_space(6.0);
@@ -38,10 +38,14 @@ impl Contacts {
                 response.request_focus();
             }
         });
-        let key = (self.query.clone(), generation);
-        if self.searched.as_ref() != Some(&key) {
+        let list = identity(&roster.contacts);
+        let current = self
+            .searched
+            .as_ref()
+            .is_some_and(|(query, searched)| *query == self.query && *searched == list);
+        if !current {
             self.hits = search(roster, &self.query);
-            self.searched = Some(key);
+            self.searched = Some((self.query.clone(), list));
         }
         ui.add_space(4.0);
         if loading {

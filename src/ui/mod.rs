@@ -246,8 +246,6 @@ pub struct ExpediteApp {
     /// The dialog shown has not been drawn yet: its first field takes the keyboard.
     dialog_fresh: bool,
     contacts: contacts::Contacts,
-    /// Changes whenever the roster does, so searches are redone.
-    roster_generation: u64,
     clock: Clock,
     /// The title last given to the window, so it is only sent when it changes.
     title: String,
@@ -259,11 +257,10 @@ pub struct ExpediteApp {
     /// With `EXPEDITE_TRACE_FRAMES` set: when the window started, and frames built so far.
     frame_trace: Option<(Instant, u64)>,
     probe: probe::FirstFrameProbe,
-    /// The roster, until it is in memory.
-    roster: RosterLoad,
-
-    /// The resolved incidents: on disk until first needed.
-    archive: Archive,
+    /// The roster: read when the window is first used.
+    roster: Later<store::RosterRead>,
+    /// The resolved incidents: read when first looked for.
+    archive: Later<store::ArchiveRead>,
 }
 
 /// What the window reads before its first frame: the settings and the open
@@ -289,24 +286,50 @@ impl Preload {
     }
 }
 
-/// Where the roster is.
-enum RosterLoad {
-    /// On disk, to be read when the window is first used.
-    Waiting(PathBuf),
-    /// Being read in the background.
-    Reading(Receiver<store::RosterRead>),
-    /// In memory.
-    Read,
+/// Data read later, on a thread of its own: not asked for yet, being read, in.
+enum Later<T> {
+    /// Not read yet: how to read it.
+    Waiting(Box<dyn FnOnce() -> T + Send>),
+    /// Being read; the window wakes when it is done.
+    Reading(Receiver<T>),
+    /// Taken in (or never needed).
+    Done,
 }
 
-/// Where the resolved incidents are.
-enum Archive {
-    /// Still on disk, not read.
-    OnDisk(Vec<PathBuf>),
-    /// Being read in the background.
-    Reading(Receiver<store::ArchiveRead>),
-    /// In memory.
-    Loaded,
+impl<T: Send + 'static> Later<T> {
+    fn waiting(read: impl FnOnce() -> T + Send + 'static) -> Self {
+        Self::Waiting(Box::new(read))
+    }
+
+    /// Starts reading, unless it already has.
+    fn start(&mut self, ctx: &egui::Context) {
+        *self = match std::mem::replace(self, Self::Done) {
+            Self::Waiting(read) => Self::Reading(in_background(ctx, read)),
+            other => other,
+        };
+    }
+
+    /// What was read, once, when it is ready.
+    fn ready(&mut self) -> Option<T> {
+        let Self::Reading(rx) = self else {
+            return None;
+        };
+        match rx.try_recv() {
+            Ok(read) => {
+                *self = Self::Done;
+                Some(read)
+            }
+            Err(mpsc::TryRecvError::Empty) => None,
+            Err(mpsc::TryRecvError::Disconnected) => {
+                *self = Self::Done;
+                None
+            }
+        }
+    }
+
+    fn is_done(&self) -> bool {
+        matches!(self, Self::Done)
+    }
 }
 
 impl ExpediteApp {
@@ -315,7 +338,7 @@ impl ExpediteApp {
     /// ([`Self::with_reminders`], [`Self::with_lock`]).
     pub fn new(mut store: Store, clock: Clock) -> Self {
         let (state, problems) = store.load();
-        Self::loaded(store, state, problems, clock, Archive::Loaded)
+        Self::loaded(store, state, problems, clock)
     }
 
     /// Loads only what the first frame shows (settings, open incidents); the
@@ -328,14 +351,10 @@ impl ExpediteApp {
 
     /// The window from data read beforehand (see [`run`]).
     pub fn from_preload(preload: Preload, clock: Clock) -> Self {
-        let mut app = Self::loaded(
-            preload.store,
-            preload.state,
-            preload.problems,
-            clock,
-            Archive::OnDisk(preload.deferred.archive),
-        );
-        app.roster = RosterLoad::Waiting(preload.deferred.roster);
+        let mut app = Self::loaded(preload.store, preload.state, preload.problems, clock);
+        let store::Deferred { roster, archive } = preload.deferred;
+        app.roster = Later::waiting(move || store::read_roster(&roster));
+        app.archive = Later::waiting(move || store::read_archive(&archive));
         app
     }
 
@@ -344,9 +363,9 @@ impl ExpediteApp {
     /// never pays for 10,000 contacts, and a used one has them within a
     /// blink, before any suggestion or search needs them.
     fn read_roster_when_used(&mut self, ctx: &egui::Context) {
-        let RosterLoad::Waiting(path) = &self.roster else {
+        if !matches!(self.roster, Later::Waiting(_)) {
             return;
-        };
+        }
         let used = ctx.input(|i| {
             i.events.iter().any(|e| {
                 matches!(
@@ -357,20 +376,12 @@ impl ExpediteApp {
                 )
             })
         });
-        if !used {
-            return;
+        if used {
+            self.roster.start(ctx);
         }
-        let path = path.clone();
-        self.roster = RosterLoad::Reading(in_background(ctx, move || store::read_roster(&path)));
     }
 
-    fn loaded(
-        mut store: Store,
-        state: State,
-        mut problems: Vec<Problem>,
-        clock: Clock,
-        archive: Archive,
-    ) -> Self {
+    fn loaded(mut store: Store, state: State, mut problems: Vec<Problem>, clock: Clock) -> Self {
         let (drafts, more) = store.load_drafts::<drafts::Drafts>();
         problems.extend(more);
         Self {
@@ -388,7 +399,6 @@ impl ExpediteApp {
             dialog: None,
             dialog_fresh: false,
             contacts: contacts::Contacts::default(),
-            roster_generation: 0,
             clock,
             title: String::new(),
             asked_focus: false,
@@ -397,44 +407,20 @@ impl ExpediteApp {
             _lock: None,
             frame_trace: std::env::var_os("EXPEDITE_TRACE_FRAMES").map(|_| (Instant::now(), 0)),
             probe: probe::FirstFrameProbe::from_env(),
-            roster: RosterLoad::Read,
-            archive,
-        }
-    }
-
-    /// Starts reading the resolved incidents, if they are still on disk.
-    fn read_archive(&mut self, ctx: &egui::Context) {
-        if let Archive::OnDisk(paths) = &mut self.archive {
-            let paths = std::mem::take(paths);
-            self.archive =
-                Archive::Reading(in_background(ctx, move || store::read_archive(&paths)));
+            roster: Later::Done,
+            archive: Later::Done,
         }
     }
 
     /// Takes in the roster and the archive once read in the background.
     fn take_in_loaded(&mut self) {
-        if let RosterLoad::Reading(rx) = &self.roster {
-            match rx.try_recv() {
-                Ok(read) => {
-                    let problems = self.store.accept_roster(&mut self.state, read);
-                    self.problems.extend(problems);
-                    self.roster_generation += 1;
-                    self.roster = RosterLoad::Read;
-                }
-                Err(mpsc::TryRecvError::Empty) => {}
-                Err(mpsc::TryRecvError::Disconnected) => self.roster = RosterLoad::Read,
-            }
+        if let Some(read) = self.roster.ready() {
+            let problems = self.store.accept_roster(&mut self.state, read);
+            self.problems.extend(problems);
         }
-        if let Archive::Reading(rx) = &self.archive {
-            match rx.try_recv() {
-                Ok(read) => {
-                    let problems = self.store.accept_archive(&mut self.state, read);
-                    self.problems.extend(problems);
-                    self.archive = Archive::Loaded;
-                }
-                Err(mpsc::TryRecvError::Empty) => {}
-                Err(mpsc::TryRecvError::Disconnected) => self.archive = Archive::Loaded,
-            }
+        if let Some(read) = self.archive.ready() {
+            let problems = self.store.accept_archive(&mut self.state, read);
+            self.problems.extend(problems);
         }
     }
 
@@ -519,12 +505,7 @@ impl ExpediteApp {
             let paths: Vec<PathBuf> = watcher.changes.try_iter().collect();
             if !paths.is_empty() {
                 match self.store.take_outside_changes(&mut self.state, paths) {
-                    Ok(changed) if !changed.is_empty() => {
-                        if changed.iter().any(|c| c == "the roster") {
-                            self.roster_generation += 1;
-                        }
-                        self.reschedule();
-                    }
+                    Ok(changed) if !changed.is_empty() => self.reschedule(),
                     Ok(_) => {}
                     Err(e) => self.error = Some(e.to_string()),
                 }
@@ -929,10 +910,9 @@ impl eframe::App for ExpediteApp {
             });
         let drafts = &mut self.drafts;
         let contacts = &mut self.contacts;
-        let generation = self.roster_generation;
         let dialog_open = self.dialog.is_some();
-        let roster_loading = !matches!(self.roster, RosterLoad::Read);
-        let archive_loading = !matches!(self.archive, Archive::Loaded);
+        let roster_loading = !self.roster.is_done();
+        let archive_loading = !self.archive.is_done();
         egui::CentralPanel::default().show(ui, |ui| {
             banners(
                 ui,
@@ -943,7 +923,7 @@ impl eframe::App for ExpediteApp {
             );
             let action = match (view, incident) {
                 (View::Contacts, _) => {
-                    contacts.show(ui, &state.roster, generation, roster_loading);
+                    contacts.show(ui, &state.roster, roster_loading);
                     None
                 }
                 (View::Incidents, _) => {
@@ -984,7 +964,7 @@ impl eframe::App for ExpediteApp {
         }
         if view == View::Incidents || picked == Some(View::Incidents) {
             // Resolved incidents are only read once someone looks for them.
-            self.read_archive(&ctx);
+            self.archive.start(&ctx);
         }
         for action in actions {
             match action {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use eframe::egui;
 
-use super::widgets::{submitted, when};
+use super::widgets::{identity, submitted, when};
 use super::{Action, Facts};
 use crate::command::Command;
 use crate::model::TimelineEntry;
@@ -65,13 +65,7 @@ struct Row {
 fn formatted_rows(ui: &egui::Ui, facts: &Facts) -> Arc<Vec<Row>> {
     let incident = facts.incident;
     let today = facts.now.with_timezone(&chrono::Local).date_naive();
-    // A changed or re-read incident is a new value in the state, so its
-    // timeline's address (with its length) tells whether the rows still hold.
-    let key = (
-        incident.timeline.as_ptr() as usize,
-        incident.timeline.len(),
-        today,
-    );
+    let key = (identity(&incident.timeline), today);
     let id = egui::Id::unique(("timeline-rows", incident.id.as_str()));
     let hash = egui::Id::unique(key);
     if let Some((cached, rows)) = ui.data(|d| d.get_temp::<(egui::Id, Arc<Vec<Row>>)>(id))

@@ -162,6 +162,13 @@ pub fn primary(ui: &mut egui::Ui, text: &str) -> egui::Response {
     ui.add(egui::Button::new(egui::RichText::new(text).strong().color(ink)).fill(fill))
 }
 
+/// Which list this is, for caches of what is built from it: the state
+/// replaces a changed or re-read value with a new one (allocated while the
+/// old one still lives), so the address and length change with every change.
+pub fn identity<T>(list: &[T]) -> (usize, usize) {
+    (list.as_ptr() as usize, list.len())
+}
+
 /// The first letter in capitals: "speed of fix" -> "Speed of fix".
 pub fn capital(text: &str) -> String {
     let mut chars = text.chars();
