@@ -4,8 +4,8 @@
 use eframe::egui;
 
 use super::drafts::DeclareDraft;
-use super::widgets::{field, suggestions, weak};
-use super::{Action, Dialog};
+use super::widgets::{self, Pressed, field, suggestions, weak};
+use super::{Action, Dialog, DialogOutcome};
 use crate::command::Command;
 use crate::model::Role;
 use crate::model::roster::Roster;
@@ -37,16 +37,6 @@ pub fn empty_state(ui: &mut egui::Ui) -> Option<Action> {
     action
 }
 
-/// What the dialog asks for.
-pub enum Outcome {
-    /// Still open.
-    Open,
-    /// Closed; the draft is kept.
-    Closed,
-    /// Declare; the draft or why it can't be.
-    Submit(Result<Command, String>),
-}
-
 /// The declare dialog.
 pub fn dialog(
     ctx: &egui::Context,
@@ -55,11 +45,9 @@ pub fn dialog(
     roster: &Roster,
     error: Option<&str>,
     fresh: bool,
-) -> Outcome {
-    let mut outcome = Outcome::Open;
-    let modal = egui::Modal::new(egui::Id::unique("declare")).show(ctx, |ui| {
-        ui.set_width(480.0_f32.min(ctx.content_rect().width() - 60.0));
-        super::widgets::title(ui, "Declare incident");
+) -> DialogOutcome {
+    let heading = "Declare incident";
+    let pressed = widgets::dialog(ctx, "declare", 480.0, heading, "Declare", error, |ui| {
         weak(ui, "First, the metric that confirms it.");
         ui.add_space(8.0);
         let first = super::evidence::fields(ui, &mut draft.evidence, "declare");
@@ -88,33 +76,20 @@ pub fn dialog(
         } else {
             weak(ui, "The first web contact takes ownership.");
         }
-        if let Some(error) = error {
-            ui.add_space(4.0);
-            ui.colored_label(ui.visuals().error_fg_color, error);
-        }
-        ui.add_space(10.0);
-        ui.horizontal(|ui| {
-            let ctrl_enter = ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Enter));
-            if super::widgets::primary(ui, "Declare")
-                .on_hover_text("Ctrl+Enter")
-                .clicked()
-                || ctrl_enter
-            {
-                outcome = Outcome::Submit(draft.evidence.to_evidence().map(|evidence| {
-                    Command::Declare {
-                        title: draft.title.clone(),
-                        evidence,
-                        owner: draft.someone_else.then(|| draft.owner.clone()),
-                    }
-                }));
-            }
-            if ui.button("Cancel").clicked() {
-                outcome = Outcome::Closed;
-            }
-        });
     });
-    if matches!(outcome, Outcome::Open) && modal.should_close() {
-        outcome = Outcome::Closed;
+    match pressed {
+        Pressed::Nothing => DialogOutcome::Open,
+        Pressed::Close => DialogOutcome::Closed,
+        Pressed::Send => DialogOutcome::Done(match draft.evidence.to_evidence() {
+            Ok(evidence) => Action::Run(
+                Command::Declare {
+                    title: draft.title.clone(),
+                    evidence,
+                    owner: draft.someone_else.then(|| draft.owner.clone()),
+                },
+                Box::new(|d| d.declare = DeclareDraft::default()),
+            ),
+            Err(why) => Action::Refuse(why),
+        }),
     }
-    outcome
 }

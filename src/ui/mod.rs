@@ -195,6 +195,16 @@ impl Action {
     }
 }
 
+/// What a person did with a dialog this frame.
+pub enum DialogOutcome {
+    /// Nothing yet.
+    Open,
+    /// Closed without sending; what was typed is kept.
+    Closed,
+    /// Sent: run this (or say why it can't be); the dialog closes once it is saved.
+    Done(Action),
+}
+
 /// A dialog over the window.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Dialog {
@@ -461,9 +471,9 @@ impl ExpediteApp {
             .unwrap_or_else(crate::cli::login_name)
     }
 
-    /// Applies a command and saves it; `true` when saved. On failure the
-    /// reason is shown and nothing typed is touched.
-    fn execute(&mut self, command: Command) -> bool {
+    /// Applies a command and saves it; what it did, once saved. On failure
+    /// the reason is shown and nothing typed is touched.
+    fn execute(&mut self, command: Command) -> Option<store::Outcome> {
         let actor = self.me();
         let now = (self.clock)();
         match self.store.execute(&mut self.state, command, &actor, now) {
@@ -472,30 +482,48 @@ impl ExpediteApp {
                 if !outcome.reloaded.is_empty() || outcome.effects.contains(&Effect::Reschedule) {
                     self.reschedule();
                 }
-                true
+                Some(outcome)
             }
             Err(e) => {
                 self.error = Some(e.to_string());
-                false
+                None
             }
         }
     }
 
-    /// Declares, and shows the new incident.
-    fn declare(&mut self, command: Command) -> bool {
-        let before: std::collections::BTreeSet<IncidentId> =
-            self.state.incidents.keys().cloned().collect();
-        if !self.execute(command) {
-            return false;
+    /// Does what a view or dialog asked; `true` when it was done (a command
+    /// saved, a dialog opened), `false` when refused.
+    fn perform(&mut self, action: Action) -> bool {
+        match action {
+            Action::Run(command, clear) => {
+                let declared = matches!(command, Command::Declare { .. });
+                let Some(outcome) = self.execute(command) else {
+                    return false;
+                };
+                if declared {
+                    // Show the new incident.
+                    self.selected = outcome.saved.first().cloned();
+                    self.view = None;
+                }
+                clear(&mut self.drafts);
+                true
+            }
+            Action::Refuse(why) => {
+                self.error = Some(why);
+                false
+            }
+            Action::Discard => true,
+            Action::Open(dialog) => {
+                self.open_dialog(dialog);
+                true
+            }
+            Action::Select(id) => {
+                self.selected = Some(id);
+                self.view = None;
+                self.error = None;
+                true
+            }
         }
-        self.selected = self
-            .state
-            .incidents
-            .keys()
-            .find(|id| !before.contains(*id))
-            .cloned();
-        self.view = None;
-        true
     }
 
     /// Takes in what happened in the background: data read, outside edits and reminders.
@@ -593,73 +621,39 @@ impl ExpediteApp {
             return;
         };
         let fresh = std::mem::take(&mut self.dialog_fresh);
-        match dialog {
+        let error = self.error.as_deref();
+        let outcome = match &dialog {
             Dialog::Declare => {
                 let me = self.me();
-                let outcome = declare::dialog(
-                    ctx,
-                    &mut self.drafts.declare,
-                    &me,
-                    &self.state.roster,
-                    self.error.as_deref(),
-                    fresh,
-                );
-                match outcome {
-                    declare::Outcome::Open => {}
-                    declare::Outcome::Closed => self.close_dialog(ctx),
-                    declare::Outcome::Submit(Err(why)) => self.error = Some(why),
-                    declare::Outcome::Submit(Ok(command)) => {
-                        if self.declare(command) {
-                            self.drafts.declare = drafts::DeclareDraft::default();
-                            self.close_dialog(ctx);
-                        }
-                    }
-                }
+                let draft = &mut self.drafts.declare;
+                declare::dialog(ctx, draft, &me, &self.state.roster, error, fresh)
             }
             Dialog::PostUpdate(id) => {
-                let Some(incident) = self.state.incidents.get(&id) else {
+                let Some(incident) = self.state.incidents.get(id) else {
                     return self.close_dialog(ctx);
                 };
                 let cadence = &self.state.settings.cadence;
                 let draft = self
                     .drafts
-                    .of(&id)
+                    .of(id)
                     .update
                     .get_or_insert_with(|| drafts::UpdateDraft::new(incident, cadence));
-                match post_update::show(ctx, draft, incident, self.error.as_deref(), fresh) {
-                    post_update::Outcome::Open => {}
-                    post_update::Outcome::Closed => self.close_dialog(ctx),
-                    post_update::Outcome::Post(Err(why)) => self.error = Some(why),
-                    post_update::Outcome::Post(Ok(command)) => {
-                        if self.execute(command) {
-                            self.drafts.of(&id).update = None;
-                            self.close_dialog(ctx);
-                        }
-                    }
-                }
+                post_update::show(ctx, draft, incident, error, fresh)
             }
             Dialog::HandOver(id) => {
-                let Some(incident) = self.state.incidents.get(&id) else {
+                let Some(incident) = self.state.incidents.get(id) else {
                     return self.close_dialog(ctx);
                 };
-                let draft = &mut self.drafts.of(&id).hand_over;
-                let outcome = ownership::dialog(
-                    ctx,
-                    draft,
-                    incident,
-                    &self.state.roster,
-                    self.error.as_deref(),
-                    fresh,
-                );
-                match outcome {
-                    ownership::Outcome::Open => {}
-                    ownership::Outcome::Closed => self.close_dialog(ctx),
-                    ownership::Outcome::Submit(command) => {
-                        if self.execute(command) {
-                            self.drafts.of(&id).hand_over = drafts::HandOverDraft::default();
-                            self.close_dialog(ctx);
-                        }
-                    }
+                let draft = &mut self.drafts.of(id).hand_over;
+                ownership::dialog(ctx, draft, incident, &self.state.roster, error, fresh)
+            }
+        };
+        match outcome {
+            DialogOutcome::Open => {}
+            DialogOutcome::Closed => self.close_dialog(ctx),
+            DialogOutcome::Done(action) => {
+                if self.perform(action) {
+                    self.close_dialog(ctx);
                 }
             }
         }
@@ -967,26 +961,7 @@ impl eframe::App for ExpediteApp {
             self.archive.start(&ctx);
         }
         for action in actions {
-            match action {
-                Action::Run(command, clear) => {
-                    let ok = if matches!(command, Command::Declare { .. }) {
-                        self.declare(command)
-                    } else {
-                        self.execute(command)
-                    };
-                    if ok {
-                        clear(&mut self.drafts);
-                    }
-                }
-                Action::Refuse(why) => self.error = Some(why),
-                Action::Discard => {}
-                Action::Open(dialog) => self.open_dialog(dialog),
-                Action::Select(id) => {
-                    self.selected = Some(id);
-                    self.view = None;
-                    self.error = None;
-                }
-            }
+            self.perform(action);
         }
         self.dialogs(&ctx);
         self.keep_drafts(&ctx, false);

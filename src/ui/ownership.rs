@@ -3,8 +3,8 @@
 use eframe::egui;
 
 use super::drafts::HandOverDraft;
-use super::widgets::{area, field, section, suggestions, weak, when};
-use super::{Action, Dialog, Facts};
+use super::widgets::{self, Pressed, area, field, section, suggestions, weak, when};
+use super::{Action, Dialog, DialogOutcome, Facts};
 use crate::command::Command;
 use crate::model::Incident;
 use crate::model::roster::Roster;
@@ -66,16 +66,6 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
     action
 }
 
-/// What the hand-over dialog asks for.
-pub enum Outcome {
-    /// Still open.
-    Open,
-    /// Closed; the draft is kept.
-    Closed,
-    /// Hand over.
-    Submit(Command),
-}
-
 /// The hand-over dialog: to whom, and a note on where things stand.
 pub fn dialog(
     ctx: &egui::Context,
@@ -84,54 +74,37 @@ pub fn dialog(
     roster: &Roster,
     error: Option<&str>,
     fresh: bool,
-) -> Outcome {
-    let mut outcome = Outcome::Open;
-    let modal =
-        egui::Modal::new(egui::Id::unique(("hand-over", incident.id.as_str()))).show(ctx, |ui| {
-            ui.set_width(460.0_f32.min(ctx.content_rect().width() - 60.0));
-            super::widgets::title(ui, "Hand over");
-            weak(ui, &incident.title);
-            ui.add_space(8.0);
-            let to = field(ui, "Hand over to", &mut draft.to, "a name from the roster");
-            if fresh {
-                to.request_focus();
-            }
-            if let Some(name) = suggestions(ui, roster, &draft.to, None, "") {
-                draft.to = name;
-            }
-            ui.add_space(4.0);
-            area(
-                ui,
-                "Hand-over note",
-                &mut draft.note,
-                "What's happening, what's next, who's engaged",
-                4,
-            );
-            if let Some(error) = error {
-                ui.colored_label(ui.visuals().error_fg_color, error);
-            }
-            ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                let ctrl_enter =
-                    ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Enter));
-                if super::widgets::primary(ui, "Hand over")
-                    .on_hover_text("Ctrl+Enter")
-                    .clicked()
-                    || ctrl_enter
-                {
-                    outcome = Outcome::Submit(Command::HandOver {
-                        incident: incident.id.clone(),
-                        to: draft.to.clone(),
-                        note: draft.note.clone(),
-                    });
-                }
-                if ui.button("Cancel").clicked() {
-                    outcome = Outcome::Closed;
-                }
-            });
-        });
-    if matches!(outcome, Outcome::Open) && modal.should_close() {
-        outcome = Outcome::Closed;
+) -> DialogOutcome {
+    let id = ("hand-over", incident.id.as_str());
+    let pressed = widgets::dialog(ctx, id, 460.0, "Hand over", "Hand over", error, |ui| {
+        weak(ui, &incident.title);
+        ui.add_space(8.0);
+        let to = field(ui, "Hand over to", &mut draft.to, "a name from the roster");
+        if fresh {
+            to.request_focus();
+        }
+        if let Some(name) = suggestions(ui, roster, &draft.to, None, "") {
+            draft.to = name;
+        }
+        ui.add_space(4.0);
+        area(
+            ui,
+            "Hand-over note",
+            &mut draft.note,
+            "What's happening, what's next, who's engaged",
+            4,
+        );
+    });
+    match pressed {
+        Pressed::Nothing => DialogOutcome::Open,
+        Pressed::Close => DialogOutcome::Closed,
+        Pressed::Send => DialogOutcome::Done(Action::run(
+            Command::HandOver {
+                incident: incident.id.clone(),
+                to: draft.to.clone(),
+                note: draft.note.clone(),
+            },
+            |d| d.hand_over = HandOverDraft::default(),
+        )),
     }
-    outcome
 }

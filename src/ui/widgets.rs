@@ -177,3 +177,54 @@ pub fn capital(text: &str) -> String {
         None => String::new(),
     }
 }
+
+/// What was pressed in a dialog this frame.
+pub enum Pressed {
+    /// Nothing yet.
+    Nothing,
+    /// The send button, or Ctrl+Enter.
+    Send,
+    /// Cancel, Esc, or a click outside; what was typed is kept.
+    Close,
+}
+
+/// A modal dialog: its heading, the fields `body` draws, why the last try was
+/// refused (`error`), and the send button (Ctrl+Enter) beside Cancel.
+pub fn dialog(
+    ctx: &egui::Context,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    width: f32,
+    heading: &str,
+    send: &str,
+    error: Option<&str>,
+    body: impl FnOnce(&mut egui::Ui),
+) -> Pressed {
+    let mut pressed = Pressed::Nothing;
+    let modal = egui::Modal::new(egui::Id::unique(id)).show(ctx, |ui| {
+        ui.set_width(width.min(ctx.content_rect().width() - 60.0));
+        title(ui, heading);
+        body(ui);
+        if let Some(error) = error {
+            ui.add_space(6.0);
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        ui.add_space(10.0);
+        ui.horizontal(|ui| {
+            let ctrl_enter = ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Enter));
+            if primary(ui, send).on_hover_text("Ctrl+Enter").clicked() || ctrl_enter {
+                pressed = Pressed::Send;
+            }
+            if ui
+                .button("Cancel")
+                .on_hover_text("Esc — the text is kept")
+                .clicked()
+            {
+                pressed = Pressed::Close;
+            }
+        });
+    });
+    if matches!(pressed, Pressed::Nothing) && modal.should_close() {
+        pressed = Pressed::Close;
+    }
+    pressed
+}
