@@ -4,7 +4,7 @@
 use eframe::egui;
 
 use super::drafts::ClassificationDraft;
-use super::widgets::{capital, field, section, suggestions, weak};
+use super::widgets::{Editable, capital, editable, field, section, suggestions, weak};
 use super::{Action, Facts};
 use crate::command::Command;
 use crate::model::{Advice, Decision, MetricHit, Role};
@@ -17,109 +17,89 @@ pub fn show(
 ) -> Option<Action> {
     let incident = facts.incident;
     let c = &incident.classification;
-    if draft.is_none() {
-        if let Some(decision) = c.decision {
-            section(ui, "Decision");
-            ui.label(egui::RichText::new(sentence(decision)).size(16.0).strong());
-            if let Some(advice) = &c.advice {
-                ui.label(format!("Advice from {}: {}", advice.asked, advice.answer));
-            }
-            section(ui, "Metrics hit");
-            if c.metrics.is_empty() {
-                weak(ui, "None recorded.");
-            }
-            for hit in &c.metrics {
-                ui.label(format!("{}: {}", capital(hit.metric.describe()), hit.note));
-            }
-            if !c.expected_lifespan.is_empty() {
-                section(ui, "Expected lifespan");
-                ui.label(&c.expected_lifespan);
-            }
-            ui.add_space(8.0);
-            if incident.is_open() && ui.button("Change classification").clicked() {
-                *draft = Some(ClassificationDraft::from_incident(incident));
-            }
-            return None;
+    let how = Editable {
+        recorded: c.decision.is_some(),
+        open: incident.is_open(),
+        change: "Change classification",
+        record: "Record classification",
+        never: "It was never classified.",
+    };
+    let show_record = |ui: &mut egui::Ui| {
+        let Some(decision) = c.decision else { return };
+        section(ui, "Decision");
+        ui.label(egui::RichText::new(sentence(decision)).size(16.0).strong());
+        if let Some(advice) = &c.advice {
+            ui.label(format!("Advice from {}: {}", advice.asked, advice.answer));
         }
-        if !incident.is_open() {
-            weak(ui, "It was never classified.");
-            return None;
+        section(ui, "Metrics hit");
+        if c.metrics.is_empty() {
+            weak(ui, "None recorded.");
         }
-    }
-    // An untouched form is not a draft: it is rebuilt from the record each
-    // frame, so a change arriving from elsewhere shows instead of stale blanks.
-    let pristine = ClassificationDraft::from_incident(incident);
-    let mut kept = draft.take();
-    let form = kept.get_or_insert_with(|| pristine.clone());
-    section(ui, "Expedite it?");
-    ui.horizontal_wrapped(|ui| {
-        ui.radio_value(
-            &mut form.decision,
-            Some(Decision::Expedite),
-            "Yes, expedite",
-        );
-        ui.radio_value(&mut form.decision, Some(Decision::DoNotExpedite), "No");
-        ui.radio_value(&mut form.decision, Some(Decision::Unsure), "Unsure");
-    });
-    if form.decision == Some(Decision::Unsure) {
-        weak(
-            ui,
-            "When unsure, seek a product owner's advice before going on.",
-        );
-    }
-    if form.decision == Some(Decision::Unsure) || !form.asked.is_empty() {
+        for hit in &c.metrics {
+            ui.label(format!("{}: {}", capital(hit.metric.describe()), hit.note));
+        }
+        if !c.expected_lifespan.is_empty() {
+            section(ui, "Expected lifespan");
+            ui.label(&c.expected_lifespan);
+        }
+    };
+    let fields = |ui: &mut egui::Ui, form: &mut ClassificationDraft| {
+        section(ui, "Expedite it?");
+        ui.horizontal_wrapped(|ui| {
+            ui.radio_value(
+                &mut form.decision,
+                Some(Decision::Expedite),
+                "Yes, expedite",
+            );
+            ui.radio_value(&mut form.decision, Some(Decision::DoNotExpedite), "No");
+            ui.radio_value(&mut form.decision, Some(Decision::Unsure), "Unsure");
+        });
+        if form.decision == Some(Decision::Unsure) {
+            weak(
+                ui,
+                "When unsure, seek a product owner's advice before going on.",
+            );
+        }
+        if form.decision == Some(Decision::Unsure) || !form.asked.is_empty() {
+            field(
+                ui,
+                "Which product owner did you ask?",
+                &mut form.asked,
+                "a name",
+            );
+            if let Some(name) = suggestions(
+                ui,
+                &facts.state.roster,
+                &form.asked,
+                Some(Role::ProductOwner),
+                "",
+            ) {
+                form.asked = name;
+            }
+            field(ui, "What did they say?", &mut form.answer, "their advice");
+        }
+        section(ui, "Which metrics does it hurt?");
+        for (metric, hit, note) in &mut form.metrics {
+            let name = capital(metric.describe());
+            ui.checkbox(hit, name.as_str());
+            if *hit {
+                ui.indent(("metric", name.as_str()), |ui| {
+                    field(ui, &format!("{name}: how"), note, "e.g. bookings down 30%");
+                });
+            }
+        }
+        section(ui, "How long will it last?");
         field(
             ui,
-            "Which product owner did you ask?",
-            &mut form.asked,
-            "a name",
+            "Expected lifespan",
+            &mut form.lifespan,
+            "e.g. until the 14:00 deploy; days if untouched",
         );
-        if let Some(name) = suggestions(
-            ui,
-            &facts.state.roster,
-            &form.asked,
-            Some(Role::ProductOwner),
-            "",
-        ) {
-            form.asked = name;
-        }
-        field(ui, "What did they say?", &mut form.answer, "their advice");
-    }
-    section(ui, "Which metrics does it hurt?");
-    for (metric, hit, note) in &mut form.metrics {
-        let name = capital(metric.describe());
-        ui.checkbox(hit, name.as_str());
-        if *hit {
-            ui.indent(("metric", name.as_str()), |ui| {
-                field(ui, &format!("{name}: how"), note, "e.g. bookings down 30%");
-            });
-        }
-    }
-    section(ui, "How long will it last?");
-    field(
-        ui,
-        "Expected lifespan",
-        &mut form.lifespan,
-        "e.g. until the 14:00 deploy; days if untouched",
-    );
-    ui.add_space(8.0);
-    let mut action = None;
-    ui.horizontal(|ui| {
-        if super::widgets::primary(ui, "Record classification").clicked() {
-            action = Some(submit(facts, form));
-        }
-        if c.decision.is_some() && ui.button("Keep as it was").clicked() {
-            action = Some(Action::Discard);
-        }
-    });
-    if matches!(action, Some(Action::Discard)) {
-        return None;
-    }
-    // Editing a recorded one stays open until recorded or dropped.
-    if *form != pristine || c.decision.is_some() {
-        *draft = kept;
-    }
-    action
+    };
+    let pristine = ClassificationDraft::from_incident(incident);
+    editable(ui, draft, pristine, how, show_record, fields, |form| {
+        submit(facts, form)
+    })
 }
 
 fn submit(facts: &Facts, form: &ClassificationDraft) -> Action {

@@ -169,8 +169,6 @@ pub enum Action {
     Run(Command, Box<dyn FnOnce(&mut drafts::Drafts)>),
     /// What was typed can't become a command: say why (the text stays).
     Refuse(String),
-    /// Drop the form being edited and show the record again.
-    Discard,
     /// Open a dialog.
     Open(Dialog),
     /// Show another incident.
@@ -512,7 +510,6 @@ impl ExpediteApp {
                 self.error = Some(why);
                 false
             }
-            Action::Discard => true,
             Action::Open(dialog) => {
                 self.open_dialog(dialog);
                 true

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Local, Utc};
 use eframe::egui;
 
+use super::Action;
 use crate::model::Role;
 use crate::model::roster::Roster;
 
@@ -227,4 +228,65 @@ pub fn dialog(
         pressed = Pressed::Close;
     }
     pressed
+}
+
+/// How a value the incident records is shown and changed.
+pub struct Editable<'a> {
+    /// Whether the incident records it already.
+    pub recorded: bool,
+    /// Whether it can still be changed (the incident is open).
+    pub open: bool,
+    /// The button that opens the form on the record, e.g. "Change the fix".
+    pub change: &'a str,
+    /// The button that records the form, e.g. "Record fix".
+    pub record: &'a str,
+    /// Said when nothing was recorded and nothing can be any more.
+    pub never: &'a str,
+}
+
+/// A value the incident records: shown as it stands with a button to change
+/// it, or the form to record it. An untouched form is not a draft: it is
+/// rebuilt from the record (`pristine`) each frame, so a change arriving from
+/// elsewhere shows instead of stale blanks. Changing a recorded value stays
+/// open until recorded or dropped ("Keep as it was").
+pub fn editable<T: Clone + PartialEq>(
+    ui: &mut egui::Ui,
+    draft: &mut Option<T>,
+    pristine: T,
+    how: Editable,
+    show_record: impl FnOnce(&mut egui::Ui),
+    fields: impl FnOnce(&mut egui::Ui, &mut T),
+    submit: impl FnOnce(&T) -> Action,
+) -> Option<Action> {
+    if draft.is_none() {
+        if how.recorded {
+            show_record(ui);
+            ui.add_space(8.0);
+            if how.open && ui.button(how.change).clicked() {
+                *draft = Some(pristine);
+            }
+            return None;
+        }
+        if !how.open {
+            weak(ui, how.never);
+            return None;
+        }
+    }
+    let mut kept = draft.take();
+    let form = kept.get_or_insert_with(|| pristine.clone());
+    fields(ui, form);
+    ui.add_space(8.0);
+    let (mut send, mut keep) = (false, false);
+    ui.horizontal(|ui| {
+        send = primary(ui, how.record).clicked();
+        keep = how.recorded && ui.button("Keep as it was").clicked();
+    });
+    if keep {
+        return None;
+    }
+    let action = send.then(|| submit(form));
+    if *form != pristine || how.recorded {
+        *draft = kept;
+    }
+    action
 }
