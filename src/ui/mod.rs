@@ -100,7 +100,7 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
                         .with_reminders(reminders)
                         .with_lock(lock);
                     match watcher {
-                        Ok(watcher) => app.watcher = Some(watcher),
+                        Ok(watcher) => app = app.with_watcher(watcher),
                         Err(e) => app.problems.push(Problem {
                             path: root,
                             message: format!(
@@ -578,8 +578,7 @@ impl ExpediteApp {
     /// Writes the drafts when they changed: at once when `now_please`,
     /// otherwise at most once a second while typing.
     fn keep_drafts(&mut self, ctx: &egui::Context, now_please: bool) {
-        self.drafts.prune();
-        if self.drafts == self.saved_drafts {
+        if !self.drafts_changed() {
             return;
         }
         let since = self.drafts_saved_at.map(|t| t.elapsed());
@@ -588,15 +587,24 @@ impl ExpediteApp {
             return;
         }
         self.drafts_saved_at = Some(Instant::now());
-        match self.store.save_drafts(&self.drafts) {
-            Ok(()) => self.saved_drafts = self.drafts.clone(),
-            Err(e) => {
-                self.error = Some(format!(
-                    "What you typed is still here, but it could not be kept on disk in case of a restart: {e}"
-                ));
-                ctx.request_repaint_after(DRAFT_SAVE_EVERY);
-            }
+        if let Err(e) = self.save_drafts() {
+            self.error = Some(format!(
+                "What you typed is still here, but it could not be kept on disk in case of a restart: {e}"
+            ));
+            ctx.request_repaint_after(DRAFT_SAVE_EVERY);
         }
+    }
+
+    /// Whether the drafts differ from what is on disk (empty ones dropped first).
+    fn drafts_changed(&mut self) -> bool {
+        self.drafts.prune();
+        self.drafts != self.saved_drafts
+    }
+
+    fn save_drafts(&mut self) -> Result<(), store::StoreError> {
+        self.store.save_drafts(&self.drafts)?;
+        self.saved_drafts = self.drafts.clone();
+        Ok(())
     }
 
     /// Opens a dialog; its first field takes the keyboard.
@@ -986,9 +994,8 @@ impl eframe::App for ExpediteApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        self.drafts.prune();
-        if self.drafts != self.saved_drafts
-            && let Err(e) = self.store.save_drafts(&self.drafts)
+        if self.drafts_changed()
+            && let Err(e) = self.save_drafts()
         {
             eprintln!("expedite: what you typed could not be kept: {e}");
         }
