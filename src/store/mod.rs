@@ -681,19 +681,10 @@ pub fn read_archive(paths: &[PathBuf]) -> ArchiveRead {
 /// are escaped). A file laid out otherwise is simply read in full.
 fn looks_resolved(path: &Path) -> bool {
     use std::io::Read as _;
-    let mut head = [0_u8; 1024];
-    let Ok(mut file) = fs::File::open(path) else {
-        return false;
-    };
-    let mut filled = 0;
-    while filled < head.len() {
-        match file.read(&mut head[filled..]) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => filled += n,
-        }
-    }
+    let mut head = Vec::with_capacity(1024);
+    let read = fs::File::open(path).and_then(|file| file.take(1024).read_to_end(&mut head));
     let marker = b"\n\t\tresolved_at: ";
-    head[..filled].windows(marker.len()).any(|w| w == marker)
+    read.is_ok() && head.windows(marker.len()).any(|w| w == marker)
 }
 
 /// Every `incidents/<id>.ron`, sorted.

@@ -4,7 +4,7 @@
 
 use eframe::egui;
 
-use super::widgets::{capital, identity, is_safe_link, weak};
+use super::widgets::{capital, contains_ignoring_case, identity, is_safe_link, weak};
 use crate::model::roster::{Contact, Roster};
 
 /// The search box and its remembered results.
@@ -156,14 +156,4 @@ fn matches(contact: &Contact, word: &str) -> bool {
             let number: String = p.number.chars().filter(char::is_ascii_digit).collect();
             number.contains(&digits)
         })
-}
-
-/// Case-insensitive `contains` without allocating for ASCII text.
-fn contains_ignoring_case(text: &str, lower_word: &str) -> bool {
-    if text.is_ascii() && lower_word.is_ascii() {
-        let (t, w) = (text.as_bytes(), lower_word.as_bytes());
-        w.is_empty() || t.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w))
-    } else {
-        text.to_lowercase().contains(lower_word)
-    }
 }
