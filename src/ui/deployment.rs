@@ -140,8 +140,13 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
         .map(|r| [minutes(r.at), r.value])
         .collect();
     let deployed = incident.deployment.deployed_at.map(minutes);
+    // The x axis is minutes since the declaration; people read clock times.
+    let clock = move |x: f64| {
+        let at = origin + chrono::Duration::seconds((x * 60.0) as i64);
+        Local.from_utc_datetime(&at.naive_utc()).format("%H:%M")
+    };
     let strong = ui.visuals().strong_text_color();
-    let good = egui::Color32::from_rgb(0x3f, 0xa3, 0x4d);
+    let good = super::widgets::DONE;
     let warn = ui.visuals().warn_fg_color;
     let accent = ui.visuals().hyperlink_color;
     Plot::new(("readings", incident.id.as_str()))
@@ -150,22 +155,11 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
         .allow_zoom(false)
         .allow_drag(false)
         .include_y(0.0)
-        .x_axis_formatter(move |mark, _| {
-            let at = origin + chrono::Duration::seconds((mark.value * 60.0) as i64);
-            Local
-                .from_utc_datetime(&at.naive_utc())
-                .format("%H:%M")
-                .to_string()
-        })
+        .x_axis_formatter(move |mark, _| clock(mark.value).to_string())
         .label_formatter(move |hover| {
             let (egui_plot::HoverPosition::NearDataPoint { position, .. }
             | egui_plot::HoverPosition::Elsewhere { position }) = *hover;
-            let at = origin + chrono::Duration::seconds((position.x * 60.0) as i64);
-            Some(format!(
-                "{} — {:.1}",
-                Local.from_utc_datetime(&at.naive_utc()).format("%H:%M"),
-                position.y
-            ))
+            Some(format!("{} — {:.1}", clock(position.x), position.y))
         })
         .legend(egui_plot::Legend::default().position(egui_plot::Corner::RightTop))
         .show(ui, |plot| {

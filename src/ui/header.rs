@@ -5,12 +5,13 @@ use chrono::{DateTime, Utc};
 use eframe::egui;
 
 use super::{Action, Dialog, Facts};
-use crate::model::comms::{self, Cadence};
+use crate::model::comms;
 use crate::model::procedure;
 
 /// The header for the selected incident.
-pub fn show(ui: &mut egui::Ui, facts: &Facts, cadence: &Cadence) -> Option<Action> {
+pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
     let incident = facts.incident;
+    let cadence = &facts.state.settings.cadence;
     let mut action = None;
     ui.add_space(6.0);
     ui.horizontal(|ui| {

@@ -888,7 +888,7 @@ impl eframe::App for ExpediteApp {
                 me: &me,
             };
             egui::Panel::top("header").show(ui, |ui| {
-                actions.extend(header::show(ui, &facts, &state.settings.cadence));
+                actions.extend(header::show(ui, &facts));
             });
         }
         egui::Panel::left("rail")

@@ -75,7 +75,7 @@ fn dot(ui: &mut egui::Ui, progress: Progress) {
     let painter = ui.painter();
     match progress {
         Progress::Done => {
-            painter.circle_filled(c, r, egui::Color32::from_rgb(0x3f, 0xa3, 0x4d));
+            painter.circle_filled(c, r, super::widgets::DONE);
         }
         Progress::InProgress => {
             let amber = ui.visuals().warn_fg_color;

@@ -8,6 +8,9 @@ use super::Action;
 use crate::model::Role;
 use crate::model::roster::Roster;
 
+/// The colour of done: a finished stage, a reading back to normal.
+pub const DONE: egui::Color32 = egui::Color32::from_rgb(0x3f, 0xa3, 0x4d);
+
 /// The width of the label column in forms, so fields line up.
 const LABEL_WIDTH: f32 = 150.0;
 
