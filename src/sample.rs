@@ -1,9 +1,10 @@
 //! Realistic generated data, for benchmarks and drills: many incidents with
 //! long timelines, and a large roster.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc, Weekday};
+use smol_str::SmolStr;
 
-use crate::model::roster::{Contact, Phone, Roster};
+use crate::model::roster::{Contact, OfficeHours, Phone, Roster, Rota, Rotation, Shift};
 use crate::model::*;
 
 /// A fully populated, resolved incident with `entries` timeline entries.
@@ -105,13 +106,7 @@ pub fn incidents(count: usize, entries: usize) -> Vec<Incident> {
 
 /// A roster of `count` contacts.
 pub fn roster(count: usize) -> Roster {
-    const ROLES: [Role; 5] = [
-        Role::Developer,
-        Role::Reviewer,
-        Role::Tester,
-        Role::ProductOwner,
-        Role::WebContact,
-    ];
+    const ROLES: [Role; 5] = Role::ALL;
     let contacts = (0..count)
         .map(|k| Contact {
             name: format!("Person {k:05}").into(),
@@ -133,5 +128,55 @@ pub fn roster(count: usize) -> Roster {
             notes: "Prefers a call over chat after 22:00.".into(),
         })
         .collect();
-    Roster { contacts }
+    Roster {
+        contacts,
+        office_hours: Some(OfficeHours::default()),
+        rota: Rota::default(),
+    }
+}
+
+/// A rota over `roster`: `shifts` twelve-hour shifts a few minutes apart
+/// around `around`, each role in turn, and `rotations` weekly rotations of
+/// five people each in London and New York.
+pub fn rota(roster: &Roster, shifts: usize, rotations: usize, around: DateTime<Utc>) -> Rota {
+    let people = roster.contacts.len().max(1);
+    let name = |k: usize| -> SmolStr {
+        roster
+            .contacts
+            .get(k % people)
+            .map_or_else(|| format!("Person {k:05}").into(), |c| c.name.clone())
+    };
+    let first = around - Duration::days(30);
+    let shifts = (0..shifts)
+        .map(|k| {
+            let start = first + Duration::minutes(k as i64 * 9);
+            Shift {
+                who: name(k),
+                role: Role::ALL[k % Role::ALL.len()],
+                start,
+                end: start + Duration::hours(12),
+            }
+        })
+        .collect();
+    let rotations = (0..rotations)
+        .map(|k| Rotation {
+            name: format!("Rotation {k}").into(),
+            role: Role::ALL[k % Role::ALL.len()],
+            people: (0..5).map(|p| name(k * 5 + p)).collect(),
+            hand_off_day: Weekday::Mon,
+            hand_off_time: NaiveTime::from_hms_opt(9, 0, 0).expect("valid time"),
+            time_zone: if k % 2 == 0 {
+                "Europe/London"
+            } else {
+                "America/New_York"
+            }
+            .into(),
+            starts: (around - Duration::weeks(20)).date_naive(),
+        })
+        .collect();
+    Rota {
+        shifts,
+        rotations,
+        overrides: Vec::new(),
+    }
 }

@@ -87,6 +87,16 @@ fn a_fully_populated_incident_and_roster_round_trip() {
             time_zone: Some("Europe/London".into()),
             notes: "".into(),
         }],
+        office_hours: Some(expedite::model::roster::OfficeHours::default()),
+        rota: expedite::model::roster::Rota {
+            shifts: vec![expedite::model::roster::Shift {
+                who: "Sam Patel".into(),
+                role: expedite::model::Role::Developer,
+                start: t(0),
+                end: t(600),
+            }],
+            ..Default::default()
+        },
     };
     store.save_roster(&roster).unwrap();
 

@@ -304,6 +304,33 @@ impl Role {
         Self::ProductOwner,
     ];
 
+    /// Every role, in the order the roster shows them.
+    pub const ALL: [Role; 5] = [
+        Self::Developer,
+        Self::Reviewer,
+        Self::Tester,
+        Self::ProductOwner,
+        Self::WebContact,
+    ];
+
+    /// The role named by `text` ("Developer", "product owner", "product_owner",
+    /// "PO"), as people write it in a spreadsheet or a vCard.
+    pub fn parse(text: &str) -> Option<Role> {
+        let words: String = text
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        Some(match words.as_str() {
+            "developer" | "dev" | "developers" | "engineer" => Self::Developer,
+            "reviewer" | "reviewers" | "review" => Self::Reviewer,
+            "tester" | "testers" | "qa" | "test" => Self::Tester,
+            "productowner" | "po" | "product" => Self::ProductOwner,
+            "webcontact" | "web" | "contact" => Self::WebContact,
+            _ => return None,
+        })
+    }
+
     /// The words a person reads for this role.
     pub fn describe(self) -> &'static str {
         match self {

@@ -1,8 +1,19 @@
-//! The contact roster: who can be called, in which role, and how.
+//! The contact roster and the out-of-hours rota: who can be called, in which
+//! role, how, and who covers each role at a given instant.
 //!
-//! The out-of-hours rota will live beside the contacts in [`Roster`]; new
-//! fields are added with serde defaults so older roster files still load.
+//! Times are resolved the way on-call tools learned to (GoAlert's rules): a
+//! local start time that happens twice when clocks go back uses its first
+//! occurrence, a local end time its last, and a local time that does not exist
+//! when clocks go forward moves to the first valid instant after it. A weekly
+//! hand-off at 09:00 local stays at 09:00 local across the change.
+//!
+//! New fields carry serde defaults so older roster files still load.
 
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+    Timelike, Utc, Weekday,
+};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use smol_str::SmolStr;
 
@@ -49,12 +60,363 @@ pub struct Contact {
     pub notes: SmolStr,
 }
 
-/// Everyone who may be called, and (later) who covers when.
+/// Everyone who may be called, the team's office hours and who covers when.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Roster {
     /// The contacts, in the order the team keeps them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contacts: Vec<Contact>,
+    /// When the team is at work; outside them is "out of hours".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office_hours: Option<OfficeHours>,
+    /// Who covers which role when.
+    #[serde(default, skip_serializing_if = "Rota::is_empty")]
+    pub rota: Rota,
+}
+
+/// The team's working week in its own time zone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeHours {
+    /// IANA time zone, e.g. `Europe/London`.
+    pub time_zone: SmolStr,
+    /// The working days.
+    pub days: Vec<Weekday>,
+    /// When the working day starts, local time.
+    pub start: NaiveTime,
+    /// When it ends, local time.
+    pub end: NaiveTime,
+    /// Days off for everyone (bank holidays), local dates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<NaiveDate>,
+}
+
+impl Default for OfficeHours {
+    fn default() -> Self {
+        Self {
+            time_zone: "Europe/London".into(),
+            days: vec![
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+            ],
+            start: NaiveTime::from_hms_opt(9, 0, 0).expect("valid time"),
+            end: NaiveTime::from_hms_opt(17, 30, 0).expect("valid time"),
+            holidays: Vec::new(),
+        }
+    }
+}
+
+/// One person covering one role from one instant to another.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shift {
+    /// The person, as on the roster.
+    pub who: SmolStr,
+    /// The role they cover.
+    pub role: Role,
+    /// When the shift starts.
+    pub start: DateTime<Utc>,
+    /// When it ends (exclusive).
+    pub end: DateTime<Utc>,
+}
+
+/// People taking a role in turn, a week each, handing off at a local time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rotation {
+    /// What the team calls it, e.g. "Web developers".
+    pub name: SmolStr,
+    /// The role it covers.
+    pub role: Role,
+    /// Who takes a turn, in order.
+    pub people: Vec<SmolStr>,
+    /// The day of the hand-off.
+    pub hand_off_day: Weekday,
+    /// The local time of the hand-off.
+    pub hand_off_time: NaiveTime,
+    /// The zone the hand-off time is in.
+    pub time_zone: SmolStr,
+    /// The first person's turn starts at the first hand-off on or after this day.
+    pub starts: NaiveDate,
+}
+
+/// Someone covering for someone else (or for the whole role) for a while;
+/// overrides win over shifts and rotations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    /// Who covers.
+    pub who: SmolStr,
+    /// Whom they cover for; `None` means everyone in the role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covers_for: Option<SmolStr>,
+    /// The role.
+    pub role: Role,
+    /// When it starts.
+    pub start: DateTime<Utc>,
+    /// When it ends (exclusive).
+    pub end: DateTime<Utc>,
+}
+
+/// Every shift, rotation and override.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rota {
+    /// Explicit shifts (typed in, or imported from an on-call feed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shifts: Vec<Shift>,
+    /// Weekly rotations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rotations: Vec<Rotation>,
+    /// Cover swapped for a while.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
+}
+
+impl Rota {
+    /// Whether nothing is scheduled at all.
+    pub fn is_empty(&self) -> bool {
+        self.shifts.is_empty() && self.rotations.is_empty() && self.overrides.is_empty()
+    }
+
+    /// Whether anything is scheduled for this role.
+    pub fn covers(&self, role: Role) -> bool {
+        self.shifts.iter().any(|s| s.role == role)
+            || self.rotations.iter().any(|r| r.role == role)
+            || self.overrides.iter().any(|o| o.role == role)
+    }
+}
+
+/// One person on call, and until when as far as the rota knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OnCall {
+    /// Their name, as the rota gives it.
+    pub who: SmolStr,
+    /// When their cover ends, if the rota says.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// Who covers a role now, and who takes over next.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cover {
+    /// Everyone covering now (several people may share a role).
+    pub now: Vec<OnCall>,
+    /// The next change: when, and who covers from then (maybe nobody).
+    pub next: Option<(DateTime<Utc>, Vec<SmolStr>)>,
+}
+
+/// A time zone from its IANA name, or a message saying what is wrong.
+pub fn zone(name: &str) -> Result<Tz, String> {
+    name.trim().parse::<Tz>().map_err(|_| {
+        format!(
+            "\"{}\" is not a time zone this app knows. Use an IANA name such as Europe/London or America/New_York.",
+            name.trim()
+        )
+    })
+}
+
+/// The instant a local start time means: the first of two when clocks go
+/// back, the first valid instant after it when it does not exist.
+pub fn start_instant(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => t.to_utc(),
+        LocalResult::Ambiguous(first, second) => first.to_utc().min(second.to_utc()),
+        LocalResult::None => after_gap(tz, local),
+    }
+}
+
+/// The instant a local end time means: the last of two when clocks go back,
+/// the first valid instant after it when it does not exist.
+pub fn end_instant(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => t.to_utc(),
+        LocalResult::Ambiguous(first, second) => first.to_utc().max(second.to_utc()),
+        LocalResult::None => after_gap(tz, local),
+    }
+}
+
+/// The first valid instant after a local time that the clocks skip. Gaps
+/// start and end on whole minutes, so the search walks minutes.
+fn after_gap(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    let minute = local
+        .with_second(0)
+        .unwrap_or(local)
+        .with_nanosecond(0)
+        .unwrap_or(local);
+    for step in 1..=(26 * 60) {
+        if let Some(t) = tz
+            .from_local_datetime(&(minute + Duration::minutes(step)))
+            .earliest()
+        {
+            return t.to_utc();
+        }
+    }
+    // No zone has a gap of more than a day; treat the time as UTC.
+    local.and_utc()
+}
+
+impl OfficeHours {
+    /// What is wrong with these hours, if anything.
+    pub fn check(&self) -> Result<(), String> {
+        zone(&self.time_zone)?;
+        if self.days.is_empty() {
+            return Err("Pick at least one working day.".into());
+        }
+        if self.end <= self.start {
+            return Err(format!(
+                "The working day ends ({}) before it starts ({}). Give an end after the start.",
+                self.end.format("%H:%M"),
+                self.start.format("%H:%M")
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether `at` falls inside office hours. Hours with an unknown zone
+    /// count as UTC rather than as never open.
+    pub fn is_open(&self, at: DateTime<Utc>) -> bool {
+        let tz = zone(&self.time_zone).unwrap_or(Tz::UTC);
+        let local = at.with_timezone(&tz).naive_local();
+        let day = local.date();
+        if !self.days.contains(&day.weekday()) || self.holidays.contains(&day) {
+            return false;
+        }
+        let opens = start_instant(tz, day.and_time(self.start));
+        let closes = end_instant(tz, day.and_time(self.end));
+        opens <= at && at < closes
+    }
+
+    /// When office hours next open or close after `at` (within two weeks).
+    pub fn next_change(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let tz = zone(&self.time_zone).unwrap_or(Tz::UTC);
+        let today = at.with_timezone(&tz).date_naive();
+        (0..15)
+            .filter_map(|n| today.checked_add_days(chrono::Days::new(n)))
+            .filter(|d| self.days.contains(&d.weekday()) && !self.holidays.contains(d))
+            .flat_map(|d| {
+                [
+                    start_instant(tz, d.and_time(self.start)),
+                    end_instant(tz, d.and_time(self.end)),
+                ]
+            })
+            .find(|t| *t > at)
+    }
+}
+
+impl Rotation {
+    /// What is wrong with this rotation, if anything.
+    pub fn check(&self) -> Result<(), String> {
+        if self.name.trim().is_empty() {
+            return Err("Give the rotation a name.".into());
+        }
+        if self.people.iter().all(|p| p.trim().is_empty()) {
+            return Err(format!(
+                "Rotation \"{}\" has nobody in it. Add the people who take turns.",
+                self.name
+            ));
+        }
+        zone(&self.time_zone).map(|_| ())
+    }
+
+    /// The local day of turn `n` (0 is the first person's first turn).
+    fn turn_day(&self, n: i64) -> NaiveDate {
+        let first = self.starts
+            + Duration::days(
+                (7 + self.hand_off_day.num_days_from_monday() as i64
+                    - self.starts.weekday().num_days_from_monday() as i64)
+                    % 7,
+            );
+        first + Duration::weeks(n)
+    }
+
+    /// Who has turn `n`, from when until when.
+    fn turn(&self, tz: Tz, n: i64) -> (SmolStr, DateTime<Utc>, DateTime<Utc>) {
+        let who = self.people[n.rem_euclid(self.people.len() as i64) as usize].clone();
+        let start = start_instant(tz, self.turn_day(n).and_time(self.hand_off_time));
+        let end = end_instant(tz, self.turn_day(n + 1).and_time(self.hand_off_time));
+        (who, start, end)
+    }
+
+    /// The turn whose local hand-off day is the latest on or before `at`'s
+    /// local day, counted from the first; may be negative before the start.
+    fn turn_near(&self, tz: Tz, at: DateTime<Utc>) -> i64 {
+        let day = at.with_timezone(&tz).date_naive();
+        (day - self.turn_day(0)).num_days().div_euclid(7)
+    }
+
+    /// Everyone this rotation has on call at `at` (two people for the hour
+    /// that repeats when a hand-off falls in it), with when each turn ends.
+    fn on_call(&self, at: DateTime<Utc>) -> Vec<OnCall> {
+        let Ok(tz) = zone(&self.time_zone) else {
+            return Vec::new();
+        };
+        if self.people.is_empty() {
+            return Vec::new();
+        }
+        let near = self.turn_near(tz, at);
+        (near - 1..=near + 1)
+            .filter(|n| *n >= 0)
+            .map(|n| self.turn(tz, n))
+            .filter(|(_, start, end)| *start <= at && at < *end)
+            .map(|(who, _, end)| OnCall {
+                who,
+                until: Some(end),
+            })
+            .collect()
+    }
+
+    /// The hand-off instants after `at` worth checking for a change.
+    fn changes_after(&self, at: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+        let Ok(tz) = zone(&self.time_zone) else {
+            return Vec::new();
+        };
+        if self.people.is_empty() {
+            return Vec::new();
+        }
+        let near = self.turn_near(tz, at).max(-1);
+        (near..=near + 2)
+            .filter(|n| *n >= 0)
+            .flat_map(|n| {
+                let (_, start, end) = self.turn(tz, n);
+                [start, end]
+            })
+            .filter(|t| *t > at)
+            .collect()
+    }
+}
+
+impl Shift {
+    /// What is wrong with this shift, if anything.
+    pub fn check(&self) -> Result<(), String> {
+        if self.who.trim().is_empty() {
+            return Err("Say who covers the shift.".into());
+        }
+        if self.end <= self.start {
+            return Err(format!(
+                "The shift for {} ends ({}) before it starts ({}). Give an end after the start.",
+                self.who,
+                self.end.format("%Y-%m-%d %H:%M UTC"),
+                self.start.format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Override {
+    /// What is wrong with this override, if anything.
+    pub fn check(&self) -> Result<(), String> {
+        if self.who.trim().is_empty() {
+            return Err("Say who covers.".into());
+        }
+        if self.end <= self.start {
+            return Err(format!(
+                "The cover by {} ends ({}) before it starts ({}). Give an end after the start.",
+                self.who,
+                self.end.format("%Y-%m-%d %H:%M UTC"),
+                self.start.format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Roster {
@@ -72,4 +434,167 @@ impl Roster {
             .iter()
             .filter(move |c| c.roles.contains(&role))
     }
+
+    /// Whether `at` is outside office hours; `None` when they are not set.
+    pub fn out_of_hours(&self, at: DateTime<Utc>) -> Option<bool> {
+        self.office_hours.as_ref().map(|h| !h.is_open(at))
+    }
+
+    /// The people covering `role` at `at` that are on the roster, in the
+    /// order the rota names them.
+    pub fn on_call(&self, role: Role, at: DateTime<Utc>) -> Vec<&Contact> {
+        self.covering(role, at)
+            .iter()
+            .filter_map(|c| self.find(&c.who))
+            .collect()
+    }
+
+    /// Who covers `role` at `at` as the rota says (overrides over shifts and
+    /// rotations), whether or not they are on the roster.
+    pub fn covering(&self, role: Role, at: DateTime<Utc>) -> Vec<OnCall> {
+        let rota = &self.rota;
+        let mut cover: Vec<OnCall> = rota
+            .shifts
+            .iter()
+            .filter(|s| s.role == role && s.start <= at && at < s.end)
+            .map(|s| OnCall {
+                who: s.who.clone(),
+                until: Some(s.end),
+            })
+            .collect();
+        for rotation in rota.rotations.iter().filter(|r| r.role == role) {
+            cover.extend(rotation.on_call(at));
+        }
+        for o in rota
+            .overrides
+            .iter()
+            .filter(|o| o.role == role && o.start <= at && at < o.end)
+        {
+            match &o.covers_for {
+                Some(name) => cover.retain(|c| !c.who.eq_ignore_ascii_case(name)),
+                None => cover.clear(),
+            }
+            cover.push(OnCall {
+                who: o.who.clone(),
+                until: Some(o.end),
+            });
+        }
+        // One line per person: the same person from two sources covers until
+        // the later end.
+        let mut merged: Vec<OnCall> = Vec::with_capacity(cover.len());
+        for c in cover {
+            match merged
+                .iter_mut()
+                .find(|m| m.who.eq_ignore_ascii_case(&c.who))
+            {
+                Some(m) => m.until = m.until.max(c.until),
+                None => merged.push(c),
+            }
+        }
+        merged
+    }
+
+    /// Who covers `role` at `at`, and the next change after it (looked for
+    /// within the next four weeks).
+    pub fn cover(&self, role: Role, at: DateTime<Utc>) -> Cover {
+        let now = self.covering(role, at);
+        let names = |cover: &[OnCall]| {
+            let mut names: Vec<SmolStr> = cover.iter().map(|c| c.who.clone()).collect();
+            names.sort_by_key(|n| n.to_lowercase());
+            names
+        };
+        let current = names(&now);
+        let horizon = at + Duration::weeks(4);
+        let rota = &self.rota;
+        let mut changes: Vec<DateTime<Utc>> = rota
+            .shifts
+            .iter()
+            .filter(|s| s.role == role)
+            .flat_map(|s| [s.start, s.end])
+            .chain(
+                rota.overrides
+                    .iter()
+                    .filter(|o| o.role == role)
+                    .flat_map(|o| [o.start, o.end]),
+            )
+            .chain(
+                rota.rotations
+                    .iter()
+                    .filter(|r| r.role == role)
+                    .flat_map(|r| r.changes_after(at)),
+            )
+            .filter(|t| *t > at && *t <= horizon)
+            .collect();
+        changes.sort_unstable();
+        changes.dedup();
+        let next = changes.into_iter().find_map(|t| {
+            let then = names(&self.covering(role, t));
+            (then != current).then_some((t, then))
+        });
+        Cover { now, next }
+    }
+}
+
+impl Contact {
+    /// What is wrong with this contact, if anything, in words that say how
+    /// to put it right.
+    pub fn check(&self) -> Result<(), String> {
+        if self.name.trim().is_empty() {
+            return Err("Give the contact a name.".into());
+        }
+        for phone in &self.phones {
+            check_number(&phone.number)
+                .map_err(|why| format!("{}'s number \"{}\" {why}", self.name, phone.number))?;
+        }
+        if let Some(email) = &self.email {
+            let email = email.trim();
+            let ok = email
+                .split_once('@')
+                .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+                && !email.contains(char::is_whitespace);
+            if !ok {
+                return Err(format!(
+                    "{}'s email \"{email}\" is not an address. Write it as name@example.com.",
+                    self.name
+                ));
+            }
+        }
+        if let Some(tz) = &self.time_zone {
+            zone(tz).map_err(|why| format!("{}: {why}", self.name))?;
+        }
+        Ok(())
+    }
+
+    /// The number to dial: digits with a leading + kept, or `None` if there
+    /// is nothing to dial.
+    pub fn dial(number: &str) -> Option<String> {
+        let digits: String = number
+            .trim()
+            .chars()
+            .enumerate()
+            .filter(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '+'))
+            .map(|(_, c)| c)
+            .collect();
+        digits.chars().any(|c| c.is_ascii_digit()).then_some(digits)
+    }
+}
+
+/// Whether `number` reads as a phone number: digits, spaces and the usual
+/// punctuation, with an optional leading `+`.
+fn check_number(number: &str) -> Result<(), &'static str> {
+    let number = number.trim();
+    if number.is_empty() {
+        return Err("is empty. Type the number or remove it.");
+    }
+    let bad = number
+        .chars()
+        .enumerate()
+        .any(|(i, c)| !(c.is_ascii_digit() || " -.()/".contains(c) || (i == 0 && c == '+')));
+    if bad {
+        return Err("has letters or symbols in it. Use digits, spaces and a leading +.");
+    }
+    if number.chars().filter(char::is_ascii_digit).count() < 3 {
+        return Err("is too short to dial.");
+    }
+    Ok(())
 }
