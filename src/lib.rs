@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod command;
+pub mod interop;
 pub mod model;
 pub mod reminder;
 pub mod sample;

@@ -4,6 +4,8 @@
 //! the timeline and returns the effects the app must carry out (save a file,
 //! reschedule the reminder). A rejected command changes nothing.
 
+mod roster;
+
 use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
@@ -14,6 +16,8 @@ use crate::model::{
     FollowUp, Incident, IncidentId, MetricHit, MetricReading, OriginTold, Postmortem, Role, State,
     SummarySent, TeamMember, TimelineEntry, Update,
 };
+
+pub use roster::RosterChange;
 
 /// Evidence as a person enters it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,6 +154,8 @@ pub enum Command {
     },
     /// The name this person goes by.
     SetMe { name: String },
+    /// A change to the roster or the rota.
+    Roster(Box<RosterChange>),
 }
 
 impl Command {
@@ -157,7 +163,7 @@ impl Command {
     pub fn incident(&self) -> Option<&IncidentId> {
         use Command::*;
         match self {
-            Declare { .. } | SetMe { .. } => None,
+            Declare { .. } | SetMe { .. } | Roster(_) => None,
             AddEvidence { incident, .. }
             | TakeOwnership { incident }
             | HandOver { incident, .. }
@@ -191,6 +197,8 @@ pub enum Effect {
     SaveSettings,
     /// The next update's due time may have moved: tell the reminder.
     Reschedule,
+    /// Write the roster file.
+    SaveRoster,
 }
 
 /// Why a command was refused; each says what to do instead.
@@ -244,6 +252,8 @@ pub enum CommandError {
     BadReading,
     /// "Next update in" zero or less.
     NonPositiveInterval,
+    /// A roster change that can't be made, with what to do instead.
+    Roster(String),
 }
 
 impl fmt::Display for CommandError {
@@ -274,6 +284,7 @@ impl fmt::Display for CommandError {
             PostmortemInPast => f.write_str("That time has passed — schedule the postmortem for a time still to come."),
             BadReading => f.write_str("The reading is not a number — give the metric's value."),
             NonPositiveInterval => f.write_str("The next update must be due some time from now — give a positive length, e.g. 15m."),
+            Roster(why) => f.write_str(why),
         }
     }
 }
@@ -342,6 +353,13 @@ pub fn apply(
             state.settings.me = Some(name);
             Ok(vec![Effect::SaveSettings])
         }
+        Roster(change) => {
+            // Work on a copy so that a refusal leaves nothing changed.
+            let mut roster = state.roster.clone();
+            let effects = roster::apply(&mut roster, *change)?;
+            state.roster = roster;
+            Ok(effects)
+        }
         other => {
             let id = target.expect("every other command names an incident");
             let incident = state
@@ -374,7 +392,7 @@ fn apply_to_incident(
         }
     };
     match command {
-        Declare { .. } | SetMe { .. } => unreachable!("handled by apply"),
+        Declare { .. } | SetMe { .. } | Roster(_) => unreachable!("handled by apply"),
         AddEvidence { evidence, .. } => {
             let evidence = check_evidence(evidence, actor, now)?;
             log_evidence(inc, &evidence, actor, now);

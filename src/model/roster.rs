@@ -363,6 +363,27 @@ impl Rotation {
             .collect()
     }
 
+    /// Every turn that overlaps `from`..`to`: who, from when, until when.
+    pub fn turns(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<(SmolStr, DateTime<Utc>, DateTime<Utc>)> {
+        let Ok(tz) = zone(&self.time_zone) else {
+            return Vec::new();
+        };
+        if self.people.is_empty() || to <= from {
+            return Vec::new();
+        }
+        let first = self.turn_near(tz, from).max(0);
+        let last = self.turn_near(tz, to);
+        (first.saturating_sub(1)..=last)
+            .filter(|n| *n >= 0)
+            .map(|n| self.turn(tz, n))
+            .filter(|(_, start, end)| *end > from && *start < to)
+            .collect()
+    }
+
     /// The hand-off instants after `at` worth checking for a change.
     fn changes_after(&self, at: DateTime<Utc>) -> Vec<DateTime<Utc>> {
         let Ok(tz) = zone(&self.time_zone) else {
@@ -535,7 +556,110 @@ impl Roster {
     }
 }
 
+/// What merging contacts and shifts into a roster did (or would do).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Merged {
+    /// Names of contacts added.
+    pub added: Vec<SmolStr>,
+    /// Names of contacts changed, with what changed in each.
+    pub changed: Vec<(SmolStr, Vec<&'static str>)>,
+    /// Names of contacts already on the roster with the same details.
+    pub unchanged: Vec<SmolStr>,
+    /// How many shifts were added.
+    pub shifts_added: usize,
+    /// How many shifts were on the rota already.
+    pub shifts_known: usize,
+}
+
+impl Roster {
+    /// Merges contacts (matched by email, then by name; details filled in or
+    /// replaced, roles and numbers added) and shifts (exact repeats left out).
+    pub fn merge(&mut self, contacts: Vec<Contact>, shifts: Vec<Shift>) -> Merged {
+        let mut merged = Merged::default();
+        for incoming in contacts {
+            let by_email = incoming.email.as_ref().and_then(|e| {
+                self.contacts.iter().position(|c| {
+                    c.email
+                        .as_ref()
+                        .is_some_and(|mine| mine.eq_ignore_ascii_case(e))
+                })
+            });
+            let at = by_email.or_else(|| {
+                self.contacts
+                    .iter()
+                    .position(|c| c.name.eq_ignore_ascii_case(&incoming.name))
+            });
+            match at {
+                None => {
+                    merged.added.push(incoming.name.clone());
+                    self.contacts.push(incoming);
+                }
+                Some(i) => {
+                    let what = self.contacts[i].take_details(incoming);
+                    let name = self.contacts[i].name.clone();
+                    if what.is_empty() {
+                        merged.unchanged.push(name);
+                    } else {
+                        merged.changed.push((name, what));
+                    }
+                }
+            }
+        }
+        for shift in shifts {
+            if self.rota.shifts.contains(&shift) {
+                merged.shifts_known += 1;
+            } else {
+                self.rota.shifts.push(shift);
+                merged.shifts_added += 1;
+            }
+        }
+        merged
+    }
+}
+
 impl Contact {
+    /// Takes what `other` knows that this contact does not, and says which
+    /// details changed.
+    fn take_details(&mut self, other: Contact) -> Vec<&'static str> {
+        let mut what = Vec::new();
+        let mut take = |mine: &mut SmolStr, theirs: SmolStr, name: &'static str| {
+            if !theirs.is_empty() && *mine != theirs {
+                *mine = theirs;
+                what.push(name);
+            }
+        };
+        take(&mut self.name, other.name, "name");
+        take(&mut self.team, other.team, "team");
+        take(&mut self.notes, other.notes, "notes");
+        let mut take = |mine: &mut Option<SmolStr>, theirs: Option<SmolStr>, name| {
+            if theirs.is_some() && *mine != theirs {
+                *mine = theirs;
+                what.push(name);
+            }
+        };
+        take(&mut self.email, other.email, "email");
+        take(&mut self.chat, other.chat, "chat");
+        take(&mut self.time_zone, other.time_zone, "time zone");
+        let roles = other.roles.iter().filter(|r| !self.roles.contains(r));
+        let roles: Vec<Role> = roles.copied().collect();
+        if !roles.is_empty() {
+            self.roles.extend(roles);
+            what.push("roles");
+        }
+        let digits = |n: &str| -> String { n.chars().filter(char::is_ascii_digit).collect() };
+        let known: Vec<String> = self.phones.iter().map(|p| digits(&p.number)).collect();
+        let new: Vec<Phone> = other
+            .phones
+            .into_iter()
+            .filter(|p| !known.contains(&digits(&p.number)))
+            .collect();
+        if !new.is_empty() {
+            self.phones.extend(new);
+            what.push("numbers");
+        }
+        what
+    }
+
     /// What is wrong with this contact, if anything, in words that say how
     /// to put it right.
     pub fn check(&self) -> Result<(), String> {

@@ -431,6 +431,13 @@ impl Store {
             None if matches!(command, Command::Declare { .. }) => {
                 reloaded = self.refresh_new_incidents(state)?;
             }
+            None if matches!(command, Command::Roster(_)) => {
+                // Re-apply on the roster as it is on disk now (a colleague's
+                // edit through a shared folder, or a terminal import).
+                if let Some(roster) = self.refresh::<Roster>(self.roster_path())? {
+                    state.roster = roster;
+                }
+            }
             None => {
                 if let Some(settings) = self.refresh::<Settings>(self.settings_path())? {
                     state.settings = settings;
@@ -447,6 +454,7 @@ impl Store {
                     saved.push(id.clone());
                 }
                 Effect::SaveSettings => self.write(self.settings_path(), &state.settings)?,
+                Effect::SaveRoster => self.write(self.roster_path(), &state.roster)?,
                 Effect::Reschedule => {}
             }
         }

@@ -1,0 +1,167 @@
+//! Changes to the roster: contacts, office hours, the rota, and imports.
+//! Each is checked first; a refused change leaves the roster as it was.
+
+use smol_str::SmolStr;
+
+use super::{CommandError, Effect};
+use crate::model::roster::{Contact, OfficeHours, Override, Roster, Rotation, Shift};
+
+/// One change to the roster.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RosterChange {
+    /// Add a contact, or replace the one named `replacing`.
+    SaveContact {
+        /// The name the contact had before this edit; `None` adds.
+        replacing: Option<SmolStr>,
+        /// The contact as it should be.
+        contact: Contact,
+    },
+    /// Take a contact off the roster.
+    RemoveContact { name: SmolStr },
+    /// Set (or clear) the team's office hours.
+    SetOfficeHours(Option<OfficeHours>),
+    /// Add a weekly rotation.
+    AddRotation(Rotation),
+    /// Remove the rotation with this name.
+    RemoveRotation { name: SmolStr },
+    /// Add a shift.
+    AddShift(Shift),
+    /// Remove this shift.
+    RemoveShift(Shift),
+    /// Add an override.
+    AddOverride(Override),
+    /// Remove this override.
+    RemoveOverride(Override),
+    /// Merge contacts and shifts read from a file (see `interop::import`).
+    Import {
+        /// Contacts to add or update.
+        contacts: Vec<Contact>,
+        /// Shifts to add.
+        shifts: Vec<Shift>,
+    },
+}
+
+/// Applies one roster change.
+pub(super) fn apply(
+    roster: &mut Roster,
+    change: RosterChange,
+) -> Result<Vec<Effect>, CommandError> {
+    use RosterChange::*;
+    let bad = CommandError::Roster;
+    match change {
+        SaveContact {
+            replacing,
+            mut contact,
+        } => {
+            contact.name = contact.name.trim().into();
+            contact.check().map_err(bad)?;
+            let at = match &replacing {
+                Some(old) => Some(
+                    roster
+                        .contacts
+                        .iter()
+                        .position(|c| c.name.eq_ignore_ascii_case(old))
+                        .ok_or_else(|| unknown(old))?,
+                ),
+                None => None,
+            };
+            let clash = roster
+                .contacts
+                .iter()
+                .enumerate()
+                .any(|(i, c)| Some(i) != at && c.name.eq_ignore_ascii_case(&contact.name));
+            if clash {
+                return Err(bad(format!(
+                    "{} is already on the roster. Edit that contact, or tell the two apart (e.g. add a surname).",
+                    contact.name
+                )));
+            }
+            match at {
+                Some(i) => roster.contacts[i] = contact,
+                None => roster.contacts.push(contact),
+            }
+        }
+        RemoveContact { name } => {
+            let before = roster.contacts.len();
+            roster
+                .contacts
+                .retain(|c| !c.name.eq_ignore_ascii_case(&name));
+            if roster.contacts.len() == before {
+                return Err(unknown(&name));
+            }
+        }
+        SetOfficeHours(hours) => {
+            if let Some(h) = &hours {
+                h.check().map_err(bad)?;
+            }
+            roster.office_hours = hours;
+        }
+        AddRotation(rotation) => {
+            rotation.check().map_err(bad)?;
+            if roster
+                .rota
+                .rotations
+                .iter()
+                .any(|r| r.name.eq_ignore_ascii_case(&rotation.name))
+            {
+                return Err(bad(format!(
+                    "There is already a rotation called \"{}\". Give this one another name.",
+                    rotation.name
+                )));
+            }
+            roster.rota.rotations.push(rotation);
+        }
+        RemoveRotation { name } => {
+            let before = roster.rota.rotations.len();
+            roster
+                .rota
+                .rotations
+                .retain(|r| !r.name.eq_ignore_ascii_case(&name));
+            if roster.rota.rotations.len() == before {
+                return Err(bad(format!("There is no rotation called \"{name}\".")));
+            }
+        }
+        AddShift(shift) => {
+            shift.check().map_err(bad)?;
+            if !roster.rota.shifts.contains(&shift) {
+                roster.rota.shifts.push(shift);
+            }
+        }
+        RemoveShift(shift) => {
+            let before = roster.rota.shifts.len();
+            roster.rota.shifts.retain(|s| *s != shift);
+            if roster.rota.shifts.len() == before {
+                return Err(bad("That shift is no longer on the rota.".into()));
+            }
+        }
+        AddOverride(o) => {
+            o.check().map_err(bad)?;
+            if !roster.rota.overrides.contains(&o) {
+                roster.rota.overrides.push(o);
+            }
+        }
+        RemoveOverride(o) => {
+            let before = roster.rota.overrides.len();
+            roster.rota.overrides.retain(|x| *x != o);
+            if roster.rota.overrides.len() == before {
+                return Err(bad("That cover is no longer on the rota.".into()));
+            }
+        }
+        Import { contacts, shifts } => {
+            for c in &contacts {
+                c.check().map_err(bad)?;
+            }
+            for s in &shifts {
+                s.check().map_err(bad)?;
+            }
+            roster.merge(contacts, shifts);
+        }
+    }
+    Ok(vec![Effect::SaveRoster])
+}
+
+fn unknown(name: &str) -> CommandError {
+    CommandError::Roster(format!(
+        "{name} is not on the roster (any more). Search the contacts to check the name."
+    ))
+}

@@ -1,0 +1,229 @@
+//! Outside formats: vCard and CSV contacts, iCalendar on-call feeds, and the
+//! files Expedite writes for others (vCard 4.0, `.ics`).
+//!
+//! vCard and iCalendar share one line syntax (RFC 6350 took it from RFC
+//! 5545): folded lines, `NAME;PARAM=VALUE:value`, backslash escapes. The
+//! `icalendar` crate's parser reads both; this module cuts a file into its
+//! records first so that a broken record is reported with its own line number
+//! and the rest of the file is still checked.
+
+pub mod csv_roster;
+pub mod ical;
+pub mod import;
+pub mod vcard;
+
+use icalendar::parser::{Component, read_calendar_simple, unfold};
+
+/// Something wrong with one record of a file, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The line of the file (from 1) the record starts on.
+    pub line: usize,
+    /// What is wrong, in words that say what to do.
+    pub message: String,
+}
+
+/// One `BEGIN:NAME … END:NAME` record of a file and the line it starts on.
+struct Record {
+    line: usize,
+    text: String,
+}
+
+/// Cuts `text` into its `BEGIN:name` … `END:name` records (nested ones of
+/// other names stay inside), reporting records that never end.
+fn records(text: &str, name: &str) -> (Vec<Record>, Vec<Problem>) {
+    let begin = format!("BEGIN:{name}");
+    let end = format!("END:{name}");
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    let mut open: Option<Record> = None;
+    for (n, line) in text.lines().enumerate() {
+        let trimmed = line.trim_end();
+        if trimmed.eq_ignore_ascii_case(&begin) {
+            if let Some(unfinished) = open.take() {
+                problems.push(unended(unfinished.line, name));
+            }
+            open = Some(Record {
+                line: n + 1,
+                text: String::new(),
+            });
+        }
+        if let Some(record) = &mut open {
+            record.text.push_str(trimmed);
+            record.text.push_str("\r\n");
+            if trimmed.eq_ignore_ascii_case(&end) {
+                found.extend(open.take());
+            }
+        }
+    }
+    if let Some(unfinished) = open {
+        problems.push(unended(unfinished.line, name));
+    }
+    (found, problems)
+}
+
+fn unended(line: usize, name: &str) -> Problem {
+    Problem {
+        line,
+        message: format!(
+            "The record that starts here has no END:{name}. The file may be cut short: export it again."
+        ),
+    }
+}
+
+/// Parses one record into its component, or says where it is broken.
+fn parse(record: &Record) -> Result<Component<'static>, Problem> {
+    let unfolded = unfold(&record.text);
+    match read_calendar_simple(&unfolded) {
+        Ok(mut components) if !components.is_empty() => Ok(owned(components.swap_remove(0))),
+        Ok(_) => Err(Problem {
+            line: record.line,
+            message: "This record is empty.".into(),
+        }),
+        Err(error) => {
+            // The error points into the unfolded text; count whole lines up
+            // to it (a folded line counts once, which is close enough).
+            let offset = unfolded.len() - error.input.len();
+            let line = record.line + unfolded[..offset].matches('\n').count();
+            let near: String = error
+                .input
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(40)
+                .collect();
+            Err(Problem {
+                line,
+                message: format!(
+                    "This line can't be read: \"{near}\". Lines look like NAME:value."
+                ),
+            })
+        }
+    }
+}
+
+fn owned(c: Component<'_>) -> Component<'static> {
+    Component {
+        name: c.name.into_owned(),
+        properties: c
+            .properties
+            .into_iter()
+            .map(|p| icalendar::parser::Property {
+                name: p.name.into_owned(),
+                val: p.val.into_owned(),
+                params: p
+                    .params
+                    .into_iter()
+                    .map(|q| icalendar::parser::Parameter {
+                        key: q.key.into_owned(),
+                        val: q.val.map(|v| v.into_owned()),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        components: c.components.into_iter().map(owned).collect(),
+    }
+}
+
+/// A property's name without its vCard group (`item1.TEL` is `TEL`), upper case.
+fn property_name(name: &str) -> String {
+    name.rsplit('.').next().unwrap_or(name).to_ascii_uppercase()
+}
+
+/// The values of a parameter (`TYPE=work,voice` and bare vCard 3.0 `CELL`
+/// both count), lower case.
+fn parameter_values(property: &icalendar::parser::Property<'_>, key: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    for p in &property.params {
+        match &p.val {
+            Some(v) if p.key.as_str().eq_ignore_ascii_case(key) => values.extend(
+                v.as_str()
+                    .trim_matches('"')
+                    .split(',')
+                    .map(|s| s.trim().to_ascii_lowercase()),
+            ),
+            None if key.eq_ignore_ascii_case("TYPE") => {
+                values.push(p.key.as_str().to_ascii_lowercase())
+            }
+            _ => {}
+        }
+    }
+    values
+}
+
+/// The first value of a parameter, as written.
+fn parameter(property: &icalendar::parser::Property<'_>, key: &str) -> Option<String> {
+    property
+        .params
+        .iter()
+        .find(|p| p.key.as_str().eq_ignore_ascii_case(key))
+        .and_then(|p| p.val.as_ref())
+        .map(|v| v.as_str().trim_matches('"').to_owned())
+}
+
+/// Splits a structured value on unescaped `separator`s and unescapes each part.
+fn split_value(raw: &str, separator: char) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        let last = parts.last_mut().expect("never empty");
+        match c {
+            '\\' => match chars.next() {
+                Some('n' | 'N') => last.push('\n'),
+                Some(other) => last.push(other),
+                None => {}
+            },
+            c if c == separator => parts.push(String::new()),
+            c => last.push(c),
+        }
+    }
+    parts
+}
+
+/// A text value unescaped.
+fn text(raw: &str) -> String {
+    split_value(raw, '\u{0}').remove(0)
+}
+
+/// Escapes text for a vCard or iCalendar value.
+fn escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ',' => out.push_str("\\,"),
+            ';' => out.push_str("\\;"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Appends one content line, folded at 75 octets (never inside a character)
+/// and ended with CRLF, as both RFCs ask.
+fn push_line(out: &mut String, line: &str) {
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+}
+
+/// A short, stable id made from `text` (FNV-1a), for UIDs that stay the
+/// same from one export to the next.
+fn stable_id(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
