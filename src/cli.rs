@@ -4,11 +4,15 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::{DateTime, Duration, DurationRound, Utc};
+mod who;
+
+use chrono::{DateTime, Duration, DurationRound, NaiveDateTime, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::command::{Command, NewEvidence};
-use crate::model::{EvidenceKind, Incident, IncidentId, State, comms, procedure};
+use crate::interop::{ical, import, vcard};
+use crate::model::roster::{self, Roster};
+use crate::model::{EvidenceKind, Incident, IncidentId, Role, State, comms, procedure};
 use crate::store::{self, Store, StoreError};
 
 /// Expedite: the expedited-incident procedure, roster and update reminders,
@@ -79,6 +83,76 @@ pub enum Sub {
         #[arg(long)]
         json: bool,
     },
+    /// Who covers each role now (and whether it is out of hours), or, given
+    /// a query, the matching contacts with their numbers.
+    Who {
+        /// Name, role, team, number or notes to look for.
+        query: Vec<String>,
+        /// Only this role: developer, reviewer, tester, product owner, web contact.
+        #[arg(long, value_name = "ROLE", value_parser = parse_role)]
+        role: Option<Role>,
+        /// Another time than now: 2026-11-28T02:00:00Z, or "2026-11-28 02:00" in the office's time zone.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bring contacts or shifts in from another tool's file.
+    Import {
+        /// What to import.
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Write the roster or the rota for another tool.
+    Export {
+        /// What to export.
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+}
+
+/// What `expedite import` brings in.
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// Contacts from a CSV (header row) or vCard file, or shifts from an
+    /// iCalendar on-call feed. Shows what will change; applies all or nothing.
+    Roster {
+        /// The file: .csv, .vcf or .ics.
+        file: PathBuf,
+        /// Show what would change and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The role a feed's shifts cover [default: each person's first role].
+        #[arg(long, value_name = "ROLE", value_parser = parse_role)]
+        role: Option<Role>,
+    },
+}
+
+/// What `expedite export` writes.
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// The roster's contacts as vCard 4.0.
+    Contacts {
+        /// Where to write it [default: print it].
+        file: Option<PathBuf>,
+    },
+    /// The rota (shifts, overrides, rotation turns) as iCalendar, in UTC.
+    Rota {
+        /// Where to write it [default: print it].
+        file: Option<PathBuf>,
+        /// How many weeks of rotation turns to write.
+        #[arg(long, default_value_t = 12)]
+        weeks: i64,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| {
+        format!(
+            "'{text}' is not a role — use developer, reviewer, tester, product owner or web contact"
+        )
+    })
 }
 
 fn parse_incident_id(text: &str) -> Result<IncidentId, String> {
@@ -267,8 +341,93 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             let mut out = std::io::stdout().lock();
             writeln!(out, "{text}").map_err(|e| format!("could not print the status: {e}"))?;
         }
+        Sub::Who {
+            query,
+            role,
+            at,
+            json,
+        } => {
+            let at = match at {
+                Some(text) => parse_at(&text, &state.roster)?,
+                None => now,
+            };
+            let query = query.join(" ");
+            let text = if query.trim().is_empty() {
+                who::cover(&state.roster, role, at, json)
+            } else {
+                who::find(&state.roster, &query, role, json)
+            };
+            print(&text)?;
+        }
+        Sub::Import {
+            what:
+                ImportWhat::Roster {
+                    file,
+                    dry_run,
+                    role,
+                },
+        } => {
+            let text = import::read_file(&file)?;
+            let format = import::Format::guess(&file, &text)?;
+            let preview =
+                import::preview(&state.roster, &text, format, &import::Options { role, now });
+            eprintln!("{} from {}:", format.describe(), file.display());
+            for line in preview.lines() {
+                eprintln!("  {line}");
+            }
+            if !preview.problems.is_empty() {
+                return Err("nothing was imported".into());
+            }
+            if dry_run || !preview.can_apply() {
+                if dry_run {
+                    eprintln!("Dry run: nothing was changed.");
+                }
+                return Ok(());
+            }
+            execute(&mut state, Command::Roster(Box::new(preview.change())))?;
+            eprintln!("Imported into {}.", store.roster_path().display());
+        }
+        Sub::Export { what } => {
+            let (text, file) = match what {
+                ExportWhat::Contacts { file } => (vcard::write(&state.roster), file),
+                ExportWhat::Rota { file, weeks } => {
+                    (ical::write(&state.roster, now, weeks.clamp(1, 520)), file)
+                }
+            };
+            match file {
+                Some(path) => {
+                    crate::store::atomic::write_atomic(&path, text.as_bytes())
+                        .map_err(|e| format!("could not write {}: {e}", path.display()))?;
+                    eprintln!("Written to {}.", path.display());
+                }
+                None => print(&text)?,
+            }
+        }
     }
     Ok(())
+}
+
+fn print(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    write!(out, "{text}").map_err(|e| format!("could not print: {e}"))
+}
+
+/// A `--at` time: RFC 3339, or a local date and time in the office's zone
+/// (UTC when office hours are not set), with the rota's start rule.
+fn parse_at(text: &str, roster: &Roster) -> Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text.trim()) {
+        return Ok(t.to_utc());
+    }
+    let local = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text.trim(), f).ok())
+        .ok_or_else(|| format!("'{text}' is not a time — write 2026-11-28T02:00:00Z, or \"2026-11-28 02:00\" for the office's local time"))?;
+    let tz = roster
+        .office_hours
+        .as_ref()
+        .and_then(|h| roster::zone(&h.time_zone).ok())
+        .unwrap_or(chrono_tz::Tz::UTC);
+    Ok(roster::start_instant(tz, local))
 }
 
 /// " Next update due at 14:05:00 UTC." — or nothing once the incident is resolved.

@@ -303,3 +303,148 @@ fn snooze_moves_the_next_update_and_shows_in_status() {
     let out = expedite(dir.path(), &["snooze", "soon"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+const TEAM_CSV: &str = "Name,Role,Mobile,Email,Time zone\n\
+Sam Patel,Developer,+44 7700 900123,sam@example.com,Europe/London\n\
+Jo Okafor,Product owner,+1 212 555 0199,jo@example.com,America/New_York\n\
+Al Smith,Tester,+44 7700 900456,al@example.com,\n";
+
+const ON_CALL: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\n\
+BEGIN:VEVENT\r\nUID:a@example.com\r\nDTSTAMP:20261101T000000Z\r\n\
+DTSTART;TZID=Europe/London:20261102T090000\r\nDTEND;TZID=Europe/London:20261109T090000\r\n\
+RRULE:FREQ=WEEKLY;COUNT=200\r\nSUMMARY:On call: Sam Patel\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+#[test]
+fn import_a_roster_then_ask_who_covers_out_of_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("team.csv");
+    std::fs::write(&csv, TEAM_CSV).unwrap();
+    let dry = ok(expedite(
+        dir.path(),
+        &["import", "roster", csv.to_str().unwrap(), "--dry-run"],
+    ));
+    assert!(
+        stderr(&dry).contains("Add 3 contacts: Sam Patel, Jo Okafor, Al Smith"),
+        "{}",
+        stderr(&dry)
+    );
+    assert!(stderr(&dry).contains("Dry run"));
+    assert!(
+        !dir.path().join("roster.ron").exists(),
+        "a dry run writes nothing"
+    );
+    ok(expedite(
+        dir.path(),
+        &["import", "roster", csv.to_str().unwrap()],
+    ));
+
+    let feed = dir.path().join("on-call.ics");
+    std::fs::write(&feed, ON_CALL).unwrap();
+    let out = ok(expedite(
+        dir.path(),
+        &["import", "roster", feed.to_str().unwrap()],
+    ));
+    assert!(
+        stderr(&out).contains("Add 200 shifts") || stderr(&out).contains("shifts"),
+        "{}",
+        stderr(&out)
+    );
+
+    // The roster has no office hours yet: add them to the file as a person would.
+    let roster = std::fs::read_to_string(dir.path().join("roster.ron")).unwrap();
+    assert!(roster.contains("Sam Patel"));
+
+    // Saturday 28 November 2026, 02:00 UTC.
+    let out = ok(expedite(
+        dir.path(),
+        &["who", "--at", "2026-11-28T02:00:00Z"],
+    ));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Developer\n  Sam Patel until Mon 30 Nov 09:00"),
+        "{text}"
+    );
+    assert!(text.contains("mobile: +44 7700 900123"), "{text}");
+    assert!(text.contains("No rota. On the roster: Jo Okafor"), "{text}");
+
+    let json: serde_json::Value = serde_json::from_str(&stdout(&ok(expedite(
+        dir.path(),
+        &[
+            "who",
+            "--at",
+            "2026-11-28T02:00:00Z",
+            "--role",
+            "developer",
+            "--json",
+        ],
+    ))))
+    .unwrap();
+    assert_eq!(json["roles"][0]["now"][0]["name"], "Sam Patel");
+    assert_eq!(
+        json["roles"][0]["now"][0]["phones"][0]["number"],
+        "+44 7700 900123"
+    );
+    assert_eq!(json["roles"].as_array().unwrap().len(), 1);
+
+    // A query finds people by name, digits or role.
+    let found = stdout(&ok(expedite(dir.path(), &["who", "okaf"])));
+    assert!(found.starts_with("Jo Okafor — product owner"), "{found}");
+    assert!(found.contains("+1 212 555 0199"));
+    let by_digits = stdout(&ok(expedite(dir.path(), &["who", "900456"])));
+    assert!(by_digits.starts_with("Al Smith"), "{by_digits}");
+    let none = stdout(&ok(expedite(dir.path(), &["who", "zzzz"])));
+    assert!(none.contains("Nobody on the roster matches"));
+}
+
+#[test]
+fn a_broken_import_changes_nothing_and_says_which_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("team.csv");
+    std::fs::write(&csv, TEAM_CSV).unwrap();
+    ok(expedite(
+        dir.path(),
+        &["import", "roster", csv.to_str().unwrap()],
+    ));
+    let before = std::fs::read_to_string(dir.path().join("roster.ron")).unwrap();
+    let broken = dir.path().join("more.csv");
+    std::fs::write(
+        &broken,
+        "Name,Mobile\nNew Person,+44 7700 900999\nBad Number,call me\n",
+    )
+    .unwrap();
+    let out = expedite(dir.path(), &["import", "roster", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("Line 3: Bad Number's number"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("nothing was imported"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("roster.ron")).unwrap(),
+        before,
+        "not even New Person"
+    );
+    let out = expedite(dir.path(), &["who", "--at", "tomorrow"]);
+    assert!(stderr(&out).contains("is not a time"), "{}", stderr(&out));
+}
+
+#[test]
+fn export_contacts_and_rota_for_other_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("team.csv");
+    std::fs::write(&csv, TEAM_CSV).unwrap();
+    ok(expedite(
+        dir.path(),
+        &["import", "roster", csv.to_str().unwrap()],
+    ));
+    let cards = stdout(&ok(expedite(dir.path(), &["export", "contacts"])));
+    assert_eq!(cards.matches("BEGIN:VCARD\r\nVERSION:4.0").count(), 3);
+    let out = dir.path().join("rota.ics");
+    ok(expedite(
+        dir.path(),
+        &["export", "rota", out.to_str().unwrap()],
+    ));
+    let ics = std::fs::read_to_string(out).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+}

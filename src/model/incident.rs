@@ -331,6 +331,17 @@ impl Role {
         })
     }
 
+    /// The role as a heading: "Product owner".
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Developer => "Developer",
+            Self::Reviewer => "Reviewer",
+            Self::Tester => "Tester",
+            Self::ProductOwner => "Product owner",
+            Self::WebContact => "Web contact",
+        }
+    }
+
     /// The words a person reads for this role.
     pub fn describe(self) -> &'static str {
         match self {

@@ -722,3 +722,106 @@ fn check_number(number: &str) -> Result<(), &'static str> {
     }
     Ok(())
 }
+
+/// Whether `text` contains `lower_word` (already lower case), ignoring case;
+/// without allocating for ASCII text.
+pub fn contains_ignoring_case(text: &str, lower_word: &str) -> bool {
+    if text.is_ascii() && lower_word.is_ascii() {
+        let (t, w) = (text.as_bytes(), lower_word.as_bytes());
+        w.is_empty() || t.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w))
+    } else {
+        text.to_lowercase().contains(lower_word)
+    }
+}
+
+/// Whether the letters of `lower_word` appear in `text` in order ("smpt" in
+/// "Sam Patel"), ignoring case: what a hurried typist's query still finds.
+fn has_in_order(text: &str, lower_word: &str) -> bool {
+    let mut wanted = lower_word.chars().peekable();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if wanted.peek() == Some(&c) {
+            wanted.next();
+        }
+    }
+    wanted.peek().is_none()
+}
+
+/// How well one query word fits a contact; lower is better, `None` is no fit.
+fn fit(contact: &Contact, word: &str) -> Option<u32> {
+    let name = contact.name.as_str();
+    if name.len() >= word.len()
+        && name.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
+    {
+        return Some(0);
+    }
+    if name.split_whitespace().any(|part| {
+        part.len() >= word.len()
+            && part.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
+    }) {
+        return Some(1);
+    }
+    if contains_ignoring_case(name, word) {
+        return Some(2);
+    }
+    if contact
+        .roles
+        .iter()
+        .any(|r| contains_ignoring_case(r.describe(), word))
+        || contains_ignoring_case(&contact.team, word)
+        || contact
+            .email
+            .as_ref()
+            .is_some_and(|e| contains_ignoring_case(e, word))
+        || contact
+            .chat
+            .as_ref()
+            .is_some_and(|c| contains_ignoring_case(c, word))
+    {
+        return Some(3);
+    }
+    let digits = word.bytes().filter(u8::is_ascii_digit).count();
+    if digits >= 3
+        && digits
+            == word
+                .bytes()
+                .filter(|b| !matches!(b, b' ' | b'-' | b'+' | b'(' | b')'))
+                .count()
+    {
+        let wanted: Vec<u8> = word.bytes().filter(u8::is_ascii_digit).collect();
+        let found = contact.phones.iter().any(|p| {
+            let number: Vec<u8> = p.number.bytes().filter(u8::is_ascii_digit).collect();
+            number.windows(wanted.len()).any(|w| w == wanted.as_slice())
+        });
+        if found {
+            return Some(3);
+        }
+    }
+    if contains_ignoring_case(&contact.notes, word) {
+        return Some(4);
+    }
+    (word.chars().count() >= 3 && has_in_order(name, word)).then_some(6)
+}
+
+/// The contacts matching every word of `query` (name, role, team, email,
+/// chat, notes, the digits of a number, or the name's letters in order),
+/// best first: a name that starts with the query, then a word of the name,
+/// then anywhere in the name, then the other fields; roster order breaks ties.
+pub fn search(roster: &Roster, query: &str) -> Vec<usize> {
+    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    if words.is_empty() {
+        return (0..roster.contacts.len()).collect();
+    }
+    let mut hits: Vec<(u32, usize)> = roster
+        .contacts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            words
+                .iter()
+                .try_fold(0, |total, w| fit(c, w).map(|f| total + f))
+                .map(|score| (score, i))
+        })
+        .collect();
+    hits.sort_unstable();
+    hits.into_iter().map(|(_, i)| i).collect()
+}

@@ -4,8 +4,8 @@
 
 use eframe::egui;
 
-use super::widgets::{capital, contains_ignoring_case, identity, is_safe_link, weak};
-use crate::model::roster::{Contact, Roster};
+use super::widgets::{capital, identity, is_safe_link, weak};
+use crate::model::roster::{Contact, Roster, search};
 
 /// The search box and its remembered results.
 #[derive(Default)]
@@ -124,36 +124,4 @@ fn row(ui: &mut egui::Ui, contact: &Contact, height: f32) {
             });
         });
     });
-}
-
-/// The indexes of the contacts matching every word of `query`, in roster order:
-/// name, role, team, notes, or the digits of a number.
-pub fn search(roster: &Roster, query: &str) -> Vec<usize> {
-    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-    if words.is_empty() {
-        return (0..roster.contacts.len()).collect();
-    }
-    roster
-        .contacts
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| words.iter().all(|w| matches(c, w)))
-        .map(|(i, _)| i)
-        .collect()
-}
-
-fn matches(contact: &Contact, word: &str) -> bool {
-    let has = |text: &str| contains_ignoring_case(text, word);
-    if has(&contact.name) || has(&contact.team) || has(&contact.notes) {
-        return true;
-    }
-    if contact.roles.iter().any(|r| has(r.describe())) {
-        return true;
-    }
-    let digits: String = word.chars().filter(char::is_ascii_digit).collect();
-    digits.len() >= 3
-        && contact.phones.iter().any(|p| {
-            let number: String = p.number.chars().filter(char::is_ascii_digit).collect();
-            number.contains(&digits)
-        })
 }

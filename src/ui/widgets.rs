@@ -296,13 +296,4 @@ pub fn editable<T: Clone + PartialEq>(
     action
 }
 
-/// Whether `text` contains `lower_word` (already lower case), ignoring case;
-/// without allocating for ASCII text.
-pub fn contains_ignoring_case(text: &str, lower_word: &str) -> bool {
-    if text.is_ascii() && lower_word.is_ascii() {
-        let (t, w) = (text.as_bytes(), lower_word.as_bytes());
-        w.is_empty() || t.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w))
-    } else {
-        text.to_lowercase().contains(lower_word)
-    }
-}
+pub use crate::model::roster::contains_ignoring_case;

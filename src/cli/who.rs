@@ -1,0 +1,188 @@
+//! `expedite who`: who covers each role now, or the contacts matching a query.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde_json::{Value, json};
+
+use crate::model::Role;
+use crate::model::roster::{Contact, Roster, search, zone};
+
+/// The zone times are shown in: the office's, else UTC.
+fn office_zone(roster: &Roster) -> Tz {
+    roster
+        .office_hours
+        .as_ref()
+        .and_then(|h| zone(&h.time_zone).ok())
+        .unwrap_or(Tz::UTC)
+}
+
+fn local(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%a %d %b %H:%M").to_string()
+}
+
+/// Who covers each role (or `only` that one) at `at`.
+pub fn cover(roster: &Roster, only: Option<Role>, at: DateTime<Utc>, as_json: bool) -> String {
+    let tz = office_zone(roster);
+    let roles: Vec<Role> = Role::ALL
+        .into_iter()
+        .filter(|r| only.is_none_or(|o| o == *r))
+        .collect();
+    let out_of_hours = roster.out_of_hours(at);
+    if as_json {
+        let roles: Vec<Value> = roles
+            .iter()
+            .map(|&role| {
+                let cover = roster.cover(role, at);
+                let now: Vec<Value> = cover
+                    .now
+                    .iter()
+                    .map(|c| {
+                        let mut person = roster.find(&c.who).map_or_else(|| json!({ "name": c.who.as_str() }), contact_json);
+                        person["until"] = json!(c.until.map(|t| t.to_rfc3339()));
+                        person
+                    })
+                    .collect();
+                json!({
+                    "role": role.describe(),
+                    "rota": roster.rota.covers(role),
+                    "now": now,
+                    "next": cover.next.map(|(from, who)| json!({ "from": from.to_rfc3339(), "people": who })),
+                })
+            })
+            .collect();
+        let value = json!({ "at": at.to_rfc3339(), "out_of_hours": out_of_hours, "roles": roles });
+        return format!("{value:#}\n");
+    }
+    let mut text = String::new();
+    let when = local(at, tz);
+    match (out_of_hours, &roster.office_hours) {
+        (Some(true), Some(h)) => {
+            let _ = write!(text, "Out of hours ({when}, {}).", tz.name());
+            if let Some(open) = h.next_change(at) {
+                let _ = write!(text, " Office opens {}.", local(open, tz));
+            }
+            text.push('\n');
+        }
+        (Some(false), _) => {
+            let _ = writeln!(text, "In office hours ({when}, {}).", tz.name());
+        }
+        _ => {
+            let _ = writeln!(
+                text,
+                "{when} UTC. Office hours are not set, so in or out of hours is not known."
+            );
+        }
+    }
+    for role in roles {
+        let cover = roster.cover(role, at);
+        let _ = write!(text, "\n{}\n", role.title());
+        if cover.now.is_empty() {
+            if roster.rota.covers(role) {
+                text.push_str("  Nobody on the rota now.\n");
+            } else {
+                let anyone: Vec<&str> = roster
+                    .with_role(role)
+                    .take(5)
+                    .map(|c| c.name.as_str())
+                    .collect();
+                if anyone.is_empty() {
+                    text.push_str("  No rota, and nobody on the roster has this role.\n");
+                } else {
+                    let _ = writeln!(text, "  No rota. On the roster: {}.", anyone.join(", "));
+                }
+            }
+        }
+        for c in &cover.now {
+            let _ = write!(text, "  {}", c.who);
+            if let Some(until) = c.until {
+                let _ = write!(text, " until {}", local(until, tz));
+            }
+            text.push('\n');
+            match roster.find(&c.who) {
+                Some(contact) => reach(&mut text, contact, "    ", at),
+                None => text.push_str("    Not on the roster: no numbers known.\n"),
+            }
+        }
+        if let Some((from, who)) = cover.next {
+            let who = if who.is_empty() {
+                "nobody".to_owned()
+            } else {
+                who.join(", ")
+            };
+            let _ = writeln!(text, "  Next: {who} from {}", local(from, tz));
+        }
+    }
+    text
+}
+
+/// The contacts matching `query` (and `role`), best first, with their numbers.
+pub fn find(roster: &Roster, query: &str, role: Option<Role>, as_json: bool) -> String {
+    let hits: Vec<&Contact> = search(roster, query)
+        .into_iter()
+        .map(|i| &roster.contacts[i])
+        .filter(|c| role.is_none_or(|r| c.roles.contains(&r)))
+        .take(20)
+        .collect();
+    if as_json {
+        let value = Value::Array(hits.into_iter().map(contact_json).collect());
+        return format!("{value:#}\n");
+    }
+    if hits.is_empty() {
+        return format!("Nobody on the roster matches \"{query}\".\n");
+    }
+    let mut text = String::new();
+    for c in hits {
+        let roles: Vec<&str> = c.roles.iter().map(|r| r.describe()).collect();
+        let _ = write!(text, "{}", c.name);
+        if !roles.is_empty() {
+            let _ = write!(text, " — {}", roles.join(", "));
+        }
+        if !c.team.is_empty() {
+            let _ = write!(text, " · {}", c.team);
+        }
+        text.push('\n');
+        reach(&mut text, c, "  ", chrono::Utc::now());
+    }
+    text
+}
+
+/// A contact's numbers, email and chat, one per line, and their local time
+/// when they live in another zone.
+fn reach(text: &mut String, c: &Contact, indent: &str, at: DateTime<Utc>) {
+    for p in &c.phones {
+        let label = if p.label.is_empty() {
+            "phone"
+        } else {
+            p.label.as_str()
+        };
+        let _ = writeln!(text, "{indent}{label}: {}", p.number);
+    }
+    if let Some(email) = &c.email {
+        let _ = writeln!(text, "{indent}email: {email}");
+    }
+    if let Some(chat) = &c.chat {
+        let _ = writeln!(text, "{indent}chat: {chat}");
+    }
+    if let Some(tz) = c.time_zone.as_deref().and_then(|z| zone(z).ok()) {
+        let _ = writeln!(
+            text,
+            "{indent}their time: {} ({})",
+            at.with_timezone(&tz).format("%H:%M %a"),
+            tz.name()
+        );
+    }
+}
+
+fn contact_json(c: &Contact) -> Value {
+    json!({
+        "name": c.name.as_str(),
+        "roles": c.roles.iter().map(|r| r.describe()).collect::<Vec<_>>(),
+        "team": c.team.as_str(),
+        "phones": c.phones.iter().map(|p| json!({ "label": p.label.as_str(), "number": p.number.as_str() })).collect::<Vec<_>>(),
+        "email": c.email.as_deref(),
+        "chat": c.chat.as_deref(),
+        "time_zone": c.time_zone.as_deref(),
+    })
+}
