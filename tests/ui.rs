@@ -568,12 +568,12 @@ fn ctrl_f_finds_a_contact_by_name_role_or_number() {
     let mut harness = app_at(dir.path(), t(2));
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
     harness.run();
-    harness.get_by_label("4 of 4");
+    harness.get_by_label_contains("4 of 4");
     harness
         .get_by_role_and_label(Role::TextInput, "Find contact")
         .type_text("tester");
     harness.run();
-    harness.get_by_label("1 of 4");
+    harness.get_by_label_contains("1 of 4");
     harness.get_by_label("Tom Berg");
     assert!(harness.query_by_label("Alex Kim").is_none());
 }
@@ -791,4 +791,175 @@ fn a_damaged_drafts_file_is_set_aside_and_said_so() {
     let mut harness = app_at(dir.path(), t(3));
     click(&mut harness, "Timeline");
     assert_eq!(field_value(&harness, "Note"), "after the damage");
+}
+
+/// The roster above with office hours in London and a developer rotation:
+/// Priya this week, Alex from Monday 30 November 09:00.
+fn with_rota(dir: &std::path::Path) {
+    with_roster(dir);
+    let roster = std::fs::read_to_string(dir.join("roster.ron")).unwrap();
+    let contacts = roster.trim_end().strip_suffix(')').unwrap();
+    let roster = format!(
+        r#"{contacts},
+        office_hours: Some((time_zone: "Europe/London", days: ["Mon", "Tue", "Wed", "Thu", "Fri"],
+            start: "09:00:00", end: "17:30:00")),
+        rota: (rotations: [(name: "Developers", role: Developer, people: ["Priya Shah", "Alex Kim"],
+            hand_off_day: "Mon", hand_off_time: "09:00:00", time_zone: "Europe/London",
+            starts: "2026-11-23")]),
+    )"#
+    );
+    std::fs::write(dir.join("roster.ron"), roster).unwrap();
+}
+
+#[test]
+fn the_roster_says_out_of_hours_and_who_covers_now() {
+    let dir = folder_with_incident(None);
+    with_rota(dir.path());
+    // Thursday 26 November 2026, 02:00 in London.
+    let mut harness = app_at(dir.path(), t(0));
+    click(&mut harness, "Contacts");
+    harness.run();
+    harness.get_by_label_contains(
+        "Out of hours — cover below (Thu 02:00 Europe/London · office opens 09:00)",
+    );
+    harness.get_by_label_contains("Next: Alex Kim from Mon 09:00");
+    harness.get_by_label_contains("No rota · Tom Berg");
+    // The cover's name opens the card; the card copies the number.
+    // The first "Priya Shah" is the cover's; the second the search list's.
+    harness
+        .get_all_by_role_and_label(Role::Link, "Priya Shah")
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    harness.get_by_label("On call now as developer");
+    click(&mut harness, "Back to contacts");
+    type_into(&mut harness, "Find contact", "alx");
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    harness.get_by_label("+44 7700 900123");
+    click(&mut harness, "Copy");
+    harness.get_by_role_and_label(Role::Button, "Copied");
+}
+
+#[test]
+fn in_office_hours_the_banner_says_so() {
+    let dir = folder_with_incident(None);
+    with_rota(dir.path());
+    // 10:00 in London on a Thursday.
+    let mut harness = app_at(dir.path(), t(8 * 60));
+    click(&mut harness, "Contacts");
+    harness.get_by_label_contains("In office hours (Thu 10:00 Europe/London)");
+}
+
+#[test]
+fn adding_a_contact_refuses_a_number_with_letters_and_keeps_the_text() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let mut harness = app_at(dir.path(), t(0));
+    click(&mut harness, "Contacts");
+    click(&mut harness, "Add contact…");
+    type_into(&mut harness, "Name", "Dana Ortiz");
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Reviewer")
+        .click();
+    harness.run();
+    let number = harness
+        .get_all_by_role_and_label(Role::TextInput, "Number 1")
+        .nth(1)
+        .unwrap();
+    number.click();
+    harness.run();
+    harness
+        .get_all_by_role_and_label(Role::TextInput, "Number 1")
+        .nth(1)
+        .unwrap()
+        .type_text("07700 9OO 777");
+    harness.run();
+    click(&mut harness, "Save contact");
+    harness.get_by_label_contains("has letters or symbols in it");
+    assert_eq!(field_value(&harness, "Name"), "Dana Ortiz");
+    assert!(
+        !std::fs::read_to_string(dir.path().join("roster.ron"))
+            .unwrap()
+            .contains("Dana")
+    );
+
+    let field = harness
+        .get_all_by_role_and_label(Role::TextInput, "Number 1")
+        .nth(1)
+        .unwrap();
+    field.click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_all_by_role_and_label(Role::TextInput, "Number 1")
+        .nth(1)
+        .unwrap()
+        .type_text("07700 900 777");
+    harness.run();
+    click(&mut harness, "Save contact");
+    // Saved: the card shows, and the file has her.
+    harness.get_by_label("Reviewer");
+    harness.get_by_role_and_label(Role::Link, "07700 900 777");
+    assert!(
+        std::fs::read_to_string(dir.path().join("roster.ron"))
+            .unwrap()
+            .contains("Dana Ortiz")
+    );
+
+    // Removing asks once more.
+    click(&mut harness, "Remove…");
+    click(&mut harness, "Remove Dana Ortiz from the roster");
+    harness.get_by_label_contains("of 4");
+    assert!(
+        !std::fs::read_to_string(dir.path().join("roster.ron"))
+            .unwrap()
+            .contains("Dana")
+    );
+}
+
+#[test]
+fn importing_a_spreadsheet_shows_what_will_change_first() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let csv = dir.path().join("more.csv");
+    std::fs::write(
+        &csv,
+        "Name,Role,Mobile\nLee Park,Tester,+44 7700 900555\nTom Berg,Tester,+44 7700 900666\n",
+    )
+    .unwrap();
+    let mut harness = app_at(dir.path(), t(0));
+    click(&mut harness, "Contacts");
+    click(&mut harness, "Import or export…");
+    type_into(&mut harness, "File", csv.to_str().unwrap());
+    click(&mut harness, "Preview import");
+    harness.get_by_label("Add 1 contact: Lee Park");
+    harness.get_by_label("Update 1 contact: Tom Berg (numbers)");
+    assert!(
+        !std::fs::read_to_string(dir.path().join("roster.ron"))
+            .unwrap()
+            .contains("Lee Park")
+    );
+    click(&mut harness, "Import");
+    click(&mut harness, "Back to contacts");
+    harness.get_by_label_contains("5 of 5");
+    assert!(
+        std::fs::read_to_string(dir.path().join("roster.ron"))
+            .unwrap()
+            .contains("Lee Park")
+    );
+}
+
+#[test]
+fn the_team_stage_offers_who_is_on_call() {
+    let dir = folder_with_incident(Some("Sam"));
+    with_rota(dir.path());
+    let mut harness = app_at(dir.path(), t(0));
+    harness
+        .get_by_role_and_label(Role::Button, "Team formed")
+        .click();
+    harness.run();
+    click(&mut harness, "Add Priya Shah (on call)");
+    assert!(incident_file(dir.path()).contains("Priya Shah"));
 }

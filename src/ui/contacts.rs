@@ -1,30 +1,164 @@
-//! The roster: every contact, found by typing. Results update on every
-//! keystroke and are remembered between frames, so a 10,000-person roster
-//! costs nothing while the query stays the same.
+//! Cover and contacts: who covers each role now and who is next, a search
+//! over everyone (results on every keystroke, remembered between frames), a
+//! card per person with copy buttons, and the forms that change the roster:
+//! contacts, office hours, cover swaps, rotations, import and export.
 
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use eframe::egui;
+use smol_str::SmolStr;
 
-use super::widgets::{capital, identity, is_safe_link, weak};
-use crate::model::roster::{Contact, Roster, search};
+use super::Action;
+use super::roster_forms::{ContactForm, CoverForm, HoursForm, ImportForm, RotationForm};
+use super::widgets::{identity, is_safe_link, primary, section, weak};
+use crate::command::{Command, RosterChange};
+use crate::model::Role;
+use crate::model::roster::{Contact, Roster, search, zone};
 
-/// The search box and its remembered results.
+/// What the view shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Page {
+    /// Cover now and the search.
+    #[default]
+    List,
+    /// One person's card.
+    Card(SmolStr),
+    /// The contact form: editing the one named, or adding.
+    Edit(Option<SmolStr>),
+    /// Office hours.
+    OfficeHours,
+    /// Someone covering for someone else.
+    Cover,
+    /// A weekly rotation.
+    Rotation,
+    /// Import and export.
+    Files,
+}
+
+/// The view's state: the search, the page, and every form's text (kept
+/// when a form is left, so nothing typed is lost).
 #[derive(Default)]
 pub struct Contacts {
-    /// What is typed.
+    /// What is typed in the search.
     pub query: String,
     /// The query and the roster (see [`identity`]) the hits are for.
     searched: Option<(String, (usize, usize))>,
     hits: Vec<usize>,
     /// Give the search box focus on the next frame (Ctrl+F).
     pub focus: bool,
+    /// The page shown.
+    pub page: Page,
+    contact: ContactForm,
+    hours: HoursForm,
+    cover: CoverForm,
+    rotation: RotationForm,
+    files: ImportForm,
+    /// The value last copied, to say so beside its button.
+    copied: Option<String>,
+    /// "Remove" was pressed once on this card; the second press removes.
+    removing: bool,
+    /// The page to go back to once the command from this one is saved.
+    after_save: Option<Page>,
 }
 
 impl Contacts {
-    /// The view; the search is redone when the query or the roster changes.
-    pub fn show(&mut self, ui: &mut egui::Ui, roster: &Roster, loading: bool) {
+    /// The view; returns what the person asked for.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        roster: &Roster,
+        loading: bool,
+        now: DateTime<Utc>,
+    ) -> Option<Action> {
+        if loading {
+            super::widgets::title(ui, "Contacts");
+            ui.horizontal(|ui| {
+                ui.spinner();
+                weak(ui, "Reading the roster…");
+            });
+            return None;
+        }
+        if self.page != Page::List && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            self.page = Page::List;
+        }
+        let mut action = None;
+        egui::ScrollArea::vertical()
+            .auto_shrink(false)
+            .id_salt("contacts")
+            .show(ui, |ui| {
+                action = match self.page.clone() {
+                    Page::List => self.list(ui, roster, now),
+                    Page::Card(name) => self.card(ui, roster, &name, now),
+                    Page::Edit(name) => self.edit(ui, roster, name),
+                    Page::OfficeHours => self.form_page(ui, "Office hours", Page::List, |v, ui| {
+                        v.hours.show(ui, roster)
+                    }),
+                    Page::Cover => self.form_page(ui, "Cover for someone", Page::List, |v, ui| {
+                        v.cover.show(ui, roster, now)
+                    }),
+                    Page::Rotation => self.form_page(ui, "Rotations", Page::List, |v, ui| {
+                        v.rotation.show(ui, roster, now)
+                    }),
+                    Page::Files => self.form_page(ui, "Import and export", Page::List, |v, ui| {
+                        v.files.show(ui, roster, now)
+                    }),
+                };
+            });
+        action
+    }
+
+    /// The command from this view was saved (`true`) or refused.
+    pub fn finished(&mut self, saved: bool) {
+        if let Some(page) = self.after_save.take().filter(|_| saved) {
+            self.page = page;
+        }
+    }
+
+    fn form_page(
+        &mut self,
+        ui: &mut egui::Ui,
+        title: &str,
+        back: Page,
+        form: impl FnOnce(&mut Self, &mut egui::Ui) -> Option<Action>,
+    ) -> Option<Action> {
+        if back_button(ui) {
+            self.page = back.clone();
+            return None;
+        }
+        super::widgets::title(ui, title);
+        let action = form(self, ui);
+        if action.is_some() {
+            self.after_save = Some(self.page.clone());
+        }
+        action
+    }
+
+    fn list(&mut self, ui: &mut egui::Ui, roster: &Roster, now: DateTime<Utc>) -> Option<Action> {
         super::widgets::title(ui, "Contacts");
-        weak(ui, "For out of hours: who to call, and how.");
+        cover_banner(ui, roster, now);
+        self.cover_now(ui, roster, now);
         ui.add_space(6.0);
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Add contact…").clicked() {
+                self.contact = ContactForm::default();
+                self.page = Page::Edit(None);
+            }
+            if ui.button("Office hours…").clicked() {
+                self.hours = HoursForm::from(roster.office_hours.clone().unwrap_or_default());
+                self.page = Page::OfficeHours;
+            }
+            if ui.button("Cover for someone…").clicked() {
+                self.page = Page::Cover;
+            }
+            if ui.button("Rotations…").clicked() {
+                self.page = Page::Rotation;
+            }
+            if ui.button("Import or export…").clicked() {
+                self.page = Page::Files;
+            }
+        });
+        section(ui, "Find someone");
+        let mut open_first = false;
         ui.horizontal(|ui| {
             let label = ui.label("Find contact");
             let response = ui
@@ -37,6 +171,7 @@ impl Contacts {
             if std::mem::take(&mut self.focus) {
                 response.request_focus();
             }
+            open_first = super::widgets::submitted(ui, &response);
         });
         let list = identity(&roster.contacts);
         let current = self
@@ -47,50 +182,381 @@ impl Contacts {
             self.hits = search(roster, &self.query);
             self.searched = Some((self.query.clone(), list));
         }
-        ui.add_space(4.0);
-        if loading {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                weak(ui, "Reading the roster…");
-            });
-            return;
+        if open_first && let Some(&first) = self.hits.first() {
+            self.open(&roster.contacts[first]);
         }
         if roster.contacts.is_empty() {
             weak(
                 ui,
-                "The roster is empty. Add people to roster.ron in the data folder (see the README).",
+                "The roster is empty. Add people one by one, or import a CSV or vCard file.",
             );
-            return;
+            return None;
         }
         weak(
             ui,
-            format!("{} of {}", self.hits.len(), roster.contacts.len()),
+            format!(
+                "{} of {} · Enter opens the first",
+                self.hits.len(),
+                roster.contacts.len()
+            ),
         );
         let row_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 16.0;
-        egui::ScrollArea::vertical().auto_shrink(false).show_rows(
-            ui,
-            row_height,
-            self.hits.len(),
-            |ui, rows| {
+        let mut opened = None;
+        egui::ScrollArea::vertical()
+            .id_salt("hits")
+            .max_height(ui.available_height().max(240.0))
+            .auto_shrink([false, true])
+            .show_rows(ui, row_height, self.hits.len(), |ui, rows| {
                 for &i in &self.hits[rows] {
-                    row(ui, &roster.contacts[i], row_height);
+                    if row(ui, &roster.contacts[i], row_height) {
+                        opened = Some(i);
+                    }
                 }
-            },
-        );
+            });
+        if let Some(i) = opened {
+            self.open(&roster.contacts[i]);
+        }
+        None
+    }
+
+    fn open(&mut self, contact: &Contact) {
+        self.removing = false;
+        self.page = Page::Card(contact.name.clone());
+    }
+
+    /// For each role, who covers now (and until when) and who is next.
+    fn cover_now(&mut self, ui: &mut egui::Ui, roster: &Roster, now: DateTime<Utc>) {
+        section(ui, "Who covers now");
+        let tz = office_zone(roster);
+        let mut opened = None;
+        egui::Grid::new("cover-now")
+            .num_columns(3)
+            .spacing([16.0, 6.0])
+            .show(ui, |ui| {
+                for role in Role::ALL {
+                    ui.label(egui::RichText::new(role.title()).strong());
+                    let cover = roster.cover(role, now);
+                    ui.vertical(|ui| {
+                        if cover.now.is_empty() {
+                            if roster.rota.covers(role) {
+                                ui.colored_label(
+                                    ui.visuals().warn_fg_color,
+                                    "Nobody on the rota now",
+                                );
+                            } else {
+                                let anyone: Vec<&str> = roster
+                                    .with_role(role)
+                                    .take(3)
+                                    .map(|c| c.name.as_str())
+                                    .collect();
+                                weak(
+                                    ui,
+                                    if anyone.is_empty() {
+                                        "No rota, nobody with this role".to_owned()
+                                    } else {
+                                        format!("No rota · {}", anyone.join(", "))
+                                    },
+                                );
+                            }
+                        }
+                        for c in &cover.now {
+                            ui.horizontal(|ui| {
+                                match roster.find(&c.who) {
+                                    Some(contact) => {
+                                        if ui
+                                            .link(c.who.as_str())
+                                            .on_hover_text("Open the card")
+                                            .clicked()
+                                        {
+                                            opened = Some(contact.name.clone());
+                                        }
+                                        if let Some(phone) = contact.phones.first() {
+                                            phone_link(ui, &phone.number);
+                                        }
+                                        if let Some(theirs) = their_time(contact, now, tz) {
+                                            weak(ui, theirs);
+                                        }
+                                    }
+                                    None => {
+                                        ui.label(c.who.as_str());
+                                        weak(ui, "(not on the roster)");
+                                    }
+                                }
+                                if let Some(until) = c.until {
+                                    weak(ui, format!("until {}", local(until, tz, now)));
+                                }
+                            });
+                        }
+                    });
+                    match cover.next {
+                        Some((from, who)) => {
+                            let who = if who.is_empty() {
+                                "nobody".to_owned()
+                            } else {
+                                who.join(", ")
+                            };
+                            weak(ui, format!("Next: {who} from {}", local(from, tz, now)));
+                        }
+                        None => {
+                            ui.label("");
+                        }
+                    }
+                    ui.end_row();
+                }
+            });
+        if let Some(name) = opened {
+            self.removing = false;
+            self.page = Page::Card(name);
+        }
+    }
+
+    fn card(
+        &mut self,
+        ui: &mut egui::Ui,
+        roster: &Roster,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Option<Action> {
+        if back_button(ui) {
+            self.page = Page::List;
+            return None;
+        }
+        let Some(contact) = roster.find(name) else {
+            weak(ui, format!("{name} is no longer on the roster."));
+            return None;
+        };
+        super::widgets::title(ui, &contact.name);
+        let mut about: Vec<String> = contact.roles.iter().map(|r| r.title().to_owned()).collect();
+        if !contact.team.is_empty() {
+            about.push(contact.team.to_string());
+        }
+        if !about.is_empty() {
+            weak(ui, about.join(" · "));
+        }
+        let on_call: Vec<&str> = Role::ALL
+            .into_iter()
+            .filter(|r| {
+                roster
+                    .covering(*r, now)
+                    .iter()
+                    .any(|c| c.who.eq_ignore_ascii_case(&contact.name))
+            })
+            .map(|r| r.describe())
+            .collect();
+        if !on_call.is_empty() {
+            ui.colored_label(
+                super::widgets::DONE,
+                format!("On call now as {}", on_call.join(", ")),
+            );
+        }
+        ui.add_space(8.0);
+        egui::Grid::new("card")
+            .num_columns(3)
+            .spacing([12.0, 8.0])
+            .show(ui, |ui| {
+                for phone in &contact.phones {
+                    ui.label(if phone.label.is_empty() {
+                        "Phone"
+                    } else {
+                        phone.label.as_str()
+                    });
+                    phone_link(ui, &phone.number);
+                    self.copy_button(ui, &phone.number);
+                    ui.end_row();
+                }
+                if let Some(email) = &contact.email {
+                    ui.label("Email");
+                    let target = format!("mailto:{email}");
+                    if is_safe_link(&target) {
+                        ui.hyperlink_to(email.as_str(), target);
+                    } else {
+                        ui.label(email.as_str());
+                    }
+                    self.copy_button(ui, email);
+                    ui.end_row();
+                }
+                if let Some(chat) = &contact.chat {
+                    ui.label("Chat");
+                    ui.label(chat.as_str());
+                    self.copy_button(ui, chat);
+                    ui.end_row();
+                }
+                if let Some(tz) = &contact.time_zone {
+                    ui.label("Their time");
+                    let text = zone(tz).map_or_else(
+                        |e| e,
+                        |z| format!("{} ({tz})", now.with_timezone(&z).format("%H:%M %a")),
+                    );
+                    ui.label(text);
+                    ui.end_row();
+                }
+            });
+        if !contact.notes.is_empty() {
+            section(ui, "Notes");
+            ui.label(contact.notes.as_str());
+        }
+        ui.add_space(12.0);
+        let mut action = None;
+        ui.horizontal(|ui| {
+            if ui.button("Edit…").clicked() {
+                self.contact = ContactForm::from(contact);
+                self.page = Page::Edit(Some(contact.name.clone()));
+            }
+            if !self.removing {
+                if ui.button("Remove…").clicked() {
+                    self.removing = true;
+                }
+            } else {
+                let confirm = format!("Remove {} from the roster", contact.name);
+                if ui
+                    .button(egui::RichText::new(confirm).color(ui.visuals().error_fg_color))
+                    .clicked()
+                {
+                    action = Some(Action::run(
+                        Command::Roster(Box::new(RosterChange::RemoveContact {
+                            name: contact.name.clone(),
+                        })),
+                        |_| {},
+                    ));
+                    self.after_save = Some(Page::List);
+                }
+                if ui.button("Keep").clicked() {
+                    self.removing = false;
+                }
+            }
+        });
+        action
+    }
+
+    fn copy_button(&mut self, ui: &mut egui::Ui, value: &str) {
+        let copied = self.copied.as_deref() == Some(value);
+        let text = if copied { "Copied" } else { "Copy" };
+        if ui
+            .small_button(text)
+            .on_hover_text(format!("Copy {value}"))
+            .clicked()
+        {
+            ui.ctx().copy_text(value.to_owned());
+            self.copied = Some(value.to_owned());
+        }
+    }
+
+    fn edit(
+        &mut self,
+        ui: &mut egui::Ui,
+        roster: &Roster,
+        replacing: Option<SmolStr>,
+    ) -> Option<Action> {
+        let back = replacing.clone().map_or(Page::List, Page::Card);
+        if back_button(ui) {
+            self.page = back;
+            return None;
+        }
+        let heading = match &replacing {
+            Some(name) => format!("Edit {name}"),
+            None => "Add contact".to_owned(),
+        };
+        super::widgets::title(ui, &heading);
+        let contact = self.contact.show(ui)?;
+        let _ = roster;
+        self.after_save = Some(Page::Card(contact.name.trim().into()));
+        Some(Action::run(
+            Command::Roster(Box::new(RosterChange::SaveContact { replacing, contact })),
+            |_| {},
+        ))
     }
 }
 
-fn row(ui: &mut egui::Ui, contact: &Contact, height: f32) {
+fn back_button(ui: &mut egui::Ui) -> bool {
+    ui.button("Back to contacts")
+        .on_hover_text("Esc — what you typed is kept")
+        .clicked()
+}
+
+/// "Out of hours — cover below" or "In office hours", with the office's time.
+fn cover_banner(ui: &mut egui::Ui, roster: &Roster, now: DateTime<Utc>) {
+    let tz = office_zone(roster);
+    let here = now.with_timezone(&tz).format("%a %H:%M").to_string();
+    let (text, colour) = match (&roster.office_hours, roster.out_of_hours(now)) {
+        (Some(hours), Some(true)) => {
+            let opens = hours
+                .next_change(now)
+                .map(|t| format!(" · office opens {}", local(t, tz, now)))
+                .unwrap_or_default();
+            (
+                format!("Out of hours — cover below ({here} {}{opens})", tz.name()),
+                ui.visuals().warn_fg_color,
+            )
+        }
+        (Some(_), _) => (
+            format!("In office hours ({here} {})", tz.name()),
+            super::widgets::DONE,
+        ),
+        (None, _) => (
+            "Office hours are not set — set them to see when it is out of hours".to_owned(),
+            ui.visuals().weak_text_color(),
+        ),
+    };
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.0, colour))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(egui::RichText::new(text).color(colour).strong());
+        });
+}
+
+fn office_zone(roster: &Roster) -> Tz {
+    roster
+        .office_hours
+        .as_ref()
+        .and_then(|h| zone(&h.time_zone).ok())
+        .unwrap_or(Tz::UTC)
+}
+
+/// A time in `tz`: "14:00" today, "Mon 09:00" within a week, else with the date.
+pub fn local(t: DateTime<Utc>, tz: Tz, now: DateTime<Utc>) -> String {
+    let (t, today) = (t.with_timezone(&tz), now.with_timezone(&tz).date_naive());
+    let days = (t.date_naive() - today).num_days();
+    if days == 0 {
+        t.format("%H:%M").to_string()
+    } else if (1..7).contains(&days) {
+        t.format("%a %H:%M").to_string()
+    } else {
+        t.format("%a %d %b %H:%M").to_string()
+    }
+}
+
+/// "14:00 their time" for someone in another zone than the office.
+fn their_time(contact: &Contact, now: DateTime<Utc>, office: Tz) -> Option<String> {
+    let tz = zone(contact.time_zone.as_deref()?).ok()?;
+    let theirs = now.with_timezone(&tz);
+    let ours = now.with_timezone(&office);
+    (theirs.naive_local() != ours.naive_local())
+        .then(|| format!("{} their time", theirs.format("%H:%M")))
+}
+
+fn phone_link(ui: &mut egui::Ui, number: &str) {
+    match Contact::dial(number) {
+        Some(digits) => {
+            ui.hyperlink_to(number, format!("tel:{digits}"));
+        }
+        None => {
+            ui.label(number);
+        }
+    }
+}
+
+/// One search result; returns whether it was clicked.
+fn row(ui: &mut egui::Ui, contact: &Contact, height: f32) -> bool {
+    let mut open = false;
     ui.allocate_ui(egui::vec2(ui.available_width(), height), |ui| {
         ui.set_height(height);
         ui.vertical(|ui| {
             ui.horizontal(|ui| {
-                ui.label(egui::RichText::new(contact.name.as_str()).strong());
-                let roles: Vec<String> = contact
-                    .roles
-                    .iter()
-                    .map(|r| capital(r.describe()))
-                    .collect();
+                open = ui
+                    .link(egui::RichText::new(contact.name.as_str()).strong())
+                    .clicked();
+                let roles: Vec<&str> = contact.roles.iter().map(|r| r.title()).collect();
                 let mut about = roles.join(", ");
                 if !contact.team.is_empty() {
                     about = format!("{about} · {}", contact.team);
@@ -102,16 +568,7 @@ fn row(ui: &mut egui::Ui, contact: &Contact, height: f32) {
                     if !phone.label.is_empty() {
                         ui.label(egui::RichText::new(phone.label.as_str()).weak());
                     }
-                    let digits: String = phone
-                        .number
-                        .chars()
-                        .filter(|c| c.is_ascii_digit() || *c == '+')
-                        .collect();
-                    if digits.is_empty() {
-                        ui.label(phone.number.as_str());
-                    } else {
-                        ui.hyperlink_to(phone.number.as_str(), format!("tel:{digits}"));
-                    }
+                    phone_link(ui, &phone.number);
                 }
                 if let Some(email) = &contact.email {
                     let target = format!("mailto:{email}");
@@ -124,4 +581,11 @@ fn row(ui: &mut egui::Ui, contact: &Contact, height: f32) {
             });
         });
     });
+    open
+}
+
+/// The main button of a roster form.
+pub(super) fn save_button(ui: &mut egui::Ui, text: &str) -> bool {
+    ui.add_space(8.0);
+    primary(ui, text).clicked()
 }

@@ -18,6 +18,7 @@ pub mod ownership;
 pub mod post_update;
 pub mod probe;
 pub mod rail;
+pub mod roster_forms;
 pub mod team;
 pub mod timeline;
 pub mod widgets;
@@ -685,6 +686,7 @@ impl ExpediteApp {
         } else if pressed(egui::Key::F) {
             self.view = Some(View::Contacts);
             self.contacts.focus = true;
+            self.contacts.page = contacts::Page::List;
         }
     }
 
@@ -909,6 +911,7 @@ impl eframe::App for ExpediteApp {
             });
         let drafts = &mut self.drafts;
         let contacts = &mut self.contacts;
+        let mut contacts_action = None;
         let dialog_open = self.dialog.is_some();
         let roster_loading = !self.roster.is_done();
         let archive_loading = !self.archive.is_done();
@@ -922,7 +925,7 @@ impl eframe::App for ExpediteApp {
             );
             let action = match (view, incident) {
                 (View::Contacts, _) => {
-                    contacts.show(ui, &state.roster, roster_loading);
+                    contacts_action = contacts.show(ui, &state.roster, roster_loading, now);
                     None
                 }
                 (View::Incidents, _) => {
@@ -967,6 +970,10 @@ impl eframe::App for ExpediteApp {
         }
         for action in actions {
             self.perform(action);
+        }
+        if let Some(action) = contacts_action {
+            let saved = self.perform(action);
+            self.contacts.finished(saved);
         }
         self.dialogs(&ctx);
         self.keep_drafts(&ctx, false);

@@ -77,6 +77,27 @@ pub fn show(
                 add = Some(name.clone());
             }
         });
+        // Out of hours the question is who is on call: the rota's answer first.
+        let on_call: Vec<_> = facts
+            .state
+            .roster
+            .covering(role, facts.now)
+            .into_iter()
+            .filter(|c| !members.iter().any(|m| m.eq_ignore_ascii_case(&c.who)))
+            .collect();
+        if !on_call.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(egui::RichText::new("On call now:").weak());
+                for c in on_call {
+                    if ui
+                        .small_button(format!("Add {} (on call)", c.who))
+                        .clicked()
+                    {
+                        add = Some(c.who.to_string());
+                    }
+                }
+            });
+        }
         if let Some(picked) = suggestions(ui, &facts.state.roster, name, Some(role), "Add ") {
             add = Some(picked);
         }

@@ -1,0 +1,645 @@
+//! The forms that change the roster. Each keeps its text until it is saved;
+//! times are typed in the office's local time and turned into instants with
+//! the rota's clock-change rules.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday};
+use chrono_tz::Tz;
+use eframe::egui;
+
+use super::Action;
+use super::contacts::{local, save_button};
+use super::widgets::{area, field, form_label, section, weak};
+use crate::command::{Command, RosterChange};
+use crate::interop::import::{self, Format, Options, Preview};
+use crate::interop::{ical, vcard};
+use crate::model::Role;
+use crate::model::roster::{
+    Contact, OfficeHours, Override, Phone, Roster, Rotation, end_instant, start_instant, zone,
+};
+
+const WEEKDAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+fn change(c: RosterChange) -> Action {
+    Action::run(Command::Roster(Box::new(c)), |_| {})
+}
+
+fn office_zone(roster: &Roster) -> Tz {
+    roster
+        .office_hours
+        .as_ref()
+        .and_then(|h| zone(&h.time_zone).ok())
+        .unwrap_or(Tz::UTC)
+}
+
+fn role_picker(ui: &mut egui::Ui, id: &str, role: &mut Role) {
+    ui.horizontal(|ui| {
+        let label = form_label(ui, "Role");
+        egui::ComboBox::from_id_salt(id)
+            .selected_text(role.title())
+            .show_ui(ui, |ui| {
+                for r in Role::ALL {
+                    ui.selectable_value(role, r, r.title());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+}
+
+/// A local "2026-11-28 18:00" as typed, or what is wrong with it.
+fn local_time(text: &str, what: &str) -> Result<NaiveDateTime, String> {
+    ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text.trim(), f).ok())
+        .ok_or_else(|| {
+            format!(
+                "The {what} \"{}\" is not a date and time. Write it like 2026-11-28 18:00.",
+                text.trim()
+            )
+        })
+}
+
+fn clock_time(text: &str, what: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
+        format!(
+            "The {what} \"{}\" is not a time of day. Write it like 09:00.",
+            text.trim()
+        )
+    })
+}
+
+/// The contact form's text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ContactForm {
+    name: String,
+    roles: Vec<Role>,
+    team: String,
+    phones: Vec<(String, String)>,
+    email: String,
+    chat: String,
+    time_zone: String,
+    notes: String,
+}
+
+impl From<&Contact> for ContactForm {
+    fn from(c: &Contact) -> Self {
+        Self {
+            name: c.name.to_string(),
+            roles: c.roles.clone(),
+            team: c.team.to_string(),
+            phones: c
+                .phones
+                .iter()
+                .map(|p| (p.label.to_string(), p.number.to_string()))
+                .collect(),
+            email: c.email.as_deref().unwrap_or("").to_owned(),
+            chat: c.chat.as_deref().unwrap_or("").to_owned(),
+            time_zone: c.time_zone.as_deref().unwrap_or("").to_owned(),
+            notes: c.notes.to_string(),
+        }
+    }
+}
+
+impl ContactForm {
+    /// The form; the contact as typed once "Save contact" is pressed.
+    pub fn show(&mut self, ui: &mut egui::Ui) -> Option<Contact> {
+        field(ui, "Name", &mut self.name, "as the team calls them");
+        ui.horizontal_wrapped(|ui| {
+            form_label(ui, "Roles");
+            for role in Role::ALL {
+                let mut on = self.roles.contains(&role);
+                if ui.checkbox(&mut on, role.title()).changed() {
+                    if on {
+                        self.roles.push(role);
+                    } else {
+                        self.roles.retain(|r| *r != role);
+                    }
+                }
+            }
+        });
+        field(ui, "Team", &mut self.team, "e.g. Web");
+        if self.phones.is_empty() {
+            self.phones.push(("mobile".into(), String::new()));
+        }
+        let mut remove = None;
+        for (i, (label, number)) in self.phones.iter_mut().enumerate() {
+            ui.horizontal(|ui| {
+                let l = form_label(ui, &format!("Number {}", i + 1));
+                ui.add(
+                    egui::TextEdit::singleline(label)
+                        .hint_text("mobile")
+                        .desired_width(70.0),
+                )
+                .labelled_by(l.id);
+                ui.add(
+                    egui::TextEdit::singleline(number)
+                        .hint_text("+44 7700 900123")
+                        .desired_width(180.0),
+                )
+                .labelled_by(l.id);
+                if ui
+                    .small_button("Remove")
+                    .on_hover_text("Remove this number")
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+            });
+        }
+        if let Some(i) = remove {
+            self.phones.remove(i);
+        }
+        if ui.small_button("Add number").clicked() {
+            self.phones.push((String::new(), String::new()));
+        }
+        field(ui, "Email", &mut self.email, "name@example.com");
+        field(ui, "Chat", &mut self.chat, "@handle");
+        field(
+            ui,
+            "Time zone",
+            &mut self.time_zone,
+            "e.g. Europe/London, if not the office's",
+        );
+        area(
+            ui,
+            "Notes",
+            &mut self.notes,
+            "anything worth knowing at 3 a.m.",
+            2,
+        );
+        save_button(ui, "Save contact").then(|| self.contact())
+    }
+
+    fn contact(&self) -> Contact {
+        let some = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(Into::into);
+        Contact {
+            name: self.name.trim().into(),
+            roles: self.roles.clone(),
+            team: self.team.trim().into(),
+            phones: self
+                .phones
+                .iter()
+                .filter(|(_, n)| !n.trim().is_empty())
+                .map(|(l, n)| Phone {
+                    label: l.trim().into(),
+                    number: n.trim().into(),
+                })
+                .collect(),
+            email: some(&self.email),
+            chat: some(&self.chat),
+            time_zone: some(&self.time_zone),
+            notes: self.notes.trim().into(),
+        }
+    }
+}
+
+/// The office hours form's text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HoursForm {
+    zone: String,
+    days: Vec<Weekday>,
+    start: String,
+    end: String,
+    holidays: String,
+}
+
+impl From<OfficeHours> for HoursForm {
+    fn from(h: OfficeHours) -> Self {
+        Self {
+            zone: h.time_zone.to_string(),
+            days: h.days,
+            start: h.start.format("%H:%M").to_string(),
+            end: h.end.format("%H:%M").to_string(),
+            holidays: h
+                .holidays
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
+impl HoursForm {
+    /// The form; the change once saved.
+    pub fn show(&mut self, ui: &mut egui::Ui, roster: &Roster) -> Option<Action> {
+        weak(
+            ui,
+            "Outside these hours the roster says \"Out of hours\" and shows who covers.",
+        );
+        if self.zone.is_empty() && self.start.is_empty() {
+            *self = roster.office_hours.clone().unwrap_or_default().into();
+        }
+        field(ui, "Time zone", &mut self.zone, "Europe/London");
+        ui.horizontal_wrapped(|ui| {
+            form_label(ui, "Working days");
+            for day in WEEKDAYS {
+                let mut on = self.days.contains(&day);
+                if ui.checkbox(&mut on, day.to_string()).changed() {
+                    if on {
+                        self.days.push(day);
+                        self.days.sort_by_key(|d| d.num_days_from_monday());
+                    } else {
+                        self.days.retain(|d| *d != day);
+                    }
+                }
+            }
+        });
+        field(ui, "Starts at", &mut self.start, "09:00");
+        field(ui, "Ends at", &mut self.end, "17:30");
+        field(ui, "Holidays", &mut self.holidays, "2026-12-25, 2026-12-28");
+        if !save_button(ui, "Save office hours") {
+            return None;
+        }
+        Some(match self.hours() {
+            Ok(h) => change(RosterChange::SetOfficeHours(Some(h))),
+            Err(why) => Action::Refuse(why),
+        })
+    }
+
+    fn hours(&self) -> Result<OfficeHours, String> {
+        let holidays = self
+            .holidays
+            .split([',', ' ', ';'])
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("The holiday \"{}\" is not a date. Write dates like 2026-12-25, separated by commas.", s.trim())))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(OfficeHours {
+            time_zone: self.zone.trim().into(),
+            days: self.days.clone(),
+            start: clock_time(&self.start, "start")?,
+            end: clock_time(&self.end, "end")?,
+            holidays,
+        })
+    }
+}
+
+/// The "cover for someone" form's text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CoverForm {
+    who: String,
+    covers_for: String,
+    role: Role,
+    from: String,
+    to: String,
+}
+
+impl Default for CoverForm {
+    fn default() -> Self {
+        Self {
+            who: String::new(),
+            covers_for: String::new(),
+            role: Role::Developer,
+            from: String::new(),
+            to: String::new(),
+        }
+    }
+}
+
+impl CoverForm {
+    /// Current and coming overrides, and the form to add one.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        roster: &Roster,
+        now: DateTime<Utc>,
+    ) -> Option<Action> {
+        let tz = office_zone(roster);
+        let mut action = None;
+        let current: Vec<&Override> = roster
+            .rota
+            .overrides
+            .iter()
+            .filter(|o| o.end > now)
+            .collect();
+        if !current.is_empty() {
+            section(ui, "Current and coming");
+            for o in current {
+                ui.horizontal(|ui| {
+                    let whom = o
+                        .covers_for
+                        .as_ref()
+                        .map_or_else(|| format!("all {}s", o.role.describe()), |n| n.to_string());
+                    ui.label(format!(
+                        "{} covers for {whom} ({}), {} to {}",
+                        o.who,
+                        o.role.describe(),
+                        local(o.start, tz, now),
+                        local(o.end, tz, now)
+                    ));
+                    if ui.small_button("Remove").clicked() {
+                        action = Some(change(RosterChange::RemoveOverride(o.clone())));
+                    }
+                });
+            }
+        }
+        section(ui, "Add cover");
+        weak(
+            ui,
+            format!("Times are in the office's zone, {}.", tz.name()),
+        );
+        if self.from.is_empty() {
+            self.from = now.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+            self.to = (now + Duration::hours(12))
+                .with_timezone(&tz)
+                .format("%Y-%m-%d %H:%M")
+                .to_string();
+        }
+        field(ui, "Who covers", &mut self.who, "name on the roster");
+        if let Some(name) = super::widgets::suggestions(ui, roster, &self.who, None, "") {
+            self.who = name;
+        }
+        field(
+            ui,
+            "Covers for",
+            &mut self.covers_for,
+            "leave empty to cover the whole role",
+        );
+        role_picker(ui, "cover-role", &mut self.role);
+        field(ui, "From", &mut self.from, "2026-11-28 18:00");
+        field(ui, "Until", &mut self.to, "2026-11-29 09:00");
+        if save_button(ui, "Add cover") {
+            action = Some(
+                match (local_time(&self.from, "start"), local_time(&self.to, "end")) {
+                    (Ok(from), Ok(to)) => change(RosterChange::AddOverride(Override {
+                        who: self.who.trim().into(),
+                        covers_for: Some(self.covers_for.trim())
+                            .filter(|s| !s.is_empty())
+                            .map(Into::into),
+                        role: self.role,
+                        start: start_instant(tz, from),
+                        end: end_instant(tz, to),
+                    })),
+                    (Err(why), _) | (_, Err(why)) => Action::Refuse(why),
+                },
+            );
+        }
+        action
+    }
+}
+
+/// The rotation form's text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RotationForm {
+    name: String,
+    role: Role,
+    people: String,
+    day: Weekday,
+    time: String,
+    zone: String,
+    starts: String,
+}
+
+impl Default for RotationForm {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            role: Role::Developer,
+            people: String::new(),
+            day: Weekday::Mon,
+            time: "09:00".into(),
+            zone: String::new(),
+            starts: String::new(),
+        }
+    }
+}
+
+impl RotationForm {
+    /// The rotations, and the form to add one.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        roster: &Roster,
+        now: DateTime<Utc>,
+    ) -> Option<Action> {
+        let mut action = None;
+        for r in &roster.rota.rotations {
+            ui.horizontal_wrapped(|ui| {
+                let people: Vec<&str> = r.people.iter().map(|p| p.as_str()).collect();
+                ui.label(egui::RichText::new(r.name.as_str()).strong());
+                ui.label(format!(
+                    "{}: {} — hand-off {} {} ({})",
+                    r.role.title(),
+                    people.join(", "),
+                    r.hand_off_day,
+                    r.hand_off_time.format("%H:%M"),
+                    r.time_zone
+                ));
+                if ui
+                    .small_button("Remove")
+                    .on_hover_text(format!("Remove rotation {}", r.name))
+                    .clicked()
+                {
+                    action = Some(change(RosterChange::RemoveRotation {
+                        name: r.name.clone(),
+                    }));
+                }
+            });
+        }
+        section(ui, "Add a rotation");
+        weak(
+            ui,
+            "People take the role a week each, in order, handing off at the same local time every week, summer or winter.",
+        );
+        if self.zone.is_empty() {
+            self.zone = office_zone(roster).name().to_owned();
+            self.starts = now.date_naive().to_string();
+        }
+        field(ui, "Name", &mut self.name, "e.g. Web developers");
+        role_picker(ui, "rotation-role", &mut self.role);
+        field(
+            ui,
+            "People in order",
+            &mut self.people,
+            "Sam Patel, Jo Okafor, Al Smith",
+        );
+        ui.horizontal(|ui| {
+            let label = form_label(ui, "Hand-off day");
+            egui::ComboBox::from_id_salt("hand-off-day")
+                .selected_text(self.day.to_string())
+                .show_ui(ui, |ui| {
+                    for d in WEEKDAYS {
+                        ui.selectable_value(&mut self.day, d, d.to_string());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        field(ui, "Hand-off time", &mut self.time, "09:00");
+        field(ui, "Time zone", &mut self.zone, "Europe/London");
+        field(ui, "First turn from", &mut self.starts, "2026-11-30");
+        if save_button(ui, "Add rotation") {
+            let made = clock_time(&self.time, "hand-off time").and_then(|time| {
+                let starts =
+                    NaiveDate::parse_from_str(self.starts.trim(), "%Y-%m-%d").map_err(|_| {
+                        format!(
+                            "\"{}\" is not a date. Write it like 2026-11-30.",
+                            self.starts.trim()
+                        )
+                    })?;
+                Ok(Rotation {
+                    name: self.name.trim().into(),
+                    role: self.role,
+                    people: self
+                        .people
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                        .map(Into::into)
+                        .collect(),
+                    hand_off_day: self.day,
+                    hand_off_time: time,
+                    time_zone: self.zone.trim().into(),
+                    starts,
+                })
+            });
+            action = Some(match made {
+                Ok(r) => change(RosterChange::AddRotation(r)),
+                Err(why) => Action::Refuse(why),
+            });
+        }
+        action
+    }
+}
+
+/// Import and export: the paths typed, the role for a feed, the preview.
+#[derive(Default)]
+pub struct ImportForm {
+    path: String,
+    role: Option<Role>,
+    preview: Option<(PathBuf, Format, Preview)>,
+    trouble: Option<String>,
+    contacts_to: String,
+    rota_to: String,
+    saved: Option<String>,
+}
+
+impl ImportForm {
+    /// Read a file and preview it, apply it; save the roster or the rota for other tools.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        roster: &Roster,
+        now: DateTime<Utc>,
+    ) -> Option<Action> {
+        let mut action = None;
+        section(ui, "Import");
+        weak(
+            ui,
+            "Contacts from a CSV (with a header row) or vCard file; shifts from an on-call calendar feed (.ics) of PagerDuty, Opsgenie, GoAlert or Grafana OnCall. You see what will change before anything does.",
+        );
+        let response = field(ui, "File", &mut self.path, "/home/you/team.csv");
+        if response.changed() {
+            self.preview = None;
+        }
+        ui.horizontal(|ui| {
+            let label = form_label(ui, "Shifts cover");
+            egui::ComboBox::from_id_salt("import-role")
+                .selected_text(self.role.map_or("each person's first role", Role::title))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.role, None, "each person's first role");
+                    for r in Role::ALL {
+                        ui.selectable_value(&mut self.role, Some(r), r.title());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        if ui.button("Preview import").clicked() {
+            self.trouble = None;
+            self.preview = None;
+            let path = PathBuf::from(self.path.trim());
+            let read = import::read_file(&path)
+                .and_then(|text| Format::guess(&path, &text).map(|f| (text, f)));
+            match read {
+                Ok((text, format)) => {
+                    let preview = import::preview(
+                        roster,
+                        &text,
+                        format,
+                        &Options {
+                            role: self.role,
+                            now,
+                        },
+                    );
+                    self.preview = Some((path, format, preview));
+                }
+                Err(why) => self.trouble = Some(why),
+            }
+        }
+        if let Some(why) = &self.trouble {
+            ui.colored_label(ui.visuals().error_fg_color, why);
+        }
+        if let Some((path, format, preview)) = &self.preview {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.label(
+                    egui::RichText::new(format!("{} from {}", format.describe(), path.display()))
+                        .strong(),
+                );
+                for (i, line) in preview.lines().iter().enumerate() {
+                    if i == 0 && !preview.problems.is_empty() {
+                        ui.colored_label(ui.visuals().error_fg_color, line);
+                    } else {
+                        ui.add(egui::Label::new(line).wrap());
+                    }
+                }
+            });
+            if preview.can_apply() && save_button(ui, "Import") {
+                action = Some(change(preview.change()));
+                self.preview = None;
+                self.path.clear();
+            }
+        }
+        section(ui, "Export");
+        let home = std::env::var("HOME").unwrap_or_else(|_| ".".into());
+        if self.contacts_to.is_empty() {
+            self.contacts_to = format!("{home}/expedite-contacts.vcf");
+            self.rota_to = format!("{home}/expedite-rota.ics");
+        }
+        ui.horizontal(|ui| {
+            field(ui, "Contacts (vCard)", &mut self.contacts_to, "");
+            if ui.button("Save contacts").clicked() {
+                self.saved = Some(save(
+                    &self.contacts_to,
+                    &vcard::write(roster),
+                    &format!("{} contacts", roster.contacts.len()),
+                ));
+            }
+        });
+        ui.horizontal(|ui| {
+            field(ui, "Rota (.ics)", &mut self.rota_to, "");
+            if ui.button("Save rota").clicked() {
+                self.saved = Some(save(
+                    &self.rota_to,
+                    &ical::write(roster, now, 12),
+                    "the rota, 12 weeks ahead, in UTC",
+                ));
+            }
+        });
+        if let Some(saved) = &self.saved {
+            weak(ui, saved);
+        }
+        action
+    }
+}
+
+fn save(path: &str, text: &str, what: &str) -> String {
+    match crate::store::atomic::write_atomic(std::path::Path::new(path.trim()), text.as_bytes()) {
+        Ok(()) => format!("Saved {what} to {}.", path.trim()),
+        Err(e) => format!(
+            "Could not save to {}: {e}. Check the folder exists and you may write there.",
+            path.trim()
+        ),
+    }
+}
