@@ -336,3 +336,41 @@ fn a_roster_file_without_a_rota_still_reads() {
     assert!(text.contains("Mon"), "{text}");
     assert_eq!(ron::from_str::<Roster>(&text).unwrap(), with);
 }
+
+#[test]
+fn search_ranks_names_first_and_forgives_missing_letters() {
+    let person = |name: &str, notes: &str, number: &str| Contact {
+        name: name.into(),
+        notes: notes.into(),
+        phones: vec![expedite::model::roster::Phone {
+            label: "mobile".into(),
+            number: number.into(),
+        }],
+        ..Contact::default()
+    };
+    let roster = Roster {
+        contacts: vec![
+            person("Priya Shah", "Ask Sam first", "+44 7700 900001"),
+            person("Alex Samson", "", "+44 7700 900002"),
+            person("Samantha Jones", "", "+44 7700 900003"),
+            person("Sam Patel", "", "+44 7700 900123"),
+        ],
+        ..Roster::default()
+    };
+    let names = |q: &str| -> Vec<&str> {
+        expedite::model::roster::search(&roster, q)
+            .into_iter()
+            .map(|i| roster.contacts[i].name.as_str())
+            .collect()
+    };
+    assert_eq!(
+        names("sam"),
+        ["Samantha Jones", "Sam Patel", "Alex Samson", "Priya Shah"]
+    );
+    assert_eq!(names("sam pat"), ["Sam Patel"]);
+    assert_eq!(names("smpt"), ["Sam Patel"], "letters in order");
+    assert_eq!(names("900 123"), ["Sam Patel"], "digits of a number");
+    assert_eq!(names("07700-900123"), ["Sam Patel"], "typed with punctuation");
+    assert!(names("zz").is_empty());
+    assert_eq!(names("").len(), 4);
+}

@@ -464,10 +464,23 @@ impl Roster {
     /// The people covering `role` at `at` that are on the roster, in the
     /// order the rota names them.
     pub fn on_call(&self, role: Role, at: DateTime<Utc>) -> Vec<&Contact> {
-        self.covering(role, at)
-            .iter()
-            .filter_map(|c| self.find(&c.who))
-            .collect()
+        let cover = self.covering(role, at);
+        // One pass over the roster for everyone covering, comparing a
+        // case-folded hash before the names themselves.
+        let wanted: Vec<u64> = cover.iter().map(|c| folded_hash(&c.who)).collect();
+        let mut found: Vec<Option<&Contact>> = vec![None; cover.len()];
+        for contact in &self.contacts {
+            let hash = folded_hash(&contact.name);
+            for (i, w) in wanted.iter().enumerate() {
+                if *w == hash
+                    && found[i].is_none()
+                    && contact.name.eq_ignore_ascii_case(&cover[i].who)
+                {
+                    found[i] = Some(contact);
+                }
+            }
+        }
+        found.into_iter().flatten().collect()
     }
 
     /// Who covers `role` at `at` as the rota says (overrides over shifts and
@@ -723,6 +736,13 @@ fn check_number(number: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// FNV-1a over the ASCII-lower-cased bytes: equal for names equal but for case.
+fn folded_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// Whether `text` contains `lower_word` (already lower case), ignoring case;
 /// without allocating for ASCII text.
 pub fn contains_ignoring_case(text: &str, lower_word: &str) -> bool {
@@ -734,94 +754,151 @@ pub fn contains_ignoring_case(text: &str, lower_word: &str) -> bool {
     }
 }
 
-/// Whether the letters of `lower_word` appear in `text` in order ("smpt" in
-/// "Sam Patel"), ignoring case: what a hurried typist's query still finds.
-fn has_in_order(text: &str, lower_word: &str) -> bool {
-    let mut wanted = lower_word.chars().peekable();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if wanted.peek() == Some(&c) {
+/// Whether the letters of `word` appear in `text` in order ("smpt" in
+/// "sam patel"); both already lower case.
+fn has_in_order(text: &[u8], word: &[u8]) -> bool {
+    let mut wanted = word.iter().peekable();
+    for b in text {
+        if wanted.peek() == Some(&b) {
             wanted.next();
         }
     }
     wanted.peek().is_none()
 }
 
-/// How well one query word fits a contact; lower is better, `None` is no fit.
-fn fit(contact: &Contact, word: &str) -> Option<u32> {
-    let name = contact.name.as_str();
-    if name.len() >= word.len()
-        && name.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
-    {
-        return Some(0);
-    }
-    if name.split_whitespace().any(|part| {
-        part.len() >= word.len()
-            && part.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
-    }) {
-        return Some(1);
-    }
-    if contains_ignoring_case(name, word) {
-        return Some(2);
-    }
-    if contact
-        .roles
-        .iter()
-        .any(|r| contains_ignoring_case(r.describe(), word))
-        || contains_ignoring_case(&contact.team, word)
-        || contact
-            .email
-            .as_ref()
-            .is_some_and(|e| contains_ignoring_case(e, word))
-        || contact
-            .chat
-            .as_ref()
-            .is_some_and(|c| contains_ignoring_case(c, word))
-    {
-        return Some(3);
-    }
-    let digits = word.bytes().filter(u8::is_ascii_digit).count();
-    if digits >= 3
-        && digits
-            == word
-                .bytes()
-                .filter(|b| !matches!(b, b' ' | b'-' | b'+' | b'(' | b')'))
-                .count()
-    {
-        let wanted: Vec<u8> = word.bytes().filter(u8::is_ascii_digit).collect();
-        let found = contact.phones.iter().any(|p| {
-            let number: Vec<u8> = p.number.bytes().filter(u8::is_ascii_digit).collect();
-            number.windows(wanted.len()).any(|w| w == wanted.as_slice())
-        });
-        if found {
-            return Some(3);
-        }
-    }
-    if contains_ignoring_case(&contact.notes, word) {
-        return Some(4);
-    }
-    (word.chars().count() >= 3 && has_in_order(name, word)).then_some(6)
+/// One contact's searchable text, lower-cased once: the name, then role,
+/// team, email and chat, then notes; and the digits of every number.
+struct Entry {
+    text: Box<str>,
+    name_end: usize,
+    fields_end: usize,
+    digits: Box<[u8]>,
 }
 
-/// The contacts matching every word of `query` (name, role, team, email,
-/// chat, notes, the digits of a number, or the name's letters in order),
-/// best first: a name that starts with the query, then a word of the name,
-/// then anywhere in the name, then the other fields; roster order breaks ties.
-pub fn search(roster: &Roster, query: &str) -> Vec<usize> {
-    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-    if words.is_empty() {
-        return (0..roster.contacts.len()).collect();
+/// The roster made ready for searching as someone types: built once per
+/// roster, then each keystroke is one pass of substring finds.
+pub struct SearchIndex {
+    entries: Vec<Entry>,
+}
+
+impl SearchIndex {
+    /// Lower-cases and gathers every contact's text.
+    pub fn new(roster: &Roster) -> Self {
+        let entries = roster
+            .contacts
+            .iter()
+            .map(|c| {
+                let mut text = c.name.to_lowercase();
+                let name_end = text.len();
+                text.push('\u{1}');
+                for r in &c.roles {
+                    text.push_str(r.describe());
+                    text.push('\u{1}');
+                }
+                for field in [Some(&c.team), c.email.as_ref(), c.chat.as_ref()]
+                    .into_iter()
+                    .flatten()
+                {
+                    text.push_str(&field.to_lowercase());
+                    text.push('\u{1}');
+                }
+                let fields_end = text.len();
+                text.push_str(&c.notes.to_lowercase());
+                let mut digits = Vec::new();
+                for p in &c.phones {
+                    digits.extend(p.number.bytes().filter(u8::is_ascii_digit));
+                    digits.push(b' ');
+                }
+                Entry {
+                    text: text.into(),
+                    name_end,
+                    fields_end,
+                    digits: digits.into(),
+                }
+            })
+            .collect();
+        Self { entries }
     }
-    let mut hits: Vec<(u32, usize)> = roster
-        .contacts
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            words
-                .iter()
-                .try_fold(0, |total, w| fit(c, w).map(|f| total + f))
-                .map(|score| (score, i))
-        })
-        .collect();
-    hits.sort_unstable();
-    hits.into_iter().map(|(_, i)| i).collect()
+
+    /// The contacts matching every word of `query` (name, role, team, email,
+    /// chat, notes, the digits of a number, or the name's letters in order),
+    /// best first: a name that starts with the query, then a word of the
+    /// name, then anywhere in the name, then the other fields, then notes,
+    /// then letters in order; roster order breaks ties.
+    pub fn search(&self, query: &str) -> Vec<usize> {
+        let words: Vec<Word> = query.split_whitespace().map(Word::new).collect();
+        if words.is_empty() {
+            return (0..self.entries.len()).collect();
+        }
+        let mut hits: Vec<(u32, usize)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                words
+                    .iter()
+                    .try_fold(0, |total, w| w.fit(e).map(|f| total + f))
+                    .map(|score| (score, i))
+            })
+            .collect();
+        hits.sort_unstable();
+        hits.into_iter().map(|(_, i)| i).collect()
+    }
+}
+
+/// A query word, lower-cased, with its digits when it reads as a number;
+/// the searchers are built once per keystroke, not once per contact.
+struct Word {
+    text: String,
+    finder: memchr::memmem::Finder<'static>,
+    digits: Option<memchr::memmem::Finder<'static>>,
+}
+
+impl Word {
+    fn new(word: &str) -> Self {
+        let text = word.to_lowercase();
+        let number = word
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"+-()".contains(&b));
+        // A national number's trunk 0 ("07700…") is not in the
+        // international form ("+44 7700…"), so it is left out.
+        let digits: Vec<u8> = word
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .skip_while(|b| *b == b'0')
+            .collect();
+        Self {
+            finder: memchr::memmem::Finder::new(text.as_bytes()).into_owned(),
+            text,
+            digits: (number && digits.len() >= 3)
+                .then(|| memchr::memmem::Finder::new(&digits).into_owned()),
+        }
+    }
+
+    /// How well this word fits a contact; lower is better, `None` is no fit.
+    fn fit(&self, e: &Entry) -> Option<u32> {
+        let w = self.text.as_str();
+        let name = &e.text[..e.name_end];
+        if let Some(at) = self.finder.find(e.text.as_bytes()) {
+            if at < e.name_end {
+                if at == 0 {
+                    return Some(0);
+                }
+                let word_start = name.split(' ').any(|part| part.starts_with(w));
+                return Some(if word_start { 1 } else { 2 });
+            }
+            return Some(if at < e.fields_end { 3 } else { 4 });
+        }
+        if let Some(digits) = &self.digits
+            && digits.find(&e.digits).is_some()
+        {
+            return Some(3);
+        }
+        (w.len() >= 3 && has_in_order(name.as_bytes(), w.as_bytes())).then_some(6)
+    }
+}
+
+/// [`SearchIndex::search`] for a one-off search (the command line).
+pub fn search(roster: &Roster, query: &str) -> Vec<usize> {
+    SearchIndex::new(roster).search(query)
 }

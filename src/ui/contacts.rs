@@ -13,7 +13,7 @@ use super::roster_forms::{ContactForm, CoverForm, HoursForm, ImportForm, Rotatio
 use super::widgets::{identity, is_safe_link, primary, section, weak};
 use crate::command::{Command, RosterChange};
 use crate::model::Role;
-use crate::model::roster::{Contact, Roster, search, zone};
+use crate::model::roster::{Contact, Roster, SearchIndex, zone};
 
 /// What the view shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -44,6 +44,8 @@ pub struct Contacts {
     /// The query and the roster (see [`identity`]) the hits are for.
     searched: Option<(String, (usize, usize))>,
     hits: Vec<usize>,
+    /// The roster made ready for searching, and which roster it was made from.
+    index: Option<((usize, usize), SearchIndex)>,
     /// Give the search box focus on the next frame (Ctrl+F).
     pub focus: bool,
     /// The page shown.
@@ -179,7 +181,11 @@ impl Contacts {
             .as_ref()
             .is_some_and(|(query, searched)| *query == self.query && *searched == list);
         if !current {
-            self.hits = search(roster, &self.query);
+            if self.index.as_ref().is_none_or(|(of, _)| *of != list) {
+                self.index = Some((list, SearchIndex::new(roster)));
+            }
+            let (_, index) = self.index.as_ref().expect("just made");
+            self.hits = index.search(&self.query);
             self.searched = Some((self.query.clone(), list));
         }
         if open_first && let Some(&first) = self.hits.first() {
@@ -274,16 +280,16 @@ impl Contacts {
                                             phone_link(ui, &phone.number);
                                         }
                                         if let Some(theirs) = their_time(contact, now, tz) {
-                                            weak(ui, theirs);
+                                            quiet(ui, theirs);
                                         }
                                     }
                                     None => {
                                         ui.label(c.who.as_str());
-                                        weak(ui, "(not on the roster)");
+                                        quiet(ui, "(not on the roster)");
                                     }
                                 }
                                 if let Some(until) = c.until {
-                                    weak(ui, format!("until {}", local(until, tz, now)));
+                                    quiet(ui, format!("until {}", local(until, tz, now)));
                                 }
                             });
                         }
@@ -295,7 +301,7 @@ impl Contacts {
                             } else {
                                 who.join(", ")
                             };
-                            weak(ui, format!("Next: {who} from {}", local(from, tz, now)));
+                            quiet(ui, format!("Next: {who} from {}", local(from, tz, now)));
                         }
                         None => {
                             ui.label("");
@@ -356,9 +362,9 @@ impl Contacts {
             .show(ui, |ui| {
                 for phone in &contact.phones {
                     ui.label(if phone.label.is_empty() {
-                        "Phone"
+                        "Phone".to_owned()
                     } else {
-                        phone.label.as_str()
+                        super::widgets::capital(&phone.label)
                     });
                     phone_link(ui, &phone.number);
                     self.copy_button(ui, &phone.number);
@@ -465,6 +471,11 @@ impl Contacts {
             |_| {},
         ))
     }
+}
+
+/// Quieter text on one line (in a row, wrapping would stack it letter by letter).
+fn quiet(ui: &mut egui::Ui, text: impl Into<String>) {
+    ui.label(egui::RichText::new(text.into()).weak());
 }
 
 fn back_button(ui: &mut egui::Ui) -> bool {
