@@ -370,7 +370,11 @@ fn search_ranks_names_first_and_forgives_missing_letters() {
     assert_eq!(names("sam pat"), ["Sam Patel"]);
     assert_eq!(names("smpt"), ["Sam Patel"], "letters in order");
     assert_eq!(names("900 123"), ["Sam Patel"], "digits of a number");
-    assert_eq!(names("07700-900123"), ["Sam Patel"], "typed with punctuation");
+    assert_eq!(
+        names("07700-900123"),
+        ["Sam Patel"],
+        "typed with punctuation"
+    );
     assert!(names("zz").is_empty());
     assert_eq!(names("").len(), 4);
 }
