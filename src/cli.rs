@@ -422,11 +422,7 @@ fn parse_at(text: &str, roster: &Roster) -> Result<DateTime<Utc>, String> {
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(text.trim(), f).ok())
         .ok_or_else(|| format!("'{text}' is not a time — write 2026-11-28T02:00:00Z, or \"2026-11-28 02:00\" for the office's local time"))?;
-    let tz = roster
-        .office_hours
-        .as_ref()
-        .and_then(|h| roster::zone(&h.time_zone).ok())
-        .unwrap_or(chrono_tz::Tz::UTC);
+    let tz = roster.office_zone();
     Ok(roster::start_instant(tz, local))
 }
 

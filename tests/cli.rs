@@ -448,3 +448,45 @@ fn export_contacts_and_rota_for_other_tools() {
     let ics = std::fs::read_to_string(out).unwrap();
     assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
 }
+
+#[test]
+fn who_says_whether_it_is_out_of_hours_in_the_office_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    // A roster typed by hand: office hours in New York, one override.
+    std::fs::write(
+        dir.path().join("roster.ron"),
+        r#"(
+            contacts: [(name: "Jo Okafor", roles: [WebContact], phones: [(label: "mobile", number: "+1 212 555 0199")])],
+            office_hours: Some((time_zone: "America/New_York", days: ["Mon", "Tue", "Wed", "Thu", "Fri"],
+                start: "09:00:00", end: "17:00:00", holidays: ["2026-11-26"])),
+            rota: (overrides: [(who: "Jo Okafor", role: WebContact,
+                start: "2026-11-26T00:00:00Z", end: "2026-11-30T14:00:00Z")]),
+        )"#,
+    )
+    .unwrap();
+    // Thanksgiving, 11:00 in New York: a holiday, so out of hours.
+    let text = stdout(&ok(expedite(
+        dir.path(),
+        &["who", "--at", "2026-11-26 11:00"],
+    )));
+    assert!(
+        text.starts_with(
+            "Out of hours (Thu 26 Nov 11:00, America/New_York). Office opens Fri 27 Nov 09:00."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Web contact\n  Jo Okafor until Mon 30 Nov 09:00\n    mobile: +1 212 555 0199"
+        ),
+        "{text}"
+    );
+    let text = stdout(&ok(expedite(
+        dir.path(),
+        &["who", "--at", "2026-11-27T15:00:00Z"],
+    )));
+    assert!(
+        text.starts_with("In office hours (Fri 27 Nov 10:00, America/New_York)."),
+        "{text}"
+    );
+}

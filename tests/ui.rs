@@ -963,3 +963,73 @@ fn the_team_stage_offers_who_is_on_call() {
     click(&mut harness, "Add Priya Shah (on call)");
     assert!(incident_file(dir.path()).contains("Priya Shah"));
 }
+
+#[test]
+fn office_hours_that_end_before_they_start_are_refused_then_set() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let mut harness = app_at(dir.path(), t(0));
+    click(&mut harness, "Contacts");
+    harness.get_by_label_contains("Office hours are not set");
+    click(&mut harness, "Office hours…");
+    retype(&mut harness, "Starts at", "18:00");
+    retype(&mut harness, "Ends at", "09:00");
+    click(&mut harness, "Save office hours");
+    harness.get_by_label_contains("ends (09:00) before it starts (18:00)");
+    assert_eq!(field_value(&harness, "Starts at"), "18:00");
+    retype(&mut harness, "Starts at", "09:00");
+    retype(&mut harness, "Ends at", "18:00");
+    retype(&mut harness, "Time zone", "Asia/Tokyo");
+    click(&mut harness, "Save office hours");
+    click(&mut harness, "Back to contacts");
+    // 02:00 UTC is 11:00 in Tokyo, on a Thursday.
+    harness.get_by_label_contains("In office hours (Thu 11:00 Asia/Tokyo)");
+}
+
+#[test]
+fn cover_for_someone_shows_in_who_covers_now() {
+    let dir = folder_with_incident(None);
+    with_rota(dir.path());
+    let mut harness = app_at(dir.path(), t(0));
+    click(&mut harness, "Contacts");
+    click(&mut harness, "Cover for someone…");
+    type_into(&mut harness, "Who covers", "Tom Berg");
+    type_into(&mut harness, "Covers for", "Priya Shah");
+    retype(&mut harness, "From", "2026-11-26 01:00");
+    retype(&mut harness, "Until", "2026-11-26 00:00");
+    click(&mut harness, "Add cover");
+    harness.get_by_label_contains("ends (2026-11-26 00:00 UTC) before it starts");
+    assert_eq!(field_value(&harness, "Who covers"), "Tom Berg");
+    retype(&mut harness, "Until", "2026-11-26 09:00");
+    click(&mut harness, "Add cover");
+    harness.get_by_label_contains("Tom Berg covers for Priya Shah (developer)");
+    // Once saved the form is empty for the next one.
+    assert_eq!(field_value(&harness, "Who covers"), "");
+    click(&mut harness, "Back to contacts");
+    harness
+        .get_all_by_role_and_label(Role::Link, "Tom Berg")
+        .next()
+        .unwrap();
+    harness.get_by_label_contains("Next: Priya Shah from 09:00");
+}
+
+#[test]
+fn a_half_typed_contact_survives_a_restart() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    {
+        let mut harness = app_at(dir.path(), t(0));
+        click(&mut harness, "Contacts");
+        click(&mut harness, "Add contact…");
+        type_into(&mut harness, "Name", "Dana Ortiz");
+        type_into(&mut harness, "Notes", "Only after 7 a.m.");
+        // The window closes within the second, before the throttled save.
+        use eframe::App as _;
+        harness.state_mut().on_exit(None);
+    }
+    let mut harness = app_at(dir.path(), t(1));
+    click(&mut harness, "Contacts");
+    click(&mut harness, "Add contact…");
+    assert_eq!(field_value(&harness, "Name"), "Dana Ortiz");
+    assert_eq!(field_value(&harness, "Notes"), "Only after 7 a.m.");
+}

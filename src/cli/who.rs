@@ -9,22 +9,13 @@ use serde_json::{Value, json};
 use crate::model::Role;
 use crate::model::roster::{Contact, Roster, search, zone};
 
-/// The zone times are shown in: the office's, else UTC.
-fn office_zone(roster: &Roster) -> Tz {
-    roster
-        .office_hours
-        .as_ref()
-        .and_then(|h| zone(&h.time_zone).ok())
-        .unwrap_or(Tz::UTC)
-}
-
 fn local(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%a %d %b %H:%M").to_string()
 }
 
 /// Who covers each role (or `only` that one) at `at`.
 pub fn cover(roster: &Roster, only: Option<Role>, at: DateTime<Utc>, as_json: bool) -> String {
-    let tz = office_zone(roster);
+    let tz = roster.office_zone();
     let roles: Vec<Role> = Role::ALL
         .into_iter()
         .filter(|r| only.is_none_or(|o| o == *r))

@@ -5,12 +5,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 
 use super::{Problem, csv_roster, ical, vcard};
 use crate::command::RosterChange;
 use crate::model::Role;
-use crate::model::roster::{Contact, Merged, Roster, Shift, zone};
+use crate::model::roster::{Contact, Merged, Roster, Shift};
 
 /// The largest file an import reads.
 pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
@@ -137,11 +136,7 @@ pub fn preview(roster: &Roster, text: &str, format: Format, options: &Options) -
             preview.problems = problems;
         }
         Format::ICalendar => {
-            let local: Tz = roster
-                .office_hours
-                .as_ref()
-                .and_then(|h| zone(&h.time_zone).ok())
-                .unwrap_or(Tz::UTC);
+            let local = roster.office_zone();
             let (feed, problems) = ical::read(text, local, options.now);
             preview.problems = problems;
             let (shifts, unmatched) = ical::shifts(roster, &feed, options.role);

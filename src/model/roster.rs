@@ -456,6 +456,15 @@ impl Roster {
             .filter(move |c| c.roles.contains(&role))
     }
 
+    /// The office's time zone: where local times are typed and shown (UTC
+    /// when office hours are not set or name an unknown zone).
+    pub fn office_zone(&self) -> Tz {
+        self.office_hours
+            .as_ref()
+            .and_then(|h| zone(&h.time_zone).ok())
+            .unwrap_or(Tz::UTC)
+    }
+
     /// Whether `at` is outside office hours; `None` when they are not set.
     pub fn out_of_hours(&self, at: DateTime<Utc>) -> Option<bool> {
         self.office_hours.as_ref().map(|h| !h.is_open(at))

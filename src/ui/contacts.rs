@@ -9,7 +9,7 @@ use eframe::egui;
 use smol_str::SmolStr;
 
 use super::Action;
-use super::roster_forms::{ContactForm, CoverForm, HoursForm, ImportForm, RotationForm};
+use super::roster_forms::{ContactForm, HoursForm, ImportForm, RosterDrafts};
 use super::widgets::{identity, is_safe_link, primary, section, weak};
 use crate::command::{Command, RosterChange};
 use crate::model::Role;
@@ -50,17 +50,16 @@ pub struct Contacts {
     pub focus: bool,
     /// The page shown.
     pub page: Page,
-    contact: ContactForm,
-    hours: HoursForm,
-    cover: CoverForm,
-    rotation: RotationForm,
+    /// The forms' text, kept in `drafts.ron` like every other draft.
+    pub forms: RosterDrafts,
     files: ImportForm,
     /// The value last copied, to say so beside its button.
     copied: Option<String>,
     /// "Remove" was pressed once on this card; the second press removes.
     removing: bool,
-    /// The page to go back to once the command from this one is saved.
-    after_save: Option<Page>,
+    /// The page to go to once the command from this one is saved, and
+    /// whether the form it came from starts empty again then.
+    after_save: Option<(Page, bool)>,
 }
 
 impl Contacts {
@@ -93,13 +92,13 @@ impl Contacts {
                     Page::Card(name) => self.card(ui, roster, &name, now),
                     Page::Edit(name) => self.edit(ui, roster, name),
                     Page::OfficeHours => self.form_page(ui, "Office hours", Page::List, |v, ui| {
-                        v.hours.show(ui, roster)
+                        v.forms.hours.show(ui, roster)
                     }),
                     Page::Cover => self.form_page(ui, "Cover for someone", Page::List, |v, ui| {
-                        v.cover.show(ui, roster, now)
+                        v.forms.cover.show(ui, roster, now)
                     }),
                     Page::Rotation => self.form_page(ui, "Rotations", Page::List, |v, ui| {
-                        v.rotation.show(ui, roster, now)
+                        v.forms.rotation.show(ui, roster, now)
                     }),
                     Page::Files => self.form_page(ui, "Import and export", Page::List, |v, ui| {
                         v.files.show(ui, roster, now)
@@ -109,11 +108,32 @@ impl Contacts {
         action
     }
 
-    /// The command from this view was saved (`true`) or refused.
-    pub fn finished(&mut self, saved: bool) {
-        if let Some(page) = self.after_save.take().filter(|_| saved) {
-            self.page = page;
+    /// The view with the forms' text kept from the last run.
+    pub fn with_forms(forms: RosterDrafts) -> Self {
+        Self {
+            forms,
+            ..Self::default()
         }
+    }
+
+    /// The command from this view was saved (`true`) or refused; once saved,
+    /// a form for adding starts empty again.
+    pub fn finished(&mut self, saved: bool) {
+        let Some((page, added)) = self.after_save.take().filter(|_| saved) else {
+            return;
+        };
+        if added {
+            match page {
+                Page::Card(_) => {
+                    self.forms.contact = Default::default();
+                    self.forms.contact_of = None;
+                }
+                Page::Cover => self.forms.cover = Default::default(),
+                Page::Rotation => self.forms.rotation = Default::default(),
+                _ => {}
+            }
+        }
+        self.page = page;
     }
 
     fn form_page(
@@ -129,8 +149,14 @@ impl Contacts {
         }
         super::widgets::title(ui, title);
         let action = form(self, ui);
-        if action.is_some() {
-            self.after_save = Some(self.page.clone());
+        if let Some(Action::Run(Command::Roster(change), _)) = &action {
+            // Adding empties the form once saved; removing from the list
+            // above it leaves what is typed alone.
+            let adds = matches!(
+                **change,
+                RosterChange::AddOverride(_) | RosterChange::AddRotation(_)
+            );
+            self.after_save = Some((self.page.clone(), adds));
         }
         action
     }
@@ -142,11 +168,16 @@ impl Contacts {
         ui.add_space(6.0);
         ui.horizontal_wrapped(|ui| {
             if ui.button("Add contact…").clicked() {
-                self.contact = ContactForm::default();
+                // A half-typed new contact is kept; an unsaved edit of
+                // someone else is not what "Add" means.
+                if self.forms.contact_of.is_some() {
+                    self.forms.contact = ContactForm::default();
+                    self.forms.contact_of = None;
+                }
                 self.page = Page::Edit(None);
             }
             if ui.button("Office hours…").clicked() {
-                self.hours = HoursForm::from(roster.office_hours.clone().unwrap_or_default());
+                self.forms.hours = HoursForm::from(roster.office_hours.clone().unwrap_or_default());
                 self.page = Page::OfficeHours;
             }
             if ui.button("Cover for someone…").clicked() {
@@ -233,10 +264,10 @@ impl Contacts {
     /// For each role, who covers now (and until when) and who is next.
     fn cover_now(&mut self, ui: &mut egui::Ui, roster: &Roster, now: DateTime<Utc>) {
         section(ui, "Who covers now");
-        let tz = office_zone(roster);
+        let tz = roster.office_zone();
         let mut opened = None;
         egui::Grid::new("cover-now")
-            .num_columns(3)
+            .num_columns(2)
             .spacing([16.0, 6.0])
             .show(ui, |ui| {
                 for role in Role::ALL {
@@ -293,9 +324,8 @@ impl Contacts {
                                 }
                             });
                         }
-                    });
-                    match cover.next {
-                        Some((from, who)) => {
+                        // Below the cover, not beside it, so a narrow window keeps it.
+                        if let Some((from, who)) = cover.next {
                             let who = if who.is_empty() {
                                 "nobody".to_owned()
                             } else {
@@ -303,10 +333,7 @@ impl Contacts {
                             };
                             quiet(ui, format!("Next: {who} from {}", local(from, tz, now)));
                         }
-                        None => {
-                            ui.label("");
-                        }
-                    }
+                    });
                     ui.end_row();
                 }
             });
@@ -405,7 +432,11 @@ impl Contacts {
         let mut action = None;
         ui.horizontal(|ui| {
             if ui.button("Edit…").clicked() {
-                self.contact = ContactForm::from(contact);
+                // An unsaved edit of this person is picked up where it was left.
+                if self.forms.contact_of.as_deref() != Some(contact.name.as_str()) {
+                    self.forms.contact = ContactForm::from(contact);
+                    self.forms.contact_of = Some(contact.name.to_string());
+                }
                 self.page = Page::Edit(Some(contact.name.clone()));
             }
             if !self.removing {
@@ -424,7 +455,7 @@ impl Contacts {
                         })),
                         |_| {},
                     ));
-                    self.after_save = Some(Page::List);
+                    self.after_save = Some((Page::List, false));
                 }
                 if ui.button("Keep").clicked() {
                     self.removing = false;
@@ -463,9 +494,9 @@ impl Contacts {
             None => "Add contact".to_owned(),
         };
         super::widgets::title(ui, &heading);
-        let contact = self.contact.show(ui)?;
+        let contact = self.forms.contact.show(ui)?;
         let _ = roster;
-        self.after_save = Some(Page::Card(contact.name.trim().into()));
+        self.after_save = Some((Page::Card(contact.name.trim().into()), true));
         Some(Action::run(
             Command::Roster(Box::new(RosterChange::SaveContact { replacing, contact })),
             |_| {},
@@ -486,7 +517,7 @@ fn back_button(ui: &mut egui::Ui) -> bool {
 
 /// "Out of hours — cover below" or "In office hours", with the office's time.
 fn cover_banner(ui: &mut egui::Ui, roster: &Roster, now: DateTime<Utc>) {
-    let tz = office_zone(roster);
+    let tz = roster.office_zone();
     let here = now.with_timezone(&tz).format("%a %H:%M").to_string();
     let (text, colour) = match (&roster.office_hours, roster.out_of_hours(now)) {
         (Some(hours), Some(true)) => {
@@ -514,14 +545,6 @@ fn cover_banner(ui: &mut egui::Ui, roster: &Roster, now: DateTime<Utc>) {
             ui.set_width(ui.available_width());
             ui.label(egui::RichText::new(text).color(colour).strong());
         });
-}
-
-fn office_zone(roster: &Roster) -> Tz {
-    roster
-        .office_hours
-        .as_ref()
-        .and_then(|h| zone(&h.time_zone).ok())
-        .unwrap_or(Tz::UTC)
 }
 
 /// A time in `tz`: "14:00" today, "Mon 09:00" within a week, else with the date.

@@ -25,6 +25,9 @@ pub struct Drafts {
     /// Per incident.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub incidents: BTreeMap<IncidentId, IncidentDrafts>,
+    /// The roster's forms.
+    #[serde(skip_serializing_if = "is_default")]
+    pub roster: super::roster_forms::RosterDrafts,
 }
 
 impl Kind for Drafts {

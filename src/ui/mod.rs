@@ -393,6 +393,7 @@ impl ExpediteApp {
     fn loaded(mut store: Store, state: State, mut problems: Vec<Problem>, clock: Clock) -> Self {
         let (drafts, more) = store.load_drafts::<drafts::Drafts>();
         problems.extend(more);
+        let forms = drafts.roster.clone();
         Self {
             store,
             state,
@@ -407,7 +408,7 @@ impl ExpediteApp {
             view: None,
             dialog: None,
             dialog_fresh: false,
-            contacts: contacts::Contacts::default(),
+            contacts: contacts::Contacts::with_forms(forms),
             clock,
             title: String::new(),
             asked_focus: false,
@@ -598,6 +599,10 @@ impl ExpediteApp {
 
     /// Whether the drafts differ from what is on disk (empty ones dropped first).
     fn drafts_changed(&mut self) -> bool {
+        // The roster's forms live in the contacts view; their text is kept here.
+        if self.drafts.roster != self.contacts.forms {
+            self.drafts.roster = self.contacts.forms.clone();
+        }
         self.drafts.prune();
         self.drafts != self.saved_drafts
     }

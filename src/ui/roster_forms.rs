@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday};
-use chrono_tz::Tz;
 use eframe::egui;
+use serde::{Deserialize, Serialize};
 
 use super::Action;
 use super::contacts::{local, save_button};
@@ -16,8 +16,25 @@ use crate::interop::import::{self, Format, Options, Preview};
 use crate::interop::{ical, vcard};
 use crate::model::Role;
 use crate::model::roster::{
-    Contact, OfficeHours, Override, Phone, Roster, Rotation, end_instant, start_instant, zone,
+    Contact, OfficeHours, Override, Phone, Roster, Rotation, end_instant, start_instant,
 };
+
+/// What is typed in the roster's forms and not yet saved.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RosterDrafts {
+    /// Adding or editing a contact.
+    pub contact: ContactForm,
+    /// Whom the contact form is editing; `None` while adding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_of: Option<String>,
+    /// Office hours.
+    pub hours: HoursForm,
+    /// Someone covering for someone else.
+    pub cover: CoverForm,
+    /// A new rotation.
+    pub rotation: RotationForm,
+}
 
 const WEEKDAYS: [Weekday; 7] = [
     Weekday::Mon,
@@ -31,14 +48,6 @@ const WEEKDAYS: [Weekday; 7] = [
 
 fn change(c: RosterChange) -> Action {
     Action::run(Command::Roster(Box::new(c)), |_| {})
-}
-
-fn office_zone(roster: &Roster) -> Tz {
-    roster
-        .office_hours
-        .as_ref()
-        .and_then(|h| zone(&h.time_zone).ok())
-        .unwrap_or(Tz::UTC)
 }
 
 fn role_picker(ui: &mut egui::Ui, id: &str, role: &mut Role) {
@@ -79,7 +88,8 @@ fn clock_time(text: &str, what: &str) -> Result<NaiveTime, String> {
 }
 
 /// The contact form's text.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ContactForm {
     name: String,
     roles: Vec<Role>,
@@ -204,7 +214,8 @@ impl ContactForm {
 }
 
 /// The office hours form's text.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct HoursForm {
     zone: String,
     days: Vec<Weekday>,
@@ -285,7 +296,8 @@ impl HoursForm {
 }
 
 /// The "cover for someone" form's text.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CoverForm {
     who: String,
     covers_for: String,
@@ -314,7 +326,7 @@ impl CoverForm {
         roster: &Roster,
         now: DateTime<Utc>,
     ) -> Option<Action> {
-        let tz = office_zone(roster);
+        let tz = roster.office_zone();
         let mut action = None;
         let current: Vec<&Override> = roster
             .rota
@@ -389,7 +401,8 @@ impl CoverForm {
 }
 
 /// The rotation form's text.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RotationForm {
     name: String,
     role: Role,
@@ -452,7 +465,7 @@ impl RotationForm {
             "People take the role a week each, in order, handing off at the same local time every week, summer or winter.",
         );
         if self.zone.is_empty() {
-            self.zone = office_zone(roster).name().to_owned();
+            self.zone = roster.office_zone().name().to_owned();
             self.starts = now.date_naive().to_string();
         }
         field(ui, "Name", &mut self.name, "e.g. Web developers");
@@ -598,7 +611,6 @@ impl ImportForm {
             if preview.can_apply() && save_button(ui, "Import") {
                 action = Some(change(preview.change()));
                 self.preview = None;
-                self.path.clear();
             }
         }
         section(ui, "Export");
