@@ -407,37 +407,35 @@ impl Rotation {
 impl Shift {
     /// What is wrong with this shift, if anything.
     pub fn check(&self) -> Result<(), String> {
-        if self.who.trim().is_empty() {
-            return Err("Say who covers the shift.".into());
-        }
-        if self.end <= self.start {
-            return Err(format!(
-                "The shift for {} ends ({}) before it starts ({}). Give an end after the start.",
-                self.who,
-                self.end.format("%Y-%m-%d %H:%M UTC"),
-                self.start.format("%Y-%m-%d %H:%M UTC")
-            ));
-        }
-        Ok(())
+        check_period(&self.who, self.start, self.end, "The shift for")
     }
 }
 
 impl Override {
     /// What is wrong with this override, if anything.
     pub fn check(&self) -> Result<(), String> {
-        if self.who.trim().is_empty() {
-            return Err("Say who covers.".into());
-        }
-        if self.end <= self.start {
-            return Err(format!(
-                "The cover by {} ends ({}) before it starts ({}). Give an end after the start.",
-                self.who,
-                self.end.format("%Y-%m-%d %H:%M UTC"),
-                self.start.format("%Y-%m-%d %H:%M UTC")
-            ));
-        }
-        Ok(())
+        check_period(&self.who, self.start, self.end, "The cover by")
     }
+}
+
+/// A period of cover names someone and ends after it starts.
+fn check_period(
+    who: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    what: &str,
+) -> Result<(), String> {
+    if who.trim().is_empty() {
+        return Err("Say who covers.".into());
+    }
+    if end <= start {
+        return Err(format!(
+            "{what} {who} ends ({}) before it starts ({}). Give an end after the start.",
+            end.format("%Y-%m-%d %H:%M UTC"),
+            start.format("%Y-%m-%d %H:%M UTC")
+        ));
+    }
+    Ok(())
 }
 
 impl Roster {
