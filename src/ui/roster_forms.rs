@@ -367,8 +367,11 @@ impl CoverForm {
                 .format("%Y-%m-%d %H:%M")
                 .to_string();
         }
+        // Suggestions once something is typed, not the whole roster at once.
         field(ui, "Who covers", &mut self.who, "name on the roster");
-        if let Some(name) = super::widgets::suggestions(ui, roster, &self.who, None, "") {
+        if !self.who.trim().is_empty()
+            && let Some(name) = super::widgets::suggestions(ui, roster, &self.who, None, "")
+        {
             self.who = name;
         }
         field(
@@ -377,6 +380,12 @@ impl CoverForm {
             &mut self.covers_for,
             "leave empty to cover the whole role",
         );
+        if !self.covers_for.trim().is_empty()
+            && let Some(name) =
+                super::widgets::suggestions(ui, roster, &self.covers_for, Some(self.role), "")
+        {
+            self.covers_for = name;
+        }
         role_picker(ui, "cover-role", &mut self.role);
         field(ui, "From", &mut self.from, "2026-11-28 18:00");
         field(ui, "Until", &mut self.to, "2026-11-29 09:00");
@@ -568,7 +577,8 @@ impl ImportForm {
                 .response
                 .labelled_by(label.id);
         });
-        if ui.button("Preview import").clicked() {
+        let enter = super::widgets::submitted(ui, &response);
+        if ui.button("Preview import").clicked() || enter {
             self.trouble = None;
             self.preview = None;
             let path = PathBuf::from(self.path.trim());
