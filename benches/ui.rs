@@ -1,5 +1,6 @@
 //! One pass of the cockpit (build the frame, no painting) with a busy
-//! incident: 500 timeline entries, and a roster of 10,000 contacts loaded.
+//! incident: 500 timeline entries, and a roster of 10,000 contacts with a
+//! rota of 10,000 shifts and 50 rotations loaded.
 //! Target: at most 1 ms median per pass.
 //!
 //! Measured through egui_kittest, whose step also builds the accessibility
@@ -26,9 +27,10 @@ fn busy_folder() -> (tempfile::TempDir, chrono::DateTime<chrono::Utc>) {
     incident.resolved_at = None;
     let now = incident.opened_at + Duration::minutes(30);
     store.save_incident(&incident).expect("save incident");
-    store
-        .save_roster(&sample::roster(10_000))
-        .expect("save roster");
+    // With the rota the roster bench uses: 10,000 shifts, 50 rotations.
+    let mut roster = sample::roster(10_000);
+    roster.rota = sample::rota(&roster, 10_000, 50, now);
+    store.save_roster(&roster).expect("save roster");
     let (mut state, _) = store.load();
     let me = Command::SetMe {
         name: "Sam Patel".into(),
@@ -57,7 +59,13 @@ fn show(harness: &mut Harness<'static, ExpediteApp>, view: &str) {
 fn bench(c: &mut Criterion) {
     let (dir, now) = busy_folder();
     let mut group = c.benchmark_group("ui pass");
-    for view in ["Classified", "Timeline", "Deployment", "Contacts"] {
+    for view in [
+        "Classified",
+        "Team formed",
+        "Timeline",
+        "Deployment",
+        "Contacts",
+    ] {
         let mut harness = cockpit(dir.path(), now);
         show(&mut harness, view);
         group.bench_function(format!("{view} view"), |b| {

@@ -1033,3 +1033,33 @@ fn a_half_typed_contact_survives_a_restart() {
     assert_eq!(field_value(&harness, "Name"), "Dana Ortiz");
     assert_eq!(field_value(&harness, "Notes"), "Only after 7 a.m.");
 }
+
+#[test]
+fn a_crowded_role_lists_a_few_then_all_on_request() {
+    let dir = folder_with_incident(None);
+    let shifts: Vec<String> = (1..=6)
+        .map(|n| {
+            format!(
+                r#"(who: "Tester {n}", role: Tester, start: "2026-11-26T00:00:00Z", end: "2026-11-26T12:00:00Z")"#
+            )
+        })
+        .collect();
+    std::fs::write(
+        dir.path().join("roster.ron"),
+        format!("(rota: (shifts: [{}]))", shifts.join(", ")),
+    )
+    .unwrap();
+    let mut harness = app_at(dir.path(), t(0));
+    click(&mut harness, "Contacts");
+    harness.get_by_label("Tester 4");
+    assert!(harness.query_by_label("Tester 5").is_none());
+    harness
+        .get_by_role_and_label(Role::Link, "and 2 more on call")
+        .click();
+    harness.run();
+    harness.get_by_label("Tester 6");
+    harness
+        .get_all_by_label("(not on the roster)")
+        .nth(5)
+        .unwrap();
+}

@@ -472,22 +472,40 @@ impl Roster {
     /// order the rota names them.
     pub fn on_call(&self, role: Role, at: DateTime<Utc>) -> Vec<&Contact> {
         let cover = self.covering(role, at);
-        // One pass over the roster for everyone covering, comparing a
-        // case-folded hash before the names themselves.
-        let wanted: Vec<u64> = cover.iter().map(|c| folded_hash(&c.who)).collect();
-        let mut found: Vec<Option<&Contact>> = vec![None; cover.len()];
-        for contact in &self.contacts {
-            let hash = folded_hash(&contact.name);
-            for (i, w) in wanted.iter().enumerate() {
-                if *w == hash
-                    && found[i].is_none()
-                    && contact.name.eq_ignore_ascii_case(&cover[i].who)
-                {
-                    found[i] = Some(contact);
+        let names: Vec<&str> = cover.iter().map(|c| c.who.as_str()).collect();
+        self.find_many(&names)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.contacts[i])
+            .collect()
+    }
+
+    /// Where each of `names` is on the roster (case-insensitive): one pass
+    /// over the contacts however many names, comparing a case-folded hash
+    /// before the names themselves.
+    pub fn find_many(&self, names: &[&str]) -> Vec<Option<usize>> {
+        let mut wanted: std::collections::HashMap<u64, Vec<usize>> =
+            std::collections::HashMap::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            wanted.entry(folded_hash(name.trim())).or_default().push(i);
+        }
+        let mut found = vec![None; names.len()];
+        let mut left = names.len();
+        for (at, contact) in self.contacts.iter().enumerate() {
+            if left == 0 {
+                break;
+            }
+            let Some(which) = wanted.get(&folded_hash(&contact.name)) else {
+                continue;
+            };
+            for &i in which {
+                if found[i].is_none() && contact.name.eq_ignore_ascii_case(names[i].trim()) {
+                    found[i] = Some(at);
+                    left -= 1;
                 }
             }
         }
-        found.into_iter().flatten().collect()
+        found
     }
 
     /// Who covers `role` at `at` as the rota says (overrides over shifts and

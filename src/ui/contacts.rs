@@ -13,7 +13,7 @@ use super::roster_forms::{ContactForm, HoursForm, ImportForm, RosterDrafts};
 use super::widgets::{identity, is_safe_link, primary, section, weak};
 use crate::command::{Command, RosterChange};
 use crate::model::Role;
-use crate::model::roster::{Contact, Roster, SearchIndex, zone};
+use crate::model::roster::{Contact, Cover, Roster, SearchIndex, zone};
 
 /// What the view shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -57,6 +57,10 @@ pub struct Contacts {
     copied: Option<String>,
     /// "Remove" was pressed once on this card; the second press removes.
     removing: bool,
+    /// Who covers each role, worked out once a minute or when the roster changes.
+    cover: Option<CoverNow>,
+    /// Roles whose whole cover is listed, not just the first few.
+    expanded: Vec<Role>,
     /// The page to go to once the command from this one is saved, and
     /// whether the form it came from starts empty again then.
     after_save: Option<(Page, bool)>,
@@ -83,12 +87,17 @@ impl Contacts {
             self.page = Page::List;
         }
         let mut action = None;
+        if self.page == Page::List {
+            // Not inside a scroll area: the result list scrolls itself and
+            // builds only its visible rows, which it can't do in an endless one.
+            return self.list(ui, roster, now);
+        }
         egui::ScrollArea::vertical()
             .auto_shrink(false)
             .id_salt("contacts")
             .show(ui, |ui| {
                 action = match self.page.clone() {
-                    Page::List => self.list(ui, roster, now),
+                    Page::List => None,
                     Page::Card(name) => self.card(ui, roster, &name, now),
                     Page::Edit(name) => self.edit(ui, roster, name),
                     Page::OfficeHours => self.form_page(ui, "Office hours", Page::List, |v, ui| {
@@ -241,8 +250,7 @@ impl Contacts {
         let mut opened = None;
         egui::ScrollArea::vertical()
             .id_salt("hits")
-            .max_height(ui.available_height().max(240.0))
-            .auto_shrink([false, true])
+            .auto_shrink(false)
             .show_rows(ui, row_height, self.hits.len(), |ui, rows| {
                 for &i in &self.hits[rows] {
                     if row(ui, &roster.contacts[i], row_height) {
@@ -261,44 +269,65 @@ impl Contacts {
         self.page = Page::Card(contact.name.clone());
     }
 
+    /// Who covers each role at `now`, worked out again only when the
+    /// roster or the minute changed.
+    fn cover_at(&mut self, roster: &Roster, now: DateTime<Utc>) -> &CoverNow {
+        let key = CoverNow::key(roster, now);
+        if self.cover.as_ref().is_none_or(|c| c.key != key) {
+            self.cover = Some(CoverNow::new(roster, now, key));
+        }
+        self.cover.as_ref().expect("just made")
+    }
+
     /// For each role, who covers now (and until when) and who is next.
     fn cover_now(&mut self, ui: &mut egui::Ui, roster: &Roster, now: DateTime<Utc>) {
         section(ui, "Who covers now");
         let tz = roster.office_zone();
+        self.cover_at(roster, now);
+        let cover_now = self.cover.as_ref().expect("made above");
+        // Wake when the cover or the office hours next change, so the
+        // banner and the names are right without a key being pressed.
+        if let Some(next) = cover_now.changes_at.filter(|t| *t > now) {
+            let wait = (next - now).to_std().unwrap_or_default();
+            ui.ctx().request_repaint_after(wait);
+        }
         let mut opened = None;
+        let mut expand = None;
+        let expanded = &self.expanded;
         egui::Grid::new("cover-now")
             .num_columns(2)
             .spacing([16.0, 6.0])
             .show(ui, |ui| {
-                for role in Role::ALL {
-                    ui.label(egui::RichText::new(role.title()).strong());
-                    let cover = roster.cover(role, now);
+                for row in &cover_now.roles {
+                    ui.label(egui::RichText::new(row.role.title()).strong());
                     ui.vertical(|ui| {
-                        if cover.now.is_empty() {
-                            if roster.rota.covers(role) {
+                        if row.cover.now.is_empty() {
+                            if row.rota {
                                 ui.colored_label(
                                     ui.visuals().warn_fg_color,
                                     "Nobody on the rota now",
                                 );
+                            } else if row.anyone.is_empty() {
+                                weak(ui, "No rota, nobody with this role");
                             } else {
-                                let anyone: Vec<&str> = roster
-                                    .with_role(role)
-                                    .take(3)
-                                    .map(|c| c.name.as_str())
+                                let names: Vec<&str> = row
+                                    .anyone
+                                    .iter()
+                                    .map(|&i| roster.contacts[i].name.as_str())
                                     .collect();
-                                weak(
-                                    ui,
-                                    if anyone.is_empty() {
-                                        "No rota, nobody with this role".to_owned()
-                                    } else {
-                                        format!("No rota · {}", anyone.join(", "))
-                                    },
-                                );
+                                weak(ui, format!("No rota · {}", names.join(", ")));
                             }
                         }
-                        for c in &cover.now {
+                        // A handful per role: past that, the card or `expedite who` lists them.
+                        let all = expanded.contains(&row.role);
+                        let shown = if all {
+                            row.cover.now.len()
+                        } else {
+                            row.cover.now.len().min(MAX_SHOWN)
+                        };
+                        for (c, at) in row.cover.now.iter().zip(&row.contacts).take(shown) {
                             ui.horizontal(|ui| {
-                                match roster.find(&c.who) {
+                                match at.map(|i| &roster.contacts[i]) {
                                     Some(contact) => {
                                         if ui
                                             .link(c.who.as_str())
@@ -324,19 +353,26 @@ impl Contacts {
                                 }
                             });
                         }
+                        if row.cover.now.len() > shown {
+                            let more = format!("and {} more on call", row.cover.now.len() - shown);
+                            if ui.link(more).clicked() {
+                                expand = Some(row.role);
+                            }
+                        }
                         // Below the cover, not beside it, so a narrow window keeps it.
-                        if let Some((from, who)) = cover.next {
+                        if let Some((from, who)) = &row.cover.next {
                             let who = if who.is_empty() {
                                 "nobody".to_owned()
                             } else {
                                 who.join(", ")
                             };
-                            quiet(ui, format!("Next: {who} from {}", local(from, tz, now)));
+                            quiet(ui, format!("Next: {who} from {}", local(*from, tz, now)));
                         }
                     });
                     ui.end_row();
                 }
             });
+        self.expanded.extend(expand);
         if let Some(name) = opened {
             self.removing = false;
             self.page = Page::Card(name);
@@ -366,15 +402,17 @@ impl Contacts {
         if !about.is_empty() {
             weak(ui, about.join(" · "));
         }
-        let on_call: Vec<&str> = Role::ALL
-            .into_iter()
+        let on_call: Vec<&str> = self
+            .cover_at(roster, now)
+            .roles
+            .iter()
             .filter(|r| {
-                roster
-                    .covering(*r, now)
+                r.cover
+                    .now
                     .iter()
                     .any(|c| c.who.eq_ignore_ascii_case(&contact.name))
             })
-            .map(|r| r.describe())
+            .map(|r| r.role.describe())
             .collect();
         if !on_call.is_empty() {
             ui.colored_label(
@@ -507,6 +545,91 @@ impl Contacts {
 /// Quieter text on one line (in a row, wrapping would stack it letter by letter).
 fn quiet(ui: &mut egui::Ui, text: impl Into<String>) {
     ui.label(egui::RichText::new(text.into()).weak());
+}
+
+/// At most this many people are listed for one role in "Who covers now".
+const MAX_SHOWN: usize = 4;
+
+/// Which roster and which minute a [`CoverNow`] is for.
+type CoverKey = ([(usize, usize); 4], i64);
+
+/// Who covers each role at one minute: with 10,000 shifts this is
+/// milliseconds of work, so it is not redone every frame.
+struct CoverNow {
+    key: CoverKey,
+    roles: Vec<RoleCover>,
+    /// The first time after now at which the cover or office hours change.
+    changes_at: Option<DateTime<Utc>>,
+}
+
+struct RoleCover {
+    role: Role,
+    cover: Cover,
+    /// Where each person covering is on the roster.
+    contacts: Vec<Option<usize>>,
+    /// Whether the rota covers this role at all.
+    rota: bool,
+    /// Without a rota: the first few people with the role.
+    anyone: Vec<usize>,
+}
+
+impl CoverNow {
+    fn key(roster: &Roster, now: DateTime<Utc>) -> CoverKey {
+        let rota = &roster.rota;
+        (
+            [
+                identity(&roster.contacts),
+                identity(&rota.shifts),
+                identity(&rota.rotations),
+                identity(&rota.overrides),
+            ],
+            now.timestamp().div_euclid(60),
+        )
+    }
+
+    fn new(roster: &Roster, now: DateTime<Utc>, key: CoverKey) -> Self {
+        let covers: Vec<(Role, Cover)> = Role::ALL
+            .into_iter()
+            .map(|role| (role, roster.cover(role, now)))
+            .collect();
+        let names: Vec<&str> = covers
+            .iter()
+            .flat_map(|(_, c)| c.now.iter().map(|o| o.who.as_str()))
+            .collect();
+        let mut found = roster.find_many(&names).into_iter();
+        let changes_at = covers
+            .iter()
+            .filter_map(|(_, c)| c.next.as_ref().map(|(t, _)| *t))
+            .chain(
+                roster
+                    .office_hours
+                    .as_ref()
+                    .and_then(|h| h.next_change(now)),
+            )
+            .min();
+        let roles = covers
+            .into_iter()
+            .map(|(role, cover)| RoleCover {
+                role,
+                contacts: found.by_ref().take(cover.now.len()).collect(),
+                rota: roster.rota.covers(role),
+                anyone: roster
+                    .contacts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.roles.contains(&role))
+                    .map(|(i, _)| i)
+                    .take(3)
+                    .collect(),
+                cover,
+            })
+            .collect();
+        Self {
+            key,
+            roles,
+            changes_at,
+        }
+    }
 }
 
 fn back_button(ui: &mut egui::Ui) -> bool {
