@@ -9,7 +9,7 @@ use eframe::egui;
 use smol_str::SmolStr;
 
 use super::Action;
-use super::roster_forms::{ContactForm, HoursForm, ImportForm, RosterDrafts};
+use super::roster_forms::{ContactForm, ImportForm, RosterDrafts};
 use super::widgets::{identity, is_safe_link, primary, section, weak};
 use crate::command::{Command, RosterChange};
 use crate::model::Role;
@@ -138,6 +138,7 @@ impl Contacts {
                     self.forms.contact_of = None;
                 }
                 Page::Cover => self.forms.cover = Default::default(),
+                Page::OfficeHours => self.forms.hours = Default::default(),
                 Page::Rotation => self.forms.rotation = Default::default(),
                 _ => {}
             }
@@ -163,7 +164,9 @@ impl Contacts {
             // above it leaves what is typed alone.
             let adds = matches!(
                 **change,
-                RosterChange::AddOverride(_) | RosterChange::AddRotation(_)
+                RosterChange::AddOverride(_)
+                    | RosterChange::AddRotation(_)
+                    | RosterChange::SetOfficeHours(_)
             );
             self.after_save = Some((self.page.clone(), adds));
         }
@@ -186,7 +189,7 @@ impl Contacts {
                 self.page = Page::Edit(None);
             }
             if ui.button("Office hours…").clicked() {
-                self.forms.hours = HoursForm::from(roster.office_hours.clone().unwrap_or_default());
+                // The form fills itself from the roster when it holds no draft.
                 self.page = Page::OfficeHours;
             }
             if ui.button("Cover for someone…").clicked() {
