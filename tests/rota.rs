@@ -378,3 +378,60 @@ fn search_ranks_names_first_and_forgives_missing_letters() {
     assert!(names("zz").is_empty());
     assert_eq!(names("").len(), 4);
 }
+
+#[test]
+fn renaming_a_contact_keeps_their_place_on_the_rota() {
+    use expedite::command::{Command, RosterChange, apply};
+    let mut state = expedite::model::State {
+        roster: roster_with(Rota {
+            rotations: vec![rotation(
+                "Europe/London",
+                Weekday::Mon,
+                9,
+                0,
+                NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            )],
+            ..Rota::default()
+        }),
+        ..Default::default()
+    };
+    let mut ana = state.roster.find("Ana").unwrap().clone();
+    ana.name = "Ana Silva".into();
+    let change = RosterChange::SaveContact {
+        replacing: Some("ana".into()),
+        contact: ana,
+    };
+    apply(
+        &mut state,
+        Command::Roster(Box::new(change)),
+        "me",
+        utc(2026, 3, 1, 0, 0),
+    )
+    .unwrap();
+    assert_eq!(state.roster.rota.rotations[0].people[0], "Ana Silva");
+    let on_call: Vec<&str> = state
+        .roster
+        .on_call(Role::Developer, utc(2026, 3, 2, 12, 0))
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(on_call, ["Ana Silva"]);
+
+    // A second contact by the same name is refused, and nothing changes.
+    let clash = RosterChange::SaveContact {
+        replacing: None,
+        contact: Contact {
+            name: "ben".into(),
+            ..Contact::default()
+        },
+    };
+    let err = apply(
+        &mut state,
+        Command::Roster(Box::new(clash)),
+        "me",
+        utc(2026, 3, 1, 0, 0),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("already on the roster"), "{err}");
+    assert_eq!(state.roster.contacts.len(), 4);
+}

@@ -77,7 +77,10 @@ pub(super) fn apply(
                 )));
             }
             match at {
-                Some(i) => roster.contacts[i] = contact,
+                Some(i) => {
+                    let old = std::mem::replace(&mut roster.contacts[i], contact);
+                    rename_in_rota(roster, &old.name, &roster.contacts[i].name.clone());
+                }
                 None => roster.contacts.push(contact),
             }
         }
@@ -158,6 +161,29 @@ pub(super) fn apply(
         }
     }
     Ok(vec![Effect::SaveRoster])
+}
+
+/// A renamed contact keeps their shifts, turns and covers.
+fn rename_in_rota(roster: &mut Roster, old: &str, new: &SmolStr) {
+    if old == new.as_str() {
+        return;
+    }
+    let rename = |name: &mut SmolStr| {
+        if name.eq_ignore_ascii_case(old) {
+            *name = new.clone();
+        }
+    };
+    let rota = &mut roster.rota;
+    rota.shifts.iter_mut().for_each(|s| rename(&mut s.who));
+    for r in &mut rota.rotations {
+        r.people.iter_mut().for_each(rename);
+    }
+    for o in &mut rota.overrides {
+        rename(&mut o.who);
+        if let Some(name) = &mut o.covers_for {
+            rename(name);
+        }
+    }
 }
 
 fn unknown(name: &str) -> CommandError {
