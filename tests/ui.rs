@@ -998,7 +998,7 @@ fn cover_for_someone_shows_in_who_covers_now() {
     retype(&mut harness, "From", "2026-11-26 01:00");
     retype(&mut harness, "Until", "2026-11-26 00:00");
     click(&mut harness, "Add cover");
-    harness.get_by_label_contains("ends (2026-11-26 00:00 UTC) before it starts");
+    harness.get_by_label_contains("ends (2026-11-26 00:00) before it starts (2026-11-26 01:00)");
     assert_eq!(field_value(&harness, "Who covers"), "Tom Berg");
     retype(&mut harness, "Until", "2026-11-26 09:00");
     click(&mut harness, "Add cover");

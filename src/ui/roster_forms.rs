@@ -392,6 +392,12 @@ impl CoverForm {
         if save_button(ui, "Add cover") {
             action = Some(
                 match (local_time(&self.from, "start"), local_time(&self.to, "end")) {
+                    // Said in the times as typed, not in UTC as the rota keeps them.
+                    (Ok(from), Ok(to)) if to <= from => Action::Refuse(format!(
+                        "The cover ends ({}) before it starts ({}). Give an end after the start.",
+                        to.format("%Y-%m-%d %H:%M"),
+                        from.format("%Y-%m-%d %H:%M")
+                    )),
                     (Ok(from), Ok(to)) => change(RosterChange::AddOverride(Override {
                         who: self.who.trim().into(),
                         covers_for: Some(self.covers_for.trim())
