@@ -118,7 +118,7 @@ fn event(
         start.ok_or("This event has no DTSTART, so it's not clear when the cover starts.")?;
     // Length in local terms, so a repeated 09:00-17:00 stays 09:00-17:00.
     let length = match (end, duration) {
-        (Some(end), _) => end.local() - start.local(),
+        (Some(end), _) => end.at - start.at,
         (None, Some(d)) => d,
         (None, None) if start.all_day => Duration::days(1),
         (None, None) => {
@@ -132,23 +132,18 @@ fn event(
         return Err("This event ends before it starts.".into());
     }
     let starts = match rule {
-        None => vec![start.local()],
+        None => vec![start.at],
         Some(rule) => repeat(&rule, start, local, now)?,
     };
     let times = starts
         .into_iter()
         .map(|s| {
-            let zone = start.zone.unwrap_or(local);
-            let from = if start.utc {
-                s.and_utc()
-            } else {
-                start_instant(zone, s)
-            };
-            let to = if start.utc {
-                (s + length).and_utc()
-            } else {
-                end_instant(zone, s + length)
-            };
+            let from = When { at: s, ..start }.instant(local, true);
+            let to = When {
+                at: s + length,
+                ..start
+            }
+            .instant(local, false);
             (from, to)
         })
         .filter(|(from, _)| !except.contains(from))
@@ -166,10 +161,6 @@ struct When {
 }
 
 impl When {
-    fn local(&self) -> NaiveDateTime {
-        self.at
-    }
-
     fn instant(&self, local: Tz, start: bool) -> DateTime<Utc> {
         if self.utc {
             return self.at.and_utc();
@@ -336,7 +327,7 @@ fn repeat(
         None => return Err("This event's RRULE has no FREQ.".into()),
     };
     let horizon = now + Duration::weeks(HORIZON_WEEKS);
-    let first = start.local();
+    let first = start.at;
     let mut starts = Vec::new();
     let mut period = 0i64;
     use chrono::Datelike;
@@ -358,11 +349,7 @@ fn repeat(
             };
         in_period.dedup();
         for s in in_period {
-            let instant = if start.utc {
-                s.and_utc()
-            } else {
-                start_instant(start.zone.unwrap_or(local), s)
-            };
+            let instant = When { at: s, ..start }.instant(local, true);
             if until.is_some_and(|u| instant > u)
                 || instant > horizon
                 || count.is_some_and(|c| starts.len() >= c)
