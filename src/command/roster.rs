@@ -85,11 +85,7 @@ pub(super) fn apply(
             }
         }
         RemoveContact { name } => {
-            let before = roster.contacts.len();
-            roster
-                .contacts
-                .retain(|c| !c.name.eq_ignore_ascii_case(&name));
-            if roster.contacts.len() == before {
+            if !remove(&mut roster.contacts, |c| c.name.eq_ignore_ascii_case(&name)) {
                 return Err(unknown(&name));
             }
         }
@@ -115,12 +111,9 @@ pub(super) fn apply(
             roster.rota.rotations.push(rotation);
         }
         RemoveRotation { name } => {
-            let before = roster.rota.rotations.len();
-            roster
-                .rota
-                .rotations
-                .retain(|r| !r.name.eq_ignore_ascii_case(&name));
-            if roster.rota.rotations.len() == before {
+            if !remove(&mut roster.rota.rotations, |r| {
+                r.name.eq_ignore_ascii_case(&name)
+            }) {
                 return Err(bad(format!("There is no rotation called \"{name}\".")));
             }
         }
@@ -131,9 +124,7 @@ pub(super) fn apply(
             }
         }
         RemoveShift(shift) => {
-            let before = roster.rota.shifts.len();
-            roster.rota.shifts.retain(|s| *s != shift);
-            if roster.rota.shifts.len() == before {
+            if !remove(&mut roster.rota.shifts, |s| *s == shift) {
                 return Err(bad("That shift is no longer on the rota.".into()));
             }
         }
@@ -144,9 +135,7 @@ pub(super) fn apply(
             }
         }
         RemoveOverride(o) => {
-            let before = roster.rota.overrides.len();
-            roster.rota.overrides.retain(|x| *x != o);
-            if roster.rota.overrides.len() == before {
+            if !remove(&mut roster.rota.overrides, |x| *x == o) {
                 return Err(bad("That cover is no longer on the rota.".into()));
             }
         }
@@ -161,6 +150,13 @@ pub(super) fn apply(
         }
     }
     Ok(vec![Effect::SaveRoster])
+}
+
+/// Removes the items that `gone` picks; whether there were any.
+fn remove<T>(list: &mut Vec<T>, mut gone: impl FnMut(&T) -> bool) -> bool {
+    let before = list.len();
+    list.retain(|item| !gone(item));
+    list.len() < before
 }
 
 /// A renamed contact keeps their shifts, turns and covers.
