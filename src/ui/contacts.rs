@@ -440,12 +440,7 @@ impl Contacts {
                 }
                 if let Some(email) = &contact.email {
                     ui.label("Email");
-                    let target = format!("mailto:{email}");
-                    if is_safe_link(&target) {
-                        ui.hyperlink_to(email.as_str(), target);
-                    } else {
-                        ui.label(email.as_str());
-                    }
+                    email_link(ui, email);
                     self.copy_button(ui, email);
                     ui.end_row();
                 }
@@ -695,6 +690,16 @@ fn their_time(contact: &Contact, now: DateTime<Utc>, office: Tz) -> Option<Strin
         .then(|| format!("{} their time", theirs.format("%H:%M")))
 }
 
+/// An address as a `mailto:` link, or plain text when it would not make a safe one.
+fn email_link(ui: &mut egui::Ui, email: &str) {
+    let target = format!("mailto:{email}");
+    if is_safe_link(&target) {
+        ui.hyperlink_to(email, target);
+    } else {
+        ui.label(email);
+    }
+}
+
 fn phone_link(ui: &mut egui::Ui, number: &str) {
     match Contact::dial(number) {
         Some(digits) => {
@@ -731,12 +736,7 @@ fn row(ui: &mut egui::Ui, contact: &Contact, height: f32) -> bool {
                     phone_link(ui, &phone.number);
                 }
                 if let Some(email) = &contact.email {
-                    let target = format!("mailto:{email}");
-                    if is_safe_link(&target) {
-                        ui.hyperlink_to(email.as_str(), target);
-                    } else {
-                        ui.label(email.as_str());
-                    }
+                    email_link(ui, email);
                 }
             });
         });

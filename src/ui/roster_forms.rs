@@ -630,8 +630,8 @@ impl ImportForm {
             }
         }
         section(ui, "Export");
-        let home = std::env::var("HOME").unwrap_or_else(|_| ".".into());
         if self.contacts_to.is_empty() {
+            let home = std::env::var("HOME").unwrap_or_else(|_| ".".into());
             self.contacts_to = format!("{home}/expedite-contacts.vcf");
             self.rota_to = format!("{home}/expedite-rota.ics");
         }
