@@ -1,5 +1,7 @@
 //! Outside formats: vCard and CSV contacts, iCalendar on-call feeds, and the
-//! files Expedite writes for others (vCard 4.0, `.ics`).
+//! files Expedite writes for others (vCard 4.0, `.ics`), including the
+//! conclusion pack: update texts, the summary and origin emails, the
+//! postmortem draft, its invite and the timeline as CSV.
 //!
 //! vCard and iCalendar share one line syntax (RFC 6350 took it from RFC
 //! 5545): folded lines, `NAME;PARAM=VALUE:value`, backslash escapes. The
@@ -8,8 +10,12 @@
 //! and the rest of the file is still checked.
 
 pub mod csv_roster;
+pub mod email;
 pub mod ical;
 pub mod import;
+pub mod pack;
+pub mod postmortem;
+pub mod update;
 pub mod vcard;
 
 use icalendar::parser::{Component, read_calendar_simple, unfold};

@@ -1,0 +1,283 @@
+//! The conclusion pack's common ground: one incident with the roster, the
+//! team's time zone and the clock, and the phrases every output shares.
+//!
+//! Everything here and in the pack's writers ([`update`](super::update),
+//! [`email`](super::email), [`postmortem`](super::postmortem)) is a pure
+//! function of the record: the same incident gives the same text. Whatever
+//! is not recorded yet reads "(not recorded yet)" instead of failing.
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+
+use crate::model::comms::{self, Cadence};
+use crate::model::procedure::{self, Stage};
+use crate::model::roster::Roster;
+use crate::model::{Decision, HandOver, Incident, Role};
+
+/// What a missing part of the record reads as.
+pub const NOT_RECORDED: &str = "(not recorded yet)";
+
+/// An incident and what the pack needs around it.
+#[derive(Clone, Debug)]
+pub struct Pack<'a> {
+    /// The incident written about.
+    pub incident: &'a Incident,
+    /// Where people's emails and numbers come from.
+    pub roster: &'a Roster,
+    /// The team's time zone: the office's, else UTC.
+    pub zone: Tz,
+    /// Now, from the caller's clock.
+    pub now: DateTime<Utc>,
+    /// When the next update is due (the cadence's answer), if still open.
+    pub next_update: Option<DateTime<Utc>>,
+    /// PRs, tickets and links typed but not yet recorded (the summary form).
+    pub extra_links: Vec<String>,
+}
+
+impl<'a> Pack<'a> {
+    /// The pack for `incident` at `now`, with the team's zone from the roster.
+    pub fn new(
+        incident: &'a Incident,
+        roster: &'a Roster,
+        cadence: &Cadence,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            incident,
+            roster,
+            zone: roster.office_zone(),
+            now,
+            next_update: comms::next_update_due(incident, cadence),
+            extra_links: Vec::new(),
+        }
+    }
+
+    /// `at` in the team's zone, with the day: "Thu 26 Nov 2026 02:00 GMT".
+    pub fn local(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.zone)
+            .format("%a %-d %b %Y %H:%M %Z")
+            .to_string()
+    }
+
+    /// `at` in the team's zone, the time only: "02:45 GMT".
+    pub fn clock(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.zone).format("%H:%M %Z").to_string()
+    }
+
+    /// `at` in the team's zone for a table: "2026-11-26 02:00 GMT".
+    pub fn stamp(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.zone)
+            .format("%Y-%m-%d %H:%M %Z")
+            .to_string()
+    }
+
+    /// The person who owns the incident, or who declared it when nobody does.
+    pub fn owner(&self) -> Option<&'a str> {
+        self.incident.owner.as_deref()
+    }
+
+    /// A person's email from the roster, when it is there.
+    pub fn email_of(&self, name: &str) -> Option<&'a str> {
+        self.roster.find(name)?.email.as_deref()
+    }
+
+    /// How the incident was classified, in a sentence.
+    pub fn decision(&self) -> String {
+        let c = &self.incident.classification;
+        let Some(decision) = c.decision else {
+            return NOT_RECORDED.to_owned();
+        };
+        let mut out = match decision {
+            Decision::Expedite => "Expedited".to_owned(),
+            Decision::DoNotExpedite => "Not expedited".to_owned(),
+            Decision::Unsure => "Unsure whether to expedite".to_owned(),
+        };
+        if let Some(a) = &c.advice {
+            let answer = if a.answer.trim().is_empty() {
+                "no answer yet"
+            } else {
+                a.answer.trim()
+            };
+            out.push_str(&format!(" ({} advised: {answer})", a.asked));
+        }
+        out
+    }
+
+    /// The team, role by role: "Alex Kim (developer), Lee Park (tester)".
+    pub fn team(&self) -> String {
+        let members = &self.incident.team.members;
+        if members.is_empty() {
+            return NOT_RECORDED.to_owned();
+        }
+        members
+            .iter()
+            .map(|m| format!("{} ({})", m.name, m.role.describe()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// A change of owner in words: "Sam Patel took ownership", "Sam Patel
+    /// handed over to Alex Kim".
+    pub fn hand_over(&self, h: &HandOver) -> String {
+        match h.from.as_deref() {
+            None => format!("{} took ownership", one_line(&h.to)),
+            Some(from) => format!("{} handed over to {}", one_line(from), one_line(&h.to)),
+        }
+    }
+
+    /// The updates posted, by channel: "3 updates (2 in #expedite, 1 in #deployments)".
+    pub fn updates(&self) -> String {
+        let updates = &self.incident.communication.updates;
+        if updates.is_empty() {
+            return "no updates posted".to_owned();
+        }
+        let mut by_channel: Vec<(&str, usize)> = Vec::new();
+        for u in updates {
+            match by_channel.iter_mut().find(|(c, _)| *c == u.channel) {
+                Some((_, n)) => *n += 1,
+                None => by_channel.push((&u.channel, 1)),
+            }
+        }
+        let parts: Vec<String> = by_channel
+            .iter()
+            .map(|(c, n)| format!("{n} in {c}"))
+            .collect();
+        let n = updates.len();
+        format!(
+            "{n} update{} posted ({})",
+            if n == 1 { "" } else { "s" },
+            parts.join(", ")
+        )
+    }
+
+    /// Everyone who owned the incident or is on its team, first seen first.
+    pub fn people(&self) -> Vec<String> {
+        let i = self.incident;
+        let mut out: Vec<String> = Vec::new();
+        let names = i
+            .hand_overs
+            .iter()
+            .map(|h| h.to.as_str())
+            .chain(i.team.members.iter().map(|m| m.name.as_str()));
+        for name in names.map(one_line) {
+            if !name.is_empty() && !out.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+                out.push(name);
+            }
+        }
+        out
+    }
+
+    /// Roles the team still lacks: "a tester, a reviewer".
+    pub fn roles_missing(&self) -> Vec<&'static str> {
+        Role::TEAM
+            .iter()
+            .filter(|r| !self.incident.team.is_covered(**r))
+            .map(|r| r.describe())
+            .collect()
+    }
+
+    /// How long the incident lasted (or has lasted until now): "1 h 40 min".
+    pub fn duration(&self) -> String {
+        let end = self.incident.resolved_at.unwrap_or(self.now);
+        length(end - self.incident.opened_at)
+    }
+
+    /// Every link recorded anywhere on the incident, first seen first, once each.
+    pub fn links(&self) -> Vec<String> {
+        let i = self.incident;
+        let mut found: Vec<String> = Vec::new();
+        let mut add = |link: &str| {
+            let link = link.trim();
+            if !link.is_empty() && !found.iter().any(|l| l == link) {
+                found.push(link.to_owned());
+            }
+        };
+        for e in &i.evidence {
+            e.link.as_deref().into_iter().for_each(&mut add);
+            urls(&e.text).for_each(&mut add);
+        }
+        let texts = i
+            .hand_overs
+            .iter()
+            .map(|h| h.note.as_str())
+            .chain(i.communication.updates.iter().map(|u| u.text.as_str()))
+            .chain(i.fix.iter().map(|f| f.description.as_str()))
+            .chain(i.fix.iter().filter_map(|f| f.permanent_fix.as_deref()))
+            .chain(i.timeline.iter().map(|e| e.what.as_str()))
+            .chain(i.follow_ups.iter().map(|f| f.text.as_str()));
+        for text in texts {
+            urls(text).for_each(&mut add);
+        }
+        if let Some(sent) = &i.conclusion.summary_sent {
+            sent.links.iter().for_each(|l| add(l));
+        }
+        self.extra_links.iter().for_each(|l| add(l));
+        found
+    }
+
+    /// What the procedure still misses, stage by stage, for the "Needs" lines.
+    pub fn still_needed(&self) -> Vec<String> {
+        Stage::ALL
+            .iter()
+            .filter(|s| **s != Stage::Conclusion)
+            .flat_map(|s| procedure::stage_status(self.incident, *s).missing)
+            .collect()
+    }
+}
+
+/// A length of time in words: "45 min", "1 h 40 min", "2 d 3 h".
+pub fn length(d: Duration) -> String {
+    let minutes = d.num_minutes().max(0);
+    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    match (days, hours) {
+        (0, 0) => format!("{mins} min"),
+        (0, _) if mins == 0 => format!("{hours} h"),
+        (0, _) => format!("{hours} h {mins} min"),
+        _ => format!("{days} d {hours} h"),
+    }
+}
+
+/// The http(s) links inside free text, without trailing punctuation.
+pub fn urls(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+        .map(|w| w.trim_start_matches(['(', '[', '\'']))
+        .filter(|w| w.starts_with("https://") || w.starts_with("http://"))
+        .map(|w| w.trim_end_matches(['.', ',', ';', ':', ')', ']', '!', '?', '\'']))
+}
+
+/// Text typed on one line for one line of output: line breaks and other
+/// control characters become spaces, runs of spaces one.
+pub fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `text` on one line, or "(not recorded yet)" when there is nothing.
+pub fn or_missing(text: Option<&str>) -> String {
+    match text.map(one_line) {
+        Some(t) if !t.is_empty() => t,
+        _ => NOT_RECORDED.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_read_as_people_say_them() {
+        assert_eq!(length(Duration::minutes(45)), "45 min");
+        assert_eq!(length(Duration::minutes(100)), "1 h 40 min");
+        assert_eq!(length(Duration::minutes(120)), "2 h");
+        assert_eq!(length(Duration::minutes(3000)), "2 d 2 h");
+    }
+
+    #[test]
+    fn links_in_text_lose_the_punctuation_after_them() {
+        let found: Vec<&str> =
+            urls("See https://x.test/pr/1, and (https://y.test/T-2). ftp://no").collect();
+        assert_eq!(found, ["https://x.test/pr/1", "https://y.test/T-2"]);
+    }
+}

@@ -1,0 +1,556 @@
+//! The blameless postmortem: its draft in Markdown, the timeline as CSV, and
+//! the calendar invite (`.ics`, `METHOD:REQUEST`) that schedules it.
+
+use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc, Weekday};
+
+use super::email::permanent_fix;
+use super::pack::{NOT_RECORDED, Pack, length, one_line, or_missing};
+use super::{escape, push_line, stable_id};
+use crate::model::roster;
+
+/// How long the postmortem meeting lasts by default.
+pub const MEETING: Duration = Duration::hours(1);
+
+/// A name for the draft's file: `postmortem-2026-11-26-1.md`.
+pub fn file_name(pack: &Pack<'_>, extension: &str) -> String {
+    format!("postmortem-{}.{extension}", pack.incident.id)
+}
+
+/// The postmortem draft in Markdown.
+pub fn markdown(pack: &Pack<'_>) -> String {
+    let i = pack.incident;
+    let mut m = String::new();
+    m.push_str(&format!("# Postmortem: {}\n\n", inline(&i.title)));
+    m.push_str(
+        "*Blameless: we look at how our systems and our process let this happen and how \
+         they helped us recover, not at who did what.*\n\n",
+    );
+    m.push_str("| | |\n|---|---|\n");
+    let row = |m: &mut String, k: &str, v: &str| m.push_str(&format!("| {k} | {} |\n", inline(v)));
+    row(&mut m, "Incident", i.id.as_str());
+    row(&mut m, "Declared", &both(pack, i.opened_at));
+    row(
+        &mut m,
+        "Resolved",
+        &i.resolved_at
+            .map_or_else(|| "not yet".to_owned(), |at| both(pack, at)),
+    );
+    row(&mut m, "Duration", &pack.duration());
+    row(&mut m, "Owner", &or_missing(pack.owner()));
+    row(
+        &mut m,
+        "Postmortem",
+        &i.conclusion.postmortem.as_ref().map_or_else(
+            || "(not scheduled yet)".to_owned(),
+            |p| format!("{}, run by {}", pack.local(p.at), one_line(&p.owner)),
+        ),
+    );
+
+    heading(&mut m, "Summary");
+    let fix = i.fix.as_ref().map_or(NOT_RECORDED.to_owned(), |f| {
+        or_missing(Some(&f.description))
+    });
+    para(
+        &mut m,
+        &format!(
+            "{}. Classification: {}. Fix: {fix}.",
+            one_line(&i.title),
+            pack.decision()
+        ),
+    );
+
+    heading(&mut m, "Impact");
+    let c = &i.classification;
+    if c.metrics.is_empty() {
+        bullet(&mut m, NOT_RECORDED);
+    }
+    for hit in &c.metrics {
+        let note = match one_line(&hit.note) {
+            n if n.is_empty() => "hit".to_owned(),
+            n => n,
+        };
+        bullet(&mut m, &format!("{}: {note}", hit.metric.describe()));
+    }
+    if !c.expected_lifespan.trim().is_empty() {
+        bullet(
+            &mut m,
+            &format!("Expected to last: {}", one_line(&c.expected_lifespan)),
+        );
+    }
+    bullet(&mut m, &format!("Lasted: {}", pack.duration()));
+
+    heading(&mut m, "Detection");
+    if i.evidence.is_empty() {
+        bullet(&mut m, NOT_RECORDED);
+    }
+    for e in &i.evidence {
+        let link = e
+            .link
+            .as_deref()
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
+        bullet(
+            &mut m,
+            &format!(
+                "{} — {}{link}, recorded {} by {}",
+                e.kind.describe(),
+                one_line(&e.text),
+                pack.stamp(e.added_at),
+                one_line(&e.added_by)
+            ),
+        );
+    }
+
+    heading(&mut m, "Response");
+    bullet(&mut m, &format!("Owner: {}", or_missing(pack.owner())));
+    for h in &i.hand_overs {
+        bullet(
+            &mut m,
+            &format!("{}: {}", pack.stamp(h.at), pack.hand_over(h)),
+        );
+    }
+    bullet(&mut m, &format!("Team: {}", pack.team()));
+    bullet(
+        &mut m,
+        &format!(
+            "Communication: {}; channels {}",
+            pack.updates(),
+            i.communication.channels.join(", ")
+        ),
+    );
+    match &i.fix {
+        Some(f) if !f.is_best_practice() => {
+            for d in &f.deviations {
+                bullet(
+                    &mut m,
+                    &format!(
+                        "Process deviation ({}): {}",
+                        d.reason.describe(),
+                        or_missing(Some(&d.justification))
+                    ),
+                );
+            }
+        }
+        Some(_) => bullet(&mut m, "Best practice was followed for the fix."),
+        None => {}
+    }
+
+    heading(&mut m, "Recovery");
+    bullet(&mut m, &format!("Fix: {fix}"));
+    let d = &i.deployment;
+    bullet(
+        &mut m,
+        &format!(
+            "Deployed: {}",
+            d.deployed_at.map_or(NOT_RECORDED.to_owned(), |at| format!(
+                "{}{}",
+                pack.stamp(at),
+                if d.usual_way {
+                    ", the usual way"
+                } else {
+                    ", not the usual way"
+                }
+            ))
+        ),
+    );
+    for r in &d.readings {
+        bullet(
+            &mut m,
+            &format!(
+                "Metric at {}: {}{}",
+                pack.stamp(r.at),
+                r.value,
+                if r.normal { " (back to normal)" } else { "" }
+            ),
+        );
+    }
+    bullet(&mut m, &format!("Permanent fix: {}", permanent_fix(pack)));
+
+    heading(&mut m, "Timeline");
+    m.push_str(&format!(
+        "| Time (UTC) | Time ({}) | Event | Who |\n|---|---|---|---|\n",
+        pack.zone.name()
+    ));
+    if i.timeline.is_empty() {
+        m.push_str(&format!("| | | {NOT_RECORDED} | |\n"));
+    }
+    for e in &i.timeline {
+        m.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            e.at.format("%Y-%m-%d %H:%M"),
+            pack.stamp(e.at),
+            inline(&event(e)),
+            inline(&e.by)
+        ));
+    }
+
+    heading(&mut m, "What went well");
+    let went_well = went_well(pack);
+    list_or_prompt(&mut m, &went_well);
+    heading(&mut m, "What went badly");
+    list_or_prompt(&mut m, &went_badly(pack));
+    heading(&mut m, "Where we were lucky");
+    list_or_prompt(&mut m, &[]);
+
+    heading(&mut m, "Action items");
+    m.push_str("| Action | Owner | Due | Type |\n|---|---|---|---|\n");
+    let mut any = false;
+    if let Some(f) = &i.fix
+        && f.is_temporary()
+    {
+        any = true;
+        m.push_str(&format!(
+            "| {} | {} | (to agree) | corrective |\n",
+            inline(&format!("Permanent fix: {}", permanent_fix(pack))),
+            inline(&or_missing(pack.owner()))
+        ));
+    }
+    for f in &i.follow_ups {
+        any = true;
+        m.push_str(&format!(
+            "| {} | {} | (to agree) | {} |\n",
+            inline(&f.text),
+            inline(&or_missing(f.owner.as_deref())),
+            kind_of_action(&f.text)
+        ));
+    }
+    if !any {
+        m.push_str(&format!("| {NOT_RECORDED} | | | |\n"));
+    }
+    let links = pack.links();
+    if !links.is_empty() {
+        heading(&mut m, "Links");
+        for l in links {
+            bullet(&mut m, &l);
+        }
+    }
+    m
+}
+
+/// The timeline as CSV: `Time (UTC)`, `Time (team zone)`, `Event`, `Who`.
+///
+/// Cells a spreadsheet would take for a formula (`=`, `+`, `-`, `@` first)
+/// start with an apostrophe, which spreadsheets show as text.
+pub fn timeline_csv(pack: &Pack<'_>) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let write = |w: &mut csv::Writer<Vec<u8>>, row: [&str; 4]| {
+        w.write_record(row.map(spreadsheet_safe))
+            .expect("writing to memory");
+    };
+    write(&mut w, ["Time (UTC)", "Time (team zone)", "Event", "Who"]);
+    for e in &pack.incident.timeline {
+        write(
+            &mut w,
+            [
+                &e.at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                &pack.stamp(e.at),
+                &event(e),
+                &e.by,
+            ],
+        );
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("text in, text out")
+}
+
+/// The invite and anything the person should know about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invite {
+    /// The `.ics` file's text.
+    pub ics: String,
+    /// When the meeting starts.
+    pub start: DateTime<Utc>,
+    /// Things to fix before sending, e.g. people without an email.
+    pub warnings: Vec<String>,
+}
+
+/// The calendar invite for the postmortem: at the scheduled time, else a
+/// default slot (see [`default_slot`]); `draft` is where the Markdown draft is.
+pub fn invite(pack: &Pack<'_>, draft: &str) -> Invite {
+    let i = pack.incident;
+    let mut warnings = Vec::new();
+    let scheduled = i.conclusion.postmortem.as_ref();
+    let start = scheduled.map_or_else(|| default_slot(pack), |p| p.at);
+    let organizer = scheduled
+        .map(|p| p.owner.as_str())
+        .or(pack.owner())
+        .map(one_line);
+
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".to_owned(),
+        "PRODID:-//Expedite//Postmortem invite//EN".to_owned(),
+        "CALSCALE:GREGORIAN".to_owned(),
+        "METHOD:REQUEST".to_owned(),
+        "BEGIN:VEVENT".to_owned(),
+        format!(
+            "UID:postmortem-{}-{}@expedite.invalid",
+            i.id,
+            stable_id(i.id.as_str())
+        ),
+        format!("DTSTAMP:{}", ical_time(pack.now)),
+        format!("DTSTART:{}", ical_time(start)),
+        format!("DTEND:{}", ical_time(start + MEETING)),
+        "SEQUENCE:0".to_owned(),
+        "STATUS:CONFIRMED".to_owned(),
+        format!(
+            "SUMMARY:{}",
+            escape(&format!("Blameless postmortem: {}", one_line(&i.title)))
+        ),
+    ];
+    let mut description = format!(
+        "Blameless postmortem of incident {} ({}).\nDraft: {draft}\nPlease read the draft and add what you saw before we meet.",
+        i.id,
+        one_line(&i.title)
+    );
+    if i.conclusion.postmortem.is_none() {
+        description.push_str("\nThe time is a suggestion: move it if it does not suit.");
+    }
+    lines.push(format!("DESCRIPTION:{}", escape(&description)));
+    match organizer.as_deref() {
+        Some(name) => match pack.email_of(name) {
+            Some(email) => lines.push(format!(
+                "ORGANIZER;CN={}:mailto:{}",
+                param(name),
+                address(email)
+            )),
+            None => warnings.push(format!(
+                "{name} has no email on the roster, so the invite has no organizer; add one \
+                 under Contacts for calendar programs to send replies."
+            )),
+        },
+        None => {
+            warnings.push("Nobody owns the incident yet, so the invite has no organizer.".into())
+        }
+    }
+    let mut invited: Vec<String> = Vec::new();
+    for name in pack.people() {
+        if invited.iter().any(|n| n.eq_ignore_ascii_case(&name))
+            || organizer
+                .as_deref()
+                .is_some_and(|o| o.eq_ignore_ascii_case(&name))
+        {
+            continue;
+        }
+        invited.push(name.clone());
+        match pack.email_of(&name) {
+            Some(email) => lines.push(format!(
+                "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{}",
+                param(&name),
+                address(email)
+            )),
+            None => warnings.push(format!(
+                "{name} has no email on the roster and is not invited; add one under Contacts."
+            )),
+        }
+    }
+    if invited.is_empty() {
+        warnings.push("The incident team is empty, so nobody is invited yet.".into());
+    }
+    lines.extend([
+        "BEGIN:VALARM".to_owned(),
+        "ACTION:DISPLAY".to_owned(),
+        "TRIGGER:-PT15M".to_owned(),
+        format!(
+            "DESCRIPTION:{}",
+            escape("Blameless postmortem in 15 minutes")
+        ),
+        "END:VALARM".to_owned(),
+        "END:VEVENT".to_owned(),
+        "END:VCALENDAR".to_owned(),
+    ]);
+    let mut ics = String::new();
+    for line in &lines {
+        push_line(&mut ics, line);
+    }
+    Invite {
+        ics,
+        start,
+        warnings,
+    }
+}
+
+/// A slot within five working days: 14:00 in the team's zone on the second
+/// working day after the incident ended (or after now while it is open),
+/// moved into office hours when they are set. Working days are the office's
+/// days without its holidays, else Monday to Friday.
+pub fn default_slot(pack: &Pack<'_>) -> DateTime<Utc> {
+    let hours = pack.roster.office_hours.as_ref();
+    let from = pack.incident.resolved_at.unwrap_or(pack.now).max(pack.now);
+    let mut day = from.with_timezone(&pack.zone).date_naive();
+    let working = |d: chrono::NaiveDate| match hours {
+        Some(h) => h.days.contains(&d.weekday()) && !h.holidays.contains(&d),
+        None => !matches!(d.weekday(), Weekday::Sat | Weekday::Sun),
+    };
+    let mut found = 0;
+    for _ in 0..14 {
+        day = day.succ_opt().unwrap_or(day);
+        if working(day) {
+            found += 1;
+            if found == 2 {
+                break;
+            }
+        }
+    }
+    let two = NaiveTime::from_hms_opt(14, 0, 0).expect("a valid time");
+    let time = match hours {
+        Some(h) if h.end > h.start => {
+            let latest = h.end - MEETING;
+            two.min(latest).max(h.start)
+        }
+        _ => two,
+    };
+    roster::start_instant(pack.zone, day.and_time(time))
+}
+
+/// What happened, with the change it made: "Owner changed (Sam → Alex)".
+fn event(e: &crate::model::TimelineEntry) -> String {
+    match &e.change {
+        Some(c) if c.from.is_empty() => format!("{} ({})", one_line(&e.what), one_line(&c.to)),
+        Some(c) => format!(
+            "{} ({} → {})",
+            one_line(&e.what),
+            one_line(&c.from),
+            one_line(&c.to)
+        ),
+        None => one_line(&e.what),
+    }
+}
+
+fn went_well(pack: &Pack<'_>) -> Vec<String> {
+    let i = pack.incident;
+    let mut out = Vec::new();
+    if let Some(e) = i.evidence.first() {
+        out.push(format!("Detected by {}.", e.kind.describe()));
+    }
+    match i.hand_overs.first().map(|h| h.at - i.opened_at) {
+        Some(d) if d < Duration::minutes(1) => {
+            out.push("Owned from the moment it was declared.".into())
+        }
+        Some(d) => out.push(format!("Owned {} after it was declared.", length(d))),
+        None => {}
+    }
+    if i.fix.as_ref().is_some_and(|f| f.is_best_practice()) {
+        out.push("The fix followed our best practice.".into());
+    }
+    if let Some(r) = i.deployment.readings.iter().find(|r| r.normal) {
+        out.push(format!(
+            "The metric was back to normal {} after it was declared.",
+            length(r.at - i.opened_at)
+        ));
+    }
+    out
+}
+
+fn went_badly(pack: &Pack<'_>) -> Vec<String> {
+    let i = pack.incident;
+    let mut out = Vec::new();
+    let missing = pack.roles_missing();
+    if !missing.is_empty() {
+        out.push(format!("The team had no {}.", missing.join(", no ")));
+    }
+    if let Some(f) = &i.fix {
+        for d in &f.deviations {
+            out.push(format!("We broke process for {}.", d.reason.describe()));
+        }
+    }
+    if i.deployment.deployed_at.is_some() && !i.deployment.usual_way {
+        out.push("The fix did not go out the usual way.".into());
+    }
+    out
+}
+
+fn list_or_prompt(m: &mut String, items: &[String]) {
+    for item in items {
+        bullet(m, item);
+    }
+    bullet(m, "(to discuss at the postmortem)");
+}
+
+/// Sorts a follow-up by what it does: finds problems sooner (detective),
+/// stops them happening (preventative), or mends this one (corrective).
+fn kind_of_action(text: &str) -> &'static str {
+    let t = text.to_lowercase();
+    let any = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    if any(&["alert", "monitor", "dashboard", "detect", "alarm", "page "]) {
+        "detective"
+    } else if any(&[
+        "test", "prevent", "lint", "check", "review", "guard", "validat",
+    ]) {
+        "preventative"
+    } else {
+        "corrective"
+    }
+}
+
+fn both(pack: &Pack<'_>, at: DateTime<Utc>) -> String {
+    format!("{} UTC ({})", at.format("%Y-%m-%d %H:%M"), pack.stamp(at))
+}
+
+fn heading(m: &mut String, title: &str) {
+    m.push_str(&format!("\n## {title}\n\n"));
+}
+
+fn para(m: &mut String, text: &str) {
+    m.push_str(&inline(text));
+    m.push('\n');
+}
+
+fn bullet(m: &mut String, text: &str) {
+    m.push_str("- ");
+    m.push_str(&inline(text));
+    m.push('\n');
+}
+
+/// Text from the record inside Markdown: one line, with the characters that
+/// would start a heading, a list, a quote, a table cell, emphasis, a link or
+/// raw HTML escaped, so it reads as the person typed it (in table cells too).
+fn inline(text: &str) -> String {
+    let text = one_line(text);
+    let mut out = String::with_capacity(text.len());
+    for (n, c) in text.chars().enumerate() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '#' | '+' | '-' | '=' if n == 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn spreadsheet_safe(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_owned(),
+    }
+}
+
+fn ical_time(at: DateTime<Utc>) -> String {
+    at.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// A parameter value: quoted, without the quotes and control characters
+/// RFC 5545 forbids inside one.
+fn param(text: &str) -> String {
+    let clean: String = one_line(text).chars().filter(|c| *c != '"').collect();
+    format!("\"{clean}\"")
+}
+
+/// An email address for a `mailto:` value: nothing that could end the line
+/// or the value.
+fn address(email: &str) -> String {
+    email
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control() && !";:,\"".contains(*c))
+        .collect()
+}
