@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod export;
 mod who;
 
 use chrono::{DateTime, Duration, DurationRound, NaiveDateTime, Utc};
@@ -104,7 +105,8 @@ pub enum Sub {
         #[command(subcommand)]
         what: ImportWhat,
     },
-    /// Write the roster or the rota for another tool.
+    /// Write an incident's update, summary, word to the origin, postmortem,
+    /// invite or timeline, or the roster or rota for another tool.
     Export {
         /// What to export.
         #[command(subcommand)]
@@ -132,6 +134,9 @@ pub enum ImportWhat {
 /// What `expedite export` writes.
 #[derive(Debug, Subcommand)]
 pub enum ExportWhat {
+    /// A part of an incident's conclusion pack (see `expedite export update --help`).
+    #[command(flatten)]
+    Pack(export::PackPart),
     /// The roster's contacts as vCard 4.0.
     Contacts {
         /// Where to write it [default: print it].
@@ -392,6 +397,14 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                 ExportWhat::Contacts { file } => (vcard::write(&state.roster), file),
                 ExportWhat::Rota { file, weeks } => {
                     (ical::write(&state.roster, now, weeks.clamp(1, 520)), file)
+                }
+                ExportWhat::Pack(part) => {
+                    let id = export::incident(&state, cli.incident.as_ref())?;
+                    let (text, file, warnings) = export::write(&state, &id, part, now);
+                    for w in warnings {
+                        eprintln!("expedite: note: {w}");
+                    }
+                    (text, file)
                 }
             };
             match file {

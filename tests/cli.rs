@@ -490,3 +490,110 @@ fn who_says_whether_it_is_out_of_hours_in_the_office_zone() {
         "{text}"
     );
 }
+
+#[test]
+fn export_the_conclusion_pack_to_stdout_and_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("roster.ron"),
+        r#"(contacts: [(name: "Sam", email: Some("sam@shop.test")), (name: "Ana", email: Some("ana@shop.test"))])"#,
+    )
+    .unwrap();
+    let declare = [
+        "declare",
+        "--title",
+        "Café checkout fails",
+        "--evidence",
+        "error-screen:booking errors",
+    ];
+    let id = stdout(&ok(expedite(d, &declare))).trim().to_owned();
+    ok(expedite(
+        d,
+        &["update", "Rolling back", "--channel", "#expedite"],
+    ));
+
+    // Each channel gets its own shape of update.
+    let short = stdout(&ok(expedite(
+        d,
+        &[
+            "export",
+            "update",
+            "--text",
+            "Errors falling",
+            "--next-in",
+            "20m",
+        ],
+    )));
+    assert!(
+        short.starts_with(&format!("Expedite update: Café checkout fails ({id})\n")),
+        "{short}"
+    );
+    assert!(short.contains("Conditions: Errors falling\n"), "{short}");
+    assert!(short.contains("Next update at "), "{short}");
+    let deploy = stdout(&ok(expedite(
+        d,
+        &["export", "update", "--channel", "#deployments"],
+    )));
+    assert!(
+        deploy.contains("Rollback plan: (not recorded yet)"),
+        "{deploy}"
+    );
+
+    // Text to stdout; an .eml file when asked for one.
+    let summary = stdout(&ok(expedite(d, &["export", "summary"])));
+    assert!(summary.starts_with(&format!(
+        "Subject: Incident summary: Café checkout fails ({id})"
+    )));
+    let eml = d.join("summary.eml");
+    let o = ok(expedite(
+        d,
+        &["export", "summary", "-o", eml.to_str().unwrap()],
+    ));
+    assert!(stderr(&o).contains("Written to"));
+    let eml = std::fs::read_to_string(&eml).unwrap();
+    assert!(
+        eml.contains("Subject: =?UTF-8?Q?Incident_summary=3A_Caf=C3=A9_checkout"),
+        "{eml}"
+    );
+    assert!(eml.contains("From: \"Sam\" <sam@shop.test>\r\n"));
+
+    // The invite says what it could not do; the file is still written.
+    let ics = d.join("pm.ics");
+    let o = ok(expedite(
+        d,
+        &[
+            "export",
+            "invite",
+            "--draft",
+            "/srv/pm.md",
+            "-o",
+            ics.to_str().unwrap(),
+        ],
+    ));
+    assert!(
+        stderr(&o).contains("nobody else is invited"),
+        "{}",
+        stderr(&o)
+    );
+    let ics = std::fs::read_to_string(&ics).unwrap();
+    assert!(ics.contains("METHOD:REQUEST\r\n") && ics.contains("Draft: /srv/pm.md"));
+
+    // A resolved incident is still the one exported when nothing is open.
+    ok(expedite(d, &["note", "done"]));
+    let md = stdout(&ok(expedite(d, &["export", "postmortem"])));
+    assert!(
+        md.starts_with("# Postmortem: Café checkout fails\n"),
+        "{md}"
+    );
+    let csv = stdout(&ok(expedite(d, &["--incident", &id, "export", "timeline"])));
+    assert!(
+        csv.starts_with("Time (UTC),Time (team zone),Event,Who\r\n"),
+        "{csv}"
+    );
+    assert!(csv.contains(",Note: done,sam\r\n"), "{csv}");
+
+    let o = expedite(d, &["--incident", "2020-01-01-1", "export", "postmortem"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("there is no incident 2020-01-01-1"));
+}

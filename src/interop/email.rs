@@ -388,10 +388,10 @@ pub fn permanent_fix(pack: &Pack<'_>) -> String {
 }
 
 fn sender(pack: &Pack<'_>) -> Option<Address> {
-    let owner = pack.owner()?;
+    let contact = pack.roster.find(pack.owner()?)?;
     Some(Address {
-        name: one_line(owner),
-        email: pack.email_of(owner)?.to_owned(),
+        name: contact.name.to_string(),
+        email: contact.email.as_deref()?.to_owned(),
     })
 }
 

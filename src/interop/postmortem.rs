@@ -346,7 +346,9 @@ pub fn invite(pack: &Pack<'_>, draft: &str) -> Invite {
         }
     }
     if invited.is_empty() {
-        warnings.push("The incident team is empty, so nobody is invited yet.".into());
+        warnings.push(
+            "Nobody but the organizer is on the incident yet, so nobody else is invited.".into(),
+        );
     }
     lines.extend([
         "BEGIN:VALARM".to_owned(),
