@@ -1063,3 +1063,226 @@ fn a_crowded_role_lists_a_few_then_all_on_request() {
         .nth(5)
         .unwrap();
 }
+
+/// A save dialog that answers at once: with a path, or (like rfd with no
+/// portal and no zenity) with nothing.
+struct SaveAnswer(Option<std::path::PathBuf>);
+
+impl expedite::ui::exports::SaveDialog for SaveAnswer {
+    fn ask(
+        &self,
+        _ctx: &egui::Context,
+        _request: expedite::ui::exports::SaveRequest,
+    ) -> std::sync::mpsc::Receiver<Option<std::path::PathBuf>> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        tx.send(self.0.clone()).unwrap();
+        rx
+    }
+}
+
+/// The window at the conclusion of an incident owned by Sam, whose team
+/// and the call centre have emails on the roster.
+fn at_conclusion(
+    dir: &std::path::Path,
+    answer: Option<std::path::PathBuf>,
+) -> Harness<'static, ExpediteApp> {
+    std::fs::write(
+        dir.join("roster.ron"),
+        r#"(contacts: [
+            (name: "Sam", roles: [WebContact], email: Some("sam@shop.test")),
+            (name: "the call centre", email: Some("calls@shop.test")),
+        ])"#,
+    )
+    .unwrap();
+    let store = Store::open(dir).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| {
+            ExpediteApp::new(store, Box::new(|| t(30)))
+                .with_save_dialog(std::sync::Arc::new(SaveAnswer(answer)))
+        });
+    harness.run();
+    click(&mut harness, "Conclusion");
+    harness
+}
+
+/// The link the last frame asked the desktop to open.
+fn opened_url(harness: &Harness<'_, ExpediteApp>) -> Option<String> {
+    harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::OpenUrl(open) => Some(open.url.clone()),
+            _ => None,
+        })
+}
+
+/// Clicks the button and returns what it put on the clipboard.
+fn click_and_copy(harness: &mut Harness<'_, ExpediteApp>, label: &str) -> String {
+    harness.get_by_role_and_label(Role::Button, label).click();
+    for _ in 0..3 {
+        harness.step();
+        let copied = harness
+            .output()
+            .platform_output
+            .commands
+            .iter()
+            .find_map(|c| match c {
+                egui::OutputCommand::CopyText(text) => Some(text.clone()),
+                _ => None,
+            });
+        if let Some(text) = copied {
+            harness.run();
+            return text;
+        }
+    }
+    panic!("{label} put nothing on the clipboard");
+}
+
+#[test]
+fn the_post_update_dialog_copies_the_update_written_for_the_channel() {
+    let dir = folder_with_incident(Some("Sam"));
+    let mut harness = app_at(dir.path(), t(5));
+    click(&mut harness, "Post update…");
+    let label = "What you see, what you're doing, what you need";
+    type_into(&mut harness, label, "Errors down to 2 a minute");
+    retype(&mut harness, "Next update in", "20m");
+    let text = click_and_copy(&mut harness, "Copy for #expedite");
+    assert_eq!(
+        text,
+        "Expedite update: Checkout returns 500 (2026-11-26-1)\n\
+         Conditions: Errors down to 2 a minute\n\
+         Actions: Sam is investigating\n\
+         Needs: a developer, a reviewer, a tester, a product owner to join the team\n\
+         Next update at 02:25 UTC.\n"
+    );
+    harness.get_by_label("Copied — paste it into #expedite, then press Post update.");
+    // Copying posts nothing: the dialog and the text are still there.
+    assert_eq!(field_value(&harness, label), "Errors down to 2 a minute");
+    assert!(!incident_file(dir.path()).contains("Update posted"));
+}
+
+#[test]
+fn the_summary_and_the_note_are_copied_and_opened_in_the_mail_app() {
+    let dir = folder_with_incident(Some("Sam"));
+    let mut harness = at_conclusion(dir.path(), None);
+    type_into(
+        &mut harness,
+        "PRs, tickets and links, one per line",
+        "https://git.shop.test/pull/7",
+    );
+    let summary = click_and_copy(&mut harness, "Copy summary");
+    assert!(
+        summary.starts_with("Subject: Incident summary: Checkout returns 500 (2026-11-26-1)\n")
+    );
+    assert!(
+        summary.contains("- https://git.shop.test/pull/7\n"),
+        "typed links are in it"
+    );
+    harness.get_by_label("Summary copied — paste it where it goes.");
+
+    // Short enough for a mail link: the mail app opens with it filled in.
+    harness
+        .get_by_role_and_label(Role::Button, "Open summary in mail app")
+        .click();
+    harness.step();
+    let opened = opened_url(&harness).expect("a mailto link is opened");
+    assert!(
+        opened.starts_with("mailto:?subject=Incident%20summary%3A%20Checkout"),
+        "{opened}"
+    );
+    assert!(
+        opened.contains("https%3A%2F%2Fgit.shop.test%2Fpull%2F7"),
+        "{opened}"
+    );
+    harness.run();
+
+    // With ten long links it is too long for one: it is copied, and the person told.
+    let many: Vec<String> = (1..=10)
+        .map(|n| format!("https://logs.shop.test/search?query=checkout%20500&from=now-6h&to=now&panel={n}&refresh=off&columns=time,level,message"))
+        .collect();
+    let more = format!("\n{}", many.join("\n"));
+    type_into(&mut harness, "PRs, tickets and links, one per line", &more);
+    let long = click_and_copy(&mut harness, "Open summary in mail app");
+    assert!(long.contains("panel=10"));
+    harness.get_by_label_contains("too long for a mail link");
+
+    // The note to the call centre fits: the mail app opens with it filled in.
+    type_into(&mut harness, "Who reported it", "the call centre");
+    harness
+        .get_by_role_and_label(Role::Button, "Open note in mail app")
+        .click();
+    harness.step();
+    let opened = opened_url(&harness).expect("a mailto link is opened");
+    assert!(
+        opened.starts_with("mailto:calls@shop.test?subject=We%20are%20working%20on%20it%3A%20Checkout%20returns%20500&body=Hello%2C"),
+        "{opened}"
+    );
+}
+
+#[test]
+fn with_no_save_dialog_the_postmortem_is_saved_to_a_typed_path() {
+    let dir = folder_with_incident(Some("Sam"));
+    let out = tempfile::tempdir().unwrap();
+    let mut harness = at_conclusion(dir.path(), None);
+    click(&mut harness, "Save postmortem draft…");
+    harness.get_by_label_contains("No save dialog can be shown on this desktop");
+    // A folder is not a file: said, and the dialog stays with the path.
+    let folder = out.path().display().to_string();
+    retype(&mut harness, "Save to", &folder);
+    click(&mut harness, "Save");
+    harness.get_by_label_contains("is a folder: add a file name");
+    let path = out.path().join("pm.md");
+    retype(&mut harness, "Save to", &path.display().to_string());
+    click(&mut harness, "Save");
+    harness.get_by_label(&format!("Saved to {}.", path.display()));
+    let md = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        md.starts_with("# Postmortem: Checkout returns 500\n"),
+        "{md}"
+    );
+    assert!(md.contains("| Time (UTC) | Time (UTC) | Event | Who |"));
+
+    // The invite, saved next, links the draft where it now is.
+    click(&mut harness, "Save invite…");
+    let ics = out.path().join("pm.ics");
+    retype(&mut harness, "Save to", &ics.display().to_string());
+    click(&mut harness, "Save");
+    harness.get_by_label_contains("nobody else is invited");
+    let ics = std::fs::read_to_string(&ics).unwrap();
+    assert!(ics.contains("METHOD:REQUEST"));
+    let unfolded = ics.replace("\r\n ", "");
+    assert!(
+        unfolded.contains(&format!("Draft: {}", path.display())),
+        "{unfolded}"
+    );
+
+    // Cancel keeps nothing half-done.
+    click(&mut harness, "Save timeline as CSV…");
+    click(&mut harness, "Cancel");
+    harness.get_by_label("Not saved.");
+}
+
+#[test]
+fn the_save_dialogs_answer_is_where_the_file_goes() {
+    let dir = folder_with_incident(Some("Sam"));
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("timeline.csv");
+    let mut harness = at_conclusion(dir.path(), Some(path.clone()));
+    click(&mut harness, "Save timeline as CSV…");
+    harness.get_by_label(&format!("Saved to {}.", path.display()));
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(csv.starts_with("Time (UTC),Time (team zone),Event,Who\r\n"));
+    assert!(
+        csv.contains("Declared: Checkout returns 500,Sam\r\n"),
+        "{csv}"
+    );
+
+    // A place that can't be written says so and writes nothing.
+    let mut harness = at_conclusion(dir.path(), Some(out.path().join("no/such/folder/x.eml")));
+    click(&mut harness, "Save summary as .eml…");
+    harness.get_by_label_contains("Could not save to");
+    assert!(!out.path().join("no").exists());
+}

@@ -4,16 +4,49 @@
 use eframe::egui;
 
 use super::drafts::{ConclusionDraft, parse_local_time};
+use super::exports::Exports;
 use super::widgets::{area, field, link, section, suggestions, weak, when};
 use super::{Action, Facts};
 use crate::command::Command;
+use crate::interop::email::{self, Email};
+use crate::interop::pack::Pack;
 
-/// The three closing steps, follow-ups, and resolve / reopen.
-pub fn show(ui: &mut egui::Ui, facts: &Facts, form: &mut ConclusionDraft) -> Option<Action> {
+/// The three closing steps with what they send and save, follow-ups, and
+/// resolve / reopen.
+pub fn show(
+    ui: &mut egui::Ui,
+    facts: &Facts,
+    form: &mut ConclusionDraft,
+    exports: &mut Exports,
+) -> Option<Action> {
     let incident = facts.incident;
     let id = &incident.id;
     let c = &incident.conclusion;
     let mut action = None;
+    let mut pack = Pack::new(
+        incident,
+        &facts.state.roster,
+        &facts.state.settings.cadence,
+        facts.now,
+    );
+    pack.extra_links = form
+        .links
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+
+    if let Some((notice, bad)) = &exports.notice {
+        let colour = if *bad {
+            ui.visuals().error_fg_color
+        } else {
+            ui.visuals().strong_text_color()
+        };
+        ui.horizontal(|ui| {
+            ui.add(egui::Label::new(egui::RichText::new(notice).color(colour)).wrap());
+        });
+    }
 
     section(ui, "Summary email to web");
     if let Some(sent) = &c.summary_sent {
@@ -25,6 +58,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, form: &mut ConclusionDraft) -> Opt
         for l in &sent.links {
             link(ui, l);
         }
+        send_row(ui, exports, &email::summary(&pack), "summary", facts.now);
     } else {
         area(
             ui,
@@ -33,6 +67,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, form: &mut ConclusionDraft) -> Opt
             "https://github.com/…/pull/4821",
             2,
         );
+        send_row(ui, exports, &email::summary(&pack), "summary", facts.now);
         if ui.button("Mark summary sent").clicked() {
             let links = form
                 .links
@@ -59,12 +94,26 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, form: &mut ConclusionDraft) -> Opt
             when(told.done.at, facts.now),
             told.done.by
         ));
+        send_row(
+            ui,
+            exports,
+            &email::origin(&pack, &told.whom),
+            "note",
+            facts.now,
+        );
     } else {
         field(
             ui,
             "Who reported it",
             &mut form.whom,
             "e.g. the call centre, the finance department",
+        );
+        send_row(
+            ui,
+            exports,
+            &email::origin(&pack, &form.whom),
+            "note",
+            facts.now,
         );
         if ui.button("Mark origin told").clicked() {
             action = Some(Action::run(
@@ -117,6 +166,31 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, form: &mut ConclusionDraft) -> Opt
             );
         }
     }
+
+    ui.horizontal_wrapped(|ui| {
+        let busy = exports.busy();
+        let ctx = ui.ctx().clone();
+        if ui
+            .add_enabled(!busy, egui::Button::new("Save postmortem draft…"))
+            .on_hover_text("Markdown: summary, impact, timeline, action items")
+            .clicked()
+        {
+            exports.save_postmortem(&ctx, &pack);
+        }
+        if ui
+            .add_enabled(!busy, egui::Button::new("Save invite…"))
+            .on_hover_text("A calendar invite (.ics) for the team, linking the draft")
+            .clicked()
+        {
+            exports.save_invite(&ctx, &pack);
+        }
+        if ui
+            .add_enabled(!busy, egui::Button::new("Save timeline as CSV…"))
+            .clicked()
+        {
+            exports.save_timeline(&ctx, &pack);
+        }
+    });
 
     section(ui, "Follow-ups");
     for f in &incident.follow_ups {
@@ -183,4 +257,46 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, form: &mut ConclusionDraft) -> Opt
         }
     }
     action
+}
+
+/// Copy, open in the mail program, save as `.eml` — and a look at the text.
+fn send_row(
+    ui: &mut egui::Ui,
+    exports: &mut Exports,
+    mail: &Email,
+    what: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    let ctx = ui.ctx().clone();
+    let title = match what {
+        "summary" => "Summary",
+        _ => "Note",
+    };
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(format!("Copy {what}")).clicked() {
+            exports.copy(&ctx, mail.text(), title);
+        }
+        if ui
+            .button(format!("Open {what} in mail app"))
+            .on_hover_text("A new email with the subject and text filled in")
+            .clicked()
+        {
+            exports.open_mail(&ctx, mail, title);
+        }
+        if ui
+            .add_enabled(
+                !exports.busy(),
+                egui::Button::new(format!("Save {what} as .eml…")),
+            )
+            .on_hover_text("A draft email file that mail programs open, ready to send")
+            .clicked()
+        {
+            exports.save_email(&ctx, mail, now, what);
+        }
+    });
+    egui::CollapsingHeader::new(format!("Read the {what}"))
+        .id_salt(("read", what))
+        .show(ui, |ui| {
+            ui.add(egui::Label::new(egui::RichText::new(mail.text()).monospace()).wrap());
+        });
 }

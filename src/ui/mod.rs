@@ -11,6 +11,7 @@ pub mod declare;
 pub mod deployment;
 pub mod drafts;
 pub mod evidence;
+pub mod exports;
 pub mod fix;
 pub mod header;
 pub mod incidents;
@@ -33,6 +34,7 @@ use chrono::{DateTime, Utc};
 use eframe::egui;
 
 use crate::command::{Command, Effect};
+use crate::interop::pack::Pack;
 use crate::model::procedure::{self, Stage};
 use crate::model::{Incident, IncidentId, State, comms};
 use crate::reminder::desktop::DesktopNotifier;
@@ -255,6 +257,8 @@ pub struct ExpediteApp {
     /// The dialog shown has not been drawn yet: its first field takes the keyboard.
     dialog_fresh: bool,
     contacts: contacts::Contacts,
+    /// Copying, mailing and saving the conclusion pack.
+    exports: exports::Exports,
     clock: Clock,
     /// The title last given to the window, so it is only sent when it changes.
     title: String,
@@ -409,6 +413,7 @@ impl ExpediteApp {
             dialog: None,
             dialog_fresh: false,
             contacts: contacts::Contacts::with_forms(forms),
+            exports: exports::Exports::default(),
             clock,
             title: String::new(),
             asked_focus: false,
@@ -435,6 +440,12 @@ impl ExpediteApp {
     }
 
     /// Reminds through this reminder thread, starting with what is due now.
+    /// Saves files through `dialog` instead of the desktop's save dialog.
+    pub fn with_save_dialog(mut self, dialog: Arc<dyn exports::SaveDialog>) -> Self {
+        self.exports = exports::Exports::new(dialog);
+        self
+    }
+
     pub fn with_reminders(mut self, reminders: Reminders) -> Self {
         self.reminders = Some(reminders);
         self.reschedule();
@@ -644,12 +655,13 @@ impl ExpediteApp {
                     return self.close_dialog(ctx);
                 };
                 let cadence = &self.state.settings.cadence;
+                let pack = Pack::new(incident, &self.state.roster, cadence, (self.clock)());
                 let draft = self
                     .drafts
                     .of(id)
                     .update
                     .get_or_insert_with(|| drafts::UpdateDraft::new(incident, cadence));
-                post_update::show(ctx, draft, incident, error, fresh)
+                post_update::show(ctx, draft, &pack, error, fresh)
             }
             Dialog::HandOver(id) => {
                 let Some(incident) = self.state.incidents.get(id) else {
@@ -807,6 +819,7 @@ fn stage_view(
     facts: &Facts,
     stage: Stage,
     drafts: &mut drafts::IncidentDrafts,
+    exports: &mut exports::Exports,
 ) -> Option<Action> {
     match stage {
         Stage::Defined => evidence::show(ui, facts, &mut drafts.evidence),
@@ -818,7 +831,7 @@ fn stage_view(
         Stage::Deployment => {
             deployment::show(ui, facts, &mut drafts.deployment, &mut drafts.reading)
         }
-        Stage::Conclusion => conclusion::show(ui, facts, &mut drafts.conclusion),
+        Stage::Conclusion => conclusion::show(ui, facts, &mut drafts.conclusion, exports),
     }
 }
 
@@ -916,6 +929,7 @@ impl eframe::App for ExpediteApp {
             });
         let drafts = &mut self.drafts;
         let contacts = &mut self.contacts;
+        let exports = &mut self.exports;
         let mut contacts_action = None;
         let dialog_open = self.dialog.is_some();
         let roster_loading = !self.roster.is_done();
@@ -958,7 +972,7 @@ impl eframe::App for ExpediteApp {
                         .auto_shrink(false)
                         .show(ui, |ui| {
                             stage_heading(ui, incident, stage);
-                            stage_view(ui, &facts, stage, drafts.of(&incident.id))
+                            stage_view(ui, &facts, stage, drafts.of(&incident.id), exports)
                         })
                         .inner
                 }
@@ -981,6 +995,7 @@ impl eframe::App for ExpediteApp {
             self.contacts.finished(saved);
         }
         self.dialogs(&ctx);
+        self.exports.show(&ctx);
         self.keep_drafts(&ctx, false);
         let title = window_title(&self.state, now);
         if title != self.title {

@@ -6,18 +6,21 @@ use super::drafts::UpdateDraft;
 use super::widgets::{Pressed, dialog};
 use super::{Action, DialogOutcome};
 use crate::command::Command;
-use crate::model::Incident;
+use crate::interop::pack::Pack;
+use crate::interop::update;
 use crate::model::comms::parse_duration;
 
-/// Shows the dialog for `draft` on `incident`; `error` is why the last try was
-/// refused; `fresh` on the frame it opens, when the text box takes the keyboard.
+/// Shows the dialog for `draft` on the pack's incident; `error` is why the
+/// last try was refused; `fresh` on the frame it opens, when the text box
+/// takes the keyboard.
 pub fn show(
     ctx: &egui::Context,
     draft: &mut UpdateDraft,
-    incident: &Incident,
+    pack: &Pack<'_>,
     error: Option<&str>,
     fresh: bool,
 ) -> DialogOutcome {
+    let incident = pack.incident;
     let id = ("post-update", incident.id.as_str());
     let pressed = dialog(ctx, id, 460.0, "Post update", "Post update", error, |ui| {
         ui.label(egui::RichText::new(&incident.title).weak());
@@ -59,6 +62,8 @@ pub fn show(
                 .labelled_by(label.id);
                 ui.end_row();
             });
+        ui.add_space(6.0);
+        copy_for_channel(ui, draft, pack);
     });
     match pressed {
         Pressed::Nothing => DialogOutcome::Open,
@@ -76,4 +81,30 @@ pub fn show(
             Err(e) => Action::Refuse(format!("Next update in: {e}.")),
         }),
     }
+}
+
+/// "Copy for #expedite": the update written for the chosen channel, put on
+/// the clipboard to paste there; the text itself can be looked at first.
+fn copy_for_channel(ui: &mut egui::Ui, draft: &UpdateDraft, pack: &Pack<'_>) {
+    let next_at = parse_duration(&draft.next_in).ok().map(|d| pack.now + d);
+    let text = update::text(pack, &draft.channel, &draft.text, next_at);
+    let copied_id = egui::Id::unique(("post-update-copied", pack.incident.id.as_str()));
+    let copied = ui.data(|d| d.get_temp::<String>(copied_id)).as_deref() == Some(text.as_str());
+    ui.horizontal(|ui| {
+        if ui.button(format!("Copy for {}", draft.channel)).clicked() {
+            ui.ctx().copy_text(text.clone());
+            ui.data_mut(|d| d.insert_temp(copied_id, text.clone()));
+        }
+        if copied {
+            ui.label(format!(
+                "Copied — paste it into {}, then press Post update.",
+                draft.channel
+            ));
+        }
+    });
+    egui::CollapsingHeader::new("The text to paste")
+        .id_salt(("post-update-preview", pack.incident.id.as_str()))
+        .show(ui, |ui| {
+            ui.add(egui::Label::new(egui::RichText::new(&text).monospace()).wrap());
+        });
 }

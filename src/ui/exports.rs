@@ -1,0 +1,415 @@
+//! Sending and saving the conclusion pack from the window: copy to the
+//! clipboard, open in the mail program, save a file.
+//!
+//! Files are saved through the desktop's own save dialog (rfd: the desktop
+//! portal, else zenity), asked on a thread of its own so the window keeps
+//! drawing. When no dialog can be shown at all, rfd answers at once as if
+//! the person had pressed Cancel; an answer that fast is taken to mean "no
+//! dialog here", and the window asks for a path instead. What is saved is
+//! made when the button is pressed, so the file holds what was on screen.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+
+use super::widgets::{Pressed, dialog};
+use crate::interop::email::Email;
+use crate::interop::pack::Pack;
+use crate::interop::postmortem;
+use crate::store::atomic::write_atomic;
+
+/// An answer faster than this comes from no dialog at all, not a person.
+const NO_DIALOG_WITHIN: Duration = Duration::from_millis(700);
+
+/// What the save dialog is asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaveRequest {
+    /// The dialog's title: "Save the postmortem draft".
+    pub title: String,
+    /// The file name offered.
+    pub file_name: String,
+    /// The file type's name for the filter: "Markdown".
+    pub kind: &'static str,
+    /// The extension, without the dot.
+    pub extension: &'static str,
+}
+
+/// Asks where to save a file; the answer (`None`: cancelled, or no dialog)
+/// comes on the receiver, and the window is woken when it does.
+pub trait SaveDialog: Send + Sync {
+    /// Starts asking.
+    fn ask(&self, ctx: &egui::Context, request: SaveRequest) -> Receiver<Option<PathBuf>>;
+}
+
+/// The desktop's own save dialog, through rfd.
+pub struct NativeDialog;
+
+impl SaveDialog for NativeDialog {
+    fn ask(&self, ctx: &egui::Context, request: SaveRequest) -> Receiver<Option<PathBuf>> {
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let mut dialog = rfd::FileDialog::new()
+                .set_title(&request.title)
+                .set_file_name(&request.file_name)
+                .add_filter(request.kind, &[request.extension]);
+            if let Some(dir) = documents() {
+                dialog = dialog.set_directory(dir);
+            }
+            let _ = tx.send(dialog.save_file());
+            ctx.request_repaint();
+        });
+        rx
+    }
+}
+
+/// The folder files are offered in: Documents when there is one, else home.
+fn documents() -> Option<PathBuf> {
+    let dirs = directories::UserDirs::new()?;
+    Some(
+        dirs.document_dir()
+            .unwrap_or_else(|| dirs.home_dir())
+            .to_path_buf(),
+    )
+}
+
+/// A file to save: what the dialog is asked, and what goes in the file.
+pub struct Job {
+    /// What the dialog is asked.
+    pub request: SaveRequest,
+    /// The file's contents, made when the button was pressed.
+    pub bytes: Vec<u8>,
+    /// Said after "Saved to …" (e.g. who the invite leaves out).
+    pub after: Vec<String>,
+    /// The incident whose postmortem draft this is, so its invite can link it.
+    pub draft_of: Option<String>,
+}
+
+/// A file waiting for the save dialog's answer.
+struct Pending {
+    job: Job,
+    asked: Instant,
+    answer: Receiver<Option<PathBuf>>,
+}
+
+/// A file waiting for a typed path, because no dialog could be shown.
+struct Typed {
+    job: Job,
+    path: String,
+    error: Option<String>,
+    /// Not drawn yet: the path field takes the keyboard.
+    fresh: bool,
+}
+
+/// The window's exports: the dialog in use, files being saved, and the last
+/// thing that happened, in words.
+pub struct Exports {
+    dialog: Arc<dyn SaveDialog>,
+    pending: Option<Pending>,
+    typed: Option<Typed>,
+    /// What happened last: "Saved …", "Copied …"; `true` when it went wrong.
+    pub notice: Option<(String, bool)>,
+    /// Where each incident's postmortem draft was last saved, for the invite.
+    drafts: std::collections::BTreeMap<String, PathBuf>,
+}
+
+impl Default for Exports {
+    fn default() -> Self {
+        Self::new(Arc::new(NativeDialog))
+    }
+}
+
+impl Exports {
+    /// Exports through `dialog`.
+    pub fn new(dialog: Arc<dyn SaveDialog>) -> Self {
+        Self {
+            dialog,
+            pending: None,
+            typed: None,
+            notice: None,
+            drafts: Default::default(),
+        }
+    }
+
+    /// Whether a save is under way (a dialog open, or a path being typed).
+    pub fn busy(&self) -> bool {
+        self.pending.is_some() || self.typed.is_some()
+    }
+
+    /// Puts `text` on the clipboard and says so.
+    pub fn copy(&mut self, ctx: &egui::Context, text: String, what: &str) {
+        ctx.copy_text(text);
+        self.notice = Some((format!("{what} copied — paste it where it goes."), false));
+    }
+
+    /// Opens the email in the mail program, or copies it when it is too long
+    /// for a `mailto:` link.
+    pub fn open_mail(&mut self, ctx: &egui::Context, email: &Email, what: &str) {
+        match email.mailto() {
+            Some(link) => {
+                ctx.open_url(egui::OpenUrl::same_tab(link));
+                self.notice = Some((
+                    format!("{what} opened in your mail program — check it, then send."),
+                    false,
+                ));
+            }
+            None => {
+                ctx.copy_text(email.text());
+                self.notice = Some((
+                    format!(
+                        "{what} is too long for a mail link, so it was copied instead: paste it \
+                         into a new email (the first line is the subject)."
+                    ),
+                    false,
+                ));
+            }
+        }
+    }
+
+    /// Asks where to save the job's file and saves it there.
+    pub fn save(&mut self, ctx: &egui::Context, job: Job) {
+        if self.busy() {
+            return;
+        }
+        let answer = self.dialog.ask(ctx, job.request.clone());
+        self.pending = Some(Pending {
+            job,
+            asked: Instant::now(),
+            answer,
+        });
+    }
+
+    /// Saves the postmortem draft of the incident in `pack`.
+    pub fn save_postmortem(&mut self, ctx: &egui::Context, pack: &Pack<'_>) {
+        let request = SaveRequest {
+            title: "Save the postmortem draft".into(),
+            file_name: postmortem::file_name(pack, "md"),
+            kind: "Markdown",
+            extension: "md",
+        };
+        self.save(
+            ctx,
+            Job {
+                request,
+                bytes: postmortem::markdown(pack).into_bytes(),
+                after: Vec::new(),
+                draft_of: Some(pack.incident.id.to_string()),
+            },
+        );
+    }
+
+    /// Saves the postmortem invite, pointing at the draft where it was saved.
+    pub fn save_invite(&mut self, ctx: &egui::Context, pack: &Pack<'_>) {
+        let draft = self
+            .drafts
+            .get(pack.incident.id.as_str())
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| postmortem::file_name(pack, "md"));
+        let invite = postmortem::invite(pack, &draft);
+        let request = SaveRequest {
+            title: "Save the postmortem invite".into(),
+            file_name: postmortem::file_name(pack, "ics"),
+            kind: "Calendar invite",
+            extension: "ics",
+        };
+        self.save(
+            ctx,
+            Job {
+                request,
+                bytes: invite.ics.into_bytes(),
+                after: invite.warnings,
+                draft_of: None,
+            },
+        );
+    }
+
+    /// Saves an email as an `.eml` draft.
+    pub fn save_email(
+        &mut self,
+        ctx: &egui::Context,
+        email: &Email,
+        now: chrono::DateTime<chrono::Utc>,
+        title: &str,
+    ) {
+        let request = SaveRequest {
+            title: format!("Save the {title} as a draft email"),
+            file_name: format!("{}.eml", email.id),
+            kind: "Email",
+            extension: "eml",
+        };
+        self.save(
+            ctx,
+            Job {
+                request,
+                bytes: email.eml(now).into_bytes(),
+                after: Vec::new(),
+                draft_of: None,
+            },
+        );
+    }
+
+    /// Saves the timeline as CSV.
+    pub fn save_timeline(&mut self, ctx: &egui::Context, pack: &Pack<'_>) {
+        let request = SaveRequest {
+            title: "Save the timeline".into(),
+            file_name: format!("timeline-{}.csv", pack.incident.id),
+            kind: "CSV",
+            extension: "csv",
+        };
+        self.save(
+            ctx,
+            Job {
+                request,
+                bytes: postmortem::timeline_csv(pack).into_bytes(),
+                after: Vec::new(),
+                draft_of: None,
+            },
+        );
+    }
+
+    /// Each frame: takes the dialog's answer when it comes, and shows the
+    /// typed-path dialog when no save dialog could be shown.
+    pub fn show(&mut self, ctx: &egui::Context) {
+        if let Some(p) = &self.pending {
+            match p.answer.try_recv() {
+                Ok(answer) => {
+                    let p = self.pending.take().expect("just looked");
+                    match answer {
+                        Some(path) => {
+                            if let Err(why) = self.write(&p.job, &path) {
+                                self.notice = Some((why, true));
+                            }
+                        }
+                        None if p.asked.elapsed() < NO_DIALOG_WITHIN => {
+                            let path = documents()
+                                .unwrap_or_default()
+                                .join(&p.job.request.file_name)
+                                .display()
+                                .to_string();
+                            self.typed = Some(Typed {
+                                job: p.job,
+                                path,
+                                error: None,
+                                fresh: true,
+                            });
+                        }
+                        None => self.notice = Some(("Not saved.".into(), false)),
+                    }
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {
+                    ctx.request_repaint_after(Duration::from_millis(200));
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    self.pending = None;
+                    self.notice = Some((
+                        "The save dialog closed without an answer; nothing was saved.".into(),
+                        true,
+                    ));
+                }
+            }
+        }
+        let Some(t) = &mut self.typed else {
+            return;
+        };
+        let pressed = dialog(
+            ctx,
+            "typed-save-path",
+            480.0,
+            &t.job.request.title,
+            "Save",
+            t.error.as_deref(),
+            |ui| {
+                ui.add(
+                    egui::Label::new(
+                        "No save dialog can be shown on this desktop (it needs the desktop \
+                         portal or zenity). Type where to save the file instead:",
+                    )
+                    .wrap(),
+                );
+                ui.add_space(6.0);
+                let label = ui.label("Save to");
+                let field = ui
+                    .add(egui::TextEdit::singleline(&mut t.path).desired_width(f32::INFINITY))
+                    .labelled_by(label.id);
+                if std::mem::take(&mut t.fresh) {
+                    field.request_focus();
+                }
+            },
+        );
+        match pressed {
+            Pressed::Nothing => {}
+            Pressed::Close => {
+                self.typed = None;
+                self.notice = Some(("Not saved.".into(), false));
+            }
+            Pressed::Send => {
+                let t = self.typed.take().expect("shown above");
+                let path = expand_home(t.path.trim());
+                let written = match unusable(&path, t.job.request.extension) {
+                    Some(why) => Err(why),
+                    None => self.write(&t.job, &path),
+                };
+                if let Err(why) = written {
+                    // The dialog stays, with the path as typed and why.
+                    self.typed = Some(Typed {
+                        error: Some(why),
+                        ..t
+                    });
+                }
+            }
+        }
+    }
+
+    fn write(&mut self, job: &Job, path: &Path) -> Result<(), String> {
+        write_atomic(path, &job.bytes).map_err(|e| {
+            format!(
+                "Could not save to {}: {e}. Choose a folder you can write to.",
+                path.display()
+            )
+        })?;
+        if let Some(id) = &job.draft_of {
+            self.drafts.insert(id.clone(), path.to_path_buf());
+        }
+        let mut notice = format!("Saved to {}.", path.display());
+        for a in &job.after {
+            notice.push(' ');
+            notice.push_str(a);
+        }
+        self.notice = Some((notice, false));
+        Ok(())
+    }
+}
+
+/// `~/x` is the home folder's `x`, as people type it.
+fn expand_home(text: &str) -> PathBuf {
+    match (text.strip_prefix("~/"), directories::UserDirs::new()) {
+        (Some(rest), Some(dirs)) => dirs.home_dir().join(rest),
+        _ => PathBuf::from(text),
+    }
+}
+
+/// Why a typed path can't be saved to, before trying.
+fn unusable(path: &Path, extension: &str) -> Option<String> {
+    if path.as_os_str().is_empty() {
+        return Some(format!(
+            "Type a file path, e.g. ~/Documents/file.{extension}."
+        ));
+    }
+    if !path.is_absolute() {
+        return Some(format!(
+            "Type the whole path, starting with / or ~/, e.g. ~/Documents/{}.",
+            path.display()
+        ));
+    }
+    if path.is_dir() {
+        return Some(format!(
+            "{} is a folder: add a file name, e.g. {}/file.{extension}.",
+            path.display(),
+            path.display()
+        ));
+    }
+    None
+}
