@@ -64,6 +64,7 @@ fn bench(c: &mut Criterion) {
         "Team formed",
         "Timeline",
         "Deployment",
+        "Conclusion",
         "Contacts",
     ] {
         let mut harness = cockpit(dir.path(), now);
