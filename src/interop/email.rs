@@ -165,18 +165,7 @@ pub fn summary(pack: &Pack<'_>) -> Email {
         b.push_str(&format!("{NOT_RECORDED}\n"));
     }
     for e in &i.evidence {
-        let link = e
-            .link
-            .as_deref()
-            .map(|l| format!(" ({l})"))
-            .unwrap_or_default();
-        b.push_str(&format!(
-            "- {}: {}{link} — recorded {} by {}\n",
-            capital(&e.kind.describe()),
-            one_line(&e.text),
-            pack.clock(e.added_at),
-            one_line(&e.added_by)
-        ));
+        b.push_str(&format!("- {}\n", capital(&pack.evidence(e))));
     }
 
     section(&mut b, "Who owned it");

@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 use crate::model::comms::{self, Cadence};
 use crate::model::procedure::{self, Stage};
 use crate::model::roster::Roster;
-use crate::model::{Decision, HandOver, Incident, Role};
+use crate::model::{Decision, Evidence, HandOver, Incident, Role};
 
 /// What a missing part of the record reads as.
 pub const NOT_RECORDED: &str = "(not recorded yet)";
@@ -114,6 +114,23 @@ impl<'a> Pack<'a> {
             .map(|m| format!("{} ({})", m.name, m.role.describe()))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// One piece of evidence in a line: "340 error-tracker events: 340
+    /// TypeErrors (https://…), recorded 2026-11-26 02:00 GMT by Sam".
+    pub fn evidence(&self, e: &Evidence) -> String {
+        let link = e
+            .link
+            .as_deref()
+            .map(|l| format!(" ({})", one_line(l)))
+            .unwrap_or_default();
+        format!(
+            "{}: {}{link}, recorded {} by {}",
+            e.kind.describe(),
+            one_line(&e.text),
+            self.stamp(e.added_at),
+            one_line(&e.added_by)
+        )
     }
 
     /// A change of owner in words: "Sam Patel took ownership", "Sam Patel

@@ -84,21 +84,7 @@ pub fn markdown(pack: &Pack<'_>) -> String {
         bullet(&mut m, NOT_RECORDED);
     }
     for e in &i.evidence {
-        let link = e
-            .link
-            .as_deref()
-            .map(|l| format!(" ({l})"))
-            .unwrap_or_default();
-        bullet(
-            &mut m,
-            &format!(
-                "{} — {}{link}, recorded {} by {}",
-                e.kind.describe(),
-                one_line(&e.text),
-                pack.stamp(e.added_at),
-                one_line(&e.added_by)
-            ),
-        );
+        bullet(&mut m, &pack.evidence(e));
     }
 
     heading(&mut m, "Response");

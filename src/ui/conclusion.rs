@@ -69,17 +69,10 @@ pub fn show(
         );
         send_row(ui, exports, &email::summary(&pack), "summary", facts.now);
         if ui.button("Mark summary sent").clicked() {
-            let links = form
-                .links
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect();
             action = Some(Action::run(
                 Command::MarkSummarySent {
                     incident: id.clone(),
-                    links,
+                    links: pack.extra_links.clone(),
                 },
                 |d| d.conclusion.links.clear(),
             ));
