@@ -1280,6 +1280,13 @@ fn the_save_dialogs_answer_is_where_the_file_goes() {
         "{csv}"
     );
 
+    // The timeline view offers the same, and says where it went.
+    std::fs::remove_file(&path).unwrap();
+    click(&mut harness, "Timeline");
+    click(&mut harness, "Save timeline as CSV…");
+    harness.get_by_label(&format!("Saved to {}.", path.display()));
+    assert!(path.exists());
+
     // A place that can't be written says so and writes nothing.
     let mut harness = at_conclusion(dir.path(), Some(out.path().join("no/such/folder/x.eml")));
     click(&mut harness, "Save summary as .eml…");

@@ -37,16 +37,7 @@ pub fn show(
         .map(str::to_owned)
         .collect();
 
-    if let Some((notice, bad)) = &exports.notice {
-        let colour = if *bad {
-            ui.visuals().error_fg_color
-        } else {
-            ui.visuals().strong_text_color()
-        };
-        ui.horizontal(|ui| {
-            ui.add(egui::Label::new(egui::RichText::new(notice).color(colour)).wrap());
-        });
-    }
+    exports.show_notice(ui);
 
     section(ui, "Summary email to web");
     if let Some(sent) = &c.summary_sent {
@@ -177,12 +168,7 @@ pub fn show(
         {
             exports.save_invite(&ctx, &pack);
         }
-        if ui
-            .add_enabled(!busy, egui::Button::new("Save timeline as CSV…"))
-            .clicked()
-        {
-            exports.save_timeline(&ctx, &pack);
-        }
+        exports.timeline_button(ui, &pack);
     });
 
     section(ui, "Follow-ups");

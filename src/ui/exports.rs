@@ -139,6 +139,30 @@ impl Exports {
         self.pending.is_some() || self.typed.is_some()
     }
 
+    /// What happened last, in a line: calm, or red when it went wrong.
+    pub fn show_notice(&self, ui: &mut egui::Ui) {
+        if let Some((notice, bad)) = &self.notice {
+            let colour = if *bad {
+                ui.visuals().error_fg_color
+            } else {
+                ui.visuals().strong_text_color()
+            };
+            ui.add(egui::Label::new(egui::RichText::new(notice).color(colour)).wrap());
+        }
+    }
+
+    /// "Save timeline as CSV…", in the conclusion and on the timeline.
+    pub fn timeline_button(&mut self, ui: &mut egui::Ui, pack: &Pack<'_>) {
+        let button = egui::Button::new("Save timeline as CSV…");
+        if ui
+            .add_enabled(!self.busy(), button)
+            .on_hover_text("Time (UTC), time in the team's zone, event, who — for a spreadsheet")
+            .clicked()
+        {
+            self.save_timeline(ui.ctx(), pack);
+        }
+    }
+
     /// Puts `text` on the clipboard and says so.
     pub fn copy(&mut self, ctx: &egui::Context, text: String, what: &str) {
         ctx.copy_text(text);
@@ -175,6 +199,7 @@ impl Exports {
             return;
         }
         let answer = self.dialog.ask(ctx, job.request.clone());
+        self.notice = Some(("Choose where to save it in the dialog.".into(), false));
         self.pending = Some(Pending {
             job,
             asked: Instant::now(),

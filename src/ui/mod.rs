@@ -959,6 +959,11 @@ impl eframe::App for ExpediteApp {
                         me: &me,
                     };
                     widgets::title(ui, "Timeline");
+                    let pack = Pack::new(incident, &state.roster, &state.settings.cadence, now);
+                    ui.horizontal(|ui| {
+                        exports.timeline_button(ui, &pack);
+                        exports.show_notice(ui);
+                    });
                     timeline::show(ui, &facts, &mut drafts.of(&incident.id).note)
                 }
                 (View::Stage(stage), Some(incident)) => {
