@@ -604,3 +604,25 @@ fn typed_text_cannot_add_a_header_a_calendar_property_or_a_table_cell() {
     assert!(md.starts_with("# Postmortem: Pay \"fails\"; drop \\| table Bcc"));
     assert!(!md.contains("<script>"));
 }
+
+#[test]
+fn the_word_to_the_origin_is_plain_language() {
+    let state = full();
+    let p = pack(&state, t(90));
+    let note = email::origin(&p, "the call centre");
+    let body = note.body.to_lowercase();
+    for jargon in [
+        "deploy", "rollback", "revert", "metric", "expedite", "pr ", "ticket", "incident", "http",
+        "#",
+    ] {
+        assert!(!body.contains(jargon), "{jargon:?} in:\n{}", note.body);
+    }
+    assert!(
+        note.body
+            .starts_with("Hello,\n\nThank you for telling us about this problem")
+    );
+    assert!(
+        note.body
+            .contains("It was fixed on Thu 26 Nov 2026 03:20 GMT")
+    );
+}
