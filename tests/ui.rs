@@ -1259,6 +1259,21 @@ fn with_no_save_dialog_the_postmortem_is_saved_to_a_typed_path() {
         "{unfolded}"
     );
 
+    // A file that is there already is only replaced when asked twice.
+    std::fs::write(&path, "kept").unwrap();
+    click(&mut harness, "Save postmortem draft…");
+    retype(&mut harness, "Save to", &path.display().to_string());
+    click(&mut harness, "Save");
+    harness.get_by_label_contains("already exists. Press Save again to replace it");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "kept");
+    click(&mut harness, "Save");
+    harness.get_by_label(&format!("Saved to {}.", path.display()));
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("# Postmortem")
+    );
+
     // Cancel keeps nothing half-done.
     click(&mut harness, "Save timeline as CSV…");
     click(&mut harness, "Cancel");

@@ -102,6 +102,8 @@ struct Typed {
     error: Option<String>,
     /// Not drawn yet: the path field takes the keyboard.
     fresh: bool,
+    /// An existing file the person was warned about; saving again replaces it.
+    replace: Option<PathBuf>,
 }
 
 /// The window's exports: the dialog in use, files being saved, and the last
@@ -319,6 +321,7 @@ impl Exports {
                                 path,
                                 error: None,
                                 fresh: true,
+                                replace: None,
                             });
                         }
                         None => self.notice = Some(("Not saved.".into(), false)),
@@ -373,14 +376,20 @@ impl Exports {
             Pressed::Send => {
                 let t = self.typed.take().expect("shown above");
                 let path = expand_home(t.path.trim());
+                let warned = t.replace.as_ref() == Some(&path);
                 let written = match unusable(&path, t.job.request.extension) {
                     Some(why) => Err(why),
+                    None if path.exists() && !warned => Err(format!(
+                        "{} already exists. Press Save again to replace it, or change the name.",
+                        path.display()
+                    )),
                     None => self.write(&t.job, &path),
                 };
                 if let Err(why) = written {
                     // The dialog stays, with the path as typed and why.
                     self.typed = Some(Typed {
                         error: Some(why),
+                        replace: path.exists().then_some(path),
                         ..t
                     });
                 }
