@@ -12,7 +12,6 @@ use expedite::command::{self, Command, NewEvidence};
 use expedite::interop::email::{self, MAILTO_MAX};
 use expedite::interop::pack::Pack;
 use expedite::interop::{postmortem, update};
-use expedite::model::comms::Cadence;
 use expedite::model::{
     Decision, Deviation, DeviationReason, EvidenceKind, Incident, IncidentId, Metric, MetricHit,
     Role, State,
@@ -60,6 +59,7 @@ fn full() -> State {
         roster: ron::from_str(ROSTER).unwrap(),
         ..State::default()
     };
+    state.settings.web_team_email = Some("web-team@shop.test".into());
     let id = declare(
         &mut state,
         "Checkout fails for card payments",
@@ -217,7 +217,7 @@ fn incident(state: &State) -> &Incident {
 }
 
 fn pack<'a>(state: &'a State, now: DateTime<Utc>) -> Pack<'a> {
-    Pack::new(incident(state), &state.roster, &Cadence::default(), now)
+    Pack::new(incident(state), &state.roster, &state.settings, now)
 }
 
 /// Every output of the pack, by file name.
@@ -400,6 +400,12 @@ fn the_summary_email_reads_back_with_its_subject_and_body() {
     );
     let from = message.from().unwrap().first().unwrap();
     assert_eq!(from.address(), Some("alex.kim@shop.test"));
+    let to = message.to().unwrap().first().unwrap();
+    assert_eq!(
+        to.address(),
+        Some("web-team@shop.test"),
+        "the web team's list, from the settings"
+    );
     let body = message.body_text(0).unwrap();
     assert!(body.contains("- Revenue: about £3k an hour"), "{body}");
     assert!(

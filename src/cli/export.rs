@@ -93,7 +93,7 @@ pub fn write(
     now: DateTime<Utc>,
 ) -> (String, Option<PathBuf>, Vec<String>) {
     let incident = &state.incidents[id];
-    let pack = Pack::new(incident, &state.roster, &state.settings.cadence, now);
+    let pack = Pack::new(incident, &state.roster, &state.settings, now);
     let as_email = |mail: email::Email, output: Option<PathBuf>| {
         let text = if output.as_deref().is_some_and(is_eml) {
             mail.eml(now)

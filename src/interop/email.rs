@@ -264,8 +264,12 @@ pub fn summary(pack: &Pack<'_>) -> Email {
     b.push_str(&format!("{}.\n", capital(&pack.updates())));
     sign(&mut b, pack);
 
+    let to = pack.web_team.map(|email| Address {
+        name: String::new(),
+        email: email.to_owned(),
+    });
     Email {
-        to: Vec::new(),
+        to: to.into_iter().collect(),
         from: sender(pack),
         subject: format!("Incident summary: {} ({})", one_line(&i.title), i.id),
         body: b,

@@ -9,9 +9,10 @@
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
-use crate::model::comms::{self, Cadence};
+use crate::model::comms;
 use crate::model::procedure::{self, Stage};
 use crate::model::roster::Roster;
+use crate::model::settings::Settings;
 use crate::model::{Decision, Evidence, HandOver, Incident, Role};
 
 /// What a missing part of the record reads as.
@@ -32,14 +33,17 @@ pub struct Pack<'a> {
     pub next_update: Option<DateTime<Utc>>,
     /// PRs, tickets and links typed but not yet recorded (the summary form).
     pub extra_links: Vec<String>,
+    /// The web team's address, where the summary goes (from the settings).
+    pub web_team: Option<&'a str>,
 }
 
 impl<'a> Pack<'a> {
-    /// The pack for `incident` at `now`, with the team's zone from the roster.
+    /// The pack for `incident` at `now`, with the team's zone from the roster
+    /// and the cadence and the web team's address from the settings.
     pub fn new(
         incident: &'a Incident,
         roster: &'a Roster,
-        cadence: &Cadence,
+        settings: &'a Settings,
         now: DateTime<Utc>,
     ) -> Self {
         Self {
@@ -47,8 +51,13 @@ impl<'a> Pack<'a> {
             roster,
             zone: roster.office_zone(),
             now,
-            next_update: comms::next_update_due(incident, cadence),
+            next_update: comms::next_update_due(incident, &settings.cadence),
             extra_links: Vec::new(),
+            web_team: settings
+                .web_team_email
+                .as_deref()
+                .map(str::trim)
+                .filter(|e| e.contains('@')),
         }
     }
 

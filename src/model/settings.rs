@@ -16,6 +16,9 @@ pub struct Settings {
     /// Minutes between repeated reminders while an update is overdue.
     #[serde(default = "default_overdue_repeat")]
     pub overdue_repeat_minutes: u32,
+    /// Where the summary email goes: the web team's list, e.g. `web@example.com`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_team_email: Option<String>,
 }
 
 fn default_overdue_repeat() -> u32 {
@@ -28,6 +31,7 @@ impl Default for Settings {
             me: None,
             cadence: Cadence::default(),
             overdue_repeat_minutes: default_overdue_repeat(),
+            web_team_email: None,
         }
     }
 }

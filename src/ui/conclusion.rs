@@ -26,7 +26,7 @@ pub fn show(
     let mut pack = Pack::new(
         incident,
         &facts.state.roster,
-        &facts.state.settings.cadence,
+        &facts.state.settings,
         facts.now,
     );
     pack.extra_links = form

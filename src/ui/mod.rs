@@ -655,7 +655,12 @@ impl ExpediteApp {
                     return self.close_dialog(ctx);
                 };
                 let cadence = &self.state.settings.cadence;
-                let pack = Pack::new(incident, &self.state.roster, cadence, (self.clock)());
+                let pack = Pack::new(
+                    incident,
+                    &self.state.roster,
+                    &self.state.settings,
+                    (self.clock)(),
+                );
                 let draft = self
                     .drafts
                     .of(id)
@@ -959,7 +964,7 @@ impl eframe::App for ExpediteApp {
                         me: &me,
                     };
                     widgets::title(ui, "Timeline");
-                    let pack = Pack::new(incident, &state.roster, &state.settings.cadence, now);
+                    let pack = Pack::new(incident, &state.roster, &state.settings, now);
                     ui.horizontal(|ui| {
                         exports.timeline_button(ui, &pack);
                         exports.show_notice(ui);
