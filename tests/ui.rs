@@ -1106,39 +1106,43 @@ fn at_conclusion(
     harness
 }
 
-/// The link the last frame asked the desktop to open.
-fn opened_url(harness: &Harness<'_, ExpediteApp>) -> Option<String> {
-    harness
-        .output()
-        .platform_output
-        .commands
-        .iter()
-        .find_map(|c| match c {
-            egui::OutputCommand::OpenUrl(open) => Some(open.url.clone()),
-            _ => None,
-        })
-}
-
-/// Clicks the button and returns what it put on the clipboard.
-fn click_and_copy(harness: &mut Harness<'_, ExpediteApp>, label: &str) -> String {
+/// Clicks the button and returns what it asked of the desktop, as `pick` reads it.
+fn click_for(
+    harness: &mut Harness<'_, ExpediteApp>,
+    label: &str,
+    pick: impl Fn(&egui::OutputCommand) -> Option<String>,
+) -> String {
     harness.get_by_role_and_label(Role::Button, label).click();
     for _ in 0..3 {
         harness.step();
-        let copied = harness
+        let found = harness
             .output()
             .platform_output
             .commands
             .iter()
-            .find_map(|c| match c {
-                egui::OutputCommand::CopyText(text) => Some(text.clone()),
-                _ => None,
-            });
-        if let Some(text) = copied {
+            .find_map(&pick);
+        if let Some(found) = found {
             harness.run();
-            return text;
+            return found;
         }
     }
-    panic!("{label} put nothing on the clipboard");
+    panic!("{label} asked nothing of the desktop");
+}
+
+/// Clicks the button and returns what it put on the clipboard.
+fn click_and_copy(harness: &mut Harness<'_, ExpediteApp>, label: &str) -> String {
+    click_for(harness, label, |c| match c {
+        egui::OutputCommand::CopyText(text) => Some(text.clone()),
+        _ => None,
+    })
+}
+
+/// Clicks the button and returns the link it opened.
+fn click_and_open(harness: &mut Harness<'_, ExpediteApp>, label: &str) -> String {
+    click_for(harness, label, |c| match c {
+        egui::OutputCommand::OpenUrl(open) => Some(open.url.clone()),
+        _ => None,
+    })
 }
 
 #[test]
@@ -1184,11 +1188,7 @@ fn the_summary_and_the_note_are_copied_and_opened_in_the_mail_app() {
     harness.get_by_label("Summary copied — paste it where it goes.");
 
     // Short enough for a mail link: the mail app opens with it filled in.
-    harness
-        .get_by_role_and_label(Role::Button, "Open summary in mail app")
-        .click();
-    harness.step();
-    let opened = opened_url(&harness).expect("a mailto link is opened");
+    let opened = click_and_open(&mut harness, "Open summary in mail app");
     assert!(
         opened.starts_with("mailto:?subject=Incident%20summary%3A%20Checkout"),
         "{opened}"
@@ -1197,7 +1197,6 @@ fn the_summary_and_the_note_are_copied_and_opened_in_the_mail_app() {
         opened.contains("https%3A%2F%2Fgit.shop.test%2Fpull%2F7"),
         "{opened}"
     );
-    harness.run();
 
     // With ten long links it is too long for one: it is copied, and the person told.
     let many: Vec<String> = (1..=10)
@@ -1211,11 +1210,7 @@ fn the_summary_and_the_note_are_copied_and_opened_in_the_mail_app() {
 
     // The note to the call centre fits: the mail app opens with it filled in.
     type_into(&mut harness, "Who reported it", "the call centre");
-    harness
-        .get_by_role_and_label(Role::Button, "Open note in mail app")
-        .click();
-    harness.step();
-    let opened = opened_url(&harness).expect("a mailto link is opened");
+    let opened = click_and_open(&mut harness, "Open note in mail app");
     assert!(
         opened.starts_with("mailto:calls@shop.test?subject=We%20are%20working%20on%20it%3A%20Checkout%20returns%20500&body=Hello%2C"),
         "{opened}"

@@ -10,7 +10,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::pack::{NOT_RECORDED, Pack, one_line, or_missing};
+use super::pack::{NOT_RECORDED, Pack, aside, one_line, or_missing};
 use crate::model::{DeviationReason, EvidenceKind, Role};
 
 /// The longest `mailto:` link handed to the desktop; longer ones are cut
@@ -171,10 +171,7 @@ pub fn summary(pack: &Pack<'_>) -> Email {
     section(&mut b, "Who owned it");
     b.push_str(&format!("Owner: {}\n", or_missing(pack.owner())));
     for h in &i.hand_overs {
-        let note = match one_line(&h.note) {
-            n if n.is_empty() => String::new(),
-            n => format!(" — {n}"),
-        };
+        let note = aside(&h.note);
         b.push_str(&format!(
             "- {}: {}{note}\n",
             pack.clock(h.at),
@@ -228,10 +225,7 @@ pub fn summary(pack: &Pack<'_>) -> Email {
     }
     for r in &d.readings {
         let normal = if r.normal { " (back to normal)" } else { "" };
-        let note = match one_line(&r.note) {
-            n if n.is_empty() => String::new(),
-            n => format!(" — {n}"),
-        };
+        let note = aside(&r.note);
         b.push_str(&format!(
             "- {}: {}{normal}{note}\n",
             pack.clock(r.at),

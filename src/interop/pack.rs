@@ -280,6 +280,14 @@ pub fn one_line(text: &str) -> String {
         .join(" ")
 }
 
+/// A note after what it is about: " — note", or nothing when there is none.
+pub fn aside(note: &str) -> String {
+    match one_line(note) {
+        n if n.is_empty() => String::new(),
+        n => format!(" — {n}"),
+    }
+}
+
 /// `text` on one line, or "(not recorded yet)" when there is nothing.
 pub fn or_missing(text: Option<&str>) -> String {
     match text.map(one_line) {

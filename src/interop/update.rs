@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::pack::{NOT_RECORDED, Pack, one_line, or_missing};
+use super::pack::{NOT_RECORDED, Pack, aside, one_line, or_missing};
 use crate::model::{DEPLOYMENTS_CHANNEL, EXPEDITE_CHANNEL};
 
 /// The update for `channel`; `typed` is what the poster wrote (what they see
@@ -140,10 +140,7 @@ fn conditions(pack: &Pack<'_>, typed: &str) -> String {
         } else {
             "not normal yet"
         };
-        let note = match one_line(&r.note) {
-            n if n.is_empty() => String::new(),
-            n => format!(" — {n}"),
-        };
+        let note = aside(&r.note);
         return format!(
             "the metric read {} at {} ({normal}){note}",
             r.value,
