@@ -115,7 +115,7 @@ pub struct Exports {
     /// What happened last: "Saved …", "Copied …"; `true` when it went wrong.
     pub notice: Option<(String, bool)>,
     /// Where each incident's postmortem draft was last saved, for the invite.
-    drafts: std::collections::BTreeMap<String, PathBuf>,
+    draft_paths: std::collections::BTreeMap<String, PathBuf>,
 }
 
 impl Default for Exports {
@@ -132,7 +132,7 @@ impl Exports {
             pending: None,
             typed: None,
             notice: None,
-            drafts: Default::default(),
+            draft_paths: Default::default(),
         }
     }
 
@@ -231,7 +231,7 @@ impl Exports {
     /// Saves the postmortem invite, pointing at the draft where it was saved.
     pub fn save_invite(&mut self, ctx: &egui::Context, pack: &Pack<'_>) {
         let draft = self
-            .drafts
+            .draft_paths
             .get(pack.incident.id.as_str())
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| postmortem::file_name(pack, "md"));
@@ -405,7 +405,7 @@ impl Exports {
             )
         })?;
         if let Some(id) = &job.draft_of {
-            self.drafts.insert(id.clone(), path.to_path_buf());
+            self.draft_paths.insert(id.clone(), path.to_path_buf());
         }
         let mut notice = format!("Saved to {}.", path.display());
         for a in &job.after {
