@@ -409,7 +409,7 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             };
             match file {
                 Some(path) => {
-                    crate::store::atomic::write_atomic(&path, text.as_bytes())
+                    crate::store::atomic::write_document(&path, text.as_bytes())
                         .map_err(|e| format!("could not write {}: {e}", path.display()))?;
                     eprintln!("Written to {}.", path.display());
                 }

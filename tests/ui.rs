@@ -1256,6 +1256,7 @@ fn with_no_save_dialog_the_postmortem_is_saved_to_a_typed_path() {
 
     // A file that is there already is only replaced when asked twice.
     std::fs::write(&path, "kept").unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions();
     click(&mut harness, "Save postmortem draft…");
     retype(&mut harness, "Save to", &path.display().to_string());
     click(&mut harness, "Save");
@@ -1268,6 +1269,9 @@ fn with_no_save_dialog_the_postmortem_is_saved_to_a_typed_path() {
             .unwrap()
             .starts_with("# Postmortem")
     );
+    // An ordinary document: its permissions kept, no backup left beside it.
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions(), mode);
+    assert!(!out.path().join("pm.md.bak").exists());
 
     // Cancel keeps nothing half-done.
     click(&mut harness, "Save timeline as CSV…");

@@ -51,13 +51,34 @@ pub fn backup_path(path: &Path) -> PathBuf {
 /// Replaces `path` with `bytes` atomically: temp file in the same folder,
 /// fsync, keep the old version as `.bak`, rename, fsync the folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace(path, bytes, Kind::Data)
+}
+
+/// Writes a file the person chose (an export), atomically but as an
+/// ordinary document: no `.bak` beside it, and readable as their other files
+/// are (0644 less the umask; a replaced file keeps its own permissions).
+pub fn write_document(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace(path, bytes, Kind::Document)
+}
+
+/// What is written: the app's own data, or a document for the person.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Data,
+    Document,
+}
+
+fn replace(path: &Path, bytes: &[u8], kind: Kind) -> io::Result<()> {
     let tmp = temp_beside(path);
     let result = (|| {
-        let mut file = create_private(&tmp)?;
+        let mut file = match kind {
+            Kind::Data => create_private(&tmp)?,
+            Kind::Document => create_document(&tmp, path)?,
+        };
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
-        if path.exists() {
+        if kind == Kind::Data && path.exists() {
             // Copy rather than rename, so the file itself never goes missing.
             let bak_tmp = temp_beside(path);
             fs::copy(path, &bak_tmp)?;
@@ -70,6 +91,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Creates `tmp` for a document that will replace `path`, with `path`'s
+/// permissions when it exists.
+fn create_document(tmp: &Path, path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o644);
+    }
+    let file = options.open(tmp)?;
+    if let Ok(old) = fs::metadata(path) {
+        file.set_permissions(old.permissions())?;
+    }
+    Ok(file)
 }
 
 /// Makes a rename in `dir` durable.

@@ -19,7 +19,7 @@ use super::widgets::{Pressed, dialog};
 use crate::interop::email::Email;
 use crate::interop::pack::Pack;
 use crate::interop::postmortem;
-use crate::store::atomic::write_atomic;
+use crate::store::atomic::write_document;
 
 /// An answer faster than this comes from no dialog at all, not a person.
 const NO_DIALOG_WITHIN: Duration = Duration::from_millis(700);
@@ -398,7 +398,7 @@ impl Exports {
     }
 
     fn write(&mut self, job: &Job, path: &Path) -> Result<(), String> {
-        write_atomic(path, &job.bytes).map_err(|e| {
+        write_document(path, &job.bytes).map_err(|e| {
             format!(
                 "Could not save to {}: {e}. Choose a folder you can write to.",
                 path.display()

@@ -663,7 +663,7 @@ impl ImportForm {
 }
 
 fn save(path: &str, text: &str, what: &str) -> String {
-    match crate::store::atomic::write_atomic(std::path::Path::new(path.trim()), text.as_bytes()) {
+    match crate::store::atomic::write_document(std::path::Path::new(path.trim()), text.as_bytes()) {
         Ok(()) => format!("Saved {what} to {}.", path.trim()),
         Err(e) => format!(
             "Could not save to {}: {e}. Check the folder exists and you may write there.",
