@@ -533,7 +533,7 @@ fn export_the_conclusion_pack_to_stdout_and_files() {
     assert!(short.contains("Next update at "), "{short}");
     let deploy = stdout(&ok(expedite(
         d,
-        &["export", "update", "--channel", "#deployments"],
+        &["export", "update", "--channel", "deployments"],
     )));
     assert!(
         deploy.contains("Rollback plan: (not recorded yet)"),

@@ -17,11 +17,11 @@ pub enum PackPart {
     Update {
         /// The channel: #expedite (short), #deployments (deployment notice),
         /// or a dedicated channel (the fuller version).
-        #[arg(long, value_name = "NAME", default_value = EXPEDITE_CHANNEL)]
+        #[arg(long, value_name = "NAME", default_value = EXPEDITE_CHANNEL, value_parser = channel)]
         channel: String,
         /// What you see now [default: the latest reading or evidence].
-        #[arg(long, value_name = "TEXT", default_value = "")]
-        text: String,
+        #[arg(long, value_name = "TEXT")]
+        text: Option<String>,
         /// When the next update comes, e.g. 15m [default: the cadence].
         #[arg(long, value_name = "DURATION", value_parser = comms::parse_duration)]
         next_in: Option<chrono::Duration>,
@@ -38,8 +38,8 @@ pub enum PackPart {
     /// The plain-language word to whoever reported it: text, or .eml as for summary.
     Origin {
         /// Who reported it [default: as recorded on the incident].
-        #[arg(long, value_name = "WHO", default_value = "")]
-        whom: String,
+        #[arg(long, value_name = "WHO")]
+        whom: Option<String>,
         /// Where to write it [default: print it as text].
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -110,14 +110,13 @@ pub fn write(
             output,
         } => {
             let next_at = next_in.map(|d| now + d);
-            (
-                update::text(&pack, &channel, &text, next_at),
-                output,
-                Vec::new(),
-            )
+            let text = update::text(&pack, &channel, text.as_deref().unwrap_or(""), next_at);
+            (text, output, Vec::new())
         }
         PackPart::Summary { output } => as_email(email::summary(&pack), output),
-        PackPart::Origin { whom, output } => as_email(email::origin(&pack, &whom), output),
+        PackPart::Origin { whom, output } => {
+            as_email(email::origin(&pack, whom.as_deref().unwrap_or("")), output)
+        }
         PackPart::Postmortem { output } => (postmortem::markdown(&pack), output, Vec::new()),
         PackPart::Invite { draft, output } => {
             let draft = draft.unwrap_or_else(|| postmortem::file_name(&pack, "md"));
@@ -126,6 +125,11 @@ pub fn write(
         }
         PackPart::Timeline { output } => (postmortem::timeline_csv(&pack), output, Vec::new()),
     }
+}
+
+/// A channel as `expedite update` takes it: `#name`, or `name`.
+fn channel(text: &str) -> Result<String, String> {
+    crate::command::channel_name(text).map_err(|e| e.to_string())
 }
 
 fn is_eml(path: &Path) -> bool {

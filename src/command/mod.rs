@@ -973,7 +973,7 @@ fn check_evidence(
 }
 
 /// `#name`, accepting `name`; no spaces.
-fn channel_name(raw: &str) -> Result<String, CommandError> {
+pub fn channel_name(raw: &str) -> Result<String, CommandError> {
     let name = raw.trim().trim_start_matches('#');
     if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c == '#') {
         return Err(CommandError::BadChannel(raw.trim().to_owned()));
