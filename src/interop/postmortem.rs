@@ -1,7 +1,7 @@
 //! The blameless postmortem: its draft in Markdown, the timeline as CSV, and
 //! the calendar invite (`.ics`, `METHOD:REQUEST`) that schedules it.
 
-use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc, Weekday};
+use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 
 use super::email::permanent_fix;
 use super::pack::{NOT_RECORDED, Pack, length, one_line, or_missing};
@@ -366,21 +366,20 @@ pub fn invite(pack: &Pack<'_>, draft: &str) -> Invite {
 pub fn default_slot(pack: &Pack<'_>) -> DateTime<Utc> {
     let hours = pack.roster.office_hours.as_ref();
     let from = pack.incident.resolved_at.unwrap_or(pack.now).max(pack.now);
-    let mut day = from.with_timezone(&pack.zone).date_naive();
-    let working = |d: chrono::NaiveDate| match hours {
-        Some(h) => h.days.contains(&d.weekday()) && !h.holidays.contains(&d),
+    let today = from.with_timezone(&pack.zone).date_naive();
+    let working = |d: &NaiveDate| match hours {
+        Some(h) => h.is_working_day(*d),
         None => !matches!(d.weekday(), Weekday::Sat | Weekday::Sun),
     };
-    let mut found = 0;
-    for _ in 0..14 {
-        day = day.succ_opt().unwrap_or(day);
-        if working(day) {
-            found += 1;
-            if found == 2 {
-                break;
-            }
-        }
-    }
+    // The second working day within a fortnight; an office open on no day
+    // at all gets the fortnight's last.
+    let mut days = (1..=14).filter_map(|n| today.checked_add_days(Days::new(n)));
+    let day = days
+        .clone()
+        .filter(working)
+        .nth(1)
+        .or_else(|| days.next_back())
+        .unwrap_or(today);
     let two = NaiveTime::from_hms_opt(14, 0, 0).expect("a valid time");
     let time = match hours {
         Some(h) if h.end > h.start => {

@@ -270,13 +270,18 @@ impl OfficeHours {
         Ok(())
     }
 
+    /// Whether the office works on this local date: one of its days, not a holiday.
+    pub fn is_working_day(&self, day: NaiveDate) -> bool {
+        self.days.contains(&day.weekday()) && !self.holidays.contains(&day)
+    }
+
     /// Whether `at` falls inside office hours. Hours with an unknown zone
     /// count as UTC rather than as never open.
     pub fn is_open(&self, at: DateTime<Utc>) -> bool {
         let tz = zone(&self.time_zone).unwrap_or(Tz::UTC);
         let local = at.with_timezone(&tz).naive_local();
         let day = local.date();
-        if !self.days.contains(&day.weekday()) || self.holidays.contains(&day) {
+        if !self.is_working_day(day) {
             return false;
         }
         let opens = start_instant(tz, day.and_time(self.start));
@@ -290,7 +295,7 @@ impl OfficeHours {
         let today = at.with_timezone(&tz).date_naive();
         (0..15)
             .filter_map(|n| today.checked_add_days(chrono::Days::new(n)))
-            .filter(|d| self.days.contains(&d.weekday()) && !self.holidays.contains(d))
+            .filter(|d| self.is_working_day(*d))
             .flat_map(|d| {
                 [
                     start_instant(tz, d.and_time(self.start)),
