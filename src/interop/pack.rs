@@ -10,7 +10,6 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 use crate::model::comms;
-use crate::model::procedure::{self, Stage};
 use crate::model::roster::Roster;
 use crate::model::settings::Settings;
 use crate::model::{Decision, Evidence, HandOver, Incident, Role};
@@ -80,7 +79,7 @@ impl<'a> Pack<'a> {
             .to_string()
     }
 
-    /// The person who owns the incident, or who declared it when nobody does.
+    /// The person who owns the incident, when someone does.
     pub fn owner(&self) -> Option<&'a str> {
         self.incident.owner.as_deref()
     }
@@ -195,11 +194,7 @@ impl<'a> Pack<'a> {
 
     /// Roles the team still lacks: "a tester, a reviewer".
     pub fn roles_missing(&self) -> Vec<&'static str> {
-        Role::TEAM
-            .iter()
-            .filter(|r| !self.incident.team.is_covered(**r))
-            .map(|r| r.describe())
-            .collect()
+        self.incident.team.uncovered().map(Role::describe).collect()
     }
 
     /// How long the incident lasted (or has lasted until now): "1 h 40 min".
@@ -239,15 +234,6 @@ impl<'a> Pack<'a> {
         }
         self.extra_links.iter().for_each(|l| add(l));
         found
-    }
-
-    /// What the procedure still misses, stage by stage, for the "Needs" lines.
-    pub fn still_needed(&self) -> Vec<String> {
-        Stage::ALL
-            .iter()
-            .filter(|s| **s != Stage::Conclusion)
-            .flat_map(|s| procedure::stage_status(self.incident, *s).missing)
-            .collect()
     }
 }
 

@@ -379,6 +379,11 @@ impl Team {
     pub fn is_covered(&self, role: Role) -> bool {
         self.not_needed.contains(&role) || self.members.iter().any(|m| m.role == role)
     }
+
+    /// The roles a formed team needs that nobody has and nobody marked not needed.
+    pub fn uncovered(&self) -> impl Iterator<Item = Role> + '_ {
+        Role::TEAM.into_iter().filter(|r| !self.is_covered(*r))
+    }
 }
 
 /// The channel every update goes to.

@@ -127,9 +127,8 @@ pub fn stage_status(incident: &Incident, stage: Stage) -> StageStatus {
         Stage::Classified => classified(incident),
         Stage::TeamFormed => {
             let team = &incident.team;
-            let missing: Vec<String> = Role::TEAM
-                .iter()
-                .filter(|r| !team.is_covered(**r))
+            let missing: Vec<String> = team
+                .uncovered()
                 .map(|r| format!("a {} (or mark the role not needed)", r.describe()))
                 .collect();
             let progress = if missing.is_empty() {
