@@ -10,8 +10,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::pack::{NOT_RECORDED, Pack, aside, one_line, or_missing};
-use crate::model::{DeviationReason, EvidenceKind, Role};
+use super::pack::{NOT_RECORDED, Pack, aside, capital, one_line, or_missing};
+use crate::model::{EvidenceKind, Fix, Role};
 
 /// The longest `mailto:` link handed to the desktop; longer ones are cut
 /// short by some mail programs and browsers (about 2,000 characters), so the
@@ -146,12 +146,8 @@ pub fn summary(pack: &Pack<'_>) -> Email {
             "Conversion, customer experience, revenue: {NOT_RECORDED}\n"
         ));
     }
-    for m in &c.metrics {
-        let note = match one_line(&m.note) {
-            n if n.is_empty() => "hit".to_owned(),
-            n => n,
-        };
-        b.push_str(&format!("- {}: {note}\n", capital(m.metric.describe())));
+    for hit in &c.metrics {
+        b.push_str(&format!("- {}\n", capital(&Pack::impact(hit))));
     }
     if !c.expected_lifespan.trim().is_empty() {
         b.push_str(&format!(
@@ -312,12 +308,7 @@ pub fn origin(pack: &Pack<'_>, whom: &str) -> Email {
             b.push_str("We are still working on it and will tell you as soon as it is fixed.\n\n")
         }
     }
-    let temporary = i.fix.as_ref().is_some_and(|f| {
-        f.deviations
-            .iter()
-            .any(|d| d.reason == DeviationReason::TemporaryFix)
-    });
-    if temporary && i.resolved_at.is_some() {
+    if i.fix.as_ref().is_some_and(Fix::is_temporary) && i.resolved_at.is_some() {
         b.push_str(
             "What we did first is a quick repair; a lasting one will follow. You should not \
              notice anything when it does.\n\n",
@@ -400,14 +391,6 @@ fn section(b: &mut String, title: &str) {
     b.push('\n');
     b.push_str(title);
     b.push('\n');
-}
-
-fn capital(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters and `keep`.

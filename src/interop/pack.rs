@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 use crate::model::comms;
 use crate::model::roster::Roster;
 use crate::model::settings::Settings;
-use crate::model::{Decision, Evidence, HandOver, Incident, Role};
+use crate::model::{Decision, Evidence, HandOver, Incident, MetricHit, Role};
 
 /// What a missing part of the record reads as.
 pub const NOT_RECORDED: &str = "(not recorded yet)";
@@ -122,6 +122,15 @@ impl<'a> Pack<'a> {
             .map(|m| format!("{} ({})", m.name, m.role.describe()))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// A metric the incident hurts, and how: "conversion: down 40 %", or
+    /// "conversion: hit" when nobody said how.
+    pub fn impact(hit: &MetricHit) -> String {
+        match one_line(&hit.note) {
+            n if n.is_empty() => format!("{}: hit", hit.metric.describe()),
+            n => format!("{}: {n}", hit.metric.describe()),
+        }
     }
 
     /// One piece of evidence in a line: "340 error-tracker events: 340
@@ -264,6 +273,15 @@ pub fn one_line(text: &str) -> String {
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The first letter in capitals: "speed of fix" -> "Speed of fix".
+pub fn capital(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// A note after what it is about: " — note", or nothing when there is none.

@@ -65,11 +65,7 @@ pub fn markdown(pack: &Pack<'_>) -> String {
         bullet(&mut m, NOT_RECORDED);
     }
     for hit in &c.metrics {
-        let note = match one_line(&hit.note) {
-            n if n.is_empty() => "hit".to_owned(),
-            n => n,
-        };
-        bullet(&mut m, &format!("{}: {note}", hit.metric.describe()));
+        bullet(&mut m, &Pack::impact(hit));
     }
     if !c.expected_lifespan.trim().is_empty() {
         bullet(
@@ -310,20 +306,22 @@ pub fn invite(pack: &Pack<'_>, draft: &str) -> Invite {
             warnings.push("Nobody owns the incident yet, so the invite has no organizer.".into())
         }
     }
-    let mut invited: Vec<String> = Vec::new();
-    for name in pack.people() {
-        if invited.iter().any(|n| n.eq_ignore_ascii_case(&name))
-            || organizer
+    // Everyone who owned the incident or was on its team (once each), but
+    // the organizer.
+    let invited: Vec<String> = pack
+        .people()
+        .into_iter()
+        .filter(|name| {
+            !organizer
                 .as_deref()
-                .is_some_and(|o| o.eq_ignore_ascii_case(&name))
-        {
-            continue;
-        }
-        invited.push(name.clone());
-        match pack.email_of(&name) {
+                .is_some_and(|o| o.eq_ignore_ascii_case(name))
+        })
+        .collect();
+    for name in &invited {
+        match pack.email_of(name) {
             Some(email) => lines.push(format!(
                 "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{}",
-                param(&name),
+                param(name),
                 address(email)
             )),
             None => warnings.push(format!(

@@ -175,14 +175,7 @@ pub fn identity<T>(list: &[T]) -> (usize, usize) {
     (list.as_ptr() as usize, list.len())
 }
 
-/// The first letter in capitals: "speed of fix" -> "Speed of fix".
-pub fn capital(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
+pub use crate::interop::pack::capital;
 
 /// What was pressed in a dialog this frame.
 pub enum Pressed {
