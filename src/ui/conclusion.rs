@@ -5,7 +5,7 @@ use eframe::egui;
 
 use super::drafts::{ConclusionDraft, parse_local_time};
 use super::exports::Exports;
-use super::widgets::{area, field, link, section, suggestions, weak, when};
+use super::widgets::{area, capital, field, link, section, suggestions, weak, when};
 use super::{Action, Facts};
 use crate::command::Command;
 use crate::interop::email::{self, Email};
@@ -49,7 +49,7 @@ pub fn show(
         for l in &sent.links {
             link(ui, l);
         }
-        send_row(ui, exports, &email::summary(&pack), "summary", facts.now);
+        send_row(ui, exports, || email::summary(&pack), "summary", facts.now);
     } else {
         area(
             ui,
@@ -58,7 +58,7 @@ pub fn show(
             "https://github.com/…/pull/4821",
             2,
         );
-        send_row(ui, exports, &email::summary(&pack), "summary", facts.now);
+        send_row(ui, exports, || email::summary(&pack), "summary", facts.now);
         if ui.button("Mark summary sent").clicked() {
             action = Some(Action::run(
                 Command::MarkSummarySent {
@@ -81,7 +81,7 @@ pub fn show(
         send_row(
             ui,
             exports,
-            &email::origin(&pack, &told.whom),
+            || email::origin(&pack, &told.whom),
             "note",
             facts.now,
         );
@@ -95,7 +95,7 @@ pub fn show(
         send_row(
             ui,
             exports,
-            &email::origin(&pack, &form.whom),
+            || email::origin(&pack, &form.whom),
             "note",
             facts.now,
         );
@@ -239,28 +239,27 @@ pub fn show(
 }
 
 /// Copy, open in the mail program, save as `.eml` — and a look at the text.
+/// The email is only written when a button is pressed or the text is shown,
+/// not every frame.
 fn send_row(
     ui: &mut egui::Ui,
     exports: &mut Exports,
-    mail: &Email,
+    mail: impl Fn() -> Email,
     what: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) {
     let ctx = ui.ctx().clone();
-    let title = match what {
-        "summary" => "Summary",
-        _ => "Note",
-    };
+    let title = capital(what);
     ui.horizontal_wrapped(|ui| {
         if ui.button(format!("Copy {what}")).clicked() {
-            exports.copy(&ctx, mail.text(), title);
+            exports.copy(&ctx, mail().text(), &title);
         }
         if ui
             .button(format!("Open {what} in mail app"))
             .on_hover_text("A new email with the subject and text filled in")
             .clicked()
         {
-            exports.open_mail(&ctx, mail, title);
+            exports.open_mail(&ctx, &mail(), &title);
         }
         if ui
             .add_enabled(
@@ -270,12 +269,12 @@ fn send_row(
             .on_hover_text("A draft email file that mail programs open, ready to send")
             .clicked()
         {
-            exports.save_email(&ctx, mail, now, what);
+            exports.save_email(&ctx, &mail(), now, what);
         }
     });
     egui::CollapsingHeader::new(format!("Read the {what}"))
         .id_salt(("read", what))
         .show(ui, |ui| {
-            ui.add(egui::Label::new(egui::RichText::new(mail.text()).monospace()).wrap());
+            ui.add(egui::Label::new(egui::RichText::new(mail().text()).monospace()).wrap());
         });
 }
