@@ -289,6 +289,19 @@ fn the_window_title_carries_the_nearest_update() {
 }
 
 /// A roster of four, as a person might write it by hand.
+/// The Contacts view at `now`, over an incident's folder that `setup` gives
+/// a roster (or a rota); the folder lives as long as what is returned.
+fn contacts_at(
+    setup: fn(&std::path::Path),
+    now: DateTime<Utc>,
+) -> (tempfile::TempDir, Harness<'static, ExpediteApp>) {
+    let dir = folder_with_incident(None);
+    setup(dir.path());
+    let mut harness = app_at(dir.path(), now);
+    click(&mut harness, "Contacts");
+    (dir, harness)
+}
+
 fn with_roster(dir: &std::path::Path) {
     std::fs::write(
         dir.join("roster.ron"),
@@ -822,11 +835,8 @@ fn with_rota(dir: &std::path::Path) {
 
 #[test]
 fn the_roster_says_out_of_hours_and_who_covers_now() {
-    let dir = folder_with_incident(None);
-    with_rota(dir.path());
     // Thursday 26 November 2026, 02:00 in London.
-    let mut harness = app_at(dir.path(), t(0));
-    click(&mut harness, "Contacts");
+    let (_dir, mut harness) = contacts_at(with_rota, t(0));
     harness.run();
     harness.get_by_label_contains(
         "Out of hours — cover below (Thu 02:00 Europe/London · office opens 09:00)",
@@ -853,20 +863,14 @@ fn the_roster_says_out_of_hours_and_who_covers_now() {
 
 #[test]
 fn in_office_hours_the_banner_says_so() {
-    let dir = folder_with_incident(None);
-    with_rota(dir.path());
     // 10:00 in London on a Thursday.
-    let mut harness = app_at(dir.path(), t(8 * 60));
-    click(&mut harness, "Contacts");
+    let (_dir, harness) = contacts_at(with_rota, t(8 * 60));
     harness.get_by_label_contains("In office hours (Thu 10:00 Europe/London)");
 }
 
 #[test]
 fn adding_a_contact_refuses_a_number_with_letters_and_keeps_the_text() {
-    let dir = folder_with_incident(None);
-    with_roster(dir.path());
-    let mut harness = app_at(dir.path(), t(0));
-    click(&mut harness, "Contacts");
+    let (dir, mut harness) = contacts_at(with_roster, t(0));
     click(&mut harness, "Add contact…");
     type_into(&mut harness, "Name", "Dana Ortiz");
     harness
@@ -975,10 +979,7 @@ fn the_team_stage_offers_who_is_on_call() {
 
 #[test]
 fn office_hours_that_end_before_they_start_are_refused_then_set() {
-    let dir = folder_with_incident(None);
-    with_roster(dir.path());
-    let mut harness = app_at(dir.path(), t(0));
-    click(&mut harness, "Contacts");
+    let (_dir, mut harness) = contacts_at(with_roster, t(0));
     harness.get_by_label_contains("Office hours are not set");
     click(&mut harness, "Office hours…");
     retype(&mut harness, "Starts at", "18:00");
@@ -997,10 +998,7 @@ fn office_hours_that_end_before_they_start_are_refused_then_set() {
 
 #[test]
 fn cover_for_someone_shows_in_who_covers_now() {
-    let dir = folder_with_incident(None);
-    with_rota(dir.path());
-    let mut harness = app_at(dir.path(), t(0));
-    click(&mut harness, "Contacts");
+    let (_dir, mut harness) = contacts_at(with_rota, t(0));
     click(&mut harness, "Cover for someone…");
     type_into(&mut harness, "Who covers", "Tom Berg");
     type_into(&mut harness, "Covers for", "Priya Shah");
