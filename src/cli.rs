@@ -358,9 +358,9 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             };
             let query = query.join(" ");
             let text = if query.trim().is_empty() {
-                who::cover(&state.roster, role, at, json)
+                who::cover(&state.roster, role, at, now, json)
             } else {
-                who::find(&state.roster, &query, role, json)
+                who::find(&state.roster, &query, role, at, json)
             };
             print(&text)?;
         }

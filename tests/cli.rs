@@ -3,6 +3,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::London;
+
 fn expedite(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_expedite"))
         .arg("--data-dir")
@@ -309,10 +312,44 @@ Sam Patel,Developer,+44 7700 900123,sam@example.com,Europe/London\n\
 Jo Okafor,Product owner,+1 212 555 0199,jo@example.com,America/New_York\n\
 Al Smith,Tester,+44 7700 900456,al@example.com,\n";
 
-const ON_CALL: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\n\
-BEGIN:VEVENT\r\nUID:a@example.com\r\nDTSTAMP:20261101T000000Z\r\n\
-DTSTART;TZID=Europe/London:20261102T090000\r\nDTEND;TZID=Europe/London:20261109T090000\r\n\
-RRULE:FREQ=WEEKLY;COUNT=200\r\nSUMMARY:On call: Sam Patel\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+/// A weekly on-call feed for Sam Patel handing off at 09:00 London time on
+/// the day 33 days before `now`'s date and every seven days from there; it
+/// starts ten weeks before that day and repeats 200 times. Returns the feed
+/// and that day.
+fn on_call_feed(now: DateTime<Utc>) -> (String, NaiveDate) {
+    // Ends fall 33 days before today and every week from there, so the one
+    // nearest the 30-day line is two to four days from it at any time of day.
+    let today = now.with_timezone(&London).date_naive();
+    let anchor = today - Duration::days(33);
+    let first = anchor - Duration::weeks(10);
+    let stamp = |d: NaiveDate| d.format("%Y%m%dT090000").to_string();
+    let feed = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\n\
+BEGIN:VEVENT\r\nUID:a@example.com\r\nDTSTAMP:{}Z\r\n\
+DTSTART;TZID=Europe/London:{}\r\nDTEND;TZID=Europe/London:{}\r\n\
+RRULE:FREQ=WEEKLY;COUNT=200\r\nSUMMARY:On call: Sam Patel\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        stamp(first),
+        stamp(first),
+        stamp(first + Duration::weeks(1)),
+    );
+    (feed, anchor)
+}
+
+/// 09:00 London on `day`, as `expedite who` shows it for a roster without
+/// office hours (in UTC).
+fn handoff(day: NaiveDate) -> String {
+    London
+        .from_local_datetime(&day.and_hms_opt(9, 0, 0).unwrap())
+        .unwrap()
+        .with_timezone(&Utc)
+        .format("%a %d %b %H:%M")
+        .to_string()
+}
+
+/// 02:00 UTC on `day`, as `--at` takes it.
+fn at_two(day: NaiveDate) -> String {
+    format!("{day}T02:00:00Z")
+}
 
 #[test]
 fn import_a_roster_then_ask_who_covers_out_of_hours() {
@@ -338,41 +375,56 @@ fn import_a_roster_then_ask_who_covers_out_of_hours() {
         &["import", "roster", csv.to_str().unwrap()],
     ));
 
+    let (text, anchor) = on_call_feed(Utc::now());
     let feed = dir.path().join("on-call.ics");
-    std::fs::write(&feed, ON_CALL).unwrap();
+    std::fs::write(&feed, text).unwrap();
     let out = ok(expedite(
         dir.path(),
         &["import", "roster", feed.to_str().unwrap()],
     ));
+    // Ten weekly shifts ended 33 days ago or before; the next one ended 26
+    // days ago and is kept, so last week's incident can still be asked about.
     assert!(
-        stderr(&out).contains("Add 200 shifts") || stderr(&out).contains("shifts"),
+        stderr(&out).contains("10 shifts that ended more than 30 days ago are left out."),
         "{}",
         stderr(&out)
     );
-
-    // The roster has no office hours yet: add them to the file as a person would.
     let roster = std::fs::read_to_string(dir.path().join("roster.ron")).unwrap();
     assert!(roster.contains("Sam Patel"));
 
-    // Saturday 28 November 2026, 02:00 UTC.
-    let out = ok(expedite(
-        dir.path(),
-        &["who", "--at", "2026-11-28T02:00:00Z"],
-    ));
+    // Now: the shift that started on the last hand-off, until the next.
+    let text = stdout(&ok(expedite(dir.path(), &["who"])));
+    let today = anchor + Duration::days(33);
+    let until_now = anchor + Duration::weeks(5);
+    assert!(
+        text.contains(&format!(
+            "Developer\n  Sam Patel until {}",
+            handoff(until_now)
+        )),
+        "{text}"
+    );
+
+    // Ten days ago, 02:00 UTC: the shift that ended five days ago answers.
+    let past = today - Duration::days(10);
+    let out = ok(expedite(dir.path(), &["who", "--at", &at_two(past)]));
     let text = stdout(&out);
     assert!(
-        text.contains("Developer\n  Sam Patel until Mon 30 Nov 09:00"),
+        text.contains(&format!(
+            "Developer\n  Sam Patel until {}",
+            handoff(anchor + Duration::weeks(4))
+        )),
         "{text}"
     );
     assert!(text.contains("mobile: +44 7700 900123"), "{text}");
     assert!(text.contains("No rota. On the roster: Jo Okafor"), "{text}");
+    assert!(!text.contains("may be missing"), "{text}");
 
     let json: serde_json::Value = serde_json::from_str(&stdout(&ok(expedite(
         dir.path(),
         &[
             "who",
             "--at",
-            "2026-11-28T02:00:00Z",
+            &at_two(past),
             "--role",
             "developer",
             "--json",
@@ -385,6 +437,34 @@ fn import_a_roster_then_ask_who_covers_out_of_hours() {
         "+44 7700 900123"
     );
     assert_eq!(json["roles"].as_array().unwrap().len(), 1);
+    assert!(json.get("note").is_none(), "{json}");
+
+    // Sixty days ago the import left the shifts out, and `who` says so
+    // rather than answering "nobody" as if that were the record.
+    let long_ago = today - Duration::days(60);
+    let text = stdout(&ok(expedite(
+        dir.path(),
+        &["who", "--at", &at_two(long_ago)],
+    )));
+    assert!(
+        text.contains(
+            "Imports keep shifts that ended up to 30 days before the import, so shifts from this time may be missing."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Developer\n  Nobody on the rota at that time."),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&ok(expedite(
+        dir.path(),
+        &["who", "--at", &at_two(long_ago), "--json"],
+    ))))
+    .unwrap();
+    assert!(
+        json["note"].as_str().unwrap().contains("may be missing"),
+        "{json}"
+    );
 
     // A query finds people by name, digits or role.
     let found = stdout(&ok(expedite(dir.path(), &["who", "okaf"])));

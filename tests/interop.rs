@@ -482,3 +482,58 @@ fn the_rota_exported_as_ics_reads_back_as_free_utc_events() {
     assert!(starts.contains(&utc(2026, 3, 23, 9, 0)));
     assert!(starts.contains(&utc(2026, 3, 30, 8, 0)));
 }
+
+#[test]
+fn an_import_keeps_the_last_thirty_days_of_shifts_and_says_what_it_left_out() {
+    // Sam's shifts end on 23 March, 6 April and 20 April; Jo's on 22 March
+    // at 06:00, Al's on 29 March.
+    let feed_at = |now| {
+        import::preview(
+            &people(),
+            FEED,
+            Format::ICalendar,
+            &Options { role: None, now },
+        )
+    };
+    // On 23 April at noon, 30 days back is 24 March at noon: Jo's shift and
+    // Sam's first are left out, the rest stay.
+    let preview = feed_at(utc(2026, 4, 23, 12, 0));
+    let kept: Vec<(&str, DateTime<Utc>)> = preview
+        .shifts
+        .iter()
+        .map(|s| (s.who.as_str(), s.end))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            ("Sam Patel", utc(2026, 4, 6, 8, 0)),
+            ("Sam Patel", utc(2026, 4, 20, 8, 0)),
+            ("Al Smith", utc(2026, 3, 29, 23, 0)),
+        ]
+    );
+    assert!(
+        preview
+            .notes
+            .contains(&"2 shifts that ended more than 30 days ago are left out.".to_owned()),
+        "{:?}",
+        preview.notes
+    );
+    // Two days earlier only Jo's shift is that old, and the note says so in
+    // the singular; three weeks after the feed's first shift, nothing is.
+    let preview = feed_at(utc(2026, 4, 21, 12, 0));
+    assert_eq!(preview.shifts.len(), 4);
+    assert!(
+        preview
+            .notes
+            .contains(&"1 shift that ended more than 30 days ago is left out.".to_owned()),
+        "{:?}",
+        preview.notes
+    );
+    let preview = feed_at(utc(2026, 4, 6, 0, 0));
+    assert_eq!(preview.shifts.len(), 5);
+    assert!(
+        preview.notes.iter().all(|n| !n.contains("left out")),
+        "{:?}",
+        preview.notes
+    );
+}

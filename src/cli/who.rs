@@ -13,9 +13,28 @@ fn local(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%a %d %b %H:%M").to_string()
 }
 
-/// Who covers each role (or `only` that one) at `at`.
-pub fn cover(roster: &Roster, only: Option<Role>, at: DateTime<Utc>, as_json: bool) -> String {
+/// Why the rota may not know who covered at `at`, when that is long enough
+/// before `now` that an import would have left its shifts out.
+fn history_note(at: DateTime<Utc>, now: DateTime<Utc>) -> Option<String> {
+    let days = crate::interop::import::KEEP_ENDED_DAYS;
+    (at < now - chrono::Duration::days(days)).then(|| {
+        format!(
+            "Imports keep shifts that ended up to {days} days before the import, so shifts from this time may be missing."
+        )
+    })
+}
+
+/// Who covers each role (or `only` that one) at `at`; `now` tells a question
+/// about the past or the future from one about now.
+pub fn cover(
+    roster: &Roster,
+    only: Option<Role>,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    as_json: bool,
+) -> String {
     let tz = roster.office_zone();
+    let note = history_note(at, now);
     let roles: Vec<Role> = Role::ALL
         .into_iter()
         .filter(|r| only.is_none_or(|o| o == *r))
@@ -43,7 +62,11 @@ pub fn cover(roster: &Roster, only: Option<Role>, at: DateTime<Utc>, as_json: bo
                 })
             })
             .collect();
-        let value = json!({ "at": at.to_rfc3339(), "out_of_hours": out_of_hours, "roles": roles });
+        let mut value =
+            json!({ "at": at.to_rfc3339(), "out_of_hours": out_of_hours, "roles": roles });
+        if let Some(note) = note {
+            value["note"] = json!(note);
+        }
         return format!("{value:#}\n");
     }
     let mut text = String::new();
@@ -66,12 +89,16 @@ pub fn cover(roster: &Roster, only: Option<Role>, at: DateTime<Utc>, as_json: bo
             );
         }
     }
+    if let Some(note) = note {
+        let _ = writeln!(text, "{note}");
+    }
+    let then = if at == now { "now" } else { "at that time" };
     for role in roles {
         let cover = roster.cover(role, at);
         let _ = write!(text, "\n{}\n", role.title());
         if cover.now.is_empty() {
             if roster.rota.covers(role) {
-                text.push_str("  Nobody on the rota now.\n");
+                let _ = writeln!(text, "  Nobody on the rota {then}.");
             } else {
                 let anyone: Vec<&str> = roster
                     .with_role(role)
@@ -108,8 +135,15 @@ pub fn cover(roster: &Roster, only: Option<Role>, at: DateTime<Utc>, as_json: bo
     text
 }
 
-/// The contacts matching `query` (and `role`), best first, with their numbers.
-pub fn find(roster: &Roster, query: &str, role: Option<Role>, as_json: bool) -> String {
+/// The contacts matching `query` (and `role`), best first, with their numbers
+/// and, for those who live elsewhere, their local time at `now`.
+pub fn find(
+    roster: &Roster,
+    query: &str,
+    role: Option<Role>,
+    now: DateTime<Utc>,
+    as_json: bool,
+) -> String {
     let hits: Vec<&Contact> = search(roster, query)
         .into_iter()
         .map(|i| &roster.contacts[i])
@@ -134,7 +168,7 @@ pub fn find(roster: &Roster, query: &str, role: Option<Role>, as_json: bool) -> 
             let _ = write!(text, " · {}", c.team);
         }
         text.push('\n');
-        reach(&mut text, c, "  ", chrono::Utc::now());
+        reach(&mut text, c, "  ", now);
     }
     text
 }

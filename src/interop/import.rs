@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::{Problem, csv_roster, ical, vcard};
 use crate::command::RosterChange;
@@ -13,6 +13,11 @@ use crate::model::roster::{Contact, Merged, Roster, Shift};
 
 /// The largest file an import reads.
 pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
+
+/// How far back an import keeps shifts that have already ended: long enough
+/// to ask who was on call when last week's incident started (the postmortem
+/// wants it), short enough that a feed's years of history stay out.
+pub const KEEP_ENDED_DAYS: i64 = 30;
 
 /// The kinds of file an import understands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,7 +104,8 @@ pub fn read_file(path: &Path) -> Result<String, String> {
 pub struct Options {
     /// The role shifts from a feed cover; by default each person's first role.
     pub role: Option<Role>,
-    /// Now: shifts that ended before it are left out; repeats are expanded from it.
+    /// Now: shifts that ended more than [`KEEP_ENDED_DAYS`] before it are
+    /// left out; repeats are expanded up to a horizon from it.
     pub now: DateTime<Utc>,
 }
 
@@ -141,12 +147,15 @@ pub fn preview(roster: &Roster, text: &str, format: Format, options: &Options) -
             preview.problems = problems;
             let (shifts, unmatched) = ical::shifts(roster, &feed, options.role);
             let before = shifts.len();
-            preview.shifts = shifts.into_iter().filter(|s| s.end > options.now).collect();
+            let kept_from = options.now - Duration::days(KEEP_ENDED_DAYS);
+            preview.shifts = shifts.into_iter().filter(|s| s.end > kept_from).collect();
             let past = before - preview.shifts.len();
             if past > 0 {
-                preview
-                    .notes
-                    .push(format!("{past} shifts that ended before now are left out."));
+                preview.notes.push(format!(
+                    "{past} {} that ended more than {KEEP_ENDED_DAYS} days ago {} left out.",
+                    plural(past, "shift", "shifts"),
+                    if past == 1 { "is" } else { "are" }
+                ));
             }
             preview.skipped = unmatched
                 .into_iter()
