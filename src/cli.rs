@@ -7,14 +7,15 @@ use std::process::ExitCode;
 mod export;
 mod who;
 
-use chrono::{DateTime, Duration, DurationRound, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::command::{Command, NewEvidence};
 use crate::interop::{ical, import, vcard};
-use crate::model::roster::{self, Roster};
+use crate::model::roster::Roster;
 use crate::model::{EvidenceKind, Incident, IncidentId, Role, State, comms, procedure};
 use crate::store::{self, Store, StoreError};
+use crate::time::{self, Edge};
 
 /// Expedite: the expedited-incident procedure, roster and update reminders,
 /// kept in plain RON files. Run without a subcommand to open the window.
@@ -92,7 +93,7 @@ pub enum Sub {
         /// Only this role: developer, reviewer, tester, product owner, web contact.
         #[arg(long, value_name = "ROLE", value_parser = parse_role)]
         role: Option<Role>,
-        /// Another time than now: 2026-11-28T02:00:00Z, or "2026-11-28 02:00" in the office's time zone.
+        /// Another time than now, in the office's time zone: "2026-11-28 02:00", "14:05" (today), or exactly 2026-11-28T02:00:00Z.
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
         /// Print JSON for scripts.
@@ -166,7 +167,7 @@ fn parse_incident_id(text: &str) -> Result<IncidentId, String> {
 }
 
 fn parse_next_in(text: &str) -> Result<Duration, String> {
-    comms::parse_duration(text)
+    time::parse_length(text)
 }
 
 /// Reads `KIND:TEXT` evidence.
@@ -205,20 +206,6 @@ fn parse_evidence(raw: &str) -> Result<NewEvidence, String> {
     })
 }
 
-/// The login name, when settings don't say who "me" is.
-pub fn login_name() -> String {
-    ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-        .unwrap_or_else(|| "someone".to_owned())
-}
-
-/// The time commands are stamped with: now, to the second, so files stay readable.
-pub fn now() -> DateTime<Utc> {
-    let now = Utc::now();
-    now.duration_trunc(Duration::seconds(1)).unwrap_or(now)
-}
-
 /// Runs a subcommand; the exit status is 0 on success and 1 on a runtime error.
 pub fn run(cli: Cli, sub: Sub) -> ExitCode {
     match run_inner(cli, sub) {
@@ -240,8 +227,8 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
     let actor = cli
         .actor
         .or_else(|| state.settings.me.clone())
-        .unwrap_or_else(login_name);
-    let now = now();
+        .unwrap_or_else(crate::desk::login_name);
+    let now = crate::desk::now();
     let pick = |state: &State| -> Result<IncidentId, String> {
         match &cli.incident {
             Some(id) if state.incidents.contains_key(id) => Ok(id.clone()),
@@ -353,7 +340,7 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             json,
         } => {
             let at = match at {
-                Some(text) => parse_at(&text, &state.roster)?,
+                Some(text) => parse_at(&text, &state.roster, now)?,
                 None => now,
             };
             let query = query.join(" ");
@@ -425,18 +412,16 @@ fn print(text: &str) -> Result<(), String> {
     write!(out, "{text}").map_err(|e| format!("could not print: {e}"))
 }
 
-/// A `--at` time: RFC 3339, or a local date and time in the office's zone
-/// (UTC when office hours are not set), with the rota's start rule.
-fn parse_at(text: &str, roster: &Roster) -> Result<DateTime<Utc>, String> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text.trim()) {
-        return Ok(t.to_utc());
-    }
-    let local = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(text.trim(), f).ok())
-        .ok_or_else(|| format!("'{text}' is not a time — write 2026-11-28T02:00:00Z, or \"2026-11-28 02:00\" for the office's local time"))?;
+/// A `--at` time, read in the office's zone (UTC when office hours are not
+/// set) by the rota's rule for a start.
+fn parse_at(text: &str, roster: &Roster, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     let tz = roster.office_zone();
-    Ok(roster::start_instant(tz, local))
+    time::moment(text, &tz, now, Edge::Start).map_err(|e| {
+        format!(
+            "{e} (in the office's time zone, {}), or an exact time such as 2026-11-28T02:00:00Z",
+            tz.name()
+        )
+    })
 }
 
 /// " Next update due at 14:05:00 UTC." — or nothing once the incident is resolved.
@@ -469,8 +454,13 @@ pub fn status_json(incident: &Incident, state: &State, now: DateTime<Utc>) -> St
 /// The status as a person reads it.
 pub fn status_text(incident: &Incident, state: &State, now: DateTime<Utc>) -> String {
     let cadence = &state.settings.cadence;
-    let when =
-        |t: DateTime<Utc>| format!("{} ({})", t.format("%Y-%m-%d %H:%M UTC"), relative(t, now));
+    let when = |t: DateTime<Utc>| {
+        format!(
+            "{} ({})",
+            t.format("%Y-%m-%d %H:%M UTC"),
+            time::relative(t, now)
+        )
+    };
     let mut lines = vec![
         format!("{}  {}", incident.id, incident.title),
         format!("Opened:       {}", when(incident.opened_at)),
@@ -507,26 +497,4 @@ pub fn status_text(incident: &Incident, state: &State, now: DateTime<Utc>) -> St
         lines.push(format!("Next update:  {}{flag}", when(due)));
     }
     lines.join("\n")
-}
-
-/// "in 12 min", "3 min ago", "now".
-pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let secs = (t - now).num_seconds();
-    let span = |s: i64| {
-        let s = s.abs();
-        if s < 60 {
-            format!("{s} s")
-        } else if s < 3600 {
-            format!("{} min", s / 60)
-        } else if s < 48 * 3600 {
-            format!("{} h {} min", s / 3600, s / 60 % 60)
-        } else {
-            format!("{} days", s / 86400)
-        }
-    };
-    match secs {
-        0 => "now".to_owned(),
-        s if s > 0 => format!("in {}", span(s)),
-        s => format!("{} ago", span(s)),
-    }
 }

@@ -1,15 +1,19 @@
 //! Expedite: a desktop companion for expedited production incidents.
 //!
 //! The domain lives in [`model`] and [`command`] (pure, no I/O, no clock);
-//! [`store`] keeps it in RON files; [`cli`] and [`ui`] are the two faces.
+//! [`time`] reads and says times as people type them; [`desk`] is the one
+//! place that reads the clock and the login name; [`store`] keeps the
+//! domain in RON files; [`cli`] and [`ui`] are the two faces.
 
 pub mod cli;
 pub mod command;
+pub mod desk;
 pub mod interop;
 pub mod model;
 pub mod reminder;
 pub mod sample;
 pub mod store;
+pub mod time;
 pub mod ui;
 
 /// The application id: the window's app_id, the desktop entry's name and

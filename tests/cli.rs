@@ -307,6 +307,51 @@ fn snooze_moves_the_next_update_and_shows_in_status() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+#[test]
+fn lengths_and_times_are_read_as_people_write_them() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(expedite(
+        dir.path(),
+        &["declare", "--title", "x", "--evidence", "other:seen"],
+    ));
+    let due_in = |args: &[&str]| {
+        let before = Utc::now();
+        ok(expedite(dir.path(), args));
+        let s = status_json(dir.path(), &[]);
+        let due = DateTime::parse_from_rfc3339(s["next_update_due"].as_str().unwrap()).unwrap();
+        (due.to_utc() - before).num_seconds()
+    };
+    let secs = due_in(&["update", "Looking", "--next-in", "20 minutes"]);
+    assert!((1195..=1205).contains(&secs), "due {secs} s from now");
+    let secs = due_in(&["snooze", "1h30"]);
+    assert!((5395..=5405).contains(&secs), "due {secs} s from now");
+    let secs = due_in(&["snooze", "45 min"]);
+    assert!((2695..=2705).contains(&secs), "due {secs} s from now");
+    let out = expedite(dir.path(), &["snooze", "a while"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("'a while' is not a length of time"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A time of day for `who --at` is today's, in the office's zone (UTC here).
+    let json: serde_json::Value = serde_json::from_str(&stdout(&ok(expedite(
+        dir.path(),
+        &["who", "--at", "14:05", "--json"],
+    ))))
+    .unwrap();
+    let today = Utc::now().date_naive();
+    let at = DateTime::parse_from_rfc3339(json["at"].as_str().unwrap()).unwrap();
+    // Run across midnight, "today" may be the next day: either is right.
+    assert!(
+        [today, today.succ_opt().unwrap()]
+            .iter()
+            .any(|d| at.to_utc() == d.and_hms_opt(14, 5, 0).unwrap().and_utc()),
+        "{at}"
+    );
+}
+
 const TEAM_CSV: &str = "Name,Role,Mobile,Email,Time zone\n\
 Sam Patel,Developer,+44 7700 900123,sam@example.com,Europe/London\n\
 Jo Okafor,Product owner,+1 212 555 0199,jo@example.com,America/New_York\n\

@@ -724,6 +724,25 @@ fn ctrl_u_opens_the_update_dialog_with_the_cadence_filled_in() {
 }
 
 #[test]
+fn the_next_update_can_be_written_out_in_words() {
+    let dir = folder_with_incident(Some("Sam"));
+    let mut harness = app_at(dir.path(), t(5));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::U);
+    harness.run();
+    type_into(
+        &mut harness,
+        "What you see, what you're doing, what you need",
+        "Errors falling",
+    );
+    retype(&mut harness, "Next update in", "20 minutes");
+    let text = click_and_copy(&mut harness, "Copy for #expedite");
+    assert!(text.ends_with("Next update at 02:25 UTC.\n"), "{text}");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    harness.run();
+    harness.get_by_label("Next update in 20 min");
+}
+
+#[test]
 fn the_window_shows_the_open_incident_before_reading_the_roster_and_history() {
     let dir = folder_with_incident(None);
     with_roster(dir.path());

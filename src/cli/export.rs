@@ -8,7 +8,7 @@ use clap::Subcommand;
 
 use crate::interop::pack::Pack;
 use crate::interop::{email, postmortem, update};
-use crate::model::{EXPEDITE_CHANNEL, IncidentId, State, comms};
+use crate::model::{EXPEDITE_CHANNEL, IncidentId, State};
 
 /// The parts of the conclusion pack `expedite export` writes.
 #[derive(Debug, Subcommand)]
@@ -23,7 +23,7 @@ pub enum PackPart {
         #[arg(long, value_name = "TEXT")]
         text: Option<String>,
         /// When the next update comes, e.g. 15m [default: the cadence].
-        #[arg(long, value_name = "DURATION", value_parser = comms::parse_duration)]
+        #[arg(long, value_name = "DURATION", value_parser = crate::time::parse_length)]
         next_in: Option<chrono::Duration>,
         /// Where to write it [default: print it].
         #[arg(short, long, value_name = "FILE")]

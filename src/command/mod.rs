@@ -10,12 +10,12 @@ use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::model::comms::format_duration;
 use crate::model::{
     Advice, Change, Decision, Deviation, Done, EXPEDITE_CHANNEL, Evidence, EvidenceKind, Fix,
     FollowUp, Incident, IncidentId, MetricHit, MetricReading, OriginTold, Postmortem, Role, State,
     SummarySent, TeamMember, TimelineEntry, Update,
 };
+use crate::time::format_length;
 
 pub use roster::RosterChange;
 
@@ -620,7 +620,7 @@ fn apply_to_incident(
                 now,
                 format!(
                     "Update reminder snoozed for {} (until {})",
-                    format_duration(for_),
+                    format_length(for_),
                     until.format("%H:%M UTC")
                 ),
                 None,

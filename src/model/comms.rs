@@ -63,64 +63,6 @@ pub fn is_overdue(incident: &Incident, cadence: &Cadence, now: DateTime<Utc>) ->
     next_update_due(incident, cadence).is_some_and(|due| now > due)
 }
 
-/// Reads a length such as `90s`, `15m`, `1h30m` or `2h`: any positive length.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let bad = || format!("'{text}' is not a length of time — write it like 90s, 15m, 1h30m or 2h");
-    if text.is_empty() {
-        return Err(bad());
-    }
-    let mut total = Duration::zero();
-    let mut digits = String::new();
-    let mut last_unit = 0;
-    for ch in text.chars() {
-        if ch.is_ascii_digit() {
-            digits.push(ch);
-            continue;
-        }
-        // Units must come largest first and each at most once (1h30m, not 30m1h).
-        let (rank, secs) = match ch {
-            'h' => (1, 3600),
-            'm' => (2, 60),
-            's' => (3, 1),
-            _ => return Err(bad()),
-        };
-        if digits.is_empty() || rank <= last_unit {
-            return Err(bad());
-        }
-        let n: i64 = digits.parse().map_err(|_| bad())?;
-        total += Duration::try_seconds(n.checked_mul(secs).ok_or_else(bad)?).ok_or_else(bad)?;
-        digits.clear();
-        last_unit = rank;
-    }
-    if !digits.is_empty() {
-        return Err(format!(
-            "'{text}' needs a unit after the number — s, m or h (e.g. {digits}m)"
-        ));
-    }
-    if total <= Duration::zero() {
-        return Err(format!("'{text}' is not a positive length of time"));
-    }
-    Ok(total)
-}
-
-/// Writes a length the way [`parse_duration`] reads it, e.g. `1h30m`.
-pub fn format_duration(d: Duration) -> String {
-    let secs = d.num_seconds().max(0);
-    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    let mut out = String::new();
-    if h > 0 {
-        out.push_str(&format!("{h}h"));
-    }
-    if m > 0 {
-        out.push_str(&format!("{m}m"));
-    }
-    if s > 0 || out.is_empty() {
-        out.push_str(&format!("{s}s"));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -159,31 +101,5 @@ mod tests {
         let due = next_update_due(&i, &c).unwrap();
         assert!(!is_overdue(&i, &c, due));
         assert!(is_overdue(&i, &c, due + Duration::seconds(1)));
-    }
-
-    #[test]
-    fn durations_read_as_people_write_them() {
-        assert_eq!(parse_duration("90s"), Ok(Duration::seconds(90)));
-        assert_eq!(parse_duration("15m"), Ok(Duration::minutes(15)));
-        assert_eq!(parse_duration(" 1h30m "), Ok(Duration::minutes(90)));
-        assert_eq!(parse_duration("2h5s"), Ok(Duration::seconds(7205)));
-        for bad in [
-            "",
-            "15",
-            "m",
-            "1x",
-            "30m1h",
-            "1h1h",
-            "0s",
-            "-5m",
-            "1.5h",
-            "99999999999999999h",
-        ] {
-            let err = parse_duration(bad).expect_err(bad);
-            assert!(err.contains(bad.trim()), "{err}");
-        }
-        assert!(parse_duration("15").unwrap_err().contains("needs a unit"));
-        assert_eq!(format_duration(Duration::minutes(90)), "1h30m");
-        assert_eq!(format_duration(Duration::seconds(45)), "45s");
     }
 }

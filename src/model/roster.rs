@@ -9,15 +9,13 @@
 //!
 //! New fields carry serde defaults so older roster files still load.
 
-use chrono::{
-    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
-    Timelike, Utc, Weekday,
-};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use smol_str::SmolStr;
 
 use super::incident::Role;
+use crate::time::{self, Edge};
 
 // Contact fields are `SmolStr`: up to 23 bytes stay inside the field with no
 // allocation of their own, which is most names, numbers and addresses. A
@@ -216,41 +214,13 @@ pub fn zone(name: &str) -> Result<Tz, String> {
 /// The instant a local start time means: the first of two when clocks go
 /// back, the first valid instant after it when it does not exist.
 pub fn start_instant(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    match tz.from_local_datetime(&local) {
-        LocalResult::Single(t) => t.to_utc(),
-        LocalResult::Ambiguous(first, second) => first.to_utc().min(second.to_utc()),
-        LocalResult::None => after_gap(tz, local),
-    }
+    time::instant(&tz, local, Edge::Start)
 }
 
 /// The instant a local end time means: the last of two when clocks go back,
 /// the first valid instant after it when it does not exist.
 pub fn end_instant(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    match tz.from_local_datetime(&local) {
-        LocalResult::Single(t) => t.to_utc(),
-        LocalResult::Ambiguous(first, second) => first.to_utc().max(second.to_utc()),
-        LocalResult::None => after_gap(tz, local),
-    }
-}
-
-/// The first valid instant after a local time that the clocks skip. Gaps
-/// start and end on whole minutes, so the search walks minutes.
-fn after_gap(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    let minute = local
-        .with_second(0)
-        .unwrap_or(local)
-        .with_nanosecond(0)
-        .unwrap_or(local);
-    for step in 1..=(26 * 60) {
-        if let Some(t) = tz
-            .from_local_datetime(&(minute + Duration::minutes(step)))
-            .earliest()
-        {
-            return t.to_utc();
-        }
-    }
-    // No zone has a gap of more than a day; treat the time as UTC.
-    local.and_utc()
+    time::instant(&tz, local, Edge::End)
 }
 
 impl OfficeHours {

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::cli::relative;
 use crate::model::{IncidentId, State, comms, procedure};
+use crate::time::relative;
 
 /// What the reminder needs to know about one open incident.
 #[derive(Clone, Debug, PartialEq, Eq)]

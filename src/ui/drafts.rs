@@ -9,11 +9,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::command::NewEvidence;
-use crate::model::comms::{Cadence, format_duration};
+use crate::model::comms::Cadence;
 use crate::model::{
     Decision, DeviationReason, EXPEDITE_CHANNEL, EvidenceKind, Incident, IncidentId, Metric, Role,
 };
 use crate::store::envelope::Kind;
+use crate::time::format_length;
 
 /// All drafts of this window.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -211,7 +212,7 @@ impl UpdateDraft {
     /// An empty update, with the interval defaulting from the cadence.
     pub fn new(incident: &Incident, cadence: &Cadence) -> Self {
         Self {
-            next_in: format_duration(cadence.interval_for(incident)),
+            next_in: format_length(cadence.interval_for(incident)),
             ..Self::default()
         }
     }
@@ -365,35 +366,15 @@ pub struct ConclusionDraft {
     pub reopen_reason: String,
 }
 
-/// The time a person typed, in their own zone: `HH:MM` today, or
-/// `YYYY-MM-DD HH:MM`. Empty means `default`.
+/// A time the person typed about what they saw or did, in their own zone
+/// (read as [`crate::time`] reads every typed moment). Empty means `default`.
 pub fn parse_local_time(
     typed: &str,
     now: DateTime<Utc>,
     default: Option<DateTime<Utc>>,
 ) -> Result<DateTime<Utc>, String> {
-    use chrono::{Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
-    let typed = typed.trim();
-    if typed.is_empty() || typed.eq_ignore_ascii_case("now") {
-        return default.ok_or_else(|| "Give a time, e.g. 2026-12-01 14:00.".to_owned());
+    if typed.trim().is_empty() {
+        return default.ok_or_else(|| "Give a time, e.g. 14:00 or 2026-12-01 14:00.".to_owned());
     }
-    let bad = || format!("'{typed}' is not a time — write HH:MM for today, or YYYY-MM-DD HH:MM.");
-    let naive = if let Ok(time) = NaiveTime::parse_from_str(typed, "%H:%M") {
-        now.with_timezone(&Local).date_naive().and_time(time)
-    } else if let Ok(at) = NaiveDateTime::parse_from_str(typed, "%Y-%m-%d %H:%M") {
-        at
-    } else if let Ok(day) = NaiveDate::parse_from_str(typed, "%Y-%m-%d") {
-        day.and_hms_opt(9, 0, 0).ok_or_else(bad)?
-    } else {
-        return Err(bad());
-    };
-    Local
-        .from_local_datetime(&naive)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| {
-            format!(
-                "{typed} does not exist here (the clocks change then) — pick a time an hour later."
-            )
-        })
+    crate::time::moment(typed, &chrono::Local, now, crate::time::Edge::Start)
 }

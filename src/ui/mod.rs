@@ -93,13 +93,13 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
                     let ctx = cc.egui_ctx.clone();
                     let reminders = Reminders::start(
                         Arc::new(DesktopNotifier::new()),
-                        Box::new(crate::cli::now),
+                        Box::new(crate::desk::now),
                         move || ctx.request_repaint(),
                     );
                     let ctx = cc.egui_ctx.clone();
                     let root = preload.store.root().to_path_buf();
                     let watcher = Watcher::start(&root, move || ctx.request_repaint());
-                    let mut app = ExpediteApp::from_preload(preload, Box::new(crate::cli::now))
+                    let mut app = ExpediteApp::from_preload(preload, Box::new(crate::desk::now))
                         .with_reminders(reminders)
                         .with_lock(lock);
                     match watcher {
@@ -479,7 +479,7 @@ impl ExpediteApp {
             .settings
             .me
             .clone()
-            .unwrap_or_else(crate::cli::login_name)
+            .unwrap_or_else(crate::desk::login_name)
     }
 
     /// Applies a command and saves it; what it did, once saved. On failure

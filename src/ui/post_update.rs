@@ -8,7 +8,7 @@ use super::{Action, DialogOutcome};
 use crate::command::Command;
 use crate::interop::pack::Pack;
 use crate::interop::update;
-use crate::model::comms::parse_duration;
+use crate::time::parse_length;
 
 /// Shows the dialog for `draft` on the pack's incident; `error` is why the
 /// last try was refused; `fresh` on the frame it opens, when the text box
@@ -68,7 +68,7 @@ pub fn show(
     match pressed {
         Pressed::Nothing => DialogOutcome::Open,
         Pressed::Close => DialogOutcome::Closed,
-        Pressed::Send => DialogOutcome::Done(match parse_duration(&draft.next_in) {
+        Pressed::Send => DialogOutcome::Done(match parse_length(&draft.next_in) {
             Ok(next_in) => Action::run(
                 Command::PostUpdate {
                     incident: incident.id.clone(),
@@ -86,7 +86,7 @@ pub fn show(
 /// "Copy for #expedite": the update written for the chosen channel, put on
 /// the clipboard to paste there; the text itself can be looked at first.
 fn copy_for_channel(ui: &mut egui::Ui, draft: &UpdateDraft, pack: &Pack<'_>) {
-    let next_at = parse_duration(&draft.next_in).ok().map(|d| pack.now + d);
+    let next_at = parse_length(&draft.next_in).ok().map(|d| pack.now + d);
     let text = update::text(pack, &draft.channel, &draft.text, next_at);
     let copied_id = egui::Id::unique(("post-update-copied", pack.incident.id.as_str()));
     let copied = ui.data(|d| d.get_temp::<String>(copied_id)).as_deref() == Some(text.as_str());

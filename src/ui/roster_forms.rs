@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday};
+use chrono_tz::Tz;
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
@@ -15,9 +16,8 @@ use crate::command::{Command, RosterChange};
 use crate::interop::import::{self, Format, Options, Preview};
 use crate::interop::{ical, vcard};
 use crate::model::Role;
-use crate::model::roster::{
-    Contact, OfficeHours, Override, Phone, Roster, Rotation, end_instant, start_instant,
-};
+use crate::model::roster::{Contact, OfficeHours, Override, Phone, Roster, Rotation};
+use crate::time::{self, Edge};
 
 /// What is typed in the roster's forms and not yet saved.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -65,26 +65,14 @@ fn role_picker(ui: &mut egui::Ui, id: &str, role: &mut Role) {
     });
 }
 
-/// A local "2026-11-28 18:00" as typed, or what is wrong with it.
-fn local_time(text: &str, what: &str) -> Result<NaiveDateTime, String> {
-    ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(text.trim(), f).ok())
-        .ok_or_else(|| {
-            format!(
-                "The {what} \"{}\" is not a date and time. Write it like 2026-11-28 18:00.",
-                text.trim()
-            )
-        })
+/// A wall-clock time in the office's zone as typed, or what is wrong with it.
+fn local_time(text: &str, what: &str, tz: Tz, now: DateTime<Utc>) -> Result<NaiveDateTime, String> {
+    time::wall_clock(text, &tz, now).map_err(|e| format!("The {what} {e}."))
 }
 
+/// A time of day as typed, or what is wrong with it.
 fn clock_time(text: &str, what: &str) -> Result<NaiveTime, String> {
-    NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
-        format!(
-            "The {what} \"{}\" is not a time of day. Write it like 09:00.",
-            text.trim()
-        )
-    })
+    time::time_of_day(text).map_err(|e| format!("The {what} {e}."))
 }
 
 /// The contact form's text.
@@ -391,7 +379,10 @@ impl CoverForm {
         field(ui, "Until", &mut self.to, "2026-11-29 09:00");
         if save_button(ui, "Add cover") {
             action = Some(
-                match (local_time(&self.from, "start"), local_time(&self.to, "end")) {
+                match (
+                    local_time(&self.from, "start", tz, now),
+                    local_time(&self.to, "end", tz, now),
+                ) {
                     // Said in the times as typed, not in UTC as the rota keeps them.
                     (Ok(from), Ok(to)) if to <= from => Action::Refuse(format!(
                         "The cover ends ({}) before it starts ({}). Give an end after the start.",
@@ -404,8 +395,8 @@ impl CoverForm {
                             .filter(|s| !s.is_empty())
                             .map(Into::into),
                         role: self.role,
-                        start: start_instant(tz, from),
-                        end: end_instant(tz, to),
+                        start: time::instant(&tz, from, Edge::Start),
+                        end: time::instant(&tz, to, Edge::End),
                     })),
                     (Err(why), _) | (_, Err(why)) => Action::Refuse(why),
                 },
