@@ -5,7 +5,7 @@ use eframe::egui;
 
 use super::View;
 use crate::model::Incident;
-use crate::model::procedure::{self, Progress, Stage};
+use crate::model::procedure::{self, Progress};
 
 /// The rail; returns the view picked.
 pub fn show(ui: &mut egui::Ui, incident: Option<&Incident>, view: &View) -> Option<View> {
@@ -85,13 +85,5 @@ fn dot(ui: &mut egui::Ui, progress: Progress) {
         Progress::NotStarted => {
             painter.circle_stroke(c, r, egui::Stroke::new(1.0, ui.visuals().weak_text_color()));
         }
-    }
-}
-
-/// The stage a view stands for, if any.
-pub fn stage_of(view: &View) -> Option<Stage> {
-    match view {
-        View::Stage(s) => Some(*s),
-        _ => None,
     }
 }
