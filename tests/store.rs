@@ -577,3 +577,83 @@ fn a_window_start_reads_open_incidents_first_and_the_rest_on_demand() {
             .any(|e| e.what.contains("postmortem booked"))
     );
 }
+
+#[test]
+fn each_failure_at_the_disk_says_what_happened_to_which_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let (mut state, _) = store.load();
+    let id = declare(&mut store, &mut state, "Checkout");
+    let message = |e: StoreError| e.to_string();
+
+    // A file that changed elsewhere since it was read is not written over.
+    let mut other = Store::open(dir.path()).unwrap();
+    let (mut other_state, _) = other.load();
+    other
+        .execute(&mut other_state, post(&id, "from elsewhere"), "jo", t(1))
+        .unwrap();
+    let mut stale = state.incidents[&id].clone();
+    stale.title = "Renamed here".into();
+    let said = message(store.save_incident(&stale).unwrap_err());
+    let path = store.incident_path(&id).display().to_string();
+    assert!(
+        said.starts_with(&format!("{path} was changed elsewhere")),
+        "{said}"
+    );
+    assert!(said.contains("Nothing was lost"), "{said}");
+    assert!(!said.contains("check the disk"), "{said}");
+
+    // Reading fails: the roster is a folder, not a file.
+    fs::create_dir(store.roster_path()).unwrap();
+    let said = message(store.save_roster(&Roster::default()).unwrap_err());
+    assert!(
+        said.starts_with(&format!(
+            "Could not read {}:",
+            store.roster_path().display()
+        )),
+        "{said}"
+    );
+    assert!(!said.contains("write"), "{said}");
+
+    // Writing fails: the lock file every writer takes can't be made.
+    let lock = dir.path().join(".write.lock");
+    fs::remove_file(&lock).unwrap();
+    fs::create_dir(&lock).unwrap();
+    let said = message(
+        store
+            .execute(&mut state, post(&id, "blocked"), "sam", t(2))
+            .unwrap_err(),
+    );
+    assert!(
+        said.starts_with(&format!("Could not write {}:", lock.display())),
+        "{said}"
+    );
+    assert!(said.contains("Nothing was lost"), "{said}");
+}
+
+#[test]
+fn a_writer_that_keeps_the_folder_busy_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let (mut state, _) = store.load();
+    let id = declare(&mut store, &mut state, "Checkout");
+    // Another writer holds the lock for longer than a writer waits.
+    let held = expedite::store::lock::WriteLock::acquire(&dir.path().join(".write.lock")).unwrap();
+    let said = store
+        .execute(&mut state, post(&id, "waiting"), "sam", t(1))
+        .unwrap_err()
+        .to_string();
+    drop(held);
+    assert!(
+        said.starts_with(&format!(
+            "Another Expedite has been saving in {} for over 5 s.",
+            dir.path().display()
+        )),
+        "{said}"
+    );
+    assert!(said.contains("try again in a moment"), "{said}");
+    // Once it lets go, the same command goes through.
+    store
+        .execute(&mut state, post(&id, "waiting"), "sam", t(1))
+        .unwrap();
+}

@@ -7,7 +7,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 /// How long a writer waits for another to finish before giving up.
-const WRITE_WAIT: Duration = Duration::from_secs(5);
+pub const WRITE_WAIT: Duration = Duration::from_secs(5);
 
 fn open_lock_file(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();

@@ -46,16 +46,26 @@ pub fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf, StoreError> {
 }
 
 /// Something that went wrong at the disk, said so a person can act on it.
+/// Each kind says what happened to which file and what to do next.
 #[derive(Debug)]
 pub enum StoreError {
     /// The command itself was refused; nothing was written.
     Command(CommandError),
-    /// Reading or writing a file failed.
-    Io { path: PathBuf, error: io::Error },
+    /// Reading a file or folder failed.
+    Read { path: PathBuf, error: io::Error },
+    /// Writing a file failed (or making the folder or lock file to write in).
+    Write { path: PathBuf, error: io::Error },
+    /// The file changed on disk (another window, a terminal, a colleague's
+    /// sync) between reading it and writing it, so it was not written over.
+    ChangedElsewhere { path: PathBuf },
+    /// Another Expedite held the folder's write lock for longer than a writer waits.
+    Busy { dir: PathBuf },
     /// A file on disk could not be read, so it is not written over.
     Unreadable { path: PathBuf, error: ReadError },
     /// Another window is open on this data folder.
     AlreadyOpen { dir: PathBuf, pid: Option<u32> },
+    /// Reading the data folder stopped before it finished (a fault in Expedite).
+    Stopped { dir: Option<PathBuf> },
     /// No home folder to put data in.
     NoDataDir,
 }
@@ -64,10 +74,26 @@ impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Command(e) => e.fmt(f),
-            Self::Io { path, error } => write!(
+            Self::Read { path, error } => write!(
                 f,
-                "Could not write {}: {error}. Nothing was lost — check the disk and try again.",
+                "Could not read {}: {error}. Nothing was changed — check that the folder is there and yours to read, then try again.",
                 path.display()
+            ),
+            Self::Write { path, error } => write!(
+                f,
+                "Could not write {}: {error}. Nothing was lost — check the disk has room and the folder is yours to write, then try again.",
+                path.display()
+            ),
+            Self::ChangedElsewhere { path } => write!(
+                f,
+                "{} was changed elsewhere (another window, a terminal or a synced folder) while this was being saved, so it was not written over. Nothing was lost — look at the change, then save again.",
+                path.display()
+            ),
+            Self::Busy { dir } => write!(
+                f,
+                "Another Expedite has been saving in {} for over {} s. Nothing was lost — try again in a moment; if it goes on, close the other window or stop the command still running.",
+                dir.display(),
+                lock::WRITE_WAIT.as_secs()
             ),
             Self::Unreadable { path, error } => write!(
                 f,
@@ -82,6 +108,15 @@ impl fmt::Display for StoreError {
                 }
                 f.write_str(
                     ". Switch to that window, or start with --data-dir to use another folder.",
+                )
+            }
+            Self::Stopped { dir } => {
+                f.write_str("Reading the data folder")?;
+                if let Some(dir) = dir {
+                    write!(f, " {}", dir.display())?;
+                }
+                f.write_str(
+                    " stopped before it finished, so nothing was shown and nothing was changed. Start Expedite again; if this comes back, run `expedite status` in a terminal to see which file it stops at.",
                 )
             }
             Self::NoDataDir => f.write_str(
@@ -99,8 +134,15 @@ impl From<CommandError> for StoreError {
     }
 }
 
-fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
-    move |error| StoreError::Io {
+fn read_error(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
+    move |error| StoreError::Read {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
+fn write_error(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
+    move |error| StoreError::Write {
         path: path.to_path_buf(),
         error,
     }
@@ -139,7 +181,7 @@ impl Store {
     pub fn open(root: impl Into<PathBuf>) -> Result<Self, StoreError> {
         let root = root.into();
         let incidents = root.join("incidents");
-        atomic::create_private_dir(&incidents).map_err(io_error(&incidents))?;
+        atomic::create_private_dir(&incidents).map_err(write_error(&incidents))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -182,13 +224,18 @@ impl Store {
                 dir: self.root.clone(),
                 pid,
             },
-            InstanceLockError::Io(error) => StoreError::Io { path, error },
+            InstanceLockError::Io(error) => StoreError::Write { path, error },
         })
     }
 
     fn write_lock(&self) -> Result<WriteLock, StoreError> {
         let path = self.root.join(".write.lock");
-        WriteLock::acquire(&path).map_err(io_error(&path))
+        WriteLock::acquire(&path).map_err(|error| match error.kind() {
+            io::ErrorKind::WouldBlock => StoreError::Busy {
+                dir: self.root.clone(),
+            },
+            _ => StoreError::Write { path, error },
+        })
     }
 
     /// Loads everything. Files that can't be read are reported (and moved
@@ -560,7 +607,7 @@ impl Store {
     /// Reads incidents created by someone else since we loaded, so a new id never collides.
     fn refresh_new_incidents(&mut self, state: &mut State) -> Result<Vec<IncidentId>, StoreError> {
         let dir = self.root.join("incidents");
-        let entries = fs::read_dir(&dir).map_err(io_error(&dir))?;
+        let entries = fs::read_dir(&dir).map_err(read_error(&dir))?;
         let mut added = Vec::new();
         for entry in entries.flatten() {
             let path = entry.path();
@@ -587,7 +634,7 @@ impl Store {
         let text = match fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(StoreError::Io { path, error: e }),
+            Err(e) => return Err(StoreError::Read { path, error: e }),
         };
         let known = self.revisions.get(&path).copied();
         if known == Some(u64::MAX) {
@@ -613,22 +660,19 @@ impl Store {
     fn check_unchanged<T: Kind>(&mut self, path: &Path) -> Result<(), StoreError> {
         match self.refresh::<T>(path.to_path_buf())? {
             None => Ok(()),
-            Some(_) => Err(StoreError::Io {
+            Some(_) => Err(StoreError::ChangedElsewhere {
                 path: path.to_path_buf(),
-                error: io::Error::other(
-                    "it was changed elsewhere since it was read; reload and try again",
-                ),
             }),
         }
     }
 
     fn write<T: Kind>(&mut self, path: PathBuf, data: &T) -> Result<(), StoreError> {
         let revision = self.revisions.get(&path).copied().unwrap_or(0) + 1;
-        let text = envelope::write(data, revision).map_err(|e| StoreError::Io {
+        let text = envelope::write(data, revision).map_err(|e| StoreError::Write {
             path: path.clone(),
             error: io::Error::other(e.to_string()),
         })?;
-        atomic::write_atomic(&path, text.as_bytes()).map_err(io_error(&path))?;
+        atomic::write_atomic(&path, text.as_bytes()).map_err(write_error(&path))?;
         self.revisions.insert(path, revision);
         Ok(())
     }

@@ -53,6 +53,7 @@ pub type Clock = Box<dyn Fn() -> DateTime<Utc>>;
 /// The data is read on a thread of its own while the window and its
 /// graphics are set up, so a team's history never delays the first frame.
 pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
+    let folder = store::data_dir(data_dir.clone()).ok();
     let preloading = std::thread::spawn(move || {
         let store = Store::open(store::data_dir(data_dir)?)?;
         let lock = store.lock_instance()?;
@@ -78,12 +79,9 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
         "Expedite",
         options,
         Box::new(move |cc| {
-            let preloaded = preloading.join().unwrap_or_else(|_| {
-                Err(store::StoreError::Io {
-                    path: PathBuf::new(),
-                    error: std::io::Error::other("reading the data folder failed unexpectedly"),
-                })
-            });
+            let preloaded = preloading
+                .join()
+                .unwrap_or(Err(store::StoreError::Stopped { dir: folder }));
             Ok(match preloaded {
                 Ok((preload, lock, icon)) => {
                     if let Some(icon) = icon {
