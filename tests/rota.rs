@@ -392,7 +392,8 @@ fn renaming_a_contact_keeps_their_place_on_the_rota() {
                 NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
             )],
             ..Rota::default()
-        }),
+        })
+        .into(),
         ..Default::default()
     };
     let mut ana = state.roster.find("Ana").unwrap().clone();

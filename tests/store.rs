@@ -102,8 +102,8 @@ fn a_fully_populated_incident_and_roster_round_trip() {
 
     let (state, problems) = Store::open(dir.path()).unwrap().load();
     assert!(problems.is_empty(), "{problems:?}");
-    assert_eq!(state.incidents[&incident.id], incident);
-    assert_eq!(state.roster, roster);
+    assert_eq!(*state.incidents[&incident.id], incident);
+    assert_eq!(*state.roster, roster);
     let text = fs::read_to_string(dir.path().join("roster.ron")).unwrap();
     assert!(text.contains("format: \"expedite/roster\""), "{text}");
     assert!(
@@ -233,7 +233,7 @@ fn each_kind_of_damaged_file_is_moved_aside_and_the_rest_loads() {
 
     let (state, problems) = Store::open(dir.path()).unwrap().load();
     assert_eq!(state.incidents.len(), 1, "the good incident still loads");
-    assert_eq!(state.incidents[&good.id], good);
+    assert_eq!(*state.incidents[&good.id], good);
     assert_eq!(problems.len(), cases.len() + 1, "{problems:#?}");
     let names = names_in(&incidents);
     for (name, text, says) in &cases {

@@ -881,6 +881,45 @@ fn the_roster_says_out_of_hours_and_who_covers_now() {
 }
 
 #[test]
+fn a_search_shows_a_colleagues_rename_without_retyping() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let mut harness = app_watching(dir.path(), t(3));
+    click(&mut harness, "Contacts");
+    type_into(&mut harness, "Find contact", "berg");
+    let shown = |harness: &Harness<'_, ExpediteApp>, name: &str| {
+        harness.query_all_by_label(name).next().is_some()
+    };
+    assert!(shown(&harness, "Tom Berg"));
+
+    // Elsewhere, Tom becomes Tomas: the roster keeps its length, only a name changes.
+    let mut other = Store::open(dir.path()).unwrap();
+    let (mut state, _) = other.load();
+    let mut tom = state.roster.find("Tom Berg").unwrap().clone();
+    tom.name = "Tomas Berg".into();
+    let rename = expedite::command::RosterChange::SaveContact {
+        replacing: Some("Tom Berg".into()),
+        contact: tom,
+    };
+    other
+        .execute(&mut state, Command::Roster(Box::new(rename)), "Jo", t(3))
+        .unwrap();
+    for _ in 0..250 {
+        harness.step();
+        if shown(&harness, "Tomas Berg") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        shown(&harness, "Tomas Berg"),
+        "the search shows the new name"
+    );
+    assert!(!shown(&harness, "Tom Berg"), "and not the old one");
+    assert_eq!(field_value(&harness, "Find contact"), "berg");
+}
+
+#[test]
 fn in_office_hours_the_banner_says_so() {
     // 10:00 in London on a Thursday.
     let (_dir, harness) = contacts_at(with_rota, t(8 * 60));

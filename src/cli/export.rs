@@ -80,7 +80,13 @@ pub fn incident(state: &State, named: Option<&IncidentId>) -> Result<IncidentId,
     }
     state
         .current_incident()
-        .or_else(|| state.incidents.values().max_by_key(|i| i.last_activity()))
+        .or_else(|| {
+            state
+                .incidents
+                .values()
+                .map(|i| &**i)
+                .max_by_key(|i| i.last_activity())
+        })
         .map(|i| i.id.clone())
         .ok_or_else(|| "there are no incidents yet".to_owned())
 }

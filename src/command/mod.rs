@@ -345,7 +345,7 @@ pub fn apply(
                 note: String::new(),
             });
             incident.owner = Some(owner);
-            state.incidents.insert(id.clone(), incident);
+            state.incidents.insert(id.clone(), incident.into());
             Ok(vec![Effect::SaveIncident(id), Effect::Reschedule])
         }
         SetMe { name } => {

@@ -49,7 +49,7 @@ fn refused(state: &mut State, cmd: Command) -> CommandError {
 }
 
 fn incident(state: &State, id: &IncidentId) -> Incident {
-    state.incidents[id].clone()
+    (*state.incidents[id]).clone()
 }
 
 #[test]
@@ -998,7 +998,7 @@ fn set_me_saves_settings() {
 fn the_whole_procedure_guides_each_step() {
     let mut state = State::default();
     let mut i = Incident::new(IncidentId::parse("2026-11-26-1").unwrap(), "t".into(), t0());
-    state.incidents.insert(i.id.clone(), i.clone());
+    state.incidents.insert(i.id.clone(), i.clone().into());
     let id = i.id.clone();
     let step = |state: &State| next_step(&state.incidents[&id]);
 
@@ -1212,7 +1212,7 @@ fn the_whole_procedure_guides_each_step() {
     )
     .unwrap();
     assert!(step(&state).step.starts_with("All done"));
-    i = state.incidents[&id].clone();
+    i = (*state.incidents[&id]).clone();
     assert!(
         Stage::ALL
             .iter()

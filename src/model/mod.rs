@@ -5,8 +5,10 @@ pub mod incident;
 pub mod procedure;
 pub mod roster;
 pub mod settings;
+pub mod stamped;
 
 pub use incident::*;
+pub use stamped::{Stamp, Stamped};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,11 +18,11 @@ use chrono::NaiveDate;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct State {
     /// Every incident, by id (ids sort by date, so this is chronological).
-    pub incidents: BTreeMap<IncidentId, Incident>,
+    pub incidents: BTreeMap<IncidentId, Stamped<Incident>>,
     /// Ids held by files that could not be loaded (newer or damaged); never reused.
     pub taken_ids: BTreeSet<IncidentId>,
     /// The contact roster.
-    pub roster: roster::Roster,
+    pub roster: Stamped<roster::Roster>,
     /// The user's settings.
     pub settings: settings::Settings,
 }
@@ -35,7 +37,10 @@ impl State {
 
     /// The open incidents, oldest first.
     pub fn open_incidents(&self) -> impl Iterator<Item = &Incident> {
-        self.incidents.values().filter(|i| i.is_open())
+        self.incidents
+            .values()
+            .map(|i| &**i)
+            .filter(|i| i.is_open())
     }
 
     /// The id the next incident declared on `day` gets.

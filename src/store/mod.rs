@@ -249,7 +249,7 @@ impl Store {
             read_roster_and_incidents(&roster_path, &self.root.join("incidents"));
         let roster = self.accept_or_default(roster_path, roster_read, &mut problems);
         let mut state = State {
-            roster,
+            roster: roster.into(),
             settings,
             ..State::default()
         };
@@ -308,7 +308,7 @@ impl Store {
         if self.revisions.contains_key(&path) {
             return problems;
         }
-        state.roster = self.accept_or_default(path, read.0, &mut problems);
+        *state.roster = self.accept_or_default(path, read.0, &mut problems);
         problems
     }
 
@@ -339,7 +339,7 @@ impl Store {
                     self.revisions.insert(path, read.revision);
                     let mut incident: Incident = read.data;
                     incident.id = id.clone();
-                    state.incidents.insert(id, incident);
+                    state.incidents.insert(id, incident.into());
                 }
                 Ok(None) => {}
                 Err(failure) => {
@@ -347,7 +347,7 @@ impl Store {
                     match self.recover::<Incident>(&path, failure, problems) {
                         Some(mut incident) => {
                             incident.id = id.clone();
-                            state.incidents.insert(id, incident);
+                            state.incidents.insert(id, incident.into());
                         }
                         // Its id stays taken: the file (or its damaged copy) still holds it.
                         None => {
@@ -482,7 +482,7 @@ impl Store {
                 // Re-apply on the roster as it is on disk now (a colleague's
                 // edit through a shared folder, or a terminal import).
                 if let Some(roster) = self.refresh::<Roster>(self.roster_path())? {
-                    state.roster = roster;
+                    *state.roster = roster;
                 }
             }
             None => {
@@ -497,11 +497,11 @@ impl Store {
             match effect {
                 Effect::SaveIncident(id) => {
                     let incident = &state.incidents[id];
-                    self.write(self.incident_path(id), incident)?;
+                    self.write(self.incident_path(id), &**incident)?;
                     saved.push(id.clone());
                 }
                 Effect::SaveSettings => self.write(self.settings_path(), &state.settings)?,
-                Effect::SaveRoster => self.write(self.roster_path(), &state.roster)?,
+                Effect::SaveRoster => self.write(self.roster_path(), &*state.roster)?,
                 Effect::Reschedule => {}
             }
         }
@@ -579,7 +579,7 @@ impl Store {
                 }
             } else if path == self.roster_path() {
                 if let Some(roster) = self.refresh::<Roster>(path)? {
-                    state.roster = roster;
+                    *state.roster = roster;
                     changed.push("the roster".to_owned());
                 }
             } else if path == self.settings_path()
@@ -597,7 +597,7 @@ impl Store {
         match self.refresh::<Incident>(self.incident_path(id))? {
             Some(mut incident) => {
                 incident.id = id.clone();
-                state.incidents.insert(id.clone(), incident);
+                state.incidents.insert(id.clone(), incident.into());
                 Ok(true)
             }
             None => Ok(false),

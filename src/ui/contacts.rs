@@ -10,10 +10,10 @@ use smol_str::SmolStr;
 
 use super::Action;
 use super::roster_forms::{ContactForm, ImportForm, RosterDrafts};
-use super::widgets::{identity, is_safe_link, primary, section, weak};
+use super::widgets::{is_safe_link, primary, section, weak};
 use crate::command::{Command, RosterChange};
-use crate::model::Role;
 use crate::model::roster::{Contact, Cover, Roster, SearchIndex, zone};
+use crate::model::{Role, Stamp, Stamped};
 
 /// What the view shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,11 +41,11 @@ pub enum Page {
 pub struct Contacts {
     /// What is typed in the search.
     pub query: String,
-    /// The query and the roster (see [`identity`]) the hits are for.
-    searched: Option<(String, (usize, usize))>,
+    /// The query and the version of the roster the hits are for.
+    searched: Option<(String, Stamp)>,
     hits: Vec<usize>,
     /// The roster made ready for searching, and which roster it was made from.
-    index: Option<((usize, usize), SearchIndex)>,
+    index: Option<(Stamp, SearchIndex)>,
     /// Give the search box focus on the next frame (Ctrl+F).
     pub focus: bool,
     /// The page shown.
@@ -71,7 +71,7 @@ impl Contacts {
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
-        roster: &Roster,
+        roster: &Stamped<Roster>,
         loading: bool,
         now: DateTime<Utc>,
     ) -> Option<Action> {
@@ -173,7 +173,12 @@ impl Contacts {
         action
     }
 
-    fn list(&mut self, ui: &mut egui::Ui, roster: &Roster, now: DateTime<Utc>) -> Option<Action> {
+    fn list(
+        &mut self,
+        ui: &mut egui::Ui,
+        roster: &Stamped<Roster>,
+        now: DateTime<Utc>,
+    ) -> Option<Action> {
         super::widgets::title(ui, "Contacts");
         cover_banner(ui, roster, now);
         self.cover_now(ui, roster, now);
@@ -218,7 +223,7 @@ impl Contacts {
             }
             open_first = super::widgets::submitted(ui, &response);
         });
-        let list = identity(&roster.contacts);
+        let list = roster.stamp();
         let current = self
             .searched
             .as_ref()
@@ -274,7 +279,7 @@ impl Contacts {
 
     /// Who covers each role at `now`, worked out again only when the
     /// roster or the minute changed.
-    fn cover_at(&mut self, roster: &Roster, now: DateTime<Utc>) -> &CoverNow {
+    fn cover_at(&mut self, roster: &Stamped<Roster>, now: DateTime<Utc>) -> &CoverNow {
         let key = CoverNow::key(roster, now);
         if self.cover.as_ref().is_none_or(|c| c.key != key) {
             self.cover = Some(CoverNow::new(roster, now, key));
@@ -283,7 +288,7 @@ impl Contacts {
     }
 
     /// For each role, who covers now (and until when) and who is next.
-    fn cover_now(&mut self, ui: &mut egui::Ui, roster: &Roster, now: DateTime<Utc>) {
+    fn cover_now(&mut self, ui: &mut egui::Ui, roster: &Stamped<Roster>, now: DateTime<Utc>) {
         section(ui, "Who covers now");
         let tz = roster.office_zone();
         self.cover_at(roster, now);
@@ -385,7 +390,7 @@ impl Contacts {
     fn card(
         &mut self,
         ui: &mut egui::Ui,
-        roster: &Roster,
+        roster: &Stamped<Roster>,
         name: &str,
         now: DateTime<Utc>,
     ) -> Option<Action> {
@@ -549,7 +554,7 @@ fn quiet(ui: &mut egui::Ui, text: impl Into<String>) {
 const MAX_SHOWN: usize = 4;
 
 /// Which roster and which minute a [`CoverNow`] is for.
-type CoverKey = ([(usize, usize); 4], i64);
+type CoverKey = (Stamp, i64);
 
 /// Who covers each role at one minute: with 10,000 shifts this is
 /// milliseconds of work, so it is not redone every frame.
@@ -572,17 +577,8 @@ struct RoleCover {
 }
 
 impl CoverNow {
-    fn key(roster: &Roster, now: DateTime<Utc>) -> CoverKey {
-        let rota = &roster.rota;
-        (
-            [
-                identity(&roster.contacts),
-                identity(&rota.shifts),
-                identity(&rota.rotations),
-                identity(&rota.overrides),
-            ],
-            now.timestamp().div_euclid(60),
-        )
+    fn key(roster: &Stamped<Roster>, now: DateTime<Utc>) -> CoverKey {
+        (roster.stamp(), now.timestamp().div_euclid(60))
     }
 
     fn new(roster: &Roster, now: DateTime<Utc>, key: CoverKey) -> Self {

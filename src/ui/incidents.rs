@@ -52,6 +52,7 @@ pub fn show(
     let resolved: Vec<&Incident> = state
         .incidents
         .values()
+        .map(|i| &**i)
         .rev()
         .filter(|i| !i.is_open())
         .collect();

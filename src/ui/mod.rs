@@ -36,7 +36,7 @@ use eframe::egui;
 use crate::command::{Command, Effect};
 use crate::interop::pack::Pack;
 use crate::model::procedure::{self, Stage};
-use crate::model::{Incident, IncidentId, State, comms};
+use crate::model::{Incident, IncidentId, Stamped, State, comms};
 use crate::reminder::desktop::DesktopNotifier;
 use crate::reminder::{NotificationAction, ReminderEvent, Reminders, Watch};
 use crate::store::watch::Watcher;
@@ -155,7 +155,7 @@ impl eframe::App for Refused {
 /// What a view sees: the incident, the whole state, the time and who is at the keyboard.
 pub struct Facts<'a> {
     /// The incident shown.
-    pub incident: &'a Incident,
+    pub incident: &'a Stamped<Incident>,
     /// Everything loaded (roster, settings, other incidents).
     pub state: &'a State,
     /// Now, from the app's clock.
@@ -698,6 +698,7 @@ impl ExpediteApp {
                 .selected
                 .as_ref()
                 .and_then(|id| self.state.incidents.get(id))
+                .map(|i| &**i)
                 .filter(|i| i.is_open())
                 .or_else(|| self.state.current_incident());
             if let Some(id) = open.map(|i| i.id.clone()) {
@@ -919,7 +920,7 @@ impl eframe::App for ExpediteApp {
             .exact_size(190.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    picked = rail::show(ui, incident, &view);
+                    picked = rail::show(ui, incident.map(|i| &**i), &view);
                     ui.add_space(10.0);
                     if ui
                         .button("Declare incident…")

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use eframe::egui;
 
-use super::widgets::{identity, submitted, when};
+use super::widgets::{submitted, when};
 use super::{Action, Facts};
 use crate::command::Command;
 use crate::model::TimelineEntry;
@@ -65,7 +65,7 @@ struct Row {
 fn formatted_rows(ui: &egui::Ui, facts: &Facts) -> Arc<Vec<Row>> {
     let incident = facts.incident;
     let today = facts.now.with_timezone(&chrono::Local).date_naive();
-    let key = (identity(&incident.timeline), today);
+    let key = (incident.stamp(), today);
     let id = egui::Id::unique(("timeline-rows", incident.id.as_str()));
     let hash = egui::Id::unique(key);
     if let Some((cached, rows)) = ui.data(|d| d.get_temp::<(egui::Id, Arc<Vec<Row>>)>(id))

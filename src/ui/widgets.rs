@@ -168,13 +168,6 @@ pub fn primary(ui: &mut egui::Ui, text: &str) -> egui::Response {
     ui.add(egui::Button::new(egui::RichText::new(text).strong().color(ink)).fill(fill))
 }
 
-/// Which list this is, for caches of what is built from it: the state
-/// replaces a changed or re-read value with a new one (allocated while the
-/// old one still lives), so the address and length change with every change.
-pub fn identity<T>(list: &[T]) -> (usize, usize) {
-    (list.as_ptr() as usize, list.len())
-}
-
 pub use crate::interop::pack::capital;
 
 /// What was pressed in a dialog this frame.
