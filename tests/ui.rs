@@ -19,14 +19,33 @@ fn app_at(dir: &std::path::Path, now: DateTime<Utc>) -> Harness<'static, Expedit
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(move || now)));
-    harness.run();
+    settle(&mut harness);
     harness
+}
+
+/// Runs frames until the window is idle: everything it was saving or
+/// reading has come back from the disk and been shown.
+fn settle(harness: &mut Harness<'_, ExpediteApp>) {
+    for _ in 0..1000 {
+        // Frame by frame while the disk works (its answer may come at any
+        // frame), then until the window has nothing more to draw.
+        harness.step();
+        if harness.state().is_busy() {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            continue;
+        }
+        harness.run();
+        if !harness.state().is_busy() {
+            return;
+        }
+    }
+    panic!("the window was still saving after 2 s");
 }
 
 /// Clicks the button (or rail entry) with this visible label.
 fn click(harness: &mut Harness<'_, ExpediteApp>, label: &str) {
     harness.get_by_role_and_label(Role::Button, label).click();
-    harness.run();
+    settle(harness);
 }
 
 /// Types into the text field with this label, as a person would: click, then type.
@@ -40,9 +59,9 @@ fn type_into(harness: &mut Harness<'_, ExpediteApp>, label: &str, text: &str) {
         Role::MultilineTextInput
     };
     harness.get_by_role_and_label(role, label).click();
-    harness.run();
+    settle(harness);
     harness.get_by_role_and_label(role, label).type_text(text);
-    harness.run();
+    settle(harness);
 }
 
 /// Replaces what the field with this label holds: click, select all, type.
@@ -50,13 +69,13 @@ fn retype(harness: &mut Harness<'_, ExpediteApp>, label: &str, text: &str) {
     harness
         .get_by_role_and_label(Role::TextInput, label)
         .click();
-    harness.run();
+    settle(harness);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.run();
+    settle(harness);
     harness
         .get_by_role_and_label(Role::TextInput, label)
         .type_text(text);
-    harness.run();
+    settle(harness);
 }
 
 /// Steps the window (without waiting for it to settle) until a label
@@ -81,7 +100,7 @@ fn app_watching(dir: &std::path::Path, now: DateTime<Utc>) -> Harness<'static, E
         .build_eframe(move |_cc| {
             ExpediteApp::new(store, Box::new(move || now)).with_watcher(watcher)
         });
-    harness.run();
+    settle(&mut harness);
     harness
 }
 
@@ -104,13 +123,13 @@ fn first_start_asks_for_a_name_and_keeps_it() {
     harness
         .get_by_role_and_label(name_field, "Your name")
         .click();
-    harness.run();
+    settle(&mut harness);
     harness
         .get_by_role_and_label(name_field, "Your name")
         .type_text("Sam Patel");
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label("Save").click();
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label("No incident open");
     let settings = std::fs::read_to_string(dir.path().join("settings.ron")).unwrap();
     assert!(settings.contains("me: \"Sam Patel\""), "{settings}");
@@ -196,23 +215,23 @@ fn a_half_written_update_survives_closing_the_dialog_and_a_refusal_keeps_it() {
     let field = egui::accesskit::Role::MultilineTextInput;
     let label = "What you see, what you're doing, what you need";
     harness.get_by_label("Post update…").click();
-    harness.run();
+    settle(&mut harness);
     harness.get_by_role_and_label(field, label).click();
-    harness.run();
+    settle(&mut harness);
     harness.get_by_role_and_label(field, label).type_text("   ");
-    harness.run();
+    settle(&mut harness);
     // Posting only spaces is refused, with the reason beside the text.
     harness
         .get_by_role_and_label(egui::accesskit::Role::Button, "Post update")
         .click();
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label_contains("The update is empty");
     type_into(&mut harness, label, "Half a thought");
     harness.get_by_label("Cancel").click();
-    harness.run();
+    settle(&mut harness);
     assert!(harness.query_by_label(label).is_none(), "the dialog closed");
     harness.get_by_label("Post update…").click();
-    harness.run();
+    settle(&mut harness);
     let value = harness
         .get_by_role_and_label(field, label)
         .value()
@@ -352,21 +371,21 @@ fn ctrl_n_opens_the_declare_dialog_and_escape_closes_it_keeping_the_text() {
     let dir = folder_with_incident(None);
     let mut harness = app_at(dir.path(), t(1));
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
-    harness.run();
+    settle(&mut harness);
     // The metric comes first, and its field is ready to type into.
     harness.event(egui::Event::Text("12".into()));
-    harness.run();
+    settle(&mut harness);
     assert_eq!(field_value(&harness, "How many"), "12");
     type_into(&mut harness, "What is broken", "Search is slow");
     harness.key_press(egui::Key::Escape);
-    harness.run();
+    settle(&mut harness);
     assert!(
         harness
             .query_by_label("First, the metric that confirms it.")
             .is_none()
     );
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
-    harness.run();
+    settle(&mut harness);
     assert_eq!(field_value(&harness, "What is broken"), "Search is slow");
 }
 
@@ -414,7 +433,7 @@ fn unsure_classification_needs_the_product_owner_asked() {
     harness
         .get_by_role_and_label(Role::RadioButton, "Unsure")
         .click();
-    harness.run();
+    settle(&mut harness);
     click(&mut harness, "Record classification");
     harness.get_by_label_contains("name the product owner you asked");
     click(&mut harness, "Rosa Lind");
@@ -426,7 +445,7 @@ fn unsure_classification_needs_the_product_owner_asked() {
     harness
         .get_by_role_and_label(Role::CheckBox, "Revenue")
         .click();
-    harness.run();
+    settle(&mut harness);
     type_into(&mut harness, "Revenue: how", "card bookings lost");
     click(&mut harness, "Record classification");
     harness.get_by_label("Advice from Rosa Lind: Expedite: it blocks bookings");
@@ -462,7 +481,7 @@ fn a_fix_that_breaks_process_needs_a_justification() {
     harness
         .get_by_role_and_label(Role::CheckBox, "Broken for speed of fix")
         .click();
-    harness.run();
+    settle(&mut harness);
     click(&mut harness, "Record fix");
     harness.get_by_label_contains("needs a justification");
     assert!(!incident_file(dir.path()).contains("Revert PR #4821"));
@@ -492,7 +511,7 @@ fn deployment_readings_are_recorded_and_plotted() {
     harness
         .get_by_role_and_label(Role::CheckBox, "Back to normal")
         .click();
-    harness.run();
+    settle(&mut harness);
     click(&mut harness, "Add reading");
     harness.get_by_label_contains("· 2 · normal");
     assert!(incident_file(dir.path()).contains("normal: true"));
@@ -554,6 +573,63 @@ fn a_store_error_is_shown_and_the_typed_note_stays() {
 }
 
 #[test]
+fn a_slow_disk_never_holds_up_the_window() {
+    let dir = folder_with_incident(None);
+    let store = Store::open(dir.path()).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| {
+            ExpediteApp::new(store, Box::new(|| t(2)))
+                .with_slow_disk(std::time::Duration::from_millis(500))
+        });
+    settle(&mut harness);
+    click(&mut harness, "Timeline");
+    type_into(&mut harness, "Note", "Asked Priya to review");
+    harness
+        .get_by_role_and_label(Role::Button, "Add note")
+        .click();
+    harness.step();
+    harness.step();
+    // Pressed again while it is being saved: once is what was meant.
+    harness
+        .get_by_role_and_label(Role::Button, "Add note")
+        .click();
+    harness.step();
+    // Half a second to save: meanwhile the window draws, takes typing, and
+    // keeps the note in its field until the disk says it is kept.
+    assert!(harness.state().is_busy(), "still saving");
+    harness
+        .get_by_role_and_label(Role::TextInput, "Note")
+        .click();
+    harness.step();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Note")
+        .type_text(" and Tom to test");
+    harness.step();
+    assert!(harness.state().is_busy(), "still saving");
+    assert_eq!(
+        field_value(&harness, "Note"),
+        "Asked Priya to review and Tom to test"
+    );
+    assert!(!incident_file(dir.path()).contains("Asked Priya"));
+
+    settle(&mut harness);
+    assert_eq!(
+        incident_file(dir.path())
+            .matches("Asked Priya to review")
+            .count(),
+        1,
+        "{}",
+        incident_file(dir.path())
+    );
+    // What was typed while it was being saved is not cleared with it.
+    assert_eq!(
+        field_value(&harness, "Note"),
+        "Asked Priya to review and Tom to test"
+    );
+}
+
+#[test]
 fn edits_from_a_terminal_show_up_without_touching_what_is_typed() {
     let dir = folder_with_incident(None);
     let mut harness = app_watching(dir.path(), t(3));
@@ -580,12 +656,12 @@ fn ctrl_f_finds_a_contact_by_name_role_or_number() {
     with_roster(dir.path());
     let mut harness = app_at(dir.path(), t(2));
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label_contains("4 of 4");
     harness
         .get_by_role_and_label(Role::TextInput, "Find contact")
         .type_text("tester");
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label_contains("1 of 4");
     harness.get_by_label("Tom Berg");
     assert!(harness.query_by_label("Alex Kim").is_none());
@@ -612,7 +688,7 @@ fn switching_between_open_incidents_from_the_list() {
     harness
         .get_by_label_contains("Checkout returns 500 — Sam")
         .click();
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label("Checkout returns 500");
 }
 
@@ -624,7 +700,7 @@ fn every_view_opens_at_800_by_600_with_named_controls() {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(800.0, 600.0))
         .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(4))));
-    harness.run();
+    settle(&mut harness);
     // The accessibility check fails the run if any control has no name.
     for view in [
         "Defined",
@@ -711,7 +787,7 @@ fn ctrl_u_opens_the_update_dialog_with_the_cadence_filled_in() {
     let dir = folder_with_incident(None);
     let mut harness = app_at(dir.path(), t(4));
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::U);
-    harness.run();
+    settle(&mut harness);
     assert_eq!(field_value(&harness, "Next update in"), "15m");
     type_into(
         &mut harness,
@@ -719,7 +795,7 @@ fn ctrl_u_opens_the_update_dialog_with_the_cadence_filled_in() {
         "Errors falling",
     );
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label("Next update in 15 min");
 }
 
@@ -728,7 +804,7 @@ fn the_next_update_can_be_written_out_in_words() {
     let dir = folder_with_incident(Some("Sam"));
     let mut harness = app_at(dir.path(), t(5));
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::U);
-    harness.run();
+    settle(&mut harness);
     type_into(
         &mut harness,
         "What you see, what you're doing, what you need",
@@ -738,7 +814,7 @@ fn the_next_update_can_be_written_out_in_words() {
     let text = click_and_copy(&mut harness, "Copy for #expedite");
     assert!(text.ends_with("Next update at 02:25 UTC.\n"), "{text}");
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label("Next update in 20 min");
 }
 
@@ -856,7 +932,7 @@ fn with_rota(dir: &std::path::Path) {
 fn the_roster_says_out_of_hours_and_who_covers_now() {
     // Thursday 26 November 2026, 02:00 in London.
     let (_dir, mut harness) = contacts_at(with_rota, t(0));
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label_contains(
         "Out of hours — cover below (Thu 02:00 Europe/London · office opens 09:00)",
     );
@@ -869,12 +945,12 @@ fn the_roster_says_out_of_hours_and_who_covers_now() {
         .next()
         .unwrap()
         .click();
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label("On call now as developer");
     click(&mut harness, "Back to contacts");
     type_into(&mut harness, "Find contact", "alx");
     harness.key_press(egui::Key::Enter);
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label("+44 7700 900123");
     click(&mut harness, "Copy");
     harness.get_by_role_and_label(Role::Button, "Copied");
@@ -934,19 +1010,19 @@ fn adding_a_contact_refuses_a_number_with_letters_and_keeps_the_text() {
     harness
         .get_by_role_and_label(Role::CheckBox, "Reviewer")
         .click();
-    harness.run();
+    settle(&mut harness);
     let number = harness
         .get_all_by_role_and_label(Role::TextInput, "Number 1")
         .nth(1)
         .unwrap();
     number.click();
-    harness.run();
+    settle(&mut harness);
     harness
         .get_all_by_role_and_label(Role::TextInput, "Number 1")
         .nth(1)
         .unwrap()
         .type_text("07700 9OO 777");
-    harness.run();
+    settle(&mut harness);
     click(&mut harness, "Save contact");
     harness.get_by_label_contains("has letters or symbols in it");
     assert_eq!(field_value(&harness, "Name"), "Dana Ortiz");
@@ -961,14 +1037,14 @@ fn adding_a_contact_refuses_a_number_with_letters_and_keeps_the_text() {
         .nth(1)
         .unwrap();
     field.click();
-    harness.run();
+    settle(&mut harness);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     harness
         .get_all_by_role_and_label(Role::TextInput, "Number 1")
         .nth(1)
         .unwrap()
         .type_text("07700 900 777");
-    harness.run();
+    settle(&mut harness);
     click(&mut harness, "Save contact");
     // Saved: the card shows, and the file has her.
     harness.get_by_label("Reviewer");
@@ -1030,7 +1106,7 @@ fn the_team_stage_offers_who_is_on_call() {
     harness
         .get_by_role_and_label(Role::Button, "Team formed")
         .click();
-    harness.run();
+    settle(&mut harness);
     click(&mut harness, "Add Priya Shah (on call)");
     assert!(incident_file(dir.path()).contains("Priya Shah"));
 }
@@ -1121,7 +1197,7 @@ fn a_crowded_role_lists_a_few_then_all_on_request() {
     harness
         .get_by_role_and_label(Role::Link, "and 2 more on call")
         .click();
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label("Tester 6");
     harness
         .get_all_by_label("(not on the roster)")
@@ -1166,7 +1242,7 @@ fn at_conclusion(
             ExpediteApp::new(store, Box::new(|| t(30)))
                 .with_save_dialog(std::sync::Arc::new(SaveAnswer(answer)))
         });
-    harness.run();
+    settle(&mut harness);
     click(&mut harness, "Conclusion");
     harness
 }
@@ -1187,7 +1263,7 @@ fn click_for(
             .iter()
             .find_map(&pick);
         if let Some(found) = found {
-            harness.run();
+            settle(harness);
             return found;
         }
     }

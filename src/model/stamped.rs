@@ -36,6 +36,11 @@ impl<T> Stamped<T> {
         }
     }
 
+    /// The value, its stamp set aside.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
     /// The version of the value as it is now.
     pub fn stamp(&self) -> Stamp {
         self.stamp

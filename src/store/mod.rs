@@ -168,6 +168,24 @@ pub struct Outcome {
     pub saved: Vec<IncidentId>,
 }
 
+/// What [`Store::refresh_for`] re-read because it changed elsewhere.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reloaded {
+    /// Incidents re-read (or, before a declaration, read for the first time).
+    pub incidents: Vec<IncidentId>,
+    /// Whether the roster was re-read.
+    pub roster: bool,
+    /// Whether the settings were re-read.
+    pub settings: bool,
+}
+
+impl Reloaded {
+    /// Whether nothing was re-read.
+    pub fn is_empty(&self) -> bool {
+        self.incidents.is_empty() && !self.roster && !self.settings
+    }
+}
+
 /// A data folder.
 #[derive(Debug)]
 pub struct Store {
@@ -468,29 +486,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Outcome, StoreError> {
         let _lock = self.write_lock()?;
-        let mut reloaded = Vec::new();
-        match command.incident() {
-            Some(id) => {
-                if self.refresh_incident(state, id)? {
-                    reloaded.push(id.clone());
-                }
-            }
-            None if matches!(command, Command::Declare { .. }) => {
-                reloaded = self.refresh_new_incidents(state)?;
-            }
-            None if matches!(command, Command::Roster(_)) => {
-                // Re-apply on the roster as it is on disk now (a colleague's
-                // edit through a shared folder, or a terminal import).
-                if let Some(roster) = self.refresh::<Roster>(self.roster_path())? {
-                    *state.roster = roster;
-                }
-            }
-            None => {
-                if let Some(settings) = self.refresh::<Settings>(self.settings_path())? {
-                    state.settings = settings;
-                }
-            }
-        }
+        let reloaded = self.refresh_for(state, &command)?.incidents;
         let effects = command::apply(state, command, actor, now)?;
         let mut saved = Vec::new();
         for effect in &effects {
@@ -514,6 +510,46 @@ impl Store {
             reloaded,
             saved,
         })
+    }
+
+    /// Re-reads what `command` works on, where its file moved on since we
+    /// read it (a colleague's edit through a shared folder, a terminal): the
+    /// incident it names, every incident declared elsewhere before a
+    /// declaration (so a new id never collides), the roster or the settings.
+    pub fn refresh_for(
+        &mut self,
+        state: &mut State,
+        command: &Command,
+    ) -> Result<Reloaded, StoreError> {
+        let mut reloaded = Reloaded::default();
+        match command.incident() {
+            Some(id) => {
+                if self.refresh_incident(state, id)? {
+                    reloaded.incidents.push(id.clone());
+                }
+            }
+            None if matches!(command, Command::Declare { .. }) => {
+                reloaded.incidents = self.refresh_new_incidents(state)?;
+            }
+            None if matches!(command, Command::Roster(_)) => {
+                if let Some(roster) = self.refresh::<Roster>(self.roster_path())? {
+                    *state.roster = roster;
+                    reloaded.roster = true;
+                }
+            }
+            None => {
+                if let Some(settings) = self.refresh::<Settings>(self.settings_path())? {
+                    state.settings = settings;
+                    reloaded.settings = true;
+                }
+            }
+        }
+        Ok(reloaded)
+    }
+
+    /// Whether this file has been read (or written) by this store.
+    pub fn has_read(&self, path: &Path) -> bool {
+        self.revisions.contains_key(path)
     }
 
     /// Saves a whole incident (imports, drills). Refuses, rather than
@@ -556,14 +592,14 @@ impl Store {
 
     /// Takes in changes made elsewhere to the given files: each file whose
     /// revision moved on is re-read. Our own saves are recognised by their
-    /// revision and ignored. Returns what changed, in words.
+    /// revision and ignored. Returns what was re-read.
     pub fn take_outside_changes(
         &mut self,
         state: &mut State,
         paths: impl IntoIterator<Item = PathBuf>,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<Reloaded, StoreError> {
         let mut seen = std::collections::BTreeSet::new();
-        let mut changed = Vec::new();
+        let mut reloaded = Reloaded::default();
         for path in paths {
             if !seen.insert(path.clone()) {
                 continue;
@@ -575,21 +611,21 @@ impl Store {
                     .is_some_and(|p| p == "incidents")
                     && self.refresh_incident(state, &id)?
                 {
-                    changed.push(format!("incident {id}"));
+                    reloaded.incidents.push(id);
                 }
             } else if path == self.roster_path() {
                 if let Some(roster) = self.refresh::<Roster>(path)? {
                     *state.roster = roster;
-                    changed.push("the roster".to_owned());
+                    reloaded.roster = true;
                 }
             } else if path == self.settings_path()
                 && let Some(settings) = self.refresh::<Settings>(path)?
             {
                 state.settings = settings;
-                changed.push("the settings".to_owned());
+                reloaded.settings = true;
             }
         }
-        Ok(changed)
+        Ok(reloaded)
     }
 
     /// Re-reads the incident if its file moved on since we read it.

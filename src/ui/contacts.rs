@@ -66,6 +66,14 @@ pub struct Contacts {
     after_save: Option<(Page, bool)>,
 }
 
+/// Where the contacts view goes once its command is saved, and whether the
+/// form it came from starts empty again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AfterSave {
+    page: Page,
+    empty: bool,
+}
+
 impl Contacts {
     /// The view; returns what the person asked for.
     pub fn show(
@@ -125,13 +133,19 @@ impl Contacts {
         }
     }
 
-    /// The command from this view was saved (`true`) or refused; once saved,
-    /// a form for adding starts empty again.
-    pub fn finished(&mut self, saved: bool) {
-        let Some((page, added)) = self.after_save.take().filter(|_| saved) else {
-            return;
-        };
-        if added {
+    /// Where this view goes once the command it just asked for is saved;
+    /// taken by the window with the command, so a refusal leaves it here.
+    pub fn take_after_save(&mut self) -> Option<AfterSave> {
+        self.after_save
+            .take()
+            .map(|(page, empty)| AfterSave { page, empty })
+    }
+
+    /// The command from this view was saved: go on to the page it asked
+    /// for, a form for adding starting empty again.
+    pub fn saved(&mut self, after: AfterSave) {
+        let AfterSave { page, empty } = after;
+        if empty {
             match page {
                 Page::Card(_) => {
                     self.forms.contact = Default::default();

@@ -46,6 +46,64 @@ impl Drafts {
         self.incidents
             .retain(|_, d| *d != IncidentDrafts::default());
     }
+
+    /// Clears what a saved command was made from, as `clear` would on the
+    /// drafts as they were when it was sent (`sent`) — but only the fields
+    /// still as they were then: whatever was typed while it was being saved
+    /// stays.
+    pub fn clear_as_sent(&mut self, sent: &Drafts, clear: impl FnOnce(&mut Drafts)) {
+        let mut cleared = sent.clone();
+        clear(&mut cleared);
+        if self == sent {
+            *self = cleared;
+            return;
+        }
+        let as_value = |d: &Drafts| serde_json::to_value(d).unwrap_or_default();
+        let merged = keep_typed(as_value(self), &as_value(sent), as_value(&cleared));
+        if let Ok(merged) = serde_json::from_value(merged) {
+            *self = merged;
+        }
+    }
+}
+
+/// `now` with each part that `cleared` changed from `sent` taken from
+/// `cleared`, where `now` still holds what `sent` did. (Fields left out
+/// because they are empty read as `null`.)
+fn keep_typed(
+    now: serde_json::Value,
+    sent: &serde_json::Value,
+    cleared: serde_json::Value,
+) -> serde_json::Value {
+    use serde_json::Value;
+    if *sent == cleared {
+        return now;
+    }
+    if now == *sent {
+        return cleared;
+    }
+    match (now, sent, cleared) {
+        (Value::Object(mut now), Value::Object(sent), Value::Object(mut cleared)) => {
+            let keys: std::collections::BTreeSet<String> = now
+                .keys()
+                .chain(sent.keys())
+                .chain(cleared.keys())
+                .cloned()
+                .collect();
+            for key in keys {
+                let merged = keep_typed(
+                    now.remove(&key).unwrap_or(Value::Null),
+                    sent.get(&key).unwrap_or(&Value::Null),
+                    cleared.remove(&key).unwrap_or(Value::Null),
+                );
+                if !merged.is_null() {
+                    now.insert(key, merged);
+                }
+            }
+            Value::Object(now)
+        }
+        // Changed both by the person and by the clearing: what they typed wins.
+        (now, _, _) => now,
+    }
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -377,4 +435,39 @@ pub fn parse_local_time(
         return default.ok_or_else(|| "Give a time, e.g. 14:00 or 2026-12-01 14:00.".to_owned());
     }
     crate::time::moment(typed, &chrono::Local, now, crate::time::Edge::Start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clearing_after_a_save_keeps_what_was_typed_meanwhile() {
+        let id = IncidentId::parse("2026-11-26-1").unwrap();
+        let mut drafts = Drafts::default();
+        drafts.of(&id).note = "Asked Priya".into();
+        drafts.of(&id).evidence.text = "500s on checkout".into();
+        drafts.of(&id).channel = "#checkout".into();
+        let sent = drafts.clone();
+        let clear = |d: &mut Drafts| {
+            let d = d.of(&IncidentId::parse("2026-11-26-1").unwrap());
+            d.note.clear();
+            d.evidence = EvidenceDraft::default();
+        };
+
+        // Nothing typed meanwhile: cleared as asked, the rest left.
+        let mut same = drafts.clone();
+        same.clear_as_sent(&sent, clear);
+        assert_eq!(same.of(&id).note, "");
+        assert_eq!(same.of(&id).evidence, EvidenceDraft::default());
+        assert_eq!(same.of(&id).channel, "#checkout");
+
+        // More typed into the note while it was saved: the note stays, the
+        // evidence (untouched since) is cleared.
+        drafts.of(&id).note = "Asked Priya and Tom".into();
+        drafts.clear_as_sent(&sent, clear);
+        assert_eq!(drafts.of(&id).note, "Asked Priya and Tom");
+        assert_eq!(drafts.of(&id).evidence, EvidenceDraft::default());
+        assert_eq!(drafts.of(&id).channel, "#checkout");
+    }
 }

@@ -20,10 +20,12 @@ pub mod post_update;
 pub mod probe;
 pub mod rail;
 pub mod roster_forms;
+pub mod runner;
 pub mod team;
 pub mod timeline;
 pub mod widgets;
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -33,7 +35,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use eframe::egui;
 
-use crate::command::{Command, Effect};
+use crate::command::Command;
 use crate::interop::pack::Pack;
 use crate::model::procedure::{self, Stage};
 use crate::model::{Incident, IncidentId, Stamped, State, comms};
@@ -41,6 +43,7 @@ use crate::reminder::desktop::DesktopNotifier;
 use crate::reminder::{NotificationAction, ReminderEvent, Reminders, Watch};
 use crate::store::watch::Watcher;
 use crate::store::{self, InstanceLock, Problem, Store};
+use runner::{Done, Job};
 
 /// The renderer the window uses (and the bare-window yardstick with it).
 pub const RENDERER: eframe::Renderer = eframe::Renderer::Glow;
@@ -231,9 +234,58 @@ pub enum View {
 /// How long typing may go unsaved to disk at most.
 const DRAFT_SAVE_EVERY: Duration = Duration::from_secs(1);
 
+/// How long a closing window waits for the disk to finish.
+const EXIT_WAIT: Duration = Duration::from_secs(5);
+
+/// Where an action came from, for what happens once it is done.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Origin {
+    /// A view in the main area (or the window itself).
+    #[default]
+    View,
+    /// The open dialog: it closes once its command is saved.
+    Dialog,
+    /// The contacts view: it moves on to the page it asked for.
+    Contacts,
+}
+
+/// What to do once a command sent to the disk is saved.
+struct Pending {
+    /// The command, to know it again.
+    command: Option<Command>,
+    /// Empties the text the command came from.
+    clear: Box<dyn FnOnce(&mut drafts::Drafts)>,
+    /// The drafts when it was sent: only what is still as it was then is
+    /// cleared, so text typed meanwhile stays.
+    sent: drafts::Drafts,
+    /// A declaration: show the new incident.
+    declared: bool,
+    from: Origin,
+    /// Where the contacts view goes next.
+    contacts: Option<contacts::AfterSave>,
+}
+
+impl Default for Pending {
+    fn default() -> Self {
+        Self {
+            command: None,
+            clear: Box::new(|_| {}),
+            sent: drafts::Drafts::default(),
+            declared: false,
+            from: Origin::View,
+            contacts: None,
+        }
+    }
+}
+
 /// The main window.
 pub struct ExpediteApp {
-    store: Store,
+    /// The one way to the disk: store transactions and drafts saves run there.
+    runner: runner::Runner,
+    /// Commands sent and not back yet, in order, with what to do once saved.
+    pending: VecDeque<Pending>,
+    /// Whether a save of the drafts is under way.
+    drafts_in_flight: bool,
     state: State,
     problems: Vec<Problem>,
     /// Everything typed and not yet a command.
@@ -393,11 +445,14 @@ impl ExpediteApp {
     }
 
     fn loaded(mut store: Store, state: State, mut problems: Vec<Problem>, clock: Clock) -> Self {
+        // Before the first frame, like the rest of the start-up reads.
         let (drafts, more) = store.load_drafts::<drafts::Drafts>();
         problems.extend(more);
         let forms = drafts.roster.clone();
         Self {
-            store,
+            runner: runner::Runner::start(store),
+            pending: VecDeque::new(),
+            drafts_in_flight: false,
             state,
             problems,
             saved_drafts: drafts.clone(),
@@ -425,16 +480,27 @@ impl ExpediteApp {
         }
     }
 
-    /// Takes in the roster and the archive once read in the background.
+    /// Hands the roster and the archive, once read in the background, to
+    /// the disk thread to take in.
     fn take_in_loaded(&mut self) {
         if let Some(read) = self.roster.ready() {
-            let problems = self.store.accept_roster(&mut self.state, read);
-            self.problems.extend(problems);
+            self.runner.send(Job::AcceptRoster(read));
         }
         if let Some(read) = self.archive.ready() {
-            let problems = self.store.accept_archive(&mut self.state, read);
-            self.problems.extend(problems);
+            self.runner.send(Job::AcceptArchive(read));
         }
+    }
+
+    /// Makes every save and read wait `delay` first, as on a slow or
+    /// network disk: for tests and benches of a window that must not wait.
+    pub fn with_slow_disk(self, delay: std::time::Duration) -> Self {
+        self.runner.slow_disk(delay);
+        self
+    }
+
+    /// Whether something is being saved or read (or waits its turn).
+    pub fn is_busy(&self) -> bool {
+        self.runner.is_busy()
     }
 
     /// Reminds through this reminder thread, starting with what is due now.
@@ -480,73 +546,127 @@ impl ExpediteApp {
             .unwrap_or_else(crate::desk::login_name)
     }
 
-    /// Applies a command and saves it; what it did, once saved. On failure
-    /// the reason is shown and nothing typed is touched.
-    fn execute(&mut self, command: Command) -> Option<store::Outcome> {
+    /// Sends a command to be applied and saved; `then` says what to do once
+    /// it is. Until then what was typed stays where it is.
+    fn execute(&mut self, command: Command, then: Pending) {
+        // The same again while the first is being saved (a double click):
+        // once is what was meant.
+        if self
+            .pending
+            .iter()
+            .any(|p| p.command.as_ref() == Some(&command))
+        {
+            return;
+        }
+        let then = Pending {
+            command: Some(command.clone()),
+            ..then
+        };
         let actor = self.me();
         let now = (self.clock)();
-        match self.store.execute(&mut self.state, command, &actor, now) {
-            Ok(outcome) => {
-                self.error = None;
-                if !outcome.reloaded.is_empty() || outcome.effects.contains(&Effect::Reschedule) {
-                    self.reschedule();
-                }
-                Some(outcome)
-            }
-            Err(e) => {
-                self.error = Some(e.to_string());
-                None
-            }
-        }
+        self.runner.run(command, actor, now);
+        self.pending.push_back(then);
     }
 
-    /// Does what a view or dialog asked; `true` when it was done (a command
-    /// saved, a dialog opened), `false` when refused.
-    fn perform(&mut self, action: Action) -> bool {
+    /// Does what a view or dialog asked: a command goes to the disk thread,
+    /// the rest happens at once.
+    fn perform(&mut self, ctx: &egui::Context, action: Action, from: Origin) {
+        let after = match from {
+            Origin::Contacts => self.contacts.take_after_save(),
+            _ => None,
+        };
         match action {
             Action::Run(command, clear) => {
-                let declared = matches!(command, Command::Declare { .. });
-                let Some(outcome) = self.execute(command) else {
-                    return false;
+                let then = Pending {
+                    declared: matches!(command, Command::Declare { .. }),
+                    clear,
+                    sent: self.drafts.clone(),
+                    from,
+                    contacts: after,
+                    ..Pending::default()
                 };
-                if declared {
-                    // Show the new incident.
-                    self.selected = outcome.saved.first().cloned();
-                    self.view = None;
-                }
-                clear(&mut self.drafts);
-                true
+                self.execute(command, then);
             }
-            Action::Refuse(why) => {
-                self.error = Some(why);
-                false
-            }
-            Action::Open(dialog) => {
-                self.open_dialog(dialog);
-                true
-            }
+            Action::Refuse(why) => self.error = Some(why),
+            Action::Open(dialog) => self.open_dialog(dialog),
             Action::Select(id) => {
                 self.selected = Some(id);
                 self.view = None;
                 self.error = None;
-                true
+                if from == Origin::Dialog {
+                    self.close_dialog(ctx);
+                }
+                if let Some(after) = after {
+                    self.contacts.saved(after);
+                }
+            }
+        }
+    }
+
+    /// What a command did, once back from the disk: on success the text it
+    /// came from is cleared (and its dialog closed); on failure the reason
+    /// shows and nothing typed is touched.
+    fn finished(&mut self, ctx: &egui::Context, result: Result<store::Outcome, store::StoreError>) {
+        let then = self.pending.pop_front().unwrap_or_default();
+        match result {
+            Ok(outcome) => {
+                self.error = None;
+                if then.declared {
+                    // Show the new incident.
+                    self.selected = outcome.saved.first().cloned();
+                    self.view = None;
+                }
+                self.drafts.clear_as_sent(&then.sent, then.clear);
+                if then.from == Origin::Dialog {
+                    self.close_dialog(ctx);
+                }
+                if let Some(after) = then.contacts {
+                    self.contacts.saved(after);
+                }
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Takes in what came back from the disk thread.
+    fn take_in_done(&mut self, ctx: &egui::Context) {
+        let (done, changed) = self.runner.take_in(&mut self.state);
+        if changed {
+            self.reschedule();
+        }
+        for done in done {
+            match done {
+                Done::Ran(result) => self.finished(ctx, result),
+                Done::Outside(Ok(_)) => {}
+                Done::Outside(Err(e)) => self.error = Some(e.to_string()),
+                Done::Accepted(problems) => self.problems.extend(problems),
+                Done::DraftsSaved(drafts, result) => {
+                    self.drafts_in_flight = false;
+                    match result {
+                        Ok(()) => self.saved_drafts = *drafts,
+                        Err(e) => {
+                            self.error = Some(format!(
+                                "What you typed is still here, but it could not be kept on disk in case of a restart: {e}"
+                            ));
+                            ctx.request_repaint_after(DRAFT_SAVE_EVERY);
+                        }
+                    }
+                }
             }
         }
     }
 
     /// Takes in what happened in the background: data read, outside edits and reminders.
     fn handle_background(&mut self, ctx: &egui::Context) {
+        self.runner.wake(ctx);
         self.take_in_loaded();
         if let Some(watcher) = &self.watcher {
             let paths: Vec<PathBuf> = watcher.changes.try_iter().collect();
             if !paths.is_empty() {
-                match self.store.take_outside_changes(&mut self.state, paths) {
-                    Ok(changed) if !changed.is_empty() => self.reschedule(),
-                    Ok(_) => {}
-                    Err(e) => self.error = Some(e.to_string()),
-                }
+                self.runner.send(Job::Outside(paths));
             }
         }
+        self.take_in_done(ctx);
         let events: Vec<ReminderEvent> = self
             .reminders
             .as_ref()
@@ -570,10 +690,11 @@ impl ExpediteApp {
                     ));
                 }
                 ReminderEvent::Action(incident, NotificationAction::Snooze15) => {
-                    self.execute(Command::Snooze {
+                    let snooze = Command::Snooze {
                         incident,
                         for_: chrono::Duration::minutes(15),
-                    });
+                    };
+                    self.execute(snooze, Pending::default());
                 }
                 ReminderEvent::Action(incident, NotificationAction::PostUpdate) => {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
@@ -597,13 +718,14 @@ impl ExpediteApp {
             ctx.request_repaint_after(DRAFT_SAVE_EVERY - since.unwrap_or_default());
             return;
         }
-        self.drafts_saved_at = Some(Instant::now());
-        if let Err(e) = self.save_drafts() {
-            self.error = Some(format!(
-                "What you typed is still here, but it could not be kept on disk in case of a restart: {e}"
-            ));
-            ctx.request_repaint_after(DRAFT_SAVE_EVERY);
+        if self.drafts_in_flight {
+            // The one under way comes back with a frame; this goes after it.
+            return;
         }
+        self.drafts_saved_at = Some(Instant::now());
+        self.drafts_in_flight = true;
+        self.runner
+            .send(Job::SaveDrafts(Box::new(self.drafts.clone())));
     }
 
     /// Whether the drafts differ from what is on disk (empty ones dropped first).
@@ -614,12 +736,6 @@ impl ExpediteApp {
         }
         self.drafts.prune();
         self.drafts != self.saved_drafts
-    }
-
-    fn save_drafts(&mut self) -> Result<(), store::StoreError> {
-        self.store.save_drafts(&self.drafts)?;
-        self.saved_drafts = self.drafts.clone();
-        Ok(())
     }
 
     /// Opens a dialog; its first field takes the keyboard.
@@ -677,11 +793,7 @@ impl ExpediteApp {
         match outcome {
             DialogOutcome::Open => {}
             DialogOutcome::Closed => self.close_dialog(ctx),
-            DialogOutcome::Done(action) => {
-                if self.perform(action) {
-                    self.close_dialog(ctx);
-                }
-            }
+            DialogOutcome::Done(action) => self.perform(ctx, action, Origin::Dialog),
         }
     }
 
@@ -757,7 +869,7 @@ impl ExpediteApp {
         });
         if submit {
             let name = self.me_draft.clone();
-            self.execute(Command::SetMe { name });
+            self.execute(Command::SetMe { name }, Pending::default());
         }
     }
 }
@@ -997,11 +1109,10 @@ impl eframe::App for ExpediteApp {
             self.archive.start(&ctx);
         }
         for action in actions {
-            self.perform(action);
+            self.perform(&ctx, action, Origin::View);
         }
         if let Some(action) = contacts_action {
-            let saved = self.perform(action);
-            self.contacts.finished(saved);
+            self.perform(&ctx, action, Origin::Contacts);
         }
         self.dialogs(&ctx);
         self.exports.show(&ctx);
@@ -1030,10 +1141,26 @@ impl eframe::App for ExpediteApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        if self.drafts_changed()
-            && let Err(e) = self.save_drafts()
-        {
-            eprintln!("expedite: what you typed could not be kept: {e}");
+        // Whatever is under way finishes, and what was typed is kept, before
+        // the window goes (a few seconds at most on a disk that hangs).
+        if self.drafts_changed() {
+            self.runner
+                .send(Job::SaveDrafts(Box::new(self.drafts.clone())));
+        }
+        for done in self.runner.finish(&mut self.state, EXIT_WAIT) {
+            match done {
+                Done::DraftsSaved(_, Err(e)) => {
+                    eprintln!("expedite: what you typed could not be kept: {e}");
+                }
+                Done::Ran(Err(e)) => eprintln!("expedite: {e}"),
+                _ => {}
+            }
+        }
+        if self.runner.is_busy() {
+            eprintln!(
+                "expedite: the disk did not answer within {} s; what was being saved may not be.",
+                EXIT_WAIT.as_secs()
+            );
         }
     }
 }

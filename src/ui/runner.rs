@@ -1,0 +1,335 @@
+//! The window's one way to the disk. Every store transaction (a command
+//! applied and saved), every re-read of a file changed elsewhere, taking in
+//! what was read in the background, and every save of the drafts runs here,
+//! on a thread of its own that owns the [`Store`], one job at a time in the
+//! order asked. The frame only sends jobs and takes in what comes back, so it
+//! never waits on the disk.
+//!
+//! A command is sent with a *base*: the part of the window's state it works
+//! on (the incident it names, the ids taken for a declaration, the roster or
+//! the settings). The store re-reads whatever changed on disk since, applies
+//! the command, and saves; what it re-read or changed comes back as
+//! [`Changes`] that the window puts into its state. Commands go one at a time,
+//! each sent only once everything before it has come back, so a base is
+//! never older than this window's own last save.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, OnceLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use eframe::egui;
+
+use super::drafts::Drafts;
+use crate::command::Command;
+use crate::model::roster::Roster;
+use crate::model::settings::Settings;
+use crate::model::{Incident, IncidentId, Stamped, State};
+use crate::store::{self, Outcome, Problem, Reloaded, Store, StoreError};
+
+/// What the window asks of the disk.
+pub enum Job {
+    /// Apply and save a command, from this base.
+    Run {
+        command: Command,
+        actor: String,
+        now: DateTime<Utc>,
+        base: Box<State>,
+    },
+    /// Re-read these files, changed elsewhere.
+    Outside(Vec<PathBuf>),
+    /// Take in the roster read in the background.
+    AcceptRoster(store::RosterRead),
+    /// Take in the resolved incidents read in the background.
+    AcceptArchive(store::ArchiveRead),
+    /// Keep what was typed, in case of a restart.
+    SaveDrafts(Box<Drafts>),
+}
+
+/// What came back from a job.
+pub enum Done {
+    /// A command: saved (with what it did) or refused.
+    Ran(Result<Outcome, StoreError>),
+    /// Files changed elsewhere, re-read (or why not).
+    Outside(Result<Reloaded, StoreError>),
+    /// Data read in the background, taken in, with the files that did not load.
+    Accepted(Vec<Problem>),
+    /// The drafts as saved, or why they could not be.
+    DraftsSaved(Box<Drafts>, Result<(), StoreError>),
+}
+
+/// What a job re-read or changed, for the window's state. Whatever the
+/// result, these are what the files hold now.
+#[derive(Default)]
+pub struct Changes {
+    incidents: Vec<Incident>,
+    taken_ids: Vec<IncidentId>,
+    roster: Option<Roster>,
+    settings: Option<Settings>,
+}
+
+impl Changes {
+    /// Puts them into `state`; whether anything changed.
+    fn apply_to(self, state: &mut State) -> bool {
+        let changed = !self.incidents.is_empty()
+            || !self.taken_ids.is_empty()
+            || self.roster.is_some()
+            || self.settings.is_some();
+        for incident in self.incidents {
+            state.incidents.insert(incident.id.clone(), incident.into());
+        }
+        state.taken_ids.extend(self.taken_ids);
+        if let Some(roster) = self.roster {
+            *state.roster = roster;
+        }
+        if let Some(settings) = self.settings {
+            state.settings = settings;
+        }
+        changed
+    }
+
+    /// What `state` (a base after its job) holds that came from the disk or
+    /// the command: its incidents, any id newly taken, and the roster and the
+    /// settings where they were re-read or saved.
+    fn of(
+        mut state: State,
+        base_taken: &std::collections::BTreeSet<IncidentId>,
+        roster: bool,
+        settings: bool,
+    ) -> Self {
+        Self {
+            incidents: std::mem::take(&mut state.incidents)
+                .into_values()
+                .map(Stamped::into_inner)
+                .collect(),
+            taken_ids: state.taken_ids.difference(base_taken).cloned().collect(),
+            roster: roster.then(|| std::mem::take(&mut *state.roster)),
+            settings: settings.then_some(state.settings),
+        }
+    }
+}
+
+/// Who to wake when a job is done: the window, once it has a frame.
+pub type Waker = Arc<OnceLock<egui::Context>>;
+
+/// The window's side of the disk thread.
+pub struct Runner {
+    jobs: Option<Sender<Job>>,
+    done: Receiver<(Done, Changes)>,
+    /// Jobs sent and not yet come back.
+    in_flight: usize,
+    /// Commands waiting for everything before them to come back.
+    queue: VecDeque<(Command, String, DateTime<Utc>)>,
+    waker: Waker,
+    /// How long each job waits first, in milliseconds (0: not at all).
+    slow_disk: Arc<AtomicU64>,
+    worker: Option<JoinHandle<()>>,
+}
+
+impl Runner {
+    /// Starts the disk thread with `store`.
+    pub fn start(store: Store) -> Self {
+        let (jobs, inbox) = mpsc::channel::<Job>();
+        let (outbox, done) = mpsc::channel();
+        let waker: Waker = Arc::default();
+        let wake = waker.clone();
+        let slow_disk = Arc::new(AtomicU64::new(0));
+        let delay = slow_disk.clone();
+        let worker = std::thread::Builder::new()
+            .name("expedite-disk".into())
+            .spawn(move || {
+                let mut store = store;
+                for job in inbox {
+                    let ms = delay.load(Ordering::Relaxed);
+                    if ms > 0 {
+                        std::thread::sleep(Duration::from_millis(ms));
+                    }
+                    let result = work(&mut store, job);
+                    if outbox.send(result).is_err() {
+                        break;
+                    }
+                    if let Some(ctx) = wake.get() {
+                        ctx.request_repaint();
+                    }
+                }
+            })
+            .expect("a thread for the disk");
+        Self {
+            jobs: Some(jobs),
+            done,
+            in_flight: 0,
+            queue: VecDeque::new(),
+            waker,
+            slow_disk,
+            worker: Some(worker),
+        }
+    }
+
+    /// Makes every job first wait `delay`, as on a slow or network disk:
+    /// for tests and benches of a window that must not wait with it.
+    pub fn slow_disk(&self, delay: Duration) {
+        let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self.slow_disk.store(ms, Ordering::Relaxed);
+    }
+
+    /// Wakes this window's frames when jobs are done.
+    pub fn wake(&self, ctx: &egui::Context) {
+        if self.waker.get().is_none() {
+            let _ = self.waker.set(ctx.clone());
+        }
+    }
+
+    /// Sends a job that needs no base.
+    pub fn send(&mut self, job: Job) {
+        if let Some(jobs) = &self.jobs
+            && jobs.send(job).is_ok()
+        {
+            self.in_flight += 1;
+        }
+    }
+
+    /// Queues a command; it is sent once everything before it is back.
+    pub fn run(&mut self, command: Command, actor: String, now: DateTime<Utc>) {
+        self.queue.push_back((command, actor, now));
+    }
+
+    /// Whether a job is under way or waiting.
+    pub fn is_busy(&self) -> bool {
+        self.in_flight > 0 || !self.queue.is_empty()
+    }
+
+    /// What came back since last asked, each with its changes put into
+    /// `state`; then sends the next command if nothing is under way.
+    /// Returns what came back and whether the state changed.
+    pub fn take_in(&mut self, state: &mut State) -> (Vec<Done>, bool) {
+        let mut done = Vec::new();
+        let mut changed = false;
+        while let Ok((result, changes)) = self.done.try_recv() {
+            self.in_flight -= 1;
+            changed |= changes.apply_to(state);
+            done.push(result);
+        }
+        if self.in_flight == 0
+            && let Some((command, actor, now)) = self.queue.pop_front()
+        {
+            let base = Box::new(base_for(state, &command));
+            self.send(Job::Run {
+                command,
+                actor,
+                now,
+                base,
+            });
+        }
+        (done, changed)
+    }
+
+    /// Waits (up to `bound`) for every job sent and queued to come back, for
+    /// the window's last moments; what came back, in order.
+    pub fn finish(&mut self, state: &mut State, bound: Duration) -> Vec<Done> {
+        let until = std::time::Instant::now() + bound;
+        let mut all = Vec::new();
+        loop {
+            all.extend(self.take_in(state).0);
+            if !self.is_busy() || std::time::Instant::now() >= until {
+                return all;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        // Closing the channel ends the thread once its last job is done.
+        self.jobs = None;
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+/// The part of `state` that `command` works on, copied: the incident it
+/// names; for a declaration, every id already used; the roster; the settings.
+fn base_for(state: &State, command: &Command) -> State {
+    let mut base = State::default();
+    match command.incident() {
+        Some(id) => {
+            if let Some(incident) = state.incidents.get(id) {
+                base.incidents.insert(id.clone(), incident.clone());
+            }
+        }
+        None if matches!(command, Command::Declare { .. }) => {
+            base.taken_ids = state
+                .taken_ids
+                .iter()
+                .chain(state.incidents.keys())
+                .cloned()
+                .collect();
+        }
+        None if matches!(command, Command::Roster(_)) => base.roster = state.roster.clone(),
+        None => base.settings = state.settings.clone(),
+    }
+    base
+}
+
+/// Does one job on the disk thread.
+fn work(store: &mut Store, job: Job) -> (Done, Changes) {
+    match job {
+        Job::Run {
+            command,
+            actor,
+            now,
+            base,
+        } => {
+            let mut state = *base;
+            let taken = state.taken_ids.clone();
+            let declare = matches!(command, Command::Declare { .. });
+            let roster = matches!(command, Command::Roster(_));
+            let settings = !declare && !roster && command.incident().is_none();
+            // What changed elsewhere is re-read first, and kept as it was
+            // read should the command then be refused or fail to save.
+            let reread = store.refresh_for(&mut state, &command);
+            let kept = match &reread {
+                Ok(r) if !r.is_empty() => Some((state.clone(), r.clone())),
+                _ => None,
+            };
+            let result = reread.and_then(|_| store.execute(&mut state, command, &actor, now));
+            let changes = match (&result, kept) {
+                (Ok(_), _) => Changes::of(state, &taken, roster, settings),
+                (Err(_), Some((state, r))) => Changes::of(state, &taken, r.roster, r.settings),
+                (Err(_), None) => Changes::default(),
+            };
+            (Done::Ran(result), changes)
+        }
+        Job::Outside(paths) => {
+            let mut state = State::default();
+            let result = store.take_outside_changes(&mut state, paths);
+            let changes = match &result {
+                Ok(r) => Changes::of(state, &Default::default(), r.roster, r.settings),
+                Err(_) => Changes::default(),
+            };
+            (Done::Outside(result), changes)
+        }
+        Job::AcceptRoster(read) => {
+            let mut state = State::default();
+            let fresh = !store.has_read(&store.roster_path());
+            let problems = store.accept_roster(&mut state, read);
+            let changes = Changes::of(state, &Default::default(), fresh, false);
+            (Done::Accepted(problems), changes)
+        }
+        Job::AcceptArchive(read) => {
+            let mut state = State::default();
+            let problems = store.accept_archive(&mut state, read);
+            let changes = Changes::of(state, &Default::default(), false, false);
+            (Done::Accepted(problems), changes)
+        }
+        Job::SaveDrafts(drafts) => {
+            let result = store.save_drafts(&*drafts);
+            (Done::DraftsSaved(drafts, result), Changes::default())
+        }
+    }
+}
