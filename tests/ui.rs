@@ -1448,3 +1448,18 @@ fn the_save_dialogs_answer_is_where_the_file_goes() {
     harness.get_by_label_contains("Could not save to");
     assert!(!out.path().join("no").exists());
 }
+
+#[test]
+fn the_roster_is_saved_for_other_tools_where_the_dialog_says() {
+    let dir = folder_with_incident(Some("Sam"));
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("team.vcf");
+    let mut harness = at_conclusion(dir.path(), Some(path.clone()));
+    click(&mut harness, "Contacts");
+    click(&mut harness, "Import or export…");
+    click(&mut harness, "Save contacts as vCard…");
+    harness.get_by_label(&format!("Saved to {}.", path.display()));
+    let cards = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(cards.matches("BEGIN:VCARD\r\nVERSION:4.0").count(), 2);
+    assert!(cards.contains("FN:the call centre"), "{cards}");
+}

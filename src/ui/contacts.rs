@@ -82,6 +82,7 @@ impl Contacts {
         roster: &Stamped<Roster>,
         loading: bool,
         now: DateTime<Utc>,
+        exports: &mut super::exports::Exports,
     ) -> Option<Action> {
         if loading {
             super::widgets::title(ui, "Contacts");
@@ -118,7 +119,7 @@ impl Contacts {
                         v.forms.rotation.show(ui, roster, now)
                     }),
                     Page::Files => self.form_page(ui, "Import and export", Page::List, |v, ui| {
-                        v.files.show(ui, roster, now)
+                        v.files.show(ui, roster, now, exports)
                     }),
                 };
             });
@@ -131,6 +132,11 @@ impl Contacts {
             forms,
             ..Self::default()
         }
+    }
+
+    /// What the disk thread read of the file to import.
+    pub fn previewed(&mut self, read: super::roster_forms::Previewed) {
+        self.files.previewed(read);
     }
 
     /// Where this view goes once the command it just asked for is saved;

@@ -177,6 +177,11 @@ pub enum Action {
     Open(Dialog),
     /// Show another incident.
     Select(IncidentId),
+    /// Read a file to import and preview what it would change.
+    Preview {
+        path: PathBuf,
+        role: Option<crate::model::Role>,
+    },
 }
 
 impl Action {
@@ -494,8 +499,14 @@ impl ExpediteApp {
     /// Makes every save and read wait `delay` first, as on a slow or
     /// network disk: for tests and benches of a window that must not wait.
     pub fn with_slow_disk(self, delay: std::time::Duration) -> Self {
-        self.runner.slow_disk(delay);
+        self.slow_disk(delay);
         self
+    }
+
+    /// Changes how long every save and read waits first (zero: not at all,
+    /// which also ends a wait under way).
+    pub fn slow_disk(&self, delay: std::time::Duration) {
+        self.runner.slow_disk(delay);
     }
 
     /// Whether something is being saved or read (or waits its turn).
@@ -588,6 +599,16 @@ impl ExpediteApp {
                 self.execute(command, then);
             }
             Action::Refuse(why) => self.error = Some(why),
+            Action::Preview { path, role } => {
+                let roster = Box::new((*self.state.roster).clone());
+                let now = (self.clock)();
+                self.runner.send(Job::Preview {
+                    path,
+                    role,
+                    now,
+                    roster,
+                });
+            }
             Action::Open(dialog) => self.open_dialog(dialog),
             Action::Select(id) => {
                 self.selected = Some(id);
@@ -640,6 +661,7 @@ impl ExpediteApp {
                 Done::Outside(Ok(_)) => {}
                 Done::Outside(Err(e)) => self.error = Some(e.to_string()),
                 Done::Accepted(problems) => self.problems.extend(problems),
+                Done::Previewed(read) => self.contacts.previewed(read),
                 Done::DraftsSaved(drafts, result) => {
                     self.drafts_in_flight = false;
                     match result {
@@ -1060,7 +1082,8 @@ impl eframe::App for ExpediteApp {
             );
             let action = match (view, incident) {
                 (View::Contacts, _) => {
-                    contacts_action = contacts.show(ui, &state.roster, roster_loading, now);
+                    contacts_action =
+                        contacts.show(ui, &state.roster, roster_loading, now, exports);
                     None
                 }
                 (View::Incidents, _) => {

@@ -11,9 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use super::Action;
 use super::contacts::{local, save_button};
+use super::exports::Exports;
 use super::widgets::{area, field, form_label, section, weak};
 use crate::command::{Command, RosterChange};
-use crate::interop::import::{self, Format, Options, Preview};
+use crate::interop::import::{Format, Preview};
 use crate::interop::{ical, vcard};
 use crate::model::Role;
 use crate::model::roster::{Contact, OfficeHours, Override, Phone, Roster, Rotation};
@@ -531,17 +532,19 @@ impl RotationForm {
     }
 }
 
-/// Import and export: the paths typed, the role for a feed, the preview.
+/// Import and export: the path typed, the role for a feed, the preview.
 #[derive(Default)]
 pub struct ImportForm {
     path: String,
     role: Option<Role>,
+    /// The file being read and previewed on the disk thread.
+    reading: Option<PathBuf>,
     preview: Option<(PathBuf, Format, Preview)>,
     trouble: Option<String>,
-    contacts_to: String,
-    rota_to: String,
-    saved: Option<String>,
 }
+
+/// A file read and previewed against the roster, or why it could not be.
+pub type Previewed = Result<(PathBuf, Format, Preview), String>;
 
 impl ImportForm {
     /// Read a file and preview it, apply it; save the roster or the rota for other tools.
@@ -550,6 +553,7 @@ impl ImportForm {
         ui: &mut egui::Ui,
         roster: &Roster,
         now: DateTime<Utc>,
+        exports: &mut Exports,
     ) -> Option<Action> {
         let mut action = None;
         section(ui, "Import");
@@ -575,27 +579,21 @@ impl ImportForm {
                 .labelled_by(label.id);
         });
         let enter = super::widgets::submitted(ui, &response);
-        if ui.button("Preview import").clicked() || enter {
+        if (ui.button("Preview import").clicked() || enter) && self.reading.is_none() {
             self.trouble = None;
             self.preview = None;
             let path = PathBuf::from(self.path.trim());
-            let read = import::read_file(&path)
-                .and_then(|text| Format::guess(&path, &text).map(|f| (text, f)));
-            match read {
-                Ok((text, format)) => {
-                    let preview = import::preview(
-                        roster,
-                        &text,
-                        format,
-                        &Options {
-                            role: self.role,
-                            now,
-                        },
-                    );
-                    self.preview = Some((path, format, preview));
-                }
-                Err(why) => self.trouble = Some(why),
-            }
+            self.reading = Some(path.clone());
+            action = Some(Action::Preview {
+                path,
+                role: self.role,
+            });
+        }
+        if let Some(path) = &self.reading {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                weak(ui, format!("Reading {}…", path.display()));
+            });
         }
         if let Some(why) = &self.trouble {
             ui.colored_label(ui.visuals().error_fg_color, why);
@@ -621,44 +619,68 @@ impl ImportForm {
             }
         }
         section(ui, "Export");
-        if self.contacts_to.is_empty() {
-            let home = std::env::var("HOME").unwrap_or_else(|_| ".".into());
-            self.contacts_to = format!("{home}/expedite-contacts.vcf");
-            self.rota_to = format!("{home}/expedite-rota.ics");
-        }
+        weak(
+            ui,
+            "The contacts as vCard 4.0, and the rota as an iCalendar feed 12 weeks ahead in UTC, for other tools.",
+        );
         ui.horizontal(|ui| {
-            field(ui, "Contacts (vCard)", &mut self.contacts_to, "");
-            if ui.button("Save contacts").clicked() {
-                self.saved = Some(save(
-                    &self.contacts_to,
-                    &vcard::write(roster),
-                    &format!("{} contacts", roster.contacts.len()),
-                ));
+            let ctx = ui.ctx().clone();
+            if ui.button("Save contacts as vCard…").clicked() {
+                exports.save(
+                    &ctx,
+                    document(
+                        "Save the contacts",
+                        "expedite-contacts.vcf",
+                        "vCard",
+                        "vcf",
+                        vcard::write(roster),
+                    ),
+                );
+            }
+            if ui.button("Save rota as .ics…").clicked() {
+                exports.save(
+                    &ctx,
+                    document(
+                        "Save the rota",
+                        "expedite-rota.ics",
+                        "iCalendar",
+                        "ics",
+                        ical::write(roster, now, 12),
+                    ),
+                );
             }
         });
-        ui.horizontal(|ui| {
-            field(ui, "Rota (.ics)", &mut self.rota_to, "");
-            if ui.button("Save rota").clicked() {
-                self.saved = Some(save(
-                    &self.rota_to,
-                    &ical::write(roster, now, 12),
-                    "the rota, 12 weeks ahead, in UTC",
-                ));
-            }
-        });
-        if let Some(saved) = &self.saved {
-            weak(ui, saved);
-        }
+        exports.show_notice(ui);
         action
+    }
+
+    /// What the disk thread read of the file asked for.
+    pub fn previewed(&mut self, read: Previewed) {
+        self.reading = None;
+        match read {
+            Ok(preview) => self.preview = Some(preview),
+            Err(why) => self.trouble = Some(why),
+        }
     }
 }
 
-fn save(path: &str, text: &str, what: &str) -> String {
-    match crate::store::atomic::write_document(std::path::Path::new(path.trim()), text.as_bytes()) {
-        Ok(()) => format!("Saved {what} to {}.", path.trim()),
-        Err(e) => format!(
-            "Could not save to {}: {e}. Check the folder exists and you may write there.",
-            path.trim()
-        ),
+/// A roster export for the save dialog.
+fn document(
+    title: &str,
+    file_name: &str,
+    kind: &'static str,
+    extension: &'static str,
+    text: String,
+) -> super::exports::Job {
+    super::exports::Job {
+        request: super::exports::SaveRequest {
+            title: title.into(),
+            file_name: file_name.into(),
+            kind,
+            extension,
+        },
+        bytes: text.into_bytes(),
+        after: Vec::new(),
+        draft_of: None,
     }
 }

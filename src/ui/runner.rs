@@ -25,10 +25,12 @@ use chrono::{DateTime, Utc};
 use eframe::egui;
 
 use super::drafts::Drafts;
+use super::roster_forms::Previewed;
 use crate::command::Command;
+use crate::interop::import::{self, Format};
 use crate::model::roster::Roster;
 use crate::model::settings::Settings;
-use crate::model::{Incident, IncidentId, Stamped, State};
+use crate::model::{Incident, IncidentId, Role, Stamped, State};
 use crate::store::{self, Outcome, Problem, Reloaded, Store, StoreError};
 
 /// What the window asks of the disk.
@@ -48,6 +50,13 @@ pub enum Job {
     AcceptArchive(store::ArchiveRead),
     /// Keep what was typed, in case of a restart.
     SaveDrafts(Box<Drafts>),
+    /// Read a file to import and work out what it would do to this roster.
+    Preview {
+        path: PathBuf,
+        role: Option<Role>,
+        now: DateTime<Utc>,
+        roster: Box<Roster>,
+    },
 }
 
 /// What came back from a job.
@@ -60,6 +69,8 @@ pub enum Done {
     Accepted(Vec<Problem>),
     /// The drafts as saved, or why they could not be.
     DraftsSaved(Box<Drafts>, Result<(), StoreError>),
+    /// A file to import, read and previewed (or why not).
+    Previewed(Previewed),
 }
 
 /// What a job re-read or changed, for the window's state. Whatever the
@@ -144,9 +155,10 @@ impl Runner {
             .spawn(move || {
                 let mut store = store;
                 for job in inbox {
-                    let ms = delay.load(Ordering::Relaxed);
-                    if ms > 0 {
-                        std::thread::sleep(Duration::from_millis(ms));
+                    // A slow disk, for tests and benches; ends early when unset.
+                    let start = std::time::Instant::now();
+                    while start.elapsed().as_millis() < u128::from(delay.load(Ordering::Relaxed)) {
+                        std::thread::sleep(Duration::from_millis(2));
                     }
                     let result = work(&mut store, job);
                     if outbox.send(result).is_err() {
@@ -326,6 +338,21 @@ fn work(store: &mut Store, job: Job) -> (Done, Changes) {
             let problems = store.accept_archive(&mut state, read);
             let changes = Changes::of(state, &Default::default(), false, false);
             (Done::Accepted(problems), changes)
+        }
+        Job::Preview {
+            path,
+            role,
+            now,
+            roster,
+        } => {
+            let read = import::read_file(&path)
+                .and_then(|text| Format::guess(&path, &text).map(|format| (text, format)));
+            let previewed = read.map(|(text, format)| {
+                let options = import::Options { role, now };
+                let preview = import::preview(&roster, &text, format, &options);
+                (path, format, preview)
+            });
+            (Done::Previewed(previewed), Changes::default())
         }
         Job::SaveDrafts(drafts) => {
             let result = store.save_drafts(&*drafts);
