@@ -1414,6 +1414,16 @@ fn with_no_save_dialog_the_postmortem_is_saved_to_a_typed_path() {
     assert_eq!(std::fs::metadata(&path).unwrap().permissions(), mode);
     assert!(!out.path().join("pm.md.bak").exists());
 
+    // A place that can't be written: the dialog comes back with why and
+    // the path as typed.
+    click(&mut harness, "Save postmortem draft…");
+    let nowhere = format!("{}/no/such/folder/pm.md", out.path().display());
+    retype(&mut harness, "Save to", &nowhere);
+    click(&mut harness, "Save");
+    harness.get_by_label_contains("Could not save to");
+    assert_eq!(field_value(&harness, "Save to"), nowhere);
+    click(&mut harness, "Cancel");
+
     // Cancel keeps nothing half-done.
     click(&mut harness, "Save timeline as CSV…");
     click(&mut harness, "Cancel");

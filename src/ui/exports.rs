@@ -19,7 +19,6 @@ use super::widgets::{Pressed, dialog};
 use crate::interop::email::Email;
 use crate::interop::pack::Pack;
 use crate::interop::postmortem;
-use crate::store::atomic::write_document;
 
 /// An answer faster than this comes from no dialog at all, not a person.
 const NO_DIALOG_WITHIN: Duration = Duration::from_millis(700);
@@ -106,12 +105,24 @@ struct Typed {
     replace: Option<PathBuf>,
 }
 
+/// A file being written on the disk thread, and where it was asked for.
+struct Writing {
+    job: Job,
+    path: PathBuf,
+    /// The path as typed, when it came from the typed-path dialog: that
+    /// dialog comes back with it should the write fail.
+    typed: Option<String>,
+    /// Sent to the disk thread (see [`Exports::take_write`]).
+    sent: bool,
+}
+
 /// The window's exports: the dialog in use, files being saved, and the last
 /// thing that happened, in words.
 pub struct Exports {
     dialog: Arc<dyn SaveDialog>,
     pending: Option<Pending>,
     typed: Option<Typed>,
+    writing: Option<Writing>,
     /// What happened last: "Saved …", "Copied …"; `true` when it went wrong.
     pub notice: Option<(String, bool)>,
     /// Where each incident's postmortem draft was last saved, for the invite.
@@ -131,14 +142,69 @@ impl Exports {
             dialog,
             pending: None,
             typed: None,
+            writing: None,
             notice: None,
             draft_paths: Default::default(),
         }
     }
 
-    /// Whether a save is under way (a dialog open, or a path being typed).
+    /// Whether a save is under way (a dialog open, a path being typed, or
+    /// the file being written).
     pub fn busy(&self) -> bool {
-        self.pending.is_some() || self.typed.is_some()
+        self.pending.is_some() || self.typed.is_some() || self.writing.is_some()
+    }
+
+    /// Whether a file is being written (not a dialog waiting for the person).
+    pub fn writing(&self) -> bool {
+        self.writing.is_some()
+    }
+
+    /// The file to write next, once: the window sends it to the disk thread
+    /// and hands the answer to [`Self::written`].
+    pub fn take_write(&mut self) -> Option<(PathBuf, Vec<u8>)> {
+        let w = self.writing.as_mut().filter(|w| !w.sent)?;
+        w.sent = true;
+        Some((w.path.clone(), w.job.bytes.clone()))
+    }
+
+    /// The disk thread wrote the file (or could not): say so, and where.
+    pub fn written(&mut self, result: std::io::Result<()>) {
+        let Some(w) = self.writing.take() else {
+            return;
+        };
+        match result {
+            Ok(()) => {
+                if let Some(id) = &w.job.draft_of {
+                    self.draft_paths.insert(id.clone(), w.path.clone());
+                }
+                let mut notice = format!("Saved to {}.", w.path.display());
+                for a in &w.job.after {
+                    notice.push(' ');
+                    notice.push_str(a);
+                }
+                self.notice = Some((notice, false));
+            }
+            Err(e) => {
+                let why = format!(
+                    "Could not save to {}: {e}. Choose a folder you can write to.",
+                    w.path.display()
+                );
+                match w.typed {
+                    // The typed-path dialog comes back, with the path as typed and why.
+                    Some(typed) => {
+                        self.notice = None;
+                        self.typed = Some(Typed {
+                            job: w.job,
+                            path: typed,
+                            error: Some(why),
+                            fresh: true,
+                            replace: w.path.exists().then_some(w.path),
+                        })
+                    }
+                    None => self.notice = Some((why, true)),
+                }
+            }
+        }
     }
 
     /// What happened last, in a line: calm, or red when it went wrong.
@@ -305,11 +371,7 @@ impl Exports {
                 Ok(answer) => {
                     let p = self.pending.take().expect("just looked");
                     match answer {
-                        Some(path) => {
-                            if let Err(why) = self.write(&p.job, &path) {
-                                self.notice = Some((why, true));
-                            }
-                        }
+                        Some(path) => self.write(p.job, path, None),
                         None if p.asked.elapsed() < NO_DIALOG_WITHIN => {
                             let path = documents()
                                 .unwrap_or_default()
@@ -377,43 +439,38 @@ impl Exports {
                 let t = self.typed.take().expect("shown above");
                 let path = expand_home(t.path.trim());
                 let warned = t.replace.as_ref() == Some(&path);
-                let written = match unusable(&path, t.job.request.extension) {
-                    Some(why) => Err(why),
-                    None if path.exists() && !warned => Err(format!(
+                let refused = match unusable(&path, t.job.request.extension) {
+                    Some(why) => Some(why),
+                    None if path.exists() && !warned => Some(format!(
                         "{} already exists. Press Save again to replace it, or change the name.",
                         path.display()
                     )),
-                    None => self.write(&t.job, &path),
+                    None => None,
                 };
-                if let Err(why) = written {
+                match refused {
                     // The dialog stays, with the path as typed and why.
-                    self.typed = Some(Typed {
-                        error: Some(why),
-                        replace: path.exists().then_some(path),
-                        ..t
-                    });
+                    Some(why) => {
+                        self.typed = Some(Typed {
+                            error: Some(why),
+                            replace: path.exists().then_some(path),
+                            ..t
+                        })
+                    }
+                    None => self.write(t.job, path, Some(t.path)),
                 }
             }
         }
     }
 
-    fn write(&mut self, job: &Job, path: &Path) -> Result<(), String> {
-        write_document(path, &job.bytes).map_err(|e| {
-            format!(
-                "Could not save to {}: {e}. Choose a folder you can write to.",
-                path.display()
-            )
-        })?;
-        if let Some(id) = &job.draft_of {
-            self.draft_paths.insert(id.clone(), path.to_path_buf());
-        }
-        let mut notice = format!("Saved to {}.", path.display());
-        for a in &job.after {
-            notice.push(' ');
-            notice.push_str(a);
-        }
-        self.notice = Some((notice, false));
-        Ok(())
+    /// Hands the file to the disk thread; [`Self::written`] says how it went.
+    fn write(&mut self, job: Job, path: PathBuf, typed: Option<String>) {
+        self.notice = Some((format!("Saving to {}…", path.display()), false));
+        self.writing = Some(Writing {
+            job,
+            path,
+            typed,
+            sent: false,
+        });
     }
 }
 

@@ -511,7 +511,7 @@ impl ExpediteApp {
 
     /// Whether something is being saved or read (or waits its turn).
     pub fn is_busy(&self) -> bool {
-        self.runner.is_busy()
+        self.runner.is_busy() || self.exports.writing()
     }
 
     /// Reminds through this reminder thread, starting with what is due now.
@@ -662,6 +662,7 @@ impl ExpediteApp {
                 Done::Outside(Err(e)) => self.error = Some(e.to_string()),
                 Done::Accepted(problems) => self.problems.extend(problems),
                 Done::Previewed(read) => self.contacts.previewed(read),
+                Done::Written(result) => self.exports.written(result),
                 Done::DraftsSaved(drafts, result) => {
                     self.drafts_in_flight = false;
                     match result {
@@ -1139,6 +1140,9 @@ impl eframe::App for ExpediteApp {
         }
         self.dialogs(&ctx);
         self.exports.show(&ctx);
+        if let Some((path, bytes)) = self.exports.take_write() {
+            self.runner.send(Job::Write { path, bytes });
+        }
         self.keep_drafts(&ctx, false);
         let title = window_title(&self.state, now);
         if title != self.title {

@@ -50,6 +50,8 @@ pub enum Job {
     AcceptArchive(store::ArchiveRead),
     /// Keep what was typed, in case of a restart.
     SaveDrafts(Box<Drafts>),
+    /// Write an exported document (atomically, no `.bak`) where the person chose.
+    Write { path: PathBuf, bytes: Vec<u8> },
     /// Read a file to import and work out what it would do to this roster.
     Preview {
         path: PathBuf,
@@ -71,6 +73,8 @@ pub enum Done {
     DraftsSaved(Box<Drafts>, Result<(), StoreError>),
     /// A file to import, read and previewed (or why not).
     Previewed(Previewed),
+    /// An exported document written (or why not).
+    Written(std::io::Result<()>),
 }
 
 /// What a job re-read or changed, for the window's state. Whatever the
@@ -354,6 +358,10 @@ fn work(store: &mut Store, job: Job) -> (Done, Changes) {
             });
             (Done::Previewed(previewed), Changes::default())
         }
+        Job::Write { path, bytes } => (
+            Done::Written(store::atomic::write_document(&path, &bytes)),
+            Changes::default(),
+        ),
         Job::SaveDrafts(drafts) => {
             let result = store.save_drafts(&*drafts);
             (Done::DraftsSaved(drafts, result), Changes::default())
