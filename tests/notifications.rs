@@ -13,6 +13,14 @@ use expedite::reminder::Reminder;
 use expedite::reminder::desktop::DesktopNotifier;
 
 const CHILD: &str = "EXPEDITE_NOTIFY_CHILD";
+/// How a test runs [`notify_child`] in its own process: alone, though ignored.
+const CHILD_ARGS: [&str; 5] = [
+    "--exact",
+    "notify_child",
+    "--ignored",
+    "--nocapture",
+    "--test-threads=1",
+];
 
 /// Says why a test can't run here: a failure under CI, a skip elsewhere.
 fn missing_tools() -> Option<String> {
@@ -156,13 +164,7 @@ impl Desktop {
     fn notify(&self, summary: &str) -> String {
         let out = self
             .command(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "notify_child",
-                "--ignored",
-                "--nocapture",
-                "--test-threads=1",
-            ])
+            .args(CHILD_ARGS)
             .env(CHILD, summary)
             .output()
             .unwrap();
@@ -379,13 +381,7 @@ fn pressing_the_bubble_comes_back_as_post_update() {
     let desktop = Desktop::start(true);
     let mut child = desktop
         .command(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "notify_child",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
+        .args(CHILD_ARGS)
         .env(CHILD, "Update due: click me")
         .stdout(Stdio::piped())
         .spawn()
