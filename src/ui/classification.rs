@@ -3,7 +3,7 @@
 
 use eframe::egui;
 
-use super::drafts::ClassificationDraft;
+use super::drafts::{ClassificationDraft, Form};
 use super::widgets::{Editable, capital, editable, field, section, suggestions, weak};
 use super::{Action, Facts};
 use crate::command::Command;
@@ -127,7 +127,7 @@ fn submit(facts: &Facts, form: &ClassificationDraft) -> Action {
             metrics,
             expected_lifespan: form.lifespan.clone(),
         },
-        |d| d.classification = None,
+        Form::Classification,
     )
 }
 

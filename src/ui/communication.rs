@@ -2,6 +2,7 @@
 
 use eframe::egui;
 
+use super::drafts::Form;
 use super::widgets::{field, section, submitted, weak, when};
 use super::{Action, Dialog, Facts};
 use crate::command::Command;
@@ -19,7 +20,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, new_channel: &mut String) -> Optio
                 incident: incident.id.clone(),
                 channels,
             },
-            |d| d.channel.clear(),
+            Form::Channel,
         )
     };
     if open {
@@ -35,7 +36,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, new_channel: &mut String) -> Optio
                             incident: incident.id.clone(),
                             for_: chrono::Duration::minutes(minutes),
                         },
-                        |_| {},
+                        Form::None,
                     ));
                 }
             }

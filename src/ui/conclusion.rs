@@ -3,7 +3,7 @@
 
 use eframe::egui;
 
-use super::drafts::{ConclusionDraft, parse_local_time};
+use super::drafts::{ConclusionDraft, Form, parse_local_time};
 use super::exports::Exports;
 use super::widgets::{area, capital, field, link, section, suggestions, weak, when};
 use super::{Action, Facts};
@@ -65,7 +65,7 @@ pub fn show(
                     incident: id.clone(),
                     links: pack.extra_links.clone(),
                 },
-                |d| d.conclusion.links.clear(),
+                Form::SummaryLinks,
             ));
         }
     }
@@ -105,7 +105,7 @@ pub fn show(
                     incident: id.clone(),
                     whom: form.whom.clone(),
                 },
-                |d| d.conclusion.whom.clear(),
+                Form::OriginWhom,
             ));
         }
     }
@@ -139,10 +139,7 @@ pub fn show(
                                 at,
                                 owner: if owner.is_empty() { facts.me } else { owner }.to_owned(),
                             },
-                            |d| {
-                                d.conclusion.postmortem_at.clear();
-                                d.conclusion.postmortem_owner.clear();
-                            },
+                            Form::Postmortem,
                         )
                     }
                     Err(why) => Action::Refuse(format!("Postmortem time: {why}")),
@@ -195,10 +192,7 @@ pub fn show(
                 text: form.follow_up.clone(),
                 owner: (!owner.is_empty()).then(|| owner.to_owned()),
             },
-            |d| {
-                d.conclusion.follow_up.clear();
-                d.conclusion.follow_up_owner.clear();
-            },
+            Form::FollowUp,
         ));
     }
 
@@ -218,7 +212,7 @@ pub fn show(
                     incident: id.clone(),
                     reason: form.reopen_reason.clone(),
                 },
-                |d| d.conclusion.reopen_reason.clear(),
+                Form::ReopenReason,
             ));
         }
     } else {
@@ -231,7 +225,7 @@ pub fn show(
                 Command::Resolve {
                     incident: id.clone(),
                 },
-                |_| {},
+                Form::None,
             ));
         }
     }

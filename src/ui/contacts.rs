@@ -9,6 +9,7 @@ use eframe::egui;
 use smol_str::SmolStr;
 
 use super::Action;
+use super::drafts::Form;
 use super::roster_forms::{ContactForm, ImportForm, RosterDrafts};
 use super::widgets::{is_safe_link, primary, section, weak};
 use crate::command::{Command, RosterChange};
@@ -514,7 +515,7 @@ impl Contacts {
                         Command::Roster(Box::new(RosterChange::RemoveContact {
                             name: contact.name.clone(),
                         })),
-                        |_| {},
+                        Form::None,
                     ));
                     self.after_save = Some((Page::List, false));
                 }
@@ -560,7 +561,7 @@ impl Contacts {
         self.after_save = Some((Page::Card(contact.name.trim().into()), true));
         Some(Action::run(
             Command::Roster(Box::new(RosterChange::SaveContact { replacing, contact })),
-            |_| {},
+            Form::None,
         ))
     }
 }

@@ -3,7 +3,7 @@
 
 use eframe::egui;
 
-use super::drafts::DeclareDraft;
+use super::drafts::{DeclareDraft, Form};
 use super::widgets::{self, Pressed, field, suggestions, weak};
 use super::{Action, Dialog, DialogOutcome};
 use crate::command::Command;
@@ -87,7 +87,7 @@ pub fn dialog(
                     evidence,
                     owner: draft.someone_else.then(|| draft.owner.clone()),
                 },
-                Box::new(|d| d.declare = DeclareDraft::default()),
+                Form::Declare,
             ),
             Err(why) => Action::Refuse(why),
         }),

@@ -5,7 +5,7 @@ use chrono::{DateTime, Local, TimeZone, Utc};
 use eframe::egui;
 use egui_plot::{Line, Plot, PlotPoints, Points, VLine};
 
-use super::drafts::{DeploymentDraft, ReadingDraft, parse_local_time};
+use super::drafts::{DeploymentDraft, Form, ReadingDraft, parse_local_time};
 use super::widgets::{field, section, weak, when};
 use super::{Action, Facts};
 use crate::command::Command;
@@ -58,7 +58,7 @@ pub fn show(
                             usual_way: deploy.usual_way,
                             rollback_plan: deploy.rollback_plan.clone(),
                         },
-                        |d| d.deployment = DeploymentDraft::default(),
+                        Form::Deployment,
                     ),
                     Err(why) => Action::Refuse(format!("Deployed at: {why}")),
                 },
@@ -110,7 +110,7 @@ pub fn show(
                         normal: reading.normal,
                         note: reading.note.clone(),
                     },
-                    |d| d.reading = ReadingDraft::default(),
+                    Form::Reading,
                 ),
                 _ => Action::Refuse(format!(
                     "Reading: '{}' is not a number — give the metric's value, e.g. 3 or 0.5.",

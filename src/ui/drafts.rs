@@ -16,6 +16,45 @@ use crate::model::{
 use crate::store::envelope::Kind;
 use crate::time::format_length;
 
+/// The form a command was made from, emptied once the command is saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// Nothing to empty (a button, or a form that keeps its text).
+    None,
+    /// The declare dialog.
+    Declare,
+    /// The post-update dialog.
+    Update,
+    /// The hand-over dialog.
+    HandOver,
+    /// The timeline's note.
+    Note,
+    /// More evidence.
+    Evidence,
+    /// The classification form.
+    Classification,
+    /// The name typed for one team role.
+    TeamRole(Role),
+    /// A dedicated channel being added.
+    Channel,
+    /// The fix form.
+    Fix,
+    /// The deployment form.
+    Deployment,
+    /// A metric reading.
+    Reading,
+    /// The summary's links.
+    SummaryLinks,
+    /// Whom the word back to the origin goes to.
+    OriginWhom,
+    /// The postmortem's slot and owner.
+    Postmortem,
+    /// A follow-up and its owner.
+    FollowUp,
+    /// Why the incident is reopened.
+    ReopenReason,
+}
+
 /// All drafts of this window.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -47,13 +86,50 @@ impl Drafts {
             .retain(|_, d| *d != IncidentDrafts::default());
     }
 
-    /// Clears what a saved command was made from, as `clear` would on the
-    /// drafts as they were when it was sent (`sent`) — but only the fields
-    /// still as they were then: whatever was typed while it was being saved
-    /// stays.
-    pub fn clear_as_sent(&mut self, sent: &Drafts, clear: impl FnOnce(&mut Drafts)) {
+    /// Empties `form` (of `incident`, for an incident's forms).
+    pub fn clear(&mut self, incident: Option<&IncidentId>, form: Form) {
+        if form == Form::Declare {
+            self.declare = DeclareDraft::default();
+            return;
+        }
+        let Some(id) = incident else {
+            return;
+        };
+        let d = self.of(id);
+        match form {
+            Form::None | Form::Declare => {}
+            Form::Update => d.update = None,
+            Form::HandOver => d.hand_over = HandOverDraft::default(),
+            Form::Note => d.note.clear(),
+            Form::Evidence => d.evidence = EvidenceDraft::default(),
+            Form::Classification => d.classification = None,
+            Form::TeamRole(role) => {
+                d.team.remove(&role);
+            }
+            Form::Channel => d.channel.clear(),
+            Form::Fix => d.fix = None,
+            Form::Deployment => d.deployment = DeploymentDraft::default(),
+            Form::Reading => d.reading = ReadingDraft::default(),
+            Form::SummaryLinks => d.conclusion.links.clear(),
+            Form::OriginWhom => d.conclusion.whom.clear(),
+            Form::Postmortem => {
+                d.conclusion.postmortem_at.clear();
+                d.conclusion.postmortem_owner.clear();
+            }
+            Form::FollowUp => {
+                d.conclusion.follow_up.clear();
+                d.conclusion.follow_up_owner.clear();
+            }
+            Form::ReopenReason => d.conclusion.reopen_reason.clear(),
+        }
+    }
+
+    /// Empties what a saved command was made from, as it was when the
+    /// command was sent (`sent`) — but only the fields still as they were
+    /// then: whatever was typed while it was being saved stays.
+    pub fn clear_as_sent(&mut self, sent: &Drafts, incident: Option<&IncidentId>, form: Form) {
         let mut cleared = sent.clone();
-        clear(&mut cleared);
+        cleared.clear(incident, form);
         if self == sent {
             *self = cleared;
             return;
@@ -449,15 +525,17 @@ mod tests {
         drafts.of(&id).evidence.text = "500s on checkout".into();
         drafts.of(&id).channel = "#checkout".into();
         let sent = drafts.clone();
-        let clear = |d: &mut Drafts| {
-            let d = d.of(&IncidentId::parse("2026-11-26-1").unwrap());
-            d.note.clear();
-            d.evidence = EvidenceDraft::default();
+        // A note and evidence sent together, as two commands would clear them.
+        let clear = |d: &mut Drafts, sent: &Drafts| {
+            d.clear_as_sent(sent, Some(&id), Form::Note);
+            let mut sent = sent.clone();
+            sent.clear(Some(&id), Form::Note);
+            d.clear_as_sent(&sent, Some(&id), Form::Evidence);
         };
 
         // Nothing typed meanwhile: cleared as asked, the rest left.
         let mut same = drafts.clone();
-        same.clear_as_sent(&sent, clear);
+        clear(&mut same, &sent);
         assert_eq!(same.of(&id).note, "");
         assert_eq!(same.of(&id).evidence, EvidenceDraft::default());
         assert_eq!(same.of(&id).channel, "#checkout");
@@ -465,7 +543,7 @@ mod tests {
         // More typed into the note while it was saved: the note stays, the
         // evidence (untouched since) is cleared.
         drafts.of(&id).note = "Asked Priya and Tom".into();
-        drafts.clear_as_sent(&sent, clear);
+        clear(&mut drafts, &sent);
         assert_eq!(drafts.of(&id).note, "Asked Priya and Tom");
         assert_eq!(drafts.of(&id).evidence, EvidenceDraft::default());
         assert_eq!(drafts.of(&id).channel, "#checkout");

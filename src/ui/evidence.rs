@@ -2,7 +2,7 @@
 
 use eframe::egui;
 
-use super::drafts::{EvidenceChoice, EvidenceDraft};
+use super::drafts::{EvidenceChoice, EvidenceDraft, Form};
 use super::widgets::{capital, field, link, section, weak, when};
 use super::{Action, Facts};
 use crate::command::Command;
@@ -38,7 +38,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut EvidenceDraft) -> Opti
                     incident: incident.id.clone(),
                     evidence,
                 },
-                |d| d.evidence = EvidenceDraft::default(),
+                Form::Evidence,
             ),
             Err(why) => Action::Refuse(why),
         });

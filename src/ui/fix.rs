@@ -3,7 +3,7 @@
 
 use eframe::egui;
 
-use super::drafts::FixDraft;
+use super::drafts::{FixDraft, Form};
 use super::widgets::{Editable, area, capital, editable, field, section, weak, when};
 use super::{Action, Facts};
 use crate::command::Command;
@@ -102,7 +102,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut Option<FixDraft>) -> O
                 deviations,
                 permanent_fix: (!permanent.is_empty()).then(|| permanent.to_owned()),
             },
-            |d| d.fix = None,
+            Form::Fix,
         )
     };
     let pristine = FixDraft::from_incident(incident);

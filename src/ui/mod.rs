@@ -169,8 +169,8 @@ pub struct Facts<'a> {
 
 /// What a view asks the app to do.
 pub enum Action {
-    /// Run a command; when it is saved, clear the text it was made from.
-    Run(Command, Box<dyn FnOnce(&mut drafts::Drafts)>),
+    /// Run a command; when it is saved, empty the form it was made from.
+    Run(Command, drafts::Form),
     /// What was typed can't become a command: say why (the text stays).
     Refuse(String),
     /// Open a dialog.
@@ -185,20 +185,9 @@ pub enum Action {
 }
 
 impl Action {
-    /// Runs `command`; on success `clear` empties the fields it came from.
-    pub fn run(
-        command: Command,
-        clear: impl FnOnce(&mut drafts::IncidentDrafts) + 'static,
-    ) -> Self {
-        let id = command.incident().cloned();
-        Self::Run(
-            command,
-            Box::new(move |drafts| {
-                if let Some(id) = id {
-                    clear(drafts.of(&id));
-                }
-            }),
-        )
+    /// Runs `command`; once it is saved, `form` is emptied.
+    pub fn run(command: Command, form: drafts::Form) -> Self {
+        Self::Run(command, form)
     }
 }
 
@@ -258,8 +247,8 @@ enum Origin {
 struct Pending {
     /// The command, to know it again.
     command: Option<Command>,
-    /// Empties the text the command came from.
-    clear: Box<dyn FnOnce(&mut drafts::Drafts)>,
+    /// The form the command came from, emptied once it is saved.
+    form: drafts::Form,
     /// The drafts when it was sent: only what is still as it was then is
     /// cleared, so text typed meanwhile stays.
     sent: drafts::Drafts,
@@ -274,7 +263,7 @@ impl Default for Pending {
     fn default() -> Self {
         Self {
             command: None,
-            clear: Box::new(|_| {}),
+            form: drafts::Form::None,
             sent: drafts::Drafts::default(),
             declared: false,
             from: Origin::View,
@@ -587,10 +576,10 @@ impl ExpediteApp {
             _ => None,
         };
         match action {
-            Action::Run(command, clear) => {
+            Action::Run(command, form) => {
                 let then = Pending {
                     declared: matches!(command, Command::Declare { .. }),
-                    clear,
+                    form,
                     sent: self.drafts.clone(),
                     from,
                     contacts: after,
@@ -637,7 +626,8 @@ impl ExpediteApp {
                     self.selected = outcome.saved.first().cloned();
                     self.view = None;
                 }
-                self.drafts.clear_as_sent(&then.sent, then.clear);
+                let incident = then.command.as_ref().and_then(Command::incident);
+                self.drafts.clear_as_sent(&then.sent, incident, then.form);
                 if then.from == Origin::Dialog {
                     self.close_dialog(ctx);
                 }

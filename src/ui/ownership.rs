@@ -2,7 +2,7 @@
 
 use eframe::egui;
 
-use super::drafts::HandOverDraft;
+use super::drafts::{Form, HandOverDraft};
 use super::widgets::{self, Pressed, area, field, section, suggestions, weak, when};
 use super::{Action, Dialog, DialogOutcome, Facts};
 use crate::command::Command;
@@ -32,7 +32,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
                     Command::TakeOwnership {
                         incident: incident.id.clone(),
                     },
-                    |_| {},
+                    Form::None,
                 ));
             }
             if ui.button("Hand over…").clicked() {
@@ -104,7 +104,7 @@ pub fn dialog(
                 to: draft.to.clone(),
                 note: draft.note.clone(),
             },
-            |d| d.hand_over = HandOverDraft::default(),
+            Form::HandOver,
         )),
     }
 }

@@ -2,7 +2,7 @@
 
 use eframe::egui;
 
-use super::drafts::UpdateDraft;
+use super::drafts::{Form, UpdateDraft};
 use super::widgets::{Pressed, dialog};
 use super::{Action, DialogOutcome};
 use crate::command::Command;
@@ -76,7 +76,7 @@ pub fn show(
                     channel: Some(draft.channel.clone()),
                     next_in: Some(next_in),
                 },
-                |d| d.update = None,
+                Form::Update,
             ),
             Err(e) => Action::Refuse(format!("Next update in: {e}.")),
         }),

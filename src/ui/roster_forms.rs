@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Action;
 use super::contacts::{local, save_button};
+use super::drafts::Form;
 use super::exports::Exports;
 use super::widgets::{area, field, form_label, section, weak};
 use crate::command::{Command, RosterChange};
@@ -48,7 +49,7 @@ const WEEKDAYS: [Weekday; 7] = [
 ];
 
 fn change(c: RosterChange) -> Action {
-    Action::run(Command::Roster(Box::new(c)), |_| {})
+    Action::run(Command::Roster(Box::new(c)), Form::None)
 }
 
 fn role_picker(ui: &mut egui::Ui, id: &str, role: &mut Role) {

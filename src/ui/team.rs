@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use eframe::egui;
 
+use super::drafts::Form;
 use super::widgets::{capital, field, section, submitted, suggestions, weak};
 use super::{Action, Facts};
 use crate::command::Command;
@@ -44,7 +45,7 @@ pub fn show(
                             name: (*name).to_owned(),
                             role,
                         },
-                        |_| {},
+                        Form::None,
                     ));
                 }
             });
@@ -115,9 +116,7 @@ pub fn show(
                     name,
                     role,
                 },
-                move |d| {
-                    d.team.remove(&role);
-                },
+                Form::TeamRole(role),
             ));
         }
     }
@@ -132,7 +131,7 @@ fn needed(facts: &Facts, role: Role, needed: bool) -> Action {
             role,
             needed,
         },
-        |_| {},
+        Form::None,
     )
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use eframe::egui;
 
+use super::drafts::Form;
 use super::widgets::{submitted, when};
 use super::{Action, Facts};
 use crate::command::Command;
@@ -31,7 +32,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, note: &mut String) -> Option<Actio
                         incident: incident.id.clone(),
                         text: note.clone(),
                     },
-                    |d| d.note.clear(),
+                    Form::Note,
                 ));
             }
         });
