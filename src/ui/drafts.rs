@@ -67,7 +67,7 @@ pub struct Drafts {
     pub incidents: BTreeMap<IncidentId, IncidentDrafts>,
     /// The roster's forms.
     #[serde(skip_serializing_if = "is_default")]
-    pub roster: super::roster_forms::RosterDrafts,
+    pub roster: super::contacts::forms::RosterDrafts,
 }
 
 impl Kind for Drafts {

@@ -2,11 +2,11 @@
 
 use eframe::egui;
 
-use super::drafts::Form;
-use super::widgets::{field, section, submitted, weak, when};
-use super::{Action, Dialog, Facts};
 use crate::command::Command;
 use crate::model::{DEPLOYMENTS_CHANNEL, EXPEDITE_CHANNEL};
+use crate::ui::drafts::Form;
+use crate::ui::widgets::{field, section, submitted, weak, when};
+use crate::ui::{Action, Dialog, Facts};
 
 /// Channels, the update timer's buttons, and every update posted.
 pub fn show(ui: &mut egui::Ui, facts: &Facts, new_channel: &mut String) -> Option<Action> {

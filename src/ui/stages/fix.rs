@@ -3,11 +3,11 @@
 
 use eframe::egui;
 
-use super::drafts::{FixDraft, Form};
-use super::widgets::{Editable, area, capital, editable, field, section, weak, when};
-use super::{Action, Facts};
 use crate::command::Command;
 use crate::model::{Deviation, DeviationReason};
+use crate::ui::drafts::{FixDraft, Form};
+use crate::ui::widgets::{Editable, area, capital, editable, field, section, weak, when};
+use crate::ui::{Action, Facts};
 
 /// The fix as recorded, or the form to record or change it.
 pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut Option<FixDraft>) -> Option<Action> {

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use eframe::egui;
 
-use super::drafts::Form;
-use super::widgets::{capital, field, section, submitted, suggestions, weak};
-use super::{Action, Facts};
 use crate::command::Command;
 use crate::model::Role;
+use crate::ui::drafts::Form;
+use crate::ui::widgets::{capital, field, section, submitted, suggestions, weak};
+use crate::ui::{Action, Facts};
 
 /// Each team role: who fills it, and how to add someone or mark it not needed.
 pub fn show(

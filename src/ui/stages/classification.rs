@@ -3,11 +3,11 @@
 
 use eframe::egui;
 
-use super::drafts::{ClassificationDraft, Form};
-use super::widgets::{Editable, capital, editable, field, section, suggestions, weak};
-use super::{Action, Facts};
 use crate::command::Command;
 use crate::model::{Advice, Decision, MetricHit, Role};
+use crate::ui::drafts::{ClassificationDraft, Form};
+use crate::ui::widgets::{Editable, capital, editable, field, section, suggestions, weak};
+use crate::ui::{Action, Facts};
 
 /// The classification as recorded, or the form to record or change it.
 pub fn show(

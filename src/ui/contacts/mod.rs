@@ -3,18 +3,20 @@
 //! card per person with copy buttons, and the forms that change the roster:
 //! contacts, office hours, cover swaps, rotations, import and export.
 
+pub mod forms;
+
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use eframe::egui;
 use smol_str::SmolStr;
 
-use super::Action;
-use super::drafts::Form;
-use super::roster_forms::{ContactForm, ImportForm, RosterDrafts};
-use super::widgets::{is_safe_link, primary, section, weak};
 use crate::command::{Command, RosterChange};
 use crate::model::roster::{Contact, Cover, Roster, SearchIndex, zone};
 use crate::model::{Role, Stamp, Stamped};
+use crate::ui::Action;
+use crate::ui::drafts::Form;
+use crate::ui::widgets::{is_safe_link, primary, section, weak};
+use forms::{ContactForm, ImportForm, RosterDrafts};
 
 /// What the view shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -83,10 +85,10 @@ impl Contacts {
         roster: &Stamped<Roster>,
         loading: bool,
         now: DateTime<Utc>,
-        exports: &mut super::exports::Exports,
+        exports: &mut crate::ui::exports::Exports,
     ) -> Option<Action> {
         if loading {
-            super::widgets::title(ui, "Contacts");
+            crate::ui::widgets::title(ui, "Contacts");
             ui.horizontal(|ui| {
                 ui.spinner();
                 weak(ui, "Reading the roster…");
@@ -136,7 +138,7 @@ impl Contacts {
     }
 
     /// What the disk thread read of the file to import.
-    pub fn previewed(&mut self, read: super::roster_forms::Previewed) {
+    pub fn previewed(&mut self, read: forms::Previewed) {
         self.files.previewed(read);
     }
 
@@ -178,7 +180,7 @@ impl Contacts {
             self.page = back.clone();
             return None;
         }
-        super::widgets::title(ui, title);
+        crate::ui::widgets::title(ui, title);
         let action = form(self, ui);
         if let Some(Action::Run(Command::Roster(change), _)) = &action {
             // Adding empties the form once saved; removing from the list
@@ -200,7 +202,7 @@ impl Contacts {
         roster: &Stamped<Roster>,
         now: DateTime<Utc>,
     ) -> Option<Action> {
-        super::widgets::title(ui, "Contacts");
+        crate::ui::widgets::title(ui, "Contacts");
         cover_banner(ui, roster, now);
         self.cover_now(ui, roster, now);
         ui.add_space(6.0);
@@ -242,7 +244,7 @@ impl Contacts {
             if std::mem::take(&mut self.focus) {
                 response.request_focus();
             }
-            open_first = super::widgets::submitted(ui, &response);
+            open_first = crate::ui::widgets::submitted(ui, &response);
         });
         let list = roster.stamp();
         let current = self
@@ -423,7 +425,7 @@ impl Contacts {
             weak(ui, format!("{name} is no longer on the roster."));
             return None;
         };
-        super::widgets::title(ui, &contact.name);
+        crate::ui::widgets::title(ui, &contact.name);
         let mut about: Vec<String> = contact.roles.iter().map(|r| r.title().to_owned()).collect();
         if !contact.team.is_empty() {
             about.push(contact.team.to_string());
@@ -445,7 +447,7 @@ impl Contacts {
             .collect();
         if !on_call.is_empty() {
             ui.colored_label(
-                super::widgets::DONE,
+                crate::ui::widgets::DONE,
                 format!("On call now as {}", on_call.join(", ")),
             );
         }
@@ -458,7 +460,7 @@ impl Contacts {
                     ui.label(if phone.label.is_empty() {
                         "Phone".to_owned()
                     } else {
-                        super::widgets::capital(&phone.label)
+                        crate::ui::widgets::capital(&phone.label)
                     });
                     phone_link(ui, &phone.number);
                     self.copy_button(ui, &phone.number);
@@ -555,7 +557,7 @@ impl Contacts {
             Some(name) => format!("Edit {name}"),
             None => "Add contact".to_owned(),
         };
-        super::widgets::title(ui, &heading);
+        crate::ui::widgets::title(ui, &heading);
         let contact = self.forms.contact.show(ui)?;
         let _ = roster;
         self.after_save = Some((Page::Card(contact.name.trim().into()), true));
@@ -670,7 +672,7 @@ fn cover_banner(ui: &mut egui::Ui, roster: &Roster, now: DateTime<Utc>) {
         }
         (Some(_), _) => (
             format!("In office hours ({here} {})", tz.name()),
-            super::widgets::DONE,
+            crate::ui::widgets::DONE,
         ),
         (None, _) => (
             "Office hours are not set — set them to see when it is out of hours".to_owned(),

@@ -2,12 +2,12 @@
 
 use eframe::egui;
 
-use super::drafts::{Form, HandOverDraft};
-use super::widgets::{self, Pressed, area, field, section, suggestions, weak, when};
-use super::{Action, Dialog, DialogOutcome, Facts};
 use crate::command::Command;
 use crate::model::Incident;
 use crate::model::roster::Roster;
+use crate::ui::drafts::{Form, HandOverDraft};
+use crate::ui::widgets::{self, Pressed, area, field, section, suggestions, weak, when};
+use crate::ui::{Action, Dialog, DialogOutcome, Facts};
 
 /// The owner, the hand-overs so far, and the buttons to change owner.
 pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {

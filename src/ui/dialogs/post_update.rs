@@ -2,13 +2,13 @@
 
 use eframe::egui;
 
-use super::drafts::{Form, UpdateDraft};
-use super::widgets::{Pressed, dialog};
-use super::{Action, DialogOutcome};
 use crate::command::Command;
 use crate::interop::pack::Pack;
 use crate::interop::update;
 use crate::time::parse_length;
+use crate::ui::drafts::{Form, UpdateDraft};
+use crate::ui::widgets::{Pressed, dialog};
+use crate::ui::{Action, DialogOutcome};
 
 /// Shows the dialog for `draft` on the pack's incident; `error` is why the
 /// last try was refused; `fresh` on the frame it opens, when the text box

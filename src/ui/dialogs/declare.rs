@@ -3,19 +3,19 @@
 
 use eframe::egui;
 
-use super::drafts::{DeclareDraft, Form};
-use super::widgets::{self, Pressed, field, suggestions, weak};
-use super::{Action, Dialog, DialogOutcome};
 use crate::command::Command;
 use crate::model::Role;
 use crate::model::roster::Roster;
+use crate::ui::drafts::{DeclareDraft, Form};
+use crate::ui::widgets::{self, Pressed, field, suggestions, weak};
+use crate::ui::{Action, Dialog, DialogOutcome};
 
 /// Shown when no incident is open.
 pub fn empty_state(ui: &mut egui::Ui) -> Option<Action> {
     let mut action = None;
     ui.add_space(ui.available_height() * 0.25);
     ui.vertical_centered(|ui| {
-        super::widgets::title(ui, "No incident open");
+        crate::ui::widgets::title(ui, "No incident open");
         ui.add_space(6.0);
         ui.label("All calm. When something breaks, start here.");
         ui.add_space(14.0);
@@ -50,7 +50,7 @@ pub fn dialog(
     let pressed = widgets::dialog(ctx, "declare", 480.0, heading, "Declare", error, |ui| {
         weak(ui, "First, the metric that confirms it.");
         ui.add_space(8.0);
-        let first = super::evidence::fields(ui, &mut draft.evidence, "declare");
+        let first = crate::ui::evidence::fields(ui, &mut draft.evidence, "declare");
         if fresh {
             // Ready to type the metric at once.
             first.request_focus();

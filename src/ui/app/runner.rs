@@ -24,14 +24,14 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use eframe::egui;
 
-use super::drafts::Drafts;
-use super::roster_forms::Previewed;
 use crate::command::Command;
 use crate::interop::import::{self, Format};
 use crate::model::roster::Roster;
 use crate::model::settings::Settings;
 use crate::model::{Incident, IncidentId, Role, Stamped, State};
 use crate::store::{self, Outcome, Problem, Reloaded, Store, StoreError};
+use crate::ui::contacts::forms::Previewed;
+use crate::ui::drafts::Drafts;
 
 /// What the window asks of the disk.
 pub enum Job {

@@ -2,10 +2,10 @@
 
 use eframe::egui;
 
-use super::drafts::{EvidenceChoice, EvidenceDraft, Form};
-use super::widgets::{capital, field, link, section, weak, when};
-use super::{Action, Facts};
 use crate::command::Command;
+use crate::ui::drafts::{EvidenceChoice, EvidenceDraft, Form};
+use crate::ui::widgets::{capital, field, link, section, weak, when};
+use crate::ui::{Action, Facts};
 
 /// The evidence list and the form to add more.
 pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut EvidenceDraft) -> Option<Action> {
@@ -31,7 +31,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut EvidenceDraft) -> Opti
     }
     section(ui, "Add evidence");
     fields(ui, draft, "evidence");
-    if super::widgets::primary(ui, "Add evidence").clicked() {
+    if crate::ui::widgets::primary(ui, "Add evidence").clicked() {
         return Some(match draft.to_evidence() {
             Ok(evidence) => Action::run(
                 Command::AddEvidence {
@@ -49,7 +49,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut EvidenceDraft) -> Opti
 /// The evidence fields, shared with the declare dialog; returns the first text field.
 pub fn fields(ui: &mut egui::Ui, draft: &mut EvidenceDraft, salt: &str) -> egui::Response {
     ui.horizontal(|ui| {
-        let label = super::widgets::form_label(ui, "Kind of evidence");
+        let label = crate::ui::widgets::form_label(ui, "Kind of evidence");
         egui::ComboBox::from_id_salt(("evidence-kind", salt))
             .selected_text(draft.kind.label())
             .width(260.0)

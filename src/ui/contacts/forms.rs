@@ -9,17 +9,17 @@ use chrono_tz::Tz;
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
-use super::Action;
-use super::contacts::{local, save_button};
-use super::drafts::Form;
-use super::exports::Exports;
-use super::widgets::{area, field, form_label, section, weak};
+use super::{local, save_button};
 use crate::command::{Command, RosterChange};
 use crate::interop::import::{Format, Preview};
 use crate::interop::{ical, vcard};
 use crate::model::Role;
 use crate::model::roster::{Contact, OfficeHours, Override, Phone, Roster, Rotation};
 use crate::time::{self, Edge};
+use crate::ui::Action;
+use crate::ui::drafts::Form;
+use crate::ui::exports::Exports;
+use crate::ui::widgets::{area, field, form_label, section, weak};
 
 /// What is typed in the roster's forms and not yet saved.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -360,7 +360,7 @@ impl CoverForm {
         // Suggestions once something is typed, not the whole roster at once.
         field(ui, "Who covers", &mut self.who, "name on the roster");
         if !self.who.trim().is_empty()
-            && let Some(name) = super::widgets::suggestions(ui, roster, &self.who, None, "")
+            && let Some(name) = crate::ui::widgets::suggestions(ui, roster, &self.who, None, "")
         {
             self.who = name;
         }
@@ -372,7 +372,7 @@ impl CoverForm {
         );
         if !self.covers_for.trim().is_empty()
             && let Some(name) =
-                super::widgets::suggestions(ui, roster, &self.covers_for, Some(self.role), "")
+                crate::ui::widgets::suggestions(ui, roster, &self.covers_for, Some(self.role), "")
         {
             self.covers_for = name;
         }
@@ -579,7 +579,7 @@ impl ImportForm {
                 .response
                 .labelled_by(label.id);
         });
-        let enter = super::widgets::submitted(ui, &response);
+        let enter = crate::ui::widgets::submitted(ui, &response);
         if (ui.button("Preview import").clicked() || enter) && self.reading.is_none() {
             self.trouble = None;
             self.preview = None;
@@ -672,9 +672,9 @@ fn document(
     kind: &'static str,
     extension: &'static str,
     text: String,
-) -> super::exports::Job {
-    super::exports::Job {
-        request: super::exports::SaveRequest {
+) -> crate::ui::exports::Job {
+    crate::ui::exports::Job {
+        request: crate::ui::exports::SaveRequest {
             title: title.into(),
             file_name: file_name.into(),
             kind,

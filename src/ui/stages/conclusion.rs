@@ -3,13 +3,13 @@
 
 use eframe::egui;
 
-use super::drafts::{ConclusionDraft, Form, parse_local_time};
-use super::exports::Exports;
-use super::widgets::{area, capital, field, link, section, suggestions, weak, when};
-use super::{Action, Facts};
 use crate::command::Command;
 use crate::interop::email::{self, Email};
 use crate::interop::pack::Pack;
+use crate::ui::drafts::{ConclusionDraft, Form, parse_local_time};
+use crate::ui::exports::Exports;
+use crate::ui::widgets::{area, capital, field, link, section, suggestions, weak, when};
+use crate::ui::{Action, Facts};
 
 /// The three closing steps with what they send and save, follow-ups, and
 /// resolve / reopen.

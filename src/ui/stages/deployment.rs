@@ -5,11 +5,11 @@ use chrono::{DateTime, Local, TimeZone, Utc};
 use eframe::egui;
 use egui_plot::{Line, Plot, PlotPoints, Points, VLine};
 
-use super::drafts::{DeploymentDraft, Form, ReadingDraft, parse_local_time};
-use super::widgets::{field, section, weak, when};
-use super::{Action, Facts};
 use crate::command::Command;
 use crate::model::Incident;
+use crate::ui::drafts::{DeploymentDraft, Form, ReadingDraft, parse_local_time};
+use crate::ui::widgets::{field, section, weak, when};
+use crate::ui::{Action, Facts};
 
 /// The deployment, the readings plot and the forms for both.
 pub fn show(
@@ -48,7 +48,7 @@ pub fn show(
             "e.g. redeploy v2.31.4",
         );
         field(ui, "Deployed at", &mut deploy.at, "now, or HH:MM");
-        if super::widgets::primary(ui, "Record deployment").clicked() {
+        if crate::ui::widgets::primary(ui, "Record deployment").clicked() {
             action = Some(
                 match parse_local_time(&deploy.at, facts.now, Some(facts.now)) {
                     Ok(at) => Action::run(
@@ -146,7 +146,7 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
         Local.from_utc_datetime(&at.naive_utc()).format("%H:%M")
     };
     let strong = ui.visuals().strong_text_color();
-    let good = super::widgets::DONE;
+    let good = crate::ui::widgets::DONE;
     let warn = ui.visuals().warn_fg_color;
     let accent = ui.visuals().hyperlink_color;
     Plot::new(("readings", incident.id.as_str()))

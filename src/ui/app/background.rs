@@ -1,0 +1,99 @@
+//! What other threads report, taken in each frame: the roster and the
+//! resolved incidents read in the background, changes made elsewhere,
+//! reminders shown or acted on; and keeping what was typed on disk.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use eframe::egui;
+
+use crate::command::Command;
+use crate::reminder::{NotificationAction, ReminderEvent};
+use crate::ui::Dialog;
+use crate::ui::app::runner::Job;
+
+use super::{DRAFT_SAVE_EVERY, ExpediteApp, Pending};
+
+impl ExpediteApp {
+    /// Takes in what happened in the background: data read, outside edits and reminders.
+    pub(super) fn handle_background(&mut self, ctx: &egui::Context) {
+        self.runner.wake(ctx);
+        self.take_in_loaded();
+        if let Some(watcher) = &self.watcher {
+            let paths: Vec<PathBuf> = watcher.changes.try_iter().collect();
+            if !paths.is_empty() {
+                self.runner.send(Job::Outside(paths));
+            }
+        }
+        self.take_in_done(ctx);
+        let events: Vec<ReminderEvent> = self
+            .reminders
+            .as_ref()
+            .map(|r| r.events.try_iter().collect())
+            .unwrap_or_default();
+        for event in events {
+            match event {
+                ReminderEvent::Shown(reminder) => {
+                    self.notification_trouble = None;
+                    let attention = if reminder.critical {
+                        egui::UserAttentionType::Critical
+                    } else {
+                        egui::UserAttentionType::Informational
+                    };
+                    ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(attention));
+                }
+                ReminderEvent::Failed(_, why) => {
+                    self.notification_trouble = Some(why);
+                    ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
+                        egui::UserAttentionType::Critical,
+                    ));
+                }
+                ReminderEvent::Action(incident, NotificationAction::Snooze15) => {
+                    let snooze = Command::Snooze {
+                        incident,
+                        for_: chrono::Duration::minutes(15),
+                    };
+                    self.execute(snooze, Pending::default());
+                }
+                ReminderEvent::Action(incident, NotificationAction::PostUpdate) => {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+                    self.selected = Some(incident.clone());
+                    self.open_dialog(Dialog::PostUpdate(incident));
+                }
+            }
+        }
+    }
+
+    /// Writes the drafts when they changed: at once when `now_please`,
+    /// otherwise at most once a second while typing.
+    pub(super) fn keep_drafts(&mut self, ctx: &egui::Context, now_please: bool) {
+        if !self.drafts_changed() {
+            return;
+        }
+        let since = self.drafts_saved_at.map(|t| t.elapsed());
+        if !now_please && since.is_some_and(|s| s < DRAFT_SAVE_EVERY) {
+            ctx.request_repaint_after(DRAFT_SAVE_EVERY - since.unwrap_or_default());
+            return;
+        }
+        if self.drafts_in_flight {
+            // The one under way comes back with a frame; this goes after it.
+            return;
+        }
+        self.drafts_saved_at = Some(Instant::now());
+        self.drafts_in_flight = true;
+        self.runner
+            .send(Job::SaveDrafts(Box::new(self.drafts.clone())));
+    }
+
+    /// Whether the drafts differ from what is on disk (empty ones dropped first).
+    pub(super) fn drafts_changed(&mut self) -> bool {
+        // The roster's forms live in the contacts view; their text is kept here.
+        if self.drafts.roster != self.contacts.forms {
+            self.drafts.roster = self.contacts.forms.clone();
+        }
+        self.drafts.prune();
+        self.drafts != self.saved_drafts
+    }
+}

@@ -1,0 +1,141 @@
+//! What people do, on its way to the disk and back: a command is queued on
+//! the disk thread with what to do once it is saved, and its result clears
+//! the form it came from or shows why not.
+
+use eframe::egui;
+
+use crate::command::Command;
+use crate::store::{self};
+use crate::ui::Action;
+use crate::ui::app::runner::{Done, Job};
+
+use super::{DRAFT_SAVE_EVERY, ExpediteApp, Origin, Pending};
+
+impl ExpediteApp {
+    /// Sends a command to be applied and saved; `then` says what to do once
+    /// it is. Until then what was typed stays where it is.
+    pub(super) fn execute(&mut self, command: Command, then: Pending) {
+        // The same again while the first is being saved (a double click):
+        // once is what was meant.
+        if self
+            .pending
+            .iter()
+            .any(|p| p.command.as_ref() == Some(&command))
+        {
+            return;
+        }
+        let then = Pending {
+            command: Some(command.clone()),
+            ..then
+        };
+        let actor = self.me();
+        let now = (self.clock)();
+        self.runner.run(command, actor, now);
+        self.pending.push_back(then);
+    }
+
+    /// Does what a view or dialog asked: a command goes to the disk thread,
+    /// the rest happens at once.
+    pub(super) fn perform(&mut self, ctx: &egui::Context, action: Action, from: Origin) {
+        let after = match from {
+            Origin::Contacts => self.contacts.take_after_save(),
+            _ => None,
+        };
+        match action {
+            Action::Run(command, form) => {
+                let then = Pending {
+                    declared: matches!(command, Command::Declare { .. }),
+                    form,
+                    sent: self.drafts.clone(),
+                    from,
+                    contacts: after,
+                    ..Pending::default()
+                };
+                self.execute(command, then);
+            }
+            Action::Refuse(why) => self.error = Some(why),
+            Action::Preview { path, role } => {
+                let roster = Box::new((*self.state.roster).clone());
+                let now = (self.clock)();
+                self.runner.send(Job::Preview {
+                    path,
+                    role,
+                    now,
+                    roster,
+                });
+            }
+            Action::Open(dialog) => self.open_dialog(dialog),
+            Action::Select(id) => {
+                self.selected = Some(id);
+                self.view = None;
+                self.error = None;
+                if from == Origin::Dialog {
+                    self.close_dialog(ctx);
+                }
+                if let Some(after) = after {
+                    self.contacts.saved(after);
+                }
+            }
+        }
+    }
+
+    /// What a command did, once back from the disk: on success the text it
+    /// came from is cleared (and its dialog closed); on failure the reason
+    /// shows and nothing typed is touched.
+    pub(super) fn finished(
+        &mut self,
+        ctx: &egui::Context,
+        result: Result<store::Outcome, store::StoreError>,
+    ) {
+        let then = self.pending.pop_front().unwrap_or_default();
+        match result {
+            Ok(outcome) => {
+                self.error = None;
+                if then.declared {
+                    // Show the new incident.
+                    self.selected = outcome.saved.first().cloned();
+                    self.view = None;
+                }
+                let incident = then.command.as_ref().and_then(Command::incident);
+                self.drafts.clear_as_sent(&then.sent, incident, then.form);
+                if then.from == Origin::Dialog {
+                    self.close_dialog(ctx);
+                }
+                if let Some(after) = then.contacts {
+                    self.contacts.saved(after);
+                }
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Takes in what came back from the disk thread.
+    pub(super) fn take_in_done(&mut self, ctx: &egui::Context) {
+        let (done, changed) = self.runner.take_in(&mut self.state);
+        if changed {
+            self.reschedule();
+        }
+        for done in done {
+            match done {
+                Done::Ran(result) => self.finished(ctx, result),
+                Done::Outside(Ok(_)) => {}
+                Done::Outside(Err(e)) => self.error = Some(e.to_string()),
+                Done::Accepted(problems) => self.problems.extend(problems),
+                Done::Previewed(read) => self.contacts.previewed(read),
+                Done::Written(result) => self.exports.written(result),
+                Done::DraftsSaved(drafts, result) => {
+                    self.drafts_in_flight = false;
+                    match result {
+                        Ok(()) => self.saved_drafts = *drafts,
+                        Err(e) => {
+                            self.error = Some(format!(
+                                "What you typed is still here, but it could not be kept on disk in case of a restart: {e}"
+                            ));
+                            ctx.request_repaint_after(DRAFT_SAVE_EVERY);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,351 @@
+//! Each frame: the header, the rail, the view picked, the banners, the
+//! window title, and when to wake next.
+
+use chrono::{DateTime, Utc};
+use eframe::egui;
+
+use crate::command::Command;
+use crate::interop::pack::Pack;
+use crate::model::procedure::{self, Stage};
+use crate::model::{Incident, State, comms};
+use crate::store::Problem;
+use crate::ui::app::runner::{Done, Job};
+use crate::ui::{
+    Action, Dialog, Facts, View, classification, communication, conclusion, declare, deployment,
+    drafts, evidence, exports, fix, header, incidents, ownership, rail, team, timeline, widgets,
+};
+
+use super::{EXIT_WAIT, ExpediteApp, Origin, Pending};
+
+impl ExpediteApp {
+    /// Keeps the shown incident valid: the one picked, else the most active open one.
+    pub(super) fn keep_selection(&mut self) {
+        let valid = self
+            .selected
+            .as_ref()
+            .is_some_and(|id| self.state.incidents.contains_key(id));
+        if !valid {
+            self.selected = self.state.current_incident().map(|i| i.id.clone());
+            if matches!(self.view, Some(View::Stage(_) | View::Timeline)) {
+                self.view = None;
+            }
+        }
+    }
+
+    pub(super) fn ask_for_name(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(ui.available_height() * 0.25);
+        ui.vertical_centered(|ui| {
+            widgets::title(ui, "Welcome to Expedite");
+            ui.add_space(6.0);
+            ui.label(
+                "Your name goes on every timeline entry you make, so colleagues know who did what.",
+            );
+            ui.add_space(14.0);
+        });
+        let mut submit = false;
+        let row_width = 420.0_f32.min(ui.available_width());
+        ui.horizontal(|ui| {
+            ui.add_space((ui.available_width() - row_width).max(0.0) / 2.0);
+            let label = ui.label("Your name");
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.me_draft)
+                        .hint_text("e.g. Sam Patel")
+                        .desired_width(240.0),
+                )
+                .labelled_by(label.id);
+            if !self.asked_focus {
+                // Ready to type at once: no click needed at 3 a.m.
+                field.request_focus();
+                self.asked_focus = true;
+            }
+            submit = widgets::submitted(ui, &field);
+            submit |= ui.button("Save").clicked();
+        });
+        if submit {
+            let name = self.me_draft.clone();
+            self.execute(Command::SetMe { name }, Pending::default());
+        }
+    }
+}
+
+/// Banners above every view: notifications not working, files not loaded,
+/// the last error (shown in the dialog instead while one is open).
+fn banners(
+    ui: &mut egui::Ui,
+    notification_trouble: Option<&str>,
+    problems: &mut Vec<Problem>,
+    error: &mut Option<String>,
+    dialog_open: bool,
+) {
+    if let Some(why) = notification_trouble {
+        let text = format!(
+            "Desktop notifications are not working: {why}. Reminders still show here — the countdown turns red and the window asks for attention — so keep this window in sight."
+        );
+        widgets::error_box(ui, &text);
+        ui.add_space(4.0);
+    }
+    let mut dismissed = None;
+    for (i, p) in problems.iter().enumerate() {
+        if widgets::error_box(ui, &p.message) {
+            dismissed = Some(i);
+        }
+        ui.add_space(4.0);
+    }
+    if let Some(i) = dismissed {
+        problems.remove(i);
+    }
+    if !dialog_open && let Some(e) = error.as_deref() {
+        if widgets::error_box(ui, e) {
+            *error = None;
+        }
+        ui.add_space(4.0);
+    }
+}
+
+/// The heading of a stage view: its name, where it stands, what is missing.
+fn stage_heading(ui: &mut egui::Ui, incident: &Incident, stage: Stage) {
+    widgets::title(ui, stage.name());
+    widgets::weak(ui, procedure::stage_status(incident, stage).describe());
+    ui.add_space(4.0);
+}
+
+/// One stage's form.
+fn stage_view(
+    ui: &mut egui::Ui,
+    facts: &Facts,
+    stage: Stage,
+    drafts: &mut drafts::IncidentDrafts,
+    exports: &mut exports::Exports,
+) -> Option<Action> {
+    match stage {
+        Stage::Defined => evidence::show(ui, facts, &mut drafts.evidence),
+        Stage::Owned => ownership::show(ui, facts),
+        Stage::Classified => classification::show(ui, facts, &mut drafts.classification),
+        Stage::TeamFormed => team::show(ui, facts, &mut drafts.team),
+        Stage::Communicating => communication::show(ui, facts, &mut drafts.channel),
+        Stage::Fix => fix::show(ui, facts, &mut drafts.fix),
+        Stage::Deployment => {
+            deployment::show(ui, facts, &mut drafts.deployment, &mut drafts.reading)
+        }
+        Stage::Conclusion => conclusion::show(ui, facts, &mut drafts.conclusion, exports),
+    }
+}
+
+/// The window title, so the task bar shows the nearest update due:
+/// "Expedite — update due in 12 min", "Expedite — update overdue by 3 min".
+/// It changes at most once a minute: each change costs the desktop a redraw.
+pub fn window_title(state: &State, now: DateTime<Utc>) -> String {
+    let nearest = state
+        .open_incidents()
+        .filter_map(|i| comms::next_update_due(i, &state.settings.cadence))
+        .min();
+    let Some(due) = nearest else {
+        return "Expedite".to_owned();
+    };
+    let left = (due - now).num_seconds();
+    match left {
+        l if l >= 60 => format!("Expedite — update due in {}", header::minutes(l)),
+        l if l >= 0 => "Expedite — update due in under a minute".to_owned(),
+        l if l > -60 => "Expedite — update overdue".to_owned(),
+        l => format!("Expedite — update overdue by {}", header::minutes(-l)),
+    }
+}
+
+impl eframe::App for ExpediteApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        // Runs even while the window is hidden, whenever a background thread wakes it.
+        self.handle_background(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.probe.frame(ui.ctx());
+        self.read_roster_when_used(ui.ctx());
+        if let Some((start, frames)) = &mut self.frame_trace {
+            // One line per frame, for scripts/count-frames.
+            *frames += 1;
+            eprintln!("frame {frames} at {} ms", start.elapsed().as_millis());
+        }
+        let now = (self.clock)();
+        let ctx = ui.ctx().clone();
+        if self.state.settings.me.is_none() {
+            egui::CentralPanel::default().show(ui, |ui| {
+                banners(
+                    ui,
+                    self.notification_trouble.as_deref(),
+                    &mut self.problems,
+                    &mut self.error,
+                    false,
+                );
+                self.ask_for_name(ui);
+            });
+            return;
+        }
+        self.shortcuts(&ctx);
+        self.keep_selection();
+        let me = self.me();
+        let state = &self.state;
+        let incident = self
+            .selected
+            .as_ref()
+            .and_then(|id| state.incidents.get(id));
+        let view = self.view.unwrap_or(match incident {
+            Some(i) if i.is_open() => View::Stage(procedure::next_step(i).stage),
+            Some(_) => View::Stage(Stage::Conclusion),
+            // No incident: the calm empty state with its one action.
+            None => View::Stage(Stage::Defined),
+        });
+        let mut actions: Vec<Action> = Vec::new();
+        let mut picked = None;
+        if let Some(incident) = incident {
+            let facts = Facts {
+                incident,
+                state,
+                now,
+                me: &me,
+            };
+            egui::Panel::top("header").show(ui, |ui| {
+                actions.extend(header::show(ui, &facts));
+            });
+        }
+        egui::Panel::left("rail")
+            .resizable(false)
+            .exact_size(190.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    picked = rail::show(ui, incident.map(|i| &**i), &view);
+                    ui.add_space(10.0);
+                    if ui
+                        .button("Declare incident…")
+                        .on_hover_text("Ctrl+N")
+                        .clicked()
+                    {
+                        actions.push(Action::Open(Dialog::Declare));
+                    }
+                });
+            });
+        let drafts = &mut self.drafts;
+        let contacts = &mut self.contacts;
+        let exports = &mut self.exports;
+        let mut contacts_action = None;
+        let dialog_open = self.dialog.is_some();
+        let roster_loading = !self.roster.is_done();
+        let archive_loading = !self.archive.is_done();
+        egui::CentralPanel::default().show(ui, |ui| {
+            banners(
+                ui,
+                self.notification_trouble.as_deref(),
+                &mut self.problems,
+                &mut self.error,
+                dialog_open,
+            );
+            let action = match (view, incident) {
+                (View::Contacts, _) => {
+                    contacts_action =
+                        contacts.show(ui, &state.roster, roster_loading, now, exports);
+                    None
+                }
+                (View::Incidents, _) => {
+                    incidents::show(ui, state, self.selected.as_ref(), now, archive_loading)
+                }
+                (View::Stage(_) | View::Timeline, None) => declare::empty_state(ui),
+                (View::Timeline, Some(incident)) => {
+                    let facts = Facts {
+                        incident,
+                        state,
+                        now,
+                        me: &me,
+                    };
+                    widgets::title(ui, "Timeline");
+                    let pack = Pack::new(incident, &state.roster, &state.settings, now);
+                    ui.horizontal(|ui| {
+                        exports.timeline_button(ui, &pack);
+                        exports.show_notice(ui);
+                    });
+                    timeline::show(ui, &facts, &mut drafts.of(&incident.id).note)
+                }
+                (View::Stage(stage), Some(incident)) => {
+                    let facts = Facts {
+                        incident,
+                        state,
+                        now,
+                        me: &me,
+                    };
+                    egui::ScrollArea::vertical()
+                        .auto_shrink(false)
+                        .show(ui, |ui| {
+                            stage_heading(ui, incident, stage);
+                            stage_view(ui, &facts, stage, drafts.of(&incident.id), exports)
+                        })
+                        .inner
+                }
+            };
+            actions.extend(action);
+        });
+        if let Some(view) = picked {
+            self.view = Some(view);
+            self.error = None;
+        }
+        if view == View::Incidents || picked == Some(View::Incidents) {
+            // Resolved incidents are only read once someone looks for them.
+            self.archive.start(&ctx);
+        }
+        for action in actions {
+            self.perform(&ctx, action, Origin::View);
+        }
+        if let Some(action) = contacts_action {
+            self.perform(&ctx, action, Origin::Contacts);
+        }
+        self.dialogs(&ctx);
+        self.exports.show(&ctx);
+        if let Some((path, bytes)) = self.exports.take_write() {
+            self.runner.send(Job::Write { path, bytes });
+        }
+        self.keep_drafts(&ctx, false);
+        let title = window_title(&self.state, now);
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+        // Sleep until a time shown on screen (the countdown, the incident's
+        // age, the window title) next changes; nothing repaints in between.
+        let cadence = &self.state.settings.cadence;
+        let shown = self
+            .selected
+            .as_ref()
+            .and_then(|id| self.state.incidents.get(id));
+        let countdowns = self
+            .state
+            .open_incidents()
+            .filter_map(|i| comms::next_update_due(i, cadence))
+            .map(|due| header::countdown_changes_in(due, now));
+        let age = shown.map(|s| header::age_changes_in(s.resolved_at.unwrap_or(s.opened_at), now));
+        if let Some(wait) = countdowns.chain(age).min() {
+            ctx.request_repaint_after(wait);
+        }
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // Whatever is under way finishes, and what was typed is kept, before
+        // the window goes (a few seconds at most on a disk that hangs).
+        if self.drafts_changed() {
+            self.runner
+                .send(Job::SaveDrafts(Box::new(self.drafts.clone())));
+        }
+        for done in self.runner.finish(&mut self.state, EXIT_WAIT) {
+            match done {
+                Done::DraftsSaved(_, Err(e)) => {
+                    eprintln!("expedite: what you typed could not be kept: {e}");
+                }
+                Done::Ran(Err(e)) => eprintln!("expedite: {e}"),
+                _ => {}
+            }
+        }
+        if self.runner.is_busy() {
+            eprintln!(
+                "expedite: the disk did not answer within {} s; what was being saved may not be.",
+                EXIT_WAIT.as_secs()
+            );
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! The window: the incident cockpit, split by concern. This file holds the
+//! app's state and how it is built; [`startup`] opens the window,
+//! [`commands`] sends what people do to the disk thread and takes in the
+//! results, [`background`] takes in what other threads report, [`dialogs`]
+//! the dialogs and shortcuts, [`frame`] draws each frame.
+
+mod background;
+mod commands;
+mod dialogs;
+mod frame;
+pub mod runner;
+pub mod startup;
+
+pub use frame::window_title;
+pub use startup::{Preload, Refused, run};
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::command::Command;
+use crate::model::{IncidentId, State};
+use crate::reminder::{Reminders, Watch};
+use crate::store::watch::Watcher;
+use crate::store::{self, InstanceLock, Problem, Store};
+use crate::ui::{Clock, Dialog, View, contacts, drafts, exports, probe};
+
+use startup::Later;
+
+/// How long typing may go unsaved to disk at most.
+const DRAFT_SAVE_EVERY: Duration = Duration::from_secs(1);
+
+/// How long a closing window waits for the disk to finish.
+const EXIT_WAIT: Duration = Duration::from_secs(5);
+
+/// Where an action came from, for what happens once it is done.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Origin {
+    /// A view in the main area (or the window itself).
+    #[default]
+    View,
+    /// The open dialog: it closes once its command is saved.
+    Dialog,
+    /// The contacts view: it moves on to the page it asked for.
+    Contacts,
+}
+
+/// What to do once a command sent to the disk is saved.
+struct Pending {
+    /// The command, to know it again.
+    command: Option<Command>,
+    /// The form the command came from, emptied once it is saved.
+    form: drafts::Form,
+    /// The drafts when it was sent: only what is still as it was then is
+    /// cleared, so text typed meanwhile stays.
+    sent: drafts::Drafts,
+    /// A declaration: show the new incident.
+    declared: bool,
+    from: Origin,
+    /// Where the contacts view goes next.
+    contacts: Option<contacts::AfterSave>,
+}
+
+impl Default for Pending {
+    fn default() -> Self {
+        Self {
+            command: None,
+            form: drafts::Form::None,
+            sent: drafts::Drafts::default(),
+            declared: false,
+            from: Origin::View,
+            contacts: None,
+        }
+    }
+}
+
+/// The main window.
+pub struct ExpediteApp {
+    /// The one way to the disk: store transactions and drafts saves run there.
+    runner: runner::Runner,
+    /// Commands sent and not back yet, in order, with what to do once saved.
+    pending: VecDeque<Pending>,
+    /// Whether a save of the drafts is under way.
+    drafts_in_flight: bool,
+    state: State,
+    problems: Vec<Problem>,
+    /// Everything typed and not yet a command.
+    drafts: drafts::Drafts,
+    /// The drafts as last written to disk.
+    saved_drafts: drafts::Drafts,
+    drafts_saved_at: Option<Instant>,
+    /// What is being typed into "Your name"; kept until saved.
+    me_draft: String,
+    /// The last thing that went wrong, shown until the next success.
+    error: Option<String>,
+    /// Why desktop notifications don't work, when they don't.
+    notification_trouble: Option<String>,
+    /// The incident shown.
+    selected: Option<IncidentId>,
+    /// The view picked; `None` follows the incident's next step.
+    view: Option<View>,
+    dialog: Option<Dialog>,
+    /// The dialog shown has not been drawn yet: its first field takes the keyboard.
+    dialog_fresh: bool,
+    contacts: contacts::Contacts,
+    /// Copying, mailing and saving the conclusion pack.
+    exports: exports::Exports,
+    clock: Clock,
+    /// The title last given to the window, so it is only sent when it changes.
+    title: String,
+    /// Whether the name field has been given focus once.
+    asked_focus: bool,
+    reminders: Option<Reminders>,
+    watcher: Option<Watcher>,
+    _lock: Option<InstanceLock>,
+    /// With `EXPEDITE_TRACE_FRAMES` set: when the window started, and frames built so far.
+    frame_trace: Option<(Instant, u64)>,
+    probe: probe::FirstFrameProbe,
+    /// The roster: read when the window is first used.
+    roster: Later<store::RosterRead>,
+    /// The resolved incidents: read when first looked for.
+    archive: Later<store::ArchiveRead>,
+}
+
+impl ExpediteApp {
+    /// Loads the whole data folder and the drafts before returning. No
+    /// reminders, no watching and no instance lock until given
+    /// ([`Self::with_reminders`], [`Self::with_lock`]).
+    pub fn new(mut store: Store, clock: Clock) -> Self {
+        let (state, problems) = store.load();
+        Self::loaded(store, state, problems, clock)
+    }
+
+    /// Loads only what the first frame shows (settings, open incidents); the
+    /// roster is read in the background when the window is first used, the
+    /// resolved incidents when first asked for. This is how the window
+    /// starts: its first frame waits for neither.
+    pub fn starting(store: Store, clock: Clock) -> Self {
+        Self::from_preload(Preload::read(store), clock)
+    }
+
+    /// The window from data read beforehand (see [`run`]).
+    pub fn from_preload(preload: Preload, clock: Clock) -> Self {
+        let mut app = Self::loaded(preload.store, preload.state, preload.problems, clock);
+        let store::Deferred { roster, archive } = preload.deferred;
+        app.roster = Later::waiting(move || store::read_roster(&roster));
+        app.archive = Later::waiting(move || store::read_archive(&archive));
+        app
+    }
+
+    fn loaded(mut store: Store, state: State, mut problems: Vec<Problem>, clock: Clock) -> Self {
+        // Before the first frame, like the rest of the start-up reads.
+        let (drafts, more) = store.load_drafts::<drafts::Drafts>();
+        problems.extend(more);
+        let forms = drafts.roster.clone();
+        Self {
+            runner: runner::Runner::start(store),
+            pending: VecDeque::new(),
+            drafts_in_flight: false,
+            state,
+            problems,
+            saved_drafts: drafts.clone(),
+            drafts,
+            drafts_saved_at: None,
+            me_draft: String::new(),
+            error: None,
+            notification_trouble: None,
+            selected: None,
+            view: None,
+            dialog: None,
+            dialog_fresh: false,
+            contacts: contacts::Contacts::with_forms(forms),
+            exports: exports::Exports::default(),
+            clock,
+            title: String::new(),
+            asked_focus: false,
+            reminders: None,
+            watcher: None,
+            _lock: None,
+            frame_trace: std::env::var_os("EXPEDITE_TRACE_FRAMES").map(|_| (Instant::now(), 0)),
+            probe: probe::FirstFrameProbe::from_env(),
+            roster: Later::Done,
+            archive: Later::Done,
+        }
+    }
+
+    /// Makes every save and read wait `delay` first, as on a slow or
+    /// network disk: for tests and benches of a window that must not wait.
+    pub fn with_slow_disk(self, delay: std::time::Duration) -> Self {
+        self.slow_disk(delay);
+        self
+    }
+
+    /// Changes how long every save and read waits first (zero: not at all,
+    /// which also ends a wait under way).
+    pub fn slow_disk(&self, delay: std::time::Duration) {
+        self.runner.slow_disk(delay);
+    }
+
+    /// Whether something is being saved or read (or waits its turn).
+    pub fn is_busy(&self) -> bool {
+        self.runner.is_busy() || self.exports.writing()
+    }
+
+    /// Reminds through this reminder thread, starting with what is due now.
+    /// Saves files through `dialog` instead of the desktop's save dialog.
+    pub fn with_save_dialog(mut self, dialog: Arc<dyn exports::SaveDialog>) -> Self {
+        self.exports = exports::Exports::new(dialog);
+        self
+    }
+
+    pub fn with_reminders(mut self, reminders: Reminders) -> Self {
+        self.reminders = Some(reminders);
+        self.reschedule();
+        self
+    }
+
+    /// Holds the instance lock for the window's life.
+    pub fn with_lock(mut self, lock: InstanceLock) -> Self {
+        self._lock = Some(lock);
+        self
+    }
+
+    /// Watches the data folder for changes made elsewhere.
+    pub fn with_watcher(mut self, watcher: Watcher) -> Self {
+        self.watcher = Some(watcher);
+        self
+    }
+
+    /// Tells the reminder thread the due times as they are now.
+    pub(super) fn reschedule(&self) {
+        if let Some(reminders) = &self.reminders {
+            let repeat = chrono::Duration::minutes(i64::from(
+                self.state.settings.overdue_repeat_minutes.max(1),
+            ));
+            reminders.watch(Watch::all(&self.state), repeat);
+        }
+    }
+
+    pub(super) fn me(&self) -> String {
+        self.state
+            .settings
+            .me
+            .clone()
+            .unwrap_or_else(crate::desk::login_name)
+    }
+}
