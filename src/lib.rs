@@ -10,6 +10,7 @@ pub mod command;
 pub mod desk;
 pub mod interop;
 pub mod model;
+pub mod pack;
 pub mod reminder;
 pub mod sample;
 pub mod store;

@@ -9,13 +9,13 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use expedite::command::{self, Command, NewEvidence};
-use expedite::interop::email::{self, MAILTO_MAX};
-use expedite::interop::pack::Pack;
-use expedite::interop::{postmortem, update};
 use expedite::model::{
     Decision, Deviation, DeviationReason, EvidenceKind, Incident, IncidentId, Metric, MetricHit,
     Role, State,
 };
+use expedite::pack::Pack;
+use expedite::pack::email::{self, MAILTO_MAX};
+use expedite::pack::{postmortem, update};
 
 fn t(minutes: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap() + Duration::minutes(minutes)

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
-use crate::interop::pack::Pack;
-use crate::interop::{email, postmortem, update};
 use crate::model::{EXPEDITE_CHANNEL, IncidentId, State};
+use crate::pack::Pack;
+use crate::pack::{email, postmortem, update};
 
 /// The parts of the conclusion pack `expedite export` writes.
 #[derive(Debug, Subcommand)]

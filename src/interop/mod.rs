@@ -1,7 +1,7 @@
 //! Outside formats: vCard and CSV contacts, iCalendar on-call feeds, and the
-//! files Expedite writes for others (vCard 4.0, `.ics`), including the
-//! conclusion pack: update texts, the summary and origin emails, the
-//! postmortem draft, its invite and the timeline as CSV.
+//! files Expedite writes for others (vCard 4.0, `.ics`). The conclusion
+//! pack's texts are the app's own words and live in [`crate::pack`]; its
+//! invite uses the iCalendar writing here.
 //!
 //! vCard and iCalendar share one line syntax (RFC 6350 took it from RFC
 //! 5545): folded lines, `NAME;PARAM=VALUE:value`, backslash escapes. The
@@ -10,12 +10,8 @@
 //! and the rest of the file is still checked.
 
 pub mod csv_roster;
-pub mod email;
 pub mod ical;
 pub mod import;
-pub mod pack;
-pub mod postmortem;
-pub mod update;
 pub mod vcard;
 
 use icalendar::parser::{Component, read_calendar_simple, unfold};
@@ -193,7 +189,7 @@ fn text(raw: &str) -> String {
 }
 
 /// Escapes text for a vCard or iCalendar value.
-fn escape(value: &str) -> String {
+pub(crate) fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         match c {
@@ -210,7 +206,7 @@ fn escape(value: &str) -> String {
 
 /// Appends one content line, folded at 75 octets (never inside a character)
 /// and ended with CRLF, as both RFCs ask.
-fn push_line(out: &mut String, line: &str) {
+pub(crate) fn push_line(out: &mut String, line: &str) {
     let mut width = 0;
     for c in line.chars() {
         if width + c.len_utf8() > 75 {
@@ -225,7 +221,7 @@ fn push_line(out: &mut String, line: &str) {
 
 /// A short, stable id made from `text` (FNV-1a), for UIDs that stay the
 /// same from one export to the next.
-fn stable_id(text: &str) -> String {
+pub(crate) fn stable_id(text: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         hash ^= u64::from(b);

@@ -16,9 +16,9 @@ use std::time::{Duration, Instant};
 use eframe::egui;
 
 use super::widgets::{Pressed, dialog};
-use crate::interop::email::Email;
-use crate::interop::pack::Pack;
-use crate::interop::postmortem;
+use crate::pack::Pack;
+use crate::pack::email::Email;
+use crate::pack::postmortem;
 
 /// An answer faster than this comes from no dialog at all, not a person.
 const NO_DIALOG_WITHIN: Duration = Duration::from_millis(700);

@@ -168,7 +168,7 @@ pub fn primary(ui: &mut egui::Ui, text: &str) -> egui::Response {
     ui.add(egui::Button::new(egui::RichText::new(text).strong().color(ink)).fill(fill))
 }
 
-pub use crate::interop::pack::capital;
+pub use crate::pack::capital;
 
 /// What was pressed in a dialog this frame.
 pub enum Pressed {

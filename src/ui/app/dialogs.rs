@@ -2,7 +2,7 @@
 
 use eframe::egui;
 
-use crate::interop::pack::Pack;
+use crate::pack::Pack;
 use crate::ui::{Dialog, DialogOutcome, View, contacts, declare, drafts, ownership, post_update};
 
 use super::{ExpediteApp, Origin};

@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use eframe::egui;
 
 use crate::command::Command;
-use crate::interop::pack::Pack;
 use crate::model::procedure::{self, Stage};
 use crate::model::{Incident, State, comms};
+use crate::pack::Pack;
 use crate::store::Problem;
 use crate::ui::app::runner::{Done, Job};
 use crate::ui::{

@@ -3,8 +3,8 @@
 use eframe::egui;
 
 use crate::command::Command;
-use crate::interop::pack::Pack;
-use crate::interop::update;
+use crate::pack::Pack;
+use crate::pack::update;
 use crate::time::parse_length;
 use crate::ui::drafts::{Form, UpdateDraft};
 use crate::ui::widgets::{Pressed, dialog};

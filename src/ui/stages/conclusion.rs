@@ -4,8 +4,8 @@
 use eframe::egui;
 
 use crate::command::Command;
-use crate::interop::email::{self, Email};
-use crate::interop::pack::Pack;
+use crate::pack::Pack;
+use crate::pack::email::{self, Email};
 use crate::ui::drafts::{ConclusionDraft, Form, parse_local_time};
 use crate::ui::exports::Exports;
 use crate::ui::widgets::{area, capital, field, link, section, suggestions, weak, when};

@@ -1,10 +1,14 @@
 //! The conclusion pack's common ground: one incident with the roster, the
 //! team's time zone and the clock, and the phrases every output shares.
 //!
-//! Everything here and in the pack's writers ([`update`](super::update),
-//! [`email`](super::email), [`postmortem`](super::postmortem)) is a pure
+//! Everything here and in the pack's writers ([`update`],
+//! [`email`], [`postmortem`]) is a pure
 //! function of the record: the same incident gives the same text. Whatever
 //! is not recorded yet reads "(not recorded yet)" instead of failing.
+
+pub mod email;
+pub mod postmortem;
+pub mod update;
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;

@@ -10,7 +10,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::pack::{NOT_RECORDED, Pack, aside, capital, one_line, or_missing};
+use super::{NOT_RECORDED, Pack, aside, capital, one_line, or_missing};
 use crate::model::{EvidenceKind, Fix, Role};
 
 /// The longest `mailto:` link handed to the desktop; longer ones are cut

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::pack::{NOT_RECORDED, Pack, aside, one_line, or_missing};
+use super::{NOT_RECORDED, Pack, aside, one_line, or_missing};
 use crate::model::{DEPLOYMENTS_CHANNEL, EXPEDITE_CHANNEL};
 
 /// The update for `channel`; `typed` is what the poster wrote (what they see

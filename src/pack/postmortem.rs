@@ -4,8 +4,8 @@
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 
 use super::email::permanent_fix;
-use super::pack::{NOT_RECORDED, Pack, length, one_line, or_missing};
-use super::{escape, push_line, stable_id};
+use super::{NOT_RECORDED, Pack, length, one_line, or_missing};
+use crate::interop::{escape, push_line, stable_id};
 use crate::model::roster;
 
 /// How long the postmortem meeting lasts by default.
