@@ -1,0 +1,365 @@
+//! The cockpit: the name asked on first start, the header and its
+//! countdown, posting and snoozing updates, notifications, the window title,
+//! switching incidents, and every view at 800×600.
+
+use chrono::Duration;
+use eframe::egui;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use expedite::command::{Command, NewEvidence};
+use expedite::model::EvidenceKind;
+use expedite::store::Store;
+use expedite::ui::ExpediteApp;
+
+use crate::common::*;
+
+#[test]
+fn first_start_asks_for_a_name_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app_at(dir.path(), t(0));
+    harness.get_by_label("Welcome to Expedite");
+    let name_field = egui::accesskit::Role::TextInput;
+    harness
+        .get_by_role_and_label(name_field, "Your name")
+        .click();
+    settle(&mut harness);
+    harness
+        .get_by_role_and_label(name_field, "Your name")
+        .type_text("Sam Patel");
+    settle(&mut harness);
+    harness.get_by_label("Save").click();
+    settle(&mut harness);
+    harness.get_by_label("No incident open");
+    let settings = std::fs::read_to_string(dir.path().join("settings.ron")).unwrap();
+    assert!(settings.contains("me: \"Sam Patel\""), "{settings}");
+    // The next start does not ask again.
+    let harness = app_at(dir.path(), t(1));
+    assert!(harness.query_by_label("Welcome to Expedite").is_none());
+}
+
+#[test]
+fn an_open_incident_shows_its_owner_stage_next_step_and_countdown() {
+    let dir = folder_with_incident(Some("Jo"));
+
+    let harness = app_at(dir.path(), t(3));
+    harness.get_by_label("Checkout returns 500");
+    harness.get_by_label("Jo");
+    harness.get_by_label("Declared 3 min ago");
+    // The header names the stage, the rail lists it, and the form is open on it.
+    assert!(harness.query_all_by_label("Classified").count() >= 2);
+    harness.get_by_label_contains("Decide whether to expedite");
+    harness.get_by_label("Next update in 12 min");
+
+    let harness = app_at(dir.path(), t(20));
+    harness.get_by_label("Update overdue by 5 min");
+}
+
+#[test]
+fn posting_an_update_resets_the_countdown() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(20));
+    harness.get_by_label("Update overdue by 5 min");
+    click(&mut harness, "Post update…");
+    let label = "What you see, what you're doing, what you need";
+    type_into(&mut harness, label, "Rolled back; errors falling");
+    click(&mut harness, "Post update");
+    // The default "next update in" is the unclassified cadence: 15 minutes.
+    harness.get_by_label("Next update in 15 min");
+    assert!(harness.query_by_label(label).is_none(), "the dialog closed");
+    assert!(
+        incident_file(dir.path())
+            .contains("Update posted in #expedite: Rolled back; errors falling")
+    );
+    // The timeline shows it, newest first.
+    click(&mut harness, "Timeline");
+    harness.get_by_label_contains("Update posted in #expedite: Rolled back; errors falling");
+}
+
+#[test]
+fn a_half_written_update_survives_closing_the_dialog_and_a_refusal_keeps_it() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(1));
+    let field = egui::accesskit::Role::MultilineTextInput;
+    let label = "What you see, what you're doing, what you need";
+    harness.get_by_label("Post update…").click();
+    settle(&mut harness);
+    harness.get_by_role_and_label(field, label).click();
+    settle(&mut harness);
+    harness.get_by_role_and_label(field, label).type_text("   ");
+    settle(&mut harness);
+    // Posting only spaces is refused, with the reason beside the text.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Post update")
+        .click();
+    settle(&mut harness);
+    harness.get_by_label_contains("The update is empty");
+    type_into(&mut harness, label, "Half a thought");
+    harness.get_by_label("Cancel").click();
+    settle(&mut harness);
+    assert!(harness.query_by_label(label).is_none(), "the dialog closed");
+    harness.get_by_label("Post update…").click();
+    settle(&mut harness);
+    let value = harness
+        .get_by_role_and_label(field, label)
+        .value()
+        .unwrap_or_default();
+    assert!(value.ends_with("Half a thought"), "{value:?}");
+    assert!(!incident_file(dir.path()).contains("Half a thought"));
+    click(&mut harness, "Cancel");
+
+    // Nor does a restart lose it.
+    drop(harness);
+    let mut harness = app_at(dir.path(), t(2));
+    click(&mut harness, "Post update…");
+    assert!(field_value(&harness, label).ends_with("Half a thought"));
+}
+
+#[test]
+fn snoozing_from_the_window_moves_the_countdown() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(20));
+    harness.get_by_label("Update overdue by 5 min");
+    click(&mut harness, "Communicating");
+    click(&mut harness, "15 min");
+    harness.get_by_label("Next update in 15 min");
+    assert!(incident_file(dir.path()).contains("Update reminder snoozed for 15m"));
+}
+
+struct Broken;
+
+impl expedite::reminder::Notifier for Broken {
+    fn show(
+        &self,
+        _: &expedite::reminder::Reminder,
+        _: std::sync::mpsc::Sender<expedite::reminder::ReminderEvent>,
+    ) -> Result<(), String> {
+        Err("no notification server is running on this desktop".into())
+    }
+}
+
+#[test]
+fn when_notifications_fail_the_window_says_so() {
+    let dir = folder_with_incident(None);
+    let store = Store::open(dir.path()).unwrap();
+    let reminders = expedite::reminder::Reminders::start(
+        std::sync::Arc::new(Broken),
+        Box::new(|| t(30)),
+        || {},
+    );
+    let mut harness = Harness::new_eframe(move |_cc| {
+        ExpediteApp::new(store, Box::new(|| t(30))).with_reminders(reminders)
+    });
+    wait_for(
+        &mut harness,
+        "Desktop notifications are not working: no notification server is running on this desktop",
+    );
+}
+
+#[test]
+fn the_window_title_carries_the_nearest_update() {
+    use expedite::ui::window_title;
+    let dir = folder_with_incident(None);
+    let (mut state, _) = Store::open(dir.path()).unwrap().load();
+    assert_eq!(
+        window_title(&state, t(3)),
+        "Expedite — update due in 12 min"
+    );
+    assert_eq!(
+        window_title(&state, t(18)),
+        "Expedite — update overdue by 3 min"
+    );
+    let id = state.incidents.keys().next().unwrap().clone();
+    let resolve = Command::Resolve { incident: id };
+    expedite::command::apply(&mut state, resolve, "Sam", t(20)).unwrap();
+    assert_eq!(window_title(&state, t(21)), "Expedite");
+}
+
+#[test]
+fn ctrl_u_opens_the_update_dialog_with_the_cadence_filled_in() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(4));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::U);
+    settle(&mut harness);
+    assert_eq!(field_value(&harness, "Next update in"), "15m");
+    type_into(
+        &mut harness,
+        "What you see, what you're doing, what you need",
+        "Errors falling",
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    settle(&mut harness);
+    harness.get_by_label("Next update in 15 min");
+}
+
+#[test]
+fn the_next_update_can_be_written_out_in_words() {
+    let dir = folder_with_incident(Some("Sam"));
+    let mut harness = app_at(dir.path(), t(5));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::U);
+    settle(&mut harness);
+    type_into(
+        &mut harness,
+        "What you see, what you're doing, what you need",
+        "Errors falling",
+    );
+    retype(&mut harness, "Next update in", "20 minutes");
+    let text = click_and_copy(&mut harness, "Copy for #expedite");
+    assert!(text.ends_with("Next update at 02:25 UTC.\n"), "{text}");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    settle(&mut harness);
+    harness.get_by_label("Next update in 20 min");
+}
+
+#[test]
+fn the_countdown_ticks_in_seconds_only_around_the_due_time() {
+    use expedite::ui::header::countdown_changes_in;
+    let dir = folder_with_incident(None);
+    // Due at t(15): calm minutes until two minutes before.
+    let harness = app_at(dir.path(), t(13) - Duration::seconds(30));
+    harness.get_by_label("Next update in 2 min");
+    let harness = app_at(dir.path(), t(14) - Duration::seconds(5));
+    harness.get_by_label("Next update in 01:05");
+    let harness = app_at(dir.path(), t(16) + Duration::seconds(20));
+    harness.get_by_label("Update overdue 01:20");
+    let harness = app_at(dir.path(), t(20));
+    harness.get_by_label("Update overdue by 5 min");
+
+    // And the window sleeps until the text changes.
+    let due = t(15);
+    let secs = |d: std::time::Duration| d.as_secs();
+    assert_eq!(
+        secs(countdown_changes_in(due, due - Duration::seconds(750))),
+        31
+    );
+    assert_eq!(
+        secs(countdown_changes_in(due, due - Duration::seconds(130))),
+        10
+    );
+    assert_eq!(
+        secs(countdown_changes_in(due, due - Duration::seconds(90))),
+        1
+    );
+    assert_eq!(
+        secs(countdown_changes_in(due, due + Duration::seconds(60))),
+        1
+    );
+    assert_eq!(
+        secs(countdown_changes_in(due, due + Duration::seconds(200))),
+        40
+    );
+}
+
+#[test]
+fn the_post_update_dialog_copies_the_update_written_for_the_channel() {
+    let dir = folder_with_incident(Some("Sam"));
+    let mut harness = app_at(dir.path(), t(5));
+    click(&mut harness, "Post update…");
+    let label = "What you see, what you're doing, what you need";
+    type_into(&mut harness, label, "Errors down to 2 a minute");
+    retype(&mut harness, "Next update in", "20m");
+    let text = click_and_copy(&mut harness, "Copy for #expedite");
+    assert_eq!(
+        text,
+        "Expedite update: Checkout returns 500 (2026-11-26-1)\n\
+         Conditions: Errors down to 2 a minute\n\
+         Actions: Sam is investigating\n\
+         Needs: a developer, a reviewer, a tester, a product owner to join the team\n\
+         Next update at 02:25 UTC.\n"
+    );
+    harness.get_by_label("Copied — paste it into #expedite, then press Post update.");
+    // Copying posts nothing: the dialog and the text are still there.
+    assert_eq!(field_value(&harness, label), "Errors down to 2 a minute");
+    assert!(!incident_file(dir.path()).contains("Update posted"));
+}
+
+#[test]
+fn switching_between_open_incidents_from_the_list() {
+    let dir = folder_with_incident(None);
+    let mut store = Store::open(dir.path()).unwrap();
+    let (mut state, _) = store.load();
+    let second = Command::Declare {
+        title: "Search is slow".into(),
+        evidence: NewEvidence {
+            kind: EvidenceKind::CallCentre { count: 3 },
+            text: "customers can't find hotels".into(),
+            link: None,
+        },
+        owner: None,
+    };
+    store.execute(&mut state, second, "Sam", t(1)).unwrap();
+    let mut harness = app_at(dir.path(), t(2));
+    harness.get_by_label("Search is slow");
+    click(&mut harness, "Incidents");
+    harness
+        .get_by_label_contains("Checkout returns 500 — Sam")
+        .click();
+    settle(&mut harness);
+    harness.get_by_label("Checkout returns 500");
+}
+
+#[test]
+fn every_view_opens_at_800_by_600_with_named_controls() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let store = Store::open(dir.path()).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(800.0, 600.0))
+        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(4))));
+    settle(&mut harness);
+    // The accessibility check fails the run if any control has no name.
+    for view in [
+        "Defined",
+        "Owned",
+        "Classified",
+        "Team formed",
+        "Communicating",
+        "Fix",
+        "Deployment",
+        "Conclusion",
+        "Timeline",
+        "Incidents",
+        "Contacts",
+    ] {
+        click(&mut harness, view);
+        // The header and its countdown stay in sight on every view.
+        harness.get_by_label("Next update in 11 min");
+    }
+}
+
+#[test]
+fn the_window_shows_the_open_incident_before_reading_the_roster_and_history() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let mut store = Store::open(dir.path()).unwrap();
+    let (mut state, _) = store.load();
+    let old = Command::Declare {
+        title: "Search was slow".into(),
+        evidence: NewEvidence {
+            kind: EvidenceKind::Other,
+            text: "timeouts".into(),
+            link: None,
+        },
+        owner: None,
+    };
+    store.execute(&mut state, old, "Sam", t(0)).unwrap();
+    let id = state.incidents.keys().last().unwrap().clone();
+    store
+        .execute(&mut state, Command::Resolve { incident: id }, "Sam", t(1))
+        .unwrap();
+
+    let store = Store::open(dir.path()).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| ExpediteApp::starting(store, Box::new(|| t(2))));
+    harness.step();
+    harness.get_by_label("Checkout returns 500");
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    wait_for(&mut harness, "4 of 4");
+    // Not `click`: the spinner repaints until the history is in.
+    harness
+        .get_by_role_and_label(Role::Button, "Incidents")
+        .click();
+    wait_for(&mut harness, "Search was slow — resolved");
+}

@@ -1,0 +1,308 @@
+//! Contacts and cover: search, who covers now, the roster's forms,
+//! imports and exports.
+
+use eframe::egui;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use expedite::command::Command;
+use expedite::store::Store;
+use expedite::ui::ExpediteApp;
+
+use crate::common::*;
+
+#[test]
+fn ctrl_f_finds_a_contact_by_name_role_or_number() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let mut harness = app_at(dir.path(), t(2));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    settle(&mut harness);
+    harness.get_by_label_contains("4 of 4");
+    harness
+        .get_by_role_and_label(Role::TextInput, "Find contact")
+        .type_text("tester");
+    settle(&mut harness);
+    harness.get_by_label_contains("1 of 4");
+    harness.get_by_label("Tom Berg");
+    assert!(harness.query_by_label("Alex Kim").is_none());
+}
+
+#[test]
+fn the_roster_says_out_of_hours_and_who_covers_now() {
+    // Thursday 26 November 2026, 02:00 in London.
+    let (_dir, mut harness) = contacts_at(with_rota, t(0));
+    settle(&mut harness);
+    harness.get_by_label_contains(
+        "Out of hours — cover below (Thu 02:00 Europe/London · office opens 09:00)",
+    );
+    harness.get_by_label_contains("Next: Alex Kim from Mon 09:00");
+    harness.get_by_label_contains("No rota · Tom Berg");
+    // The cover's name opens the card; the card copies the number.
+    // The first "Priya Shah" is the cover's; the second the search list's.
+    harness
+        .get_all_by_role_and_label(Role::Link, "Priya Shah")
+        .next()
+        .unwrap()
+        .click();
+    settle(&mut harness);
+    harness.get_by_label("On call now as developer");
+    click(&mut harness, "Back to contacts");
+    type_into(&mut harness, "Find contact", "alx");
+    harness.key_press(egui::Key::Enter);
+    settle(&mut harness);
+    harness.get_by_label("+44 7700 900123");
+    click(&mut harness, "Copy");
+    harness.get_by_role_and_label(Role::Button, "Copied");
+}
+
+#[test]
+fn a_search_shows_a_colleagues_rename_without_retyping() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let mut harness = app_watching(dir.path(), t(3));
+    click(&mut harness, "Contacts");
+    type_into(&mut harness, "Find contact", "berg");
+    let shown = |harness: &Harness<'_, ExpediteApp>, name: &str| {
+        harness.query_all_by_label(name).next().is_some()
+    };
+    assert!(shown(&harness, "Tom Berg"));
+
+    // Elsewhere, Tom becomes Tomas: the roster keeps its length, only a name changes.
+    let mut other = Store::open(dir.path()).unwrap();
+    let (mut state, _) = other.load();
+    let mut tom = state.roster.find("Tom Berg").unwrap().clone();
+    tom.name = "Tomas Berg".into();
+    let rename = expedite::command::RosterChange::SaveContact {
+        replacing: Some("Tom Berg".into()),
+        contact: tom,
+    };
+    other
+        .execute(&mut state, Command::Roster(Box::new(rename)), "Jo", t(3))
+        .unwrap();
+    for _ in 0..250 {
+        harness.step();
+        if shown(&harness, "Tomas Berg") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        shown(&harness, "Tomas Berg"),
+        "the search shows the new name"
+    );
+    assert!(!shown(&harness, "Tom Berg"), "and not the old one");
+    assert_eq!(field_value(&harness, "Find contact"), "berg");
+}
+
+#[test]
+fn in_office_hours_the_banner_says_so() {
+    // 10:00 in London on a Thursday.
+    let (_dir, harness) = contacts_at(with_rota, t(8 * 60));
+    harness.get_by_label_contains("In office hours (Thu 10:00 Europe/London)");
+}
+
+#[test]
+fn adding_a_contact_refuses_a_number_with_letters_and_keeps_the_text() {
+    let (dir, mut harness) = contacts_at(with_roster, t(0));
+    click(&mut harness, "Add contact…");
+    type_into(&mut harness, "Name", "Dana Ortiz");
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Reviewer")
+        .click();
+    settle(&mut harness);
+    let number = harness
+        .get_all_by_role_and_label(Role::TextInput, "Number 1")
+        .nth(1)
+        .unwrap();
+    number.click();
+    settle(&mut harness);
+    harness
+        .get_all_by_role_and_label(Role::TextInput, "Number 1")
+        .nth(1)
+        .unwrap()
+        .type_text("07700 9OO 777");
+    settle(&mut harness);
+    click(&mut harness, "Save contact");
+    harness.get_by_label_contains("has letters or symbols in it");
+    assert_eq!(field_value(&harness, "Name"), "Dana Ortiz");
+    assert!(
+        !std::fs::read_to_string(dir.path().join("roster.ron"))
+            .unwrap()
+            .contains("Dana")
+    );
+
+    let field = harness
+        .get_all_by_role_and_label(Role::TextInput, "Number 1")
+        .nth(1)
+        .unwrap();
+    field.click();
+    settle(&mut harness);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_all_by_role_and_label(Role::TextInput, "Number 1")
+        .nth(1)
+        .unwrap()
+        .type_text("07700 900 777");
+    settle(&mut harness);
+    click(&mut harness, "Save contact");
+    // Saved: the card shows, and the file has her.
+    harness.get_by_label("Reviewer");
+    harness.get_by_role_and_label(Role::Link, "07700 900 777");
+    assert!(
+        std::fs::read_to_string(dir.path().join("roster.ron"))
+            .unwrap()
+            .contains("Dana Ortiz")
+    );
+
+    // Removing asks once more.
+    click(&mut harness, "Remove…");
+    click(&mut harness, "Remove Dana Ortiz from the roster");
+    harness.get_by_label_contains("of 4");
+    assert!(
+        !std::fs::read_to_string(dir.path().join("roster.ron"))
+            .unwrap()
+            .contains("Dana")
+    );
+}
+
+#[test]
+fn importing_a_spreadsheet_shows_what_will_change_first() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let csv = dir.path().join("more.csv");
+    std::fs::write(
+        &csv,
+        "Name,Role,Mobile\nLee Park,Tester,+44 7700 900555\nTom Berg,Tester,+44 7700 900666\n",
+    )
+    .unwrap();
+    let mut harness = app_at(dir.path(), t(0));
+    click(&mut harness, "Contacts");
+    click(&mut harness, "Import or export…");
+    type_into(&mut harness, "File", csv.to_str().unwrap());
+    click(&mut harness, "Preview import");
+    harness.get_by_label("Add 1 contact: Lee Park");
+    harness.get_by_label("Update 1 contact: Tom Berg (numbers)");
+    assert!(
+        !std::fs::read_to_string(dir.path().join("roster.ron"))
+            .unwrap()
+            .contains("Lee Park")
+    );
+    click(&mut harness, "Import");
+    click(&mut harness, "Back to contacts");
+    harness.get_by_label_contains("5 of 5");
+    assert!(
+        std::fs::read_to_string(dir.path().join("roster.ron"))
+            .unwrap()
+            .contains("Lee Park")
+    );
+}
+
+#[test]
+fn office_hours_that_end_before_they_start_are_refused_then_set() {
+    let (_dir, mut harness) = contacts_at(with_roster, t(0));
+    harness.get_by_label_contains("Office hours are not set");
+    click(&mut harness, "Office hours…");
+    retype(&mut harness, "Starts at", "18:00");
+    retype(&mut harness, "Ends at", "09:00");
+    click(&mut harness, "Save office hours");
+    harness.get_by_label_contains("ends (09:00) before it starts (18:00)");
+    assert_eq!(field_value(&harness, "Starts at"), "18:00");
+    retype(&mut harness, "Starts at", "09:00");
+    retype(&mut harness, "Ends at", "18:00");
+    retype(&mut harness, "Time zone", "Asia/Tokyo");
+    click(&mut harness, "Save office hours");
+    click(&mut harness, "Back to contacts");
+    // 02:00 UTC is 11:00 in Tokyo, on a Thursday.
+    harness.get_by_label_contains("In office hours (Thu 11:00 Asia/Tokyo)");
+}
+
+#[test]
+fn cover_for_someone_shows_in_who_covers_now() {
+    let (_dir, mut harness) = contacts_at(with_rota, t(0));
+    click(&mut harness, "Cover for someone…");
+    type_into(&mut harness, "Who covers", "Tom Berg");
+    type_into(&mut harness, "Covers for", "Priya Shah");
+    retype(&mut harness, "From", "2026-11-26 01:00");
+    retype(&mut harness, "Until", "2026-11-26 00:00");
+    click(&mut harness, "Add cover");
+    harness.get_by_label_contains("ends (2026-11-26 00:00) before it starts (2026-11-26 01:00)");
+    assert_eq!(field_value(&harness, "Who covers"), "Tom Berg");
+    retype(&mut harness, "Until", "2026-11-26 09:00");
+    click(&mut harness, "Add cover");
+    harness.get_by_label_contains("Tom Berg covers for Priya Shah (developer)");
+    // Once saved the form is empty for the next one.
+    assert_eq!(field_value(&harness, "Who covers"), "");
+    click(&mut harness, "Back to contacts");
+    harness
+        .get_all_by_role_and_label(Role::Link, "Tom Berg")
+        .next()
+        .unwrap();
+    harness.get_by_label_contains("Next: Priya Shah from 09:00");
+}
+
+#[test]
+fn a_half_typed_contact_survives_a_restart() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    {
+        let mut harness = app_at(dir.path(), t(0));
+        click(&mut harness, "Contacts");
+        click(&mut harness, "Add contact…");
+        type_into(&mut harness, "Name", "Dana Ortiz");
+        type_into(&mut harness, "Notes", "Only after 7 a.m.");
+        // The window closes within the second, before the throttled save.
+        use eframe::App as _;
+        harness.state_mut().on_exit(None);
+    }
+    let mut harness = app_at(dir.path(), t(1));
+    click(&mut harness, "Contacts");
+    click(&mut harness, "Add contact…");
+    assert_eq!(field_value(&harness, "Name"), "Dana Ortiz");
+    assert_eq!(field_value(&harness, "Notes"), "Only after 7 a.m.");
+}
+
+#[test]
+fn a_crowded_role_lists_a_few_then_all_on_request() {
+    let dir = folder_with_incident(None);
+    let shifts: Vec<String> = (1..=6)
+        .map(|n| {
+            format!(
+                r#"(who: "Tester {n}", role: Tester, start: "2026-11-26T00:00:00Z", end: "2026-11-26T12:00:00Z")"#
+            )
+        })
+        .collect();
+    std::fs::write(
+        dir.path().join("roster.ron"),
+        format!("(rota: (shifts: [{}]))", shifts.join(", ")),
+    )
+    .unwrap();
+    let mut harness = app_at(dir.path(), t(0));
+    click(&mut harness, "Contacts");
+    harness.get_by_label("Tester 4");
+    assert!(harness.query_by_label("Tester 5").is_none());
+    harness
+        .get_by_role_and_label(Role::Link, "and 2 more on call")
+        .click();
+    settle(&mut harness);
+    harness.get_by_label("Tester 6");
+    harness
+        .get_all_by_label("(not on the roster)")
+        .nth(5)
+        .unwrap();
+}
+
+#[test]
+fn the_roster_is_saved_for_other_tools_where_the_dialog_says() {
+    let dir = folder_with_incident(Some("Sam"));
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("team.vcf");
+    let mut harness = at_conclusion(dir.path(), Some(path.clone()));
+    click(&mut harness, "Contacts");
+    click(&mut harness, "Import or export…");
+    click(&mut harness, "Save contacts as vCard…");
+    harness.get_by_label(&format!("Saved to {}.", path.display()));
+    let cards = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(cards.matches("BEGIN:VCARD\r\nVERSION:4.0").count(), 2);
+    assert!(cards.contains("FN:the call centre"), "{cards}");
+}

@@ -1,0 +1,125 @@
+//! The window and the disk: errors that keep what was typed, a slow disk,
+//! changes made elsewhere, damaged drafts.
+
+use eframe::egui;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use expedite::command::Command;
+use expedite::store::Store;
+use expedite::ui::ExpediteApp;
+
+use crate::common::*;
+
+#[test]
+fn a_store_error_is_shown_and_the_typed_note_stays() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(2));
+    click(&mut harness, "Timeline");
+    type_into(&mut harness, "Note", "Asked Priya to review");
+    // Meanwhile the file is damaged on disk.
+    std::fs::write(
+        dir.path().join("incidents/2026-11-26-1.ron"),
+        "(half a file",
+    )
+    .unwrap();
+    click(&mut harness, "Add note");
+    // The reason, and what to do about it, in plain sight.
+    harness.get_by_label_contains("2026-11-26-1.ron can't be read (line 1, column 6");
+    harness.get_by_label_contains("put back its last good copy (2026-11-26-1.ron.bak");
+    assert_eq!(field_value(&harness, "Note"), "Asked Priya to review");
+}
+
+#[test]
+fn a_slow_disk_never_holds_up_the_window() {
+    let dir = folder_with_incident(None);
+    let store = Store::open(dir.path()).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| {
+            ExpediteApp::new(store, Box::new(|| t(2)))
+                .with_slow_disk(std::time::Duration::from_millis(500))
+        });
+    settle(&mut harness);
+    click(&mut harness, "Timeline");
+    type_into(&mut harness, "Note", "Asked Priya to review");
+    harness
+        .get_by_role_and_label(Role::Button, "Add note")
+        .click();
+    harness.step();
+    harness.step();
+    // Pressed again while it is being saved: once is what was meant.
+    harness
+        .get_by_role_and_label(Role::Button, "Add note")
+        .click();
+    harness.step();
+    // Half a second to save: meanwhile the window draws, takes typing, and
+    // keeps the note in its field until the disk says it is kept.
+    assert!(harness.state().is_busy(), "still saving");
+    harness
+        .get_by_role_and_label(Role::TextInput, "Note")
+        .click();
+    harness.step();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Note")
+        .type_text(" and Tom to test");
+    harness.step();
+    assert!(harness.state().is_busy(), "still saving");
+    assert_eq!(
+        field_value(&harness, "Note"),
+        "Asked Priya to review and Tom to test"
+    );
+    assert!(!incident_file(dir.path()).contains("Asked Priya"));
+
+    settle(&mut harness);
+    assert_eq!(
+        incident_file(dir.path())
+            .matches("Asked Priya to review")
+            .count(),
+        1,
+        "{}",
+        incident_file(dir.path())
+    );
+    // What was typed while it was being saved is not cleared with it.
+    assert_eq!(
+        field_value(&harness, "Note"),
+        "Asked Priya to review and Tom to test"
+    );
+}
+
+#[test]
+fn edits_from_a_terminal_show_up_without_touching_what_is_typed() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_watching(dir.path(), t(3));
+    click(&mut harness, "Timeline");
+    type_into(&mut harness, "Note", "Half typed");
+
+    // `expedite note` from a terminal, as another writer.
+    let mut other = Store::open(dir.path()).unwrap();
+    let (mut state, _) = other.load();
+    let id = state.incidents.keys().next().unwrap().clone();
+    let note = Command::AddNote {
+        incident: id,
+        text: "Noted from a terminal".into(),
+    };
+    other.execute(&mut state, note, "Jo", t(3)).unwrap();
+
+    wait_for(&mut harness, "Noted from a terminal");
+    assert_eq!(field_value(&harness, "Note"), "Half typed");
+}
+
+#[test]
+fn a_damaged_drafts_file_is_set_aside_and_said_so() {
+    let dir = folder_with_incident(None);
+    std::fs::write(dir.path().join("drafts.ron"), "(declare: (title: ").unwrap();
+    let mut harness = app_at(dir.path(), t(2));
+    harness.get_by_label_contains("drafts.ron");
+    harness.get_by_label("Checkout returns 500");
+    // What is typed now is kept again.
+    click(&mut harness, "Timeline");
+    type_into(&mut harness, "Note", "after the damage");
+    drop(harness);
+    let mut harness = app_at(dir.path(), t(3));
+    click(&mut harness, "Timeline");
+    assert_eq!(field_value(&harness, "Note"), "after the damage");
+}

@@ -1,0 +1,8 @@
+//! The window, driven as a person would: by visible labels.
+
+mod cockpit;
+mod common;
+mod conclusion;
+mod contacts;
+mod disk;
+mod stages;

@@ -1,0 +1,302 @@
+//! The procedure's stages, walked as a person would: declare, own, classify,
+//! form the team, fix, deploy, conclude.
+
+use eframe::egui;
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+use expedite::command::Command;
+use expedite::store::Store;
+
+use crate::common::*;
+
+#[test]
+fn declaring_from_the_empty_state_asks_for_the_metric_first() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("settings.ron"), "(me: \"Sam\")").unwrap();
+    let mut harness = app_at(dir.path(), t(0));
+    harness.get_by_label("No incident open");
+    click(&mut harness, "Declare incident");
+    harness.get_by_label("First, the metric that confirms it.");
+    type_into(&mut harness, "How many", "forty");
+    type_into(&mut harness, "What you see", "PaymentDeclined on checkout");
+    type_into(&mut harness, "What is broken", "Card payments fail");
+    click(&mut harness, "Declare");
+    // A count that is not a number is refused, and nothing typed is lost.
+    harness.get_by_label_contains("'forty' is not a whole number");
+    assert_eq!(
+        field_value(&harness, "What is broken"),
+        "Card payments fail"
+    );
+    assert!(!dir.path().join("incidents/2026-11-26-1.ron").exists());
+
+    retype(&mut harness, "How many", "40");
+    click(&mut harness, "Declare");
+    // The person declaring owns it, and the cockpit shows it.
+    harness.get_by_label("Card payments fail");
+    harness.get_by_label("Sam");
+    harness.get_by_label("Next update in 15 min");
+    let file = incident_file(dir.path());
+    assert!(file.contains("ErrorTracker"), "{file}");
+    assert!(file.contains("count: 40"), "{file}");
+}
+
+#[test]
+fn ctrl_n_opens_the_declare_dialog_and_escape_closes_it_keeping_the_text() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(1));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    settle(&mut harness);
+    // The metric comes first, and its field is ready to type into.
+    harness.event(egui::Event::Text("12".into()));
+    settle(&mut harness);
+    assert_eq!(field_value(&harness, "How many"), "12");
+    type_into(&mut harness, "What is broken", "Search is slow");
+    harness.key_press(egui::Key::Escape);
+    settle(&mut harness);
+    assert!(
+        harness
+            .query_by_label("First, the metric that confirms it.")
+            .is_none()
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    settle(&mut harness);
+    assert_eq!(field_value(&harness, "What is broken"), "Search is slow");
+}
+
+#[test]
+fn taking_ownership_and_handing_over_with_a_note() {
+    let dir = folder_with_incident(Some("Jo"));
+    with_roster(dir.path());
+    let mut harness = app_at(dir.path(), t(2));
+    click(&mut harness, "Owned");
+    click(&mut harness, "Take ownership");
+    // The header and the owner view both say so.
+    assert_eq!(harness.query_all_by_label("Sam").count(), 2);
+    assert!(harness.query_by_label("Jo").is_none());
+    assert!(incident_file(dir.path()).contains("to: \"Sam\""));
+
+    click(&mut harness, "Hand over…");
+    type_into(&mut harness, "Hand over to", "Ale");
+    // The roster suggests the name.
+    click(&mut harness, "Alex Kim");
+    assert_eq!(field_value(&harness, "Hand over to"), "Alex Kim");
+    click(&mut harness, "Hand over");
+    // No note, no hand-over: the next owner needs to know where things stand.
+    harness.get_by_label_contains("The hand-over note is empty");
+    type_into(
+        &mut harness,
+        "Hand-over note",
+        "Rollback deployed; watching Bugsnag. Priya reviewing the fix.",
+    );
+    click(&mut harness, "Hand over");
+    assert!(
+        harness.query_by_label("Hand-over note").is_none(),
+        "the dialog closed"
+    );
+    harness.get_by_label("Sam handed over to Alex Kim");
+    click(&mut harness, "Timeline");
+    harness.get_by_label_contains("Rollback deployed; watching Bugsnag");
+}
+
+#[test]
+fn unsure_classification_needs_the_product_owner_asked() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let mut harness = app_at(dir.path(), t(2));
+    click(&mut harness, "Classified");
+    harness
+        .get_by_role_and_label(Role::RadioButton, "Unsure")
+        .click();
+    settle(&mut harness);
+    click(&mut harness, "Record classification");
+    harness.get_by_label_contains("name the product owner you asked");
+    click(&mut harness, "Rosa Lind");
+    type_into(
+        &mut harness,
+        "What did they say?",
+        "Expedite: it blocks bookings",
+    );
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Revenue")
+        .click();
+    settle(&mut harness);
+    type_into(&mut harness, "Revenue: how", "card bookings lost");
+    click(&mut harness, "Record classification");
+    harness.get_by_label("Advice from Rosa Lind: Expedite: it blocks bookings");
+    harness.get_by_label("Revenue: card bookings lost");
+    assert!(incident_file(dir.path()).contains("asked: \"Rosa Lind\""));
+}
+
+#[test]
+fn the_team_is_picked_from_the_roster_or_marked_not_needed() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let mut harness = app_at(dir.path(), t(2));
+    click(&mut harness, "Team formed");
+    // Only developers are suggested for the developer role.
+    click(&mut harness, "Add Alex Kim");
+    harness.get_by_label("Take Alex Kim off");
+    click(&mut harness, "Add Tom Berg");
+    click(&mut harness, "No product owner needed");
+    harness.get_by_label("Not needed for this incident.");
+    let file = incident_file(dir.path());
+    assert!(file.contains("name: \"Alex Kim\""), "{file}");
+    assert!(file.contains("role: Developer"), "{file}");
+    assert!(file.contains("role: Tester"), "{file}");
+    assert!(file.contains("not_needed"), "{file}");
+}
+
+#[test]
+fn a_fix_that_breaks_process_needs_a_justification() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(5));
+    click(&mut harness, "Fix");
+    type_into(&mut harness, "What the fix is", "Revert PR #4821");
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Broken for speed of fix")
+        .click();
+    settle(&mut harness);
+    click(&mut harness, "Record fix");
+    harness.get_by_label_contains("needs a justification");
+    assert!(!incident_file(dir.path()).contains("Revert PR #4821"));
+    type_into(
+        &mut harness,
+        "Why (speed of fix)",
+        "Checkout down; review after",
+    );
+    click(&mut harness, "Record fix");
+    harness.get_by_label("Broken for speed of fix");
+    harness.get_by_label("Checkout down; review after");
+    assert!(incident_file(dir.path()).contains("Revert PR #4821"));
+}
+
+#[test]
+fn deployment_readings_are_recorded_and_plotted() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(30));
+    click(&mut harness, "Deployment");
+    type_into(&mut harness, "Rollback plan", "redeploy v2.31.4");
+    click(&mut harness, "Record deployment");
+    harness.get_by_label_contains("the usual way, so it can be rolled back");
+    type_into(&mut harness, "Reading", "a few");
+    click(&mut harness, "Add reading");
+    harness.get_by_label_contains("'a few' is not a number");
+    retype(&mut harness, "Reading", "2");
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Back to normal")
+        .click();
+    settle(&mut harness);
+    click(&mut harness, "Add reading");
+    harness.get_by_label_contains("· 2 · normal");
+    assert!(incident_file(dir.path()).contains("normal: true"));
+}
+
+#[test]
+fn resolving_walks_the_conclusion() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(60));
+    click(&mut harness, "Conclusion");
+    type_into(
+        &mut harness,
+        "PRs, tickets and links, one per line",
+        "https://github.com/hx/web/pull/4821",
+    );
+    click(&mut harness, "Mark summary sent");
+    harness.get_by_label("https://github.com/hx/web/pull/4821");
+    type_into(&mut harness, "Who reported it", "the call centre");
+    click(&mut harness, "Mark origin told");
+    harness.get_by_label_contains("the call centre told");
+    type_into(&mut harness, "When", "yesterday");
+    click(&mut harness, "Schedule postmortem");
+    harness.get_by_label_contains("'yesterday' is not a time");
+    retype(&mut harness, "When", "2026-11-30 10:00");
+    click(&mut harness, "Schedule postmortem");
+    harness.get_by_label_contains("run by Sam");
+    click(&mut harness, "Resolve incident");
+    harness.get_by_label("Resolved");
+    assert!(harness.query_by_label_contains("Next update in").is_none());
+    assert!(incident_file(dir.path()).contains("resolved_at"));
+
+    // And back, with a reason.
+    type_into(
+        &mut harness,
+        "Why reopen",
+        "errors are back after the cache flush",
+    );
+    click(&mut harness, "Reopen incident");
+    harness.get_by_label_contains("Next update in");
+}
+
+#[test]
+fn more_evidence_with_a_link_and_a_file_path_refused() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(4));
+    click(&mut harness, "Defined");
+    type_into(&mut harness, "How many", "12");
+    type_into(
+        &mut harness,
+        "What you see",
+        "call-centre callers can't pay",
+    );
+    type_into(&mut harness, "Link", "file:///etc/passwd");
+    click(&mut harness, "Add evidence");
+    harness.get_by_label_contains("is not a web link");
+    assert_eq!(
+        field_value(&harness, "What you see"),
+        "call-centre callers can't pay"
+    );
+    retype(&mut harness, "Link", "https://app.bugsnag.com/hx/checkout");
+    click(&mut harness, "Add evidence");
+    harness.get_by_label("12 error-tracker events");
+    harness.get_by_label("https://app.bugsnag.com/hx/checkout");
+    assert_eq!(
+        field_value(&harness, "What you see"),
+        "",
+        "the form is emptied"
+    );
+}
+
+#[test]
+fn an_untouched_form_shows_a_classification_made_elsewhere() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_watching(dir.path(), t(3));
+    click(&mut harness, "Classified");
+    harness.get_by_role_and_label(Role::Button, "Record classification");
+
+    let mut other = Store::open(dir.path()).unwrap();
+    let (mut state, _) = other.load();
+    let id = state.incidents.keys().next().unwrap().clone();
+    let classify = Command::Classify {
+        incident: id,
+        decision: expedite::model::Decision::Expedite,
+        advice: None,
+        metrics: vec![],
+        expected_lifespan: "hours".into(),
+    };
+    other.execute(&mut state, classify, "Jo", t(3)).unwrap();
+
+    // The form's own heading "Expedite it?" contains the record's words, so
+    // wait for the form to go rather than for the words to show.
+    for _ in 0..250 {
+        harness.step();
+        if harness.query_by_label("Record classification").is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(harness.query_by_label("Record classification").is_none());
+    harness.get_by_label("Expedite it");
+}
+
+#[test]
+fn the_team_stage_offers_who_is_on_call() {
+    let dir = folder_with_incident(Some("Sam"));
+    with_rota(dir.path());
+    let mut harness = app_at(dir.path(), t(0));
+    harness
+        .get_by_role_and_label(Role::Button, "Team formed")
+        .click();
+    settle(&mut harness);
+    click(&mut harness, "Add Priya Shah (on call)");
+    assert!(incident_file(dir.path()).contains("Priya Shah"));
+}
