@@ -220,6 +220,23 @@ pub fn format_length(d: Duration) -> String {
     out
 }
 
+/// A time on `zone`'s clock, as short as is clear from `now`: "14:00"
+/// today, "Mon 09:00" within the coming week, else "Mon 07 Dec 09:00".
+pub fn near(t: DateTime<Utc>, zone: chrono_tz::Tz, now: DateTime<Utc>) -> String {
+    let (t, today) = (
+        t.with_timezone(&zone),
+        now.with_timezone(&zone).date_naive(),
+    );
+    let days = (t.date_naive() - today).num_days();
+    if days == 0 {
+        t.format("%H:%M").to_string()
+    } else if (1..7).contains(&days) {
+        t.format("%a %H:%M").to_string()
+    } else {
+        t.format("%a %d %b %H:%M").to_string()
+    }
+}
+
 /// How far `t` is from `now`, in words: "in 12 min", "3 min ago", "now".
 pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let secs = (t - now).num_seconds();

@@ -170,6 +170,12 @@ pub fn primary(ui: &mut egui::Ui, text: &str) -> egui::Response {
 
 pub use crate::pack::capital;
 
+/// The main button of a form, a little apart from its fields.
+pub fn save_button(ui: &mut egui::Ui, text: &str) -> bool {
+    ui.add_space(8.0);
+    primary(ui, text).clicked()
+}
+
 /// What was pressed in a dialog this frame.
 pub enum Pressed {
     /// Nothing yet.

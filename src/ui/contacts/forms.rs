@@ -9,16 +9,17 @@ use chrono_tz::Tz;
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
-use super::{local, save_button};
 use crate::command::{Command, RosterChange};
 use crate::interop::import::{Format, Preview};
 use crate::interop::{ical, vcard};
 use crate::model::Role;
 use crate::model::roster::{Contact, OfficeHours, Override, Phone, Roster, Rotation};
+use crate::time::near;
 use crate::time::{self, Edge};
 use crate::ui::Action;
 use crate::ui::drafts::Form;
 use crate::ui::exports::Exports;
+use crate::ui::widgets::save_button;
 use crate::ui::widgets::{area, field, form_label, section, weak};
 
 /// What is typed in the roster's forms and not yet saved.
@@ -336,8 +337,8 @@ impl CoverForm {
                         "{} covers for {whom} ({}), {} to {}",
                         o.who,
                         o.role.describe(),
-                        local(o.start, tz, now),
-                        local(o.end, tz, now)
+                        near(o.start, tz, now),
+                        near(o.end, tz, now)
                     ));
                     if ui.small_button("Remove").clicked() {
                         action = Some(change(RosterChange::RemoveOverride(o.clone())));

@@ -13,9 +13,10 @@ use smol_str::SmolStr;
 use crate::command::{Command, RosterChange};
 use crate::model::roster::{Contact, Cover, Roster, SearchIndex, zone};
 use crate::model::{Role, Stamp, Stamped};
+use crate::time::near;
 use crate::ui::Action;
 use crate::ui::drafts::Form;
-use crate::ui::widgets::{is_safe_link, primary, section, weak};
+use crate::ui::widgets::{is_safe_link, section, weak};
 use forms::{ContactForm, ImportForm, RosterDrafts};
 
 /// What the view shows.
@@ -380,7 +381,7 @@ impl Contacts {
                                     }
                                 }
                                 if let Some(until) = c.until {
-                                    quiet(ui, format!("until {}", local(until, tz, now)));
+                                    quiet(ui, format!("until {}", near(until, tz, now)));
                                 }
                             });
                         }
@@ -397,7 +398,7 @@ impl Contacts {
                             } else {
                                 who.join(", ")
                             };
-                            quiet(ui, format!("Next: {who} from {}", local(*from, tz, now)));
+                            quiet(ui, format!("Next: {who} from {}", near(*from, tz, now)));
                         }
                     });
                     ui.end_row();
@@ -663,7 +664,7 @@ fn cover_banner(ui: &mut egui::Ui, roster: &Roster, now: DateTime<Utc>) {
         (Some(hours), Some(true)) => {
             let opens = hours
                 .next_change(now)
-                .map(|t| format!(" · office opens {}", local(t, tz, now)))
+                .map(|t| format!(" · office opens {}", near(t, tz, now)))
                 .unwrap_or_default();
             (
                 format!("Out of hours — cover below ({here} {}{opens})", tz.name()),
@@ -685,19 +686,6 @@ fn cover_banner(ui: &mut egui::Ui, roster: &Roster, now: DateTime<Utc>) {
             ui.set_width(ui.available_width());
             ui.label(egui::RichText::new(text).color(colour).strong());
         });
-}
-
-/// A time in `tz`: "14:00" today, "Mon 09:00" within a week, else with the date.
-pub fn local(t: DateTime<Utc>, tz: Tz, now: DateTime<Utc>) -> String {
-    let (t, today) = (t.with_timezone(&tz), now.with_timezone(&tz).date_naive());
-    let days = (t.date_naive() - today).num_days();
-    if days == 0 {
-        t.format("%H:%M").to_string()
-    } else if (1..7).contains(&days) {
-        t.format("%a %H:%M").to_string()
-    } else {
-        t.format("%a %d %b %H:%M").to_string()
-    }
 }
 
 /// "14:00 their time" for someone in another zone than the office.
@@ -761,10 +749,4 @@ fn row(ui: &mut egui::Ui, contact: &Contact, height: f32) -> bool {
         });
     });
     open
-}
-
-/// The main button of a roster form.
-pub(super) fn save_button(ui: &mut egui::Ui, text: &str) -> bool {
-    ui.add_space(8.0);
-    primary(ui, text).clicked()
 }
