@@ -65,7 +65,8 @@ pub struct Drafts {
     /// Per incident.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub incidents: BTreeMap<IncidentId, IncidentDrafts>,
-    /// The roster's forms.
+    /// The roster's forms: in the file only, for the contacts view holds
+    /// them while the window runs.
     #[serde(skip_serializing_if = "is_default")]
     pub roster: super::contacts::forms::RosterDrafts,
 }

@@ -263,6 +263,25 @@ fn a_half_typed_contact_survives_a_restart() {
 }
 
 #[test]
+fn the_file_typed_to_import_survives_a_restart() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let file = dir.path().join("team.csv").display().to_string();
+    {
+        let mut harness = app_at(dir.path(), t(0));
+        click(&mut harness, "Contacts");
+        click(&mut harness, "Import or export…");
+        type_into(&mut harness, "File", &file);
+        use eframe::App as _;
+        harness.state_mut().on_exit(None);
+    }
+    let mut harness = app_at(dir.path(), t(1));
+    click(&mut harness, "Contacts");
+    click(&mut harness, "Import or export…");
+    assert_eq!(field_value(&harness, "File"), file);
+}
+
+#[test]
 fn a_crowded_role_lists_a_few_then_all_on_request() {
     let dir = folder_with_incident(None);
     let shifts: Vec<String> = (1..=6)

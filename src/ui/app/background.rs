@@ -13,6 +13,7 @@ use crate::ui::Dialog;
 use crate::ui::app::runner::Job;
 
 use super::{DRAFT_SAVE_EVERY, ExpediteApp, Pending};
+use crate::ui::drafts;
 
 impl ExpediteApp {
     /// Takes in what happened in the background: data read, outside edits and reminders.
@@ -83,17 +84,25 @@ impl ExpediteApp {
         }
         self.drafts_saved_at = Some(Instant::now());
         self.drafts_in_flight = true;
-        self.runner
-            .send(Job::SaveDrafts(Box::new(self.drafts.clone())));
+        let all = self.all_drafts();
+        self.runner.send(Job::SaveDrafts(all));
     }
 
     /// Whether the drafts differ from what is on disk (empty ones dropped first).
     pub(super) fn drafts_changed(&mut self) -> bool {
-        // The roster's forms live in the contacts view; their text is kept here.
-        if self.drafts.roster != self.contacts.forms {
-            self.drafts.roster = self.contacts.forms.clone();
-        }
         self.drafts.prune();
-        self.drafts != self.saved_drafts
+        let saved = &self.saved_drafts;
+        self.drafts.declare != saved.declare
+            || self.drafts.incidents != saved.incidents
+            || self.contacts.forms != saved.roster
+    }
+
+    /// Every draft, as `drafts.ron` keeps them: the roster's forms live in
+    /// the contacts view and join the rest only here.
+    pub(super) fn all_drafts(&self) -> Box<drafts::Drafts> {
+        Box::new(drafts::Drafts {
+            roster: self.contacts.forms.clone(),
+            ..self.drafts.clone()
+        })
     }
 }

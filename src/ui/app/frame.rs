@@ -329,8 +329,7 @@ impl eframe::App for ExpediteApp {
         // Whatever is under way finishes, and what was typed is kept, before
         // the window goes (a few seconds at most on a disk that hangs).
         if self.drafts_changed() {
-            self.runner
-                .send(Job::SaveDrafts(Box::new(self.drafts.clone())));
+            self.runner.send(Job::SaveDrafts(self.all_drafts()));
         }
         for done in self.runner.finish(&mut self.state, EXIT_WAIT) {
             match done {

@@ -152,14 +152,17 @@ impl ExpediteApp {
         // Before the first frame, like the rest of the start-up reads.
         let (drafts, more) = store.load_drafts::<drafts::Drafts>();
         problems.extend(more);
-        let forms = drafts.roster.clone();
+        // The roster's forms are held by the contacts view alone.
+        let saved_drafts = drafts.clone();
+        let mut drafts = drafts;
+        let forms = std::mem::take(&mut drafts.roster);
         Self {
             runner: runner::Runner::start(store),
             pending: VecDeque::new(),
             drafts_in_flight: false,
             state,
             problems,
-            saved_drafts: drafts.clone(),
+            saved_drafts,
             drafts,
             drafts_saved_at: None,
             me_draft: String::new(),

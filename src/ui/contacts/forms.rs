@@ -37,6 +37,24 @@ pub struct RosterDrafts {
     pub cover: CoverForm,
     /// A new rotation.
     pub rotation: RotationForm,
+    /// The file to import, and the role its shifts cover.
+    #[serde(skip_serializing_if = "is_default")]
+    pub import: ImportDraft,
+}
+
+/// The import page's text: the file typed and the role picked.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImportDraft {
+    /// The file's path, as typed.
+    pub path: String,
+    /// The role a feed's shifts cover; `None`: each person's first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 const WEEKDAYS: [Weekday; 7] = [
@@ -534,11 +552,10 @@ impl RotationForm {
     }
 }
 
-/// Import and export: the path typed, the role for a feed, the preview.
+/// Import and export: the file being read, its preview, what went wrong
+/// (the text typed is an [`ImportDraft`], kept with the other drafts).
 #[derive(Default)]
 pub struct ImportForm {
-    path: String,
-    role: Option<Role>,
     /// The file being read and previewed on the disk thread.
     reading: Option<PathBuf>,
     preview: Option<(PathBuf, Format, Preview)>,
@@ -553,6 +570,7 @@ impl ImportForm {
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
+        draft: &mut ImportDraft,
         roster: &Roster,
         now: DateTime<Utc>,
         exports: &mut Exports,
@@ -563,18 +581,18 @@ impl ImportForm {
             ui,
             "Contacts from a CSV (with a header row) or vCard file; shifts from an on-call calendar feed (.ics) of PagerDuty, Opsgenie, GoAlert or Grafana OnCall. You see what will change before anything does.",
         );
-        let response = field(ui, "File", &mut self.path, "/home/you/team.csv");
+        let response = field(ui, "File", &mut draft.path, "/home/you/team.csv");
         if response.changed() {
             self.preview = None;
         }
         ui.horizontal(|ui| {
             let label = form_label(ui, "Shifts cover");
             egui::ComboBox::from_id_salt("import-role")
-                .selected_text(self.role.map_or("each person's first role", Role::title))
+                .selected_text(draft.role.map_or("each person's first role", Role::title))
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.role, None, "each person's first role");
+                    ui.selectable_value(&mut draft.role, None, "each person's first role");
                     for r in Role::ALL {
-                        ui.selectable_value(&mut self.role, Some(r), r.title());
+                        ui.selectable_value(&mut draft.role, Some(r), r.title());
                     }
                 })
                 .response
@@ -584,11 +602,11 @@ impl ImportForm {
         if (ui.button("Preview import").clicked() || enter) && self.reading.is_none() {
             self.trouble = None;
             self.preview = None;
-            let path = PathBuf::from(self.path.trim());
+            let path = PathBuf::from(draft.path.trim());
             self.reading = Some(path.clone());
             action = Some(Action::Preview {
                 path,
-                role: self.role,
+                role: draft.role,
             });
         }
         if let Some(path) = &self.reading {

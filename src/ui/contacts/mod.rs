@@ -123,7 +123,7 @@ impl Contacts {
                         v.forms.rotation.show(ui, roster, now)
                     }),
                     Page::Files => self.form_page(ui, "Import and export", Page::List, |v, ui| {
-                        v.files.show(ui, roster, now, exports)
+                        v.files.show(ui, &mut v.forms.import, roster, now, exports)
                     }),
                 };
             });
