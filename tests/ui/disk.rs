@@ -123,3 +123,40 @@ fn a_damaged_drafts_file_is_set_aside_and_said_so() {
     click(&mut harness, "Timeline");
     assert_eq!(field_value(&harness, "Note"), "after the damage");
 }
+
+#[test]
+fn a_save_that_takes_long_says_so_until_it_is_done() {
+    let dir = folder_with_incident(None);
+    let store = Store::open(dir.path()).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| {
+            ExpediteApp::new(store, Box::new(|| t(2)))
+                .with_slow_disk(std::time::Duration::from_secs(30))
+        });
+    settle(&mut harness);
+    click(&mut harness, "Timeline");
+    // Typed and sent frame by frame: every save now waits on the disk.
+    harness
+        .get_by_role_and_label(Role::TextInput, "Note")
+        .click();
+    harness.step();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Note")
+        .type_text("Paged the DBA");
+    harness.step();
+    harness
+        .get_by_role_and_label(Role::Button, "Add note")
+        .click();
+    harness.step();
+    assert!(
+        harness.query_by_label_contains("Saving…").is_none(),
+        "a save says nothing at first"
+    );
+    wait_for(&mut harness, "Saving… the disk is slow to answer");
+    // The disk answers: the note goes, and the change shows.
+    harness.state().slow_disk(std::time::Duration::ZERO);
+    settle(&mut harness);
+    assert!(harness.query_by_label_contains("Saving…").is_none());
+    assert!(incident_file(dir.path()).contains("Paged the DBA"));
+}

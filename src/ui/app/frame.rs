@@ -15,9 +15,22 @@ use crate::ui::{
     drafts, evidence, exports, fix, header, incidents, ownership, rail, team, timeline, widgets,
 };
 
-use super::{EXIT_WAIT, ExpediteApp, Origin, Pending};
+use super::{EXIT_WAIT, ExpediteApp, Origin, Pending, SLOW_SAVE};
 
 impl ExpediteApp {
+    /// Whether the oldest command under way has taken long enough to say
+    /// so; until then, wakes the window when it will have.
+    fn slow_save(&self, ctx: &egui::Context) -> bool {
+        let Some(sent) = self.pending.front().map(|p| p.sent_at) else {
+            return false;
+        };
+        let waited = sent.elapsed();
+        if waited < SLOW_SAVE {
+            ctx.request_repaint_after(SLOW_SAVE - waited);
+        }
+        waited >= SLOW_SAVE
+    }
+
     /// Keeps the shown incident valid: the one picked, else the most active open one.
     pub(super) fn keep_selection(&mut self) {
         let valid = self
@@ -77,7 +90,15 @@ fn banners(
     problems: &mut Vec<Problem>,
     error: &mut Option<String>,
     dialog_open: bool,
+    slow_save: bool,
 ) {
+    if slow_save {
+        widgets::weak(
+            ui,
+            "Saving… the disk is slow to answer. What you typed stays where it is until it is saved.",
+        );
+        ui.add_space(4.0);
+    }
     if let Some(why) = notification_trouble {
         let text = format!(
             "Desktop notifications are not working: {why}. Reminders still show here — the countdown turns red and the window asks for attention — so keep this window in sight."
@@ -168,6 +189,7 @@ impl eframe::App for ExpediteApp {
         }
         let now = (self.clock)();
         let ctx = ui.ctx().clone();
+        let slow_save = self.slow_save(&ctx);
         if self.state.settings.me.is_none() {
             egui::CentralPanel::default().show(ui, |ui| {
                 banners(
@@ -176,6 +198,7 @@ impl eframe::App for ExpediteApp {
                     &mut self.problems,
                     &mut self.error,
                     false,
+                    slow_save,
                 );
                 self.ask_for_name(ui);
             });
@@ -238,6 +261,7 @@ impl eframe::App for ExpediteApp {
                 &mut self.problems,
                 &mut self.error,
                 dialog_open,
+                slow_save,
             );
             let action = match (view, incident) {
                 (View::Contacts, _) => {

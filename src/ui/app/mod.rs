@@ -33,6 +33,9 @@ const DRAFT_SAVE_EVERY: Duration = Duration::from_secs(1);
 /// How long a closing window waits for the disk to finish.
 const EXIT_WAIT: Duration = Duration::from_secs(5);
 
+/// How long a save may take before the window says it is still saving.
+const SLOW_SAVE: Duration = Duration::from_millis(700);
+
 /// Where an action came from, for what happens once it is done.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Origin {
@@ -49,6 +52,8 @@ enum Origin {
 struct Pending {
     /// The command, to know it again.
     command: Option<Command>,
+    /// When it was asked for.
+    sent_at: Instant,
     /// The form the command came from, emptied once it is saved.
     form: drafts::Form,
     /// The drafts when it was sent: only what is still as it was then is
@@ -65,6 +70,7 @@ impl Default for Pending {
     fn default() -> Self {
         Self {
             command: None,
+            sent_at: Instant::now(),
             form: drafts::Form::None,
             sent: drafts::Drafts::default(),
             declared: false,
