@@ -160,3 +160,37 @@ fn a_save_that_takes_long_says_so_until_it_is_done() {
     assert!(harness.query_by_label_contains("Saving…").is_none());
     assert!(incident_file(dir.path()).contains("Paged the DBA"));
 }
+
+#[test]
+fn a_save_that_comes_back_late_closes_only_its_own_dialog() {
+    let dir = folder_with_incident(Some("Sam"));
+    let store = Store::open(dir.path()).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| {
+            ExpediteApp::new(store, Box::new(|| t(2)))
+                .with_slow_disk(std::time::Duration::from_secs(30))
+        });
+    settle(&mut harness);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::U);
+    harness.step();
+    harness
+        .get_by_role_and_label(
+            Role::MultilineTextInput,
+            "What you see, what you're doing, what you need",
+        )
+        .type_text("Errors falling");
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    harness.step();
+    // Still saving: the person closes it and starts declaring another.
+    harness.key_press(egui::Key::Escape);
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    harness.step();
+    harness.get_by_label("First, the metric that confirms it.");
+    harness.state().slow_disk(std::time::Duration::ZERO);
+    settle(&mut harness);
+    assert!(incident_file(dir.path()).contains("Errors falling"));
+    harness.get_by_label("First, the metric that confirms it.");
+}

@@ -47,7 +47,7 @@ impl ExpediteApp {
                     declared: matches!(command, Command::Declare { .. }),
                     form,
                     sent: self.drafts.clone(),
-                    from,
+                    dialog: self.dialog.clone().filter(|_| from == Origin::Dialog),
                     contacts: after,
                     ..Pending::default()
                 };
@@ -98,7 +98,8 @@ impl ExpediteApp {
                 }
                 let incident = then.command.as_ref().and_then(Command::incident);
                 self.drafts.clear_as_sent(&then.sent, incident, then.form);
-                if then.from == Origin::Dialog {
+                // The dialog it came from closes, if it is still the one open.
+                if then.dialog.is_some() && self.dialog == then.dialog {
                     self.close_dialog(ctx);
                 }
                 if let Some(after) = then.contacts {

@@ -61,9 +61,10 @@ struct Pending {
     sent: drafts::Drafts,
     /// A declaration: show the new incident.
     declared: bool,
-    from: Origin,
     /// Where the contacts view goes next.
     contacts: Option<contacts::AfterSave>,
+    /// The dialog it was sent from, closed once it is saved.
+    dialog: Option<Dialog>,
 }
 
 impl Default for Pending {
@@ -74,8 +75,8 @@ impl Default for Pending {
             form: drafts::Form::None,
             sent: drafts::Drafts::default(),
             declared: false,
-            from: Origin::View,
             contacts: None,
+            dialog: None,
         }
     }
 }
