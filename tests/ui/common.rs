@@ -24,6 +24,36 @@ pub fn app_at(dir: &std::path::Path, now: DateTime<Utc>) -> Harness<'static, Exp
     harness
 }
 
+/// The window on `dir` at `now`, on a disk where every save and read takes
+/// `delay` first.
+pub fn app_on_slow_disk(
+    dir: &std::path::Path,
+    now: DateTime<Utc>,
+    delay: std::time::Duration,
+) -> Harness<'static, ExpediteApp> {
+    let store = Store::open(dir).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| {
+            ExpediteApp::new(store, Box::new(move || now)).with_slow_disk(delay)
+        });
+    settle(&mut harness);
+    harness
+}
+
+/// Types into the field with this label a frame at a time, without waiting
+/// for the disk (on a slow one, every keystroke's draft save waits).
+pub fn type_now(harness: &mut Harness<'_, ExpediteApp>, label: &str, text: &str) {
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .click();
+    harness.step();
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    harness.step();
+}
+
 /// Runs frames until the window is idle: everything it was saving or
 /// reading has come back from the disk and been shown.
 pub fn settle(harness: &mut Harness<'_, ExpediteApp>) {

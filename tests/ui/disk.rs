@@ -3,11 +3,9 @@
 
 use eframe::egui;
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use expedite::command::Command;
 use expedite::store::Store;
-use expedite::ui::ExpediteApp;
 
 use crate::common::*;
 
@@ -33,14 +31,7 @@ fn a_store_error_is_shown_and_the_typed_note_stays() {
 #[test]
 fn a_slow_disk_never_holds_up_the_window() {
     let dir = folder_with_incident(None);
-    let store = Store::open(dir.path()).unwrap();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |_cc| {
-            ExpediteApp::new(store, Box::new(|| t(2)))
-                .with_slow_disk(std::time::Duration::from_millis(500))
-        });
-    settle(&mut harness);
+    let mut harness = app_on_slow_disk(dir.path(), t(2), std::time::Duration::from_millis(500));
     click(&mut harness, "Timeline");
     type_into(&mut harness, "Note", "Asked Priya to review");
     harness
@@ -56,14 +47,7 @@ fn a_slow_disk_never_holds_up_the_window() {
     // Half a second to save: meanwhile the window draws, takes typing, and
     // keeps the note in its field until the disk says it is kept.
     assert!(harness.state().is_busy(), "still saving");
-    harness
-        .get_by_role_and_label(Role::TextInput, "Note")
-        .click();
-    harness.step();
-    harness
-        .get_by_role_and_label(Role::TextInput, "Note")
-        .type_text(" and Tom to test");
-    harness.step();
+    type_now(&mut harness, "Note", " and Tom to test");
     assert!(harness.state().is_busy(), "still saving");
     assert_eq!(
         field_value(&harness, "Note"),
@@ -127,24 +111,10 @@ fn a_damaged_drafts_file_is_set_aside_and_said_so() {
 #[test]
 fn a_save_that_takes_long_says_so_until_it_is_done() {
     let dir = folder_with_incident(None);
-    let store = Store::open(dir.path()).unwrap();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |_cc| {
-            ExpediteApp::new(store, Box::new(|| t(2)))
-                .with_slow_disk(std::time::Duration::from_secs(30))
-        });
-    settle(&mut harness);
+    let mut harness = app_on_slow_disk(dir.path(), t(2), std::time::Duration::from_secs(30));
     click(&mut harness, "Timeline");
     // Typed and sent frame by frame: every save now waits on the disk.
-    harness
-        .get_by_role_and_label(Role::TextInput, "Note")
-        .click();
-    harness.step();
-    harness
-        .get_by_role_and_label(Role::TextInput, "Note")
-        .type_text("Paged the DBA");
-    harness.step();
+    type_now(&mut harness, "Note", "Paged the DBA");
     harness
         .get_by_role_and_label(Role::Button, "Add note")
         .click();
@@ -164,14 +134,7 @@ fn a_save_that_takes_long_says_so_until_it_is_done() {
 #[test]
 fn a_save_that_comes_back_late_closes_only_its_own_dialog() {
     let dir = folder_with_incident(Some("Sam"));
-    let store = Store::open(dir.path()).unwrap();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |_cc| {
-            ExpediteApp::new(store, Box::new(|| t(2)))
-                .with_slow_disk(std::time::Duration::from_secs(30))
-        });
-    settle(&mut harness);
+    let mut harness = app_on_slow_disk(dir.path(), t(2), std::time::Duration::from_secs(30));
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::U);
     harness.step();
     harness
