@@ -168,7 +168,7 @@ pub struct Outcome {
     pub saved: Vec<IncidentId>,
 }
 
-/// What [`Store::refresh_for`] re-read because it changed elsewhere.
+/// What a store re-read because it changed elsewhere since it last read it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reloaded {
     /// Incidents re-read (or, before a declaration, read for the first time).
@@ -485,8 +485,24 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Outcome, StoreError> {
+        self.execute_seen(state, command, actor, now, |_, _| {})
+    }
+
+    /// As [`Self::execute`]; `seen` is shown the state and what was re-read
+    /// into it, under the write lock and before the command applies (the
+    /// window keeps that copy should the command be refused).
+    pub fn execute_seen(
+        &mut self,
+        state: &mut State,
+        command: Command,
+        actor: &str,
+        now: DateTime<Utc>,
+        seen: impl FnOnce(&State, &Reloaded),
+    ) -> Result<Outcome, StoreError> {
         let _lock = self.write_lock()?;
-        let reloaded = self.refresh_for(state, &command)?.incidents;
+        let reloaded = self.refresh_for(state, &command)?;
+        seen(state, &reloaded);
+        let reloaded = reloaded.incidents;
         let effects = command::apply(state, command, actor, now)?;
         let mut saved = Vec::new();
         for effect in &effects {
@@ -516,7 +532,7 @@ impl Store {
     /// read it (a colleague's edit through a shared folder, a terminal): the
     /// incident it names, every incident declared elsewhere before a
     /// declaration (so a new id never collides), the roster or the settings.
-    pub fn refresh_for(
+    fn refresh_for(
         &mut self,
         state: &mut State,
         command: &Command,

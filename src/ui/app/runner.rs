@@ -308,12 +308,12 @@ fn work(store: &mut Store, job: Job) -> (Done, Changes) {
             let settings = !declare && !roster && command.incident().is_none();
             // What changed elsewhere is re-read first, and kept as it was
             // read should the command then be refused or fail to save.
-            let reread = store.refresh_for(&mut state, &command);
-            let kept = match &reread {
-                Ok(r) if !r.is_empty() => Some((state.clone(), r.clone())),
-                _ => None,
-            };
-            let result = reread.and_then(|_| store.execute(&mut state, command, &actor, now));
+            let mut kept = None;
+            let result = store.execute_seen(&mut state, command, &actor, now, |read, r| {
+                if !r.is_empty() {
+                    kept = Some((read.clone(), r.clone()));
+                }
+            });
             let changes = match (&result, kept) {
                 (Ok(_), _) => Changes::of(state, &taken, roster, settings),
                 (Err(_), Some((state, r))) => Changes::of(state, &taken, r.roster, r.settings),
