@@ -9,6 +9,7 @@ pub mod cli;
 pub mod command;
 pub mod desk;
 pub mod interop;
+pub mod merge;
 pub mod model;
 pub mod pack;
 pub mod reminder;

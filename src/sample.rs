@@ -132,6 +132,7 @@ pub fn roster(count: usize) -> Roster {
         contacts,
         office_hours: Some(OfficeHours::default()),
         rota: Rota::default(),
+        ..Roster::default()
     }
 }
 

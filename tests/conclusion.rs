@@ -396,7 +396,7 @@ fn the_summary_email_reads_back_with_its_subject_and_body() {
         .unwrap();
     assert_eq!(
         message.subject(),
-        Some("Incident summary: Checkout fails for card payments (2026-11-26-1)")
+        Some("Incident summary: Checkout fails for card payments (2026-11-26-sam-patel-1)")
     );
     let from = message.from().unwrap().first().unwrap();
     assert_eq!(from.address(), Some("alex.kim@shop.test"));
@@ -529,7 +529,7 @@ fn typed_text_cannot_add_a_header_a_calendar_property_or_a_table_cell() {
     assert!(message.header("Bcc").is_none());
     assert_eq!(
         message.subject().unwrap(),
-        format!("Incident summary: {flat} (2026-11-26-1)")
+        format!("Incident summary: {flat} (2026-11-26-sam-patel-1)")
     );
     assert!(message.body_text(0).unwrap().contains(&flat));
     // mailto: nothing raw that would end the link or start a parameter.

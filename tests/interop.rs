@@ -204,6 +204,7 @@ fn people() -> Roster {
         ],
         office_hours: Some(OfficeHours::default()),
         rota: Rota::default(),
+        ..Roster::default()
     }
 }
 

@@ -43,6 +43,7 @@ fn roster_with(rota: Rota) -> Roster {
         contacts,
         office_hours: None,
         rota,
+        ..Roster::default()
     }
 }
 

@@ -97,6 +97,7 @@ fn a_fully_populated_incident_and_roster_round_trip() {
             }],
             ..Default::default()
         },
+        ..Roster::default()
     };
     store.save_roster(&roster).unwrap();
 
@@ -144,7 +145,7 @@ fn a_bare_file_without_envelope_is_migrated_and_wrapped_on_save() {
     let text = fs::read_to_string(dir.path().join("incidents/2026-11-20-1.ron")).unwrap();
     let read = envelope::read::<Incident>(&text).unwrap();
     assert_eq!((read.migrated_from, read.revision), (None, 1));
-    assert!(text.contains("version: 1"));
+    assert!(text.contains("version: 2"));
 }
 
 #[test]
@@ -152,7 +153,7 @@ fn a_newer_file_is_refused_left_untouched_and_never_written_over() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir_all(dir.path().join("incidents")).unwrap();
     let newer = "(format: \"expedite/incident\", version: 99, revision: 4, data: (future: true))";
-    let path = dir.path().join("incidents/2026-11-26-1.ron");
+    let path = dir.path().join("incidents/2026-11-26-sam-1.ron");
     fs::write(&path, newer).unwrap();
     fs::write(
         dir.path().join("settings.ron"),
@@ -170,7 +171,7 @@ fn a_newer_file_is_refused_left_untouched_and_never_written_over() {
 
     // A new declaration gets another id instead of replacing the file.
     let id = declare(&mut store, &mut state, "New one");
-    assert_eq!(id.as_str(), "2026-11-26-2");
+    assert_eq!(id.as_str(), "2026-11-26-sam-2");
     assert_eq!(fs::read_to_string(&path).unwrap(), newer);
     // Setting "me" would write over the newer settings: refused.
     let err = store
@@ -303,7 +304,7 @@ fn a_damaged_file_is_restored_from_its_backup() {
     assert!(
         problems[0]
             .message
-            .contains("restored from incidents/2026-11-26-1.ron.bak (revision 1)"),
+            .contains("restored from incidents/2026-11-26-sam-1.ron.bak (revision 1)"),
         "{}",
         problems[0].message
     );
@@ -358,7 +359,7 @@ fn files_are_private_to_their_owner() {
     assert_eq!(mode(root.join("incidents")), 0o700);
     for file in [
         store.incident_path(&id),
-        root.join("incidents/2026-11-26-1.ron.bak"),
+        root.join("incidents/2026-11-26-sam-1.ron.bak"),
         root.join("settings.ron"),
     ] {
         assert_eq!(mode(file.clone()), 0o600, "{}", file.display());
@@ -551,7 +552,7 @@ fn a_window_start_reads_open_incidents_first_and_the_rest_on_demand() {
     assert_eq!(state.incidents.keys().collect::<Vec<_>>(), vec![&open]);
     assert!(state.taken_ids.contains(&old), "its id is never reused");
     assert!(state.roster.contacts.is_empty());
-    assert_ne!(state.next_incident_id(t(0).date_naive()), old);
+    assert_ne!(state.next_incident_id(t(0).date_naive(), "Sam"), old);
 
     // Meanwhile a terminal changes the resolved one: the newer copy wins.
     let mut terminal = Store::open(dir.path()).unwrap();

@@ -320,7 +320,7 @@ pub fn apply(
                 )?,
                 None => actor.to_owned(),
             };
-            let id = state.next_incident_id(now.date_naive());
+            let id = state.next_incident_id(now.date_naive(), actor);
             let mut incident = Incident::new(id.clone(), title.clone(), now);
             log(
                 &mut incident,
@@ -357,6 +357,7 @@ pub fn apply(
             // Work on a copy so that a refusal leaves nothing changed.
             let mut roster = state.roster.clone();
             let effects = roster::apply(&mut roster, *change)?;
+            crate::merge::stamp_roster(&state.roster, &mut roster, actor, now);
             state.roster = roster;
             Ok(effects)
         }
@@ -369,6 +370,7 @@ pub fn apply(
             // Work on a copy so that a rejection half-way leaves nothing changed.
             let mut draft = incident.clone();
             let effects = apply_to_incident(&mut draft, other, actor, now)?;
+            crate::merge::stamp_incident(incident, &mut draft, actor, now);
             *incident = draft;
             Ok(effects)
         }

@@ -55,7 +55,7 @@ fn incident(state: &State, id: &IncidentId) -> Incident {
 #[test]
 fn declare_makes_the_declarer_owner_and_logs_it() {
     let (state, id) = declared();
-    assert_eq!(id.as_str(), "2026-11-26-1");
+    assert_eq!(id.as_str(), "2026-11-26-sam-1");
     let i = incident(&state, &id);
     assert_eq!(i.owner.as_deref(), Some("sam"));
     assert_eq!(i.evidence.len(), 1);
@@ -84,7 +84,7 @@ fn declare_with_another_owner_and_ids_count_per_day() {
         owner: Some("  jo ".into()),
     };
     let effects = apply(&mut state, cmd, "sam", mins(1)).unwrap();
-    let id = IncidentId::parse("2026-11-26-2").unwrap();
+    let id = IncidentId::parse("2026-11-26-sam-2").unwrap();
     assert_eq!(
         effects,
         vec![Effect::SaveIncident(id.clone()), Effect::Reschedule]
@@ -100,7 +100,7 @@ fn declare_with_another_owner_and_ids_count_per_day() {
     assert!(
         state
             .incidents
-            .contains_key(&IncidentId::parse("2026-11-27-1").unwrap())
+            .contains_key(&IncidentId::parse("2026-11-27-sam-1").unwrap())
     );
 }
 
@@ -109,7 +109,7 @@ fn declare_skips_ids_held_by_unreadable_files() {
     let mut state = State::default();
     state
         .taken_ids
-        .insert(IncidentId::parse("2026-11-26-1").unwrap());
+        .insert(IncidentId::parse("2026-11-26-sam-1").unwrap());
     let cmd = Command::Declare {
         title: "x".into(),
         evidence: evidence(),
@@ -119,7 +119,7 @@ fn declare_skips_ids_held_by_unreadable_files() {
     assert!(
         state
             .incidents
-            .contains_key(&IncidentId::parse("2026-11-26-2").unwrap())
+            .contains_key(&IncidentId::parse("2026-11-26-sam-2").unwrap())
     );
 }
 

@@ -1,38 +1,105 @@
 //! The incident and everything the expedited procedure records about it.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-/// A sortable, human-friendly incident id: the UTC day it was declared and a
-/// counter for that day, e.g. `2026-11-26-1`.
+/// A sortable, human-friendly incident id: the UTC day it was declared, who
+/// declared it and a counter for that person's day, e.g.
+/// `2026-12-01-sam-patel-1`. The roster keeps names unique, so two desks
+/// declaring on the same day never pick the same id. Ids without a name
+/// (`2026-11-26-1`, from before the data was shared) stay valid.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct IncidentId(String);
 
+/// The longest name part an id gets, so ids stay short enough to say aloud.
+const ID_NAME_LEN: usize = 16;
+
 impl IncidentId {
-    /// The id of the `n`th incident declared on `day` (1-based).
+    /// The id of the `n`th incident declared on `day` (1-based), with no name.
     pub fn new(day: NaiveDate, n: u32) -> Self {
         Self(format!("{}-{n}", day.format("%Y-%m-%d")))
     }
 
+    /// The id of the `n`th incident `who` declared on `day` (1-based).
+    pub fn declared_by(day: NaiveDate, who: &str, n: u32) -> Self {
+        match Self::name_part(who) {
+            Some(name) => Self(format!("{}-{name}-{n}", day.format("%Y-%m-%d"))),
+            None => Self::new(day, n),
+        }
+    }
+
+    /// The part of an id that names `who`: their name in lower-case ASCII
+    /// letters and digits, words joined by `-` ("Zoë O'Neill" → `zoe-oneill`).
+    pub fn name_part(who: &str) -> Option<String> {
+        let mut out = String::new();
+        for word in who.split_whitespace() {
+            let word: String = word
+                .chars()
+                .flat_map(fold_letter)
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
+            if word.is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push('-');
+            }
+            out.push_str(&word);
+        }
+        if out.len() > ID_NAME_LEN {
+            out.truncate(ID_NAME_LEN);
+            while out.ends_with('-') {
+                out.pop();
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
     /// Parses an id typed by a person or found in a file name.
     pub fn parse(text: &str) -> Option<Self> {
-        let (day, n) = Self::split(text.trim())?;
-        Some(Self::new(day, n))
+        let text = text.trim().to_ascii_lowercase();
+        let (day, name, n) = Self::split(&text)?;
+        Some(match name {
+            Some(name) => Self(format!("{}-{name}-{n}", day.format("%Y-%m-%d"))),
+            None => Self::new(day, n),
+        })
     }
 
-    /// The day and counter this id is made of.
-    fn split(text: &str) -> Option<(NaiveDate, u32)> {
-        let (day, n) = text.rsplit_once('-')?;
-        let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+    /// The day, the name part (if any) and the counter this id is made of.
+    fn split(text: &str) -> Option<(NaiveDate, Option<&str>, u32)> {
+        let day = NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()?;
+        let rest = text.get(10..)?.strip_prefix('-')?;
+        let (name, n) = match rest.rsplit_once('-') {
+            Some((name, n)) => (Some(name), n),
+            None => (None, rest),
+        };
+        if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
         let n: u32 = n.parse().ok().filter(|n| *n > 0)?;
-        Some((day, n))
+        let name_ok = |name: &str| {
+            !name.is_empty()
+                && name
+                    .split('-')
+                    .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric()))
+        };
+        if name.is_some_and(|name| !name_ok(name)) {
+            return None;
+        }
+        Some((day, name, n))
     }
 
-    /// The counter part of the id, when the id is well formed.
+    /// The day and counter of this id, when it is well formed.
     pub fn day_and_counter(&self) -> Option<(NaiveDate, u32)> {
+        Self::split(&self.0).map(|(day, _, n)| (day, n))
+    }
+
+    /// The day, name part and counter of this id, when it is well formed.
+    pub fn parts(&self) -> Option<(NaiveDate, Option<&str>, u32)> {
         Self::split(&self.0)
     }
 
@@ -40,6 +107,28 @@ impl IncidentId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// A letter as plain ASCII where it has an obvious one (é → e, ß → ss).
+fn fold_letter(c: char) -> Vec<char> {
+    let plain = match c {
+        'à'..='å' | 'À'..='Å' | 'ā' | 'ą' => "a",
+        'æ' | 'Æ' => "ae",
+        'ç' | 'Ç' | 'ć' | 'č' => "c",
+        'è'..='ë' | 'È'..='Ë' | 'ē' | 'ę' | 'ě' => "e",
+        'ì'..='ï' | 'Ì'..='Ï' | 'ī' => "i",
+        'ñ' | 'Ñ' | 'ń' | 'ň' => "n",
+        'ò'..='ö' | 'ø' | 'Ò'..='Ö' | 'Ø' | 'ō' | 'ő' => "o",
+        'ù'..='ü' | 'Ù'..='Ü' | 'ū' | 'ů' | 'ű' => "u",
+        'ý' | 'ÿ' | 'Ý' => "y",
+        'ß' => "ss",
+        'ł' | 'Ł' => "l",
+        'ś' | 'š' | 'Ś' | 'Š' => "s",
+        'ź' | 'ż' | 'ž' | 'Ź' | 'Ż' | 'Ž' => "z",
+        'ř' | 'Ř' => "r",
+        _ => return c.to_lowercase().collect(),
+    };
+    plain.chars().collect()
 }
 
 impl fmt::Display for IncidentId {
@@ -93,6 +182,62 @@ pub struct Incident {
     /// Everything that happened, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<TimelineEntry>,
+    /// When each part set as a whole was last set, and by whom: what decides
+    /// which value stays when two desks set the same part (see `merge`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub edits: BTreeMap<Part, Edit>,
+}
+
+/// A part of an incident that a person sets as a whole, so that two people
+/// may set it at once on two desks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Part {
+    /// The title.
+    Title,
+    /// Who owns it.
+    Owner,
+    /// The decision, advice, metrics hit and lifespan.
+    Classification,
+    /// When the next update is due.
+    NextUpdate,
+    /// The fix and its deviations.
+    Fix,
+    /// When and how the fix went out.
+    Deployment,
+    /// The summary email.
+    Summary,
+    /// The word to the origin.
+    OriginTold,
+    /// The postmortem's time and owner.
+    Postmortem,
+    /// Resolved, or open.
+    Resolution,
+}
+
+impl Part {
+    /// Every part, in the order the procedure meets them.
+    pub const ALL: [Part; 10] = [
+        Self::Title,
+        Self::Owner,
+        Self::Classification,
+        Self::NextUpdate,
+        Self::Fix,
+        Self::Deployment,
+        Self::Summary,
+        Self::OriginTold,
+        Self::Postmortem,
+        Self::Resolution,
+    ];
+}
+
+/// When something was last set, and by whom. Later is greater; at the same
+/// instant, the name decides, so every desk orders two edits alike.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Edit {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub by: String,
 }
 
 impl Incident {
@@ -114,6 +259,7 @@ impl Incident {
             conclusion: Conclusion::default(),
             follow_ups: Vec::new(),
             timeline: Vec::new(),
+            edits: BTreeMap::new(),
         }
     }
 
@@ -355,7 +501,7 @@ impl Role {
 }
 
 /// A person on the incident team in one role.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TeamMember {
     /// The person's name, as on the roster.
     pub name: String,

@@ -43,17 +43,19 @@ impl State {
             .filter(|i| i.is_open())
     }
 
-    /// The id the next incident declared on `day` gets.
-    pub fn next_incident_id(&self, day: NaiveDate) -> IncidentId {
+    /// The id the next incident `who` declares on `day` gets: one past the
+    /// highest counter among that day's ids with their name.
+    pub fn next_incident_id(&self, day: NaiveDate, who: &str) -> IncidentId {
+        let name = IncidentId::name_part(who);
         let n = self
             .incidents
             .keys()
             .chain(&self.taken_ids)
-            .filter_map(IncidentId::day_and_counter)
-            .filter(|(d, _)| *d == day)
-            .map(|(_, n)| n)
+            .filter_map(IncidentId::parts)
+            .filter(|(d, n, _)| *d == day && *n == name.as_deref())
+            .map(|(_, _, n)| n)
             .max()
             .unwrap_or(0);
-        IncidentId::new(day, n + 1)
+        IncidentId::declared_by(day, who, n + 1)
     }
 }

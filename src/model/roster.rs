@@ -14,7 +14,9 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use smol_str::SmolStr;
 
-use super::incident::Role;
+use std::collections::BTreeMap;
+
+use super::incident::{Edit, Role};
 use crate::time::{self, Edge};
 
 // Contact fields are `SmolStr`: up to 23 bytes stay inside the field with no
@@ -70,6 +72,14 @@ pub struct Roster {
     /// Who covers which role when.
     #[serde(default, skip_serializing_if = "Rota::is_empty")]
     pub rota: Rota,
+    /// When each contact (by name, in lower case) was last changed, and by
+    /// whom: what decides which value stays when two desks change the same
+    /// contact (see `merge`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub contact_edits: BTreeMap<SmolStr, Edit>,
+    /// When the office hours were last changed, and by whom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office_hours_edit: Option<Edit>,
 }
 
 /// The team's working week in its own time zone.
@@ -107,7 +117,7 @@ impl Default for OfficeHours {
 }
 
 /// One person covering one role from one instant to another.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Shift {
     /// The person, as on the roster.
     pub who: SmolStr,
@@ -140,7 +150,7 @@ pub struct Rotation {
 
 /// Someone covering for someone else (or for the whole role) for a while;
 /// overrides win over shifts and rotations.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Override {
     /// Who covers.
     pub who: SmolStr,

@@ -22,7 +22,14 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use crate::model::{Incident, roster::Roster, settings::Settings};
 
 /// The envelope version this build writes and reads natively.
-pub const CURRENT_VERSION: u32 = 1;
+///
+/// - 1: the first shared shape.
+/// - 2: files that merge across desks: incidents and the roster say when
+///   each part was last set (`edits`, `contact_edits`, `office_hours_edit`),
+///   and ids name who declared them. A version-1 file reads as it stands
+///   (the new fields empty); an older Expedite refuses a version-2 file
+///   rather than write it back without them.
+pub const CURRENT_VERSION: u32 = 2;
 
 /// A kind of data file.
 pub trait Kind: Serialize + DeserializeOwned {
@@ -34,6 +41,8 @@ pub trait Kind: Serialize + DeserializeOwned {
         match version {
             // No envelope: the bare data.
             0 => options().from_str(text),
+            // The same data; what version 2 adds starts empty.
+            1 => options().from_str::<EnvelopeIn<Self>>(text).map(|e| e.data),
             _ => unreachable!("only versions older than CURRENT_VERSION are migrated"),
         }
     }

@@ -261,7 +261,7 @@ fn the_post_update_dialog_copies_the_update_written_for_the_channel() {
     let text = click_and_copy(&mut harness, "Copy for #expedite");
     assert_eq!(
         text,
-        "Expedite update: Checkout returns 500 (2026-11-26-1)\n\
+        "Expedite update: Checkout returns 500 (2026-11-26-sam-1)\n\
          Conditions: Errors down to 2 a minute\n\
          Actions: Sam is investigating\n\
          Needs: a developer, a reviewer, a tester, a product owner to join the team\n\

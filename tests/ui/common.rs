@@ -174,7 +174,7 @@ pub fn folder_with_incident(owner: Option<&str>) -> tempfile::TempDir {
 }
 
 pub fn incident_file(dir: &std::path::Path) -> String {
-    std::fs::read_to_string(dir.join("incidents/2026-11-26-1.ron")).unwrap()
+    std::fs::read_to_string(dir.join("incidents/2026-11-26-sam-1.ron")).unwrap()
 }
 
 /// A roster of four, as a person might write it by hand.

@@ -16,7 +16,7 @@ fn the_summary_and_the_note_are_copied_and_opened_in_the_mail_app() {
     );
     let summary = click_and_copy(&mut harness, "Copy summary");
     assert!(
-        summary.starts_with("Subject: Incident summary: Checkout returns 500 (2026-11-26-1)\n")
+        summary.starts_with("Subject: Incident summary: Checkout returns 500 (2026-11-26-sam-1)\n")
     );
     assert!(
         summary.contains("- https://git.shop.test/pull/7\n"),

@@ -17,14 +17,14 @@ fn a_store_error_is_shown_and_the_typed_note_stays() {
     type_into(&mut harness, "Note", "Asked Priya to review");
     // Meanwhile the file is damaged on disk.
     std::fs::write(
-        dir.path().join("incidents/2026-11-26-1.ron"),
+        dir.path().join("incidents/2026-11-26-sam-1.ron"),
         "(half a file",
     )
     .unwrap();
     click(&mut harness, "Add note");
     // The reason, and what to do about it, in plain sight.
-    harness.get_by_label_contains("2026-11-26-1.ron can't be read (line 1, column 6");
-    harness.get_by_label_contains("put back its last good copy (2026-11-26-1.ron.bak");
+    harness.get_by_label_contains("2026-11-26-sam-1.ron can't be read (line 1, column 6");
+    harness.get_by_label_contains("put back its last good copy (2026-11-26-sam-1.ron.bak");
     assert_eq!(field_value(&harness, "Note"), "Asked Priya to review");
 }
 

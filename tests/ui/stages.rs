@@ -27,7 +27,7 @@ fn declaring_from_the_empty_state_asks_for_the_metric_first() {
         field_value(&harness, "What is broken"),
         "Card payments fail"
     );
-    assert!(!dir.path().join("incidents/2026-11-26-1.ron").exists());
+    assert!(!dir.path().join("incidents/2026-11-26-sam-1.ron").exists());
 
     retype(&mut harness, "How many", "40");
     click(&mut harness, "Declare");
