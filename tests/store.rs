@@ -360,7 +360,7 @@ fn files_are_private_to_their_owner() {
     for file in [
         store.incident_path(&id),
         root.join("incidents/2026-11-26-sam-1.ron.bak"),
-        root.join("settings.ron"),
+        root.join("desk.ron"),
     ] {
         assert_eq!(mode(file.clone()), 0o600, "{}", file.display());
     }

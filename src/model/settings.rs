@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::comms::Cadence;
 
-/// Settings kept in `settings.ron`.
+/// Settings kept in `settings.ron`, shared by the team when the folder is;
+/// `me` is this desk's own and lives in `desk.ron` (see [`Desk`]), read
+/// here from older files that still hold it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// The name this person goes by on timelines; asked for on first start.
@@ -33,5 +35,25 @@ impl Default for Settings {
             overdue_repeat_minutes: default_overdue_repeat(),
             web_team_email: None,
         }
+    }
+}
+
+/// What belongs to this desk alone, kept in `desk.ron` and never shared:
+/// the person's name and how often the window syncs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Desk {
+    /// The name this person goes by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub me: Option<String>,
+    /// Seconds between syncs while the window is open on a shared folder;
+    /// 30 when not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync_every_seconds: Option<u32>,
+}
+
+impl Desk {
+    /// Seconds between syncs while the window is open.
+    pub fn sync_every(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(u64::from(self.sync_every_seconds.unwrap_or(30).max(5)))
     }
 }

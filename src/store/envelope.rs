@@ -19,7 +19,11 @@ use std::fmt;
 use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
-use crate::model::{Incident, roster::Roster, settings::Settings};
+use crate::model::{
+    Incident,
+    roster::Roster,
+    settings::{Desk, Settings},
+};
 
 /// The envelope version this build writes and reads natively.
 ///
@@ -36,6 +40,14 @@ pub trait Kind: Serialize + DeserializeOwned {
     /// The `format` field, e.g. `expedite/incident`.
     const FORMAT: &'static str;
 
+    /// Merges two versions of the data written on two desks, given their
+    /// common ancestor when known (see `merge`); `None` for data that does
+    /// not merge (the window's own drafts), or two versions that are not of
+    /// the same thing.
+    fn merge(_base: Option<&Self>, _ours: &Self, _theirs: &Self) -> Option<(Self, Vec<String>)> {
+        None
+    }
+
     /// Reads data written by an older version of Expedite.
     fn migrate(version: u32, text: &str) -> Result<Self, ron::error::SpannedError> {
         match version {
@@ -50,14 +62,35 @@ pub trait Kind: Serialize + DeserializeOwned {
 
 impl Kind for Incident {
     const FORMAT: &'static str = "expedite/incident";
+
+    fn merge(base: Option<&Self>, ours: &Self, theirs: &Self) -> Option<(Self, Vec<String>)> {
+        // Two incidents declared apart that ended up with one id are two
+        // incidents, not two versions of one.
+        if ours.id != theirs.id || ours.opened_at != theirs.opened_at {
+            return None;
+        }
+        Some((crate::merge::merge_incident(base, ours, theirs), Vec::new()))
+    }
 }
 
 impl Kind for Roster {
     const FORMAT: &'static str = "expedite/roster";
+
+    fn merge(base: Option<&Self>, ours: &Self, theirs: &Self) -> Option<(Self, Vec<String>)> {
+        Some(crate::merge::merge_roster(base, ours, theirs))
+    }
 }
 
 impl Kind for Settings {
     const FORMAT: &'static str = "expedite/settings";
+
+    fn merge(base: Option<&Self>, ours: &Self, theirs: &Self) -> Option<(Self, Vec<String>)> {
+        Some(crate::merge::merge_settings(base, ours, theirs))
+    }
+}
+
+impl Kind for Desk {
+    const FORMAT: &'static str = "expedite/desk";
 }
 
 /// Why a file's text could not be read as the expected kind.
@@ -152,6 +185,26 @@ pub struct Read<T> {
     pub revision: u64,
     /// The version it was migrated from, if it was older.
     pub migrated_from: Option<u32>,
+    /// A digest of the file's text: how a store tells that a file changed,
+    /// whatever its revision says (a `git pull`, a synced folder, a hand edit).
+    pub digest: u64,
+}
+
+/// A digest of a file's text, to tell whether it changed (not a secure hash:
+/// nobody gains from making two versions of their own file look alike).
+pub fn digest(text: &str) -> u64 {
+    // FNV-style, eight bytes at a time: fast enough to run on every file read.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ text.len() as u64;
+    let bytes = text.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        h = (h ^ word).wrapping_mul(0x0100_0000_01b3).rotate_left(29);
+    }
+    for &b in chunks.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^ (h >> 31)
 }
 
 fn options() -> ron::Options {
@@ -190,6 +243,7 @@ pub fn read<T: Kind>(text: &str) -> Result<Read<T>, ReadError> {
             data: e.data,
             revision: e.revision,
             migrated_from: None,
+            digest: digest(text),
         });
     }
     // Anything else: find out what it is, to migrate it or say precisely what is wrong.
@@ -202,17 +256,20 @@ pub fn read<T: Kind>(text: &str) -> Result<Read<T>, ReadError> {
                 data: e.data,
                 revision,
                 migrated_from: None,
+                digest: digest(text),
             })
         }
         (None, None) => Ok(Read {
             data: T::migrate(0, text)?,
             revision,
             migrated_from: Some(0),
+            digest: digest(text),
         }),
         (Some(_), Some(v)) => Ok(Read {
             data: T::migrate(v, text)?,
             revision,
             migrated_from: Some(v),
+            digest: digest(text),
         }),
         _ => Err(ReadError::Syntax {
             line: 1,

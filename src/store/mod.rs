@@ -5,7 +5,8 @@
 //! ```text
 //! incidents/<id>.ron   one file per incident
 //! roster.ron           the contacts
-//! settings.ron         this person's settings
+//! settings.ron         the team's settings
+//! desk.ron             this desk's own: the person's name (never shared)
 //! .instance.lock       held by the open window
 //! .write.lock          held by whoever is writing, briefly
 //! ```
@@ -24,7 +25,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crate::command::{self, Command, CommandError, Effect};
-use crate::model::{Incident, IncidentId, State, roster::Roster, settings::Settings};
+use crate::model::{
+    Incident, IncidentId, State,
+    roster::Roster,
+    settings::{Desk, Settings},
+};
 pub use envelope::{Kind, ReadError};
 pub use lock::{InstanceLock, InstanceLockError, WriteLock};
 
@@ -60,6 +65,8 @@ pub enum StoreError {
     ChangedElsewhere { path: PathBuf },
     /// Another Expedite held the folder's write lock for longer than a writer waits.
     Busy { dir: PathBuf },
+    /// Two desks' versions of a file could not be merged; both were kept.
+    Unmerged { path: PathBuf, message: String },
     /// A file on disk could not be read, so it is not written over.
     Unreadable { path: PathBuf, error: ReadError },
     /// Another window is open on this data folder.
@@ -95,6 +102,7 @@ impl fmt::Display for StoreError {
                 dir.display(),
                 lock::WRITE_WAIT.as_secs()
             ),
+            Self::Unmerged { message, .. } => f.write_str(message),
             Self::Unreadable { path, error } => write!(
                 f,
                 "{} can't be read ({error}), so it was left untouched and nothing was written. Repair it, or put back its last good copy ({}.bak, when there is one), then try again.",
@@ -186,12 +194,22 @@ impl Reloaded {
     }
 }
 
+/// What a store knows of a file it read or wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Known {
+    /// Its revision, and a digest of its text: a file whose text differs is
+    /// re-read whatever its revision says.
+    File { revision: u64, digest: u64 },
+    /// It could not be read, so it is never written over.
+    Unreadable,
+}
+
 /// A data folder.
 #[derive(Debug)]
 pub struct Store {
     root: PathBuf,
-    /// The revision of each file as last read or written by us.
-    revisions: HashMap<PathBuf, u64>,
+    /// Each file as last read or written by us.
+    known: HashMap<PathBuf, Known>,
 }
 
 impl Store {
@@ -210,7 +228,7 @@ impl Store {
         }
         Ok(Self {
             root,
-            revisions: HashMap::new(),
+            known: HashMap::new(),
         })
     }
 
@@ -232,6 +250,36 @@ impl Store {
     /// Where the settings are.
     pub fn settings_path(&self) -> PathBuf {
         self.root.join("settings.ron")
+    }
+
+    /// Where this desk's own settings are (never shared).
+    pub fn desk_path(&self) -> PathBuf {
+        self.root.join("desk.ron")
+    }
+
+    /// This desk's own settings; the defaults when there are none yet.
+    pub fn desk(&mut self) -> Desk {
+        self.load_or_default::<Desk>(self.desk_path(), &mut Vec::new())
+    }
+
+    /// The team's settings with this desk's name in them.
+    fn settings_with_desk(&mut self, problems: &mut Vec<Problem>) -> Settings {
+        let mut settings = self.load_or_default::<Settings>(self.settings_path(), problems);
+        let desk = self.load_or_default::<Desk>(self.desk_path(), problems);
+        if desk.me.is_some() {
+            settings.me = desk.me;
+        }
+        settings
+    }
+
+    /// Saves this desk's name into `desk.ron`, keeping what else it holds.
+    fn save_me(&mut self, me: Option<String>) -> Result<(), StoreError> {
+        let path = self.desk_path();
+        let mut desk = self
+            .refresh::<Desk>(path.clone())?
+            .unwrap_or_else(|| self.desk());
+        desk.me = me;
+        self.write(path, &desk)
     }
 
     /// Takes the one-window-per-folder lock, held as long as the value lives.
@@ -256,12 +304,40 @@ impl Store {
         })
     }
 
+    /// The folder's write lock, for syncing: no Expedite writes while git
+    /// commits or merges the files.
+    pub fn lock_for_sync(&self) -> Result<WriteLock, StoreError> {
+        self.write_lock()
+    }
+
+    /// Moves this person's name from the team's `settings.ron` (where
+    /// older versions kept it) into `desk.ron`, before the folder is shared.
+    pub fn move_my_name_out_of_shared_settings(&mut self) -> Result<(), StoreError> {
+        let _lock = self.write_lock()?;
+        let path = self.settings_path();
+        let Some(mut settings) = self
+            .refresh::<Settings>(path.clone())?
+            .or_else(|| read_file::<Settings>(&path).ok().flatten().map(|r| r.data))
+        else {
+            return Ok(());
+        };
+        let Some(me) = settings.me.take() else {
+            return Ok(());
+        };
+        let mut desk = self.desk();
+        if desk.me.is_none() {
+            desk.me = Some(me);
+            self.write(self.desk_path(), &desk)?;
+        }
+        self.write(path, &settings)
+    }
+
     /// Loads everything. Files that can't be read are reported (and moved
     /// aside when damaged); everything else loads.
     pub fn load(&mut self) -> (State, Vec<Problem>) {
-        let mut problems = Vec::new();
+        let (_, mut problems) = self.merge_conflict_copies();
         let lock = self.lock_for_loading();
-        let settings = self.load_or_default::<Settings>(self.settings_path(), &mut problems);
+        let settings = self.settings_with_desk(&mut problems);
         let roster_path = self.roster_path();
         let (roster_read, incident_reads) =
             read_roster_and_incidents(&roster_path, &self.root.join("incidents"));
@@ -294,9 +370,9 @@ impl Store {
     /// their files and left on disk (their ids stay taken); the roster is left
     /// too. Both come later through [`Deferred`].
     pub fn load_active(&mut self) -> (State, Vec<Problem>, Deferred) {
-        let mut problems = Vec::new();
+        let (_, mut problems) = self.merge_conflict_copies();
         let lock = self.lock_for_loading();
-        let settings = self.load_or_default::<Settings>(self.settings_path(), &mut problems);
+        let settings = self.settings_with_desk(&mut problems);
         let mut state = State {
             settings,
             ..State::default()
@@ -323,7 +399,7 @@ impl Store {
     pub fn accept_roster(&mut self, state: &mut State, read: RosterRead) -> Vec<Problem> {
         let mut problems = Vec::new();
         let path = self.roster_path();
-        if self.revisions.contains_key(&path) {
+        if self.known.contains_key(&path) {
             return problems;
         }
         *state.roster = self.accept_or_default(path, read.0, &mut problems);
@@ -337,7 +413,7 @@ impl Store {
         let fresh = read
             .0
             .into_iter()
-            .filter(|(path, _)| !self.revisions.contains_key(path))
+            .filter(|(path, _)| !self.known.contains_key(path))
             .collect();
         self.accept_incidents(state, fresh, &mut problems);
         problems
@@ -354,7 +430,7 @@ impl Store {
         for (path, result) in reads {
             match result {
                 Ok(Some((id, read))) => {
-                    self.revisions.insert(path, read.revision);
+                    self.note_read(path, &read);
                     let mut incident: Incident = read.data;
                     incident.id = id.clone();
                     state.incidents.insert(id, incident.into());
@@ -395,7 +471,7 @@ impl Store {
     ) -> T {
         match read {
             Ok(Some(read)) => {
-                self.revisions.insert(path, read.revision);
+                self.note_read(path, &read);
                 read.data
             }
             Ok(None) => T::default(),
@@ -419,7 +495,7 @@ impl Store {
                     message: format!("{name} could not be opened ({e}); it was left as it is. Check its permissions."),
                 });
                 // Never write over what we could not read.
-                self.revisions.insert(path.to_path_buf(), u64::MAX);
+                self.known.insert(path.to_path_buf(), Known::Unreadable);
                 return None;
             }
             Failure::Read(e @ ReadError::Newer { .. }) => {
@@ -427,11 +503,25 @@ impl Store {
                     path: path.to_path_buf(),
                     message: format!("{name} was not loaded: {e}. It was left as it is and won't be written over."),
                 });
-                self.revisions.insert(path.to_path_buf(), u64::MAX);
+                self.known.insert(path.to_path_buf(), Known::Unreadable);
                 return None;
             }
             Failure::Read(e) => e,
         };
+        // Two desks' versions in one file (git's conflict markers): merged,
+        // never answered with the backup, which would drop both.
+        match fs::read_to_string(path).map(|text| self.resolve_conflict::<T>(path, &text)) {
+            Ok(Ok(Some(data))) => return Some(data),
+            Ok(Err(e)) => {
+                problems.push(Problem {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                });
+                self.known.insert(path.to_path_buf(), Known::Unreadable);
+                return None;
+            }
+            _ => {}
+        }
         let aside = match quarantine(path) {
             Ok(aside) => aside,
             Err(e) => {
@@ -439,7 +529,7 @@ impl Store {
                     path: path.to_path_buf(),
                     message: format!("{name} can't be read ({error}) and could not be moved aside ({e}); it was left as it is."),
                 });
-                self.revisions.insert(path.to_path_buf(), u64::MAX);
+                self.known.insert(path.to_path_buf(), Known::Unreadable);
                 return None;
             }
         };
@@ -458,14 +548,14 @@ impl Store {
                     display_name(&backup),
                     read.revision
                 ));
-                self.revisions.insert(path.to_path_buf(), read.revision);
+                self.note_read(path.to_path_buf(), &read);
                 Some(read.data)
             }
             _ => {
                 message.push_str(
                     "; the rest loaded. Fix it in a text editor and move it back, or start afresh.",
                 );
-                self.revisions.remove(path);
+                self.known.remove(path);
                 None
             }
         };
@@ -512,7 +602,7 @@ impl Store {
                     self.write(self.incident_path(id), &**incident)?;
                     saved.push(id.clone());
                 }
-                Effect::SaveSettings => self.write(self.settings_path(), &state.settings)?,
+                Effect::SaveSettings => self.save_me(state.settings.me.clone())?,
                 Effect::SaveRoster => self.write(self.roster_path(), &*state.roster)?,
                 Effect::Reschedule => {}
             }
@@ -554,7 +644,8 @@ impl Store {
                 }
             }
             None => {
-                if let Some(settings) = self.refresh::<Settings>(self.settings_path())? {
+                if let Some(mut settings) = self.refresh::<Settings>(self.settings_path())? {
+                    settings.me = state.settings.me.take().or(settings.me);
                     state.settings = settings;
                     reloaded.settings = true;
                 }
@@ -565,7 +656,7 @@ impl Store {
 
     /// Whether this file has been read (or written) by this store.
     pub fn has_read(&self, path: &Path) -> bool {
-        self.revisions.contains_key(path)
+        self.known.contains_key(path)
     }
 
     /// Saves a whole incident (imports, drills). Refuses, rather than
@@ -602,7 +693,7 @@ impl Store {
     /// alone, so no write lock and no revision check.
     pub fn save_drafts<T: Kind>(&mut self, drafts: &T) -> Result<(), StoreError> {
         let path = self.drafts_path();
-        self.revisions.remove(&path);
+        self.known.remove(&path);
         self.write(path, drafts)
     }
 
@@ -616,6 +707,22 @@ impl Store {
     ) -> Result<Reloaded, StoreError> {
         let mut seen = std::collections::BTreeSet::new();
         let mut reloaded = Reloaded::default();
+        let mut paths: Vec<PathBuf> = paths.into_iter().collect();
+        // A synced folder's conflict copy arrived: merge it into its file,
+        // then take that file in.
+        if paths
+            .iter()
+            .any(|p| crate::merge::conflict::conflict_copy_of(p).is_some())
+        {
+            let (merged, problems) = self.merge_conflict_copies();
+            if let Some(problem) = problems.into_iter().next() {
+                return Err(StoreError::Unmerged {
+                    path: problem.path,
+                    message: problem.message,
+                });
+            }
+            paths.extend(merged);
+        }
         for path in paths {
             if !seen.insert(path.clone()) {
                 continue;
@@ -635,8 +742,9 @@ impl Store {
                     reloaded.roster = true;
                 }
             } else if path == self.settings_path()
-                && let Some(settings) = self.refresh::<Settings>(path)?
+                && let Some(mut settings) = self.refresh::<Settings>(path)?
             {
+                settings.me = state.settings.me.take().or(settings.me);
                 state.settings = settings;
                 reloaded.settings = true;
             }
@@ -681,31 +789,152 @@ impl Store {
         Ok(added)
     }
 
-    /// The file's data if its revision differs from the one we know, else `None`.
+    /// The file's data if its text differs from what we last read or wrote
+    /// (whatever its revision says), else `None`. A file holding two desks'
+    /// versions between git's conflict markers is merged and saved first.
     fn refresh<T: Kind>(&mut self, path: PathBuf) -> Result<Option<T>, StoreError> {
         let text = match fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(StoreError::Read { path, error: e }),
         };
-        let known = self.revisions.get(&path).copied();
-        if known == Some(u64::MAX) {
-            let error = envelope::read::<T>(&text).err().unwrap_or(ReadError::Empty);
-            return Err(StoreError::Unreadable { path, error });
-        }
-        let (_, revision) = envelope::peek::<T>(&text).map_err(|error| StoreError::Unreadable {
-            path: path.clone(),
-            error,
-        })?;
-        if known == Some(revision) {
+        let known = self.known.get(&path).copied();
+        if let Some(Known::File { digest, .. }) = known
+            && digest == envelope::digest(&text)
+        {
             return Ok(None);
         }
-        let read = envelope::read::<T>(&text).map_err(|error| StoreError::Unreadable {
-            path: path.clone(),
-            error,
-        })?;
-        self.revisions.insert(path, read.revision);
-        Ok(Some(read.data))
+        match envelope::read::<T>(&text) {
+            Ok(read) => {
+                let data = read.data;
+                self.known.insert(
+                    path,
+                    Known::File {
+                        revision: read.revision,
+                        digest: read.digest,
+                    },
+                );
+                Ok(Some(data))
+            }
+            Err(error) => match self.resolve_conflict::<T>(&path, &text)? {
+                Some(data) => Ok(Some(data)),
+                None => Err(StoreError::Unreadable { path, error }),
+            },
+        }
+    }
+
+    /// Merges a file that holds two desks' versions between git's conflict
+    /// markers and saves the result (the conflicted text stays as its
+    /// `.bak`). `None` when the file holds no conflict, or versions that do
+    /// not merge; an error when the merged file could not be saved.
+    fn resolve_conflict<T: Kind>(
+        &mut self,
+        path: &Path,
+        text: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let Some((merged, revision)) = merge_marked::<T>(text) else {
+            return Ok(None);
+        };
+        let revision = revision.max(match self.known.get(path) {
+            Some(Known::File { revision, .. }) => *revision,
+            _ => 0,
+        });
+        self.known.insert(
+            path.to_path_buf(),
+            Known::File {
+                revision,
+                digest: 0,
+            },
+        );
+        self.write(path.to_path_buf(), &merged)?;
+        Ok(Some(merged))
+    }
+
+    /// Merges the conflict copies a synced folder left next to the files
+    /// (`roster.sync-conflict-….ron`, `… (conflicted copy …).ron`) into the
+    /// files they belong to, and removes each copy once merged. Returns the
+    /// files changed, and what could not be merged.
+    pub fn merge_conflict_copies(&mut self) -> (Vec<PathBuf>, Vec<Problem>) {
+        let mut merged = Vec::new();
+        let mut problems = Vec::new();
+        let Ok(_lock) = self.write_lock() else {
+            return (merged, problems);
+        };
+        let mut copies: Vec<PathBuf> = [self.root.clone(), self.root.join("incidents")]
+            .iter()
+            .filter_map(|dir| fs::read_dir(dir).ok())
+            .flat_map(|entries| entries.flatten().map(|e| e.path()))
+            .filter(|p| crate::merge::conflict::conflict_copy_of(p).is_some())
+            .collect();
+        copies.sort();
+        for copy in copies {
+            match self.merge_copy(&copy) {
+                Ok(Some(path)) => merged.push(path),
+                Ok(None) => {}
+                Err(message) => problems.push(Problem {
+                    path: copy,
+                    message,
+                }),
+            }
+        }
+        (merged, problems)
+    }
+
+    /// Merges one conflict copy into its file: the file it belongs to.
+    fn merge_copy(&mut self, copy: &Path) -> Result<Option<PathBuf>, String> {
+        let original = crate::merge::conflict::conflict_copy_of(copy).expect("a conflict copy");
+        let name = display_name(copy);
+        let text = fs::read_to_string(copy)
+            .map_err(|e| format!("{name} could not be read ({e}); it was left as it is."))?;
+        let result = if original == self.roster_path() {
+            self.merge_copy_as::<Roster>(&original, &text)
+        } else if original == self.settings_path() {
+            self.merge_copy_as::<Settings>(&original, &text)
+        } else if incident_id_of(&original).is_some() {
+            self.merge_copy_as::<Incident>(&original, &text)
+        } else {
+            return Ok(None);
+        };
+        match result {
+            Ok(()) => {
+                fs::remove_file(copy).map_err(|e| format!("{name} was merged into {}, but could not be removed ({e}); remove it by hand.", display_name(&original)))?;
+                Ok(Some(original))
+            }
+            Err(why) => Err(format!(
+                "{name}, a synced folder's conflict copy of {}, could not be merged ({why}); both were left as they are. Compare them in a text editor and keep what is right.",
+                display_name(&original)
+            )),
+        }
+    }
+
+    fn merge_copy_as<T: Kind>(&mut self, original: &Path, text: &str) -> Result<(), String> {
+        let theirs = envelope::read::<T>(text).map_err(|e| e.to_string())?;
+        let ours_text = match fs::read_to_string(original) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                atomic::write_atomic(original, text.as_bytes()).map_err(|e| e.to_string())?;
+                return Ok(());
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        let ours = envelope::read::<T>(&ours_text).map_err(|e| e.to_string())?;
+        let (merged, _) = T::merge(None, &ours.data, &theirs.data)
+            .ok_or_else(|| "they are not two versions of the same thing".to_owned())?;
+        let revision = ours.revision.max(theirs.revision) + 1;
+        let out = envelope::write(&merged, revision).map_err(|e| e.to_string())?;
+        atomic::write_atomic(original, out.as_bytes()).map_err(|e| e.to_string())?;
+        self.known.remove(original);
+        Ok(())
+    }
+
+    fn note_read<T>(&mut self, path: PathBuf, read: &envelope::Read<T>) {
+        self.known.insert(
+            path,
+            Known::File {
+                revision: read.revision,
+                digest: read.digest,
+            },
+        );
     }
 
     /// Refuses to write a file that moved on since we read it.
@@ -719,15 +948,34 @@ impl Store {
     }
 
     fn write<T: Kind>(&mut self, path: PathBuf, data: &T) -> Result<(), StoreError> {
-        let revision = self.revisions.get(&path).copied().unwrap_or(0) + 1;
+        let revision = match self.known.get(&path) {
+            Some(Known::File { revision, .. }) => revision + 1,
+            _ => 1,
+        };
         let text = envelope::write(data, revision).map_err(|e| StoreError::Write {
             path: path.clone(),
             error: io::Error::other(e.to_string()),
         })?;
         atomic::write_atomic(&path, text.as_bytes()).map_err(write_error(&path))?;
-        self.revisions.insert(path, revision);
+        let digest = envelope::digest(&text);
+        self.known.insert(path, Known::File { revision, digest });
         Ok(())
     }
+}
+
+/// Merges the versions a file with git's conflict markers holds: the
+/// merged data and the highest revision among them; `None` when the text
+/// holds no conflict or the versions do not read or merge.
+pub fn merge_marked<T: Kind>(text: &str) -> Option<(T, u64)> {
+    let versions = crate::merge::conflict::split_markers(text)?;
+    let ours = envelope::read::<T>(&versions.ours).ok()?;
+    let theirs = envelope::read::<T>(&versions.theirs).ok()?;
+    let base = versions
+        .base
+        .and_then(|b| envelope::read::<T>(&b).ok())
+        .map(|b| b.data);
+    let (merged, _) = T::merge(base.as_ref(), &ours.data, &theirs.data)?;
+    Some((merged, ours.revision.max(theirs.revision)))
 }
 
 /// Why a file did not load.

@@ -31,8 +31,10 @@ fn first_start_asks_for_a_name_and_keeps_it() {
     harness.get_by_label("Save").click();
     settle(&mut harness);
     harness.get_by_label("No incident open");
-    let settings = std::fs::read_to_string(dir.path().join("settings.ron")).unwrap();
-    assert!(settings.contains("me: \"Sam Patel\""), "{settings}");
+    // The name is this desk's own: kept out of the settings a team shares.
+    let desk = std::fs::read_to_string(dir.path().join("desk.ron")).unwrap();
+    assert!(desk.contains("me: \"Sam Patel\""), "{desk}");
+    assert!(!dir.path().join("settings.ron").exists());
     // The next start does not ask again.
     let harness = app_at(dir.path(), t(1));
     assert!(harness.query_by_label("Welcome to Expedite").is_none());
