@@ -14,6 +14,7 @@ use crate::command::{Command, NewEvidence};
 use crate::interop::{ical, import, vcard};
 use crate::model::roster::Roster;
 use crate::model::{EvidenceKind, Incident, IncidentId, Role, State, comms, procedure};
+use crate::share;
 use crate::store::{self, Store, StoreError};
 use crate::time::{self, Edge};
 
@@ -112,6 +113,29 @@ pub enum Sub {
         /// What to export.
         #[command(subcommand)]
         what: ExportWhat,
+    },
+    /// Share the data folder with the team through a git remote: clones it
+    /// into an empty folder, pushes this folder to an empty remote, or
+    /// merges both when both hold data.
+    Share {
+        /// The git remote: a URL (ssh or https) or the path of a bare repository.
+        remote: String,
+    },
+    /// Send this desk's changes to the shared remote and take in the
+    /// team's: commit, fetch, merge, push. Exit 1 when the remote can't be
+    /// reached; the changes stay committed and go out on the next sync.
+    Sync,
+    /// Git's merge driver for Expedite's files (`expedite share` sets it up):
+    /// merges BASE, OURS and THEIRS and writes the result over OURS.
+    MergeDriver {
+        /// The common ancestor's version (%O).
+        base: PathBuf,
+        /// This side's version, written over with the result (%A).
+        ours: PathBuf,
+        /// The other side's version (%B).
+        theirs: PathBuf,
+        /// The file's path in the repository (%P).
+        path: String,
     },
 }
 
@@ -218,6 +242,22 @@ pub fn run(cli: Cli, sub: Sub) -> ExitCode {
 }
 
 fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
+    // Git runs the merge driver inside a merge: it touches only the files
+    // it is given, never the data folder.
+    if let Sub::MergeDriver {
+        base,
+        ours,
+        theirs,
+        path,
+    } = &sub
+    {
+        let report = share::merge_driver(base, ours, theirs, path)
+            .map_err(|why| format!("{why}. Git left the file with both versions marked; Expedite merges it when it next reads the folder."))?;
+        for line in report {
+            eprintln!("expedite: {line}");
+        }
+        return Ok(());
+    }
     let dir = store::data_dir(cli.data_dir).map_err(|e| e.to_string())?;
     let mut store = Store::open(&dir).map_err(|e| e.to_string())?;
     let (mut state, problems) = store.load();
@@ -323,12 +363,25 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             eprintln!("Note added to {incident}.");
         }
         Sub::Status { json } => {
-            let id = pick(&state)?;
+            let sharing = share::status(&dir);
+            let id = match pick(&state) {
+                Ok(id) => id,
+                Err(why) => {
+                    if !json {
+                        println!("{}", sharing_line(sharing.as_ref(), now));
+                    }
+                    return Err(why);
+                }
+            };
             let incident = &state.incidents[&id];
             let text = if json {
-                status_json(incident, &state, now)
+                status_json(incident, &state, now, sharing.as_ref())
             } else {
-                status_text(incident, &state, now)
+                format!(
+                    "{}\n{}",
+                    status_text(incident, &state, now),
+                    sharing_line(sharing.as_ref(), now)
+                )
             };
             let mut out = std::io::stdout().lock();
             writeln!(out, "{text}").map_err(|e| format!("could not print the status: {e}"))?;
@@ -379,6 +432,33 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             execute(&mut state, Command::Roster(Box::new(preview.change())))?;
             eprintln!("Imported into {}.", store.roster_path().display());
         }
+        Sub::Share { remote } => {
+            let remote = share_remote(&remote);
+            let done = share::share(&mut store, &remote, &actor, now).map_err(|e| e.to_string())?;
+            eprintln!(
+                "{} Run `expedite sync` (or keep the window open) to stay in step.",
+                match done {
+                    share::Shared::Cloned =>
+                        format!("The team's data from {remote} is in {}.", dir.display()),
+                    share::Shared::Pushed =>
+                        format!("{} is now shared with {remote}.", dir.display()),
+                    share::Shared::Merged =>
+                        format!("This folder's data and {remote}'s were merged and shared."),
+                    share::Shared::AlreadyShared => format!(
+                        "{} was already shared with {remote}; it is in step.",
+                        dir.display()
+                    ),
+                }
+            );
+        }
+        Sub::Sync => {
+            share::sync(&mut store, &actor, now).map_err(|e| e.to_string())?;
+            eprintln!(
+                "In step with {}.",
+                share::status(&dir).map(|s| s.remote).unwrap_or_default()
+            );
+        }
+        Sub::MergeDriver { .. } => unreachable!("handled before the folder is opened"),
         Sub::Export { what } => {
             let (text, file) = match what {
                 ExportWhat::Contacts { file } => (vcard::write(&state.roster), file),
@@ -432,7 +512,34 @@ fn due_sentence(state: &State, incident: &IncidentId) -> String {
 }
 
 /// The status as JSON, for scripts.
-pub fn status_json(incident: &Incident, state: &State, now: DateTime<Utc>) -> String {
+/// The line saying whether the folder is shared and when it last synced.
+fn sharing_line(sharing: Option<&share::SyncStatus>, now: DateTime<Utc>) -> String {
+    match sharing {
+        None => "Sharing:      not shared (expedite share REMOTE shares it)".to_owned(),
+        Some(s) => format!("Sharing:      {} with {}", s.summary(now), s.remote),
+    }
+}
+
+/// A remote given as a relative path means the folder where it was typed.
+fn share_remote(remote: &str) -> String {
+    let path = std::path::Path::new(remote);
+    if !remote.contains("://")
+        && !remote.contains('@')
+        && path.exists()
+        && path.is_relative()
+        && let Ok(abs) = std::fs::canonicalize(path)
+    {
+        return abs.to_string_lossy().into_owned();
+    }
+    remote.to_owned()
+}
+
+pub fn status_json(
+    incident: &Incident,
+    state: &State,
+    now: DateTime<Utc>,
+    sharing: Option<&share::SyncStatus>,
+) -> String {
     let cadence = &state.settings.cadence;
     let due = comms::next_update_due(incident, cadence);
     let value = serde_json::json!({
@@ -447,6 +554,13 @@ pub fn status_json(incident: &Incident, state: &State, now: DateTime<Utc>) -> St
         "next_update_due": due.map(|t| t.to_rfc3339()),
         "overdue": comms::is_overdue(incident, cadence, now),
         "updates": incident.communication.updates.len(),
+        "shared": sharing.map(|s| serde_json::json!({
+            "remote": s.remote,
+            "state": s.summary(now),
+            "last_synced": s.last_synced.map(|t| t.to_rfc3339()),
+            "to_send": s.to_send,
+            "error": s.last_error.as_ref().map(|(_, why)| why),
+        })),
     });
     serde_json::to_string_pretty(&value).expect("JSON of plain values")
 }

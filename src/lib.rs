@@ -14,6 +14,7 @@ pub mod model;
 pub mod pack;
 pub mod reminder;
 pub mod sample;
+pub mod share;
 pub mod store;
 pub mod time;
 pub mod ui;

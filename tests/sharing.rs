@@ -1,0 +1,428 @@
+//! Two and three desks sharing one data folder through a real git remote (a
+//! bare repository in a temp folder), with the real `git` program: nothing
+//! anyone writes is lost, whatever order they sync in.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use expedite::model::Incident;
+use expedite::model::roster::Roster;
+use expedite::store::envelope;
+
+/// Runs `expedite` on a desk's folder as that desk's person.
+fn expedite(dir: &Path, who: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_expedite"))
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--as")
+        .arg(who)
+        .args(args)
+        .env_remove("EXPEDITE_DATA_DIR")
+        .env("USER", "someone")
+        // A machine with no git identity at all, as a fresh laptop.
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn ok(o: Output) -> String {
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn git(dir: &Path, args: &[&str]) -> Output {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .output()
+        .unwrap()
+}
+
+struct Team {
+    _tmp: tempfile::TempDir,
+    remote: PathBuf,
+    root: PathBuf,
+}
+
+impl Team {
+    fn new() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().to_path_buf();
+        let remote = root.join("remote.git");
+        let out = git(&root, &["init", "-q", "--bare", "-b", "main", "remote.git"]);
+        assert!(out.status.success(), "{}", text(&out));
+        Self {
+            _tmp: tmp,
+            remote,
+            root,
+        }
+    }
+
+    fn desk(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    fn share(&self, desk: &str, who: &str) -> String {
+        let out = expedite(
+            &self.desk(desk),
+            who,
+            &["share", self.remote.to_str().unwrap()],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+}
+
+fn declare(dir: &Path, who: &str, title: &str) -> String {
+    ok(expedite(
+        dir,
+        who,
+        &[
+            "declare",
+            "--title",
+            title,
+            "--evidence",
+            "error-tracker:340 TypeErrors in checkout",
+        ],
+    ))
+    .trim()
+    .to_owned()
+}
+
+fn incidents(dir: &Path) -> Vec<Incident> {
+    let mut out: Vec<Incident> = fs::read_dir(dir.join("incidents"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .map(|p| {
+            let text = fs::read_to_string(&p).unwrap();
+            envelope::read::<Incident>(&text)
+                .unwrap_or_else(|e| panic!("{}: {e}\n{text}", p.display()))
+                .data
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+fn roster(dir: &Path) -> Roster {
+    envelope::read::<Roster>(&fs::read_to_string(dir.join("roster.ron")).unwrap())
+        .unwrap()
+        .data
+}
+
+fn timeline(dir: &Path, id: &str) -> Vec<String> {
+    incidents(dir)
+        .into_iter()
+        .find(|i| i.id.as_str() == id)
+        .unwrap_or_else(|| panic!("{id} is not in {}", dir.display()))
+        .timeline
+        .into_iter()
+        .map(|e| format!("{} — {}", e.by, e.what))
+        .collect()
+}
+
+/// Nothing was set aside, and no conflict or backup reached the remote.
+fn nothing_set_aside(dir: &Path) {
+    for sub in ["", "incidents"] {
+        for entry in fs::read_dir(dir.join(sub)).unwrap().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            assert!(!name.contains(".corrupt-"), "{name} was set aside");
+            assert!(!name.contains("sync-conflict"), "{name} is still there");
+        }
+    }
+    let tracked = String::from_utf8_lossy(&git(dir, &["ls-files"]).stdout).into_owned();
+    for private in ["desk.ron", "drafts.ron", ".bak", ".lock"] {
+        assert!(
+            !tracked.contains(private),
+            "{private} is shared:\n{tracked}"
+        );
+    }
+}
+
+fn import_contact(dir: &Path, who: &str, name: &str, number: &str) {
+    let file = dir.with_extension(format!("{}.csv", name.replace(' ', "-")));
+    fs::write(
+        &file,
+        format!("Name,Roles,Phone\n{name},Developer,{number}\n"),
+    )
+    .unwrap();
+    ok(expedite(
+        dir,
+        who,
+        &["import", "roster", file.to_str().unwrap()],
+    ));
+}
+
+#[test]
+fn two_desks_run_one_incident_through_a_shared_remote_and_lose_nothing() {
+    let team = Team::new();
+    let (a, b) = (team.desk("a"), team.desk("b"));
+    // Sam has been working alone; the folder gets shared.
+    let id = declare(&a, "Sam Patel", "Checkout 500s");
+    import_contact(&a, "Sam Patel", "Sam Patel", "+44 7700 900001");
+    assert!(team.share("a", "Sam Patel").contains("now shared"));
+    // Alex joins with an empty folder.
+    assert!(team.share("b", "Alex Kim").contains("The team's data"));
+    assert_eq!(incidents(&b).len(), 1);
+
+    // Both work on the same incident at once, offline from each other.
+    ok(expedite(
+        &a,
+        "Sam Patel",
+        &["--incident", &id, "update", "Investigating the CDN"],
+    ));
+    ok(expedite(
+        &b,
+        "Alex Kim",
+        &["--incident", &id, "note", "Error rate doubles every 5 min"],
+    ));
+    ok(expedite(
+        &b,
+        "Alex Kim",
+        &["--incident", &id, "update", "Alex on it too"],
+    ));
+    // Both declare another incident the same day.
+    let sams = declare(&a, "Sam Patel", "Search is slow");
+    let alexs = declare(&b, "Alex Kim", "Login fails");
+    assert_ne!(sams, alexs, "ids never collide between desks");
+    // Both change the roster.
+    import_contact(&a, "Sam Patel", "Priya Shah", "+44 7700 900002");
+    import_contact(&b, "Alex Kim", "Ben O'Neill", "+44 7700 900003");
+
+    ok(expedite(&a, "Sam Patel", &["sync"]));
+    ok(expedite(&b, "Alex Kim", &["sync"]));
+    ok(expedite(&a, "Sam Patel", &["sync"]));
+
+    for desk in [&a, &b] {
+        nothing_set_aside(desk);
+        let all = incidents(desk);
+        let ids: Vec<&str> = all.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids.len(), 3, "{ids:?}");
+        let lines = timeline(desk, &id);
+        for want in [
+            "Investigating the CDN",
+            "Error rate doubles every 5 min",
+            "Alex on it too",
+        ] {
+            assert!(
+                lines.iter().any(|l| l.contains(want)),
+                "{want} is missing on {}: {lines:#?}",
+                desk.display()
+            );
+        }
+        let main = all.iter().find(|i| i.id.as_str() == id).unwrap();
+        assert_eq!(main.communication.updates.len(), 2);
+        let names: Vec<String> = roster(desk)
+            .contacts
+            .iter()
+            .map(|c| c.name.to_string())
+            .collect();
+        for want in ["Sam Patel", "Priya Shah", "Ben O'Neill"] {
+            assert!(names.iter().any(|n| n == want), "{want} missing: {names:?}");
+        }
+    }
+    assert_eq!(incidents(&a), incidents(&b), "both desks hold the same");
+    // The history says who did what.
+    let log = String::from_utf8_lossy(&git(&a, &["log", "--format=%an: %s"]).stdout).into_owned();
+    assert!(log.contains("Alex Kim: "), "{log}");
+    assert!(log.contains("Sam Patel: "), "{log}");
+    // Status says the folder is shared and in step.
+    let status = ok(expedite(&a, "Sam Patel", &["--incident", &id, "status"]));
+    assert!(status.contains("Shared · in step"), "{status}");
+}
+
+#[test]
+fn a_plain_git_pull_merges_with_the_driver() {
+    let team = Team::new();
+    let (a, b) = (team.desk("a"), team.desk("b"));
+    let id = declare(&a, "Sam Patel", "Checkout 500s");
+    team.share("a", "Sam Patel");
+    team.share("b", "Alex Kim");
+    ok(expedite(
+        &a,
+        "Sam Patel",
+        &["--incident", &id, "note", "Rolled back release 41"],
+    ));
+    ok(expedite(&a, "Sam Patel", &["sync"]));
+    ok(expedite(
+        &b,
+        "Alex Kim",
+        &["--incident", &id, "note", "Watching the dashboards"],
+    ));
+    // Alex uses git by hand: commit, then a plain pull.
+    let out = git(&b, &["commit", "-qam", "Alex: a note"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = git(&b, &["pull", "-q", "--no-rebase", "--no-edit"]);
+    assert!(
+        out.status.success(),
+        "the pull merged by itself: {}",
+        text(&out)
+    );
+    let lines = timeline(&b, &id);
+    assert!(lines.iter().any(|l| l.contains("Rolled back release 41")));
+    assert!(lines.iter().any(|l| l.contains("Watching the dashboards")));
+    nothing_set_aside(&b);
+}
+
+#[test]
+fn an_unreachable_remote_keeps_the_changes_queued_and_says_so() {
+    let team = Team::new();
+    let (a, b) = (team.desk("a"), team.desk("b"));
+    let id = declare(&a, "Sam Patel", "Checkout 500s");
+    team.share("a", "Sam Patel");
+    team.share("b", "Alex Kim");
+    let away = team.root.join("remote-away.git");
+    fs::rename(&team.remote, &away).unwrap();
+    ok(expedite(
+        &a,
+        "Sam Patel",
+        &["--incident", &id, "note", "On the train"],
+    ));
+    let out = expedite(&a, "Sam Patel", &["sync"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let why = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(why.contains("could not be reached"), "{why}");
+    assert!(why.contains("1 change is committed here"), "{why}");
+    let status = ok(expedite(&a, "Sam Patel", &["--incident", &id, "status"]));
+    assert!(status.contains("Offline · 1 change to send"), "{status}");
+    // Back online: it goes out, exactly once.
+    fs::rename(&away, &team.remote).unwrap();
+    ok(expedite(&a, "Sam Patel", &["sync"]));
+    ok(expedite(&b, "Alex Kim", &["sync"]));
+    let lines = timeline(&b, &id);
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("On the train")).count(),
+        1
+    );
+}
+
+/// Writes `ours` and `theirs` into `path` the way git leaves a conflict.
+fn write_conflict(path: &Path, ours: &str, theirs: &str) {
+    fs::write(
+        path,
+        format!("<<<<<<< HEAD\n{ours}=======\n{theirs}>>>>>>> origin/main\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_conflicted_file_or_a_synced_folders_conflict_copy_is_merged_not_rolled_back() {
+    let team = Team::new();
+    let (a, b) = (team.desk("a"), team.desk("b"));
+    let id = declare(&a, "Sam Patel", "Checkout 500s");
+    team.share("a", "Sam Patel");
+    team.share("b", "Alex Kim");
+    ok(expedite(
+        &a,
+        "Sam Patel",
+        &["--incident", &id, "note", "Sam's own last note"],
+    ));
+    ok(expedite(
+        &b,
+        "Alex Kim",
+        &["--incident", &id, "note", "Alex's note"],
+    ));
+    let file = format!("incidents/{id}.ron");
+    let mine = fs::read_to_string(a.join(&file)).unwrap();
+    let yours = fs::read_to_string(b.join(&file)).unwrap();
+
+    // Git's markers in the file (a pull without the driver set up).
+    write_conflict(&a.join(&file), &mine, &yours);
+    ok(expedite(&a, "Sam Patel", &["--incident", &id, "status"]));
+    let lines = timeline(&a, &id);
+    assert!(
+        lines.iter().any(|l| l.contains("Sam's own last note")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("Alex's note")),
+        "{lines:#?}"
+    );
+
+    // A synced folder's conflict copy beside the file.
+    fs::write(a.join(&file), &mine).unwrap();
+    let copy = a.join(format!(
+        "incidents/{id}.sync-conflict-20261201-101530-ABCDEFG.ron"
+    ));
+    fs::write(&copy, &yours).unwrap();
+    ok(expedite(&a, "Sam Patel", &["--incident", &id, "status"]));
+    assert!(!copy.exists(), "the copy was merged and removed");
+    let lines = timeline(&a, &id);
+    assert!(
+        lines.iter().any(|l| l.contains("Sam's own last note")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("Alex's note")),
+        "{lines:#?}"
+    );
+    nothing_set_aside(&a);
+}
+
+#[test]
+fn three_desks_syncing_in_every_order_end_with_every_change() {
+    let team = Team::new();
+    let desks = [("a", "Sam Patel"), ("b", "Alex Kim"), ("c", "Priya Shah")];
+    let id = declare(&team.desk("a"), "Sam Patel", "Checkout 500s");
+    for (desk, who) in desks {
+        team.share(desk, who);
+    }
+    let orders = [[0, 1, 2], [2, 0, 1], [1, 2, 0]];
+    for (round, order) in orders.iter().enumerate() {
+        for (desk, who) in desks {
+            ok(expedite(
+                &team.desk(desk),
+                who,
+                &[
+                    "--incident",
+                    &id,
+                    "note",
+                    &format!("round {round} from {who}"),
+                ],
+            ));
+        }
+        for &d in order {
+            let (desk, who) = desks[d];
+            ok(expedite(&team.desk(desk), who, &["sync"]));
+        }
+    }
+    for &(desk, who) in &desks {
+        ok(expedite(&team.desk(desk), who, &["sync"]));
+    }
+    let first = incidents(&team.desk("a"));
+    for (desk, _) in desks {
+        let dir = team.desk(desk);
+        assert_eq!(incidents(&dir), first, "{desk} is not in step");
+        nothing_set_aside(&dir);
+    }
+    let lines = timeline(&team.desk("c"), &id);
+    for round in 0..orders.len() {
+        for (_, who) in desks {
+            let want = format!("round {round} from {who}");
+            assert_eq!(
+                lines.iter().filter(|l| l.contains(&want)).count(),
+                1,
+                "{want}: {lines:#?}"
+            );
+        }
+    }
+}
