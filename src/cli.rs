@@ -516,7 +516,7 @@ fn due_sentence(state: &State, incident: &IncidentId) -> String {
 fn sharing_line(sharing: Option<&share::SyncStatus>, now: DateTime<Utc>) -> String {
     match sharing {
         None => "Sharing:      not shared (expedite share REMOTE shares it)".to_owned(),
-        Some(s) => format!("Sharing:      {} with {}", s.summary(now), s.remote),
+        Some(s) => format!("Sharing:      {} — {}", s.summary(), s.detail(now)),
     }
 }
 
@@ -556,7 +556,7 @@ pub fn status_json(
         "updates": incident.communication.updates.len(),
         "shared": sharing.map(|s| serde_json::json!({
             "remote": s.remote,
-            "state": s.summary(now),
+            "state": s.summary(),
             "last_synced": s.last_synced.map(|t| t.to_rfc3339()),
             "to_send": s.to_send,
             "error": s.last_error.as_ref().map(|(_, why)| why),

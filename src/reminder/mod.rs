@@ -59,6 +59,7 @@ pub type WallClock = Box<dyn Fn() -> DateTime<Utc> + Send>;
 
 enum Message {
     Watch(Vec<Watch>, Duration),
+    Show(Reminder),
     Stop,
 }
 
@@ -90,6 +91,11 @@ impl Reminders {
     pub fn watch(&self, watches: Vec<Watch>, repeat: Duration) {
         let _ = self.tx.send(Message::Watch(watches, repeat));
     }
+
+    /// Shows a notification now (a hand-over from a colleague's desk).
+    pub fn show(&self, notice: Reminder) {
+        let _ = self.tx.send(Message::Show(notice));
+    }
 }
 
 impl Drop for Reminders {
@@ -114,6 +120,16 @@ fn run(
             .map_or(POLL, |until| until.min(POLL));
         match rx.recv_timeout(wait) {
             Ok(Message::Watch(watches, repeat)) => scheduler.set(watches, repeat),
+            Ok(Message::Show(notice)) => {
+                let event = match show_bounded(&notifier, &notice, &events) {
+                    Ok(()) => ReminderEvent::Shown(notice),
+                    Err(why) => ReminderEvent::Failed(notice, why),
+                };
+                if events.send(event).is_err() {
+                    return;
+                }
+                wake();
+            }
             Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return,
             Err(RecvTimeoutError::Timeout) => {}
         }

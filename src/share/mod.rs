@@ -94,9 +94,9 @@ pub struct SyncStatus {
 }
 
 impl SyncStatus {
-    /// The state in a few words: "Shared · in step 12 s ago",
+    /// The state in a few words: "Shared · in step",
     /// "Offline · 2 changes to send", "Can't sync: …".
-    pub fn summary(&self, now: DateTime<Utc>) -> String {
+    pub fn summary(&self) -> String {
         match &self.last_error {
             Some((_, why)) if why.starts_with("offline:") => {
                 format!(
@@ -108,11 +108,31 @@ impl SyncStatus {
                 )
             }
             Some((_, why)) => format!("Can't sync: {why}"),
-            None => match self.last_synced {
-                Some(at) => format!("Shared · in step {}", crate::time::relative(at, now)),
-                None => "Shared · not synced yet".to_owned(),
-            },
+            // No time in it: a window in step stays asleep rather than
+            // redraw "12 s ago" every second ([`Self::detail`] has the time).
+            None if self.last_synced.is_some() => "Shared · in step".to_owned(),
+            None => "Shared · not synced yet".to_owned(),
         }
+    }
+
+    /// The state with its times, for a tooltip and `expedite status`.
+    pub fn detail(&self, now: DateTime<Utc>) -> String {
+        let when = |at: DateTime<Utc>| {
+            format!(
+                "{} ({})",
+                at.format("%Y-%m-%d %H:%M:%S UTC"),
+                crate::time::relative(at, now)
+            )
+        };
+        let mut text = format!("Shared with {}", self.remote);
+        if let Some(at) = self.last_synced {
+            text.push_str(&format!("; last in step {}", when(at)));
+        }
+        if let Some((at, why)) = &self.last_error {
+            let why = why.strip_prefix("offline: ").unwrap_or(why);
+            text.push_str(&format!("; last try {}: {why}", when(*at)));
+        }
+        text
     }
 }
 

@@ -42,7 +42,12 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
     ui.horizontal_wrapped(|ui| {
         let weak = |ui: &mut egui::Ui, text: &str| ui.label(egui::RichText::new(text).weak());
         weak(ui, "Owner");
-        ui.label(egui::RichText::new(incident.owner.as_deref().unwrap_or("nobody")).strong());
+        let owner = incident.owner.as_deref().unwrap_or("nobody");
+        if owner.trim().eq_ignore_ascii_case(facts.me.trim()) {
+            ui.label(egui::RichText::new(format!("{owner} (you)")).strong());
+        } else {
+            ui.label(egui::RichText::new(owner).strong());
+        }
         ui.separator();
         match incident.resolved_at {
             Some(at) => weak(ui, &format!("Resolved {}", age(at, facts.now))),
@@ -56,6 +61,17 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
         ui.label(egui::RichText::new(procedure::current_stage(incident).name()).strong());
         ui.separator();
         weak(ui, incident.id.as_str());
+        if let Some(sharing) = facts.sharing {
+            ui.separator();
+            let words = sharing.summary();
+            let text = egui::RichText::new(&words);
+            let text = if words.starts_with("Shared") {
+                text.weak()
+            } else {
+                text.color(ui.visuals().warn_fg_color)
+            };
+            ui.label(text).on_hover_text(sharing.detail(facts.now));
+        }
     });
     ui.add_space(4.0);
     action

@@ -48,6 +48,8 @@ pub struct Facts<'a> {
     pub now: DateTime<Utc>,
     /// The name the person goes by.
     pub me: &'a str,
+    /// Where the shared folder stands, when the folder is shared.
+    pub sharing: Option<&'a crate::share::SyncStatus>,
 }
 
 /// What a view asks the app to do.

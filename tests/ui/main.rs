@@ -5,4 +5,5 @@ mod common;
 mod conclusion;
 mod contacts;
 mod disk;
+mod sharing;
 mod stages;

@@ -33,7 +33,7 @@ fn declaring_from_the_empty_state_asks_for_the_metric_first() {
     click(&mut harness, "Declare");
     // The person declaring owns it, and the cockpit shows it.
     harness.get_by_label("Card payments fail");
-    harness.get_by_label("Sam");
+    harness.get_by_label("Sam (you)");
     harness.get_by_label("Next update in 15 min");
     let file = incident_file(dir.path());
     assert!(file.contains("ErrorTracker"), "{file}");
@@ -71,7 +71,8 @@ fn taking_ownership_and_handing_over_with_a_note() {
     click(&mut harness, "Owned");
     click(&mut harness, "Take ownership");
     // The header and the owner view both say so.
-    assert_eq!(harness.query_all_by_label("Sam").count(), 2);
+    harness.get_by_label("Sam (you)");
+    assert_eq!(harness.query_all_by_label("Sam").count(), 1);
     assert!(harness.query_by_label("Jo").is_none());
     assert!(incident_file(dir.path()).contains("to: \"Sam\""));
 

@@ -27,6 +27,13 @@ impl ExpediteApp {
             }
         }
         self.take_in_done(ctx);
+        if let Some(status) = self
+            .syncer
+            .as_ref()
+            .and_then(|s| s.status.try_iter().last())
+        {
+            self.sharing = Some(status);
+        }
         let events: Vec<ReminderEvent> = self
             .reminders
             .as_ref()
@@ -104,5 +111,54 @@ impl ExpediteApp {
             roster: self.contacts.forms.clone(),
             ..self.drafts.clone()
         })
+    }
+}
+
+impl ExpediteApp {
+    /// Tells this person, with a desktop notification, of an incident a
+    /// colleague handed to them on another desk (seen as a change from
+    /// elsewhere), once per hand-over.
+    pub(super) fn tell_of_hand_overs(&mut self, reloaded: &[crate::model::IncidentId]) {
+        let me = self.me();
+        let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+        for id in reloaded {
+            let Some(incident) = self.state.incidents.get(id) else {
+                continue;
+            };
+            let Some(last) = incident.hand_overs.last() else {
+                continue;
+            };
+            if !same(&last.to, &me) || !incident.is_open() {
+                continue;
+            }
+            // Who handed it over: the timeline line written with it.
+            let by = incident
+                .timeline
+                .iter()
+                .rev()
+                .find(|e| e.at == last.at && e.change.as_ref().is_some_and(|c| same(&c.to, &me)))
+                .map(|e| e.by.clone())
+                .unwrap_or_default();
+            if by.is_empty() || same(&by, &me) {
+                continue;
+            }
+            if !self.told_hand_overs.insert((id.clone(), last.at)) {
+                continue;
+            }
+            let mut body = format!("You own it now. Note: {}", last.note);
+            if last.note.is_empty() {
+                body = "You own it now.".to_owned();
+            }
+            let notice = crate::reminder::Reminder {
+                incident: id.clone(),
+                summary: format!("{by} handed you ‘{}’", incident.title),
+                body,
+                critical: false,
+                count: 1,
+            };
+            if let Some(reminders) = &self.reminders {
+                reminders.show(notice);
+            }
+        }
     }
 }

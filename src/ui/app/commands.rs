@@ -91,6 +91,9 @@ impl ExpediteApp {
         match result {
             Ok(outcome) => {
                 self.error = None;
+                if let Some(syncer) = &self.syncer {
+                    syncer.saved();
+                }
                 if then.declared {
                     // Show the new incident.
                     self.selected = outcome.saved.first().cloned();
@@ -119,7 +122,7 @@ impl ExpediteApp {
         for done in done {
             match done {
                 Done::Ran(result) => self.finished(ctx, result),
-                Done::Outside(Ok(_)) => {}
+                Done::Outside(Ok(reloaded)) => self.tell_of_hand_overs(&reloaded.incidents),
                 Done::Outside(Err(e)) => self.error = Some(e.to_string()),
                 Done::Accepted(problems) => self.problems.extend(problems),
                 Done::Previewed(read) => self.contacts.previewed(read),

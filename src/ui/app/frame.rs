@@ -226,6 +226,7 @@ impl eframe::App for ExpediteApp {
                 state,
                 now,
                 me: &me,
+                sharing: self.sharing.as_ref(),
             };
             egui::Panel::top("header").show(ui, |ui| {
                 actions.extend(header::show(ui, &facts));
@@ -279,6 +280,7 @@ impl eframe::App for ExpediteApp {
                         state,
                         now,
                         me: &me,
+                        sharing: self.sharing.as_ref(),
                     };
                     widgets::title(ui, "Timeline");
                     let pack = Pack::new(incident, &state.roster, &state.settings, now);
@@ -294,6 +296,7 @@ impl eframe::App for ExpediteApp {
                         state,
                         now,
                         me: &me,
+                        sharing: self.sharing.as_ref(),
                     };
                     egui::ScrollArea::vertical()
                         .auto_shrink(false)

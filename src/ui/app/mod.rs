@@ -10,6 +10,7 @@ mod dialogs;
 mod frame;
 pub mod runner;
 pub mod startup;
+pub mod sync;
 
 pub use frame::window_title;
 pub use startup::{Preload, Refused, run};
@@ -119,6 +120,12 @@ pub struct ExpediteApp {
     asked_focus: bool,
     reminders: Option<Reminders>,
     watcher: Option<Watcher>,
+    /// Keeps a shared folder in step, when it is shared.
+    syncer: Option<sync::Syncer>,
+    /// Where the shared folder stands, as the sync thread last said.
+    sharing: Option<crate::share::SyncStatus>,
+    /// Hand-overs to this person from other desks already told of.
+    told_hand_overs: std::collections::HashSet<(IncidentId, chrono::DateTime<chrono::Utc>)>,
     _lock: Option<InstanceLock>,
     /// With `EXPEDITE_TRACE_FRAMES` set: when the window started, and frames built so far.
     frame_trace: Option<(Instant, u64)>,
@@ -186,6 +193,9 @@ impl ExpediteApp {
             asked_focus: false,
             reminders: None,
             watcher: None,
+            syncer: None,
+            sharing: None,
+            told_hand_overs: Default::default(),
             _lock: None,
             frame_trace: std::env::var_os("EXPEDITE_TRACE_FRAMES").map(|_| (Instant::now(), 0)),
             probe: probe::FirstFrameProbe::from_env(),
@@ -234,6 +244,12 @@ impl ExpediteApp {
     /// Watches the data folder for changes made elsewhere.
     pub fn with_watcher(mut self, watcher: Watcher) -> Self {
         self.watcher = Some(watcher);
+        self
+    }
+
+    /// Keeps the shared folder in step through this sync thread.
+    pub fn with_syncer(mut self, syncer: sync::Syncer) -> Self {
+        self.syncer = Some(syncer);
         self
     }
 

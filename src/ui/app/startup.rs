@@ -69,9 +69,22 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
                     let ctx = cc.egui_ctx.clone();
                     let root = preload.store.root().to_path_buf();
                     let watcher = Watcher::start(&root, move || ctx.request_repaint());
+                    let actor = preload
+                        .state
+                        .settings
+                        .me
+                        .clone()
+                        .unwrap_or_else(crate::desk::login_name);
+                    let ctx = cc.egui_ctx.clone();
+                    let syncer = super::sync::Syncer::start(root.clone(), actor, move || {
+                        ctx.request_repaint()
+                    });
                     let mut app = ExpediteApp::from_preload(preload, Box::new(crate::desk::now))
                         .with_reminders(reminders)
                         .with_lock(lock);
+                    if let Some(syncer) = syncer {
+                        app = app.with_syncer(syncer);
+                    }
                     match watcher {
                         Ok(watcher) => app = app.with_watcher(watcher),
                         Err(e) => app.problems.push(Problem {

@@ -1,0 +1,133 @@
+//! The window on a shared folder: a colleague's work from another desk (the
+//! terminal there, through a real git remote) shows up, and the window's
+//! own saves go out, by themselves.
+
+use std::path::Path;
+use std::process::Command as Process;
+
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use expedite::command::Command;
+use expedite::store::Store;
+use expedite::ui::ExpediteApp;
+use expedite::ui::app::sync::Syncer;
+
+use crate::common::*;
+
+fn expedite(dir: &Path, who: &str, args: &[&str]) -> String {
+    let out = Process::new(env!("CARGO_BIN_EXE_expedite"))
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--as")
+        .arg(who)
+        .args(args)
+        .env_remove("EXPEDITE_DATA_DIR")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Waits until `text` shows, however long git and the folder watcher take.
+fn wait_long(harness: &mut Harness<'_, ExpediteApp>, text: &str) {
+    for _ in 0..500 {
+        harness.step();
+        if harness.query_by_label_contains(text).is_some() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("{text:?} did not show within 10 s");
+}
+
+#[test]
+fn a_colleagues_note_and_hand_over_arrive_and_my_note_goes_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = tmp.path().join("remote.git");
+    let out = Process::new("git")
+        .args(["init", "-q", "--bare", "-b", "main"])
+        .arg(&remote)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (sams, mine) = (tmp.path().join("sam"), tmp.path().join("alex"));
+    let id = expedite(
+        &sams,
+        "Sam Patel",
+        &[
+            "declare",
+            "--title",
+            "Checkout returns 500",
+            "--evidence",
+            "error-screen:booking errors",
+        ],
+    );
+    expedite(&sams, "Sam Patel", &["share", remote.to_str().unwrap()]);
+    expedite(&mine, "Alex Kim", &["share", remote.to_str().unwrap()]);
+    std::fs::write(
+        mine.join("desk.ron"),
+        "(format: \"expedite/desk\", version: 2, revision: 1, data: (me: \"Alex Kim\"))\n",
+    )
+    .unwrap();
+
+    // My window, watching and syncing the shared folder.
+    let store = Store::open(&mine).unwrap();
+    let watcher = expedite::store::watch::Watcher::start(&mine, || {}).unwrap();
+    let syncer = Syncer::start(mine.clone(), "Alex Kim".into(), || {}).expect("shared");
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| {
+            ExpediteApp::new(store, Box::new(|| t(3)))
+                .with_watcher(watcher)
+                .with_syncer(syncer)
+        });
+    settle(&mut harness);
+    wait_long(&mut harness, "Shared · in step");
+
+    // On Sam's desk: a note and a hand-over to me, sent to the remote.
+    expedite(
+        &sams,
+        "Sam Patel",
+        &["--incident", &id, "note", "Rolled back release 41"],
+    );
+    let mut store = Store::open(&sams).unwrap();
+    let (mut state, _) = store.load();
+    let hand_over = Command::HandOver {
+        incident: expedite::model::IncidentId::parse(&id).unwrap(),
+        to: "Alex Kim".into(),
+        note: "CDN rolled back, watch the error rate".into(),
+    };
+    store
+        .execute(&mut state, hand_over, "Sam Patel", chrono::Utc::now())
+        .unwrap();
+    expedite(&sams, "Sam Patel", &["sync"]);
+
+    // I add a note in the window: it saves, syncs, and Sam's work comes in.
+    click(&mut harness, "Timeline");
+    type_into(&mut harness, "Note", "Watching the dashboards");
+    click(&mut harness, "Add note");
+    wait_long(&mut harness, "Rolled back release 41");
+    wait_long(&mut harness, "Alex Kim (you)");
+    harness.get_by_label_contains("Watching the dashboards");
+
+    // And my note reached Sam's desk.
+    let mut found = false;
+    for _ in 0..100 {
+        expedite(&sams, "Sam Patel", &["sync"]);
+        let text = std::fs::read_to_string(sams.join(format!("incidents/{id}.ron"))).unwrap();
+        if text.contains("Watching the dashboards") {
+            found = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(found, "my note never reached the other desk");
+}
