@@ -141,9 +141,23 @@ pub fn is_shared(root: &Path) -> bool {
     root.join(".git").is_dir() && remote_url(root).is_some()
 }
 
+/// The remote's URL, read from the repository's config file (no git
+/// process: this is asked often).
 fn remote_url(root: &Path) -> Option<String> {
-    let out = git::run(root, &["remote", "get-url", "origin"], &[], LOCAL_LIMIT).ok()?;
-    out.ok.then(|| out.stdout.trim().to_owned())
+    let config = fs::read_to_string(root.join(".git").join("config")).ok()?;
+    let mut in_origin = false;
+    for line in config.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_origin = line.replace(' ', "") == "[remote\"origin\"]";
+        } else if in_origin
+            && let Some((key, value)) = line.split_once('=')
+            && key.trim() == "url"
+        {
+            return Some(value.trim().to_owned());
+        }
+    }
+    None
 }
 
 /// Where the shared folder stands; `None` when it is not shared.
@@ -211,7 +225,11 @@ fn record(root: &Path, outcome: &Result<(), SyncError>, now: DateTime<Utc>) {
             text
         }
     };
-    let _ = crate::store::atomic::write_atomic(&path, text.as_bytes());
+    // A note for the header, not data: written without waiting for the disk.
+    let tmp = path.with_extension("tmp");
+    if fs::write(&tmp, text).is_ok() {
+        let _ = fs::rename(&tmp, &path);
+    }
 }
 
 fn must(out: Result<Output, String>, what: &str) -> Result<Output, SyncError> {
@@ -391,7 +409,7 @@ pub fn share(
     let env = identity(&root, actor);
     let outcome = match branch {
         None => {
-            commit_all(&root, actor, &format!("{actor}: shared the folder"), &env)?;
+            commit_all(&root, actor, &format!("{actor}: shared the folder"))?;
             push(&root, "main")?;
             Shared::Pushed
         }
@@ -425,10 +443,10 @@ pub fn share(
                     )?;
                 }
                 prepare(&root, store)?;
-                commit_all(&root, actor, &format!("{actor}: set up sharing"), &env)?;
+                commit_all(&root, actor, &format!("{actor}: set up sharing"))?;
                 Shared::Cloned
             } else {
-                commit_all(&root, actor, &format!("{actor}: shared the folder"), &env)?;
+                commit_all(&root, actor, &format!("{actor}: shared the folder"))?;
                 if has_commits && current_branch(&root).is_none_or(|b| b != branch) {
                     let _ = git::run(&root, &["branch", "-q", "-m", &branch], &[], LOCAL_LIMIT);
                 }
@@ -463,16 +481,12 @@ pub fn share(
     Ok(outcome)
 }
 
+/// The branch checked out, read from `.git/HEAD`.
 fn current_branch(root: &Path) -> Option<String> {
-    git::run(
-        root,
-        &["symbolic-ref", "-q", "--short", "HEAD"],
-        &[],
-        LOCAL_LIMIT,
-    )
-    .ok()
-    .filter(|o| o.ok)
-    .map(|o| o.stdout.trim().to_owned())
+    let head = fs::read_to_string(root.join(".git").join("HEAD")).ok()?;
+    head.trim()
+        .strip_prefix("ref: refs/heads/")
+        .map(str::to_owned)
 }
 
 fn current_upstream(root: &Path) -> Option<String> {
@@ -502,12 +516,15 @@ fn has_data(root: &Path) -> bool {
 
 /// Commits every change in the folder (what `.gitignore` leaves in), with
 /// a message a person can read. Returns whether there was anything.
-fn commit_all(
-    root: &Path,
-    actor: &str,
-    fallback: &str,
-    env: &[(&'static str, String)],
-) -> Result<bool, SyncError> {
+fn commit_all(root: &Path, actor: &str, fallback: &str) -> Result<bool, SyncError> {
+    // The common case first, in one git call: nothing changed.
+    let status = must(
+        git::run(root, &["status", "--porcelain", "-z"], &[], LOCAL_LIMIT),
+        "looking for changes",
+    )?;
+    if status.stdout.is_empty() {
+        return Ok(false);
+    }
     must(
         git::run(root, &["add", "-A"], &[], LOCAL_LIMIT),
         "noting the changes",
@@ -530,11 +547,12 @@ fn commit_all(
         return Ok(false);
     }
     let message = commit_message(root, actor, &paths).unwrap_or_else(|| fallback.to_owned());
+    let env = identity(root, actor);
     must(
         git::run(
             root,
             &["commit", "-q", "--no-verify", "-m", &message],
-            &env_refs(env),
+            &env_refs(&env),
             LOCAL_LIMIT,
         ),
         "committing the changes",
@@ -659,66 +677,52 @@ pub fn sync(store: &mut Store, actor: &str, now: DateTime<Utc>) -> Result<(), Sy
 }
 
 fn sync_inner(store: &mut Store, root: &Path, actor: &str) -> Result<(), SyncError> {
-    let env = identity(root, actor);
     {
         let _lock = store.lock_for_sync().map_err(store_failed)?;
-        commit_all(root, actor, &format!("{actor}: changes"), &env)?;
+        commit_all(root, actor, &format!("{actor}: changes"))?;
     }
     let branch = current_branch(root).unwrap_or_else(|| "main".into());
+    let theirs = format!("origin/{branch}");
     for _ in 0..3 {
-        let fetched = git::run(root, &["fetch", "-q", "origin"], &[], NETWORK_LIMIT);
-        match fetched {
+        let offline = |why: String| SyncError::Offline {
+            to_send: ahead(root),
+            why,
+        };
+        match git::run(root, &["fetch", "-q", "origin"], &[], NETWORK_LIMIT) {
             Ok(o) if o.ok => {}
-            Ok(o) => {
-                return Err(SyncError::Offline {
-                    to_send: ahead(root),
-                    why: o.why(),
-                });
-            }
-            Err(why) => {
-                return Err(SyncError::Offline {
-                    to_send: ahead(root),
-                    why,
-                });
-            }
+            Ok(o) => return Err(offline(o.why())),
+            Err(why) => return Err(offline(why)),
         }
-        let theirs = format!("origin/{branch}");
-        let remote_has_branch = git::run(
+        // How far apart, in one call: "<ahead> <behind>"; it fails when the
+        // remote has no such branch yet.
+        let counts = git::run(
             root,
-            &["rev-parse", "-q", "--verify", &theirs],
+            &[
+                "rev-list",
+                "--left-right",
+                "--count",
+                &format!("HEAD...{theirs}"),
+            ],
             &[],
             LOCAL_LIMIT,
         )
-        .is_ok_and(|o| o.ok);
-        if remote_has_branch {
-            let behind = git::run(
-                root,
-                &["rev-list", "--count", &format!("HEAD..{theirs}")],
-                &[],
-                LOCAL_LIMIT,
-            )
-            .ok()
-            .and_then(|o| o.stdout.trim().parse::<usize>().ok())
-            .unwrap_or(0);
-            if behind > 0 {
+        .ok()
+        .filter(|o| o.ok)
+        .and_then(|o| {
+            let mut n = o.stdout.split_whitespace().map(|n| n.parse::<usize>().ok());
+            Some((n.next()??, n.next()??))
+        });
+        let to_send = match counts {
+            Some((_, behind)) if behind > 0 => {
+                let env = identity(root, actor);
                 let _lock = store.lock_for_sync().map_err(store_failed)?;
                 // What a window saved since the commit above goes in first.
-                commit_all(root, actor, &format!("{actor}: changes"), &env)?;
+                commit_all(root, actor, &format!("{actor}: changes"))?;
                 merge(root, &theirs, &[], &env)?;
+                1
             }
-        }
-        let to_send = if remote_has_branch {
-            git::run(
-                root,
-                &["rev-list", "--count", &format!("{theirs}..HEAD")],
-                &[],
-                LOCAL_LIMIT,
-            )
-            .ok()
-            .and_then(|o| o.stdout.trim().parse::<usize>().ok())
-            .unwrap_or(0)
-        } else {
-            1
+            Some((ahead, _)) => ahead,
+            None => 1,
         };
         if to_send == 0 {
             return Ok(());
