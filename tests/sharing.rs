@@ -375,6 +375,19 @@ fn a_conflicted_file_or_a_synced_folders_conflict_copy_is_merged_not_rolled_back
         lines.iter().any(|l| l.contains("Alex's note")),
         "{lines:#?}"
     );
+
+    // Two different incidents under one id between the markers: both kept.
+    let other = declare(&b, "Alex Kim", "Login fails");
+    let other_text = fs::read_to_string(b.join(format!("incidents/{other}.ron")))
+        .unwrap()
+        .replace(&other, &id);
+    let mine = fs::read_to_string(a.join(&file)).unwrap();
+    write_conflict(&a.join(&file), &mine, &other_text);
+    ok(expedite(&a, "Sam Patel", &["--incident", &id, "status"]));
+    let titles: Vec<String> = incidents(&a).into_iter().map(|i| i.title).collect();
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert!(titles.contains(&"Login fails".to_owned()), "{titles:?}");
+    assert!(titles.contains(&"Checkout 500s".to_owned()), "{titles:?}");
     nothing_set_aside(&a);
 }
 
@@ -425,4 +438,65 @@ fn three_desks_syncing_in_every_order_end_with_every_change() {
             );
         }
     }
+}
+
+#[test]
+fn one_person_declaring_on_two_desks_the_same_day_keeps_both_incidents() {
+    let team = Team::new();
+    let (laptop, desktop) = (team.desk("laptop"), team.desk("desktop"));
+    declare(&laptop, "Sam Patel", "Checkout 500s");
+    team.share("laptop", "Sam Patel");
+    team.share("desktop", "Sam Patel");
+    // Apart from each other, the same person declares on both.
+    let first = declare(&desktop, "Sam Patel", "Search is slow");
+    let second = declare(&laptop, "Sam Patel", "Login fails");
+    assert_eq!(first, second, "the same id on both desks");
+    for desk in [&desktop, &laptop, &desktop, &laptop] {
+        ok(expedite(desk, "Sam Patel", &["sync"]));
+    }
+    for desk in [&laptop, &desktop] {
+        let titles: Vec<String> = incidents(desk).into_iter().map(|i| i.title).collect();
+        assert_eq!(titles.len(), 3, "{titles:?}");
+        for want in ["Checkout 500s", "Search is slow", "Login fails"] {
+            assert!(titles.iter().any(|t| t == want), "{want}: {titles:?}");
+        }
+        nothing_set_aside(desk);
+    }
+    assert_eq!(incidents(&laptop), incidents(&desktop));
+}
+
+#[test]
+fn a_merge_driver_left_pointing_at_a_moved_program_is_set_again_before_merging() {
+    let team = Team::new();
+    let (a, b) = (team.desk("a"), team.desk("b"));
+    let id = declare(&a, "Sam Patel", "Checkout 500s");
+    team.share("a", "Sam Patel");
+    team.share("b", "Alex Kim");
+    let out = git(
+        &b,
+        &[
+            "config",
+            "merge.expedite.driver",
+            "/gone/expedite merge-driver %O %A %B %P",
+        ],
+    );
+    assert!(out.status.success());
+    ok(expedite(
+        &a,
+        "Sam Patel",
+        &["--incident", &id, "note", "From Sam"],
+    ));
+    ok(expedite(&a, "Sam Patel", &["sync"]));
+    ok(expedite(
+        &b,
+        "Alex Kim",
+        &["--incident", &id, "note", "From Alex"],
+    ));
+    ok(expedite(&b, "Alex Kim", &["sync"]));
+    let lines = timeline(&b, &id);
+    assert!(lines.iter().any(|l| l.contains("From Sam")), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.contains("From Alex")), "{lines:#?}");
+    let config =
+        String::from_utf8_lossy(&git(&b, &["config", "merge.expedite.driver"]).stdout).into_owned();
+    assert!(!config.contains("/gone/"), "{config}");
 }

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 
 use super::{Pick, join, merge_set, pick};
 use crate::model::{
-    EXPEDITE_CHANNEL, Evidence, FollowUp, HandOver, Incident, MetricReading, Part, TeamMember,
-    TimelineEntry, Update,
+    EXPEDITE_CHANNEL, Evidence, FollowUp, HandOver, Incident, IncidentId, MetricReading, Part,
+    TeamMember, TimelineEntry, Update,
 };
 
 /// Records, on the version a command produced, which parts it changed and
@@ -308,4 +308,61 @@ fn timeline_key(e: &TimelineEntry) -> TimelineKey<'_> {
         &e.what,
         e.change.as_ref().map(|c| (c.from.as_str(), c.to.as_str())),
     )
+}
+
+/// Whether two versions are of one incident: the same id, declared at the
+/// same moment with the same declaration line. Two declared apart that
+/// ended up with one id differ at least in that line or that moment.
+pub fn same_incident(a: &Incident, b: &Incident) -> bool {
+    a.id == b.id && a.opened_at == b.opened_at && declared(a) == declared(b)
+}
+
+/// The declaration's line, wherever a merge put it among lines of the same
+/// second.
+fn declared(i: &Incident) -> Option<&TimelineEntry> {
+    i.timeline
+        .iter()
+        .find(|e| e.at == i.opened_at && e.what.starts_with("Declared: "))
+}
+
+/// Two different incidents that ended up with one id (the same person
+/// declaring on two desks the same day while apart). The one declared first
+/// keeps the id; the other takes the next id `free` allows, with a line on
+/// its timeline saying so. Every desk picks alike, so they stay in step.
+pub fn split_collision(
+    a: Incident,
+    b: Incident,
+    free: impl Fn(&IncidentId) -> bool,
+) -> Option<(Incident, Incident)> {
+    let key = |i: &Incident| {
+        (
+            i.opened_at,
+            i.title.clone(),
+            format!("{:?}", i.timeline.first()),
+        )
+    };
+    let (kept, mut moved) = if key(&a) <= key(&b) { (a, b) } else { (b, a) };
+    let (day, name, mut n) = moved.id.parts()?;
+    let name = name.map(str::to_owned);
+    let new_id = loop {
+        n += 1;
+        let id = match &name {
+            Some(name) => IncidentId::parse(&format!("{}-{name}-{n}", day.format("%Y-%m-%d")))?,
+            None => IncidentId::new(day, n),
+        };
+        if id != kept.id && free(&id) {
+            break id;
+        }
+    };
+    moved.timeline.push(TimelineEntry {
+        at: moved.opened_at,
+        by: String::new(),
+        what: format!(
+            "Renumbered {new_id}: {} was also given to another incident declared at the same time",
+            moved.id
+        ),
+        change: None,
+    });
+    moved.id = new_id;
+    Some((kept, moved))
 }

@@ -25,7 +25,7 @@ mod incident;
 mod roster;
 mod settings;
 
-pub use incident::{merge_incident, stamp_incident};
+pub use incident::{merge_incident, same_incident, split_collision, stamp_incident};
 pub use roster::{merge_roster, stamp_roster};
 pub use settings::merge_settings;
 

@@ -41,6 +41,35 @@ impl Output {
     }
 }
 
+impl Output {
+    /// What git said, in a few lines joined on one: for a refusal that
+    /// names files (a merge that could not start).
+    pub fn details(&self) -> String {
+        let lines: Vec<&str> = self
+            .stderr
+            .lines()
+            .chain(self.stdout.lines())
+            .map(str::trim)
+            .filter(|l| {
+                !l.is_empty()
+                    && !l.starts_with("hint:")
+                    && !l.starts_with("expedite:")
+                    && *l != "Aborting"
+                    && !l.starts_with("Merge with strategy")
+            })
+            .take(4)
+            .collect();
+        if lines.is_empty() {
+            self.why()
+        } else {
+            lines
+                .join("; ")
+                .replace("error: ", "")
+                .replace("fatal: ", "")
+        }
+    }
+}
+
 /// Runs `git -C dir ARGS` with `env`, stopping it after `limit`. `Err` when
 /// git could not be started or took too long.
 pub fn run(
@@ -86,6 +115,9 @@ pub fn run(
         s
     });
     let started = Instant::now();
+    // Checked often at first (most git calls take a few milliseconds), then
+    // less, up to every 20 ms for a slow network.
+    let mut pause = Duration::from_micros(100);
     let status = loop {
         if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
             break status;
@@ -99,7 +131,8 @@ pub fn run(
                 limit.as_secs()
             ));
         }
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(20));
     };
     Ok(Output {
         ok: status.success(),

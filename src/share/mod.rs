@@ -275,12 +275,7 @@ fn prepare(root: &Path, store: &mut Store) -> Result<(), SyncError> {
     };
     write(".gitignore", GITIGNORE)?;
     write(".gitattributes", GITATTRIBUTES)?;
-    let exe = std::env::current_exe()
-        .map_err(|e| SyncError::Failed(format!("could not find the expedite program ({e})")))?;
-    let driver = format!(
-        "{} merge-driver %O %A %B %P",
-        shell_quote(&exe.to_string_lossy())
-    );
+    let driver = driver_command()?;
     for (key, value) in [
         ("merge.expedite.name", "Expedite's record-by-record merge"),
         ("merge.expedite.driver", driver.as_str()),
@@ -294,6 +289,52 @@ fn prepare(root: &Path, store: &mut Store) -> Result<(), SyncError> {
     store
         .move_my_name_out_of_shared_settings()
         .map_err(store_failed)?;
+    Ok(())
+}
+
+/// How git is to run this Expedite as its merge driver.
+fn driver_command() -> Result<String, SyncError> {
+    let exe = std::env::current_exe()
+        .map_err(|e| SyncError::Failed(format!("could not find the expedite program ({e})")))?;
+    Ok(format!(
+        "{} merge-driver %O %A %B %P",
+        shell_quote(&exe.to_string_lossy())
+    ))
+}
+
+/// Points git's merge driver at this Expedite when it is not set, or the
+/// program it names is gone (Expedite was moved or reinstalled elsewhere).
+/// A driver set to an Expedite that is there is left alone.
+fn ensure_driver(root: &Path) -> Result<(), SyncError> {
+    let config = fs::read_to_string(root.join(".git").join("config")).unwrap_or_default();
+    let mut in_driver = false;
+    for line in config.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_driver = line.replace(' ', "") == "[merge\"expedite\"]";
+        } else if in_driver
+            && let Some(value) = line.strip_prefix("driver").map(str::trim_start)
+            && let Some(value) = value.strip_prefix('=')
+        {
+            let value = value.trim();
+            let program = match value.strip_prefix('\'') {
+                Some(quoted) => quoted.split('\'').next().unwrap_or_default(),
+                None => value.split_whitespace().next().unwrap_or_default(),
+            };
+            if Path::new(program).is_file() {
+                return Ok(());
+            }
+        }
+    }
+    let driver = driver_command()?;
+    must(
+        git::run(
+            root,
+            &["config", "merge.expedite.driver", &driver],
+            &[],
+            LOCAL_LIMIT,
+        ),
+        "setting up git's merge driver",
+    )?;
     Ok(())
 }
 
@@ -453,6 +494,7 @@ pub fn share(
                 {
                     let _lock = store.lock_for_sync().map_err(store_failed)?;
                     merge(&root, &theirs, &["--allow-unrelated-histories"], &env)?;
+                    commit_all(&root, actor, &format!("{actor}: an incident renumbered"))?;
                 }
                 must(
                     git::run(
@@ -626,7 +668,7 @@ fn merge(
             // Back to exactly what was here: nothing local is lost.
             let _ = git::run(root, &["merge", "--abort"], &[], LOCAL_LIMIT);
             let why = match other {
-                Ok(o) => o.why(),
+                Ok(o) => o.details(),
                 Err(e) => e,
             };
             Err(SyncError::Failed(format!(
@@ -677,6 +719,7 @@ pub fn sync(store: &mut Store, actor: &str, now: DateTime<Utc>) -> Result<(), Sy
 }
 
 fn sync_inner(store: &mut Store, root: &Path, actor: &str) -> Result<(), SyncError> {
+    ensure_driver(root)?;
     {
         let _lock = store.lock_for_sync().map_err(store_failed)?;
         commit_all(root, actor, &format!("{actor}: changes"))?;
@@ -719,6 +762,8 @@ fn sync_inner(store: &mut Store, root: &Path, actor: &str) -> Result<(), SyncErr
                 // What a window saved since the commit above goes in first.
                 commit_all(root, actor, &format!("{actor}: changes"))?;
                 merge(root, &theirs, &[], &env)?;
+                // An incident the merge driver had to give a new id to.
+                commit_all(root, actor, &format!("{actor}: an incident renumbered"))?;
                 1
             }
             Some((ahead, _)) => ahead,
@@ -800,10 +845,9 @@ fn merge_files<T: Kind>(
     Ok(report)
 }
 
-/// Two different incidents that ended up with one id (the same person
-/// declaring on two desks the same day, offline): ours keeps the id, the
-/// colleague's is written beside it under the next free id, with a line on
-/// its timeline, and goes out on the next sync.
+/// Two different incidents that ended up with one id: the first declared
+/// keeps it (written over OURS), the other is written beside it under the
+/// next free id and goes out on the next sync.
 fn keep_both_incidents(ours: &Path, theirs: &Path, path: &str) -> Result<Vec<String>, String> {
     let read = |p: &Path| -> Result<Incident, String> {
         let text = fs::read_to_string(p).map_err(|e| e.to_string())?;
@@ -811,36 +855,22 @@ fn keep_both_incidents(ours: &Path, theirs: &Path, path: &str) -> Result<Vec<Str
             .map(|r| r.data)
             .map_err(|e| e.to_string())
     };
-    read(ours)?;
-    let mut other = read(theirs)?;
-    let (day, name, mut n) = other.id.parts().ok_or("not an incident id")?;
-    let name = name.map(str::to_owned);
     let dir = Path::new(path).parent().unwrap_or(Path::new("incidents"));
-    let new_id = loop {
-        n += 1;
-        let id = match &name {
-            Some(name) => IncidentId::parse(&format!("{}-{name}-{n}", day.format("%Y-%m-%d"))),
-            None => Some(IncidentId::new(day, n)),
-        }
-        .ok_or("not an incident id")?;
-        if !dir.join(format!("{id}.ron")).exists() {
-            break id;
-        }
+    let old = read(ours)?.id;
+    let (kept, moved) = crate::merge::split_collision(read(ours)?, read(theirs)?, |id| {
+        !dir.join(format!("{id}.ron")).exists()
+    })
+    .ok_or("not an incident id")?;
+    let write = |to: &Path, incident: &Incident| {
+        let text = envelope::write(incident, 1).map_err(|e| e.to_string())?;
+        crate::store::atomic::write_atomic(to, text.as_bytes()).map_err(|e| e.to_string())
     };
-    let old = other.id.clone();
-    other.timeline.push(crate::model::TimelineEntry {
-        at: other.opened_at,
-        by: String::new(),
-        what: format!(
-            "Renumbered {new_id}: {old} was also given to another incident declared at the same time"
-        ),
-        change: None,
-    });
-    other.id = new_id.clone();
-    let text = envelope::write(&other, 1).map_err(|e| e.to_string())?;
-    crate::store::atomic::write_atomic(&dir.join(format!("{new_id}.ron")), text.as_bytes())
-        .map_err(|e| e.to_string())?;
+    // OURS is git's own temp file: written in place, no backup beside it.
+    let text = envelope::write(&kept, 1).map_err(|e| e.to_string())?;
+    fs::write(ours, text).map_err(|e| e.to_string())?;
+    write(&dir.join(format!("{}.ron", moved.id)), &moved)?;
     Ok(vec![format!(
-        "Two incidents were declared as {old}; the colleague's is now {new_id}."
+        "Two incidents were declared as {old}; “{}” is now {}.",
+        moved.title, moved.id
     )])
 }

@@ -66,7 +66,7 @@ impl Kind for Incident {
     fn merge(base: Option<&Self>, ours: &Self, theirs: &Self) -> Option<(Self, Vec<String>)> {
         // Two incidents declared apart that ended up with one id are two
         // incidents, not two versions of one.
-        if ours.id != theirs.id || ours.opened_at != theirs.opened_at {
+        if !crate::merge::same_incident(ours, theirs) {
             return None;
         }
         Some((crate::merge::merge_incident(base, ours, theirs), Vec::new()))

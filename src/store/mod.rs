@@ -438,6 +438,12 @@ impl Store {
                 Ok(None) => {}
                 Err(failure) => {
                     let id = incident_id_of(&path).expect("only incident file names are read");
+                    if let Some(both) = self.split_conflicted_incidents(&path) {
+                        for incident in both {
+                            state.incidents.insert(incident.id.clone(), incident.into());
+                        }
+                        continue;
+                    }
                     match self.recover::<Incident>(&path, failure, problems) {
                         Some(mut incident) => {
                             incident.id = id.clone();
@@ -754,7 +760,19 @@ impl Store {
 
     /// Re-reads the incident if its file moved on since we read it.
     fn refresh_incident(&mut self, state: &mut State, id: &IncidentId) -> Result<bool, StoreError> {
-        match self.refresh::<Incident>(self.incident_path(id))? {
+        let path = self.incident_path(id);
+        let refreshed = match self.refresh::<Incident>(path.clone()) {
+            Err(StoreError::Unreadable { .. })
+                if let Some(both) = self.split_conflicted_incidents(&path) =>
+            {
+                for incident in both {
+                    state.incidents.insert(incident.id.clone(), incident.into());
+                }
+                return Ok(true);
+            }
+            other => other?,
+        };
+        match refreshed {
             Some(mut incident) => {
                 incident.id = id.clone();
                 state.incidents.insert(id.clone(), incident.into());
@@ -848,6 +866,35 @@ impl Store {
         );
         self.write(path.to_path_buf(), &merged)?;
         Ok(Some(merged))
+    }
+
+    /// A file holding, between git's conflict markers, two different
+    /// incidents that were given one id: the first declared keeps it, the
+    /// other is saved under the next free id. Both come back.
+    fn split_conflicted_incidents(&mut self, path: &Path) -> Option<[Incident; 2]> {
+        let text = fs::read_to_string(path).ok()?;
+        let versions = crate::merge::conflict::split_markers(&text)?;
+        let ours = envelope::read::<Incident>(&versions.ours).ok()?;
+        let theirs = envelope::read::<Incident>(&versions.theirs).ok()?;
+        if ours.data.id != theirs.data.id || crate::merge::same_incident(&ours.data, &theirs.data) {
+            return None;
+        }
+        let dir = self.root.join("incidents");
+        let (kept, moved) = crate::merge::split_collision(ours.data, theirs.data, |id| {
+            !dir.join(format!("{id}.ron")).exists()
+        })?;
+        // The caller holds the write lock when there is one to hold.
+        let moved_path = self.incident_path(&moved.id);
+        self.write(moved_path, &moved).ok()?;
+        self.known.insert(
+            path.to_path_buf(),
+            Known::File {
+                revision: ours.revision.max(theirs.revision),
+                digest: 0,
+            },
+        );
+        self.write(path.to_path_buf(), &kept).ok()?;
+        Some([kept, moved])
     }
 
     /// Merges the conflict copies a synced folder left next to the files
