@@ -63,14 +63,22 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
         weak(ui, incident.id.as_str());
         if let Some(sharing) = facts.sharing {
             ui.separator();
-            let words = sharing.summary();
+            let mut words = sharing.summary();
+            // A long reason stays on one line; the tooltip has all of it.
+            if words.chars().count() > 60 {
+                words = format!("{}…", words.chars().take(59).collect::<String>());
+            }
             let text = egui::RichText::new(&words);
             let text = if words.starts_with("Shared") {
                 text.weak()
             } else {
                 text.color(ui.visuals().warn_fg_color)
             };
-            ui.label(text).on_hover_text(sharing.detail(facts.now));
+            ui.label(text).on_hover_text(format!(
+                "{}\n{}",
+                sharing.summary(),
+                sharing.detail(facts.now)
+            ));
         }
     });
     ui.add_space(4.0);

@@ -74,7 +74,7 @@ fn a_colleagues_note_and_hand_over_arrive_and_my_note_goes_out() {
     expedite(&mine, "Alex Kim", &["share", remote.to_str().unwrap()]);
     std::fs::write(
         mine.join("desk.ron"),
-        "(format: \"expedite/desk\", version: 2, revision: 1, data: (me: \"Alex Kim\"))\n",
+        "(format: \"expedite/desk\", version: 2, revision: 1, data: (me: \"Alex Kim\", sync_every_seconds: 5))\n",
     )
     .unwrap();
 
@@ -110,7 +110,14 @@ fn a_colleagues_note_and_hand_over_arrive_and_my_note_goes_out() {
         .unwrap();
     expedite(&sams, "Sam Patel", &["sync"]);
 
-    // I add a note in the window: it saves, syncs, and Sam's work comes in.
+    // I classify in the window meanwhile, and add a note: each saves and
+    // syncs, and Sam's work comes in.
+    click(&mut harness, "Classified");
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::RadioButton, "Yes, expedite")
+        .click();
+    settle(&mut harness);
+    click(&mut harness, "Record classification");
     click(&mut harness, "Timeline");
     type_into(&mut harness, "Note", "Watching the dashboards");
     click(&mut harness, "Add note");
@@ -130,4 +137,36 @@ fn a_colleagues_note_and_hand_over_arrive_and_my_note_goes_out() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     assert!(found, "my note never reached the other desk");
+    let text = std::fs::read_to_string(sams.join(format!("incidents/{id}.ron"))).unwrap();
+    assert!(text.contains("decision: Expedite"), "{text}");
+    assert!(text.contains("owner: \"Alex Kim\""), "{text}");
+
+    // Offline: the remote is out of reach. My note waits, and the header says so.
+    let away = tmp.path().join("remote-away.git");
+    std::fs::rename(&remote, &away).unwrap();
+    type_into(&mut harness, "Note", "Written on the train");
+    click(&mut harness, "Add note");
+    wait_long(&mut harness, "Offline · 1 change to send");
+    // Back online: the next sync sends it (every 5 s on this desk).
+    std::fs::rename(&away, &remote).unwrap();
+    wait_long_for_sync(&mut harness);
+    expedite(&sams, "Sam Patel", &["sync"]);
+    let text = std::fs::read_to_string(sams.join(format!("incidents/{id}.ron"))).unwrap();
+    assert_eq!(text.matches("Written on the train").count(), 1, "{text}");
+}
+
+/// Waits until the header says the folder is in step again.
+fn wait_long_for_sync(harness: &mut Harness<'_, ExpediteApp>) {
+    for _ in 0..750 {
+        harness.step();
+        if harness
+            .query_by_label_contains("Shared · in step")
+            .is_some()
+            && harness.query_by_label_contains("Offline").is_none()
+        {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("the folder never got back in step within 15 s");
 }
