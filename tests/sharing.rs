@@ -90,6 +90,21 @@ impl Team {
     }
 }
 
+/// Sam's desk "a" with one incident, shared, and Alex's desk "b" joined.
+fn two_desks() -> (Team, PathBuf, PathBuf, String) {
+    let team = Team::new();
+    let (a, b) = (team.desk("a"), team.desk("b"));
+    let id = declare(&a, "Sam Patel", "Checkout 500s");
+    team.share("a", "Sam Patel");
+    team.share("b", "Alex Kim");
+    (team, a, b, id)
+}
+
+/// `expedite note TEXT` on the incident, as `who` at `dir`.
+fn note(dir: &Path, who: &str, id: &str, text: &str) {
+    ok(expedite(dir, who, &["--incident", id, "note", text]));
+}
+
 fn declare(dir: &Path, who: &str, title: &str) -> String {
     ok(expedite(
         dir,
@@ -138,6 +153,18 @@ fn timeline(dir: &Path, id: &str) -> Vec<String> {
         .into_iter()
         .map(|e| format!("{} — {}", e.by, e.what))
         .collect()
+}
+
+/// The incident's timeline at `dir` holds each of `wanted`.
+fn has_lines(dir: &Path, id: &str, wanted: &[&str]) {
+    let lines = timeline(dir, id);
+    for want in wanted {
+        assert!(
+            lines.iter().any(|l| l.contains(want)),
+            "{want} is missing at {}: {lines:#?}",
+            dir.display()
+        );
+    }
 }
 
 /// Nothing was set aside, and no conflict or backup reached the remote.
@@ -190,11 +217,7 @@ fn two_desks_run_one_incident_through_a_shared_remote_and_lose_nothing() {
         "Sam Patel",
         &["--incident", &id, "update", "Investigating the CDN"],
     ));
-    ok(expedite(
-        &b,
-        "Alex Kim",
-        &["--incident", &id, "note", "Error rate doubles every 5 min"],
-    ));
+    note(&b, "Alex Kim", &id, "Error rate doubles every 5 min");
     ok(expedite(
         &b,
         "Alex Kim",
@@ -252,22 +275,10 @@ fn two_desks_run_one_incident_through_a_shared_remote_and_lose_nothing() {
 
 #[test]
 fn a_plain_git_pull_merges_with_the_driver() {
-    let team = Team::new();
-    let (a, b) = (team.desk("a"), team.desk("b"));
-    let id = declare(&a, "Sam Patel", "Checkout 500s");
-    team.share("a", "Sam Patel");
-    team.share("b", "Alex Kim");
-    ok(expedite(
-        &a,
-        "Sam Patel",
-        &["--incident", &id, "note", "Rolled back release 41"],
-    ));
+    let (_team, a, b, id) = two_desks();
+    note(&a, "Sam Patel", &id, "Rolled back release 41");
     ok(expedite(&a, "Sam Patel", &["sync"]));
-    ok(expedite(
-        &b,
-        "Alex Kim",
-        &["--incident", &id, "note", "Watching the dashboards"],
-    ));
+    note(&b, "Alex Kim", &id, "Watching the dashboards");
     // Alex uses git by hand: commit, then a plain pull.
     let out = git(&b, &["commit", "-qam", "Alex: a note"]);
     assert!(out.status.success(), "{}", text(&out));
@@ -285,18 +296,10 @@ fn a_plain_git_pull_merges_with_the_driver() {
 
 #[test]
 fn an_unreachable_remote_keeps_the_changes_queued_and_says_so() {
-    let team = Team::new();
-    let (a, b) = (team.desk("a"), team.desk("b"));
-    let id = declare(&a, "Sam Patel", "Checkout 500s");
-    team.share("a", "Sam Patel");
-    team.share("b", "Alex Kim");
+    let (team, a, b, id) = two_desks();
     let away = team.root.join("remote-away.git");
     fs::rename(&team.remote, &away).unwrap();
-    ok(expedite(
-        &a,
-        "Sam Patel",
-        &["--incident", &id, "note", "On the train"],
-    ));
+    note(&a, "Sam Patel", &id, "On the train");
     let out = expedite(&a, "Sam Patel", &["sync"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let why = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -326,21 +329,9 @@ fn write_conflict(path: &Path, ours: &str, theirs: &str) {
 
 #[test]
 fn a_conflicted_file_or_a_synced_folders_conflict_copy_is_merged_not_rolled_back() {
-    let team = Team::new();
-    let (a, b) = (team.desk("a"), team.desk("b"));
-    let id = declare(&a, "Sam Patel", "Checkout 500s");
-    team.share("a", "Sam Patel");
-    team.share("b", "Alex Kim");
-    ok(expedite(
-        &a,
-        "Sam Patel",
-        &["--incident", &id, "note", "Sam's own last note"],
-    ));
-    ok(expedite(
-        &b,
-        "Alex Kim",
-        &["--incident", &id, "note", "Alex's note"],
-    ));
+    let (_team, a, b, id) = two_desks();
+    note(&a, "Sam Patel", &id, "Sam's own last note");
+    note(&b, "Alex Kim", &id, "Alex's note");
     let file = format!("incidents/{id}.ron");
     let mine = fs::read_to_string(a.join(&file)).unwrap();
     let yours = fs::read_to_string(b.join(&file)).unwrap();
@@ -348,15 +339,7 @@ fn a_conflicted_file_or_a_synced_folders_conflict_copy_is_merged_not_rolled_back
     // Git's markers in the file (a pull without the driver set up).
     write_conflict(&a.join(&file), &mine, &yours);
     ok(expedite(&a, "Sam Patel", &["--incident", &id, "status"]));
-    let lines = timeline(&a, &id);
-    assert!(
-        lines.iter().any(|l| l.contains("Sam's own last note")),
-        "{lines:#?}"
-    );
-    assert!(
-        lines.iter().any(|l| l.contains("Alex's note")),
-        "{lines:#?}"
-    );
+    has_lines(&a, &id, &["Sam's own last note", "Alex's note"]);
 
     // A synced folder's conflict copy beside the file.
     fs::write(a.join(&file), &mine).unwrap();
@@ -366,15 +349,7 @@ fn a_conflicted_file_or_a_synced_folders_conflict_copy_is_merged_not_rolled_back
     fs::write(&copy, &yours).unwrap();
     ok(expedite(&a, "Sam Patel", &["--incident", &id, "status"]));
     assert!(!copy.exists(), "the copy was merged and removed");
-    let lines = timeline(&a, &id);
-    assert!(
-        lines.iter().any(|l| l.contains("Sam's own last note")),
-        "{lines:#?}"
-    );
-    assert!(
-        lines.iter().any(|l| l.contains("Alex's note")),
-        "{lines:#?}"
-    );
+    has_lines(&a, &id, &["Sam's own last note", "Alex's note"]);
 
     // Two different incidents under one id between the markers: both kept.
     let other = declare(&b, "Alex Kim", "Login fails");
@@ -467,11 +442,7 @@ fn one_person_declaring_on_two_desks_the_same_day_keeps_both_incidents() {
 
 #[test]
 fn a_merge_driver_left_pointing_at_a_moved_program_is_set_again_before_merging() {
-    let team = Team::new();
-    let (a, b) = (team.desk("a"), team.desk("b"));
-    let id = declare(&a, "Sam Patel", "Checkout 500s");
-    team.share("a", "Sam Patel");
-    team.share("b", "Alex Kim");
+    let (_team, a, b, id) = two_desks();
     let out = git(
         &b,
         &[
@@ -481,17 +452,9 @@ fn a_merge_driver_left_pointing_at_a_moved_program_is_set_again_before_merging()
         ],
     );
     assert!(out.status.success());
-    ok(expedite(
-        &a,
-        "Sam Patel",
-        &["--incident", &id, "note", "From Sam"],
-    ));
+    note(&a, "Sam Patel", &id, "From Sam");
     ok(expedite(&a, "Sam Patel", &["sync"]));
-    ok(expedite(
-        &b,
-        "Alex Kim",
-        &["--incident", &id, "note", "From Alex"],
-    ));
+    note(&b, "Alex Kim", &id, "From Alex");
     ok(expedite(&b, "Alex Kim", &["sync"]));
     let lines = timeline(&b, &id);
     assert!(lines.iter().any(|l| l.contains("From Sam")), "{lines:#?}");

@@ -224,8 +224,8 @@ fn save(contact: Contact, replacing: Option<&str>) -> Command {
     }))
 }
 
-#[test]
-fn a_colleagues_new_number_and_my_new_contact_are_both_on_the_merged_roster() {
+/// A roster with Sam on it, saved by Sam.
+fn roster_with_sam() -> State {
     let mut base = State::default();
     run(
         &mut base,
@@ -233,6 +233,12 @@ fn a_colleagues_new_number_and_my_new_contact_are_both_on_the_merged_roster() {
         "Sam Patel",
         mins(0),
     );
+    base
+}
+
+#[test]
+fn a_colleagues_new_number_and_my_new_contact_are_both_on_the_merged_roster() {
+    let base = roster_with_sam();
     let (mut a, mut b) = (base.clone(), base.clone());
     run(
         &mut a,
@@ -255,13 +261,7 @@ fn a_colleagues_new_number_and_my_new_contact_are_both_on_the_merged_roster() {
 
 #[test]
 fn a_contact_changed_on_two_desks_keeps_both_numbers_and_the_later_email() {
-    let mut base = State::default();
-    run(
-        &mut base,
-        save(contact("Sam Patel", "+44 7700 900001"), None),
-        "Sam Patel",
-        mins(0),
-    );
+    let base = roster_with_sam();
     let (mut a, mut b) = (base.clone(), base.clone());
     let mut mine = contact("Sam Patel", "+44 7700 900001");
     mine.phones.push(Phone {

@@ -121,29 +121,38 @@ fn run(
         match rx.recv_timeout(wait) {
             Ok(Message::Watch(watches, repeat)) => scheduler.set(watches, repeat),
             Ok(Message::Show(notice)) => {
-                let event = match show_bounded(&notifier, &notice, &events) {
-                    Ok(()) => ReminderEvent::Shown(notice),
-                    Err(why) => ReminderEvent::Failed(notice, why),
-                };
-                if events.send(event).is_err() {
+                if !show_and_tell(&notifier, notice, &events, &wake) {
                     return;
                 }
-                wake();
             }
             Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return,
             Err(RecvTimeoutError::Timeout) => {}
         }
         for reminder in scheduler.tick(clock()) {
-            let event = match show_bounded(&notifier, &reminder, &events) {
-                Ok(()) => ReminderEvent::Shown(reminder),
-                Err(why) => ReminderEvent::Failed(reminder, why),
-            };
-            if events.send(event).is_err() {
+            if !show_and_tell(&notifier, reminder, &events, &wake) {
                 return;
             }
-            wake();
         }
     }
+}
+
+/// Shows one notification and tells the window how it went; `false` once
+/// the window is gone.
+fn show_and_tell(
+    notifier: &Arc<dyn Notifier>,
+    reminder: Reminder,
+    events: &Sender<ReminderEvent>,
+    wake: &impl Fn(),
+) -> bool {
+    let event = match show_bounded(notifier, &reminder, events) {
+        Ok(()) => ReminderEvent::Shown(reminder),
+        Err(why) => ReminderEvent::Failed(reminder, why),
+    };
+    if events.send(event).is_err() {
+        return false;
+    }
+    wake();
+    true
 }
 
 /// Shows a reminder on a helper thread, giving up after [`SHOW_TIMEOUT`].

@@ -112,14 +112,19 @@ pub fn retype(harness: &mut Harness<'_, ExpediteApp>, label: &str, text: &str) {
 /// Steps the window (without waiting for it to settle) until a label
 /// containing `text` shows, for up to five seconds.
 pub fn wait_for(harness: &mut Harness<'_, ExpediteApp>, text: &str) {
-    for _ in 0..250 {
+    wait_for_within(harness, text, 5);
+}
+
+/// Waits up to `seconds` for `text` to show (git, a watcher, a thread).
+pub fn wait_for_within(harness: &mut Harness<'_, ExpediteApp>, text: &str, seconds: u64) {
+    for _ in 0..seconds * 50 {
         harness.step();
         if harness.query_by_label_contains(text).is_some() {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    panic!("{text:?} did not show within 5 s");
+    panic!("{text:?} did not show within {seconds} s");
 }
 
 /// The window on `dir` at `now`, watching the folder for outside changes.

@@ -36,18 +36,6 @@ fn expedite(dir: &Path, who: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
-/// Waits until `text` shows, however long git and the folder watcher take.
-fn wait_long(harness: &mut Harness<'_, ExpediteApp>, text: &str) {
-    for _ in 0..500 {
-        harness.step();
-        if harness.query_by_label_contains(text).is_some() {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    panic!("{text:?} did not show within 10 s");
-}
-
 #[test]
 fn a_colleagues_note_and_hand_over_arrive_and_my_note_goes_out() {
     let tmp = tempfile::tempdir().unwrap();
@@ -90,7 +78,7 @@ fn a_colleagues_note_and_hand_over_arrive_and_my_note_goes_out() {
                 .with_syncer(syncer)
         });
     settle(&mut harness);
-    wait_long(&mut harness, "Shared · in step");
+    wait_for_within(&mut harness, "Shared · in step", 10);
 
     // On Sam's desk: a note and a hand-over to me, sent to the remote.
     expedite(
@@ -121,8 +109,8 @@ fn a_colleagues_note_and_hand_over_arrive_and_my_note_goes_out() {
     click(&mut harness, "Timeline");
     type_into(&mut harness, "Note", "Watching the dashboards");
     click(&mut harness, "Add note");
-    wait_long(&mut harness, "Rolled back release 41");
-    wait_long(&mut harness, "Alex Kim (you)");
+    wait_for_within(&mut harness, "Rolled back release 41", 10);
+    wait_for_within(&mut harness, "Alex Kim (you)", 10);
     harness.get_by_label_contains("Watching the dashboards");
 
     // And my note reached Sam's desk.
@@ -146,7 +134,7 @@ fn a_colleagues_note_and_hand_over_arrive_and_my_note_goes_out() {
     std::fs::rename(&remote, &away).unwrap();
     type_into(&mut harness, "Note", "Written on the train");
     click(&mut harness, "Add note");
-    wait_long(&mut harness, "Offline · 1 change to send");
+    wait_for_within(&mut harness, "Offline · 1 change to send", 10);
     // Back online: the next sync sends it (every 5 s on this desk).
     std::fs::rename(&away, &remote).unwrap();
     wait_long_for_sync(&mut harness);
