@@ -598,16 +598,29 @@ fn apply_to_incident(
                 inc,
                 actor,
                 now,
-                format!("Update posted in {channel}: {text}"),
+                format!(
+                    "Update posted in {channel}: {}",
+                    text.lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                ),
                 None,
             );
+            // Only an update to the stakeholders' channel resets their
+            // countdown; a deployment notice or a dedicated channel's post
+            // leaves it as it was.
+            let stakeholders = channel == EXPEDITE_CHANNEL;
             inc.communication.updates.push(Update {
                 at: now,
                 by: actor.to_owned(),
                 text,
                 channel,
             });
-            inc.communication.next_update_due = next_in.map(|d| now + d);
+            if stakeholders {
+                inc.communication.next_update_due = next_in.map(|d| now + d);
+            }
             Ok(rescheduled)
         }
         Snooze { for_, .. } => {

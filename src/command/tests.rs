@@ -581,16 +581,31 @@ fn posting_updates_sets_the_next_due_time() {
     assert_eq!(i.communication.updates[0].channel, "#expedite");
     assert_eq!(comms::next_update_due(&i, &cadence), Some(mins(25)));
     assert!(i.timeline.last().unwrap().what.contains("Investigating"));
-    // Without "next in", the cadence runs from this update.
+    // A post to a dedicated channel (or #deployments) is not an update to
+    // the stakeholders: the countdown stays as it was.
     apply(
         &mut state,
-        post("Fix in review", Some("inc-checkout"), None),
+        post(
+            "Fix in review",
+            Some("inc-checkout"),
+            Some(Duration::minutes(60)),
+        ),
         "jo",
         mins(10),
     )
     .unwrap();
     let i = incident(&state, &id);
     assert_eq!(comms::next_update_due(&i, &cadence), Some(mins(25)));
+    apply(
+        &mut state,
+        post("Hold deploys", Some("#deployments"), None),
+        "jo",
+        mins(11),
+    )
+    .unwrap();
+    let i = incident(&state, &id);
+    assert_eq!(comms::next_update_due(&i, &cadence), Some(mins(25)));
+    assert_eq!(i.last_stakeholder_update().unwrap().text, "Investigating");
     assert!(
         i.communication
             .channels
@@ -598,6 +613,16 @@ fn posting_updates_sets_the_next_due_time() {
         "a new channel is added"
     );
     assert_eq!(i.communication.updates[1].by, "jo");
+    // Without "next in", the cadence runs from the latest #expedite update.
+    apply(
+        &mut state,
+        post("Fix deploying", None, None),
+        "jo",
+        mins(12),
+    )
+    .unwrap();
+    let i = incident(&state, &id);
+    assert_eq!(comms::next_update_due(&i, &cadence), Some(mins(27)));
     assert!(matches!(
         refused(&mut state, post("  ", None, None)),
         CommandError::Missing("update", _)

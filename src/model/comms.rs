@@ -46,7 +46,8 @@ impl Cadence {
 /// When the next update is due; `None` once the incident is resolved.
 ///
 /// The poster's own choice ("next update in 20 min") wins; otherwise the
-/// cadence runs from the last update, or from the declaration before any.
+/// cadence runs from the last update to `#expedite`, or from the
+/// declaration before any.
 pub fn next_update_due(incident: &Incident, cadence: &Cadence) -> Option<DateTime<Utc>> {
     if !incident.is_open() {
         return None;
@@ -54,7 +55,9 @@ pub fn next_update_due(incident: &Incident, cadence: &Cadence) -> Option<DateTim
     if let Some(due) = incident.communication.next_update_due {
         return Some(due);
     }
-    let since = incident.last_update().map_or(incident.opened_at, |u| u.at);
+    let since = incident
+        .last_stakeholder_update()
+        .map_or(incident.opened_at, |u| u.at);
     Some(since + cadence.interval_for(incident))
 }
 

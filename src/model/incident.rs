@@ -273,9 +273,20 @@ impl Incident {
         self.timeline.last().map_or(self.opened_at, |e| e.at)
     }
 
-    /// The most recent update posted, if any.
+    /// The most recent update posted, if any, wherever it went.
     pub fn last_update(&self) -> Option<&Update> {
         self.communication.updates.last()
+    }
+
+    /// The most recent update to the stakeholders' channel (`#expedite`):
+    /// the one the countdown and the reminders follow. A notice to
+    /// `#deployments` or a dedicated channel does not count.
+    pub fn last_stakeholder_update(&self) -> Option<&Update> {
+        self.communication
+            .updates
+            .iter()
+            .rev()
+            .find(|u| u.channel.eq_ignore_ascii_case(EXPEDITE_CHANNEL))
     }
 }
 

@@ -3,11 +3,14 @@
 //! `#deployments`, the fuller version for a dedicated channel.
 //!
 //! Plain text with one fact per line, which reads the same pasted into any
-//! chat tool.
+//! chat tool. What the poster typed may name its parts ("Conditions: …",
+//! "Actions: …", "Needs: …", one a line, as the window's three fields
+//! write it); a part not typed is written from the record, and a fact the
+//! record does not have is left out, never filled with a placeholder.
 
 use chrono::{DateTime, Utc};
 
-use super::{NOT_RECORDED, Pack, aside, one_line, or_missing};
+use super::{Pack, aside, one_line};
 use crate::model::{DEPLOYMENTS_CHANNEL, EXPEDITE_CHANNEL};
 
 /// The update for `channel`; `typed` is what the poster wrote (what they see
@@ -32,13 +35,110 @@ fn heading(pack: &Pack<'_>, what: &str) -> String {
 }
 
 fn short(pack: &Pack<'_>, typed: &str, next_at: Option<DateTime<Utc>>) -> String {
+    let typed = Typed::read(typed);
     let mut out = heading(pack, "Expedite update");
     out.push('\n');
-    line(&mut out, "Conditions", &conditions(pack, typed));
-    line(&mut out, "Actions", &actions(pack));
-    line(&mut out, "Needs", &needs(pack));
+    can(&mut out, pack, &typed);
     out.push_str(&next(pack, next_at));
     out
+}
+
+/// Conditions, Actions and Needs: as typed, else from the record.
+fn can(out: &mut String, pack: &Pack<'_>, typed: &Typed) {
+    maybe_line(
+        out,
+        "Conditions",
+        typed.conditions.clone().or_else(|| conditions(pack)),
+    );
+    maybe_line(
+        out,
+        "Actions",
+        typed.actions.clone().or_else(|| actions(pack)),
+    );
+    line(
+        out,
+        "Needs",
+        &typed.needs.clone().unwrap_or_else(|| needs(pack)),
+    );
+}
+
+/// What the poster typed, taken apart into the update's three parts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Typed {
+    /// What we see.
+    pub conditions: Option<String>,
+    /// What we are doing.
+    pub actions: Option<String>,
+    /// What we need.
+    pub needs: Option<String>,
+}
+
+impl Typed {
+    /// Reads lines labelled "Conditions:", "Actions:" or "Needs:" (also
+    /// "Condition", "Action", "Need", any case); unlabelled text is the
+    /// conditions, as people write an update in one line.
+    pub fn read(typed: &str) -> Self {
+        let mut out = Self::default();
+        let mut plain = Vec::new();
+        for raw in typed.lines() {
+            let line = raw.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let (label, rest) = match line.split_once(':') {
+                Some((label, rest)) => (label.trim().to_lowercase(), rest.trim()),
+                None => (String::new(), line),
+            };
+            let slot = match label.as_str() {
+                "conditions" | "condition" => &mut out.conditions,
+                "actions" | "action" => &mut out.actions,
+                "needs" | "need" => &mut out.needs,
+                _ => {
+                    plain.push(line);
+                    continue;
+                }
+            };
+            if !rest.is_empty() {
+                let joined = match slot.take() {
+                    Some(before) => format!("{before}; {rest}"),
+                    None => rest.to_owned(),
+                };
+                *slot = Some(joined);
+            }
+        }
+        if !plain.is_empty() {
+            let plain = one_line(&plain.join(" "));
+            out.conditions = Some(match out.conditions.take() {
+                Some(c) => format!("{plain}; {c}"),
+                None => plain,
+            });
+        }
+        out
+    }
+
+    /// The three parts as the window's fields write them, one a line.
+    pub fn write(conditions: &str, actions: &str, needs: &str) -> String {
+        [
+            ("Conditions", conditions),
+            ("Actions", actions),
+            ("Needs", needs),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("{k}: {}", one_line(v)))
+        .collect::<Vec<_>>()
+        .join("\n")
+    }
+}
+
+/// The Actions line the record gives, for the window's field to start from.
+pub fn default_actions(pack: &Pack<'_>) -> String {
+    actions(pack).unwrap_or_default()
+}
+
+/// The Needs line the record gives, for the window's field to start from.
+pub fn default_needs(pack: &Pack<'_>) -> String {
+    needs(pack)
 }
 
 fn deployments(pack: &Pack<'_>, typed: &str, next_at: Option<DateTime<Utc>>) -> String {
@@ -65,15 +165,18 @@ fn deployments(pack: &Pack<'_>, typed: &str, next_at: Option<DateTime<Utc>>) -> 
         }
     };
     line(&mut out, "Deployments", &status);
-    if !typed.trim().is_empty() {
-        line(&mut out, "Details", &one_line(typed));
+    let typed = Typed::read(typed);
+    let details: Vec<String> = [typed.conditions, typed.actions, typed.needs]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !details.is_empty() {
+        line(&mut out, "Details", &details.join("; "));
     }
-    line(
-        &mut out,
-        "Rollback plan",
-        &or_missing(Some(&d.rollback_plan)),
-    );
-    line(&mut out, "Owner", &or_missing(pack.owner()));
+    if !d.rollback_plan.trim().is_empty() {
+        line(&mut out, "Rollback plan", &one_line(&d.rollback_plan));
+    }
+    maybe_line(&mut out, "Owner", pack.owner().map(one_line));
     out.push_str(&next(pack, next_at));
     out
 }
@@ -82,9 +185,15 @@ fn full(pack: &Pack<'_>, typed: &str, next_at: Option<DateTime<Utc>>) -> String 
     let i = pack.incident;
     let mut out = heading(pack, "Incident update");
     out.push('\n');
-    line(&mut out, "Owner", &or_missing(pack.owner()));
+    maybe_line(&mut out, "Owner", pack.owner().map(one_line));
     line(&mut out, "Open for", &pack.duration());
-    line(&mut out, "Classified", &pack.decision());
+    let decided = pack.incident.classification.decision.is_some();
+    let decision = if decided {
+        pack.decision()
+    } else {
+        "not decided yet".to_owned()
+    };
+    line(&mut out, "Classified", &decision);
     let impact: Vec<String> = i
         .classification
         .metrics
@@ -94,19 +203,13 @@ fn full(pack: &Pack<'_>, typed: &str, next_at: Option<DateTime<Utc>>) -> String 
             note => format!("{} ({note})", m.metric.describe()),
         })
         .collect();
-    line(
-        &mut out,
-        "Impact",
-        &if impact.is_empty() {
-            NOT_RECORDED.to_owned()
-        } else {
-            impact.join("; ")
-        },
-    );
-    line(&mut out, "Conditions", &conditions(pack, typed));
-    line(&mut out, "Actions", &actions(pack));
-    line(&mut out, "Needs", &needs(pack));
-    line(&mut out, "Team", &pack.team());
+    if !impact.is_empty() {
+        line(&mut out, "Impact", &impact.join("; "));
+    }
+    can(&mut out, pack, &Typed::read(typed));
+    if !i.team.members.is_empty() {
+        line(&mut out, "Team", &pack.team());
+    }
     if let Some(fix) = &i.fix {
         for d in &fix.deviations {
             line(
@@ -127,13 +230,10 @@ fn full(pack: &Pack<'_>, typed: &str, next_at: Option<DateTime<Utc>>) -> String 
     out
 }
 
-/// What we see now: the poster's words, else the latest reading, else the
-/// evidence that confirmed it.
-fn conditions(pack: &Pack<'_>, typed: &str) -> String {
+/// What we see now, from the record: the latest reading, else the evidence
+/// that confirmed it.
+fn conditions(pack: &Pack<'_>) -> Option<String> {
     let i = pack.incident;
-    if !typed.trim().is_empty() {
-        return one_line(typed);
-    }
     if let Some(r) = i.deployment.readings.last() {
         let normal = if r.normal {
             "back to normal"
@@ -141,22 +241,21 @@ fn conditions(pack: &Pack<'_>, typed: &str) -> String {
             "not normal yet"
         };
         let note = aside(&r.note);
-        return format!(
+        return Some(format!(
             "the metric read {} at {} ({normal}){note}",
             r.value,
             pack.clock(r.at)
-        );
+        ));
     }
-    match i.evidence.last() {
-        Some(e) => format!("{}: {}", e.kind.describe(), one_line(&e.text)),
-        None => NOT_RECORDED.to_owned(),
-    }
+    i.evidence
+        .last()
+        .map(|e| format!("{}: {}", e.kind.describe(), one_line(&e.text)))
 }
 
-/// What we are doing.
-fn actions(pack: &Pack<'_>) -> String {
+/// What we are doing, from the record.
+fn actions(pack: &Pack<'_>) -> Option<String> {
     let i = pack.incident;
-    match (&i.fix, i.deployment.deployed_at) {
+    Some(match (&i.fix, i.deployment.deployed_at) {
         (Some(fix), Some(at)) => format!(
             "fix deployed at {} ({}); watching the metric",
             pack.clock(at),
@@ -164,11 +263,8 @@ fn actions(pack: &Pack<'_>) -> String {
         ),
         (Some(fix), None) => format!("working on the fix: {}", one_line(&fix.description)),
         (None, _) if !i.team.members.is_empty() => format!("investigating — {}", pack.team()),
-        (None, _) => match pack.owner() {
-            Some(owner) => format!("{owner} is investigating"),
-            None => NOT_RECORDED.to_owned(),
-        },
-    }
+        (None, _) => format!("{} is investigating", pack.owner()?),
+    })
 }
 
 /// What we need: the team's missing roles, else nothing.
@@ -186,7 +282,13 @@ fn next(pack: &Pack<'_>, next_at: Option<DateTime<Utc>>) -> String {
     match (pack.incident.is_open(), next_at) {
         (false, _) => "No more updates: the incident is resolved.\n".to_owned(),
         (true, Some(at)) => format!("Next update at {}.\n", pack.clock(at)),
-        (true, None) => "Next update: (not set)\n".to_owned(),
+        (true, None) => String::new(),
+    }
+}
+
+fn maybe_line(out: &mut String, label: &str, value: Option<String>) {
+    if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
+        line(out, label, &value);
     }
 }
 
@@ -195,4 +297,84 @@ fn line(out: &mut String, label: &str, value: &str) {
     out.push_str(": ");
     out.push_str(value);
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+    use crate::model::roster::Roster;
+    use crate::model::settings::Settings;
+    use crate::model::{Evidence, EvidenceKind, Incident, IncidentId};
+
+    fn incident() -> Incident {
+        let t = Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap();
+        let mut i = Incident::new(
+            IncidentId::parse("2026-11-26-sam-1").unwrap(),
+            "Checkout 500s".into(),
+            t,
+        );
+        i.owner = Some("Sam Patel".into());
+        i.evidence.push(Evidence {
+            kind: EvidenceKind::ErrorScreen,
+            text: "booking errors".into(),
+            link: None,
+            added_at: t,
+            added_by: "Sam Patel".into(),
+        });
+        i
+    }
+
+    fn written(i: &Incident, channel: &str, typed: &str) -> String {
+        let roster = Roster::default();
+        let settings = Settings::default();
+        let now = i.opened_at + Duration::minutes(10);
+        let pack = Pack::new(i, &roster, &settings, now);
+        text(&pack, channel, typed, Some(now + Duration::minutes(15)))
+    }
+
+    #[test]
+    fn what_was_typed_under_needs_is_the_need_not_nothing_right_now() {
+        let i = incident();
+        let out = written(
+            &i,
+            EXPEDITE_CHANNEL,
+            "Errors down to 2/min\nNeed: reviewer on standby",
+        );
+        assert!(out.contains("Conditions: Errors down to 2/min\n"), "{out}");
+        assert!(out.contains("Needs: reviewer on standby\n"), "{out}");
+        assert!(!out.contains("nothing right now"), "{out}");
+        assert!(
+            !out.contains("Conditions: Errors down to 2/min; Need"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn the_three_fields_read_back_as_written_and_untyped_parts_come_from_the_record() {
+        let typed = Typed::write("Errors falling", "", "a tester");
+        assert_eq!(typed, "Conditions: Errors falling\nNeeds: a tester");
+        let read = Typed::read(&typed);
+        assert_eq!(read.conditions.as_deref(), Some("Errors falling"));
+        assert_eq!(read.actions, None);
+        let out = written(&incident(), EXPEDITE_CHANNEL, &typed);
+        assert!(
+            out.contains("Actions: Sam Patel is investigating\n"),
+            "{out}"
+        );
+        assert!(out.contains("Needs: a tester\n"), "{out}");
+    }
+
+    #[test]
+    fn a_deployment_notice_leaves_out_what_is_not_recorded() {
+        let mut i = incident();
+        let out = written(&i, DEPLOYMENTS_CHANNEL, "");
+        assert!(!out.contains("Rollback plan"), "{out}");
+        assert!(!out.contains("not recorded"), "{out}");
+        i.deployment.rollback_plan = "revert PR 812".into();
+        let out = written(&i, DEPLOYMENTS_CHANNEL, "Conditions: holding deploys");
+        assert!(out.contains("Rollback plan: revert PR 812\n"), "{out}");
+        assert!(out.contains("Details: holding deploys\n"), "{out}");
+    }
 }

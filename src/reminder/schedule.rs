@@ -32,7 +32,9 @@ impl Watch {
                     incident: i.id.clone(),
                     title: i.title.clone(),
                     due: comms::next_update_due(i, &state.settings.cadence)?,
-                    last_update: i.last_update().map(|u| (u.at, u.channel.clone())),
+                    last_update: i
+                        .last_stakeholder_update()
+                        .map(|u| (u.at, u.channel.clone())),
                     next_step: procedure::next_step(i).step,
                 })
             })

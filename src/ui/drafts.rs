@@ -325,8 +325,12 @@ pub struct IncidentDrafts {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UpdateDraft {
-    /// What the update says.
+    /// Conditions: what we see.
     pub text: String,
+    /// Actions: what we are doing.
+    pub actions: String,
+    /// Needs: what we need.
+    pub needs: String,
     /// Where it goes.
     pub channel: String,
     /// "Next update in", as typed (e.g. `15m`).
@@ -337,6 +341,8 @@ impl Default for UpdateDraft {
     fn default() -> Self {
         Self {
             text: String::new(),
+            actions: String::new(),
+            needs: String::new(),
             channel: EXPEDITE_CHANNEL.to_owned(),
             next_in: "15m".to_owned(),
         }
@@ -344,10 +350,14 @@ impl Default for UpdateDraft {
 }
 
 impl UpdateDraft {
-    /// An empty update, with the interval defaulting from the cadence.
-    pub fn new(incident: &Incident, cadence: &Cadence) -> Self {
+    /// An update with Actions and Needs started from what the record says
+    /// (the fix, the team, the roles still missing) and the interval from
+    /// the cadence; Conditions is for the poster.
+    pub fn new(incident: &Incident, cadence: &Cadence, actions: String, needs: String) -> Self {
         Self {
             next_in: format_length(cadence.interval_for(incident)),
+            actions,
+            needs,
             ..Self::default()
         }
     }

@@ -63,7 +63,7 @@ fn posting_an_update_resets_the_countdown() {
     let mut harness = app_at(dir.path(), t(20));
     harness.get_by_label("Update overdue by 5 min");
     click(&mut harness, "Post update…");
-    let label = "What you see, what you're doing, what you need";
+    let label = "Conditions — what you see";
     type_into(&mut harness, label, "Rolled back; errors falling");
     click(&mut harness, "Post update");
     // The default "next update in" is the unclassified cadence: 15 minutes.
@@ -71,11 +71,13 @@ fn posting_an_update_resets_the_countdown() {
     assert!(harness.query_by_label(label).is_none(), "the dialog closed");
     assert!(
         incident_file(dir.path())
-            .contains("Update posted in #expedite: Rolled back; errors falling")
+            .contains("Update posted in #expedite: Conditions: Rolled back; errors falling")
     );
     // The timeline shows it, newest first.
     click(&mut harness, "Timeline");
-    harness.get_by_label_contains("Update posted in #expedite: Rolled back; errors falling");
+    harness.get_by_label_contains(
+        "Update posted in #expedite: Conditions: Rolled back; errors falling",
+    );
 }
 
 #[test]
@@ -83,7 +85,7 @@ fn a_half_written_update_survives_closing_the_dialog_and_a_refusal_keeps_it() {
     let dir = folder_with_incident(None);
     let mut harness = app_at(dir.path(), t(1));
     let field = egui::accesskit::Role::MultilineTextInput;
-    let label = "What you see, what you're doing, what you need";
+    let label = "Conditions — what you see";
     harness.get_by_label("Post update…").click();
     settle(&mut harness);
     harness.get_by_role_and_label(field, label).click();
@@ -184,11 +186,7 @@ fn ctrl_u_opens_the_update_dialog_with_the_cadence_filled_in() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::U);
     settle(&mut harness);
     assert_eq!(field_value(&harness, "Next update in"), "15m");
-    type_into(
-        &mut harness,
-        "What you see, what you're doing, what you need",
-        "Errors falling",
-    );
+    type_into(&mut harness, "Conditions — what you see", "Errors falling");
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     settle(&mut harness);
     harness.get_by_label("Next update in 15 min");
@@ -200,11 +198,7 @@ fn the_next_update_can_be_written_out_in_words() {
     let mut harness = app_at(dir.path(), t(5));
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::U);
     settle(&mut harness);
-    type_into(
-        &mut harness,
-        "What you see, what you're doing, what you need",
-        "Errors falling",
-    );
+    type_into(&mut harness, "Conditions — what you see", "Errors falling");
     retype(&mut harness, "Next update in", "20 minutes");
     let text = click_and_copy(&mut harness, "Copy for #expedite");
     assert!(text.ends_with("Next update at 02:25 UTC.\n"), "{text}");
@@ -257,7 +251,7 @@ fn the_post_update_dialog_copies_the_update_written_for_the_channel() {
     let dir = folder_with_incident(Some("Sam"));
     let mut harness = app_at(dir.path(), t(5));
     click(&mut harness, "Post update…");
-    let label = "What you see, what you're doing, what you need";
+    let label = "Conditions — what you see";
     type_into(&mut harness, label, "Errors down to 2 a minute");
     retype(&mut harness, "Next update in", "20m");
     let text = click_and_copy(&mut harness, "Copy for #expedite");
@@ -273,6 +267,38 @@ fn the_post_update_dialog_copies_the_update_written_for_the_channel() {
     // Copying posts nothing: the dialog and the text are still there.
     assert_eq!(field_value(&harness, label), "Errors down to 2 a minute");
     assert!(!incident_file(dir.path()).contains("Update posted"));
+
+    // Actions and Needs start from the record and say what is typed there.
+    assert_eq!(
+        field_value(&harness, "Actions — what you are doing"),
+        "Sam is investigating"
+    );
+    retype(
+        &mut harness,
+        "Needs — what you need",
+        "a reviewer on standby",
+    );
+    let text = click_and_copy(&mut harness, "Copy for #expedite");
+    assert!(text.contains("Needs: a reviewer on standby\n"), "{text}");
+    assert!(!text.contains("join the team"), "{text}");
+
+    // While "Next update in" does not read, nothing with a stale time is copied.
+    retype(&mut harness, "Next update in", "soonish");
+    assert!(
+        harness
+            .query_by_role_and_label(egui::accesskit::Role::Button, "Copy for #expedite")
+            .is_none()
+    );
+    harness.get_by_label_contains("fix it to copy the update");
+
+    // What is posted is what the fields say, part by part.
+    retype(&mut harness, "Next update in", "20m");
+    click(&mut harness, "Post update");
+    let file = incident_file(dir.path());
+    assert!(
+        file.contains(r"Conditions: Errors down to 2 a minute\nActions: Sam is investigating\nNeeds: a reviewer on standby"),
+        "{file}"
+    );
 }
 
 #[test]

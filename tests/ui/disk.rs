@@ -138,10 +138,7 @@ fn a_save_that_comes_back_late_closes_only_its_own_dialog() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::U);
     harness.step();
     harness
-        .get_by_role_and_label(
-            Role::MultilineTextInput,
-            "What you see, what you're doing, what you need",
-        )
+        .get_by_role_and_label(Role::MultilineTextInput, "Conditions — what you see")
         .type_text("Errors falling");
     harness.step();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);

@@ -45,11 +45,14 @@ impl ExpediteApp {
                     &self.state.settings,
                     (self.clock)(),
                 );
-                let draft = self
-                    .drafts
-                    .of(id)
-                    .update
-                    .get_or_insert_with(|| drafts::UpdateDraft::new(incident, cadence));
+                let draft = self.drafts.of(id).update.get_or_insert_with(|| {
+                    drafts::UpdateDraft::new(
+                        incident,
+                        cadence,
+                        crate::pack::update::default_actions(&pack),
+                        crate::pack::update::default_needs(&pack),
+                    )
+                });
                 post_update::show(ctx, draft, &pack, error, fresh)
             }
             Dialog::HandOver(id) => {

@@ -23,20 +23,35 @@ pub fn show(
     let incident = pack.incident;
     let id = ("post-update", incident.id.as_str());
     let pressed = dialog(ctx, id, 460.0, "Post update", "Post update", error, |ui| {
-        ui.label(egui::RichText::new(&incident.title).weak());
+        ui.add(egui::Label::new(egui::RichText::new(&incident.title).weak()).truncate());
         ui.add_space(8.0);
-        let label = ui.label("What you see, what you're doing, what you need");
+        let label = ui.label("Conditions — what you see");
         let text = ui
             .add(
                 egui::TextEdit::multiline(&mut draft.text)
-                    .desired_rows(5)
+                    .desired_rows(2)
                     .desired_width(f32::INFINITY)
-                    .hint_text("e.g. Checkout errors down to 2/min after the rollback; watching for 15 minutes."),
+                    .hint_text("e.g. Checkout errors down to 2/min after the rollback"),
             )
             .labelled_by(label.id);
         if fresh {
             text.request_focus();
         }
+        let label = ui.label("Actions — what you are doing");
+        ui.add(
+            egui::TextEdit::multiline(&mut draft.actions)
+                .desired_rows(2)
+                .desired_width(f32::INFINITY)
+                .hint_text("e.g. watching for 15 minutes before closing"),
+        )
+        .labelled_by(label.id);
+        let label = ui.label("Needs — what you need");
+        ui.add(
+            egui::TextEdit::singleline(&mut draft.needs)
+                .desired_width(f32::INFINITY)
+                .hint_text("e.g. a reviewer on standby"),
+        )
+        .labelled_by(label.id);
         ui.add_space(6.0);
         egui::Grid::new("post-update-fields")
             .num_columns(2)
@@ -68,11 +83,14 @@ pub fn show(
     match pressed {
         Pressed::Nothing => DialogOutcome::Open,
         Pressed::Close => DialogOutcome::Closed,
+        Pressed::Send if draft.text.trim().is_empty() => DialogOutcome::Done(Action::Refuse(
+            "The update is empty — say under Conditions what you see now.".into(),
+        )),
         Pressed::Send => DialogOutcome::Done(match parse_length(&draft.next_in) {
             Ok(next_in) => Action::run(
                 Command::PostUpdate {
                     incident: incident.id.clone(),
-                    text: draft.text.clone(),
+                    text: update::Typed::write(&draft.text, &draft.actions, &draft.needs),
                     channel: Some(draft.channel.clone()),
                     next_in: Some(next_in),
                 },
@@ -86,8 +104,19 @@ pub fn show(
 /// "Copy for #expedite": the update written for the chosen channel, put on
 /// the clipboard to paste there; the text itself can be looked at first.
 fn copy_for_channel(ui: &mut egui::Ui, draft: &UpdateDraft, pack: &Pack<'_>) {
-    let next_at = parse_length(&draft.next_in).ok().map(|d| pack.now + d);
-    let text = update::text(pack, &draft.channel, &draft.text, next_at);
+    let next_at = match parse_length(&draft.next_in) {
+        Ok(d) => pack.now + d,
+        Err(e) => {
+            // Never a text whose due time disagrees with what will be recorded.
+            ui.label(
+                egui::RichText::new(format!("Next update in: {e} — fix it to copy the update."))
+                    .color(ui.visuals().warn_fg_color),
+            );
+            return;
+        }
+    };
+    let typed = update::Typed::write(&draft.text, &draft.actions, &draft.needs);
+    let text = update::text(pack, &draft.channel, &typed, Some(next_at));
     let copied_id = egui::Id::unique(("post-update-copied", pack.incident.id.as_str()));
     let copied = ui.data(|d| d.get_temp::<String>(copied_id)).as_deref() == Some(text.as_str());
     ui.horizontal(|ui| {
@@ -95,16 +124,24 @@ fn copy_for_channel(ui: &mut egui::Ui, draft: &UpdateDraft, pack: &Pack<'_>) {
             ui.ctx().copy_text(text.clone());
             ui.data_mut(|d| d.insert_temp(copied_id, text.clone()));
         }
-        if copied {
-            ui.label(format!(
+        // Always the same line, so nothing below moves when it changes.
+        let note = if copied {
+            format!(
                 "Copied — paste it into {}, then press Post update.",
                 draft.channel
-            ));
-        }
+            )
+        } else {
+            " ".to_owned()
+        };
+        ui.label(note);
     });
     egui::CollapsingHeader::new("The text to paste")
         .id_salt(("post-update-preview", pack.incident.id.as_str()))
         .show(ui, |ui| {
-            ui.add(egui::Label::new(egui::RichText::new(&text).monospace()).wrap());
+            egui::ScrollArea::vertical()
+                .max_height(160.0)
+                .show(ui, |ui| {
+                    ui.add(egui::Label::new(egui::RichText::new(&text).monospace()).wrap());
+                });
         });
 }
