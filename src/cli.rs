@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod channel;
 mod export;
 mod who;
 
@@ -120,6 +121,19 @@ pub enum Sub {
     Share {
         /// The git remote: a URL (ssh or https) or the path of a bare repository.
         remote: String,
+    },
+    /// Connect a channel to Slack, Teams, Mattermost or a webhook, so that
+    /// updates to it are posted; list, test or remove connections.
+    Channel {
+        /// What to do.
+        #[command(subcommand)]
+        what: channel::ChannelWhat,
+    },
+    /// The posts waiting to go out (offline, rate-limited, failed or unknown).
+    Outbox {
+        /// Retry them now.
+        #[command(subcommand)]
+        what: Option<channel::OutboxWhat>,
     },
     /// Send this desk's changes to the shared remote and take in the
     /// team's: commit, fetch, merge, push. Exit 1 when the remote can't be
@@ -260,6 +274,20 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
     }
     let dir = store::data_dir(cli.data_dir).map_err(|e| e.to_string())?;
     let mut store = Store::open(&dir).map_err(|e| e.to_string())?;
+    // Connections and the outbox are this desk's own files.
+    let desk_actor = || {
+        cli.actor
+            .clone()
+            .or_else(|| Store::open(&dir).ok().and_then(|mut s| s.desk().me))
+            .unwrap_or_else(crate::desk::login_name)
+    };
+    match sub {
+        Sub::Channel { what } => return channel::channel(&dir, what, &desk_actor()),
+        Sub::Outbox { what } => {
+            return channel::outbox_cmd(&dir, what, &desk_actor(), &crate::desk::now);
+        }
+        _ => {}
+    }
     // Syncing works on files, not on what they say: no need to read them.
     if let Sub::Sync = sub {
         let actor = cli
@@ -346,6 +374,38 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                 "Update recorded on {incident}.{}",
                 due_sentence(&state, &incident)
             );
+            // Posted where it goes, when the channel is connected: the text
+            // `expedite export update` shows for it.
+            let saved = &state.incidents[&incident];
+            let update = saved.last_update().expect("just recorded").clone();
+            let pack = crate::pack::Pack::new(saved, &state.roster, &state.settings, update.at);
+            let next = comms::next_update_due(saved, &state.settings.cadence);
+            let text = crate::pack::update::text(&pack, &update.channel, &update.text, next);
+            let delivery = channel::post_update(
+                &dir,
+                &actor,
+                &incident,
+                &update.channel,
+                update.at,
+                &text,
+                &crate::desk::now,
+            )?;
+            match delivery {
+                None => {}
+                Some(d @ comms::Delivery::Sent { .. }) => {
+                    eprintln!("{}.", d.describe(&update.channel))
+                }
+                Some(d @ comms::Delivery::Queued { .. }) => eprintln!(
+                    "{}. It is in the outbox and goes out by itself (the open window, or expedite outbox retry).",
+                    d.describe(&update.channel)
+                ),
+                Some(d) => {
+                    return Err(format!(
+                        "{}. The update is recorded; see expedite outbox.",
+                        d.describe(&update.channel)
+                    ));
+                }
+            }
         }
         Sub::Snooze { duration } => {
             let incident = pick(&state)?;
@@ -461,7 +521,7 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                 }
             );
         }
-        Sub::MergeDriver { .. } | Sub::Sync => {
+        Sub::MergeDriver { .. } | Sub::Sync | Sub::Channel { .. } | Sub::Outbox { .. } => {
             unreachable!("handled before the folder is read")
         }
         Sub::Export { what } => {

@@ -12,6 +12,7 @@ pub mod interop;
 pub mod merge;
 pub mod model;
 pub mod pack;
+pub mod post;
 pub mod reminder;
 pub mod sample;
 pub mod share;

@@ -95,6 +95,14 @@ pub enum Command {
         /// When the next update is due, from now; the cadence when `None`.
         next_in: Option<Duration>,
     },
+    /// What became of posting an update (the one posted at `update_at`)
+    /// to its channel's destination.
+    RecordDelivery {
+        incident: IncidentId,
+        channel: String,
+        update_at: DateTime<Utc>,
+        delivery: crate::model::comms::Delivery,
+    },
     /// Put off the update reminder for a while.
     Snooze {
         incident: IncidentId,
@@ -173,6 +181,7 @@ impl Command {
             | SetRoleNeeded { incident, .. }
             | SetChannels { incident, .. }
             | PostUpdate { incident, .. }
+            | RecordDelivery { incident, .. }
             | Snooze { incident, .. }
             | AddNote { incident, .. }
             | RecordFix { incident, .. }
@@ -622,6 +631,25 @@ fn apply_to_incident(
                 inc.communication.next_update_due = next_in.map(|d| now + d);
             }
             Ok(rescheduled)
+        }
+        RecordDelivery {
+            channel,
+            update_at,
+            delivery,
+            ..
+        } => {
+            // Said once: a second report of the same outcome adds nothing.
+            let what = delivery.describe(&channel);
+            let said = inc
+                .timeline
+                .iter()
+                .rev()
+                .take_while(|e| e.at >= update_at)
+                .any(|e| e.what == what);
+            if !said {
+                log(inc, actor, now, what, None);
+            }
+            Ok(saved)
         }
         Snooze { for_, .. } => {
             open(inc, "snooze its reminder")?;

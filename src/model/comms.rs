@@ -43,6 +43,37 @@ impl Cadence {
     }
 }
 
+/// What became of posting an update to its channel's destination (Slack,
+/// Teams, Mattermost, a webhook).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Delivery {
+    /// The service took it; Slack's message `ts` when it gives one.
+    Sent { ts: Option<String> },
+    /// Not sent yet: offline, rate-limited or the service was down; tried again.
+    Queued { why: String },
+    /// Refused for good (a wrong webhook, an archived channel), with what to do.
+    Failed { why: String },
+    /// The request went out and no answer came back: it may have arrived.
+    /// None of these services takes a key that would make a second try safe,
+    /// so it is only sent again when a person says so.
+    Unknown { why: String },
+}
+
+impl Delivery {
+    /// The timeline's words for it.
+    pub fn describe(&self, channel: &str) -> String {
+        match self {
+            Self::Sent { ts: Some(ts) } => format!("Posted to {channel} (message {ts})"),
+            Self::Sent { ts: None } => format!("Posted to {channel}"),
+            Self::Queued { why } => format!("Waiting to post to {channel}: {why}"),
+            Self::Failed { why } => format!("Could not post to {channel}: {why}"),
+            Self::Unknown { why } => format!(
+                "Posting to {channel} got no answer ({why}) — it may have arrived; look in the channel before sending it again"
+            ),
+        }
+    }
+}
+
 /// When the next update is due; `None` once the incident is resolved.
 ///
 /// The poster's own choice ("next update in 20 min") wins; otherwise the

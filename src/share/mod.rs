@@ -21,6 +21,11 @@ pub const GITIGNORE: &str = "\
 # Expedite: what stays on this desk.
 # This person's own name and sync interval.
 desk.ron
+# Where this desk's channels post (webhook URLs and tokens are secrets),
+# and the posts waiting to go out (only this desk sends them).
+connections.ron
+outbox.ron
+.outbox.lock
 # Text typed and not yet saved.
 drafts.ron
 # Locks, backups, files set aside, half-written saves.
@@ -336,6 +341,32 @@ fn ensure_driver(root: &Path) -> Result<(), SyncError> {
         "setting up git's merge driver",
     )?;
     Ok(())
+}
+
+/// Adds to `.gitignore` what this version keeps on the desk and an older
+/// one did not know of (a channel's secret must never be committed).
+fn ensure_ignored(root: &Path) -> Result<(), SyncError> {
+    let path = root.join(".gitignore");
+    let current = fs::read_to_string(&path).unwrap_or_default();
+    let missing: Vec<&str> = GITIGNORE
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter(|l| !current.lines().any(|c| c.trim() == *l))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut text = current;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str("# Added by Expedite: kept on this desk.\n");
+    for line in missing {
+        text.push_str(line);
+        text.push('\n');
+    }
+    crate::store::atomic::write_atomic(&path, text.as_bytes())
+        .map_err(|e| SyncError::Failed(format!("could not update .gitignore: {e}")))
 }
 
 fn store_failed(e: StoreError) -> SyncError {
@@ -720,6 +751,7 @@ pub fn sync(store: &mut Store, actor: &str, now: DateTime<Utc>) -> Result<(), Sy
 
 fn sync_inner(store: &mut Store, root: &Path, actor: &str) -> Result<(), SyncError> {
     ensure_driver(root)?;
+    ensure_ignored(root)?;
     {
         let _lock = store.lock_for_sync().map_err(store_failed)?;
         commit_all(root, actor, &format!("{actor}: changes"))?;

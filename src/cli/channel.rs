@@ -1,0 +1,257 @@
+//! `expedite channel …` and `expedite outbox …`: connecting channels to
+//! where their posts go, and the posts waiting to go out.
+
+use std::io::BufRead as _;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+
+use crate::command::channel_name;
+use crate::model::comms::Delivery;
+use crate::post::outbox::{self, Standing};
+use crate::post::send::{self, Attempt};
+use crate::post::{
+    self, Connection, Connections, SLACK_API, connections_path, read_local, write_local,
+};
+
+/// What `expedite channel` does.
+#[derive(Debug, Subcommand)]
+pub enum ChannelWhat {
+    /// Connect a channel to where its posts go (one of the options). A value
+    /// of `-` is read from standard input, so a secret stays out of the
+    /// shell's history.
+    #[command(group(clap::ArgGroup::new("destination").required(true).multiple(false)))]
+    Set {
+        /// The channel, e.g. #expedite.
+        channel: String,
+        /// A Slack incoming webhook URL.
+        #[arg(long, value_name = "URL", group = "destination")]
+        slack_webhook: Option<String>,
+        /// A Slack bot token (xoxb-…), posting with chat.postMessage.
+        #[arg(long, value_name = "TOKEN", group = "destination")]
+        slack_token: Option<String>,
+        /// A Microsoft Teams Workflows webhook URL.
+        #[arg(long, value_name = "URL", group = "destination")]
+        teams_webhook: Option<String>,
+        /// A Mattermost incoming webhook URL.
+        #[arg(long, value_name = "URL", group = "destination")]
+        mattermost_webhook: Option<String>,
+        /// Any URL taking JSON {channel, incident, text}.
+        #[arg(long, value_name = "URL", group = "destination")]
+        webhook: Option<String>,
+        /// Slack's Web API address, for a bot token [default: https://slack.com/api].
+        #[arg(long, value_name = "URL", hide = true)]
+        slack_api: Option<String>,
+    },
+    /// The connected channels (secrets shown in part only).
+    List,
+    /// Send a test message to the channel now.
+    Test {
+        /// The channel.
+        channel: String,
+    },
+    /// Disconnect the channel: its updates are recorded, not posted.
+    Remove {
+        /// The channel.
+        channel: String,
+    },
+}
+
+/// What `expedite outbox` does besides listing.
+#[derive(Debug, Subcommand)]
+pub enum OutboxWhat {
+    /// Try every waiting, failed and unknown post again now. An unknown one
+    /// may have arrived already: look in the channel first.
+    Retry,
+}
+
+fn secret(value: String) -> Result<String, String> {
+    if value != "-" {
+        return Ok(value.trim().to_owned());
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("could not read standard input: {e}"))?;
+    let line = line.trim().to_owned();
+    if line.is_empty() {
+        return Err(
+            "standard input was empty — pipe the secret in, e.g. from your password manager".into(),
+        );
+    }
+    Ok(line)
+}
+
+/// Runs `expedite channel …`.
+pub fn channel(root: &Path, what: ChannelWhat, actor: &str) -> Result<(), String> {
+    let path = connections_path(root);
+    let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
+    match what {
+        ChannelWhat::Set {
+            channel,
+            slack_webhook,
+            slack_token,
+            teams_webhook,
+            mattermost_webhook,
+            webhook,
+            slack_api,
+        } => {
+            let channel = channel_name(&channel).map_err(|e| e.to_string())?;
+            let connection = if let Some(url) = slack_webhook {
+                Connection::SlackWebhook { url: secret(url)? }
+            } else if let Some(token) = slack_token {
+                Connection::SlackToken {
+                    token: secret(token)?,
+                    api: slack_api.unwrap_or_else(|| SLACK_API.to_owned()),
+                }
+            } else if let Some(url) = teams_webhook {
+                Connection::TeamsWebhook { url: secret(url)? }
+            } else if let Some(url) = mattermost_webhook {
+                Connection::MattermostWebhook { url: secret(url)? }
+            } else if let Some(url) = webhook {
+                Connection::Webhook { url: secret(url)? }
+            } else {
+                unreachable!("clap requires one destination")
+            };
+            connection.check()?;
+            let shown = connection.masked();
+            connections.channels.insert(channel.clone(), connection);
+            write_local(&path, &connections).map_err(|e| e.to_string())?;
+            eprintln!(
+                "{channel} is connected: {shown}. Updates to it are posted from now on; try it with: expedite channel test {channel}"
+            );
+        }
+        ChannelWhat::List => {
+            if connections.channels.is_empty() {
+                println!(
+                    "No channel is connected: updates are recorded, and copied into the channel by hand. Connect one with: expedite channel set '#expedite' --slack-webhook -"
+                );
+            }
+            for (channel, connection) in &connections.channels {
+                println!("{channel}  {}", connection.masked());
+            }
+        }
+        ChannelWhat::Test { channel } => {
+            let channel = channel_name(&channel).map_err(|e| e.to_string())?;
+            let connection = connections
+                .channels
+                .get(&channel)
+                .ok_or_else(|| not_connected(&channel))?;
+            let text = format!("Expedite test message from {actor}: {channel} is connected.");
+            match send::post(connection, &channel, "test", &text) {
+                Attempt::Sent { .. } => eprintln!("The test message reached {channel}."),
+                Attempt::Retry { why, .. } => {
+                    return Err(format!("the test message did not go out: {why}"));
+                }
+                Attempt::Failed { why } => {
+                    return Err(format!("{channel} refused the test message — {why}"));
+                }
+                Attempt::Unknown { why } => {
+                    return Err(format!(
+                        "no answer came back ({why}); look in {channel} whether it arrived"
+                    ));
+                }
+            }
+        }
+        ChannelWhat::Remove { channel } => {
+            let channel = channel_name(&channel).map_err(|e| e.to_string())?;
+            if connections.channels.remove(&channel).is_none() {
+                return Err(not_connected(&channel));
+            }
+            write_local(&path, &connections).map_err(|e| e.to_string())?;
+            eprintln!("{channel} is disconnected: its updates are recorded, not posted.");
+        }
+    }
+    Ok(())
+}
+
+fn not_connected(channel: &str) -> String {
+    format!(
+        "{channel} is not connected — connect it with: expedite channel set '{channel}' --slack-webhook -"
+    )
+}
+
+/// Runs `expedite outbox` (and `outbox retry`).
+pub fn outbox_cmd(
+    root: &Path,
+    what: Option<OutboxWhat>,
+    actor: &str,
+    now: &dyn Fn() -> DateTime<Utc>,
+) -> Result<(), String> {
+    if let Some(OutboxWhat::Retry) = what {
+        let unknown = outbox::read(root)
+            .map_err(|e| e.to_string())?
+            .posts
+            .iter()
+            .filter(|p| matches!(p.standing, Standing::Unknown { .. }))
+            .count();
+        if unknown > 0 {
+            eprintln!(
+                "Sending again {unknown} post(s) that got no answer before: if one had arrived, the channel shows it twice."
+            );
+        }
+        outbox::retry_all(root, now()).map_err(|e| e.to_string())?;
+        let outcomes = outbox::drain(root, actor, now).map_err(|e| e.to_string())?;
+        for o in &outcomes {
+            eprintln!(
+                "{} ({}).",
+                o.delivery.describe(&o.post.channel),
+                o.post.incident
+            );
+        }
+    }
+    let posts = outbox::read(root).map_err(|e| e.to_string())?.posts;
+    if posts.is_empty() {
+        println!("The outbox is empty: every post went out.");
+    }
+    for p in &posts {
+        let standing = match &p.standing {
+            Standing::Waiting { why } => format!(
+                "waiting ({why}); next try {}",
+                p.next_try.format("%H:%M:%S UTC")
+            ),
+            Standing::Sending => "being sent".to_owned(),
+            Standing::Failed { why } => format!("failed: {why}"),
+            Standing::Unknown { why } => format!("unknown: {why} — it may have arrived"),
+        };
+        println!(
+            "{}  {}  update of {}  {standing}  ({} tries)",
+            p.incident,
+            p.channel,
+            p.update_at.format("%Y-%m-%d %H:%M UTC"),
+            p.attempts
+        );
+    }
+    Ok(())
+}
+
+/// After `expedite update`: posts the update when its channel is
+/// connected, and says what became of it. `Err` when it was refused or its
+/// fate is unknown (the update itself is recorded either way).
+pub fn post_update(
+    root: &Path,
+    actor: &str,
+    incident: &crate::model::IncidentId,
+    channel: &str,
+    update_at: DateTime<Utc>,
+    text: &str,
+    now: &dyn Fn() -> DateTime<Utc>,
+) -> Result<Option<Delivery>, String> {
+    let connections: Connections =
+        post::read_local(&connections_path(root)).map_err(|e| e.to_string())?;
+    if !connections.channels.contains_key(channel) {
+        return Ok(None);
+    }
+    outbox::enqueue(root, incident, channel, update_at, text, now()).map_err(|e| e.to_string())?;
+    let outcomes = outbox::drain(root, actor, now).map_err(|e| e.to_string())?;
+    Ok(outcomes
+        .into_iter()
+        .find(|o| {
+            o.post.incident == *incident
+                && o.post.channel == channel
+                && o.post.update_at == update_at
+        })
+        .map(|o| o.delivery))
+}

@@ -1,0 +1,236 @@
+//! Posting updates where they go: each channel connected on its own to a
+//! Slack incoming webhook, a Slack bot token (`chat.postMessage`), a
+//! Microsoft Teams Workflows webhook, a Mattermost incoming webhook or a
+//! generic JSON webhook.
+//!
+//! What connects a channel is a secret (a webhook URL is one: anyone with it
+//! can post). It stays on this desk, in `connections.ron` (owner-only, never
+//! shared: `.gitignore` keeps it out of git). Posts wait in `outbox.ron`,
+//! also this desk's own, so two colleagues sharing a folder never both send
+//! one.
+
+pub mod outbox;
+pub mod send;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::envelope::{self, Kind};
+
+/// Where a channel's posts go.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Connection {
+    /// A Slack incoming webhook URL.
+    SlackWebhook { url: String },
+    /// A Slack bot token, posting with `chat.postMessage` to the channel of
+    /// the same name; `api` is Slack's Web API address.
+    SlackToken { token: String, api: String },
+    /// A Microsoft Teams Workflows ("Post to a channel when a webhook request
+    /// is received") URL; posts an Adaptive Card.
+    TeamsWebhook { url: String },
+    /// A Mattermost incoming webhook URL (Slack-compatible).
+    MattermostWebhook { url: String },
+    /// Any URL that takes a JSON body `{channel, incident, text}`.
+    Webhook { url: String },
+}
+
+/// Slack's Web API.
+pub const SLACK_API: &str = "https://slack.com/api";
+
+impl Connection {
+    /// What kind it is, in words.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::SlackWebhook { .. } => "Slack webhook",
+            Self::SlackToken { .. } => "Slack bot token",
+            Self::TeamsWebhook { .. } => "Teams webhook",
+            Self::MattermostWebhook { .. } => "Mattermost webhook",
+            Self::Webhook { .. } => "webhook",
+        }
+    }
+
+    /// The address posts go to.
+    pub fn url(&self) -> String {
+        match self {
+            Self::SlackToken { api, .. } => {
+                format!("{}/chat.postMessage", api.trim_end_matches('/'))
+            }
+            Self::SlackWebhook { url }
+            | Self::TeamsWebhook { url }
+            | Self::MattermostWebhook { url }
+            | Self::Webhook { url } => url.clone(),
+        }
+    }
+
+    /// The connection as `channel list` shows it: never the whole secret.
+    pub fn masked(&self) -> String {
+        match self {
+            Self::SlackToken { token, api } => {
+                let api = if api == SLACK_API {
+                    String::new()
+                } else {
+                    format!(" via {api}")
+                };
+                format!("{} {}{api}", self.kind(), mask(token))
+            }
+            _ => format!("{} {}", self.kind(), mask_url(&self.url())),
+        }
+    }
+
+    /// Checks the address: https, or http to this machine only (for testing).
+    pub fn check(&self) -> Result<(), String> {
+        let url = self.url();
+        if let Self::SlackToken { token, .. } = self
+            && (token.trim().is_empty() || token.chars().any(char::is_whitespace))
+        {
+            return Err("the token is empty or has spaces in it — paste the bot token (xoxb-…) as Slack shows it".into());
+        }
+        check_url(&url)
+    }
+}
+
+/// A web address posts may go to: `https://`, or `http://` to this machine.
+pub fn check_url(url: &str) -> Result<(), String> {
+    let lower = url.trim().to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("https://") {
+        return if rest.is_empty() || rest.starts_with('/') {
+            Err(format!("'{url}' names no host"))
+        } else {
+            Ok(())
+        };
+    }
+    if let Some(rest) = lower.strip_prefix("http://") {
+        let host = rest.split(['/', '?']).next().unwrap_or_default();
+        let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                h
+            } else {
+                host
+            }
+        });
+        return if matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+            Ok(())
+        } else {
+            Err(format!(
+                "'{url}' is plain http — a webhook carries your team's messages and its own secret, so it must be https:// (plain http:// only to this machine, for testing)"
+            ))
+        };
+    }
+    Err(format!(
+        "'{url}' is not a web address — it starts with https://"
+    ))
+}
+
+fn mask(secret: &str) -> String {
+    let shown: String = secret.chars().take(5).collect();
+    let tail: String = {
+        let chars: Vec<char> = secret.chars().collect();
+        chars[chars.len().saturating_sub(4)..].iter().collect()
+    };
+    if secret.chars().count() <= 12 {
+        "•••".to_owned()
+    } else {
+        format!("{shown}…{tail}")
+    }
+}
+
+/// `https://hooks.slack.com/…/XyZ9` — the host and the last four characters.
+fn mask_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let host = rest.split('/').next().unwrap_or_default();
+    let chars: Vec<char> = url.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    if rest.len() > host.len() + 1 {
+        format!("{scheme}://{host}/…{tail}")
+    } else {
+        format!("{scheme}://{host}")
+    }
+}
+
+/// Every connected channel, by its name (`#expedite`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Connections {
+    /// The channels and where their posts go.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub channels: BTreeMap<String, Connection>,
+}
+
+impl Kind for Connections {
+    const FORMAT: &'static str = "expedite/connections";
+}
+
+/// Where this desk keeps its connections (owner-only, never shared).
+pub fn connections_path(root: &Path) -> PathBuf {
+    root.join("connections.ron")
+}
+
+/// Why this desk's own files could not be read or written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalError(pub String);
+
+impl fmt::Display for LocalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Reads one of this desk's own files; the default when there is none.
+pub fn read_local<T: Kind + Default>(path: &Path) -> Result<T, LocalError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => envelope::read::<T>(&text).map(|r| r.data).map_err(|e| {
+            LocalError(format!(
+                "{} can't be read ({e}); it was left as it is. Repair it in a text editor, or remove it and connect the channels again.",
+                path.display()
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
+        Err(e) => Err(LocalError(format!("{} could not be read: {e}", path.display()))),
+    }
+}
+
+/// Writes one of this desk's own files, owner-only, atomically.
+pub fn write_local<T: Kind>(path: &Path, data: &T) -> Result<(), LocalError> {
+    let text = envelope::write(data, 1).map_err(|e| LocalError(e.to_string()))?;
+    crate::store::atomic::write_atomic(path, text.as_bytes())
+        .map_err(|e| LocalError(format!("{} could not be written: {e}", path.display())))?;
+    // The backup holds the same secrets; it is owner-only as well, and kept
+    // out of git like every *.bak.
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_or_this_machine_takes_posts() {
+        assert!(check_url("https://hooks.slack.com/services/T/B/x").is_ok());
+        assert!(check_url("http://127.0.0.1:8080/hook").is_ok());
+        assert!(check_url("http://localhost/hook").is_ok());
+        assert!(
+            check_url("http://hooks.example.com/x")
+                .unwrap_err()
+                .contains("https")
+        );
+        assert!(check_url("http://127.0.0.1.evil.test/x").is_err());
+        assert!(check_url("ftp://x").is_err());
+        assert!(check_url("javascript:alert(1)").is_err());
+    }
+
+    #[test]
+    fn a_listed_connection_never_shows_its_whole_secret() {
+        let hook = Connection::SlackWebhook {
+            url: "https://hooks.slack.com/services/T0001/B0001/abcdefghijklmnopqrstuvwx".into(),
+        };
+        let shown = hook.masked();
+        assert_eq!(shown, "Slack webhook https://hooks.slack.com/…uvwx");
+        let token = Connection::SlackToken {
+            token: "xoxb-1234567890-abcdefghijkl".into(),
+            api: SLACK_API.into(),
+        };
+        assert_eq!(token.masked(), "Slack bot token xoxb-…ijkl");
+    }
+}

@@ -1,0 +1,270 @@
+//! The outbox: posts waiting to go out, in this desk's own `outbox.ron`,
+//! written before the first attempt so that a crash, a restart or a laptop
+//! lid loses none and sends none twice.
+//!
+//! An item is marked *sending* on disk before its request goes out. One
+//! found marked so later (the program stopped mid-request) may have arrived:
+//! it becomes *unknown*, and is only sent again when a person says so.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::send::{self, Attempt};
+use super::{Connections, LocalError, connections_path, read_local, write_local};
+use crate::command::Command;
+use crate::model::IncidentId;
+use crate::model::comms::Delivery;
+use crate::store::Store;
+use crate::store::envelope::Kind;
+
+/// At most one message a second to one destination.
+const PACE: Duration = Duration::from_secs(1);
+/// The longest wait between two tries of a post that could not go out.
+const MAX_BACKOFF: i64 = 300;
+
+/// Where a post stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Standing {
+    /// Waiting to go out (offline, rate-limited, the service was down).
+    Waiting { why: String },
+    /// Its request is going out now.
+    Sending,
+    /// Refused for good; stays until retried (after fixing what was wrong).
+    Failed { why: String },
+    /// Went out with no answer; it may have arrived. Only sent again on request.
+    Unknown { why: String },
+}
+
+/// One post in the outbox.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Post {
+    /// The incident it is about.
+    pub incident: IncidentId,
+    /// The channel it goes to.
+    pub channel: String,
+    /// When the update was recorded: with the channel, which update it is.
+    pub update_at: DateTime<Utc>,
+    /// Exactly what goes out.
+    pub text: String,
+    /// Where it stands.
+    pub standing: Standing,
+    /// Tries so far.
+    #[serde(default)]
+    pub attempts: u32,
+    /// Not before this.
+    pub next_try: DateTime<Utc>,
+}
+
+/// Every post waiting, failed or unknown.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outbox {
+    /// Oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub posts: Vec<Post>,
+}
+
+impl Kind for Outbox {
+    const FORMAT: &'static str = "expedite/outbox";
+}
+
+/// Where this desk keeps its outbox.
+pub fn outbox_path(root: &Path) -> PathBuf {
+    root.join("outbox.ron")
+}
+
+fn lock(root: &Path) -> Result<crate::store::WriteLock, LocalError> {
+    crate::store::WriteLock::acquire(&root.join(".outbox.lock"))
+        .map_err(|e| LocalError(format!("the outbox is busy ({e}); try again in a moment")))
+}
+
+/// Changes the outbox under its lock.
+fn change<R>(root: &Path, f: impl FnOnce(&mut Outbox) -> R) -> Result<R, LocalError> {
+    let _lock = lock(root)?;
+    let path = outbox_path(root);
+    let mut outbox: Outbox = read_local(&path)?;
+    let result = f(&mut outbox);
+    write_local(&path, &outbox)?;
+    Ok(result)
+}
+
+/// The outbox as it is now.
+pub fn read(root: &Path) -> Result<Outbox, LocalError> {
+    read_local(&outbox_path(root))
+}
+
+/// Puts a post in the outbox, to go out at once. The same update for the
+/// same channel is never queued twice.
+pub fn enqueue(
+    root: &Path,
+    incident: &IncidentId,
+    channel: &str,
+    update_at: DateTime<Utc>,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<(), LocalError> {
+    change(root, |outbox| {
+        let known = outbox
+            .posts
+            .iter()
+            .any(|p| &p.incident == incident && p.channel == channel && p.update_at == update_at);
+        if !known {
+            outbox.posts.push(Post {
+                incident: incident.clone(),
+                channel: channel.to_owned(),
+                update_at,
+                text: text.to_owned(),
+                standing: Standing::Waiting {
+                    why: "not tried yet".into(),
+                },
+                attempts: 0,
+                next_try: now,
+            });
+        }
+    })
+}
+
+/// Puts failed and unknown posts back in line, to go out at once: the
+/// person has looked (an unknown one may have arrived already).
+pub fn retry_all(root: &Path, now: DateTime<Utc>) -> Result<usize, LocalError> {
+    change(root, |outbox| {
+        let mut n = 0;
+        for post in &mut outbox.posts {
+            match post.standing {
+                Standing::Failed { .. } | Standing::Unknown { .. } => {
+                    post.standing = Standing::Waiting {
+                        why: "tried again on request".into(),
+                    };
+                    n += 1;
+                }
+                Standing::Waiting { .. } | Standing::Sending => {}
+            }
+            post.next_try = now;
+        }
+        n
+    })
+}
+
+/// What one post came to, for the person to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The post.
+    pub post: Post,
+    /// What became of it.
+    pub delivery: Delivery,
+}
+
+/// Sends every post that is due, at most one a second to a destination,
+/// and records on each incident's timeline what became of it. Posts whose
+/// channel is not connected stay as they are. `now` is asked before each.
+pub fn drain(
+    root: &Path,
+    actor: &str,
+    now: &dyn Fn() -> DateTime<Utc>,
+) -> Result<Vec<Outcome>, LocalError> {
+    let connections: Connections = read_local(&connections_path(root))?;
+    // A post left marked "sending" was cut off mid-request: unknown now.
+    change(root, |outbox| {
+        for post in &mut outbox.posts {
+            if post.standing == Standing::Sending {
+                post.standing = Standing::Unknown {
+                    why: "Expedite stopped while it was being sent".into(),
+                };
+            }
+        }
+    })?;
+    let mut outcomes = Vec::new();
+    let mut last_sent: Vec<(String, std::time::Instant)> = Vec::new();
+    loop {
+        // Take the next due post, and mark it sending, under the lock.
+        let at = now();
+        let next = change(root, |outbox| {
+            let post = outbox.posts.iter_mut().find(|p| {
+                matches!(p.standing, Standing::Waiting { .. })
+                    && p.next_try <= at
+                    && connections.channels.contains_key(&p.channel)
+            })?;
+            post.standing = Standing::Sending;
+            post.attempts += 1;
+            Some(post.clone())
+        })?;
+        let Some(post) = next else { break };
+        let connection = &connections.channels[&post.channel];
+        let url = connection.url();
+        if let Some((_, when)) = last_sent.iter().find(|(u, _)| *u == url)
+            && when.elapsed() < PACE
+        {
+            std::thread::sleep(PACE - when.elapsed());
+        }
+        let attempt = send::post(
+            connection,
+            &post.channel,
+            post.incident.as_str(),
+            &post.text,
+        );
+        last_sent.retain(|(u, _)| *u != url);
+        last_sent.push((url, std::time::Instant::now()));
+        let at = now();
+        let delivery = match &attempt {
+            Attempt::Sent { ts } => Delivery::Sent { ts: ts.clone() },
+            Attempt::Retry { why, .. } => Delivery::Queued { why: why.clone() },
+            Attempt::Failed { why } => Delivery::Failed { why: why.clone() },
+            Attempt::Unknown { why } => Delivery::Unknown { why: why.clone() },
+        };
+        change(root, |outbox| {
+            let Some(i) = outbox.posts.iter().position(|p| {
+                p.incident == post.incident
+                    && p.channel == post.channel
+                    && p.update_at == post.update_at
+            }) else {
+                return;
+            };
+            match &attempt {
+                Attempt::Sent { .. } => {
+                    outbox.posts.remove(i);
+                }
+                Attempt::Retry { after, why } => {
+                    let p = &mut outbox.posts[i];
+                    let backoff = 2i64.saturating_pow(p.attempts.min(16)).min(MAX_BACKOFF);
+                    let wait = after.map_or(backoff, |a| a.as_secs() as i64);
+                    p.next_try = at + chrono::Duration::seconds(wait.max(1));
+                    p.standing = Standing::Waiting { why: why.clone() };
+                }
+                Attempt::Failed { why } => {
+                    outbox.posts[i].standing = Standing::Failed { why: why.clone() }
+                }
+                Attempt::Unknown { why } => {
+                    outbox.posts[i].standing = Standing::Unknown { why: why.clone() }
+                }
+            }
+        })?;
+        record(root, actor, at, &post, &delivery);
+        outcomes.push(Outcome { post, delivery });
+    }
+    Ok(outcomes)
+}
+
+/// Says on the incident's timeline what became of a post (once per
+/// outcome: a post that keeps waiting is said to wait once).
+fn record(root: &Path, actor: &str, at: DateTime<Utc>, post: &Post, delivery: &Delivery) {
+    let Ok(mut store) = Store::open(root) else {
+        return;
+    };
+    // The command re-reads the one incident it names; nothing else is needed.
+    let mut state = crate::model::State::default();
+    let command = Command::RecordDelivery {
+        incident: post.incident.clone(),
+        channel: post.channel.clone(),
+        update_at: post.update_at,
+        delivery: match delivery {
+            // The timeline says "waiting" without the changing details.
+            Delivery::Queued { .. } => Delivery::Queued {
+                why: "it goes out when the service can be reached".into(),
+            },
+            other => other.clone(),
+        },
+    };
+    let _ = store.execute(&mut state, command, actor, at);
+}

@@ -1,0 +1,258 @@
+//! One attempt to post a message to a connection, over HTTP, with a time
+//! limit on each step; and what the answer means, as each service documents
+//! its answers.
+
+use std::time::Duration;
+
+use super::Connection;
+
+/// How long connecting may take.
+const CONNECT_LIMIT: Duration = Duration::from_secs(5);
+/// How long the answer may take once the message is sent.
+const ANSWER_LIMIT: Duration = Duration::from_secs(10);
+
+/// What one attempt came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    /// Taken; Slack's `ts` when the service gives one.
+    Sent { ts: Option<String> },
+    /// Not taken now, worth trying again: after `after` when the service
+    /// said (429 `Retry-After`), else after the outbox's backoff.
+    Retry {
+        after: Option<Duration>,
+        why: String,
+    },
+    /// Refused for good, with what to do.
+    Failed { why: String },
+    /// Sent, and no answer came back: it may have arrived.
+    Unknown { why: String },
+}
+
+/// Posts `text` for `channel` (of `incident`) to `connection`, once.
+pub fn post(connection: &Connection, channel: &str, incident: &str, text: &str) -> Attempt {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_resolve(Some(CONNECT_LIMIT))
+        .timeout_connect(Some(CONNECT_LIMIT))
+        .timeout_send_request(Some(CONNECT_LIMIT))
+        .timeout_recv_response(Some(ANSWER_LIMIT))
+        .timeout_recv_body(Some(ANSWER_LIMIT))
+        .user_agent(concat!("Expedite/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let body = body(connection, channel, incident, text);
+    let mut request = agent
+        .post(connection.url())
+        .header("Content-Type", "application/json; charset=utf-8");
+    if let Connection::SlackToken { token, .. } = connection {
+        request = request.header("Authorization", &format!("Bearer {token}"));
+    }
+    let mut response = match request.send(body.as_str()) {
+        Ok(response) => response,
+        Err(e) => return failed_to_reach(e),
+    };
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let answer = response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024)
+        .read_to_string()
+        .unwrap_or_default();
+    understand(connection, status, retry_after, answer.trim())
+}
+
+/// The JSON each service takes.
+pub fn body(connection: &Connection, channel: &str, incident: &str, text: &str) -> String {
+    let value = match connection {
+        Connection::SlackWebhook { .. } => serde_json::json!({ "text": slack_escape(text) }),
+        Connection::SlackToken { .. } => serde_json::json!({
+            "channel": channel.trim_start_matches('#'),
+            "text": slack_escape(text),
+        }),
+        Connection::MattermostWebhook { .. } => {
+            serde_json::json!({ "text": quiet_mentions(text) })
+        }
+        Connection::TeamsWebhook { .. } => serde_json::json!({
+            "type": "message",
+            "attachments": [{
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "content": {
+                    "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                    "type": "AdaptiveCard",
+                    "version": "1.4",
+                    "body": text.lines().filter(|l| !l.trim().is_empty()).map(|line| serde_json::json!({
+                        "type": "TextBlock",
+                        "text": teams_escape(line),
+                        "wrap": true,
+                    })).collect::<Vec<_>>(),
+                },
+            }],
+        }),
+        Connection::Webhook { .. } => serde_json::json!({
+            "channel": channel,
+            "incident": incident,
+            "text": text,
+        }),
+    };
+    value.to_string()
+}
+
+/// Slack's three control characters, escaped as Slack asks: no name or
+/// title can become a `<!channel>` ping or a link.
+pub fn slack_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Mattermost pings `@channel`, `@all` and `@here` written plainly: a zero
+/// width space after the `@` keeps the word and drops the ping.
+fn quiet_mentions(text: &str) -> String {
+    let mut out = text.to_owned();
+    for word in ["@channel", "@all", "@here", "@everyone"] {
+        out = out.replace(word, &format!("@\u{200B}{}", &word[1..]));
+    }
+    out
+}
+
+/// Adaptive Card text is Markdown: the characters that would make a link or
+/// emphasis are escaped.
+fn teams_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '*' | '_' | '[' | ']' | '(' | ')' | '`' | '#' | '<' | '>') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An error before any answer came: not reached (try again), or sent with
+/// no answer (unknown).
+fn failed_to_reach(e: ureq::Error) -> Attempt {
+    match e {
+        ureq::Error::Timeout(ureq::Timeout::RecvResponse | ureq::Timeout::RecvBody) => {
+            Attempt::Unknown {
+                why: format!("no answer within {} s", ANSWER_LIMIT.as_secs()),
+            }
+        }
+        ureq::Error::Timeout(t) => Attempt::Retry {
+            after: None,
+            why: format!("the service did not answer in time ({t})"),
+        },
+        ureq::Error::HostNotFound => Attempt::Retry {
+            after: None,
+            why: "offline (the service's address can't be looked up)".into(),
+        },
+        ureq::Error::Io(io) => Attempt::Retry {
+            after: None,
+            why: format!("offline ({io})"),
+        },
+        ureq::Error::ConnectionFailed => Attempt::Retry {
+            after: None,
+            why: "offline (no connection)".into(),
+        },
+        other => Attempt::Retry {
+            after: None,
+            why: other.to_string(),
+        },
+    }
+}
+
+/// What an answer means, for each service as it documents its answers.
+fn understand(
+    connection: &Connection,
+    status: u16,
+    retry_after: Option<Duration>,
+    answer: &str,
+) -> Attempt {
+    if status == 429 {
+        return Attempt::Retry {
+            after: retry_after.or(Some(Duration::from_secs(30))),
+            why: "rate-limited by the service".into(),
+        };
+    }
+    if status >= 500 {
+        return Attempt::Retry {
+            after: retry_after,
+            why: format!("the service had a problem (HTTP {status})"),
+        };
+    }
+    match connection {
+        Connection::SlackToken { .. } if status == 200 => {
+            let value: serde_json::Value = serde_json::from_str(answer).unwrap_or_default();
+            if value["ok"].as_bool() == Some(true) {
+                return Attempt::Sent {
+                    ts: value["ts"].as_str().map(str::to_owned),
+                };
+            }
+            let error = value["error"]
+                .as_str()
+                .unwrap_or("an answer Slack did not explain");
+            if error == "ratelimited" {
+                return Attempt::Retry {
+                    after: retry_after.or(Some(Duration::from_secs(30))),
+                    why: "rate-limited by Slack".into(),
+                };
+            }
+            Attempt::Failed {
+                why: slack_advice(error),
+            }
+        }
+        Connection::SlackWebhook { .. } | Connection::MattermostWebhook { .. }
+            if (200..300).contains(&status) =>
+        {
+            Attempt::Sent { ts: None }
+        }
+        Connection::TeamsWebhook { .. } | Connection::Webhook { .. }
+            if (200..300).contains(&status) =>
+        {
+            Attempt::Sent { ts: None }
+        }
+        _ => {
+            let error = answer.lines().next().unwrap_or_default().trim();
+            let error = if error.is_empty() {
+                format!("HTTP {status}")
+            } else {
+                let short: String = error.chars().take(80).collect();
+                short
+            };
+            Attempt::Failed {
+                why: slack_advice(&error),
+            }
+        }
+    }
+}
+
+/// Slack's error names, with what to do about each.
+fn slack_advice(error: &str) -> String {
+    let todo = match error {
+        "invalid_token" | "token_revoked" | "not_authed" | "invalid_auth" | "account_inactive" => {
+            "the token or webhook is no longer valid — make a new one in Slack and connect the channel again"
+        }
+        "channel_not_found" | "no_service" | "no_service_id" | "no_team" => {
+            "the channel or the webhook is gone — check it in Slack and connect the channel again"
+        }
+        "channel_is_archived" | "is_archived" => {
+            "the channel is archived — unarchive it in Slack or connect another channel"
+        }
+        "not_in_channel" => {
+            "the bot is not in the channel — invite it there (/invite @bot) and retry"
+        }
+        "action_prohibited" | "posting_to_general_channel_denied" | "restricted_action" => {
+            "Slack's settings forbid posting there — ask a Slack admin, or connect another channel"
+        }
+        "invalid_payload" | "no_text" | "msg_too_long" => {
+            "Slack did not take the message as written — shorten it and retry"
+        }
+        _ => "check the channel's connection (expedite channel list) and retry",
+    };
+    format!("{error}: {todo}")
+}

@@ -1,0 +1,514 @@
+//! Posting updates to Slack, Teams, Mattermost and webhooks, against a real
+//! HTTP server on 127.0.0.1 inside the test that answers as each service
+//! documents: Slack's webhook `200 ok` and its error names, `chat.postMessage`
+//! with `{"ok":false,"error":…}`, 429 with `Retry-After`, Teams' 202, a
+//! connection refused and a server that never answers.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What the server answers, request by request; the last one repeats.
+#[derive(Clone)]
+enum Answer {
+    /// Status, extra header lines, body.
+    Http(u16, &'static str, &'static str),
+    /// Read the request, never answer.
+    Hang,
+}
+
+/// One request as the server read it.
+#[derive(Clone, Debug)]
+struct Seen {
+    path: String,
+    headers: String,
+    body: String,
+}
+
+struct Server {
+    port: u16,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Server {
+    fn start(answers: Vec<Answer>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            let mut n = 0;
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    continue;
+                }
+                let mut headers = String::new();
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                    headers.push_str(&line);
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let path = request_line
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("")
+                    .to_owned();
+                log.lock().unwrap().push(Seen {
+                    path,
+                    headers,
+                    body: String::from_utf8_lossy(&body).into_owned(),
+                });
+                let answer = answers[n.min(answers.len() - 1)].clone();
+                n += 1;
+                match answer {
+                    Answer::Hang => {
+                        std::thread::spawn(move || {
+                            std::thread::sleep(Duration::from_secs(60));
+                            drop(stream);
+                        });
+                    }
+                    Answer::Http(status, extra, body) => {
+                        let _ = write!(
+                            stream,
+                            "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n{body}",
+                            body.len()
+                        );
+                    }
+                }
+            }
+        });
+        Self { port, seen }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+fn expedite_with(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_expedite"))
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--as")
+        .arg("Sam Patel")
+        .args(args)
+        .env_remove("EXPEDITE_DATA_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn expedite(dir: &Path, args: &[&str]) -> Output {
+    expedite_with(dir, args, "")
+}
+
+fn said(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn ok(o: Output) -> String {
+    assert_eq!(o.status.code(), Some(0), "{}", said(&o));
+    said(&o)
+}
+
+fn declared() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let id = ok(expedite(
+        dir.path(),
+        &[
+            "declare",
+            "--title",
+            "Checkout <!channel> 500s & more",
+            "--evidence",
+            "error-tracker:340 TypeErrors in checkout",
+        ],
+    ));
+    (dir, id.trim().to_owned())
+}
+
+fn incident_file(dir: &Path, id: &str) -> String {
+    std::fs::read_to_string(dir.join(format!("incidents/{id}.ron"))).unwrap()
+}
+
+#[test]
+fn an_update_goes_to_a_slack_webhook_exactly_as_written_and_the_timeline_says_so() {
+    let server = Server::start(vec![Answer::Http(200, "", "ok")]);
+    let (dir, id) = declared();
+    let d = dir.path();
+    // The secret comes on standard input, never in the shell's history.
+    let hook = server.url("/services/T000/B000/abcdefghijklmnop");
+    ok(expedite_with(
+        d,
+        &["channel", "set", "#expedite", "--slack-webhook", "-"],
+        &hook,
+    ));
+    let list = ok(expedite(d, &["channel", "list"]));
+    assert!(list.contains("#expedite  Slack webhook"), "{list}");
+    assert!(
+        !list.contains("abcdefghijklmnop"),
+        "the secret is shown in part only: {list}"
+    );
+
+    let out = ok(expedite(
+        d,
+        &[
+            "update",
+            "Errors falling\nNeed: a reviewer on standby",
+            "--next-in",
+            "20m",
+        ],
+    ));
+    assert!(out.contains("Posted to #expedite"), "{out}");
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].path, "/services/T000/B000/abcdefghijklmnop");
+    let body: serde_json::Value = serde_json::from_str(&seen[0].body).unwrap();
+    let text = body["text"].as_str().unwrap();
+    // What went out is the update as written for #expedite, escaped for Slack.
+    assert!(
+        text.starts_with(&format!(
+            "Expedite update: Checkout &lt;!channel&gt; 500s &amp; more ({id})\n"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Conditions: Errors falling\n"), "{text}");
+    assert!(text.contains("Needs: a reviewer on standby\n"), "{text}");
+    assert!(text.contains("Next update at "), "{text}");
+    assert!(!text.contains("<!channel>"), "no ping: {text}");
+    assert!(incident_file(d, &id).contains("Posted to #expedite"));
+    assert!(ok(expedite(d, &["outbox"])).contains("The outbox is empty"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.join("connections.ron"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "secrets are the owner's alone");
+    }
+}
+
+#[test]
+fn a_refusal_says_what_is_wrong_and_what_to_do_and_stays_in_the_outbox() {
+    let server = Server::start(vec![Answer::Http(404, "", "channel_not_found")]);
+    let (dir, id) = declared();
+    let d = dir.path();
+    ok(expedite(
+        d,
+        &[
+            "channel",
+            "set",
+            "#expedite",
+            "--slack-webhook",
+            &server.url("/hook"),
+        ],
+    ));
+    let out = expedite(d, &["update", "Errors falling"]);
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    let why = said(&out);
+    assert!(why.contains("channel_not_found"), "{why}");
+    assert!(why.contains("connect the channel again"), "{why}");
+    assert!(why.contains("The update is recorded"), "{why}");
+    assert!(incident_file(d, &id).contains("Update posted in #expedite"));
+    let outbox = ok(expedite(d, &["outbox"]));
+    assert!(outbox.contains("failed: channel_not_found"), "{outbox}");
+}
+
+#[test]
+fn rate_limited_then_sent_once_honouring_retry_after() {
+    let server = Server::start(vec![
+        Answer::Http(429, "Retry-After: 1\r\n", "rate_limited"),
+        Answer::Http(200, "", "ok"),
+    ]);
+    let (dir, _id) = declared();
+    let d = dir.path();
+    ok(expedite(
+        d,
+        &[
+            "channel",
+            "set",
+            "#expedite",
+            "--mattermost-webhook",
+            &server.url("/hooks/x"),
+        ],
+    ));
+    let out = ok(expedite(
+        d,
+        &["update", "Errors falling; @channel please look"],
+    ));
+    assert!(out.contains("Waiting to post to #expedite"), "{out}");
+    assert!(ok(expedite(d, &["outbox"])).contains("waiting (rate-limited"));
+    std::thread::sleep(Duration::from_millis(1100));
+    ok(expedite(d, &["outbox", "retry"]));
+    ok(expedite(d, &["outbox", "retry"]));
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2, "one refused, one taken, none more");
+    let body: serde_json::Value = serde_json::from_str(&seen[1].body).unwrap();
+    let text = body["text"].as_str().unwrap();
+    assert!(!text.contains("@channel"), "Mattermost would ping: {text}");
+    assert!(text.contains("@\u{200B}channel"), "{text}");
+}
+
+#[test]
+fn offline_the_post_waits_and_goes_out_exactly_once_when_the_service_is_back() {
+    // A port with nobody listening: connection refused.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (dir, id) = declared();
+    let d = dir.path();
+    let hook = format!("http://127.0.0.1:{port}/hook");
+    ok(expedite(
+        d,
+        &["channel", "set", "#expedite", "--webhook", &hook],
+    ));
+    let out = ok(expedite(d, &["update", "On the train"]));
+    assert!(out.contains("It is in the outbox"), "{out}");
+    // The service comes back on the same port.
+    let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let log = got.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 8192];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            log.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&buf[..n]).into_owned());
+            let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+        }
+    });
+    ok(expedite(d, &["outbox", "retry"]));
+    ok(expedite(d, &["outbox", "retry"]));
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "sent once: {got:?}");
+    assert!(got[0].starts_with("POST /hook "), "{}", got[0]);
+    assert!(incident_file(d, &id).contains("Posted to #expedite"));
+}
+
+#[test]
+fn a_bot_token_posts_with_chat_post_message_and_keeps_slacks_ts() {
+    let server = Server::start(vec![
+        Answer::Http(
+            200,
+            "Content-Type: application/json\r\n",
+            r#"{"ok":true,"channel":"C1","ts":"1712345678.000100"}"#,
+        ),
+        Answer::Http(
+            200,
+            "Content-Type: application/json\r\n",
+            r#"{"ok":false,"error":"channel_is_archived"}"#,
+        ),
+    ]);
+    let (dir, id) = declared();
+    let d = dir.path();
+    ok(expedite_with(
+        d,
+        &[
+            "channel",
+            "set",
+            "#expedite",
+            "--slack-token",
+            "-",
+            "--slack-api",
+            &server.url("/api"),
+        ],
+        "xoxb-1234567890-abcdefghijkl\n",
+    ));
+    ok(expedite(d, &["update", "Errors falling"]));
+    let seen = server.seen();
+    assert_eq!(seen[0].path, "/api/chat.postMessage");
+    assert!(
+        seen[0]
+            .headers
+            .contains("Bearer xoxb-1234567890-abcdefghijkl"),
+        "{}",
+        seen[0].headers
+    );
+    let body: serde_json::Value = serde_json::from_str(&seen[0].body).unwrap();
+    assert_eq!(body["channel"], "expedite");
+    assert!(incident_file(d, &id).contains("Posted to #expedite (message 1712345678.000100)"));
+    let out = expedite(d, &["update", "Still falling"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        said(&out).contains("channel_is_archived: the channel is archived"),
+        "{}",
+        said(&out)
+    );
+}
+
+#[test]
+fn teams_takes_an_adaptive_card_and_answers_202() {
+    let server = Server::start(vec![Answer::Http(202, "", "")]);
+    let (dir, id) = declared();
+    let d = dir.path();
+    ok(expedite(
+        d,
+        &[
+            "channel",
+            "set",
+            "#expedite",
+            "--teams-webhook",
+            &server.url("/workflows/1"),
+        ],
+    ));
+    ok(expedite(d, &["update", "Errors falling"]));
+    let body: serde_json::Value = serde_json::from_str(&server.seen()[0].body).unwrap();
+    let card = &body["attachments"][0];
+    assert_eq!(
+        card["contentType"],
+        "application/vnd.microsoft.card.adaptive"
+    );
+    assert_eq!(card["content"]["type"], "AdaptiveCard");
+    assert!(incident_file(d, &id).contains("Posted to #expedite"));
+}
+
+#[test]
+fn a_service_that_never_answers_leaves_the_post_unknown_and_never_resent_by_itself() {
+    let server = Server::start(vec![Answer::Hang]);
+    let (dir, _id) = declared();
+    let d = dir.path();
+    ok(expedite(
+        d,
+        &[
+            "channel",
+            "set",
+            "#expedite",
+            "--webhook",
+            &server.url("/hook"),
+        ],
+    ));
+    let out = expedite(d, &["update", "Errors falling"]);
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    assert!(said(&out).contains("may have arrived"), "{}", said(&out));
+    assert!(ok(expedite(d, &["outbox"])).contains("unknown"));
+    // A later drain (the window's, or another update) does not send it again.
+    ok(expedite(
+        d,
+        &["update", "No channel change", "--channel", "#other"],
+    ));
+    assert_eq!(server.seen().len(), 1);
+}
+
+#[test]
+fn plain_http_to_another_machine_is_refused() {
+    let (dir, _id) = declared();
+    let out = expedite(
+        dir.path(),
+        &[
+            "channel",
+            "set",
+            "#expedite",
+            "--slack-webhook",
+            "http://hooks.example.com/x",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(said(&out).contains("must be https://"), "{}", said(&out));
+}
+
+#[test]
+fn two_desks_sharing_a_folder_never_both_send_a_post_and_secrets_stay_on_the_desk() {
+    let server = Server::start(vec![Answer::Http(200, "", "ok")]);
+    let tmp = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", said(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let remote = tmp.path().join("remote.git");
+    git(&[
+        "init",
+        "-q",
+        "--bare",
+        "-b",
+        "main",
+        remote.to_str().unwrap(),
+    ]);
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let env_free = |dir: &Path, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_expedite"))
+            .arg("--data-dir")
+            .arg(dir)
+            .arg("--as")
+            .arg("Sam Patel")
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env_remove("EXPEDITE_DATA_DIR")
+            .output()
+            .unwrap();
+        ok(out)
+    };
+    env_free(
+        &a,
+        &[
+            "declare",
+            "--title",
+            "Checkout 500s",
+            "--evidence",
+            "other:seen",
+        ],
+    );
+    env_free(
+        &a,
+        &[
+            "channel",
+            "set",
+            "#expedite",
+            "--slack-webhook",
+            &server.url("/hook"),
+        ],
+    );
+    env_free(&a, &["share", remote.to_str().unwrap()]);
+    env_free(&b, &["share", remote.to_str().unwrap()]);
+    env_free(&a, &["update", "Errors falling"]);
+    env_free(&a, &["sync"]);
+    env_free(&b, &["sync"]);
+    env_free(&b, &["outbox", "retry"]);
+    assert_eq!(server.seen().len(), 1, "only the desk that posted sends");
+    let tracked = git(&["-C", a.to_str().unwrap(), "ls-files"]);
+    assert!(!tracked.contains("connections.ron"), "{tracked}");
+    assert!(!tracked.contains("outbox.ron"), "{tracked}");
+    assert!(
+        !b.join("connections.ron").exists(),
+        "the webhook never reached the other desk"
+    );
+}
