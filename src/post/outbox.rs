@@ -85,8 +85,13 @@ fn change<R>(root: &Path, f: impl FnOnce(&mut Outbox) -> R) -> Result<R, LocalEr
     let _lock = lock(root)?;
     let path = outbox_path(root);
     let mut outbox: Outbox = read_local(&path)?;
+    let before = outbox.clone();
     let result = f(&mut outbox);
-    write_local(&path, &outbox)?;
+    // Written only when it changed: an idle window's look at an empty
+    // outbox touches no file (and wakes no watcher).
+    if outbox != before {
+        write_local(&path, &outbox)?;
+    }
     Ok(result)
 }
 

@@ -80,6 +80,16 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
                 sharing.detail(facts.now)
             ));
         }
+        if let Some((words, whole)) = posting_state(facts.posting) {
+            ui.separator();
+            let short = if words.chars().count() > 60 {
+                format!("{}…", words.chars().take(59).collect::<String>())
+            } else {
+                words
+            };
+            ui.label(egui::RichText::new(short).color(ui.visuals().warn_fg_color))
+                .on_hover_text(whole);
+        }
     });
     ui.add_space(4.0);
     action
@@ -162,4 +172,35 @@ pub fn age_changes_in(since: DateTime<Utc>, now: DateTime<Utc>) -> std::time::Du
 
 fn seconds(n: i64) -> std::time::Duration {
     std::time::Duration::from_secs(n.clamp(1, 60) as u64)
+}
+
+/// Posts that did not go out yet, in a few words and in full: a refusal
+/// first, then one with no answer, then the waiting ones.
+fn posting_state(p: &crate::ui::app::poster::PostNews) -> Option<(String, String)> {
+    if let Some((channel, why)) = p.failed.first() {
+        return Some((
+            format!("Post to {channel} failed: {why}"),
+            format!(
+                "Post to {channel} failed: {why}. Fix it in Channels, then Retry posting there."
+            ),
+        ));
+    }
+    if let Some((channel, why)) = p.unknown.first() {
+        return Some((
+            format!("Post to {channel} got no answer"),
+            format!(
+                "Post to {channel} got no answer ({why}). It may have arrived: look in {channel}, then Retry posting in Channels if it did not."
+            ),
+        ));
+    }
+    let n = p.waiting.len();
+    let (channel, why) = p.waiting.first()?;
+    let words = match n {
+        1 => format!("1 post to {channel} waiting"),
+        n => format!("{n} posts waiting"),
+    };
+    Some((
+        words.clone(),
+        format!("{words}: {why}. It goes out by itself, once."),
+    ))
 }

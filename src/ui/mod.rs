@@ -3,6 +3,7 @@
 //! contacts. Views read the state and return [`Action`]s; the app runs the
 //! commands through the store and keeps everything typed in [`drafts`].
 
+pub mod channels;
 pub mod contacts;
 pub mod dialogs;
 pub mod drafts;
@@ -50,6 +51,8 @@ pub struct Facts<'a> {
     pub me: &'a str,
     /// Where the shared folder stands, when the folder is shared.
     pub sharing: Option<&'a crate::share::SyncStatus>,
+    /// Where posting stands.
+    pub posting: &'a app::poster::PostNews,
 }
 
 /// What a view asks the app to do.
@@ -108,4 +111,6 @@ pub enum View {
     Incidents,
     /// The roster.
     Contacts,
+    /// Where channels' updates are posted.
+    Channels,
 }

@@ -63,6 +63,12 @@ pub fn show(ui: &mut egui::Ui, incident: Option<&Incident>, view: &View) -> Opti
     {
         picked = Some(View::Contacts);
     }
+    if ui
+        .selectable_label(*view == View::Channels, "Channels")
+        .clicked()
+    {
+        picked = Some(View::Channels);
+    }
     picked
 }
 

@@ -5,5 +5,6 @@ mod common;
 mod conclusion;
 mod contacts;
 mod disk;
+mod posting;
 mod sharing;
 mod stages;

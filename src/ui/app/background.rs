@@ -34,6 +34,9 @@ impl ExpediteApp {
         {
             self.sharing = Some(status);
         }
+        if let Some(news) = self.poster.as_ref().and_then(|p| p.news.try_iter().last()) {
+            self.posting = news;
+        }
         let events: Vec<ReminderEvent> = self
             .reminders
             .as_ref()

@@ -94,6 +94,9 @@ impl ExpediteApp {
                 if let Some(syncer) = &self.syncer {
                     syncer.saved();
                 }
+                if let Some(Command::PostUpdate { incident, .. }) = &then.command {
+                    self.post_saved_update(incident);
+                }
                 if then.declared {
                     // Show the new incident.
                     self.selected = outcome.saved.first().cloned();
@@ -141,5 +144,32 @@ impl ExpediteApp {
                 }
             }
         }
+    }
+}
+
+impl ExpediteApp {
+    /// Hands a just-saved update to the poster: the text written for its
+    /// channel from the record as saved, as the dialog showed it.
+    fn post_saved_update(&self, id: &crate::model::IncidentId) {
+        let (Some(poster), Some(incident)) = (&self.poster, self.state.incidents.get(id)) else {
+            return;
+        };
+        let Some(update) = incident.last_update() else {
+            return;
+        };
+        let pack = crate::pack::Pack::new(
+            incident,
+            &self.state.roster,
+            &self.state.settings,
+            update.at,
+        );
+        let next = crate::model::comms::next_update_due(incident, &self.state.settings.cadence);
+        let text = crate::pack::update::text(&pack, &update.channel, &update.text, next);
+        poster.ask(super::poster::Job::Post {
+            incident: id.clone(),
+            channel: update.channel.clone(),
+            update_at: update.at,
+            text,
+        });
     }
 }

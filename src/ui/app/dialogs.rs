@@ -53,7 +53,7 @@ impl ExpediteApp {
                         crate::pack::update::default_needs(&pack),
                     )
                 });
-                post_update::show(ctx, draft, &pack, error, fresh)
+                post_update::show(ctx, draft, &pack, &self.posting.connected, error, fresh)
             }
             Dialog::HandOver(id) => {
                 let Some(incident) = self.state.incidents.get(id) else {

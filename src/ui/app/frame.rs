@@ -227,6 +227,7 @@ impl eframe::App for ExpediteApp {
                 now,
                 me: &me,
                 sharing: self.sharing.as_ref(),
+                posting: &self.posting,
             };
             egui::Panel::top("header").show(ui, |ui| {
                 actions.extend(header::show(ui, &facts));
@@ -252,6 +253,7 @@ impl eframe::App for ExpediteApp {
         let contacts = &mut self.contacts;
         let exports = &mut self.exports;
         let mut contacts_action = None;
+        let mut poster_job = None;
         let dialog_open = self.dialog.is_some();
         let roster_loading = !self.roster.is_done();
         let archive_loading = !self.archive.is_done();
@@ -270,6 +272,11 @@ impl eframe::App for ExpediteApp {
                         contacts.show(ui, &state.roster, roster_loading, now, exports);
                     None
                 }
+                (View::Channels, _) => {
+                    poster_job =
+                        crate::ui::channels::show(ui, &mut self.channel_form, &self.posting);
+                    None
+                }
                 (View::Incidents, _) => {
                     incidents::show(ui, state, self.selected.as_ref(), now, archive_loading)
                 }
@@ -281,6 +288,7 @@ impl eframe::App for ExpediteApp {
                         now,
                         me: &me,
                         sharing: self.sharing.as_ref(),
+                        posting: &self.posting,
                     };
                     widgets::title(ui, "Timeline");
                     let pack = Pack::new(incident, &state.roster, &state.settings, now);
@@ -297,6 +305,7 @@ impl eframe::App for ExpediteApp {
                         now,
                         me: &me,
                         sharing: self.sharing.as_ref(),
+                        posting: &self.posting,
                     };
                     egui::ScrollArea::vertical()
                         .auto_shrink(false)
@@ -322,6 +331,9 @@ impl eframe::App for ExpediteApp {
         }
         if let Some(action) = contacts_action {
             self.perform(&ctx, action, Origin::Contacts);
+        }
+        if let (Some(job), Some(poster)) = (poster_job, &self.poster) {
+            poster.ask(job);
         }
         self.dialogs(&ctx);
         self.exports.show(&ctx);

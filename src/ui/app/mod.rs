@@ -8,6 +8,7 @@ mod background;
 mod commands;
 mod dialogs;
 mod frame;
+pub mod poster;
 pub mod runner;
 pub mod startup;
 pub mod sync;
@@ -124,6 +125,12 @@ pub struct ExpediteApp {
     syncer: Option<sync::Syncer>,
     /// Where the shared folder stands, as the sync thread last said.
     sharing: Option<crate::share::SyncStatus>,
+    /// Posts updates to connected channels, when started.
+    poster: Option<poster::Poster>,
+    /// Where posting stands, as the poster last said.
+    posting: poster::PostNews,
+    /// The form to connect a channel.
+    channel_form: crate::ui::channels::ChannelForm,
     /// Hand-overs to this person from other desks already told of.
     told_hand_overs: std::collections::HashSet<(IncidentId, chrono::DateTime<chrono::Utc>)>,
     _lock: Option<InstanceLock>,
@@ -195,6 +202,9 @@ impl ExpediteApp {
             watcher: None,
             syncer: None,
             sharing: None,
+            poster: None,
+            posting: Default::default(),
+            channel_form: Default::default(),
             told_hand_overs: Default::default(),
             _lock: None,
             frame_trace: std::env::var_os("EXPEDITE_TRACE_FRAMES").map(|_| (Instant::now(), 0)),
@@ -244,6 +254,12 @@ impl ExpediteApp {
     /// Watches the data folder for changes made elsewhere.
     pub fn with_watcher(mut self, watcher: Watcher) -> Self {
         self.watcher = Some(watcher);
+        self
+    }
+
+    /// Posts updates to connected channels through this thread.
+    pub fn with_poster(mut self, poster: poster::Poster) -> Self {
+        self.poster = Some(poster);
         self
     }
 

@@ -76,12 +76,19 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
                         .clone()
                         .unwrap_or_else(crate::desk::login_name);
                     let ctx = cc.egui_ctx.clone();
-                    let syncer = super::sync::Syncer::start(root.clone(), actor, move || {
-                        ctx.request_repaint()
-                    });
+                    let syncer =
+                        super::sync::Syncer::start(root.clone(), actor.clone(), move || {
+                            ctx.request_repaint()
+                        });
+                    let ctx = cc.egui_ctx.clone();
+                    let poster =
+                        super::poster::Poster::start(root.clone(), actor.clone(), move || {
+                            ctx.request_repaint()
+                        });
                     let mut app = ExpediteApp::from_preload(preload, Box::new(crate::desk::now))
                         .with_reminders(reminders)
-                        .with_lock(lock);
+                        .with_lock(lock)
+                        .with_poster(poster);
                     if let Some(syncer) = syncer {
                         app = app.with_syncer(syncer);
                     }

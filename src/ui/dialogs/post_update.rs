@@ -17,6 +17,7 @@ pub fn show(
     ctx: &egui::Context,
     draft: &mut UpdateDraft,
     pack: &Pack<'_>,
+    connected: &std::collections::BTreeMap<String, String>,
     error: Option<&str>,
     fresh: bool,
 ) -> DialogOutcome {
@@ -67,6 +68,16 @@ pub fn show(
                     })
                     .response
                     .labelled_by(label.id);
+                ui.end_row();
+                ui.label("");
+                let posts_to = match connected.get(&draft.channel) {
+                    Some(shown) => format!("Post update sends it to {shown}."),
+                    None => format!(
+                        "{} is not connected: Post update records it; paste the copied text yourself (connect it in Channels).",
+                        draft.channel
+                    ),
+                };
+                ui.add(egui::Label::new(egui::RichText::new(posts_to).weak()).wrap());
                 ui.end_row();
                 let label = ui.label("Next update in");
                 ui.add(

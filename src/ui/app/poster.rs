@@ -1,0 +1,225 @@
+//! Posting from the window: a thread of its own that puts saved updates in
+//! the outbox, sends what is due (with the outbox's pacing and retries),
+//! tests and changes connections, and tells the window where things stand.
+//! The network never runs on the UI thread; a service that accepts the
+//! connection and never answers holds up only this thread, and only for the
+//! request's time limit.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::model::IncidentId;
+use crate::post::outbox::{self, Standing};
+use crate::post::send::{self, Attempt};
+use crate::post::{Connection, Connections, connections_path, read_local, write_local};
+
+/// How often waiting posts are looked at while the window is open.
+const EVERY: Duration = Duration::from_secs(10);
+
+/// What the window asks of the poster.
+pub enum Job {
+    /// An update was saved: post it, when its channel is connected.
+    Post {
+        incident: IncidentId,
+        channel: String,
+        update_at: DateTime<Utc>,
+        text: String,
+    },
+    /// Try failed and unknown posts again (the person asked).
+    Retry,
+    /// Connect a channel.
+    Connect {
+        channel: String,
+        connection: Connection,
+    },
+    /// Disconnect a channel.
+    Disconnect { channel: String },
+    /// Send a test message to a channel.
+    Test { channel: String },
+    /// The window is closing.
+    Stop,
+}
+
+/// Where posting stands, as the window shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PostNews {
+    /// The connected channels, each with its connection as shown (masked).
+    pub connected: BTreeMap<String, String>,
+    /// Posts waiting to go out, with why.
+    pub waiting: Vec<(String, String)>,
+    /// Posts refused, with why and what to do.
+    pub failed: Vec<(String, String)>,
+    /// Posts that got no answer.
+    pub unknown: Vec<(String, String)>,
+    /// The answer to the last test message or connection change.
+    pub said: Option<Result<String, String>>,
+}
+
+/// The window's handle on the poster thread; stops it when dropped.
+pub struct Poster {
+    tx: Sender<Job>,
+    /// Where posting stands after each change.
+    pub news: Receiver<PostNews>,
+}
+
+impl Poster {
+    /// Starts posting from the data folder `root` as `actor`; `wake` is
+    /// called when where things stand has changed.
+    pub fn start(root: PathBuf, actor: String, wake: impl Fn() + Send + 'static) -> Self {
+        let (tx, rx) = mpsc::channel();
+        let (news_tx, news) = mpsc::channel();
+        let _ = thread::Builder::new().name("poster".into()).spawn(move || {
+            let mut last = None;
+            loop {
+                let mut said = None;
+                match rx.recv_timeout(EVERY) {
+                    Ok(Job::Stop) | Err(RecvTimeoutError::Disconnected) => return,
+                    Ok(job) => said = handle(&root, &actor, job),
+                    Err(RecvTimeoutError::Timeout) => {}
+                }
+                // Anything due goes out now (pacing and backoff are the outbox's).
+                let _ = outbox::drain(&root, &actor, &crate::desk::now);
+                let mut news = news_of(&root);
+                news.said = said;
+                if last.as_ref() != Some(&news) {
+                    last = Some(news.clone());
+                    if news_tx.send(news).is_err() {
+                        return;
+                    }
+                    wake();
+                }
+            }
+        });
+        Self { tx, news }
+    }
+
+    /// Asks the poster to do `job`.
+    pub fn ask(&self, job: Job) {
+        let _ = self.tx.send(job);
+    }
+}
+
+impl Drop for Poster {
+    fn drop(&mut self) {
+        let _ = self.tx.send(Job::Stop);
+    }
+}
+
+fn handle(root: &std::path::Path, actor: &str, job: Job) -> Option<Result<String, String>> {
+    let path = connections_path(root);
+    match job {
+        Job::Post {
+            incident,
+            channel,
+            update_at,
+            text,
+        } => {
+            let connections: Connections = read_local(&path).ok()?;
+            if connections.channels.contains_key(&channel) {
+                let _ = outbox::enqueue(
+                    root,
+                    &incident,
+                    &channel,
+                    update_at,
+                    &text,
+                    crate::desk::now(),
+                );
+            }
+            None
+        }
+        Job::Retry => {
+            let _ = outbox::retry_all(root, crate::desk::now());
+            None
+        }
+        Job::Connect {
+            channel,
+            connection,
+        } => Some((|| {
+            connection.check()?;
+            let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
+            let shown = connection.masked();
+            connections.channels.insert(channel.clone(), connection);
+            write_local(&path, &connections).map_err(|e| e.to_string())?;
+            Ok(format!("{channel} is connected: {shown}."))
+        })()),
+        Job::Disconnect { channel } => Some((|| {
+            let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
+            connections.channels.remove(&channel);
+            write_local(&path, &connections).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "{channel} is disconnected: its updates are recorded, not posted."
+            ))
+        })()),
+        Job::Test { channel } => Some((|| {
+            let connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
+            let connection = connections
+                .channels
+                .get(&channel)
+                .ok_or_else(|| format!("{channel} is not connected."))?;
+            let text = format!("Expedite test message from {actor}: {channel} is connected.");
+            match send::post(connection, &channel, "test", &text) {
+                Attempt::Sent { .. } => Ok(format!("The test message reached {channel}.")),
+                Attempt::Retry { why, .. } => {
+                    Err(format!("The test message did not go out: {why}."))
+                }
+                Attempt::Failed { why } => {
+                    Err(format!("{channel} refused the test message — {why}."))
+                }
+                Attempt::Unknown { why } => Err(format!(
+                    "No answer came back ({why}); look in {channel} whether it arrived."
+                )),
+            }
+        })()),
+        Job::Stop => None,
+    }
+}
+
+fn news_of(root: &std::path::Path) -> PostNews {
+    let connections: Connections = read_local(&connections_path(root)).unwrap_or_default();
+    let posts = outbox::read(root).unwrap_or_default().posts;
+    let mut news = PostNews {
+        connected: connections
+            .channels
+            .iter()
+            .map(|(c, conn)| (c.clone(), conn.masked()))
+            .collect(),
+        ..PostNews::default()
+    };
+    for p in posts {
+        match p.standing {
+            Standing::Waiting { why } => news.waiting.push((p.channel, why)),
+            Standing::Sending => news.waiting.push((p.channel, "being sent".into())),
+            Standing::Failed { why } => news.failed.push((p.channel, why)),
+            Standing::Unknown { why } => news.unknown.push((p.channel, why)),
+        }
+    }
+    news
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_connection_made_through_the_poster_is_said_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let poster = Poster::start(dir.path().to_path_buf(), "Sam".into(), || {});
+        poster.ask(Job::Connect {
+            channel: "#expedite".into(),
+            connection: Connection::Webhook {
+                url: "http://127.0.0.1:9/hook".into(),
+            },
+        });
+        let news = poster
+            .news
+            .recv_timeout(Duration::from_secs(5))
+            .expect("news");
+        assert!(news.connected.contains_key("#expedite"), "{news:?}");
+        assert!(matches!(news.said, Some(Ok(_))), "{news:?}");
+    }
+}

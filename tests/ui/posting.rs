@@ -1,0 +1,86 @@
+//! Connecting a channel and posting from the window, against a real HTTP
+//! server on 127.0.0.1 and the window's real poster thread.
+
+#[path = "../support/http.rs"]
+mod http;
+
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use expedite::store::Store;
+use expedite::ui::ExpediteApp;
+use expedite::ui::app::poster::Poster;
+use http::{Answer, Server};
+
+use crate::common::*;
+
+const SECRET: egui::accesskit::Role = egui::accesskit::Role::PasswordInput;
+
+/// Types into the password field with this label, replacing what it holds.
+fn type_secret(harness: &mut Harness<'_, ExpediteApp>, label: &str, text: &str) {
+    harness.get_by_role_and_label(SECRET, label).click();
+    settle(harness);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    settle(harness);
+    harness.get_by_role_and_label(SECRET, label).type_text(text);
+    settle(harness);
+}
+
+#[test]
+fn a_channel_connected_in_the_window_gets_a_test_message_and_the_update_as_shown() {
+    let server = Server::start(vec![Answer::Http(200, "", "ok")]);
+    let dir = folder_with_incident(Some("Sam"));
+    let store = Store::open(dir.path()).unwrap();
+    let poster = Poster::start(dir.path().to_path_buf(), "Sam".into(), || {});
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(5))).with_poster(poster));
+    settle(&mut harness);
+
+    click(&mut harness, "Channels");
+    harness.get_by_label("No channel is connected yet.");
+    // A plain-http address elsewhere is refused here, with why.
+    type_secret(&mut harness, "Webhook URL", "http://hooks.example.com/x");
+    click(&mut harness, "Connect");
+    harness.get_by_label_contains("must be https://");
+    type_secret(
+        &mut harness,
+        "Webhook URL",
+        &server.url("/services/T/B/secret-part"),
+    );
+    click(&mut harness, "Connect");
+    wait_for_within(&mut harness, "#expedite is connected", 5);
+    // The secret is not shown whole, and the field is empty again.
+    assert!(harness.query_by_label_contains("secret-part").is_none());
+    let field = harness.get_by_role_and_label(SECRET, "Webhook URL");
+    assert!(field.value().unwrap_or_default().is_empty());
+
+    click(&mut harness, "Send a test message to #expedite");
+    wait_for_within(&mut harness, "The test message reached #expedite.", 5);
+    assert!(
+        server.seen()[0]
+            .body
+            .contains("Expedite test message from Sam")
+    );
+
+    // Post an update: what goes out is what the dialog shows.
+    click(&mut harness, "Post update…");
+    harness.get_by_label_contains("Post update sends it to Slack webhook");
+    type_into(
+        &mut harness,
+        "Conditions — what you see",
+        "Errors down to 2 a minute",
+    );
+    let shown = click_and_copy(&mut harness, "Copy for #expedite");
+    click(&mut harness, "Post update");
+    for _ in 0..250 {
+        if server.seen().len() == 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2, "the update went out once");
+    let body: serde_json::Value = serde_json::from_str(&seen[1].body).unwrap();
+    assert_eq!(body["text"].as_str().unwrap(), shown);
+}
