@@ -7,11 +7,10 @@
 #[path = "support/http.rs"]
 mod http;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use http::{Answer, Server};
@@ -211,25 +210,12 @@ fn offline_the_post_waits_and_goes_out_exactly_once_when_the_service_is_back() {
     let out = ok(expedite(d, &["update", "On the train"]));
     assert!(out.contains("It is in the outbox"), "{out}");
     // The service comes back on the same port.
-    let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
-    let got = Arc::new(Mutex::new(Vec::new()));
-    let log = got.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut stream = stream;
-            let mut buf = [0u8; 8192];
-            let n = stream.read(&mut buf).unwrap_or(0);
-            log.lock()
-                .unwrap()
-                .push(String::from_utf8_lossy(&buf[..n]).into_owned());
-            let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
-        }
-    });
+    let server = Server::start_on(port, vec![Answer::Http(204, "", "")]);
     ok(expedite(d, &["outbox", "retry"]));
     ok(expedite(d, &["outbox", "retry"]));
-    let got = got.lock().unwrap().clone();
+    let got = server.seen();
     assert_eq!(got.len(), 1, "sent once: {got:?}");
-    assert!(got[0].starts_with("POST /hook "), "{}", got[0]);
+    assert_eq!(got[0].path, "/hook");
     assert!(incident_file(d, &id).contains("Posted to #expedite"));
 }
 
@@ -424,4 +410,38 @@ fn two_desks_sharing_a_folder_never_both_send_a_post_and_secrets_stay_on_the_des
         !b.join("connections.ron").exists(),
         "the webhook never reached the other desk"
     );
+}
+
+#[test]
+fn waiting_posts_go_out_at_the_pace_the_destination_allows_and_no_faster() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (dir, _id) = declared();
+    let d = dir.path();
+    let hook = format!("http://127.0.0.1:{port}/hook");
+    ok(expedite(
+        d,
+        &["channel", "set", "#expedite", "--webhook", &hook],
+    ));
+    for n in 1..=3 {
+        ok(expedite(d, &["update", &format!("Update {n}")]));
+    }
+    let server = Server::start_on(port, vec![Answer::Http(200, "", "")]);
+    ok(expedite(d, &["outbox", "retry"]));
+    let seen = server.seen();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    for pair in seen.windows(2) {
+        let gap = pair[1].at - pair[0].at;
+        assert!(
+            gap >= Duration::from_millis(950),
+            "{gap:?} between two posts"
+        );
+    }
+    // In the order they were written.
+    for (n, s) in seen.iter().enumerate() {
+        assert!(s.body.contains(&format!("Update {}", n + 1)), "{}", s.body);
+    }
 }

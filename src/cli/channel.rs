@@ -252,6 +252,7 @@ pub fn post_update(
             o.post.incident == *incident
                 && o.post.channel == channel
                 && o.post.update_at == update_at
+                && o.post.text == text
         })
         .map(|o| o.delivery))
 }

@@ -638,14 +638,17 @@ fn apply_to_incident(
             delivery,
             ..
         } => {
-            // Said once: a second report of the same outcome adds nothing.
+            // A post that keeps waiting is said to wait once; sent, refused
+            // and unanswered happen once to a post by themselves.
             let what = delivery.describe(&channel);
-            let said = inc
-                .timeline
-                .iter()
-                .rev()
-                .take_while(|e| e.at >= update_at)
-                .any(|e| e.what == what);
+            let waiting = matches!(delivery, crate::model::comms::Delivery::Queued { .. });
+            let said = waiting
+                && inc
+                    .timeline
+                    .iter()
+                    .rev()
+                    .take_while(|e| e.at >= update_at)
+                    .any(|e| e.what == what);
             if !said {
                 log(inc, actor, now, what, None);
             }

@@ -45,7 +45,8 @@ pub struct Post {
     pub incident: IncidentId,
     /// The channel it goes to.
     pub channel: String,
-    /// When the update was recorded: with the channel, which update it is.
+    /// When the update was recorded: with the channel and the text, which
+    /// update it is.
     pub update_at: DateTime<Utc>,
     /// Exactly what goes out.
     pub text: String,
@@ -100,8 +101,8 @@ pub fn read(root: &Path) -> Result<Outbox, LocalError> {
     read_local(&outbox_path(root))
 }
 
-/// Puts a post in the outbox, to go out at once. The same update for the
-/// same channel is never queued twice.
+/// Puts a post in the outbox, to go out at once. The same post (incident,
+/// channel, time and text) is never queued twice.
 pub fn enqueue(
     root: &Path,
     incident: &IncidentId,
@@ -111,10 +112,12 @@ pub fn enqueue(
     now: DateTime<Utc>,
 ) -> Result<(), LocalError> {
     change(root, |outbox| {
-        let known = outbox
-            .posts
-            .iter()
-            .any(|p| &p.incident == incident && p.channel == channel && p.update_at == update_at);
+        let known = outbox.posts.iter().any(|p| {
+            &p.incident == incident
+                && p.channel == channel
+                && p.update_at == update_at
+                && p.text == text
+        });
         if !known {
             outbox.posts.push(Post {
                 incident: incident.clone(),
@@ -223,6 +226,7 @@ pub fn drain(
                 p.incident == post.incident
                     && p.channel == post.channel
                     && p.update_at == post.update_at
+                    && p.text == post.text
             }) else {
                 return;
             };

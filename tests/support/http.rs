@@ -23,6 +23,8 @@ pub struct Seen {
     pub path: String,
     pub headers: String,
     pub body: String,
+    /// When it arrived.
+    pub at: std::time::Instant,
 }
 
 pub struct Server {
@@ -32,7 +34,12 @@ pub struct Server {
 
 impl Server {
     pub fn start(answers: Vec<Answer>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        Self::start_on(0, answers)
+    }
+
+    /// As [`Self::start`], on this port (0: any free one).
+    pub fn start_on(port: u16, answers: Vec<Answer>) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
         let port = listener.local_addr().unwrap().port();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
@@ -68,6 +75,7 @@ impl Server {
                     path,
                     headers,
                     body: String::from_utf8_lossy(&body).into_owned(),
+                    at: std::time::Instant::now(),
                 });
                 let answer = answers[n.min(answers.len() - 1)].clone();
                 n += 1;

@@ -84,3 +84,32 @@ fn a_channel_connected_in_the_window_gets_a_test_message_and_the_update_as_shown
     let body: serde_json::Value = serde_json::from_str(&seen[1].body).unwrap();
     assert_eq!(body["text"].as_str().unwrap(), shown);
 }
+
+#[test]
+fn a_service_that_never_answers_leaves_the_window_free_and_the_post_said_to_wait() {
+    let server = Server::start(vec![Answer::Hang]);
+    let dir = folder_with_incident(Some("Sam"));
+    let store = Store::open(dir.path()).unwrap();
+    let poster = Poster::start(dir.path().to_path_buf(), "Sam".into(), || {});
+    poster.ask(expedite::ui::app::poster::Job::Connect {
+        channel: "#expedite".into(),
+        connection: expedite::post::Connection::Webhook {
+            url: server.url("/hook"),
+        },
+    });
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(5))).with_poster(poster));
+    settle(&mut harness);
+    click(&mut harness, "Post update…");
+    wait_for_within(&mut harness, "Post update sends it to webhook", 10);
+    type_into(&mut harness, "Conditions — what you see", "Errors falling");
+    click(&mut harness, "Post update");
+    // While the request hangs, the window goes on: a note saves at once.
+    click(&mut harness, "Timeline");
+    type_into(&mut harness, "Note", "Still watching");
+    click(&mut harness, "Add note");
+    harness.get_by_label_contains("Note: Still watching");
+    assert!(incident_file(dir.path()).contains("Update posted in #expedite"));
+    wait_for_within(&mut harness, "1 post to #expedite waiting", 10);
+}

@@ -75,23 +75,37 @@ impl Poster {
         let (news_tx, news) = mpsc::channel();
         let _ = thread::Builder::new().name("poster".into()).spawn(move || {
             let mut last = None;
+            // At once on start: posts left waiting by the last run go now.
+            let mut wait = Duration::ZERO;
             loop {
                 let mut said = None;
-                match rx.recv_timeout(EVERY) {
+                let asked = rx.recv_timeout(wait);
+                wait = EVERY;
+                match asked {
                     Ok(Job::Stop) | Err(RecvTimeoutError::Disconnected) => return,
                     Ok(job) => said = handle(&root, &actor, job),
                     Err(RecvTimeoutError::Timeout) => {}
                 }
+                // Said before sending (a post waits while its request is
+                // out, however long that takes), and again after.
+                let mut tell = |said: Option<Result<String, String>>| {
+                    let mut news = news_of(&root);
+                    news.said = said;
+                    if last.as_ref() == Some(&news) {
+                        return true;
+                    }
+                    last = Some(news.clone());
+                    let sent = news_tx.send(news).is_ok();
+                    wake();
+                    sent
+                };
+                if !tell(said.clone()) {
+                    return;
+                }
                 // Anything due goes out now (pacing and backoff are the outbox's).
                 let _ = outbox::drain(&root, &actor, &crate::desk::now);
-                let mut news = news_of(&root);
-                news.said = said;
-                if last.as_ref() != Some(&news) {
-                    last = Some(news.clone());
-                    if news_tx.send(news).is_err() {
-                        return;
-                    }
-                    wake();
+                if !tell(said) {
+                    return;
                 }
             }
         });
