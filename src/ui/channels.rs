@@ -59,29 +59,27 @@ pub fn show(ui: &mut egui::Ui, form: &mut ChannelForm, news: &PostNews) -> Optio
     if news.connected.is_empty() {
         ui.label("No channel is connected yet.");
     }
-    egui::Grid::new("channels-connected")
-        .num_columns(4)
-        .spacing([12.0, 6.0])
-        .show(ui, |ui| {
-            for (channel, shown) in &news.connected {
-                ui.label(egui::RichText::new(channel).strong());
-                ui.label(shown);
-                if ui
-                    .button(format!("Send a test message to {channel}"))
-                    .clicked()
-                {
-                    job = Some(Job::Test {
-                        channel: channel.clone(),
-                    });
-                }
-                if ui.button(format!("Disconnect {channel}")).clicked() {
-                    job = Some(Job::Disconnect {
-                        channel: channel.clone(),
-                    });
-                }
-                ui.end_row();
+    // One row a channel, laid out in the frame it appears (a grid would
+    // size its columns a frame later and move the buttons under the pointer).
+    for (channel, shown) in &news.connected {
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(channel).strong());
+            ui.label(shown);
+            if ui
+                .button(format!("Send a test message to {channel}"))
+                .clicked()
+            {
+                job = Some(Job::Test {
+                    channel: channel.clone(),
+                });
+            }
+            if ui.button(format!("Disconnect {channel}")).clicked() {
+                job = Some(Job::Disconnect {
+                    channel: channel.clone(),
+                });
             }
         });
+    }
     // One line kept for what the last test or change said, so nothing moves.
     let (text, color) = match &news.said {
         Some(Ok(said)) => (said.as_str(), ui.visuals().text_color()),

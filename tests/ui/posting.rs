@@ -49,14 +49,15 @@ fn a_channel_connected_in_the_window_gets_a_test_message_and_the_update_as_shown
         &server.url("/services/T/B/secret-part"),
     );
     click(&mut harness, "Connect");
-    wait_for_within(&mut harness, "#expedite is connected", 5);
+    wait_for_within(&mut harness, "#expedite is connected", 20);
+    settle(&mut harness);
     // The secret is not shown whole, and the field is empty again.
     assert!(harness.query_by_label_contains("secret-part").is_none());
     let field = harness.get_by_role_and_label(SECRET, "Webhook URL");
     assert!(field.value().unwrap_or_default().is_empty());
 
     click(&mut harness, "Send a test message to #expedite");
-    wait_for_within(&mut harness, "The test message reached #expedite.", 5);
+    wait_for_within(&mut harness, "The test message reached #expedite.", 20);
     assert!(
         server.seen()[0]
             .body
@@ -102,7 +103,8 @@ fn a_service_that_never_answers_leaves_the_window_free_and_the_post_said_to_wait
         .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(5))).with_poster(poster));
     settle(&mut harness);
     click(&mut harness, "Post update…");
-    wait_for_within(&mut harness, "Post update sends it to webhook", 10);
+    wait_for_within(&mut harness, "Post update sends it to webhook", 20);
+    settle(&mut harness);
     type_into(&mut harness, "Conditions — what you see", "Errors falling");
     click(&mut harness, "Post update");
     // While the request hangs, the window goes on: a note saves at once.
@@ -111,5 +113,5 @@ fn a_service_that_never_answers_leaves_the_window_free_and_the_post_said_to_wait
     click(&mut harness, "Add note");
     harness.get_by_label_contains("Note: Still watching");
     assert!(incident_file(dir.path()).contains("Update posted in #expedite"));
-    wait_for_within(&mut harness, "1 post to #expedite waiting", 10);
+    wait_for_within(&mut harness, "1 post to #expedite waiting", 20);
 }
