@@ -91,20 +91,28 @@ fn a_service_that_never_answers_leaves_the_window_free_and_the_post_said_to_wait
     let server = Server::start(vec![Answer::Hang]);
     let dir = folder_with_incident(Some("Sam"));
     let store = Store::open(dir.path()).unwrap();
-    let poster = Poster::start(dir.path().to_path_buf(), "Sam".into(), || {});
-    poster.ask(expedite::ui::app::poster::Job::Connect {
-        channel: "#expedite".into(),
-        connection: expedite::post::Connection::Webhook {
+    // Connected beforehand, as on a desk where it was set up yesterday.
+    let mut connections = expedite::post::Connections::default();
+    connections.channels.insert(
+        "#expedite".into(),
+        expedite::post::Connection::Webhook {
             url: server.url("/hook"),
         },
-    });
+    );
+    expedite::post::write_local(&expedite::post::connections_path(dir.path()), &connections)
+        .unwrap();
+    let poster = Poster::start(dir.path().to_path_buf(), "Sam".into(), || {});
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(5))).with_poster(poster));
     settle(&mut harness);
-    click(&mut harness, "Post update…");
-    wait_for_within(&mut harness, "Post update sends it to webhook", 20);
+    // The window has heard from the poster before anything is clicked.
+    click(&mut harness, "Channels");
+    wait_for_within(&mut harness, "Send a test message to #expedite", 20);
     settle(&mut harness);
+    click(&mut harness, "Timeline");
+    click(&mut harness, "Post update…");
+    harness.get_by_label_contains("Post update sends it to webhook");
     type_into(&mut harness, "Conditions — what you see", "Errors falling");
     click(&mut harness, "Post update");
     // While the request hangs, the window goes on: a note saves at once.
