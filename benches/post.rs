@@ -6,9 +6,9 @@
 //! the server has read the request; the server's own time and what happens
 //! after it answers (the timeline noting "Posted") are not in it.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::mpsc;
+#[path = "../tests/support/http.rs"]
+mod http;
+
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -16,35 +16,6 @@ use expedite::command::{Command, NewEvidence};
 use expedite::model::EvidenceKind;
 use expedite::post::{Connection, Connections, connections_path, outbox, write_local};
 use expedite::store::Store;
-
-/// A server that answers 200 at once and says when each request was read.
-fn server() -> (u16, mpsc::Receiver<Instant>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a local port");
-    let port = listener.local_addr().expect("an address").port();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut stream = stream;
-            let mut reader = BufReader::new(stream.try_clone().expect("a stream"));
-            let mut length = 0usize;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            let _ = tx.send(Instant::now());
-            let _ = stream
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
-        }
-    });
-    (port, rx)
-}
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).expect("temp dir");
@@ -66,7 +37,8 @@ fn bench(c: &mut Criterion) {
         .expect("declared")
         .saved[0]
         .clone();
-    let (port, received) = server();
+    let server = http::Server::start(vec![http::Answer::Http(200, "", "ok")]);
+    let port = server.port;
     let mut connections = Connections::default();
     connections.channels.insert(
         "#expedite".into(),
@@ -89,10 +61,11 @@ fn bench(c: &mut Criterion) {
                 outbox::enqueue(root, &id, "#expedite", at, text, expedite::desk::now())
                     .expect("queued");
                 outbox::drain(root, "Sam Patel", &expedite::desk::now).expect("sent");
-                let got = received
-                    .recv_timeout(Duration::from_secs(5))
-                    .expect("received");
-                total += got - pressed;
+                // The drain returns once the server has answered, so it has
+                // read the request by now.
+                let seen = server.seen();
+                assert_eq!(seen.len() as i64, n, "one request a post");
+                total += seen.last().expect("received").at - pressed;
             }
             total
         })

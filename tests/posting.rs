@@ -69,6 +69,11 @@ fn declared() -> (tempfile::TempDir, String) {
     (dir, id.trim().to_owned())
 }
 
+/// `expedite channel set '#expedite' FLAG URL`.
+fn connect(dir: &Path, flag: &str, url: &str) {
+    ok(expedite(dir, &["channel", "set", "#expedite", flag, url]));
+}
+
 fn incident_file(dir: &Path, id: &str) -> String {
     std::fs::read_to_string(dir.join(format!("incidents/{id}.ron"))).unwrap()
 }
@@ -136,16 +141,7 @@ fn a_refusal_says_what_is_wrong_and_what_to_do_and_stays_in_the_outbox() {
     let server = Server::start(vec![Answer::Http(404, "", "channel_not_found")]);
     let (dir, id) = declared();
     let d = dir.path();
-    ok(expedite(
-        d,
-        &[
-            "channel",
-            "set",
-            "#expedite",
-            "--slack-webhook",
-            &server.url("/hook"),
-        ],
-    ));
+    connect(d, "--slack-webhook", &server.url("/hook"));
     let out = expedite(d, &["update", "Errors falling"]);
     assert_eq!(out.status.code(), Some(1), "{}", said(&out));
     let why = said(&out);
@@ -165,16 +161,7 @@ fn rate_limited_then_sent_once_honouring_retry_after() {
     ]);
     let (dir, _id) = declared();
     let d = dir.path();
-    ok(expedite(
-        d,
-        &[
-            "channel",
-            "set",
-            "#expedite",
-            "--mattermost-webhook",
-            &server.url("/hooks/x"),
-        ],
-    ));
+    connect(d, "--mattermost-webhook", &server.url("/hooks/x"));
     let out = ok(expedite(
         d,
         &["update", "Errors falling; @channel please look"],
@@ -203,10 +190,7 @@ fn offline_the_post_waits_and_goes_out_exactly_once_when_the_service_is_back() {
     let (dir, id) = declared();
     let d = dir.path();
     let hook = format!("http://127.0.0.1:{port}/hook");
-    ok(expedite(
-        d,
-        &["channel", "set", "#expedite", "--webhook", &hook],
-    ));
+    connect(d, "--webhook", &hook);
     let out = ok(expedite(d, &["update", "On the train"]));
     assert!(out.contains("It is in the outbox"), "{out}");
     // The service comes back on the same port.
@@ -275,16 +259,7 @@ fn teams_takes_an_adaptive_card_and_answers_202() {
     let server = Server::start(vec![Answer::Http(202, "", "")]);
     let (dir, id) = declared();
     let d = dir.path();
-    ok(expedite(
-        d,
-        &[
-            "channel",
-            "set",
-            "#expedite",
-            "--teams-webhook",
-            &server.url("/workflows/1"),
-        ],
-    ));
+    connect(d, "--teams-webhook", &server.url("/workflows/1"));
     ok(expedite(d, &["update", "Errors falling"]));
     let body: serde_json::Value = serde_json::from_str(&server.seen()[0].body).unwrap();
     let card = &body["attachments"][0];
@@ -301,16 +276,7 @@ fn a_service_that_never_answers_leaves_the_post_unknown_and_never_resent_by_itse
     let server = Server::start(vec![Answer::Hang]);
     let (dir, _id) = declared();
     let d = dir.path();
-    ok(expedite(
-        d,
-        &[
-            "channel",
-            "set",
-            "#expedite",
-            "--webhook",
-            &server.url("/hook"),
-        ],
-    ));
+    connect(d, "--webhook", &server.url("/hook"));
     let out = expedite(d, &["update", "Errors falling"]);
     assert_eq!(out.status.code(), Some(1), "{}", said(&out));
     assert!(said(&out).contains("may have arrived"), "{}", said(&out));
@@ -422,10 +388,7 @@ fn waiting_posts_go_out_at_the_pace_the_destination_allows_and_no_faster() {
     let (dir, _id) = declared();
     let d = dir.path();
     let hook = format!("http://127.0.0.1:{port}/hook");
-    ok(expedite(
-        d,
-        &["channel", "set", "#expedite", "--webhook", &hook],
-    ));
+    connect(d, "--webhook", &hook);
     for n in 1..=3 {
         ok(expedite(d, &["update", &format!("Update {n}")]));
     }

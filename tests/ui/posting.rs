@@ -16,6 +16,17 @@ use crate::common::*;
 
 const SECRET: egui::accesskit::Role = egui::accesskit::Role::PasswordInput;
 
+/// The window on `dir` at t(5), posting through a real poster thread.
+fn window_posting(dir: &std::path::Path) -> Harness<'static, ExpediteApp> {
+    let store = Store::open(dir).unwrap();
+    let poster = Poster::start(dir.to_path_buf(), "Sam".into(), || {});
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(5))).with_poster(poster));
+    settle(&mut harness);
+    harness
+}
+
 /// Types into the password field with this label, replacing what it holds.
 fn type_secret(harness: &mut Harness<'_, ExpediteApp>, label: &str, text: &str) {
     harness.get_by_role_and_label(SECRET, label).click();
@@ -30,12 +41,7 @@ fn type_secret(harness: &mut Harness<'_, ExpediteApp>, label: &str, text: &str) 
 fn a_channel_connected_in_the_window_gets_a_test_message_and_the_update_as_shown() {
     let server = Server::start(vec![Answer::Http(200, "", "ok")]);
     let dir = folder_with_incident(Some("Sam"));
-    let store = Store::open(dir.path()).unwrap();
-    let poster = Poster::start(dir.path().to_path_buf(), "Sam".into(), || {});
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(5))).with_poster(poster));
-    settle(&mut harness);
+    let mut harness = window_posting(dir.path());
 
     click(&mut harness, "Channels");
     harness.get_by_label("No channel is connected yet.");
@@ -90,7 +96,6 @@ fn a_channel_connected_in_the_window_gets_a_test_message_and_the_update_as_shown
 fn a_service_that_never_answers_leaves_the_window_free_and_the_post_said_to_wait() {
     let server = Server::start(vec![Answer::Hang]);
     let dir = folder_with_incident(Some("Sam"));
-    let store = Store::open(dir.path()).unwrap();
     // Connected beforehand, as on a desk where it was set up yesterday.
     let mut connections = expedite::post::Connections::default();
     connections.channels.insert(
@@ -101,11 +106,7 @@ fn a_service_that_never_answers_leaves_the_window_free_and_the_post_said_to_wait
     );
     expedite::post::write_local(&expedite::post::connections_path(dir.path()), &connections)
         .unwrap();
-    let poster = Poster::start(dir.path().to_path_buf(), "Sam".into(), || {});
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(5))).with_poster(poster));
-    settle(&mut harness);
+    let mut harness = window_posting(dir.path());
     // The window has heard from the poster before anything is clicked.
     click(&mut harness, "Channels");
     wait_for_within(&mut harness, "Send a test message to #expedite", 20);
