@@ -31,6 +31,17 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
             } else {
                 ui.label(egui::RichText::new("Resolved").strong().size(20.0));
             }
+            // Where posting and sharing stand, on this line so that a state
+            // coming or going never pushes the window down: only the title
+            // gives up room.
+            if let Some((words, whole)) = posting_state(facts.posting) {
+                status(ui, &words, &whole, true);
+            }
+            if let Some(sharing) = facts.sharing {
+                let words = sharing.summary();
+                let whole = format!("{words}\n{}", sharing.detail(facts.now));
+                status(ui, &words, &whole, !words.starts_with("Shared"));
+            }
             ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                 ui.add(
                     egui::Label::new(egui::RichText::new(&incident.title).size(20.0).strong())
@@ -61,38 +72,31 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
         ui.label(egui::RichText::new(procedure::current_stage(incident).name()).strong());
         ui.separator();
         weak(ui, incident.id.as_str());
-        if let Some(sharing) = facts.sharing {
-            ui.separator();
-            let mut words = sharing.summary();
-            // A long reason stays on one line; the tooltip has all of it.
-            if words.chars().count() > 60 {
-                words = format!("{}…", words.chars().take(59).collect::<String>());
-            }
-            let text = egui::RichText::new(&words);
-            let text = if words.starts_with("Shared") {
-                text.weak()
-            } else {
-                text.color(ui.visuals().warn_fg_color)
-            };
-            ui.label(text).on_hover_text(format!(
-                "{}\n{}",
-                sharing.summary(),
-                sharing.detail(facts.now)
-            ));
-        }
-        if let Some((words, whole)) = posting_state(facts.posting) {
-            ui.separator();
-            let short = if words.chars().count() > 60 {
-                format!("{}…", words.chars().take(59).collect::<String>())
-            } else {
-                words
-            };
-            ui.label(egui::RichText::new(short).color(ui.visuals().warn_fg_color))
-                .on_hover_text(whole);
-        }
     });
     ui.add_space(4.0);
     action
+}
+
+/// The longest a state in the header gets, in characters; its tooltip has all.
+const STATUS_LEN: usize = 28;
+
+/// One state in the header's first line: a few words, warm when it needs
+/// the person, the whole of it on hover.
+fn status(ui: &mut egui::Ui, words: &str, whole: &str, warn: bool) {
+    let words = if words.chars().count() > STATUS_LEN {
+        let cut: String = words.chars().take(STATUS_LEN - 1).collect();
+        format!("{cut}…")
+    } else {
+        words.to_owned()
+    };
+    let text = egui::RichText::new(words);
+    let text = if warn {
+        text.color(ui.visuals().warn_fg_color)
+    } else {
+        text.weak()
+    };
+    ui.label(text).on_hover_text(whole);
+    ui.add_space(8.0);
 }
 
 /// Within this many seconds of the due time the countdown shows seconds.
@@ -177,9 +181,10 @@ fn seconds(n: i64) -> std::time::Duration {
 /// Posts that did not go out yet, in a few words and in full: a refusal
 /// first, then one with no answer, then the waiting ones.
 fn posting_state(p: &crate::ui::app::poster::PostNews) -> Option<(String, String)> {
+    // Few words here (the title needs the room); which channel and why on hover.
     if let Some((channel, why)) = p.failed.first() {
         return Some((
-            format!("Post to {channel} failed: {why}"),
+            "Post failed".to_owned(),
             format!(
                 "Post to {channel} failed: {why}. Fix it in Channels, then Retry posting there."
             ),
@@ -187,20 +192,19 @@ fn posting_state(p: &crate::ui::app::poster::PostNews) -> Option<(String, String
     }
     if let Some((channel, why)) = p.unknown.first() {
         return Some((
-            format!("Post to {channel} got no answer"),
+            "Post got no answer".to_owned(),
             format!(
                 "Post to {channel} got no answer ({why}). It may have arrived: look in {channel}, then Retry posting in Channels if it did not."
             ),
         ));
     }
-    let n = p.waiting.len();
     let (channel, why) = p.waiting.first()?;
-    let words = match n {
-        1 => format!("1 post to {channel} waiting"),
+    let words = match p.waiting.len() {
+        1 => "1 post waiting".to_owned(),
         n => format!("{n} posts waiting"),
     };
     Some((
         words.clone(),
-        format!("{words}: {why}. It goes out by itself, once."),
+        format!("{words} (to {channel}): {why}. It goes out by itself, once."),
     ))
 }

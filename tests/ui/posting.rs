@@ -122,5 +122,5 @@ fn a_service_that_never_answers_leaves_the_window_free_and_the_post_said_to_wait
     click(&mut harness, "Add note");
     harness.get_by_label_contains("Note: Still watching");
     assert!(incident_file(dir.path()).contains("Update posted in #expedite"));
-    wait_for_within(&mut harness, "1 post to #expedite waiting", 20);
+    wait_for_within(&mut harness, "1 post waiting", 20);
 }
