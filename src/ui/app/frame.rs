@@ -220,17 +220,18 @@ impl eframe::App for ExpediteApp {
         });
         let mut actions: Vec<Action> = Vec::new();
         let mut picked = None;
-        if let Some(incident) = incident {
-            let facts = Facts {
-                incident,
-                state,
-                now,
-                me: &me,
-                sharing: self.sharing.as_ref(),
-                posting: &self.posting,
-            };
+        // What the header and the incident's views see, built once a frame.
+        let facts = incident.map(|incident| Facts {
+            incident,
+            state,
+            now,
+            me: &me,
+            sharing: self.sharing.as_ref(),
+            posting: &self.posting,
+        });
+        if let Some(facts) = &facts {
             egui::Panel::top("header").show(ui, |ui| {
-                actions.extend(header::show(ui, &facts));
+                actions.extend(header::show(ui, facts));
             });
         }
         egui::Panel::left("rail")
@@ -266,7 +267,7 @@ impl eframe::App for ExpediteApp {
                 dialog_open,
                 slow_save,
             );
-            let action = match (view, incident) {
+            let action = match (view, &facts) {
                 (View::Contacts, _) => {
                     contacts_action =
                         contacts.show(ui, &state.roster, roster_loading, now, exports);
@@ -281,37 +282,23 @@ impl eframe::App for ExpediteApp {
                     incidents::show(ui, state, self.selected.as_ref(), now, archive_loading)
                 }
                 (View::Stage(_) | View::Timeline, None) => declare::empty_state(ui),
-                (View::Timeline, Some(incident)) => {
-                    let facts = Facts {
-                        incident,
-                        state,
-                        now,
-                        me: &me,
-                        sharing: self.sharing.as_ref(),
-                        posting: &self.posting,
-                    };
+                (View::Timeline, Some(facts)) => {
+                    let incident = facts.incident;
                     widgets::title(ui, "Timeline");
                     let pack = Pack::new(incident, &state.roster, &state.settings, now);
                     ui.horizontal(|ui| {
                         exports.timeline_button(ui, &pack);
                         exports.show_notice(ui);
                     });
-                    timeline::show(ui, &facts, &mut drafts.of(&incident.id).note)
+                    timeline::show(ui, facts, &mut drafts.of(&incident.id).note)
                 }
-                (View::Stage(stage), Some(incident)) => {
-                    let facts = Facts {
-                        incident,
-                        state,
-                        now,
-                        me: &me,
-                        sharing: self.sharing.as_ref(),
-                        posting: &self.posting,
-                    };
+                (View::Stage(stage), Some(facts)) => {
+                    let incident = facts.incident;
                     egui::ScrollArea::vertical()
                         .auto_shrink(false)
                         .show(ui, |ui| {
                             stage_heading(ui, incident, stage);
-                            stage_view(ui, &facts, stage, drafts.of(&incident.id), exports)
+                            stage_view(ui, facts, stage, drafts.of(&incident.id), exports)
                         })
                         .inner
                 }
