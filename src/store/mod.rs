@@ -650,9 +650,8 @@ impl Store {
                 }
             }
             None => {
-                if let Some(mut settings) = self.refresh::<Settings>(self.settings_path())? {
-                    settings.me = state.settings.me.take().or(settings.me);
-                    state.settings = settings;
+                if let Some(settings) = self.refresh::<Settings>(self.settings_path())? {
+                    take_in_settings(state, settings);
                     reloaded.settings = true;
                 }
             }
@@ -748,10 +747,9 @@ impl Store {
                     reloaded.roster = true;
                 }
             } else if path == self.settings_path()
-                && let Some(mut settings) = self.refresh::<Settings>(path)?
+                && let Some(settings) = self.refresh::<Settings>(path)?
             {
-                settings.me = state.settings.me.take().or(settings.me);
-                state.settings = settings;
+                take_in_settings(state, settings);
                 reloaded.settings = true;
             }
         }
@@ -824,15 +822,8 @@ impl Store {
         }
         match envelope::read::<T>(&text) {
             Ok(read) => {
-                let data = read.data;
-                self.known.insert(
-                    path,
-                    Known::File {
-                        revision: read.revision,
-                        digest: read.digest,
-                    },
-                );
-                Ok(Some(data))
+                self.note_read(path, &read);
+                Ok(Some(read.data))
             }
             Err(error) => match self.resolve_conflict::<T>(&path, &text)? {
                 Some(data) => Ok(Some(data)),
@@ -853,18 +844,8 @@ impl Store {
         let Some((merged, revision)) = merge_marked::<T>(text) else {
             return Ok(None);
         };
-        let revision = revision.max(match self.known.get(path) {
-            Some(Known::File { revision, .. }) => *revision,
-            _ => 0,
-        });
-        self.known.insert(
-            path.to_path_buf(),
-            Known::File {
-                revision,
-                digest: 0,
-            },
-        );
-        self.write(path.to_path_buf(), &merged)?;
+        let revision = revision.max(self.known_revision(path)) + 1;
+        self.write_revision(path.to_path_buf(), &merged, revision)?;
         Ok(Some(merged))
     }
 
@@ -886,14 +867,9 @@ impl Store {
         // The caller holds the write lock when there is one to hold.
         let moved_path = self.incident_path(&moved.id);
         self.write(moved_path, &moved).ok()?;
-        self.known.insert(
-            path.to_path_buf(),
-            Known::File {
-                revision: ours.revision.max(theirs.revision),
-                digest: 0,
-            },
-        );
-        self.write(path.to_path_buf(), &kept).ok()?;
+        let revision = ours.revision.max(theirs.revision) + 1;
+        self.write_revision(path.to_path_buf(), &kept, revision)
+            .ok()?;
         Some([kept, moved])
     }
 
@@ -968,8 +944,9 @@ impl Store {
         let (merged, _) = T::merge(None, &ours.data, &theirs.data)
             .ok_or_else(|| "they are not two versions of the same thing".to_owned())?;
         let revision = ours.revision.max(theirs.revision) + 1;
-        let out = envelope::write(&merged, revision).map_err(|e| e.to_string())?;
-        atomic::write_atomic(original, out.as_bytes()).map_err(|e| e.to_string())?;
+        self.write_revision(original.to_path_buf(), &merged, revision)
+            .map_err(|e| e.to_string())?;
+        // Not taken in yet: the next refresh reads it as a change.
         self.known.remove(original);
         Ok(())
     }
@@ -994,11 +971,26 @@ impl Store {
         }
     }
 
+    /// The revision the file was last read or written at; 0 when unknown.
+    fn known_revision(&self, path: &Path) -> u64 {
+        match self.known.get(path) {
+            Some(Known::File { revision, .. }) => *revision,
+            _ => 0,
+        }
+    }
+
     fn write<T: Kind>(&mut self, path: PathBuf, data: &T) -> Result<(), StoreError> {
-        let revision = match self.known.get(&path) {
-            Some(Known::File { revision, .. }) => revision + 1,
-            _ => 1,
-        };
+        let revision = self.known_revision(&path) + 1;
+        self.write_revision(path, data, revision)
+    }
+
+    /// Writes the file at this revision (a merge's: past every version it joined).
+    fn write_revision<T: Kind>(
+        &mut self,
+        path: PathBuf,
+        data: &T,
+        revision: u64,
+    ) -> Result<(), StoreError> {
         let text = envelope::write(data, revision).map_err(|e| StoreError::Write {
             path: path.clone(),
             error: io::Error::other(e.to_string()),
@@ -1008,6 +1000,13 @@ impl Store {
         self.known.insert(path, Known::File { revision, digest });
         Ok(())
     }
+}
+
+/// Takes in the team's settings as re-read, keeping this desk's name (it
+/// lives in `desk.ron`, not in the shared file).
+fn take_in_settings(state: &mut State, mut settings: Settings) {
+    settings.me = state.settings.me.take().or(settings.me);
+    state.settings = settings;
 }
 
 /// Merges the versions a file with git's conflict markers holds: the
