@@ -541,15 +541,8 @@ pub fn share(
             }
         }
     };
-    if outcome != Shared::Pushed || current_upstream(&root).is_none() {
-        let b = current_branch(&root).unwrap_or_else(|| "main".into());
-        let _ = git::run(
-            &root,
-            &["branch", "-q", "--set-upstream-to", &format!("origin/{b}")],
-            &[],
-            LOCAL_LIMIT,
-        );
-    }
+    // Each way above leaves the branch tracking the remote's: `push -u`,
+    // `checkout --track`, `branch --set-upstream-to`.
     record(&root, &Ok(()), now);
     Ok(outcome)
 }
@@ -560,23 +553,6 @@ fn current_branch(root: &Path) -> Option<String> {
     head.trim()
         .strip_prefix("ref: refs/heads/")
         .map(str::to_owned)
-}
-
-fn current_upstream(root: &Path) -> Option<String> {
-    git::run(
-        root,
-        &[
-            "rev-parse",
-            "--abbrev-ref",
-            "--symbolic-full-name",
-            "@{upstream}",
-        ],
-        &[],
-        LOCAL_LIMIT,
-    )
-    .ok()
-    .filter(|o| o.ok)
-    .map(|o| o.stdout.trim().to_owned())
 }
 
 fn has_data(root: &Path) -> bool {
@@ -888,8 +864,9 @@ fn keep_both_incidents(ours: &Path, theirs: &Path, path: &str) -> Result<Vec<Str
             .map_err(|e| e.to_string())
     };
     let dir = Path::new(path).parent().unwrap_or(Path::new("incidents"));
-    let old = read(ours)?.id;
-    let (kept, moved) = crate::merge::split_collision(read(ours)?, read(theirs)?, |id| {
+    let mine = read(ours)?;
+    let old = mine.id.clone();
+    let (kept, moved) = crate::merge::split_collision(mine, read(theirs)?, |id| {
         !dir.join(format!("{id}.ron")).exists()
     })
     .ok_or("not an incident id")?;
