@@ -376,11 +376,12 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             );
             // Posted where it goes, when the channel is connected: the text
             // `expedite export update` shows for it.
-            let saved = &state.incidents[&incident];
-            let update = saved.last_update().expect("just recorded").clone();
-            let pack = crate::pack::Pack::new(saved, &state.roster, &state.settings, update.at);
-            let next = comms::next_update_due(saved, &state.settings.cadence);
-            let text = crate::pack::update::text(&pack, &update.channel, &update.text, next);
+            let (update, text) = crate::pack::update::as_posted(
+                &state.incidents[&incident],
+                &state.roster,
+                &state.settings,
+            )
+            .expect("just recorded");
             let delivery = channel::post_update(
                 &dir,
                 &actor,

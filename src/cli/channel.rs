@@ -10,10 +10,8 @@ use clap::Subcommand;
 use crate::command::channel_name;
 use crate::model::comms::Delivery;
 use crate::post::outbox::{self, Standing};
-use crate::post::send::{self, Attempt};
-use crate::post::{
-    self, Connection, Connections, SLACK_API, connections_path, read_local, write_local,
-};
+use crate::post::send;
+use crate::post::{self, Connection, Connections, SLACK_API, connections_path, read_local};
 
 /// What `expedite channel` does.
 #[derive(Debug, Subcommand)]
@@ -87,7 +85,7 @@ fn secret(value: String) -> Result<String, String> {
 /// Runs `expedite channel …`.
 pub fn channel(root: &Path, what: ChannelWhat, actor: &str) -> Result<(), String> {
     let path = connections_path(root);
-    let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
+    let connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
     match what {
         ChannelWhat::Set {
             channel,
@@ -115,10 +113,7 @@ pub fn channel(root: &Path, what: ChannelWhat, actor: &str) -> Result<(), String
             } else {
                 unreachable!("clap requires one destination")
             };
-            connection.check()?;
-            let shown = connection.masked();
-            connections.channels.insert(channel.clone(), connection);
-            write_local(&path, &connections).map_err(|e| e.to_string())?;
+            let shown = post::connect(root, &channel, connection)?;
             eprintln!(
                 "{channel} is connected: {shown}. Updates to it are posted from now on; try it with: expedite channel test {channel}"
             );
@@ -139,28 +134,14 @@ pub fn channel(root: &Path, what: ChannelWhat, actor: &str) -> Result<(), String
                 .channels
                 .get(&channel)
                 .ok_or_else(|| not_connected(&channel))?;
-            let text = format!("Expedite test message from {actor}: {channel} is connected.");
-            match send::post(connection, &channel, "test", &text) {
-                Attempt::Sent { .. } => eprintln!("The test message reached {channel}."),
-                Attempt::Retry { why, .. } => {
-                    return Err(format!("the test message did not go out: {why}"));
-                }
-                Attempt::Failed { why } => {
-                    return Err(format!("{channel} refused the test message — {why}"));
-                }
-                Attempt::Unknown { why } => {
-                    return Err(format!(
-                        "no answer came back ({why}); look in {channel} whether it arrived"
-                    ));
-                }
-            }
+            send::test(connection, &channel, actor)?;
+            eprintln!("The test message reached {channel}.");
         }
         ChannelWhat::Remove { channel } => {
             let channel = channel_name(&channel).map_err(|e| e.to_string())?;
-            if connections.channels.remove(&channel).is_none() {
+            if !post::disconnect(root, &channel)? {
                 return Err(not_connected(&channel));
             }
-            write_local(&path, &connections).map_err(|e| e.to_string())?;
             eprintln!("{channel} is disconnected: its updates are recorded, not posted.");
         }
     }
@@ -239,12 +220,11 @@ pub fn post_update(
     text: &str,
     now: &dyn Fn() -> DateTime<Utc>,
 ) -> Result<Option<Delivery>, String> {
-    let connections: Connections =
-        post::read_local(&connections_path(root)).map_err(|e| e.to_string())?;
-    if !connections.channels.contains_key(channel) {
+    if !outbox::enqueue_if_connected(root, incident, channel, update_at, text, now())
+        .map_err(|e| e.to_string())?
+    {
         return Ok(None);
     }
-    outbox::enqueue(root, incident, channel, update_at, text, now()).map_err(|e| e.to_string())?;
     let outcomes = outbox::drain(root, actor, now).map_err(|e| e.to_string())?;
     Ok(outcomes
         .into_iter()

@@ -977,7 +977,9 @@ fn required(
     }
 }
 
-fn same_person(a: &str, b: &str) -> bool {
+/// Whether two names are the same person's, as people type them (case and
+/// surrounding spaces aside).
+pub fn same_person(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
 

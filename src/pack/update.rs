@@ -131,6 +131,21 @@ impl Typed {
     }
 }
 
+/// The incident's latest update as it is posted to its channel: the text
+/// for that channel, written from the record as saved, at the update's time
+/// and with the next update as now due.
+pub fn as_posted(
+    incident: &crate::model::Incident,
+    roster: &crate::model::roster::Roster,
+    settings: &crate::model::settings::Settings,
+) -> Option<(crate::model::Update, String)> {
+    let update = incident.last_update()?.clone();
+    let pack = Pack::new(incident, roster, settings, update.at);
+    let next = crate::model::comms::next_update_due(incident, &settings.cadence);
+    let posted = text(&pack, &update.channel, &update.text, next);
+    Some((update, posted))
+}
+
 /// The Actions line the record gives, for the window's field to start from.
 pub fn default_actions(pack: &Pack<'_>) -> String {
     actions(pack).unwrap_or_default()

@@ -201,6 +201,29 @@ pub fn write_local<T: Kind>(path: &Path, data: &T) -> Result<(), LocalError> {
     Ok(())
 }
 
+/// Connects `channel` on this desk: checks the address, saves it, and
+/// returns the connection as it may be shown (masked).
+pub fn connect(root: &Path, channel: &str, connection: Connection) -> Result<String, String> {
+    connection.check()?;
+    let path = connections_path(root);
+    let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
+    let shown = connection.masked();
+    connections.channels.insert(channel.to_owned(), connection);
+    write_local(&path, &connections).map_err(|e| e.to_string())?;
+    Ok(shown)
+}
+
+/// Disconnects `channel` on this desk; `false` when it was not connected.
+pub fn disconnect(root: &Path, channel: &str) -> Result<bool, String> {
+    let path = connections_path(root);
+    let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
+    if connections.channels.remove(channel).is_none() {
+        return Ok(false);
+    }
+    write_local(&path, &connections).map_err(|e| e.to_string())?;
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -101,6 +101,25 @@ pub fn read(root: &Path) -> Result<Outbox, LocalError> {
     read_local(&outbox_path(root))
 }
 
+/// Puts a post in the outbox when its channel is connected (an update to a
+/// channel that is not stays recorded only, and is never sent later by
+/// surprise); `false` when it is not connected.
+pub fn enqueue_if_connected(
+    root: &Path,
+    incident: &IncidentId,
+    channel: &str,
+    update_at: DateTime<Utc>,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, LocalError> {
+    let connections: Connections = read_local(&connections_path(root))?;
+    if !connections.channels.contains_key(channel) {
+        return Ok(false);
+    }
+    enqueue(root, incident, channel, update_at, text, now)?;
+    Ok(true)
+}
+
 /// Puts a post in the outbox, to go out at once. The same post (incident,
 /// channel, time and text) is never queued twice.
 pub fn enqueue(

@@ -67,6 +67,20 @@ pub fn post(connection: &Connection, channel: &str, incident: &str, text: &str) 
     understand(connection, status, retry_after, answer.trim())
 }
 
+/// Sends a test message from `actor` to `channel` now, outside the outbox;
+/// `Err` says why it did not arrive (in words to follow "expedite: ").
+pub fn test(connection: &Connection, channel: &str, actor: &str) -> Result<(), String> {
+    let text = format!("Expedite test message from {actor}: {channel} is connected.");
+    match post(connection, channel, "test", &text) {
+        Attempt::Sent { .. } => Ok(()),
+        Attempt::Retry { why, .. } => Err(format!("the test message did not go out: {why}")),
+        Attempt::Failed { why } => Err(format!("{channel} refused the test message — {why}")),
+        Attempt::Unknown { why } => Err(format!(
+            "no answer came back ({why}); look in {channel} whether it arrived"
+        )),
+    }
+}
+
 /// The JSON each service takes.
 pub fn body(connection: &Connection, channel: &str, incident: &str, text: &str) -> String {
     let value = match connection {

@@ -175,12 +175,8 @@ fn connection(form: &ChannelForm) -> Result<(String, Connection), String> {
         3 => Connection::MattermostWebhook { url: secret },
         _ => Connection::Webhook { url: secret },
     };
-    connection.check().map_err(|why| {
-        let mut why = why;
-        if let Some(first) = why.get(..1) {
-            why = first.to_uppercase() + &why[1..];
-        }
-        format!("{why}.")
-    })?;
+    connection
+        .check()
+        .map_err(|why| super::app::poster::sentence(&why))?;
     Ok((channel, connection))
 }

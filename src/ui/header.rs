@@ -54,7 +54,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
         let weak = |ui: &mut egui::Ui, text: &str| ui.label(egui::RichText::new(text).weak());
         weak(ui, "Owner");
         let owner = incident.owner.as_deref().unwrap_or("nobody");
-        if owner.trim().eq_ignore_ascii_case(facts.me.trim()) {
+        if crate::command::same_person(owner, facts.me) {
             ui.label(egui::RichText::new(format!("{owner} (you)")).strong());
         } else {
             ui.label(egui::RichText::new(owner).strong());

@@ -123,7 +123,7 @@ impl ExpediteApp {
     /// elsewhere), once per hand-over.
     pub(super) fn tell_of_hand_overs(&mut self, reloaded: &[crate::model::IncidentId]) {
         let me = self.me();
-        let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+        let same = crate::command::same_person;
         for id in reloaded {
             let Some(incident) = self.state.incidents.get(id) else {
                 continue;

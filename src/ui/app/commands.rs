@@ -154,20 +154,14 @@ impl ExpediteApp {
         let (Some(poster), Some(incident)) = (&self.poster, self.state.incidents.get(id)) else {
             return;
         };
-        let Some(update) = incident.last_update() else {
+        let Some((update, text)) =
+            crate::pack::update::as_posted(incident, &self.state.roster, &self.state.settings)
+        else {
             return;
         };
-        let pack = crate::pack::Pack::new(
-            incident,
-            &self.state.roster,
-            &self.state.settings,
-            update.at,
-        );
-        let next = crate::model::comms::next_update_due(incident, &self.state.settings.cadence);
-        let text = crate::pack::update::text(&pack, &update.channel, &update.text, next);
         poster.ask(super::poster::Job::Post {
             incident: id.clone(),
-            channel: update.channel.clone(),
+            channel: update.channel,
             update_at: update.at,
             text,
         });

@@ -15,8 +15,8 @@ use chrono::{DateTime, Utc};
 
 use crate::model::IncidentId;
 use crate::post::outbox::{self, Standing};
-use crate::post::send::{self, Attempt};
-use crate::post::{Connection, Connections, connections_path, read_local, write_local};
+use crate::post::send;
+use crate::post::{Connection, Connections, connections_path, read_local};
 
 /// How often waiting posts are looked at while the window is open.
 const EVERY: Duration = Duration::from_secs(10);
@@ -133,17 +133,14 @@ fn handle(root: &std::path::Path, actor: &str, job: Job) -> Option<Result<String
             update_at,
             text,
         } => {
-            let connections: Connections = read_local(&path).ok()?;
-            if connections.channels.contains_key(&channel) {
-                let _ = outbox::enqueue(
-                    root,
-                    &incident,
-                    &channel,
-                    update_at,
-                    &text,
-                    crate::desk::now(),
-                );
-            }
+            let _ = outbox::enqueue_if_connected(
+                root,
+                &incident,
+                &channel,
+                update_at,
+                &text,
+                crate::desk::now(),
+            );
             None
         }
         Job::Retry => {
@@ -153,44 +150,40 @@ fn handle(root: &std::path::Path, actor: &str, job: Job) -> Option<Result<String
         Job::Connect {
             channel,
             connection,
-        } => Some((|| {
-            connection.check()?;
-            let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
-            let shown = connection.masked();
-            connections.channels.insert(channel.clone(), connection);
-            write_local(&path, &connections).map_err(|e| e.to_string())?;
-            Ok(format!("{channel} is connected: {shown}."))
-        })()),
-        Job::Disconnect { channel } => Some((|| {
-            let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
-            connections.channels.remove(&channel);
-            write_local(&path, &connections).map_err(|e| e.to_string())?;
-            Ok(format!(
-                "{channel} is disconnected: its updates are recorded, not posted."
-            ))
-        })()),
+        } => Some(
+            crate::post::connect(root, &channel, connection)
+                .map(|shown| format!("{channel} is connected: {shown}."))
+                .map_err(|why| sentence(&why)),
+        ),
+        Job::Disconnect { channel } => Some(
+            crate::post::disconnect(root, &channel)
+                .map(|_| {
+                    format!("{channel} is disconnected: its updates are recorded, not posted.")
+                })
+                .map_err(|why| sentence(&why)),
+        ),
         Job::Test { channel } => Some((|| {
             let connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
             let connection = connections
                 .channels
                 .get(&channel)
                 .ok_or_else(|| format!("{channel} is not connected."))?;
-            let text = format!("Expedite test message from {actor}: {channel} is connected.");
-            match send::post(connection, &channel, "test", &text) {
-                Attempt::Sent { .. } => Ok(format!("The test message reached {channel}.")),
-                Attempt::Retry { why, .. } => {
-                    Err(format!("The test message did not go out: {why}."))
-                }
-                Attempt::Failed { why } => {
-                    Err(format!("{channel} refused the test message — {why}."))
-                }
-                Attempt::Unknown { why } => Err(format!(
-                    "No answer came back ({why}); look in {channel} whether it arrived."
-                )),
-            }
+            send::test(connection, &channel, actor).map_err(|why| sentence(&why))?;
+            Ok(format!("The test message reached {channel}."))
         })()),
         Job::Stop => None,
     }
+}
+
+/// A reason as the window shows it: a sentence, capitalised, with its stop.
+pub fn sentence(why: &str) -> String {
+    let mut chars = why.chars();
+    let first: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    let rest = chars.as_str().trim_end_matches('.');
+    format!("{first}{rest}.")
 }
 
 fn news_of(root: &std::path::Path) -> PostNews {
