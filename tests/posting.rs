@@ -4,6 +4,8 @@
 //! with `{"ok":false,"error":…}`, 429 with `Retry-After`, Teams' 202, a
 //! connection refused and a server that never answers.
 
+#[path = "support/desk.rs"]
+mod desk;
 #[path = "support/http.rs"]
 mod http;
 
@@ -329,19 +331,7 @@ fn two_desks_sharing_a_folder_never_both_send_a_post_and_secrets_stay_on_the_des
         remote.to_str().unwrap(),
     ]);
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    let env_free = |dir: &Path, args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_expedite"))
-            .arg("--data-dir")
-            .arg(dir)
-            .arg("--as")
-            .arg("Sam Patel")
-            .args(args)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env_remove("EXPEDITE_DATA_DIR")
-            .output()
-            .unwrap();
-        ok(out)
-    };
+    let env_free = |dir: &Path, args: &[&str]| ok(desk::expedite_as(dir, "Sam Patel", args));
     env_free(
         &a,
         &[

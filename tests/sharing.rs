@@ -2,6 +2,9 @@
 //! bare repository in a temp folder), with the real `git` program: nothing
 //! anyone writes is lost, whatever order they sync in.
 
+#[path = "support/desk.rs"]
+mod desk;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -12,27 +15,11 @@ use expedite::store::envelope;
 
 /// Runs `expedite` on a desk's folder as that desk's person.
 fn expedite(dir: &Path, who: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_expedite"))
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--as")
-        .arg(who)
-        .args(args)
-        .env_remove("EXPEDITE_DATA_DIR")
-        .env("USER", "someone")
-        // A machine with no git identity at all, as a fresh laptop.
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap()
+    desk::expedite_as(dir, who, args)
 }
 
 fn text(o: &Output) -> String {
-    format!(
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    desk::printed(o)
 }
 
 fn ok(o: Output) -> String {

@@ -2,6 +2,9 @@
 //! terminal there, through a real git remote) shows up, and the window's
 //! own saves go out, by themselves.
 
+#[path = "../support/desk.rs"]
+mod desk;
+
 use std::path::Path;
 use std::process::Command as Process;
 
@@ -16,23 +19,8 @@ use expedite::ui::app::sync::Syncer;
 use crate::common::*;
 
 fn expedite(dir: &Path, who: &str, args: &[&str]) -> String {
-    let out = Process::new(env!("CARGO_BIN_EXE_expedite"))
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--as")
-        .arg(who)
-        .args(args)
-        .env_remove("EXPEDITE_DATA_DIR")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = desk::expedite_as(dir, who, args);
+    assert!(out.status.success(), "{}", desk::printed(&out));
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 

@@ -1,0 +1,33 @@
+//! Running `expedite` from the tests as a person at a desk would: on that
+//! desk's data folder, as that desk's person, on a machine with no git
+//! identity of its own (as a fresh laptop).
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// `expedite --data-dir DIR --as WHO ARGS…`.
+pub fn expedite_as(dir: &Path, who: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_expedite"))
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--as")
+        .arg(who)
+        .args(args)
+        .env_remove("EXPEDITE_DATA_DIR")
+        .env("USER", "someone")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap()
+}
+
+/// What a run printed, both streams, for a failed assertion to show.
+pub fn printed(o: &Output) -> String {
+    format!(
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
