@@ -182,6 +182,36 @@ fn rate_limited_then_sent_once_honouring_retry_after() {
 }
 
 #[test]
+fn a_post_the_service_asked_to_wait_is_not_sent_again_by_the_same_run() {
+    // However long one run takes (here every look at the clock is an hour
+    // later), a post told to wait goes out on a later run, not this one.
+    let server = Server::start(vec![
+        Answer::Http(429, "Retry-After: 1\r\n", "rate_limited"),
+        Answer::Http(200, "", "ok"),
+    ]);
+    let (dir, id) = declared();
+    let d = dir.path();
+    connect(d, "--mattermost-webhook", &server.url("/hooks/x"));
+    let start = chrono::Utc::now();
+    let calls = std::cell::Cell::new(0);
+    let clock = || {
+        calls.set(calls.get() + 1);
+        start + chrono::Duration::hours(calls.get())
+    };
+    let incident = expedite::model::IncidentId::parse(&id).unwrap();
+    expedite::post::outbox::enqueue(d, &incident, "#expedite", start, "Errors falling", start)
+        .unwrap();
+    let first = expedite::post::outbox::drain(d, "Sam Patel", &clock).unwrap();
+    assert_eq!(first.len(), 1, "tried once: {first:?}");
+    assert_eq!(server.seen().len(), 1, "sent once by this run");
+    assert!(ok(expedite(d, &["outbox"])).contains("waiting (rate-limited"));
+    let second = expedite::post::outbox::drain(d, "Sam Patel", &clock).unwrap();
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert_eq!(server.seen().len(), 2);
+    assert!(ok(expedite(d, &["outbox"])).contains("The outbox is empty"));
+}
+
+#[test]
 fn offline_the_post_waits_and_goes_out_exactly_once_when_the_service_is_back() {
     // A port with nobody listening: connection refused.
     let port = TcpListener::bind("127.0.0.1:0")

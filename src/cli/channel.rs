@@ -228,11 +228,6 @@ pub fn post_update(
     let outcomes = outbox::drain(root, actor, now).map_err(|e| e.to_string())?;
     Ok(outcomes
         .into_iter()
-        .find(|o| {
-            o.post.incident == *incident
-                && o.post.channel == channel
-                && o.post.update_at == update_at
-                && o.post.text == text
-        })
+        .find(|o| o.post.is(incident, channel, update_at, text))
         .map(|o| o.delivery))
 }

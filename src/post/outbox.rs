@@ -59,6 +59,33 @@ pub struct Post {
     pub next_try: DateTime<Utc>,
 }
 
+impl Post {
+    /// The same post: one update's text to one channel, whatever became of it.
+    pub fn same_post(&self, other: &Post) -> bool {
+        self.is(
+            &other.incident,
+            &other.channel,
+            other.update_at,
+            &other.text,
+        )
+    }
+
+    /// This post is the update recorded at `update_at` on `incident`, with
+    /// `text`, to `channel`.
+    pub fn is(
+        &self,
+        incident: &IncidentId,
+        channel: &str,
+        update_at: DateTime<Utc>,
+        text: &str,
+    ) -> bool {
+        &self.incident == incident
+            && self.channel == channel
+            && self.update_at == update_at
+            && self.text == text
+    }
+}
+
 /// Every post waiting, failed or unknown.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outbox {
@@ -131,12 +158,10 @@ pub fn enqueue(
     now: DateTime<Utc>,
 ) -> Result<(), LocalError> {
     change(root, |outbox| {
-        let known = outbox.posts.iter().any(|p| {
-            &p.incident == incident
-                && p.channel == channel
-                && p.update_at == update_at
-                && p.text == text
-        });
+        let known = outbox
+            .posts
+            .iter()
+            .any(|p| p.is(incident, channel, update_at, text));
         if !known {
             outbox.posts.push(Post {
                 incident: incident.clone(),
@@ -186,6 +211,8 @@ pub struct Outcome {
 /// Sends every post that is due, at most one a second to a destination,
 /// and records on each incident's timeline what became of it. Posts whose
 /// channel is not connected stay as they are. `now` is asked before each.
+/// Each post is tried at most once a drain: one the service asked to wait
+/// goes out on a later drain, however long this one took.
 pub fn drain(
     root: &Path,
     actor: &str,
@@ -204,6 +231,7 @@ pub fn drain(
     })?;
     let mut outcomes = Vec::new();
     let mut last_sent: Vec<(String, std::time::Instant)> = Vec::new();
+    let mut tried: Vec<Post> = Vec::new();
     loop {
         // Take the next due post, and mark it sending, under the lock.
         let at = now();
@@ -212,12 +240,14 @@ pub fn drain(
                 matches!(p.standing, Standing::Waiting { .. })
                     && p.next_try <= at
                     && connections.channels.contains_key(&p.channel)
+                    && !tried.iter().any(|t| t.same_post(p))
             })?;
             post.standing = Standing::Sending;
             post.attempts += 1;
             Some(post.clone())
         })?;
         let Some(post) = next else { break };
+        tried.push(post.clone());
         let connection = &connections.channels[&post.channel];
         let url = connection.url();
         if let Some((_, when)) = last_sent.iter().find(|(u, _)| *u == url)
@@ -241,12 +271,7 @@ pub fn drain(
             Attempt::Unknown { why } => Delivery::Unknown { why: why.clone() },
         };
         change(root, |outbox| {
-            let Some(i) = outbox.posts.iter().position(|p| {
-                p.incident == post.incident
-                    && p.channel == post.channel
-                    && p.update_at == post.update_at
-                    && p.text == post.text
-            }) else {
+            let Some(i) = outbox.posts.iter().position(|p| p.same_post(&post)) else {
                 return;
             };
             match &attempt {
