@@ -113,9 +113,9 @@ pub fn channel(root: &Path, what: ChannelWhat, actor: &str) -> Result<(), String
             } else {
                 unreachable!("clap requires one destination")
             };
-            let shown = post::connect(root, &channel, connection)?;
+            let (shown, kept) = post::connect(root, &channel, connection)?;
             eprintln!(
-                "{channel} is connected: {shown}. Updates to it are posted from now on; try it with: expedite channel test {channel}"
+                "{channel} is connected: {shown}; {kept}. Updates to it are posted from now on; try it with: expedite channel test {channel}"
             );
         }
         ChannelWhat::List => {
@@ -124,17 +124,20 @@ pub fn channel(root: &Path, what: ChannelWhat, actor: &str) -> Result<(), String
                     "No channel is connected: updates are recorded, and copied into the channel by hand. Connect one with: expedite channel set '#expedite' --slack-webhook -"
                 );
             }
-            for (channel, connection) in &connections.channels {
-                println!("{channel}  {}", connection.masked());
+            for channel in connections.channels.keys() {
+                println!(
+                    "{channel}  {}",
+                    connections.shown(channel).unwrap_or_default()
+                );
             }
         }
         ChannelWhat::Test { channel } => {
             let channel = channel_name(&channel).map_err(|e| e.to_string())?;
-            let connection = connections
-                .channels
-                .get(&channel)
-                .ok_or_else(|| not_connected(&channel))?;
-            send::test(connection, &channel, actor)?;
+            if !connections.channels.contains_key(&channel) {
+                return Err(not_connected(&channel));
+            }
+            let connection = connections.with_secret(root, &channel)?;
+            send::test(&connection, &channel, actor)?;
             eprintln!("The test message reached {channel}.");
         }
         ChannelWhat::Remove { channel } => {
@@ -197,12 +200,15 @@ pub fn outbox_cmd(
             Standing::Failed { why } => format!("failed: {why}"),
             Standing::Unknown { why } => format!("unknown: {why} — it may have arrived"),
         };
+        let tries = match p.attempts {
+            1 => "1 try".to_owned(),
+            n => format!("{n} tries"),
+        };
         println!(
-            "{}  {}  update of {}  {standing}  ({} tries)",
+            "{}  {}  update of {}  {standing}  ({tries})",
             p.incident,
             p.channel,
             p.update_at.format("%Y-%m-%d %H:%M UTC"),
-            p.attempts
         );
     }
     Ok(())

@@ -4,11 +4,14 @@
 //! generic JSON webhook.
 //!
 //! What connects a channel is a secret (a webhook URL is one: anyone with it
-//! can post). It stays on this desk, in `connections.ron` (owner-only, never
-//! shared: `.gitignore` keeps it out of git). Posts wait in `outbox.ron`,
+//! can post). It stays on this desk: in the desktop's keyring when there is
+//! one (`keyring`), else in `connections.ron` itself, owner-only. Either way
+//! `connections.ron` says which channels are connected and how, and is never
+//! shared (`.gitignore` keeps it out of git). Posts wait in `outbox.ron`,
 //! also this desk's own, so two colleagues sharing a folder never both send
 //! one.
 
+pub mod keyring;
 pub mod outbox;
 pub mod send;
 
@@ -62,6 +65,17 @@ impl Connection {
             | Self::TeamsWebhook { url }
             | Self::MattermostWebhook { url }
             | Self::Webhook { url } => url.clone(),
+        }
+    }
+
+    /// The secret part: the token, or the whole webhook address.
+    fn secret_mut(&mut self) -> &mut String {
+        match self {
+            Self::SlackToken { token, .. } => token,
+            Self::SlackWebhook { url }
+            | Self::TeamsWebhook { url }
+            | Self::MattermostWebhook { url }
+            | Self::Webhook { url } => url,
         }
     }
 
@@ -153,9 +167,74 @@ fn mask_url(url: &str) -> String {
 /// Every connected channel, by its name (`#expedite`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Connections {
-    /// The channels and where their posts go.
+    /// The channels and where their posts go. The secret of one kept in
+    /// the keyring is empty here.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub channels: BTreeMap<String, Connection>,
+    /// The channels whose secret is in the desktop's keyring, each with
+    /// how it is shown (masked, as `channel list` prints it).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub in_keyring: BTreeMap<String, String>,
+}
+
+impl Connections {
+    /// How `channel` is shown: its kind and a masked address, never the
+    /// whole secret, and where the secret is kept.
+    pub fn shown(&self, channel: &str) -> Option<String> {
+        let connection = self.channels.get(channel)?;
+        Some(match self.in_keyring.get(channel) {
+            Some(shown) => format!("{shown} (in the desktop's keyring)"),
+            None => connection.masked(),
+        })
+    }
+
+    /// `channel`'s connection with its secret, read from the keyring when
+    /// it is kept there. `Err` says why it could not be read and what to do.
+    pub fn with_secret(&self, root: &Path, channel: &str) -> Result<Connection, String> {
+        let mut connection = self
+            .channels
+            .get(channel)
+            .cloned()
+            .ok_or_else(|| format!("{channel} is not connected"))?;
+        if self.in_keyring.contains_key(channel) {
+            match keyring::fetch(root, channel) {
+                Ok(Some(secret)) => *connection.secret_mut() = secret,
+                Ok(None) => {
+                    return Err(format!(
+                        "the desktop's keyring no longer holds {channel}'s secret — connect the channel again"
+                    ));
+                }
+                Err(why) => {
+                    return Err(format!(
+                        "{channel}'s secret is in the desktop's keyring, which could not be read: {why} — start or unlock the keyring, or connect the channel again"
+                    ));
+                }
+            }
+        }
+        Ok(connection)
+    }
+}
+
+/// Where a channel's secret went when it was connected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kept {
+    /// In the desktop's keyring.
+    Keyring,
+    /// In `connections.ron`, readable by this desk's owner only, and why not
+    /// in a keyring.
+    File { why: String },
+}
+
+impl fmt::Display for Kept {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Keyring => f.write_str("its secret is kept in the desktop's keyring"),
+            Self::File { why } => write!(
+                f,
+                "its secret is kept in connections.ron, readable by you only (not in a keyring: {why})"
+            ),
+        }
+    }
 }
 
 impl Kind for Connections {
@@ -201,26 +280,58 @@ pub fn write_local<T: Kind>(path: &Path, data: &T) -> Result<(), LocalError> {
     Ok(())
 }
 
-/// Connects `channel` on this desk: checks the address, saves it, and
-/// returns the connection as it may be shown (masked).
-pub fn connect(root: &Path, channel: &str, connection: Connection) -> Result<String, String> {
+/// Connects `channel` on this desk: checks the address, keeps its secret
+/// (in the keyring when there is one), and returns the connection as it may
+/// be shown (masked) and where the secret went.
+pub fn connect(
+    root: &Path,
+    channel: &str,
+    mut connection: Connection,
+) -> Result<(String, Kept), String> {
     connection.check()?;
     let path = connections_path(root);
     let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
     let shown = connection.masked();
+    let label = format!("Expedite: {channel} ({})", connection.kind());
+    let kept = match keyring::store(root, channel, &label, connection.secret_mut()) {
+        Ok(()) => {
+            connection.secret_mut().clear();
+            connections
+                .in_keyring
+                .insert(channel.to_owned(), shown.clone());
+            Kept::Keyring
+        }
+        Err(why) => {
+            connections.in_keyring.remove(channel);
+            Kept::File { why }
+        }
+    };
     connections.channels.insert(channel.to_owned(), connection);
     write_local(&path, &connections).map_err(|e| e.to_string())?;
-    Ok(shown)
+    if let Kept::File { .. } = kept {
+        // A secret the keyring held before is stale now: the file's is used.
+        let _ = keyring::forget(root, channel);
+    }
+    Ok((shown, kept))
 }
 
-/// Disconnects `channel` on this desk; `false` when it was not connected.
+/// Disconnects `channel` on this desk, forgetting its secret; `false` when
+/// it was not connected.
 pub fn disconnect(root: &Path, channel: &str) -> Result<bool, String> {
     let path = connections_path(root);
     let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
     if connections.channels.remove(channel).is_none() {
         return Ok(false);
     }
+    let was_in_keyring = connections.in_keyring.remove(channel).is_some();
     write_local(&path, &connections).map_err(|e| e.to_string())?;
+    if was_in_keyring {
+        keyring::forget(root, channel).map_err(|why| {
+            format!(
+                "{channel} is disconnected, but its secret could not be removed from the desktop's keyring ({why}) — remove the item \"Expedite: {channel}\" there by hand"
+            )
+        })?;
+    }
     Ok(true)
 }
 

@@ -24,6 +24,8 @@ use crate::store::envelope::Kind;
 const PACE: Duration = Duration::from_secs(1);
 /// The longest wait between two tries of a post that could not go out.
 const MAX_BACKOFF: i64 = 300;
+/// How long a post waits for a keyring that could not give its secret.
+const KEYRING_WAIT: Duration = Duration::from_secs(60);
 
 /// Where a post stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -248,21 +250,30 @@ pub fn drain(
         })?;
         let Some(post) = next else { break };
         tried.push(post.clone());
-        let connection = &connections.channels[&post.channel];
-        let url = connection.url();
-        if let Some((_, when)) = last_sent.iter().find(|(u, _)| *u == url)
-            && when.elapsed() < PACE
-        {
-            std::thread::sleep(PACE - when.elapsed());
-        }
-        let attempt = send::post(
-            connection,
-            &post.channel,
-            post.incident.as_str(),
-            &post.text,
-        );
-        last_sent.retain(|(u, _)| *u != url);
-        last_sent.push((url, std::time::Instant::now()));
+        let attempt = match connections.with_secret(root, &post.channel) {
+            Ok(connection) => {
+                let url = connection.url();
+                if let Some((_, when)) = last_sent.iter().find(|(u, _)| *u == url)
+                    && when.elapsed() < PACE
+                {
+                    std::thread::sleep(PACE - when.elapsed());
+                }
+                let attempt = send::post(
+                    &connection,
+                    &post.channel,
+                    post.incident.as_str(),
+                    &post.text,
+                );
+                last_sent.retain(|(u, _)| *u != url);
+                last_sent.push((url, std::time::Instant::now()));
+                attempt
+            }
+            // Nothing went out: it waits for the keyring, asked again later.
+            Err(why) => Attempt::Retry {
+                after: Some(KEYRING_WAIT),
+                why,
+            },
+        };
         let at = now();
         let delivery = match &attempt {
             Attempt::Sent { ts } => Delivery::Sent { ts: ts.clone() },

@@ -152,7 +152,7 @@ fn handle(root: &std::path::Path, actor: &str, job: Job) -> Option<Result<String
             connection,
         } => Some(
             crate::post::connect(root, &channel, connection)
-                .map(|shown| format!("{channel} is connected: {shown}."))
+                .map(|(shown, kept)| sentence(&format!("{channel} is connected: {shown}; {kept}")))
                 .map_err(|why| sentence(&why)),
         ),
         Job::Disconnect { channel } => Some(
@@ -165,10 +165,9 @@ fn handle(root: &std::path::Path, actor: &str, job: Job) -> Option<Result<String
         Job::Test { channel } => Some((|| {
             let connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
             let connection = connections
-                .channels
-                .get(&channel)
-                .ok_or_else(|| format!("{channel} is not connected."))?;
-            send::test(connection, &channel, actor).map_err(|why| sentence(&why))?;
+                .with_secret(root, &channel)
+                .map_err(|why| sentence(&why))?;
+            send::test(&connection, &channel, actor).map_err(|why| sentence(&why))?;
             Ok(format!("The test message reached {channel}."))
         })()),
         Job::Stop => None,
@@ -192,8 +191,8 @@ fn news_of(root: &std::path::Path) -> PostNews {
     let mut news = PostNews {
         connected: connections
             .channels
-            .iter()
-            .map(|(c, conn)| (c.clone(), conn.masked()))
+            .keys()
+            .map(|c| (c.clone(), connections.shown(c).unwrap_or_default()))
             .collect(),
         ..PostNews::default()
     };
