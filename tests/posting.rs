@@ -239,12 +239,17 @@ fn offline_the_post_waits_and_goes_out_exactly_once_when_the_service_is_back() {
 }
 
 #[test]
-fn a_bot_token_posts_with_chat_post_message_and_keeps_slacks_ts() {
+fn a_bot_token_posts_with_chat_post_message_and_follow_ups_go_in_the_first_posts_thread() {
     let server = Server::start(vec![
         Answer::Http(
             200,
             "Content-Type: application/json\r\n",
             r#"{"ok":true,"channel":"C1","ts":"1712345678.000100"}"#,
+        ),
+        Answer::Http(
+            200,
+            "Content-Type: application/json\r\n",
+            r#"{"ok":true,"channel":"C1","ts":"1712345999.000200"}"#,
         ),
         Answer::Http(
             200,
@@ -279,8 +284,22 @@ fn a_bot_token_posts_with_chat_post_message_and_keeps_slacks_ts() {
     );
     let body: serde_json::Value = serde_json::from_str(&seen[0].body).unwrap();
     assert_eq!(body["channel"], "expedite");
+    assert!(
+        body.get("thread_ts").is_none(),
+        "the first post starts the thread"
+    );
     assert!(incident_file(d, &id).contains("Posted to #expedite (message 1712345678.000100)"));
+
+    // A follow-up replies in the first post's thread, shown in the channel too.
+    ok(expedite(d, &["update", "Errors down to a trickle"]));
+    let body: serde_json::Value = serde_json::from_str(&server.seen()[1].body).unwrap();
+    assert_eq!(body["thread_ts"], "1712345678.000100", "{body}");
+    assert_eq!(body["reply_broadcast"], true);
+
+    // The next one goes in the same thread (the first post's, not the reply's).
     let out = expedite(d, &["update", "Still falling"]);
+    let body: serde_json::Value = serde_json::from_str(&server.seen()[2].body).unwrap();
+    assert_eq!(body["thread_ts"], "1712345678.000100", "{body}");
     assert_eq!(out.status.code(), Some(1));
     assert!(
         said(&out).contains("channel_is_archived: the channel is archived"),

@@ -621,8 +621,20 @@ fn apply_to_incident(
             // countdown; a deployment notice or a dedicated channel's post
             // leaves it as it was.
             let stakeholders = channel == EXPEDITE_CHANNEL;
+            // Each of this desk's updates has a time of its own, by which its
+            // postings name it: a second update within the same second (a
+            // script's) is a millisecond later.
+            let at = inc
+                .communication
+                .updates
+                .iter()
+                .filter(|u| u.by == actor && u.channel == channel)
+                .map(|u| u.at)
+                .max()
+                .filter(|last| *last >= now)
+                .map_or(now, |last| last + Duration::milliseconds(1));
             inc.communication.updates.push(Update {
-                at: now,
+                at,
                 by: actor.to_owned(),
                 text,
                 channel,
@@ -642,16 +654,27 @@ fn apply_to_incident(
             // and unanswered happen once to a post by themselves.
             let what = delivery.describe(&channel);
             let waiting = matches!(delivery, crate::model::comms::Delivery::Queued { .. });
-            let said = waiting
-                && inc
-                    .timeline
-                    .iter()
-                    .rev()
-                    .take_while(|e| e.at >= update_at)
-                    .any(|e| e.what == what);
-            if !said {
-                log(inc, actor, now, what, None);
+            let latest = inc
+                .communication
+                .postings
+                .iter()
+                .filter(|p| p.update_at == update_at && p.channel == channel && p.by == actor)
+                .max_by_key(|p| p.at);
+            let still_waiting = waiting
+                && latest.is_some_and(|p| {
+                    matches!(p.delivery, crate::model::comms::Delivery::Queued { .. })
+                });
+            if still_waiting {
+                return Ok(Vec::new());
             }
+            log(inc, actor, now, what, None);
+            inc.communication.postings.push(crate::model::Posting {
+                update_at,
+                channel,
+                at: now,
+                by: actor.to_owned(),
+                delivery,
+            });
             Ok(saved)
         }
         Snooze { for_, .. } => {

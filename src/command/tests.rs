@@ -557,6 +557,50 @@ fn channels_keep_expedite_and_normalise_names() {
 }
 
 #[test]
+fn each_update_keeps_its_own_standing_even_two_in_one_second() {
+    use crate::model::comms::Delivery;
+    let (mut state, id) = declared();
+    let post = |text: &str| Command::PostUpdate {
+        incident: id.clone(),
+        text: text.into(),
+        channel: None,
+        next_in: None,
+    };
+    run(&mut state, post("Rolling back")).unwrap();
+    run(&mut state, post("Rolled back")).unwrap();
+    let i = incident(&state, &id);
+    let (first, second) = (&i.communication.updates[0], &i.communication.updates[1]);
+    assert!(second.at > first.at, "two updates, two times");
+    let record = |update_at, delivery| Command::RecordDelivery {
+        incident: id.clone(),
+        channel: "#expedite".into(),
+        update_at,
+        delivery,
+    };
+    run(&mut state, record(first.at, Delivery::Sent { ts: None })).unwrap();
+    let refused = Delivery::Failed {
+        why: "channel_not_found".into(),
+    };
+    run(&mut state, record(second.at, refused.clone())).unwrap();
+    // Waiting twice is said once; the later "waiting" changes nothing.
+    let waiting = Delivery::Queued {
+        why: "offline".into(),
+    };
+    let i = incident(&state, &id);
+    let (first, second) = (&i.communication.updates[0], &i.communication.updates[1]);
+    assert_eq!(
+        i.posting_of(first).unwrap().delivery,
+        Delivery::Sent { ts: None }
+    );
+    assert_eq!(i.posting_of(second).unwrap().delivery, refused);
+    let third_at = mins(6);
+    run(&mut state, record(third_at, waiting.clone())).unwrap();
+    let before = incident(&state, &id);
+    assert_eq!(run(&mut state, record(third_at, waiting)).unwrap(), vec![]);
+    assert_eq!(incident(&state, &id), before);
+}
+
+#[test]
 fn posting_updates_sets_the_next_due_time() {
     let (mut state, id) = declared();
     let cadence = comms::Cadence::default();

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::{Pick, join, merge_set, pick};
 use crate::model::{
     EXPEDITE_CHANNEL, Evidence, FollowUp, HandOver, Incident, IncidentId, MetricReading, Part,
-    TeamMember, TimelineEntry, Update,
+    Posting, TeamMember, TimelineEntry, Update,
 };
 
 /// Records, on the version a command produced, which parts it changed and
@@ -69,6 +69,11 @@ pub fn merge_incident(base: Option<&Incident>, ours: &Incident, theirs: &Inciden
         &ours.communication.updates,
         &theirs.communication.updates,
         update_key,
+    );
+    out.communication.postings = join(
+        &ours.communication.postings,
+        &theirs.communication.postings,
+        posting_key,
     );
     out.deployment.readings = join(
         &ours.deployment.readings,
@@ -289,6 +294,16 @@ fn hand_over_key(h: &HandOver) -> (DateTime<Utc>, &str, Option<&str>, &str) {
 
 fn update_key(u: &Update) -> (DateTime<Utc>, &str, &str, &str) {
     (u.at, &u.by, &u.channel, &u.text)
+}
+
+fn posting_key(p: &Posting) -> (DateTime<Utc>, DateTime<Utc>, &str, &str, String) {
+    (
+        p.at,
+        p.update_at,
+        &p.channel,
+        &p.by,
+        p.delivery.describe(&p.channel),
+    )
 }
 
 fn reading_key(r: &MetricReading) -> (DateTime<Utc>, &str, u64, bool, &str) {

@@ -5,6 +5,7 @@ use smol_str::SmolStr;
 
 use super::*;
 use crate::command::{Command, NewEvidence, RosterChange, apply};
+use crate::model::comms::Delivery;
 use crate::model::roster::{Contact, OfficeHours, Phone, Roster, Shift};
 use crate::model::{Decision, EvidenceKind, Incident, IncidentId, Part, Role, State};
 
@@ -315,7 +316,7 @@ fn random_command(dice: &mut Dice, id: &IncidentId, n: u64) -> Command {
     let incident = id.clone();
     let person = (*dice.one(&PEOPLE)).to_owned();
     let role = *dice.one(&Role::TEAM);
-    match dice.below(14) {
+    match dice.below(15) {
         0 | 1 => Command::AddNote {
             incident,
             text: format!("note {n}"),
@@ -381,6 +382,22 @@ fn random_command(dice: &mut Dice, id: &IncidentId, n: u64) -> Command {
             owner: None,
         },
         12 => Command::Resolve { incident },
+        13 => Command::RecordDelivery {
+            incident,
+            channel: (*dice.one(&["#expedite", "#deployments"])).to_owned(),
+            update_at: DateTime::UNIX_EPOCH + Duration::minutes(dice.below(4) as i64),
+            delivery: match dice.below(3) {
+                0 => Delivery::Sent {
+                    ts: Some(format!("1700000000.{n:06}")),
+                },
+                1 => Delivery::Queued {
+                    why: "offline".into(),
+                },
+                _ => Delivery::Failed {
+                    why: format!("refused {n}"),
+                },
+            },
+        },
         _ => Command::Reopen {
             incident,
             reason: format!("back {n}"),
@@ -392,6 +409,7 @@ fn random_command(dice: &mut Dice, id: &IncidentId, n: u64) -> Command {
 fn entries(i: &Incident) -> Vec<String> {
     let mut out: Vec<String> = i.timeline.iter().map(|e| format!("{e:?}")).collect();
     out.extend(i.communication.updates.iter().map(|u| format!("{u:?}")));
+    out.extend(i.communication.postings.iter().map(|p| format!("{p:?}")));
     out.extend(i.hand_overs.iter().map(|h| format!("{h:?}")));
     out.extend(i.deployment.readings.iter().map(|r| format!("{r:?}")));
     out.extend(i.follow_ups.iter().map(|f| format!("{f:?}")));

@@ -6,6 +6,8 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::comms::Delivery;
+
 /// A sortable, human-friendly incident id: the UTC day it was declared, who
 /// declared it and a counter for that person's day, e.g.
 /// `2026-12-01-sam-patel-1`. The roster keeps names unique, so two desks
@@ -288,6 +290,31 @@ impl Incident {
             .rev()
             .find(|u| u.channel.eq_ignore_ascii_case(EXPEDITE_CHANNEL))
     }
+
+    /// Where posting `update` to its channel stands now: the latest of what
+    /// became of it; `None` when no desk tried to post it.
+    pub fn posting_of(&self, update: &Update) -> Option<&Posting> {
+        self.communication
+            .postings
+            .iter()
+            .filter(|p| p.names(update))
+            .max_by_key(|p| p.at)
+    }
+
+    /// The Slack message that starts this incident's thread in `channel`:
+    /// the first update posted there with Slack's `ts`. Follow-ups go in it.
+    pub fn slack_thread(&self, channel: &str) -> Option<&str> {
+        self.communication
+            .postings
+            .iter()
+            .filter(|p| p.channel == channel)
+            .filter_map(|p| match &p.delivery {
+                Delivery::Sent { ts: Some(ts) } => Some((p.at, ts.as_str())),
+                _ => None,
+            })
+            .min()
+            .map(|(_, ts)| ts)
+    }
 }
 
 /// The kind of metric that confirms the issue.
@@ -561,6 +588,31 @@ pub struct Update {
     pub channel: String,
 }
 
+/// One thing that became of posting one update to one channel: sent,
+/// waiting, refused, or no answer. The latest for an update is where it
+/// stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Posting {
+    /// The update's time (`Update::at`), which with the channel names it.
+    pub update_at: DateTime<Utc>,
+    /// Where it was posted.
+    pub channel: String,
+    /// When this became of it.
+    pub at: DateTime<Utc>,
+    /// Whose desk posted it.
+    pub by: String,
+    /// What became of it.
+    pub delivery: Delivery,
+}
+
+impl Posting {
+    /// Whether this is about `update`: its time and channel, posted from
+    /// its author's desk (each desk gives its updates times of their own).
+    pub fn names(&self, update: &Update) -> bool {
+        self.update_at == update.at && self.channel == update.channel && self.by == update.by
+    }
+}
+
 /// The communication stage's record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Communication {
@@ -571,6 +623,9 @@ pub struct Communication {
     /// Every update posted, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub updates: Vec<Update>,
+    /// What became of posting each update, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub postings: Vec<Posting>,
     /// The due time the last poster chose ("next update in 20 min"); when
     /// `None` the cadence from the settings applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -586,6 +641,7 @@ impl Default for Communication {
         Self {
             channels: default_channels(),
             updates: Vec::new(),
+            postings: Vec::new(),
             next_update_due: None,
         }
     }

@@ -258,12 +258,17 @@ pub fn drain(
                 {
                     std::thread::sleep(PACE - when.elapsed());
                 }
-                let attempt = send::post(
-                    &connection,
-                    &post.channel,
-                    post.incident.as_str(),
-                    &post.text,
-                );
+                let thread = match connection {
+                    super::Connection::SlackToken { .. } => thread_of(root, &post),
+                    _ => None,
+                };
+                let message = send::Message {
+                    channel: &post.channel,
+                    incident: post.incident.as_str(),
+                    text: &post.text,
+                    thread: thread.as_deref(),
+                };
+                let attempt = send::post(&connection, &message);
                 last_sent.retain(|(u, _)| *u != url);
                 last_sent.push((url, std::time::Instant::now()));
                 attempt
@@ -308,6 +313,17 @@ pub fn drain(
         outcomes.push(Outcome { post, delivery });
     }
     Ok(outcomes)
+}
+
+/// The Slack thread `post` goes in: its incident's first message posted to
+/// the channel, as the incident's file says (a colleague's desk may have
+/// posted it). `None` for the first, or when the file can't be read.
+fn thread_of(root: &Path, post: &Post) -> Option<String> {
+    let text = std::fs::read_to_string(crate::store::incident_file(root, &post.incident)).ok()?;
+    let incident = crate::store::envelope::read::<crate::model::Incident>(&text)
+        .ok()?
+        .data;
+    incident.slack_thread(&post.channel).map(str::to_owned)
 }
 
 /// Says on the incident's timeline what became of a post (once per

@@ -28,8 +28,22 @@ pub enum Attempt {
     Unknown { why: String },
 }
 
-/// Posts `text` for `channel` (of `incident`) to `connection`, once.
-pub fn post(connection: &Connection, channel: &str, incident: &str, text: &str) -> Attempt {
+/// One message to post.
+#[derive(Clone, Copy, Debug)]
+pub struct Message<'a> {
+    /// The channel it is for (`#expedite`).
+    pub channel: &'a str,
+    /// The incident it is about (its id), or "test".
+    pub incident: &'a str,
+    /// Exactly what it says.
+    pub text: &'a str,
+    /// Slack's `ts` of the message whose thread it goes in (with a bot
+    /// token; webhooks can't reply in a thread).
+    pub thread: Option<&'a str>,
+}
+
+/// Posts `message` to `connection`, once.
+pub fn post(connection: &Connection, message: &Message) -> Attempt {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_resolve(Some(CONNECT_LIMIT))
@@ -40,7 +54,7 @@ pub fn post(connection: &Connection, channel: &str, incident: &str, text: &str) 
         .user_agent(concat!("Expedite/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
-    let body = body(connection, channel, incident, text);
+    let body = body(connection, message);
     let mut request = agent
         .post(connection.url())
         .header("Content-Type", "application/json; charset=utf-8");
@@ -71,7 +85,13 @@ pub fn post(connection: &Connection, channel: &str, incident: &str, text: &str) 
 /// `Err` says why it did not arrive (in words to follow "expedite: ").
 pub fn test(connection: &Connection, channel: &str, actor: &str) -> Result<(), String> {
     let text = format!("Expedite test message from {actor}: {channel} is connected.");
-    match post(connection, channel, "test", &text) {
+    let message = Message {
+        channel,
+        incident: "test",
+        text: &text,
+        thread: None,
+    };
+    match post(connection, &message) {
         Attempt::Sent { .. } => Ok(()),
         Attempt::Retry { why, .. } => Err(format!("the test message did not go out: {why}")),
         Attempt::Failed { why } => Err(format!("{channel} refused the test message — {why}")),
@@ -82,13 +102,30 @@ pub fn test(connection: &Connection, channel: &str, actor: &str) -> Result<(), S
 }
 
 /// The JSON each service takes.
-pub fn body(connection: &Connection, channel: &str, incident: &str, text: &str) -> String {
+pub fn body(connection: &Connection, message: &Message) -> String {
+    let Message {
+        channel,
+        incident,
+        text,
+        thread,
+    } = *message;
     let value = match connection {
         Connection::SlackWebhook { .. } => serde_json::json!({ "text": slack_escape(text) }),
-        Connection::SlackToken { .. } => serde_json::json!({
-            "channel": channel.trim_start_matches('#'),
-            "text": slack_escape(text),
-        }),
+        Connection::SlackToken { .. } => {
+            let mut body = serde_json::json!({
+                "channel": channel.trim_start_matches('#'),
+                "text": slack_escape(text),
+            });
+            if let Some(ts) = thread {
+                body["thread_ts"] = ts.into();
+                // The stakeholders' channel sees every update, not only
+                // those who follow the thread.
+                body["reply_broadcast"] = channel
+                    .eq_ignore_ascii_case(crate::model::EXPEDITE_CHANNEL)
+                    .into();
+            }
+            body
+        }
         Connection::MattermostWebhook { .. } => {
             serde_json::json!({ "text": quiet_mentions(text) })
         }

@@ -239,7 +239,7 @@ impl Store {
 
     /// Where an incident's file is.
     pub fn incident_path(&self, id: &IncidentId) -> PathBuf {
-        self.root.join("incidents").join(format!("{id}.ron"))
+        incident_file(&self.root, id)
     }
 
     /// Where the roster is.
@@ -1086,6 +1086,11 @@ fn looks_resolved(path: &Path) -> bool {
 }
 
 /// Every `incidents/<id>.ron`, sorted.
+/// Where the incident `id` of the data folder `root` is kept.
+pub fn incident_file(root: &Path, id: &IncidentId) -> PathBuf {
+    root.join("incidents").join(format!("{id}.ron"))
+}
+
 fn incident_paths(incidents: &Path) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = fs::read_dir(incidents)
         .map(|entries| {

@@ -145,8 +145,11 @@ pub fn show(ui: &mut egui::Ui, form: &mut ChannelForm, news: &PostNews) -> Optio
     if stuck > 0 {
         ui.add_space(8.0);
         ui.heading("Posts that did not go out");
-        for (channel, why) in news.failed.iter().chain(&news.unknown) {
-            ui.label(format!("{channel}: {why}"));
+        for stuck in news.failed.iter().chain(&news.unknown) {
+            ui.label(format!(
+                "{} ({}): {}",
+                stuck.channel, stuck.incident, stuck.why
+            ));
         }
         if ui.button("Retry posting").clicked() {
             job = Some(Job::Retry);

@@ -34,7 +34,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
             // Where posting and sharing stand, on this line so that a state
             // coming or going never pushes the window down: only the title
             // gives up room.
-            if let Some((words, whole)) = posting_state(facts.posting) {
+            if let Some((words, whole)) = posting_state(facts.posting, &incident.id) {
                 status(ui, &words, &whole, true);
             }
             if let Some(sharing) = facts.sharing {
@@ -179,32 +179,60 @@ fn seconds(n: i64) -> std::time::Duration {
 }
 
 /// Posts that did not go out yet, in a few words and in full: a refusal
-/// first, then one with no answer, then the waiting ones.
-fn posting_state(p: &crate::ui::app::poster::PostNews) -> Option<(String, String)> {
+/// first, then one with no answer, then the waiting ones. A post of another
+/// incident than the one shown says so.
+fn posting_state(
+    p: &crate::ui::app::poster::PostNews,
+    shown: &crate::model::IncidentId,
+) -> Option<(String, String)> {
+    use crate::ui::app::poster::Stuck;
     // Few words here (the title needs the room); which channel and why on hover.
-    if let Some((channel, why)) = p.failed.first() {
+    let whose = |stuck: &Stuck, words: &str| {
+        if stuck.incident == *shown {
+            words.to_owned()
+        } else {
+            format!("{words} (other incident)")
+        }
+    };
+    let of = |stuck: &Stuck| {
+        if stuck.incident == *shown {
+            String::new()
+        } else {
+            format!(" for {}", stuck.incident)
+        }
+    };
+    if let Some(stuck) = p.failed.first() {
+        let Stuck { channel, why, .. } = stuck;
         return Some((
-            "Post failed".to_owned(),
+            whose(stuck, "Post failed"),
             format!(
-                "Post to {channel} failed: {why}. Fix it in Channels, then Retry posting there."
+                "Post to {channel}{} failed: {why}. Fix it in Channels, then Retry posting there.",
+                of(stuck)
             ),
         ));
     }
-    if let Some((channel, why)) = p.unknown.first() {
+    if let Some(stuck) = p.unknown.first() {
+        let Stuck { channel, why, .. } = stuck;
         return Some((
-            "Post got no answer".to_owned(),
+            whose(stuck, "Post got no answer"),
             format!(
-                "Post to {channel} got no answer ({why}). It may have arrived: look in {channel}, then Retry posting in Channels if it did not."
+                "Post to {channel}{} got no answer ({why}). It may have arrived: look in {channel}, then Retry posting in Channels if it did not.",
+                of(stuck)
             ),
         ));
     }
-    let (channel, why) = p.waiting.first()?;
+    let stuck = p.waiting.first()?;
     let words = match p.waiting.len() {
         1 => "1 post waiting".to_owned(),
         n => format!("{n} posts waiting"),
     };
     Some((
         words.clone(),
-        format!("{words} (to {channel}): {why}. It goes out by itself, once."),
+        format!(
+            "{words} (to {}{}): {}. It goes out by itself, once.",
+            stuck.channel,
+            of(stuck),
+            stuck.why
+        ),
     ))
 }

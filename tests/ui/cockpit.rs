@@ -78,6 +78,9 @@ fn posting_an_update_resets_the_countdown() {
     harness.get_by_label_contains(
         "Update posted in #expedite: Conditions: Rolled back; errors falling",
     );
+    // With no channel connected, the update says it was recorded only.
+    click(&mut harness, "Communicating");
+    harness.get_by_label_contains("Recorded, not posted: #expedite is not connected here");
 }
 
 #[test]

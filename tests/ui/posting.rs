@@ -90,6 +90,62 @@ fn a_channel_connected_in_the_window_gets_a_test_message_and_the_update_as_shown
     assert_eq!(seen.len(), 2, "the update went out once");
     let body: serde_json::Value = serde_json::from_str(&seen[1].body).unwrap();
     assert_eq!(body["text"].as_str().unwrap(), shown);
+
+    // The update says where it stands, once the poster has recorded it.
+    click(&mut harness, "Communicating");
+    wait_for_within(&mut harness, "Posted to #expedite at", 20);
+}
+
+#[test]
+fn an_update_the_service_refused_says_so_under_it_with_what_to_do() {
+    let server = Server::start(vec![Answer::Http(404, "", "channel_not_found")]);
+    let dir = folder_with_incident(Some("Sam"));
+    let mut connections = expedite::post::Connections::default();
+    connections.channels.insert(
+        "#expedite".into(),
+        expedite::post::Connection::SlackWebhook {
+            url: server.url("/services/T/B/gone"),
+        },
+    );
+    expedite::post::write_local(&expedite::post::connections_path(dir.path()), &connections)
+        .unwrap();
+    // A second incident, declared later: the window opens on it.
+    let mut store = Store::open(dir.path()).unwrap();
+    let (mut state, _) = store.load();
+    let declare = expedite::command::Command::Declare {
+        title: "Search is slow".into(),
+        evidence: expedite::command::NewEvidence {
+            kind: expedite::model::EvidenceKind::ErrorScreen,
+            text: "timeouts".into(),
+            link: None,
+        },
+        owner: None,
+    };
+    store.execute(&mut state, declare, "Sam", t(1)).unwrap();
+    drop(store);
+    let mut harness = window_posting(dir.path());
+    harness.get_by_label("Search is slow");
+    click(&mut harness, "Channels");
+    wait_for_within(&mut harness, "Send a test message to #expedite", 20);
+    settle(&mut harness);
+    click(&mut harness, "Post update…");
+    type_into(&mut harness, "Conditions — what you see", "Errors falling");
+    click(&mut harness, "Post update");
+    click(&mut harness, "Communicating");
+    wait_for_within(
+        &mut harness,
+        "Could not post to #expedite: channel_not_found",
+        20,
+    );
+    harness.get_by_label_contains("connect the channel again");
+    harness.get_by_label("Post failed");
+    // Another incident shown: the header says whose post it is.
+    click(&mut harness, "Incidents");
+    harness
+        .get_by_label_contains("Checkout returns 500")
+        .click();
+    settle(&mut harness);
+    harness.get_by_label("Post failed (other incident)");
 }
 
 #[test]

@@ -34,8 +34,18 @@ impl ExpediteApp {
         {
             self.sharing = Some(status);
         }
-        if let Some(news) = self.poster.as_ref().and_then(|p| p.news.try_iter().last()) {
-            self.posting = news;
+        let news: Vec<_> = self
+            .poster
+            .as_ref()
+            .map(|p| p.news.try_iter().collect())
+            .unwrap_or_default();
+        let mut recorded: Vec<PathBuf> = Vec::new();
+        for mut one in news {
+            recorded.append(&mut one.recorded);
+            self.posting = one;
+        }
+        if !recorded.is_empty() {
+            self.runner.send(Job::Outside(recorded));
         }
         let events: Vec<ReminderEvent> = self
             .reminders

@@ -51,13 +51,24 @@ pub struct PostNews {
     /// The connected channels, each with its connection as shown (masked).
     pub connected: BTreeMap<String, String>,
     /// Posts waiting to go out, with why.
-    pub waiting: Vec<(String, String)>,
+    pub waiting: Vec<Stuck>,
     /// Posts refused, with why and what to do.
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<Stuck>,
     /// Posts that got no answer.
-    pub unknown: Vec<(String, String)>,
+    pub unknown: Vec<Stuck>,
     /// The answer to the last test message or connection change.
     pub said: Option<Result<String, String>>,
+    /// The incident files the outbox just wrote what became of posts into:
+    /// the window reads them again.
+    pub recorded: Vec<PathBuf>,
+}
+
+/// A post not out yet: which incident's, to which channel, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stuck {
+    pub incident: IncidentId,
+    pub channel: String,
+    pub why: String,
 }
 
 /// The window's handle on the poster thread; stops it when dropped.
@@ -88,9 +99,10 @@ impl Poster {
                 }
                 // Said before sending (a post waits while its request is
                 // out, however long that takes), and again after.
-                let mut tell = |said: Option<Result<String, String>>| {
+                let mut tell = |said: Option<Result<String, String>>, recorded: Vec<PathBuf>| {
                     let mut news = news_of(&root);
                     news.said = said;
+                    news.recorded = recorded;
                     if last.as_ref() == Some(&news) {
                         return true;
                     }
@@ -99,12 +111,17 @@ impl Poster {
                     wake();
                     sent
                 };
-                if !tell(said.clone()) {
+                if !tell(said.clone(), Vec::new()) {
                     return;
                 }
                 // Anything due goes out now (pacing and backoff are the outbox's).
-                let _ = outbox::drain(&root, &actor, &crate::desk::now);
-                if !tell(said) {
+                let outcomes = outbox::drain(&root, &actor, &crate::desk::now).unwrap_or_default();
+                let mut recorded: Vec<PathBuf> = outcomes
+                    .iter()
+                    .map(|o| crate::store::incident_file(&root, &o.post.incident))
+                    .collect();
+                recorded.dedup();
+                if !tell(said, recorded) {
                     return;
                 }
             }
@@ -197,11 +214,16 @@ fn news_of(root: &std::path::Path) -> PostNews {
         ..PostNews::default()
     };
     for p in posts {
+        let stuck = |why: String| Stuck {
+            incident: p.incident.clone(),
+            channel: p.channel.clone(),
+            why,
+        };
         match p.standing {
-            Standing::Waiting { why } => news.waiting.push((p.channel, why)),
-            Standing::Sending => news.waiting.push((p.channel, "being sent".into())),
-            Standing::Failed { why } => news.failed.push((p.channel, why)),
-            Standing::Unknown { why } => news.unknown.push((p.channel, why)),
+            Standing::Waiting { ref why } => news.waiting.push(stuck(why.clone())),
+            Standing::Sending => news.waiting.push(stuck("being sent".into())),
+            Standing::Failed { ref why } => news.failed.push(stuck(why.clone())),
+            Standing::Unknown { ref why } => news.unknown.push(stuck(why.clone())),
         }
     }
     news

@@ -99,7 +99,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, new_channel: &mut String) -> Optio
             "When the issue is complex; #expedite still gets the regular updates.",
         );
     }
-    section(ui, "Updates posted");
+    section(ui, "Updates");
     let updates = &incident.communication.updates;
     if updates.is_empty() {
         weak(ui, "None yet.");
@@ -115,7 +115,76 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, new_channel: &mut String) -> Optio
             .weak(),
         );
         ui.add(egui::Label::new(&update.text).wrap());
+        let (words, tone) = standing(facts, update);
+        let visuals = ui.visuals();
+        let text = egui::RichText::new(words).small();
+        let text = match tone {
+            Tone::Calm => text.weak(),
+            Tone::Waiting => text.color(visuals.warn_fg_color),
+            Tone::Stuck => text.color(visuals.error_fg_color),
+        };
+        ui.add(egui::Label::new(text).wrap());
         ui.add_space(4.0);
     }
     action
+}
+
+/// How much a post's standing asks of the person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tone {
+    /// Posted, or recorded with nothing to post it to.
+    Calm,
+    /// Goes out by itself.
+    Waiting,
+    /// Needs a person: refused, or no answer.
+    Stuck,
+}
+
+/// Where posting `update` stands, in words: from the incident's record of
+/// its postings (any desk's), else from this desk's connections.
+fn standing(facts: &Facts, update: &crate::model::Update) -> (String, Tone) {
+    use crate::model::comms::Delivery;
+    let channel = &update.channel;
+    let Some(posting) = facts.incident.posting_of(update) else {
+        return if facts.posting.connected.contains_key(channel) {
+            (format!("Waiting to post to {channel}."), Tone::Waiting)
+        } else {
+            (
+                format!(
+                    "Recorded, not posted: {channel} is not connected here — copy it into the channel."
+                ),
+                Tone::Calm,
+            )
+        };
+    };
+    let by = if crate::command::same_person(&posting.by, facts.me) {
+        String::new()
+    } else {
+        format!(" from {}'s desk", posting.by)
+    };
+    match &posting.delivery {
+        Delivery::Sent { .. } => (
+            format!(
+                "Posted to {channel}{by} at {}.",
+                when(posting.at, facts.now)
+            ),
+            Tone::Calm,
+        ),
+        Delivery::Queued { .. } => (
+            format!(
+                "Waiting to post to {channel}{by}: it goes out when the service can be reached."
+            ),
+            Tone::Waiting,
+        ),
+        Delivery::Failed { why } => (
+            format!("Could not post to {channel}{by}: {why}"),
+            Tone::Stuck,
+        ),
+        Delivery::Unknown { .. } => (
+            format!(
+                "Posting to {channel}{by} got no answer: it may have arrived. Look in the channel, then Retry posting in Channels if it is not there."
+            ),
+            Tone::Stuck,
+        ),
+    }
 }
