@@ -117,7 +117,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, new_channel: &mut String) -> Optio
         ui.add(egui::Label::new(&update.text).wrap());
         let (words, tone) = standing(facts, update);
         let visuals = ui.visuals();
-        let text = egui::RichText::new(words).small();
+        let text = egui::RichText::new(words);
         let text = match tone {
             Tone::Calm => text.weak(),
             Tone::Waiting => text.color(visuals.warn_fg_color),
@@ -177,7 +177,10 @@ fn standing(facts: &Facts, update: &crate::model::Update) -> (String, Tone) {
             Tone::Waiting,
         ),
         Delivery::Failed { why } => (
-            format!("Could not post to {channel}{by}: {why}"),
+            format!(
+                "Could not post to {channel}{by}: {}.",
+                why.trim_end_matches('.')
+            ),
             Tone::Stuck,
         ),
         Delivery::Unknown { .. } => (
