@@ -12,7 +12,7 @@ pub use stamped::{Stamp, Stamped};
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// Everything the app knows: incidents, roster and settings.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,6 +33,13 @@ impl State {
     pub fn current_incident(&self) -> Option<&Incident> {
         self.open_incidents()
             .max_by_key(|i| (i.last_activity(), i.id.clone()))
+    }
+
+    /// The open incident whose next update is due first, with when.
+    pub fn most_urgent(&self) -> Option<(&Incident, DateTime<Utc>)> {
+        self.open_incidents()
+            .filter_map(|i| comms::next_update_due(i, &self.settings.cadence).map(|due| (i, due)))
+            .min_by_key(|(i, due)| (*due, i.id.clone()))
     }
 
     /// The open incidents, oldest first.
@@ -57,5 +64,20 @@ impl State {
             .max()
             .unwrap_or(0);
         IncidentId::declared_by(day, who, n + 1)
+    }
+}
+
+/// The first line of `text`, cut to `chars` characters with "…" when longer.
+pub fn shorten(text: &str, chars: usize) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    if line.chars().count() > chars {
+        format!(
+            "{}…",
+            line.chars()
+                .take(chars.saturating_sub(1))
+                .collect::<String>()
+        )
+    } else {
+        line.to_owned()
     }
 }

@@ -651,12 +651,7 @@ fn commit_message(root: &Path, actor: &str, paths: &[&str]) -> Option<String> {
 }
 
 fn short(title: &str) -> String {
-    let line = title.lines().next().unwrap_or_default();
-    if line.chars().count() > 50 {
-        format!("{}…", line.chars().take(49).collect::<String>())
-    } else {
-        line.to_owned()
-    }
+    crate::model::shorten(title, 50)
 }
 
 fn merge(

@@ -24,12 +24,35 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
                 {
                     action = Some(Action::Open(Dialog::PostUpdate(incident.id.clone())));
                 }
+                // Beside the countdown, always there (nothing appears under
+                // the pointer when it turns red).
+                ui.menu_button("Snooze", |ui| {
+                    for minutes in [5, 15, 30] {
+                        if ui.button(format!("Snooze for {minutes} min")).clicked() {
+                            action = Some(Action::run(
+                                crate::command::Command::Snooze {
+                                    incident: incident.id.clone(),
+                                    for_: chrono::Duration::minutes(minutes),
+                                },
+                                crate::ui::drafts::Form::None,
+                            ));
+                            ui.close();
+                        }
+                    }
+                })
+                .response
+                .on_hover_text("Put off the update reminder");
                 if let Some(due) = comms::next_update_due(incident, cadence) {
                     let (text, color) = countdown(due, facts.now, ui.visuals());
                     ui.label(egui::RichText::new(text).strong().color(color).size(20.0));
                 }
             } else {
                 ui.label(egui::RichText::new("Resolved").strong().size(20.0));
+            }
+            // Another open incident due sooner than this one is named here,
+            // and one click away.
+            if let Some(other) = sooner(facts) {
+                action = action.take().or(other.show(ui, facts.now));
             }
             // Where posting and sharing stand, on this line so that a state
             // coming or going never pushes the window down: only the title
@@ -134,6 +157,18 @@ pub fn countdown(
     }
 }
 
+/// The countdown to `due` in a few calm words that change once a minute,
+/// to follow "update": "due in 12 min", "due in under a minute",
+/// "overdue", "overdue by 3 min".
+pub fn due_words(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    match (due - now).num_seconds() {
+        l if l >= 60 => format!("due in {}", minutes(l)),
+        l if l >= 0 => "due in under a minute".to_owned(),
+        l if l > -60 => "overdue".to_owned(),
+        l => format!("overdue by {}", minutes(-l)),
+    }
+}
+
 /// "12 min", "1 h 5 min" (whole minutes, rounded down).
 pub fn minutes(seconds: i64) -> String {
     let m = seconds / 60;
@@ -176,6 +211,56 @@ pub fn age_changes_in(since: DateTime<Utc>, now: DateTime<Utc>) -> std::time::Du
 
 fn seconds(n: i64) -> std::time::Duration {
     std::time::Duration::from_secs(n.clamp(1, 60) as u64)
+}
+
+/// Another open incident whose next update is due before the shown one's.
+struct Sooner<'a> {
+    incident: &'a crate::model::Incident,
+    due: DateTime<Utc>,
+}
+
+fn sooner<'a>(facts: &Facts<'a>) -> Option<Sooner<'a>> {
+    let (incident, due) = facts.state.most_urgent()?;
+    if incident.id == facts.incident.id {
+        return None;
+    }
+    let shown = comms::next_update_due(facts.incident, &facts.state.settings.cadence);
+    if shown.is_some_and(|shown| shown <= due) {
+        return None;
+    }
+    Some(Sooner { incident, due })
+}
+
+impl Sooner<'_> {
+    /// "Also overdue: Login fails — 2 min" (red), or "Also due: Login
+    /// fails in 3 min"; clicking it shows that incident.
+    fn show(&self, ui: &mut egui::Ui, now: DateTime<Utc>) -> Option<Action> {
+        let title = crate::model::shorten(&self.incident.title, 14);
+        let left = (self.due - now).num_seconds();
+        let (words, color) = if left < 0 {
+            (
+                format!("Also overdue: {title} — {}", minutes(-left.min(-60))),
+                ui.visuals().error_fg_color,
+            )
+        } else {
+            (
+                format!("Also due: {title} in {}", minutes(left.max(60))),
+                ui.visuals().warn_fg_color,
+            )
+        };
+        let whole = format!(
+            "{} ({}): update {}. Click to show it.",
+            self.incident.title,
+            self.incident.id,
+            due_words(self.due, now)
+        );
+        let clicked = ui
+            .add(egui::Button::new(egui::RichText::new(words).color(color)).frame(false))
+            .on_hover_text(whole)
+            .clicked();
+        ui.add_space(8.0);
+        clicked.then(|| Action::Select(self.incident.id.clone()))
+    }
 }
 
 /// Posts that did not go out yet, in a few words and in full: a refusal

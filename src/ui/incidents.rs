@@ -6,7 +6,7 @@ use eframe::egui;
 
 use super::Action;
 use super::widgets::{section, weak, when};
-use crate::model::{Incident, IncidentId, State, procedure};
+use crate::model::{Incident, IncidentId, State, comms, procedure};
 
 /// Open incidents first, then the resolved ones newest first.
 pub fn show(
@@ -32,14 +32,35 @@ pub fn show(
         let is_selected = selected == Some(&incident.id);
         let text = format!(
             "{} — {} · {} · {}",
-            incident.title,
+            crate::model::shorten(&incident.title, 80),
             incident.owner.as_deref().unwrap_or("no owner"),
             procedure::current_stage(incident).name(),
             when(incident.opened_at, now),
         );
-        if ui.selectable_label(is_selected, text).clicked() {
-            action = Some(Action::Select(incident.id.clone()));
-        }
+        ui.horizontal(|ui| {
+            // Each open incident's countdown first, so an overdue one is never
+            // hidden or pushed out of the window by a long title.
+            if let Some(due) = comms::next_update_due(incident, &state.settings.cadence) {
+                let words = super::header::due_words(due, now);
+                let visuals = ui.visuals();
+                let color = if due < now {
+                    visuals.error_fg_color
+                } else if (due - now).num_seconds() < 120 {
+                    visuals.warn_fg_color
+                } else {
+                    visuals.weak_text_color()
+                };
+                ui.label(egui::RichText::new(format!("Update {words}")).color(color));
+            }
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+            if ui
+                .selectable_label(is_selected, text)
+                .on_hover_text(&incident.title)
+                .clicked()
+            {
+                action = Some(Action::Select(incident.id.clone()));
+            }
+        });
     }
     section(ui, "Resolved");
     if loading {

@@ -10,7 +10,7 @@ use egui_kittest::kittest::Queryable;
 use expedite::command::{Command, NewEvidence};
 use expedite::model::EvidenceKind;
 use expedite::store::Store;
-use expedite::ui::ExpediteApp;
+use expedite::ui::{ExpediteApp, window_title};
 
 use crate::common::*;
 
@@ -131,6 +131,11 @@ fn snoozing_from_the_window_moves_the_countdown() {
     click(&mut harness, "15 min");
     harness.get_by_label("Next update in 15 min");
     assert!(incident_file(dir.path()).contains("Update reminder snoozed for 15m"));
+    // Beside the countdown too, from any view.
+    click(&mut harness, "Timeline");
+    click(&mut harness, "Snooze");
+    click(&mut harness, "Snooze for 30 min");
+    harness.get_by_label("Next update in 30 min");
 }
 
 struct Broken;
@@ -165,7 +170,6 @@ fn when_notifications_fail_the_window_says_so() {
 
 #[test]
 fn the_window_title_carries_the_nearest_update() {
-    use expedite::ui::window_title;
     let dir = folder_with_incident(None);
     let (mut state, _) = Store::open(dir.path()).unwrap().load();
     assert_eq!(
@@ -180,6 +184,31 @@ fn the_window_title_carries_the_nearest_update() {
     let resolve = Command::Resolve { incident: id };
     expedite::command::apply(&mut state, resolve, "Sam", t(20)).unwrap();
     assert_eq!(window_title(&state, t(21)), "Expedite");
+}
+
+#[test]
+fn with_two_incidents_open_the_overdue_one_is_never_hidden() {
+    let dir = folder_with_incident(None); // due at t(15)
+    declare_another(dir.path(), "Search is slow", t(10)); // due at t(25)
+    let mut harness = app_at(dir.path(), t(18));
+    // The newer incident is shown; the other's overdue update is named.
+    harness.get_by_label("Search is slow");
+    harness.get_by_label("Next update in 7 min");
+    harness.get_by_label("Also overdue: Checkout retu… — 3 min");
+    let (state, _) = Store::open(dir.path()).unwrap().load();
+    assert_eq!(
+        window_title(&state, t(18)),
+        "Expedite — Checkout returns 500: update overdue by 3 min"
+    );
+    // The Incidents list marks each one's countdown.
+    click(&mut harness, "Incidents");
+    harness.get_by_label("Update overdue by 3 min");
+    harness.get_by_label("Update due in 7 min");
+    // One click shows the overdue one; nothing else is due sooner then.
+    click(&mut harness, "Also overdue: Checkout retu… — 3 min");
+    harness.get_by_label("Update overdue by 3 min");
+    harness.get_by_label("Checkout returns 500");
+    assert!(harness.query_by_label_contains("Also ").is_none());
 }
 
 #[test]

@@ -178,6 +178,22 @@ pub fn folder_with_incident(owner: Option<&str>) -> tempfile::TempDir {
     dir
 }
 
+/// Declares another incident, `title`, in the folder at `at`, as Sam.
+pub fn declare_another(dir: &std::path::Path, title: &str, at: DateTime<Utc>) {
+    let mut store = Store::open(dir).unwrap();
+    let (mut state, _) = store.load();
+    let declare = Command::Declare {
+        title: title.into(),
+        evidence: NewEvidence {
+            kind: EvidenceKind::ErrorScreen,
+            text: "timeouts".into(),
+            link: None,
+        },
+        owner: None,
+    };
+    store.execute(&mut state, declare, "Sam", at).unwrap();
+}
+
 pub fn incident_file(dir: &std::path::Path) -> String {
     std::fs::read_to_string(dir.join("incidents/2026-11-26-sam-1.ron")).unwrap()
 }

@@ -110,19 +110,7 @@ fn an_update_the_service_refused_says_so_under_it_with_what_to_do() {
     expedite::post::write_local(&expedite::post::connections_path(dir.path()), &connections)
         .unwrap();
     // A second incident, declared later: the window opens on it.
-    let mut store = Store::open(dir.path()).unwrap();
-    let (mut state, _) = store.load();
-    let declare = expedite::command::Command::Declare {
-        title: "Search is slow".into(),
-        evidence: expedite::command::NewEvidence {
-            kind: expedite::model::EvidenceKind::ErrorScreen,
-            text: "timeouts".into(),
-            link: None,
-        },
-        owner: None,
-    };
-    store.execute(&mut state, declare, "Sam", t(1)).unwrap();
-    drop(store);
+    declare_another(dir.path(), "Search is slow", t(1));
     let mut harness = window_posting(dir.path());
     harness.get_by_label("Search is slow");
     click(&mut harness, "Channels");

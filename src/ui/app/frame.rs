@@ -154,22 +154,22 @@ fn stage_view(
 }
 
 /// The window title, so the task bar shows the nearest update due:
-/// "Expedite — update due in 12 min", "Expedite — update overdue by 3 min".
-/// It changes at most once a minute: each change costs the desktop a redraw.
+/// "Expedite — update due in 12 min", "Expedite — update overdue by 3 min";
+/// with more than one incident open, whose: "Expedite — Login fails: update
+/// overdue by 3 min". It changes at most once a minute: each change costs
+/// the desktop a redraw.
 pub fn window_title(state: &State, now: DateTime<Utc>) -> String {
-    let nearest = state
-        .open_incidents()
-        .filter_map(|i| comms::next_update_due(i, &state.settings.cadence))
-        .min();
-    let Some(due) = nearest else {
+    let Some((incident, due)) = state.most_urgent() else {
         return "Expedite".to_owned();
     };
-    let left = (due - now).num_seconds();
-    match left {
-        l if l >= 60 => format!("Expedite — update due in {}", header::minutes(l)),
-        l if l >= 0 => "Expedite — update due in under a minute".to_owned(),
-        l if l > -60 => "Expedite — update overdue".to_owned(),
-        l => format!("Expedite — update overdue by {}", header::minutes(-l)),
+    let words = header::due_words(due, now);
+    if state.open_incidents().nth(1).is_some() {
+        format!(
+            "Expedite — {}: update {words}",
+            crate::model::shorten(&incident.title, 40)
+        )
+    } else {
+        format!("Expedite — update {words}")
     }
 }
 
