@@ -919,6 +919,7 @@ fn apply_to_incident(
             open(inc, "resolve it again")?;
             log(inc, actor, now, "Resolved".into(), None);
             inc.resolved_at = Some(now);
+            inc.reopened = None;
             Ok(rescheduled)
         }
         Reopen { reason, .. } => {
@@ -928,6 +929,33 @@ fn apply_to_incident(
             let reason = required(reason, "reason", "say why the incident is back")?;
             log(inc, actor, now, format!("Reopened: {reason}"), None);
             inc.resolved_at = None;
+            inc.reopened = Some(crate::model::Reopening {
+                done: Done {
+                    at: now,
+                    by: actor.to_owned(),
+                },
+                reason,
+            });
+            // What said "fixed" no longer holds; the record of it stays on
+            // the timeline, and each is asked for again.
+            if let Some(at) = inc.deployment.deployed_at.take() {
+                let what = format!(
+                    "The deployment of {} did not fix it: deploy the next fix and record it",
+                    at.format("%Y-%m-%d %H:%M UTC")
+                );
+                log(inc, actor, now, what, None);
+            }
+            if let Some(sent) = inc.conclusion.summary_sent.take() {
+                let what = format!(
+                    "The summary sent by {} said it was fixed: send a new one when it is",
+                    sent.done.by
+                );
+                log(inc, actor, now, what, None);
+            }
+            if let Some(told) = inc.conclusion.origin_told.take() {
+                let what = format!("{} was told it was fixed: tell them it is back", told.whom);
+                log(inc, actor, now, what, None);
+            }
             // Stakeholders think it is over: tell them now.
             inc.communication.next_update_due = Some(now);
             Ok(rescheduled)

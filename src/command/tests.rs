@@ -762,6 +762,83 @@ fn resolved_incident_refuses_updates_until_reopened() {
 }
 
 #[test]
+fn reopening_undoes_what_said_it_was_fixed_and_keeps_the_record() {
+    let (mut state, id) = declared();
+    let steps = [
+        Command::RecordDeployment {
+            incident: id.clone(),
+            at: None,
+            usual_way: true,
+            rollback_plan: "redeploy v41".into(),
+        },
+        Command::MarkSummarySent {
+            incident: id.clone(),
+            links: vec![],
+        },
+        Command::MarkOriginTold {
+            incident: id.clone(),
+            whom: "the call centre".into(),
+        },
+        Command::Resolve {
+            incident: id.clone(),
+        },
+    ];
+    for step in steps {
+        run(&mut state, step).unwrap();
+    }
+    let reopen = Command::Reopen {
+        incident: id.clone(),
+        reason: "errors are back".into(),
+    };
+    apply(&mut state, reopen, "jo", mins(30)).unwrap();
+    let i = incident(&state, &id);
+    assert!(i.is_open());
+    assert_eq!(i.reopened.as_ref().unwrap().reason, "errors are back");
+    assert_eq!(i.reopened.as_ref().unwrap().done.by, "jo");
+    assert_eq!(i.deployment.deployed_at, None);
+    assert_eq!(
+        i.deployment.rollback_plan, "redeploy v41",
+        "the plan is kept"
+    );
+    assert!(i.conclusion.summary_sent.is_none());
+    assert!(i.conclusion.origin_told.is_none());
+    let said: Vec<&str> = i.timeline.iter().map(|e| e.what.as_str()).collect();
+    assert!(said.contains(&"Reopened: errors are back"));
+    assert!(said.iter().any(|w| w.starts_with("The deployment of ")
+        && w.ends_with("did not fix it: deploy the next fix and record it")));
+    assert!(said.contains(&"The summary sent by sam said it was fixed: send a new one when it is"));
+    assert!(said.contains(&"the call centre was told it was fixed: tell them it is back"));
+    // The next step is to say so; after an update, the procedure goes on.
+    let step = next_step(&i);
+    assert_eq!(step.stage, Stage::Communicating);
+    assert!(
+        step.step.starts_with("It is back (errors are back)"),
+        "{}",
+        step.step
+    );
+    let post = Command::PostUpdate {
+        incident: id.clone(),
+        text: "It is back; rolling back again".into(),
+        channel: None,
+        next_in: None,
+    };
+    apply(&mut state, post, "jo", mins(31)).unwrap();
+    let step = next_step(&incident(&state, &id));
+    assert!(!step.step.starts_with("It is back"), "{}", step.step);
+    // Resolving again ends the reopening.
+    apply(
+        &mut state,
+        Command::Resolve {
+            incident: id.clone(),
+        },
+        "jo",
+        mins(40),
+    )
+    .unwrap();
+    assert!(incident(&state, &id).reopened.is_none());
+}
+
+#[test]
 fn notes_and_follow_ups() {
     let (mut state, id) = declared();
     run(

@@ -130,7 +130,7 @@ fn same(part: Part, a: &Incident, b: &Incident) -> bool {
         Part::Summary => a.conclusion.summary_sent == b.conclusion.summary_sent,
         Part::OriginTold => a.conclusion.origin_told == b.conclusion.origin_told,
         Part::Postmortem => a.conclusion.postmortem == b.conclusion.postmortem,
-        Part::Resolution => a.resolved_at == b.resolved_at,
+        Part::Resolution => a.resolved_at == b.resolved_at && a.reopened == b.reopened,
     }
 }
 
@@ -161,7 +161,10 @@ fn copy(part: Part, from: &Incident, to: &mut Incident) {
             .conclusion
             .postmortem
             .clone_from(&from.conclusion.postmortem),
-        Part::Resolution => to.resolved_at = from.resolved_at,
+        Part::Resolution => {
+            to.resolved_at = from.resolved_at;
+            to.reopened.clone_from(&from.reopened);
+        }
     }
 }
 
@@ -181,7 +184,7 @@ fn value_key(part: Part, inc: &Incident) -> String {
         Part::Summary => format!("{:?}", inc.conclusion.summary_sent),
         Part::OriginTold => format!("{:?}", inc.conclusion.origin_told),
         Part::Postmortem => format!("{:?}", inc.conclusion.postmortem),
-        Part::Resolution => format!("{:?}", inc.resolved_at),
+        Part::Resolution => format!("{:?} {:?}", inc.resolved_at, inc.reopened),
     }
 }
 

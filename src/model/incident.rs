@@ -151,6 +151,9 @@ pub struct Incident {
     /// When it was resolved; `None` while it is open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<DateTime<Utc>>,
+    /// Why it was reopened, while it is open again after a resolve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reopened: Option<Reopening>,
     /// The metrics that confirm the issue (stage "Defined").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
@@ -250,6 +253,7 @@ impl Incident {
             title,
             opened_at,
             resolved_at: None,
+            reopened: None,
             evidence: Vec::new(),
             owner: None,
             hand_overs: Vec::new(),
@@ -782,6 +786,15 @@ pub struct SummarySent {
     /// The PRs, tickets and links it included.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
+}
+
+/// A resolved incident opened again: the problem is back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reopening {
+    /// When and by whom.
+    pub done: Done,
+    /// Why it is back.
+    pub reason: String,
 }
 
 /// The word back to whoever reported the problem.

@@ -325,6 +325,20 @@ pub fn next_step(incident: &Incident) -> Guidance {
             "Nobody owns this yet — take ownership or hand it to someone.",
         );
     }
+    if let Some(back) = &incident.reopened
+        && incident.is_open()
+        && incident
+            .last_stakeholder_update()
+            .is_none_or(|u| u.at < back.done.at)
+    {
+        return Guidance {
+            stage: Stage::Communicating,
+            step: format!(
+                "It is back ({}): post an update in #expedite saying so, and tell the origin of the report that it is not fixed yet.",
+                back.reason
+            ),
+        };
+    }
     let c = &incident.classification;
     match (c.decision, &c.advice) {
         (None, _) => {

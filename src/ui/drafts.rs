@@ -509,6 +509,9 @@ pub struct ConclusionDraft {
     pub follow_up_owner: String,
     /// Why the incident is back.
     pub reopen_reason: String,
+    /// "Resolve incident…" was pressed: asking about a last update.
+    #[serde(skip)]
+    pub confirm_resolve: bool,
 }
 
 /// A time the person typed about what they saw or did, in their own zone

@@ -90,9 +90,27 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
                 &format!("Declared {}", age(incident.opened_at, facts.now)),
             ),
         };
+        if let (Some(back), true) = (&incident.reopened, incident.is_open()) {
+            ui.separator();
+            let words = format!(
+                "Reopened {}: {}",
+                age(back.done.at, facts.now),
+                crate::model::shorten(&back.reason, 60)
+            );
+            ui.label(egui::RichText::new(words).color(ui.visuals().warn_fg_color))
+                .on_hover_text(format!("Reopened by {}: {}", back.done.by, back.reason));
+        }
         ui.separator();
         weak(ui, "Stage");
-        ui.label(egui::RichText::new(procedure::current_stage(incident).name()).strong());
+        // The stage it is at is the first one not done: say so, so that
+        // "Classified" does not read as already classified.
+        let stage = procedure::current_stage(incident);
+        let progress = match procedure::stage_status(incident, stage).progress {
+            procedure::Progress::Done => "",
+            procedure::Progress::InProgress => " (in progress)",
+            procedure::Progress::NotStarted => " (to do)",
+        };
+        ui.label(egui::RichText::new(format!("{}{progress}", stage.name())).strong());
         ui.separator();
         weak(ui, incident.id.as_str());
     });

@@ -213,19 +213,50 @@ fn resolving_walks_the_conclusion() {
     retype(&mut harness, "When", "2026-11-30 10:00");
     click(&mut harness, "Schedule postmortem");
     harness.get_by_label_contains("run by Sam");
-    click(&mut harness, "Resolve incident");
+    // Resolving asks about a last update once, with the button that
+    // resolves elsewhere than the one just pressed.
+    let asked_at = harness.get_by_label("Resolve incident…").rect();
+    click(&mut harness, "Resolve incident…");
+    harness.get_by_label("Post a last update first?");
+    assert!(!incident_file(dir.path()).contains("resolved_at"));
+    let resolve_at = harness.get_by_label("Resolve now").rect();
+    assert!(
+        !resolve_at.intersects(asked_at),
+        "{resolve_at:?} under {asked_at:?}"
+    );
+    click(&mut harness, "Resolve now");
     harness.get_by_label("Resolved");
     assert!(harness.query_by_label_contains("Next update in").is_none());
     assert!(incident_file(dir.path()).contains("resolved_at"));
 
-    // And back, with a reason.
+    // And back, with a reason: in progress again, not looking finished.
     type_into(
         &mut harness,
         "Why reopen",
         "errors are back after the cache flush",
     );
+    let reopen_at = harness.get_by_label("Reopen incident").rect();
     click(&mut harness, "Reopen incident");
     harness.get_by_label_contains("Next update in");
+    harness.get_by_label("Reopened just now: errors are back after the cache flush");
+    harness.get_by_label_contains(
+        "It is back (errors are back after the cache flush): post an update in #expedite",
+    );
+    // What said "fixed" is asked for again; the record of it stays.
+    harness.get_by_label("Mark summary sent");
+    harness.get_by_label("Mark origin told");
+    let file = incident_file(dir.path());
+    assert!(
+        file.contains("The summary sent by Sam said it was fixed"),
+        "{file}"
+    );
+    assert!(file.contains("the call centre was told it was fixed: tell them it is back"));
+    // Nothing that resolves sits where Reopen was.
+    let resolve_at = harness.get_by_label("Resolve incident…").rect();
+    assert!(
+        !resolve_at.intersects(reopen_at),
+        "{resolve_at:?} under {reopen_at:?}"
+    );
 }
 
 #[test]

@@ -220,13 +220,45 @@ pub fn show(
             ui,
             "Resolve when the fix is confirmed and the steps above are done or handed on.",
         );
-        if ui.button("Resolve incident").clicked() {
-            action = Some(Action::run(
-                Command::Resolve {
-                    incident: id.clone(),
-                },
-                Form::None,
-            ));
+        if !form.confirm_resolve {
+            if ui.button("Resolve incident…").clicked() {
+                form.confirm_resolve = true;
+            }
+        } else {
+            // Asked once, in a box below: the button that resolves is not
+            // where "Resolve incident…" (or "Reopen incident") was.
+            let last = incident.last_stakeholder_update();
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.label(egui::RichText::new("Post a last update first?").strong());
+                weak(
+                    ui,
+                    &match last {
+                        Some(u) => format!(
+                            "The last update in #expedite was at {}. Stakeholders hear it is fixed from the last update.",
+                            when(u.at, facts.now)
+                        ),
+                        None => "Nothing was posted in #expedite yet. Stakeholders hear it is fixed from the last update.".to_owned(),
+                    },
+                );
+                ui.horizontal(|ui| {
+                    if ui.button("Not yet").clicked() {
+                        form.confirm_resolve = false;
+                    }
+                    if ui.button("Post a last update…").clicked() {
+                        form.confirm_resolve = false;
+                        action = Some(Action::Open(crate::ui::Dialog::PostUpdate(id.clone())));
+                    }
+                    if ui.button("Resolve now").clicked() {
+                        form.confirm_resolve = false;
+                        action = Some(Action::run(
+                            Command::Resolve {
+                                incident: id.clone(),
+                            },
+                            Form::None,
+                        ));
+                    }
+                });
+            });
         }
     }
     action
