@@ -220,15 +220,21 @@ pub fn show(
             ui,
             "Resolve when the fix is confirmed and the steps above are done or handed on.",
         );
-        if !form.confirm_resolve {
-            if ui.button("Resolve incident…").clicked() {
-                form.confirm_resolve = true;
-            }
-        } else {
+        // It stays where it is (greyed) while asking, so nothing moves.
+        let asked = ui
+            .add_enabled(
+                !form.confirm_resolve,
+                egui::Button::new("Resolve incident…"),
+            )
+            .clicked();
+        if asked {
+            form.confirm_resolve = true;
+        }
+        if form.confirm_resolve {
             // Asked once, in a box below: the button that resolves is not
             // where "Resolve incident…" (or "Reopen incident") was.
             let last = incident.last_stakeholder_update();
-            egui::Frame::group(ui.style()).show(ui, |ui| {
+            let asking = egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.label(egui::RichText::new("Post a last update first?").strong());
                 weak(
                     ui,
@@ -259,6 +265,10 @@ pub fn show(
                     }
                 });
             });
+            if asked {
+                // Below the fold on a small window: brought into view.
+                asking.response.scroll_to_me(Some(egui::Align::BOTTOM));
+            }
         }
     }
     action
