@@ -4,10 +4,12 @@
 //! dbus-send and gnome-keyring-daemon (.ci/run installs them); skipped
 //! elsewhere when they are missing, never under CI.
 
+#[path = "support/bus.rs"]
+mod bus;
 #[path = "support/http.rs"]
 mod http;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -48,31 +50,10 @@ struct Session {
 impl Session {
     fn start() -> Self {
         let home = tempfile::tempdir().unwrap();
-        let config = home.path().join("session.conf");
-        std::fs::write(
-            &config,
-            format!(
-                "<busconfig><type>session</type><listen>unix:dir={}</listen><auth>EXTERNAL</auth>\
-                 <policy context=\"default\"><allow send_destination=\"*\" eavesdrop=\"true\"/>\
-                 <allow eavesdrop=\"true\"/><allow own=\"*\"/></policy></busconfig>",
-                home.path().display()
-            ),
-        )
-        .unwrap();
-        let mut bus_daemon = Command::new("dbus-daemon")
-            .arg(format!("--config-file={}", config.display()))
-            .args(["--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut address = String::new();
-        BufReader::new(bus_daemon.stdout.take().unwrap())
-            .read_line(&mut address)
-            .unwrap();
+        let (bus_daemon, address) = bus::start(home.path());
         Self {
             home,
-            bus: address.trim().to_owned(),
+            bus: address,
             bus_daemon,
             keyring: None,
         }
@@ -217,6 +198,15 @@ fn ok(o: Output) -> String {
 
 const HOOK_PATH: &str = "/services/T000/B000/keepthisoffthedisk";
 
+/// Connects #expedite to a Slack webhook on `server`, the URL on standard input.
+fn connect(session: &Session, d: &Path, server: &Server) -> String {
+    ok(session.expedite(
+        d,
+        &["channel", "set", "#expedite", "--slack-webhook", "-"],
+        &format!("{}\n", server.url(HOOK_PATH)),
+    ))
+}
+
 fn declared(session: &Session) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     ok(session.expedite(
@@ -244,11 +234,7 @@ fn with_a_desktop_keyring_the_secret_stays_in_it_and_never_in_a_file() {
     let dir = declared(&session);
     let d = dir.path();
 
-    let out = ok(session.expedite(
-        d,
-        &["channel", "set", "#expedite", "--slack-webhook", "-"],
-        &format!("{}\n", server.url(HOOK_PATH)),
-    ));
+    let out = connect(&session, d, &server);
     assert!(out.contains("kept in the desktop's keyring"), "{out}");
     assert_eq!(session.items_for("#expedite"), 1);
     // Nothing in the data folder holds the secret: not the file, not its backup.
@@ -289,11 +275,7 @@ fn a_post_waits_while_the_keyring_is_away_and_goes_out_once_when_it_is_back() {
     let server = Server::start(vec![Answer::Http(200, "", "ok")]);
     let dir = declared(&session);
     let d = dir.path();
-    ok(session.expedite(
-        d,
-        &["channel", "set", "#expedite", "--slack-webhook", "-"],
-        &format!("{}\n", server.url(HOOK_PATH)),
-    ));
+    connect(&session, d, &server);
 
     session.stop_keyring();
     let out = ok(session.expedite(d, &["update", "On the train"], ""));
@@ -327,11 +309,7 @@ fn without_a_keyring_the_secret_is_kept_in_an_owner_only_file_and_it_says_so() {
     let server = Server::start(vec![Answer::Http(200, "", "ok")]);
     let dir = declared(&session);
     let d = dir.path();
-    let out = ok(session.expedite(
-        d,
-        &["channel", "set", "#expedite", "--slack-webhook", "-"],
-        &format!("{}\n", server.url(HOOK_PATH)),
-    ));
+    let out = connect(&session, d, &server);
     assert!(
         out.contains("kept in connections.ron, readable by you only"),
         "{out}"

@@ -3,6 +3,9 @@
 //! dunst and dunstctl; without them each test says it was skipped and why —
 //! except under CI (`CI` set), where they must run.
 
+#[path = "support/bus.rs"]
+mod bus;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -75,34 +78,12 @@ impl Desktop {
             .unwrap();
         let display = format!(":{}", line.trim());
         children.push(xvfb);
-        // No service directories: nothing is started on demand, so "no server" stays true.
-        let config = dir.path().join("session.conf");
-        std::fs::write(
-            &config,
-            format!(
-                "<busconfig><type>session</type><listen>unix:dir={}</listen><auth>EXTERNAL</auth>\
-                 <policy context=\"default\"><allow send_destination=\"*\" eavesdrop=\"true\"/>\
-                 <allow eavesdrop=\"true\"/><allow own=\"*\"/></policy></busconfig>",
-                dir.path().display()
-            ),
-        )
-        .unwrap();
-        let mut bus = Command::new("dbus-daemon")
-            .arg(format!("--config-file={}", config.display()))
-            .args(["--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut address = String::new();
-        BufReader::new(bus.stdout.take().unwrap())
-            .read_line(&mut address)
-            .unwrap();
+        let (bus, address) = bus::start(dir.path());
         children.push(bus);
         let mut desktop = Self {
             dir,
             display,
-            bus: address.trim().to_owned(),
+            bus: address,
             children,
         };
         if with_server {
