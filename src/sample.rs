@@ -34,6 +34,7 @@ pub fn incident(day: u32, n: u32, entries: usize) -> Incident {
         to: "Sam Patel".into(),
         at: opened,
         note: String::new(),
+        by: "Sam Patel".into(),
     });
     i.classification = Classification {
         decision: Some(Decision::Expedite),

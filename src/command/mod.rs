@@ -352,6 +352,7 @@ pub fn apply(
                 to: owner.clone(),
                 at: now,
                 note: String::new(),
+                by: actor.to_owned(),
             });
             incident.owner = Some(owner);
             state.incidents.insert(id.clone(), incident.into());
@@ -985,6 +986,7 @@ fn set_owner(inc: &mut Incident, to: String, note: String, actor: &str, now: Dat
         to: to.clone(),
         at: now,
         note,
+        by: actor.to_owned(),
     });
     inc.owner = Some(to);
 }

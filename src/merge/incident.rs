@@ -291,8 +291,8 @@ fn evidence_key(e: &Evidence) -> (DateTime<Utc>, &str, &str, Option<&str>, Strin
     )
 }
 
-fn hand_over_key(h: &HandOver) -> (DateTime<Utc>, &str, Option<&str>, &str) {
-    (h.at, &h.to, h.from.as_deref(), &h.note)
+fn hand_over_key(h: &HandOver) -> (DateTime<Utc>, &str, Option<&str>, &str, &str) {
+    (h.at, &h.to, h.from.as_deref(), &h.note, &h.by)
 }
 
 fn update_key(u: &Update) -> (DateTime<Utc>, &str, &str, &str) {

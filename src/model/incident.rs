@@ -375,6 +375,10 @@ pub struct HandOver {
     /// What's happening, what's next, who's engaged.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// Who made the change (the new owner taking it, the old one handing
+    /// it on, or someone else); empty in files written before it was kept.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub by: String,
 }
 
 /// Is the incident to be expedited?

@@ -6,6 +6,7 @@
 //! function of the record: the same incident gives the same text. Whatever
 //! is not recorded yet reads "(not recorded yet)" instead of failing.
 
+pub mod brief;
 pub mod email;
 pub mod postmortem;
 pub mod update;
@@ -154,12 +155,22 @@ impl<'a> Pack<'a> {
         )
     }
 
-    /// A change of owner in words: "Sam Patel took ownership", "Sam Patel
-    /// handed over to Alex Kim".
+    /// A change of owner in words, as it happened: "Sam Patel took
+    /// ownership", "Dana took ownership from Alex Kim", "Sam Patel handed
+    /// over to Alex Kim", "Sam Patel made Jo the owner".
     pub fn hand_over(&self, h: &HandOver) -> String {
-        match h.from.as_deref() {
-            None => format!("{} took ownership", one_line(&h.to)),
-            Some(from) => format!("{} handed over to {}", one_line(from), one_line(&h.to)),
+        let same = crate::command::same_person;
+        let (to, by) = (one_line(&h.to), one_line(&h.by));
+        match h.from.as_deref().map(one_line) {
+            None if by.is_empty() || same(&by, &to) => format!("{to} took ownership"),
+            None => format!("{by} made {to} the owner"),
+            Some(from) if !by.is_empty() && same(&by, &to) => {
+                format!("{to} took ownership from {from}")
+            }
+            Some(from) if by.is_empty() || same(&by, &from) => {
+                format!("{from} handed over to {to}")
+            }
+            Some(from) => format!("{by} handed it from {from} to {to}"),
         }
     }
 
@@ -314,6 +325,50 @@ mod tests {
         assert_eq!(length(Duration::minutes(100)), "1 h 40 min");
         assert_eq!(length(Duration::minutes(120)), "2 h");
         assert_eq!(length(Duration::minutes(3000)), "2 d 2 h");
+    }
+
+    #[test]
+    fn a_change_of_owner_says_who_did_it() {
+        use crate::command::{Command, NewEvidence, apply};
+        use crate::model::{EvidenceKind, State};
+        let t0 = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 26, 2, 0, 0).unwrap();
+        let mut state = State::default();
+        let declare = Command::Declare {
+            title: "Checkout 500s".into(),
+            evidence: NewEvidence {
+                kind: EvidenceKind::ErrorScreen,
+                text: "errors".into(),
+                link: None,
+            },
+            owner: Some("Jo".into()),
+        };
+        apply(&mut state, declare, "Sam", t0).unwrap();
+        let id = state.incidents.keys().next().unwrap().clone();
+        let hand = |to: &str| Command::HandOver {
+            incident: id.clone(),
+            to: to.into(),
+            note: "over to you".into(),
+        };
+        apply(&mut state, hand("Alex"), "Jo", t0 + Duration::minutes(1)).unwrap();
+        apply(&mut state, hand("Dana"), "Dana", t0 + Duration::minutes(2)).unwrap();
+        apply(&mut state, hand("Lee"), "Sam", t0 + Duration::minutes(3)).unwrap();
+        let incident = &state.incidents[&id];
+        let (roster, settings) = (Roster::default(), Settings::default());
+        let pack = Pack::new(incident, &roster, &settings, t0);
+        let said: Vec<String> = incident
+            .hand_overs
+            .iter()
+            .map(|h| pack.hand_over(h))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                "Sam made Jo the owner",
+                "Jo handed over to Alex",
+                "Dana took ownership from Alex",
+                "Sam handed it from Dana to Lee",
+            ]
+        );
     }
 
     #[test]

@@ -253,18 +253,28 @@ impl Sooner<'_> {
     /// "Also overdue: Login fails — 2 min" (red), or "Also due: Login
     /// fails in 3 min"; clicking it shows that incident.
     fn show(&self, ui: &mut egui::Ui, now: DateTime<Utc>) -> Option<Action> {
+        // In a narrow window the other incident's title gives way (it is
+        // on hover), so that the shown incident's own title keeps room.
+        let narrow = ui.available_width() < 560.0;
         let title = crate::model::shorten(&self.incident.title, 14);
         let left = (self.due - now).num_seconds();
-        let (words, color) = if left < 0 {
-            (
+        let (words, color) = match (left < 0, narrow) {
+            (true, false) => (
                 format!("Also overdue: {title} — {}", minutes(-left.min(-60))),
                 ui.visuals().error_fg_color,
-            )
-        } else {
-            (
+            ),
+            (true, true) => (
+                format!("Also overdue: {}", minutes(-left.min(-60))),
+                ui.visuals().error_fg_color,
+            ),
+            (false, false) => (
                 format!("Also due: {title} in {}", minutes(left.max(60))),
                 ui.visuals().warn_fg_color,
-            )
+            ),
+            (false, true) => (
+                format!("Also due in {}", minutes(left.max(60))),
+                ui.visuals().warn_fg_color,
+            ),
         };
         let whole = format!(
             "{} ({}): update {}. Click to show it.",

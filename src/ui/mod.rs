@@ -3,6 +3,7 @@
 //! contacts. Views read the state and return [`Action`]s; the app runs the
 //! commands through the store and keeps everything typed in [`drafts`].
 
+pub mod brief;
 pub mod channels;
 pub mod contacts;
 pub mod dialogs;
@@ -103,6 +104,8 @@ pub enum Dialog {
 /// What the main area shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
+    /// Where the incident stands, on one screen: the first view.
+    Brief,
     /// One stage of the procedure.
     Stage(Stage),
     /// The incident's timeline.

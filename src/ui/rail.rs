@@ -30,6 +30,13 @@ pub fn show(ui: &mut egui::Ui, incident: Option<&Incident>, view: &View) -> Opti
             ui.add_space(6.0);
             ui.separator();
         }
+        if ui
+            .selectable_label(*view == View::Brief, "Brief")
+            .on_hover_text("Where it stands, on one screen")
+            .clicked()
+        {
+            picked = Some(View::Brief);
+        }
         for status in procedure::stages(incident) {
             ui.horizontal(|ui| {
                 dot(ui, status.progress);

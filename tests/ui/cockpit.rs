@@ -44,14 +44,30 @@ fn first_start_asks_for_a_name_and_keeps_it() {
 fn an_open_incident_shows_its_owner_stage_next_step_and_countdown() {
     let dir = folder_with_incident(Some("Jo"));
 
-    let harness = app_at(dir.path(), t(3));
+    let mut harness = app_at(dir.path(), t(3));
     harness.get_by_label("Checkout returns 500");
-    harness.get_by_label("Jo");
+    // The owner in the header and in the brief, which opens first.
+    assert_eq!(harness.query_all_by_label("Jo").count(), 2);
+    harness.get_by_label("owner");
     harness.get_by_label("Declared 3 min ago");
-    // The header names the stage, the rail lists it, and the form is open on it.
-    assert!(harness.query_all_by_label("Classified").count() >= 2);
-    harness.get_by_label_contains("Decide whether to expedite");
+    // The header names the stage and whether it is started; the rail lists it.
+    harness.get_by_label("Classified (to do)");
+    harness.get_by_label("Classified");
+    assert!(
+        harness
+            .query_all_by_label_contains("Decide whether to expedite")
+            .count()
+            >= 2
+    );
     harness.get_by_label("Next update in 12 min");
+    // The next step in the rail opens its stage's form.
+    harness
+        .query_all_by_label_contains("Decide whether to expedite")
+        .next()
+        .unwrap()
+        .click();
+    settle(&mut harness);
+    harness.get_by_label("Record classification");
 
     let harness = app_at(dir.path(), t(20));
     harness.get_by_label("Update overdue by 5 min");
@@ -209,6 +225,61 @@ fn with_two_incidents_open_the_overdue_one_is_never_hidden() {
     harness.get_by_label("Update overdue by 3 min");
     harness.get_by_label("Checkout returns 500");
     assert!(harness.query_by_label_contains("Also ").is_none());
+}
+
+#[test]
+fn a_colleague_opening_the_window_reads_where_it_stands_on_the_first_screen() {
+    let dir = folder_with_incident(Some("Alex Kim"));
+    with_roster(dir.path());
+    let mut store = Store::open(dir.path()).unwrap();
+    let (mut state, _) = store.load();
+    let steps = [
+        Command::AddTeamMember {
+            incident: expedite::model::IncidentId::parse("2026-11-26-sam-1").unwrap(),
+            name: "Tom Berg".into(),
+            role: expedite::model::Role::Tester,
+        },
+        Command::PostUpdate {
+            incident: expedite::model::IncidentId::parse("2026-11-26-sam-1").unwrap(),
+            text: "Rolling back v42".into(),
+            channel: None,
+            next_in: Some(Duration::minutes(20)),
+        },
+    ];
+    for (n, step) in steps.into_iter().enumerate() {
+        store
+            .execute(&mut state, step, "Sam", t(2 + n as i64))
+            .unwrap();
+    }
+    drop(store);
+    let mut harness = app_at(dir.path(), t(10));
+    // What is broken, who is on it (with a number to call), what was said
+    // last and where, when the next update is due, and the next step.
+    assert_eq!(
+        harness.query_all_by_label("Brief").count(),
+        2,
+        "the rail's and the view's"
+    );
+    harness.get_by_label_contains("error screen");
+    harness.get_by_label("owner");
+    harness.get_by_label("+44 7700 900123");
+    harness.get_by_label("tester");
+    harness.get_by_label("no number on the roster");
+    harness.get_by_label_contains("Nobody yet as: developer, reviewer");
+    harness.get_by_label_contains("in #expedite by Sam (recorded): Rolling back v42");
+    harness.get_by_label_contains("Next update due ");
+    harness.get_by_label_contains(", in 13 min.");
+    let copied = click_and_copy(&mut harness, "Copy as hand-over note");
+    assert!(
+        copied.starts_with("Hand-over: Checkout returns 500"),
+        "{copied}"
+    );
+    assert!(
+        copied.contains("- Alex Kim (owner), +44 7700 900123"),
+        "{copied}"
+    );
+    assert!(copied.contains("Next step: "), "{copied}");
+    harness.get_by_label("The hand-over note copied — paste it where it goes.");
 }
 
 #[test]

@@ -59,8 +59,23 @@ impl ExpediteApp {
                 let Some(incident) = self.state.incidents.get(id) else {
                     return self.close_dialog(ctx);
                 };
+                let pack = Pack::new(
+                    incident,
+                    &self.state.roster,
+                    &self.state.settings,
+                    (self.clock)(),
+                );
+                let brief = crate::pack::brief::Brief::new(&pack).text();
                 let draft = &mut self.drafts.of(id).hand_over;
-                ownership::dialog(ctx, draft, incident, &self.state.roster, error, fresh)
+                ownership::dialog(
+                    ctx,
+                    draft,
+                    incident,
+                    &self.state.roster,
+                    &brief,
+                    error,
+                    fresh,
+                )
             }
         };
         match outcome {

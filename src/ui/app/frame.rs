@@ -39,7 +39,10 @@ impl ExpediteApp {
             .is_some_and(|id| self.state.incidents.contains_key(id));
         if !valid {
             self.selected = self.state.current_incident().map(|i| i.id.clone());
-            if matches!(self.view, Some(View::Stage(_) | View::Timeline)) {
+            if matches!(
+                self.view,
+                Some(View::Brief | View::Stage(_) | View::Timeline)
+            ) {
                 self.view = None;
             }
         }
@@ -213,7 +216,7 @@ impl eframe::App for ExpediteApp {
             .as_ref()
             .and_then(|id| state.incidents.get(id));
         let view = self.view.unwrap_or(match incident {
-            Some(i) if i.is_open() => View::Stage(procedure::next_step(i).stage),
+            Some(i) if i.is_open() => View::Brief,
             Some(_) => View::Stage(Stage::Conclusion),
             // No incident: the calm empty state with its one action.
             None => View::Stage(Stage::Defined),
@@ -281,7 +284,15 @@ impl eframe::App for ExpediteApp {
                 (View::Incidents, _) => {
                     incidents::show(ui, state, self.selected.as_ref(), now, archive_loading)
                 }
-                (View::Stage(_) | View::Timeline, None) => declare::empty_state(ui),
+                (View::Brief | View::Stage(_) | View::Timeline, None) => declare::empty_state(ui),
+                (View::Brief, Some(facts)) => {
+                    egui::ScrollArea::vertical()
+                        .auto_shrink(false)
+                        .show(ui, |ui| {
+                            crate::ui::brief::show(ui, facts, exports, roster_loading)
+                        })
+                        .inner
+                }
                 (View::Timeline, Some(facts)) => {
                     let incident = facts.incident;
                     widgets::title(ui, "Timeline");
@@ -308,6 +319,11 @@ impl eframe::App for ExpediteApp {
         if let Some(view) = picked {
             self.view = Some(view);
             self.error = None;
+        }
+        if view == View::Brief {
+            // The brief names people with their numbers: the roster is read
+            // now (in the background; this frame is already drawn).
+            self.roster.start(&ctx);
         }
         if view == View::Incidents || picked == Some(View::Incidents) {
             // Resolved incidents are only read once someone looks for them.

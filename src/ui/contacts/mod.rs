@@ -707,7 +707,8 @@ fn email_link(ui: &mut egui::Ui, email: &str) {
     }
 }
 
-fn phone_link(ui: &mut egui::Ui, number: &str) {
+/// A number to call: a `tel:` link when it can be dialled.
+pub fn phone_link(ui: &mut egui::Ui, number: &str) {
     match Contact::dial(number) {
         Some(digits) => {
             ui.hyperlink_to(number, format!("tel:{digits}"));

@@ -72,12 +72,26 @@ pub fn dialog(
     draft: &mut HandOverDraft,
     incident: &Incident,
     roster: &Roster,
+    brief: &str,
     error: Option<&str>,
     fresh: bool,
 ) -> DialogOutcome {
     let id = ("hand-over", incident.id.as_str());
     let pressed = widgets::dialog(ctx, id, 460.0, "Hand over", "Hand over", error, |ui| {
         weak(ui, &incident.title);
+        // The hand-over starts from where things stand.
+        egui::CollapsingHeader::new("The brief")
+            .default_open(false)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .max_height(160.0)
+                    .show(ui, |ui| {
+                        ui.add(egui::Label::new(egui::RichText::new(brief).small()).wrap());
+                    });
+                if ui.button("Copy the brief").clicked() {
+                    ui.ctx().copy_text(brief.to_owned());
+                }
+            });
         ui.add_space(8.0);
         let to = field(ui, "Hand over to", &mut draft.to, "a name from the roster");
         if fresh {
