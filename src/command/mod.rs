@@ -210,6 +210,10 @@ pub enum Effect {
     SaveRoster,
 }
 
+/// The longest title an incident takes: a line people can read at a glance
+/// in the header, the window title and a Slack message's first line.
+pub const TITLE_MAX: usize = 120;
+
 /// Why a command was refused; each says what to do instead.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CommandError {
@@ -217,6 +221,8 @@ pub enum CommandError {
     UnknownIncident(IncidentId),
     /// A required field is empty. (field, what to write)
     Missing(&'static str, &'static str),
+    /// The title is longer than a title can be (its length in characters).
+    TitleTooLong(usize),
     /// A link that is not a web address.
     BadLink(String),
     /// A count of zero confirms nothing.
@@ -271,6 +277,7 @@ impl fmt::Display for CommandError {
         match self {
             UnknownIncident(id) => write!(f, "There is no incident {id}. Check the id with `expedite status`."),
             Missing(field, hint) => write!(f, "The {field} is empty — {hint}."),
+            TitleTooLong(n) => write!(f, "The title is {n} characters; keep it to {TITLE_MAX} — say in a few words what is broken, and put the detail in the evidence or a note."),
             BadLink(link) => write!(f, "'{link}' is not a web link — links start with http:// or https://."),
             ZeroCount => f.write_str("A count of 0 confirms nothing — give the number seen, or pick another kind of evidence."),
             AlreadyOwner(who) => write!(f, "{who} already owns this incident."),
@@ -320,6 +327,10 @@ pub fn apply(
             owner,
         } => {
             let title = required(title, "title", "say in a few words what is broken")?;
+            let length = title.chars().count();
+            if length > TITLE_MAX {
+                return Err(CommandError::TitleTooLong(length));
+            }
             let evidence = check_evidence(evidence, actor, now)?;
             let owner = match owner {
                 Some(o) => required(

@@ -51,7 +51,7 @@ impl Brief {
         let now = pack.now;
         let headline = format!(
             "{} ({}), declared {}, {} ago",
-            one_line(&incident.title),
+            crate::model::shorten(&one_line(&incident.title), 200),
             incident.id,
             pack.stamp(incident.opened_at),
             length(now - incident.opened_at)

@@ -278,7 +278,7 @@ impl Sooner<'_> {
         };
         let whole = format!(
             "{} ({}): update {}. Click to show it.",
-            self.incident.title,
+            crate::model::shorten(&self.incident.title, 200),
             self.incident.id,
             due_words(self.due, now)
         );

@@ -95,7 +95,7 @@ pub fn show(
                 let text = format!(
                     "{} · {} — resolved {}",
                     incident.id,
-                    incident.title,
+                    crate::model::shorten(&incident.title, 80),
                     incident
                         .resolved_at
                         .map(|t| when(t, now))

@@ -440,6 +440,7 @@ fn every_view_opens_at_800_by_600_with_named_controls() {
     settle(&mut harness);
     // The accessibility check fails the run if any control has no name.
     for view in [
+        "Brief",
         "Defined",
         "Owned",
         "Classified",
@@ -451,11 +452,68 @@ fn every_view_opens_at_800_by_600_with_named_controls() {
         "Timeline",
         "Incidents",
         "Contacts",
+        "Channels",
     ] {
         click(&mut harness, view);
         // The header and its countdown stay in sight on every view.
         harness.get_by_label("Next update in 11 min");
     }
+}
+
+#[test]
+fn a_very_long_title_is_refused_and_one_already_on_disk_keeps_every_dialog_in_reach() {
+    // Declaring: over the limit, the counter says so and the declaration is refused.
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(4));
+    click(&mut harness, "Declare incident…");
+    type_into(&mut harness, "How many", "3");
+    type_into(&mut harness, "What you see", "errors");
+    type_into(
+        &mut harness,
+        "What is broken",
+        &"Checkout fails ".repeat(10),
+    );
+    harness.get_by_label("149 of 120 characters — shorten it; the detail goes in the evidence");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    settle(&mut harness);
+    harness.get_by_label_contains("The title is 149 characters; keep it to 120");
+    drop(harness);
+
+    // A 5,000-character title written by hand: the window at 800×600 still
+    // has every dialog's field and buttons inside it.
+    let path = dir.path().join("incidents/2026-11-26-sam-1.ron");
+    let file = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        file.replace("Checkout returns 500", &"Checkout fails ".repeat(333)),
+    )
+    .unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(800.0, 600.0))
+        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(4))));
+    settle(&mut harness);
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(800.0, 600.0));
+    click(&mut harness, "Post update…");
+    let in_reach = |harness: &Harness<'_, ExpediteApp>, role, label: &str| {
+        let rect = harness.get_by_role_and_label(role, label).rect();
+        assert!(
+            window.contains_rect(rect),
+            "{label} at {rect:?} is out of reach"
+        );
+    };
+    in_reach(
+        &harness,
+        Role::MultilineTextInput,
+        "Conditions — what you see",
+    );
+    in_reach(&harness, Role::Button, "Post update");
+    in_reach(&harness, Role::Button, "Cancel");
+    click(&mut harness, "Cancel");
+    click(&mut harness, "Hand over…");
+    in_reach(&harness, Role::TextInput, "Hand over to");
+    in_reach(&harness, Role::MultilineTextInput, "Hand-over note");
+    in_reach(&harness, Role::Button, "Hand over");
 }
 
 #[test]

@@ -164,7 +164,10 @@ impl ExpediteApp {
             }
             let notice = crate::reminder::Reminder {
                 incident: id.clone(),
-                summary: format!("{by} handed you ‘{}’", incident.title),
+                summary: format!(
+                    "{by} handed you ‘{}’",
+                    crate::model::shorten(&incident.title, 60)
+                ),
                 body,
                 critical: false,
                 count: 1,

@@ -62,7 +62,21 @@ pub fn dialog(
             &mut draft.title,
             "e.g. Checkout returns 500",
         );
-        ui.add_space(6.0);
+        // The counter's line is always there, so nothing moves when it shows.
+        let length = draft.title.trim().chars().count();
+        let max = crate::command::TITLE_MAX;
+        let counter = if length > max {
+            egui::RichText::new(format!(
+                "{length} of {max} characters — shorten it; the detail goes in the evidence"
+            ))
+            .color(ui.visuals().error_fg_color)
+        } else if length > max * 3 / 4 {
+            egui::RichText::new(format!("{length} of {max} characters")).weak()
+        } else {
+            egui::RichText::new(" ").weak()
+        };
+        ui.label(counter.small());
+        ui.add_space(2.0);
         ui.horizontal(|ui| {
             ui.label("Owner");
             ui.radio_value(&mut draft.someone_else, false, format!("Me ({me})"));

@@ -78,7 +78,7 @@ pub fn dialog(
 ) -> DialogOutcome {
     let id = ("hand-over", incident.id.as_str());
     let pressed = widgets::dialog(ctx, id, 460.0, "Hand over", "Hand over", error, |ui| {
-        weak(ui, &incident.title);
+        ui.add(egui::Label::new(egui::RichText::new(&incident.title).weak()).truncate());
         // The hand-over starts from where things stand.
         egui::CollapsingHeader::new("The brief")
             .default_open(false)
