@@ -212,7 +212,7 @@ pub enum Effect {
 
 /// The longest title an incident takes: a line people can read at a glance
 /// in the header, the window title and a Slack message's first line.
-pub const TITLE_MAX: usize = 120;
+pub const TITLE_MAX: usize = 150;
 
 /// Why a command was refused; each says what to do instead.
 #[derive(Clone, Debug, PartialEq)]

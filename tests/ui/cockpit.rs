@@ -471,12 +471,12 @@ fn a_very_long_title_is_refused_and_one_already_on_disk_keeps_every_dialog_in_re
     type_into(
         &mut harness,
         "What is broken",
-        &"Checkout fails ".repeat(10),
+        &"Checkout fails ".repeat(11),
     );
-    harness.get_by_label("149 of 120 characters — shorten it; the detail goes in the evidence");
+    harness.get_by_label("164 of 150 characters — shorten it; the detail goes in the evidence");
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     settle(&mut harness);
-    harness.get_by_label_contains("The title is 149 characters; keep it to 120");
+    harness.get_by_label_contains("The title is 164 characters; keep it to 150");
     drop(harness);
 
     // A 5,000-character title written by hand: the window at 800×600 still
