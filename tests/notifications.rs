@@ -112,9 +112,18 @@ impl Desktop {
 
     /// How many notifications dunst shows now.
     fn displayed(&self) -> Option<u32> {
+        self.count("displayed")
+    }
+
+    /// How many notifications dunst keeps in its history (closed ones).
+    fn history(&self) -> Option<u32> {
+        self.count("history")
+    }
+
+    fn count(&self, which: &str) -> Option<u32> {
         let out = self
             .command("dunstctl")
-            .args(["count", "displayed"])
+            .args(["count", which])
             .output()
             .ok()?;
         out.status
@@ -191,6 +200,9 @@ fn notify_child() {
     if result.is_ok() && summary.contains("twice") {
         result = notifier.show(&reminder(&format!("{summary} again")), tx);
     }
+    if result.is_ok() && summary.contains("withdrawn") {
+        result = notifier.withdraw(&reminder(&summary).incident);
+    }
     println!("notifier: {}", result.err().unwrap_or_else(|| "ok".into()));
     if summary.contains("click me") {
         // Wait for the person (dunstctl, in the test) to press the bubble.
@@ -229,6 +241,20 @@ fn a_newer_reminder_replaces_the_older_bubble() {
         desktop.displayed(),
         Some(1),
         "one bubble per incident, never a storm"
+    );
+}
+
+#[test]
+fn a_reminder_no_longer_true_is_withdrawn_from_the_screen() {
+    if missing_tools().is_some() {
+        return;
+    }
+    let desktop = Desktop::start(true);
+    assert_eq!(desktop.notify("Update due: withdrawn once posted"), "ok");
+    assert_eq!(desktop.displayed(), Some(0), "closed through the server");
+    assert!(
+        desktop.history().is_some_and(|n| n >= 1),
+        "it was shown, then closed"
     );
 }
 

@@ -118,6 +118,28 @@ impl Notifier for DesktopNotifier {
         }
         Ok(())
     }
+
+    fn withdraw(&self, incident: &IncidentId) -> Result<(), String> {
+        let Some(id) = self
+            .ids
+            .lock()
+            .map_err(|_| "internal error")?
+            .remove(incident)
+        else {
+            return Ok(());
+        };
+        // The freedesktop API closes by the handle of a notification: take
+        // over the bubble's id (a replacement), then close it.
+        let handle = Notification::new()
+            .appname("Expedite")
+            .summary("Update posted")
+            .id(id)
+            .timeout(Timeout::Milliseconds(1))
+            .show()
+            .map_err(|e| describe(&e.to_string()))?;
+        handle.close();
+        Ok(())
+    }
 }
 
 /// Turns a D-Bus error into words a person can act on.

@@ -52,6 +52,13 @@ pub trait Notifier: Send + Sync + 'static {
     /// Shows (or replaces) the incident's notification. Clicked actions are
     /// sent to `actions`.
     fn show(&self, reminder: &Reminder, actions: Sender<ReminderEvent>) -> Result<(), String>;
+
+    /// Closes the incident's notification, if one is showing: what it said
+    /// is no longer so (the update was posted, the reminder snoozed, the
+    /// incident resolved).
+    fn withdraw(&self, _incident: &IncidentId) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// Where the thread reads the time; tests pass a controllable one.
@@ -119,7 +126,22 @@ fn run(
             .and_then(|at| (at - now).to_std().ok())
             .map_or(POLL, |until| until.min(POLL));
         match rx.recv_timeout(wait) {
-            Ok(Message::Watch(watches, repeat)) => scheduler.set(watches, repeat),
+            Ok(Message::Watch(watches, repeat)) => {
+                let changed = scheduler.set(watches, repeat, clock());
+                for incident in changed.withdraw {
+                    withdraw_bounded(&notifier, incident);
+                }
+                // Brought up to date in place: not a new reminder, so the
+                // window is not asked for attention again.
+                for reminder in changed.refresh {
+                    if let Err(why) = show_bounded(&notifier, &reminder, &events) {
+                        if events.send(ReminderEvent::Failed(reminder, why)).is_err() {
+                            return;
+                        }
+                        wake();
+                    }
+                }
+            }
             Ok(Message::Show(notice)) => {
                 if !show_and_tell(&notifier, notice, &events, &wake) {
                     return;
@@ -153,6 +175,15 @@ fn show_and_tell(
     }
     wake();
     true
+}
+
+/// Withdraws a notification on a helper thread: a bus that hangs holds up
+/// nothing (what it would have closed is out of date, not harmful).
+fn withdraw_bounded(notifier: &Arc<dyn Notifier>, incident: IncidentId) {
+    let notifier = notifier.clone();
+    let _ = thread::Builder::new()
+        .name("withdraw".into())
+        .spawn(move || notifier.withdraw(&incident));
 }
 
 /// Shows a reminder on a helper thread, giving up after [`SHOW_TIMEOUT`].
@@ -191,6 +222,7 @@ mod tests {
     #[derive(Default)]
     struct Recording {
         shown: Mutex<Vec<Reminder>>,
+        withdrawn: Mutex<Vec<IncidentId>>,
         fail: Option<String>,
         hang: bool,
     }
@@ -202,6 +234,11 @@ mod tests {
             }
             self.shown.lock().unwrap().push(reminder.clone());
             self.fail.clone().map_or(Ok(()), Err)
+        }
+
+        fn withdraw(&self, incident: &IncidentId) -> Result<(), String> {
+            self.withdrawn.lock().unwrap().push(incident.clone());
+            Ok(())
         }
     }
 
@@ -235,6 +272,35 @@ mod tests {
             "{event:?}"
         );
         assert_eq!(notifier.shown.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_shown_reminder_is_withdrawn_once_the_update_is_posted() {
+        let notifier = Arc::new(Recording::default());
+        let reminders = Reminders::start(notifier.clone(), fixed_clock(), || {});
+        reminders.watch(due_now(), Duration::minutes(5));
+        let event = reminders
+            .events
+            .recv_timeout(StdDuration::from_secs(5))
+            .unwrap();
+        assert!(matches!(event, ReminderEvent::Shown(_)), "{event:?}");
+        // Posted: the next update is due later; the bubble on screen goes.
+        let mut posted = due_now();
+        posted[0].due += Duration::minutes(15);
+        reminders.watch(posted.clone(), Duration::minutes(5));
+        let start = std::time::Instant::now();
+        while notifier.withdrawn.lock().unwrap().is_empty() {
+            assert!(
+                start.elapsed() < StdDuration::from_secs(5),
+                "never withdrawn"
+            );
+            thread::sleep(StdDuration::from_millis(10));
+        }
+        assert_eq!(notifier.withdrawn.lock().unwrap()[0], posted[0].incident);
+        // Told the same again, nothing more is withdrawn.
+        reminders.watch(posted, Duration::minutes(5));
+        thread::sleep(StdDuration::from_millis(100));
+        assert_eq!(notifier.withdrawn.lock().unwrap().len(), 1);
     }
 
     #[test]

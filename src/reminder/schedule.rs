@@ -64,6 +64,16 @@ struct Tracked {
     last_fired: Option<DateTime<Utc>>,
 }
 
+/// What a change to the watched incidents means for reminders on screen.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changed {
+    /// Shown, and no longer so (posted, snoozed, resolved): to close.
+    pub withdraw: Vec<IncidentId>,
+    /// Shown, still due, saying something out of date (the next step
+    /// moved on): to show again in place, without counting as a reminder.
+    pub refresh: Vec<Reminder>,
+}
+
 /// Decides, each time it is asked, which reminders are due.
 #[derive(Clone, Debug)]
 pub struct Scheduler {
@@ -81,21 +91,41 @@ impl Scheduler {
     }
 
     /// Replaces what is watched. An incident whose due time did not move keeps
-    /// its reminder count, so a reschedule never re-fires a reminder already shown.
-    pub fn set(&mut self, watches: Vec<Watch>, repeat: Duration) {
+    /// its reminder count, so a reschedule never re-fires a reminder already
+    /// shown; what a shown one says is brought up to date instead.
+    pub fn set(&mut self, watches: Vec<Watch>, repeat: Duration, now: DateTime<Utc>) -> Changed {
         self.repeat = repeat.max(Duration::seconds(1));
         let mut old = std::mem::take(&mut self.tracked);
+        let mut changed = Changed::default();
         for watch in watches {
             let tracked = match old.remove(&watch.incident) {
-                Some(t) if t.watch.due == watch.due => Tracked { watch, ..t },
-                _ => Tracked {
-                    watch,
-                    fired: 0,
-                    last_fired: None,
-                },
+                Some(t) if t.watch.due == watch.due => {
+                    let says_else =
+                        t.watch.next_step != watch.next_step || t.watch.title != watch.title;
+                    if t.fired > 0 && says_else {
+                        changed.refresh.push(reminder(&watch, t.fired, now));
+                    }
+                    Tracked { watch, ..t }
+                }
+                was => {
+                    if was.is_some_and(|t| t.fired > 0) {
+                        changed.withdraw.push(watch.incident.clone());
+                    }
+                    Tracked {
+                        watch,
+                        fired: 0,
+                        last_fired: None,
+                    }
+                }
             };
             self.tracked.insert(tracked.watch.incident.clone(), tracked);
         }
+        changed.withdraw.extend(
+            old.into_values()
+                .filter(|t| t.fired > 0)
+                .map(|t| t.watch.incident),
+        );
+        changed
     }
 
     /// The reminders to show at `now`: at most one per incident.
@@ -179,7 +209,7 @@ mod tests {
 
     fn scheduler(watches: Vec<Watch>) -> Scheduler {
         let mut s = Scheduler::new(Duration::minutes(5));
-        s.set(watches, Duration::minutes(5));
+        s.set(watches, Duration::minutes(5), t(0));
         s
     }
 
@@ -219,30 +249,58 @@ mod tests {
         assert_eq!(s.tick(t(0)).len(), 1);
         assert_eq!(s.tick(t(300)).len(), 1);
         // The owner posts: a new due time in 15 minutes.
-        s.set(vec![watch(1, t(1200))], Duration::minutes(5));
+        s.set(vec![watch(1, t(1200))], Duration::minutes(5), t(0));
         assert!(s.tick(t(600)).is_empty());
         let r = s.tick(t(1200));
         assert_eq!((r.len(), r[0].count, r[0].critical), (1, 1, false));
     }
 
     #[test]
+    fn a_shown_reminder_follows_the_record_until_it_no_longer_holds() {
+        let mut s = scheduler(vec![watch(1, t(0)), watch(2, t(600))]);
+        assert_eq!(s.tick(t(0)).len(), 1);
+        // The fix is recorded: same due time, a new next step — said again in
+        // place, not counted as another reminder; the unshown one is left be.
+        let mut moved_on = watch(1, t(0));
+        moved_on.next_step = "Deploy the fix the usual way.".into();
+        let changed = s.set(
+            vec![moved_on, watch(2, t(600))],
+            Duration::minutes(5),
+            t(120),
+        );
+        assert!(changed.withdraw.is_empty());
+        assert_eq!(changed.refresh.len(), 1);
+        assert_eq!(changed.refresh[0].count, 1);
+        assert!(
+            changed.refresh[0]
+                .body
+                .ends_with("Next step: Deploy the fix the usual way.")
+        );
+        assert!(changed.refresh[0].body.contains("Overdue by 2 min."));
+        // Posted: a new due time — withdrawn. Incident 2 never showed: nothing.
+        let changed = s.set(vec![watch(1, t(1200))], Duration::minutes(5), t(180));
+        assert_eq!(changed.withdraw, vec![watch(1, t(0)).incident]);
+        assert!(changed.refresh.is_empty());
+    }
+
+    #[test]
     fn rescheduling_with_the_same_due_time_does_not_fire_again() {
         let mut s = scheduler(vec![watch(1, t(0))]);
         assert_eq!(s.tick(t(0)).len(), 1);
-        s.set(vec![watch(1, t(0))], Duration::minutes(5));
+        s.set(vec![watch(1, t(0))], Duration::minutes(5), t(0));
         assert!(s.tick(t(10)).is_empty());
     }
 
     #[test]
     fn a_resolved_incident_stops_reminding() {
         let mut s = scheduler(vec![watch(1, t(0)), watch(2, t(0))]);
-        s.set(vec![watch(2, t(0))], Duration::minutes(5));
+        s.set(vec![watch(2, t(0))], Duration::minutes(5), t(0));
         let r = s.tick(t(0));
         assert_eq!(
             r.iter().map(|r| r.summary.as_str()).collect::<Vec<_>>(),
             vec!["Update due: Incident 2"]
         );
-        s.set(vec![], Duration::minutes(5));
+        s.set(vec![], Duration::minutes(5), t(0));
         assert_eq!(s.next_wake(), None);
     }
 
