@@ -78,8 +78,11 @@ pub fn weak(ui: &mut egui::Ui, text: impl Into<String>) {
     ui.add(egui::Label::new(egui::RichText::new(text.into()).weak()).wrap());
 }
 
-/// Up to five roster contacts matching `typed` (and `role`, when given), as
-/// buttons; returns the name clicked. Nothing shows for an exact match.
+/// The line under a field that names a person, always there so that
+/// nothing below it moves: while typing, the roster's names that match
+/// (a click picks one); a name the roster does not have, "Not on the roster
+/// — did you mean …?" with the nearest names and "Use this name anyway".
+/// Returns the name picked, if one was.
 pub fn suggestions(
     ui: &mut egui::Ui,
     roster: &Roster,
@@ -87,7 +90,33 @@ pub fn suggestions(
     role: Option<Role>,
     verb: &str,
 ) -> Option<String> {
-    let typed = typed.trim().to_lowercase();
+    let row = ui.spacing().interact_size.y + 2.0;
+    let width = ui.available_width();
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, row),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_min_size(egui::vec2(width, row));
+            name_line(ui, roster, typed, role, verb)
+        },
+    )
+    .inner
+}
+
+fn name_line(
+    ui: &mut egui::Ui,
+    roster: &Roster,
+    typed: &str,
+    role: Option<Role>,
+    verb: &str,
+) -> Option<String> {
+    let lower = typed.trim().to_lowercase();
+    // Nothing typed: the people who have the role are offered; for any
+    // person at all, not the whole roster at once.
+    let blank_for_anyone = lower.is_empty() && role.is_none();
+    if blank_for_anyone || roster.contacts.is_empty() || roster.find(typed.trim()).is_some() {
+        return None;
+    }
     let mut picked = None;
     let matches: Vec<&str> = roster
         .contacts
@@ -95,23 +124,108 @@ pub fn suggestions(
         .filter(|c| role.is_none_or(|r| c.roles.contains(&r)))
         // The cheap test first: the exact-match one allocates, so it only
         // runs on names that already match (10,000 contacts, every frame).
-        .filter(|c| contains_ignoring_case(&c.name, &typed))
-        .filter(|c| c.name.to_lowercase() != typed)
+        .filter(|c| contains_ignoring_case(&c.name, &lower))
         .map(|c| c.name.as_str())
         .take(5)
         .collect();
-    if matches.is_empty() {
-        return None;
-    }
-    ui.horizontal_wrapped(|ui| {
+    if !matches.is_empty() {
         ui.label(egui::RichText::new("From the roster:").weak());
         for name in matches {
             if ui.small_button(format!("{verb}{name}")).clicked() {
                 picked = Some(name.to_owned());
             }
         }
-    });
+        return picked;
+    }
+    if lower.is_empty() {
+        return None;
+    }
+    let near = nearest_names(roster, typed, 3);
+    let warn = ui.visuals().warn_fg_color;
+    ui.label(egui::RichText::new("Not on the roster").color(warn));
+    if !near.is_empty() {
+        ui.label(egui::RichText::new("— did you mean").color(warn));
+        for name in near {
+            if ui.small_button(format!("{verb}{name}")).clicked() {
+                picked = Some(name.to_owned());
+            }
+        }
+    }
+    anyway_checkbox(ui, typed, "Use this name anyway");
     picked
+}
+
+/// "Use this name anyway" for what was typed: ticked, [`accepted_name`]
+/// takes it. Typing something else asks again.
+pub fn anyway_checkbox(ui: &mut egui::Ui, typed: &str, label: &str) {
+    let mut anyway = use_anyway(ui.ctx(), typed);
+    if ui.checkbox(&mut anyway, label).changed() {
+        ui.ctx()
+            .data_mut(|d| d.insert_temp(anyway_id(typed), anyway));
+    }
+}
+
+/// The names in a list ("Sam Patel, Jo Okafor") the roster does not have,
+/// each with the nearest name on it when one is near.
+pub fn unknown_names(roster: &Roster, names: &[&str]) -> Vec<String> {
+    if roster.contacts.is_empty() {
+        return Vec::new();
+    }
+    names
+        .iter()
+        .filter(|n| roster.find(n).is_none())
+        .map(|n| match nearest_names(roster, n, 1).first() {
+            Some(near) => format!("{n} (did you mean {near}?)"),
+            None => (*n).to_owned(),
+        })
+        .collect()
+}
+
+/// The roster's names nearest to `typed`, nearest first (at most `n`, and
+/// only ones near enough to be a slip of the keyboard).
+pub fn nearest_names<'a>(roster: &'a Roster, typed: &str, n: usize) -> Vec<&'a str> {
+    let typed = typed.trim().to_lowercase();
+    let mut scored: Vec<(f64, &str)> = roster
+        .contacts
+        .iter()
+        .map(|c| {
+            let score = strsim::normalized_damerau_levenshtein(&typed, &c.name.to_lowercase());
+            (score, c.name.as_str())
+        })
+        .filter(|(score, _)| *score >= 0.6)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(n).map(|(_, name)| name).collect()
+}
+
+fn anyway_id(typed: &str) -> egui::Id {
+    egui::Id::unique(("use-name-anyway", typed.trim().to_lowercase()))
+}
+
+/// Whether "use anyway" was ticked for exactly this text.
+pub fn use_anyway(ctx: &egui::Context, typed: &str) -> bool {
+    ctx.data(|d| d.get_temp(anyway_id(typed))).unwrap_or(false)
+}
+
+/// Whether `typed` may be used as a person's name: on the roster, or the
+/// person ticked "Use this name anyway" for it (or there is no roster, or
+/// nothing was typed). `Err` says what is wrong and what to do.
+pub fn accepted_name(ctx: &egui::Context, roster: &Roster, typed: &str) -> Result<(), String> {
+    let name = typed.trim();
+    if name.is_empty()
+        || roster.contacts.is_empty()
+        || roster.find(name).is_some()
+        || use_anyway(ctx, typed)
+    {
+        return Ok(());
+    }
+    let near = nearest_names(roster, name, 1);
+    let hint = near
+        .first()
+        .map_or_else(|| ".".to_owned(), |n| format!(" — did you mean {n}?"));
+    Err(format!(
+        "'{name}' is not on the roster{hint} Pick a name from the roster, or tick \"Use this name anyway\"."
+    ))
 }
 
 /// A link from a data file: opened only when it is a web, mail or phone
@@ -289,3 +403,38 @@ pub fn editable<T: Clone + PartialEq>(
 }
 
 pub use crate::model::roster::contains_ignoring_case;
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+    use crate::model::roster::Contact;
+
+    fn roster(names: &[&str]) -> Roster {
+        Roster {
+            contacts: names
+                .iter()
+                .map(|n| Contact {
+                    name: (*n).into(),
+                    ..Contact::default()
+                })
+                .collect(),
+            ..Roster::default()
+        }
+    }
+
+    #[test]
+    fn a_slip_of_the_keyboard_finds_the_person_and_a_stranger_finds_nobody() {
+        let r = roster(&["Ben O'Neill", "Dana Whitfield", "Alex Kim", "Priya Shah"]);
+        assert_eq!(nearest_names(&r, "Ben O'Neil", 3), ["Ben O'Neill"]);
+        assert_eq!(nearest_names(&r, "dana whitfeld", 3), ["Dana Whitfield"]);
+        assert!(nearest_names(&r, "Zoltan Kovacs", 3).is_empty());
+        assert_eq!(
+            unknown_names(&r, &["Alex Kim", "Ben O'Neil", "Zoltan"]),
+            ["Ben O'Neil (did you mean Ben O'Neill?)", "Zoltan"]
+        );
+        assert!(
+            unknown_names(&Roster::default(), &["Anyone"]).is_empty(),
+            "no roster, no nagging"
+        );
+    }
+}

@@ -129,6 +129,39 @@ fn unsure_classification_needs_the_product_owner_asked() {
 }
 
 #[test]
+fn a_name_not_on_the_roster_asks_did_you_mean_and_takes_it_only_when_meant() {
+    let dir = folder_with_incident(Some("Sam"));
+    with_roster(dir.path());
+    let mut harness = app_at(dir.path(), t(2));
+    click(&mut harness, "Hand over…");
+    settle(&mut harness);
+    let note_before = harness.get_by_label("Hand-over note").rect();
+    type_into(&mut harness, "Hand over to", "Alex Kimm");
+    harness.get_by_label("Not on the roster");
+    harness.get_by_label("Alex Kim");
+    // The message has its own line: the field below did not move.
+    assert_eq!(harness.get_by_label("Hand-over note").rect(), note_before);
+    type_into(&mut harness, "Hand-over note", "Rollback half done");
+    click(&mut harness, "Hand over");
+    harness.get_by_label_contains(
+        "'Alex Kimm' is not on the roster — did you mean Alex Kim? Pick a name from the roster, or tick \"Use this name anyway\".",
+    );
+    assert!(!incident_file(dir.path()).contains("Alex Kimm"));
+    assert_eq!(
+        field_value(&harness, "Hand over to"),
+        "Alex Kimm",
+        "nothing typed is lost"
+    );
+    // Meant: a person not on the roster yet.
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Use this name anyway")
+        .click();
+    settle(&mut harness);
+    click(&mut harness, "Hand over");
+    assert!(incident_file(dir.path()).contains("to: \"Alex Kimm\""));
+}
+
+#[test]
 fn the_team_is_picked_from_the_roster_or_marked_not_needed() {
     let dir = folder_with_incident(None);
     with_roster(dir.path());

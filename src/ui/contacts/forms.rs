@@ -378,9 +378,7 @@ impl CoverForm {
         }
         // Suggestions once something is typed, not the whole roster at once.
         field(ui, "Who covers", &mut self.who, "name on the roster");
-        if !self.who.trim().is_empty()
-            && let Some(name) = crate::ui::widgets::suggestions(ui, roster, &self.who, None, "")
-        {
+        if let Some(name) = crate::ui::widgets::suggestions(ui, roster, &self.who, None, "") {
             self.who = name;
         }
         field(
@@ -389,9 +387,8 @@ impl CoverForm {
             &mut self.covers_for,
             "leave empty to cover the whole role",
         );
-        if !self.covers_for.trim().is_empty()
-            && let Some(name) =
-                crate::ui::widgets::suggestions(ui, roster, &self.covers_for, Some(self.role), "")
+        if let Some(name) =
+            crate::ui::widgets::suggestions(ui, roster, &self.covers_for, Some(self.role), "")
         {
             self.covers_for = name;
         }
@@ -399,11 +396,15 @@ impl CoverForm {
         field(ui, "From", &mut self.from, "2026-11-28 18:00");
         field(ui, "Until", &mut self.to, "2026-11-29 09:00");
         if save_button(ui, "Add cover") {
+            let ctx = ui.ctx().clone();
+            let named = crate::ui::widgets::accepted_name(&ctx, roster, &self.who)
+                .and_then(|()| crate::ui::widgets::accepted_name(&ctx, roster, &self.covers_for));
             action = Some(
                 match (
                     local_time(&self.from, "start", tz, now),
                     local_time(&self.to, "end", tz, now),
                 ) {
+                    _ if let Err(why) = named.clone() => Action::Refuse(why),
                     // Said in the times as typed, not in UTC as the rota keeps them.
                     (Ok(from), Ok(to)) if to <= from => Action::Refuse(format!(
                         "The cover ends ({}) before it starts ({}). Give an end after the start.",
@@ -503,6 +504,29 @@ impl RotationForm {
             &mut self.people,
             "Sam Patel, Jo Okafor, Al Smith",
         );
+        // Names the roster lacks, on a line kept for them (nothing moves).
+        let listed: Vec<&str> = self
+            .people
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let unknown = crate::ui::widgets::unknown_names(roster, &listed);
+        let row = ui.spacing().interact_size.y + 2.0;
+        ui.allocate_ui_with_layout(
+            egui::vec2(ui.available_width(), row),
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                ui.set_min_height(row);
+                if !unknown.is_empty() {
+                    ui.label(
+                        egui::RichText::new(format!("Not on the roster: {}", unknown.join(", ")))
+                            .color(ui.visuals().warn_fg_color),
+                    );
+                    crate::ui::widgets::anyway_checkbox(ui, &self.people, "Use these names anyway");
+                }
+            },
+        );
         ui.horizontal(|ui| {
             let label = form_label(ui, "Hand-off day");
             egui::ComboBox::from_id_salt("hand-off-day")
@@ -543,7 +567,12 @@ impl RotationForm {
                     starts,
                 })
             });
+            let anyway = crate::ui::widgets::use_anyway(ui.ctx(), &self.people);
             action = Some(match made {
+                Ok(_) if !unknown.is_empty() && !anyway => Action::Refuse(format!(
+                    "Not on the roster: {}. Fix the names, or tick \"Use these names anyway\".",
+                    unknown.join(", ")
+                )),
                 Ok(r) => change(RosterChange::AddRotation(r)),
                 Err(why) => Action::Refuse(why),
             });

@@ -95,6 +95,13 @@ pub fn dialog(
         Pressed::Nothing => DialogOutcome::Open,
         Pressed::Close => DialogOutcome::Closed,
         Pressed::Send => DialogOutcome::Done(match draft.evidence.to_evidence() {
+            Ok(_)
+                if draft.someone_else
+                    && let Err(why) =
+                        crate::ui::widgets::accepted_name(ctx, roster, &draft.owner) =>
+            {
+                Action::Refuse(why)
+            }
             Ok(evidence) => Action::Run(
                 Command::Declare {
                     title: draft.title.clone(),

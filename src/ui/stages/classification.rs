@@ -79,14 +79,25 @@ pub fn show(
             field(ui, "What did they say?", &mut form.answer, "their advice");
         }
         section(ui, "Which metrics does it hurt?");
+        // Each metric's "how" opens on its own row, to the right: ticking one
+        // never moves the next checkbox from under the pointer.
         for (metric, hit, note) in &mut form.metrics {
             let name = capital(metric.describe());
-            ui.checkbox(hit, name.as_str());
-            if *hit {
-                ui.indent(("metric", name.as_str()), |ui| {
-                    field(ui, &format!("{name}: how"), note, "e.g. bookings down 30%");
+            ui.horizontal(|ui| {
+                ui.scope(|ui| {
+                    ui.set_min_width(170.0);
+                    ui.checkbox(hit, name.as_str());
                 });
-            }
+                if *hit {
+                    let label = ui.label(egui::RichText::new(format!("{name}: how")).weak());
+                    ui.add(
+                        egui::TextEdit::singleline(note)
+                            .hint_text("e.g. bookings down 30%")
+                            .desired_width((ui.available_width() - 20.0).clamp(120.0, 320.0)),
+                    )
+                    .labelled_by(label.id);
+                }
+            });
         }
         section(ui, "How long will it last?");
         field(
@@ -97,15 +108,19 @@ pub fn show(
         );
     };
     let pristine = ClassificationDraft::from_incident(incident);
+    let ctx = ui.ctx().clone();
     editable(ui, draft, pristine, how, show_record, fields, |form| {
-        submit(facts, form)
+        submit(&ctx, facts, form)
     })
 }
 
-fn submit(facts: &Facts, form: &ClassificationDraft) -> Action {
+fn submit(ctx: &egui::Context, facts: &Facts, form: &ClassificationDraft) -> Action {
     let Some(decision) = form.decision else {
         return Action::Refuse("Choose yes, no or unsure first.".to_owned());
     };
+    if let Err(why) = crate::ui::widgets::accepted_name(ctx, &facts.state.roster, &form.asked) {
+        return Action::Refuse(why);
+    }
     let advice = (!form.asked.trim().is_empty() || decision == Decision::Unsure).then(|| Advice {
         asked: form.asked.clone(),
         answer: form.answer.clone(),

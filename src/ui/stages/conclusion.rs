@@ -122,15 +122,18 @@ pub fn show(
         );
         field(ui, "Run by", &mut form.postmortem_owner, facts.me);
         // Suggestions once typing starts; left empty, it is the person scheduling.
-        if !form.postmortem_owner.is_empty()
-            && let Some(name) =
-                suggestions(ui, &facts.state.roster, &form.postmortem_owner, None, "")
-        {
+        if let Some(name) = suggestions(ui, &facts.state.roster, &form.postmortem_owner, None, "") {
             form.postmortem_owner = name;
         }
         if ui.button("Schedule postmortem").clicked() {
+            let named = crate::ui::widgets::accepted_name(
+                ui.ctx(),
+                &facts.state.roster,
+                &form.postmortem_owner,
+            );
             action = Some(
                 match parse_local_time(&form.postmortem_at, facts.now, None) {
+                    Ok(_) if let Err(why) = named => Action::Refuse(why),
                     Ok(at) => {
                         let owner = form.postmortem_owner.trim();
                         Action::run(

@@ -112,13 +112,18 @@ pub fn dialog(
     match pressed {
         Pressed::Nothing => DialogOutcome::Open,
         Pressed::Close => DialogOutcome::Closed,
-        Pressed::Send => DialogOutcome::Done(Action::run(
-            Command::HandOver {
-                incident: incident.id.clone(),
-                to: draft.to.clone(),
-                note: draft.note.clone(),
+        Pressed::Send => DialogOutcome::Done(
+            match crate::ui::widgets::accepted_name(ctx, roster, &draft.to) {
+                Err(why) => Action::Refuse(why),
+                Ok(()) => Action::run(
+                    Command::HandOver {
+                        incident: incident.id.clone(),
+                        to: draft.to.clone(),
+                        note: draft.note.clone(),
+                    },
+                    Form::HandOver,
+                ),
             },
-            Form::HandOver,
-        )),
+        ),
     }
 }

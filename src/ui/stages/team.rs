@@ -72,10 +72,15 @@ pub fn show(
         let name = typed.entry(role).or_default();
         let label = format!("Add {}", role.describe());
         let mut add = None;
+        let mut refused = None;
         ui.horizontal(|ui| {
             let response = field(ui, &label, name, "type a name");
             if ui.button("Add").on_hover_text(&label).clicked() || submitted(ui, &response) {
-                add = Some(name.clone());
+                // A typed name is a person on the roster, or meant anyway.
+                match crate::ui::widgets::accepted_name(ui.ctx(), &facts.state.roster, name) {
+                    Ok(()) => add = Some(name.clone()),
+                    Err(why) => refused = Some(why),
+                }
             }
         });
         // Out of hours the question is who is on call: the rota's answer first.
@@ -108,6 +113,9 @@ pub fn show(
                 .clicked()
         {
             action = Some(needed(facts, role, false));
+        }
+        if let Some(why) = refused {
+            action = Some(Action::Refuse(why));
         }
         if let Some(name) = add {
             action = Some(Action::run(
