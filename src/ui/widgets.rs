@@ -316,10 +316,6 @@ pub fn dialog(
         ui.set_width(width.min(ctx.content_rect().width() - 60.0));
         title(ui, heading);
         body(ui);
-        if let Some(error) = error {
-            ui.add_space(6.0);
-            ui.colored_label(ui.visuals().error_fg_color, error);
-        }
         ui.add_space(10.0);
         ui.horizontal(|ui| {
             let ctrl_enter = ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Enter));
@@ -334,6 +330,25 @@ pub fn dialog(
                 pressed = Pressed::Close;
             }
         });
+        // Why the last try was refused, below the buttons on lines kept for
+        // it: the dialog and its buttons stay where they were.
+        let width = ui.available_width();
+        ui.allocate_ui_with_layout(
+            egui::vec2(width, 40.0),
+            egui::Layout::top_down(egui::Align::Min),
+            |ui| {
+                ui.set_min_size(egui::vec2(width, 40.0));
+                if let Some(error) = error {
+                    ui.add_space(4.0);
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(error).color(ui.visuals().error_fg_color),
+                        )
+                        .wrap(),
+                    );
+                }
+            },
+        );
     });
     if matches!(pressed, Pressed::Nothing) && modal.should_close() {
         pressed = Pressed::Close;

@@ -304,13 +304,29 @@ fn more_evidence_with_a_link_and_a_file_path_refused() {
         "call-centre callers can't pay",
     );
     type_into(&mut harness, "Link", "file:///etc/passwd");
+    let button = harness
+        .get_by_role_and_label(Role::Button, "Add evidence")
+        .rect();
     click(&mut harness, "Add evidence");
     harness.get_by_label_contains("is not a web link");
+    // The message shows where it moves nothing: the button is where it was.
+    assert_eq!(
+        harness
+            .get_by_role_and_label(Role::Button, "Add evidence")
+            .rect(),
+        button
+    );
     assert_eq!(
         field_value(&harness, "What you see"),
         "call-centre callers can't pay"
     );
     retype(&mut harness, "Link", "https://app.bugsnag.com/hx/checkout");
+    // Fixing the field takes the stale message away.
+    assert!(
+        harness
+            .query_by_label_contains("is not a web link")
+            .is_none()
+    );
     click(&mut harness, "Add evidence");
     harness.get_by_label("12 error-tracker events");
     harness.get_by_label("https://app.bugsnag.com/hx/checkout");

@@ -91,8 +91,6 @@ fn banners(
     ui: &mut egui::Ui,
     notification_trouble: Option<&str>,
     problems: &mut Vec<Problem>,
-    error: &mut Option<String>,
-    dialog_open: bool,
     slow_save: bool,
 ) {
     if slow_save {
@@ -119,12 +117,32 @@ fn banners(
     if let Some(i) = dismissed {
         problems.remove(i);
     }
-    if !dialog_open && let Some(e) = error.as_deref() {
-        if widgets::error_box(ui, e) {
-            *error = None;
+}
+
+/// Why the last action was refused, in a strip along the bottom of the
+/// window: it never pushes the form it is about down from under the pointer,
+/// and it goes when dismissed or when the person types again.
+fn refusal(ui: &mut egui::Ui, error: &mut Option<String>, dialog_open: bool) {
+    // The strip is always there (empty and flat when there is nothing to
+    // say): the widgets after it keep their identities, so a field being
+    // typed in keeps its focus when the message goes.
+    let shown = error.clone().filter(|_| !dialog_open);
+    let panel = egui::Panel::bottom("refusal")
+        .resizable(false)
+        .show_separator_line(shown.is_some());
+    let panel = match shown {
+        Some(_) => panel,
+        None => panel.frame(egui::Frame::NONE).exact_size(0.0),
+    };
+    panel.show(ui, |ui| {
+        if let Some(e) = shown {
+            ui.add_space(4.0);
+            if widgets::error_box(ui, &e) {
+                *error = None;
+            }
+            ui.add_space(4.0);
         }
-        ui.add_space(4.0);
-    }
+    });
 }
 
 /// The heading of a stage view: its name, where it stands, what is missing.
@@ -180,6 +198,25 @@ impl eframe::App for ExpediteApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         // Runs even while the window is hidden, whenever a background thread wakes it.
         self.handle_background(ctx);
+        // A refusal is about what was typed: typing again (fixing it) takes
+        // the stale message away.
+        let typing = ctx.input(|i| {
+            i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::Text(_)
+                        | egui::Event::Paste(_)
+                        | egui::Event::Key {
+                            key: egui::Key::Backspace | egui::Key::Delete,
+                            pressed: true,
+                            ..
+                        }
+                )
+            })
+        });
+        if typing {
+            self.error = None;
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -194,13 +231,12 @@ impl eframe::App for ExpediteApp {
         let ctx = ui.ctx().clone();
         let slow_save = self.slow_save(&ctx);
         if self.state.settings.me.is_none() {
+            refusal(ui, &mut self.error, false);
             egui::CentralPanel::default().show(ui, |ui| {
                 banners(
                     ui,
                     self.notification_trouble.as_deref(),
                     &mut self.problems,
-                    &mut self.error,
-                    false,
                     slow_save,
                 );
                 self.ask_for_name(ui);
@@ -261,13 +297,12 @@ impl eframe::App for ExpediteApp {
         let dialog_open = self.dialog.is_some();
         let roster_loading = !self.roster.is_done();
         let archive_loading = !self.archive.is_done();
+        refusal(ui, &mut self.error, dialog_open);
         egui::CentralPanel::default().show(ui, |ui| {
             banners(
                 ui,
                 self.notification_trouble.as_deref(),
                 &mut self.problems,
-                &mut self.error,
-                dialog_open,
                 slow_save,
             );
             let action = match (view, &facts) {
