@@ -19,23 +19,11 @@ use http::{Answer, Server};
 const PASSWORD: &str = "correct horse";
 
 fn missing_tools() -> bool {
-    let missing: Vec<&str> = ["dbus-daemon", "dbus-send", "gnome-keyring-daemon"]
-        .into_iter()
-        .filter(|tool| {
-            !std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-                .any(|d| d.join(tool).exists())
-        })
-        .collect();
-    if missing.is_empty() {
-        return false;
-    }
-    let why = format!("{} not installed (see .ci/run)", missing.join(", "));
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "under CI the keyring tests must run, but {why}"
-    );
-    eprintln!("skipped: {why}");
-    true
+    bus::missing(
+        &["dbus-daemon", "dbus-send", "gnome-keyring-daemon"],
+        "keyring",
+    )
+    .is_some()
 }
 
 /// A private session: a bus on which nothing starts on demand, and (when

@@ -27,23 +27,10 @@ const CHILD_ARGS: [&str; 5] = [
 
 /// Says why a test can't run here: a failure under CI, a skip elsewhere.
 fn missing_tools() -> Option<String> {
-    let missing: Vec<&str> = ["Xvfb", "dbus-daemon", "dunst", "dunstctl", "xdotool"]
-        .into_iter()
-        .filter(|tool| {
-            !std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-                .any(|d| d.join(tool).exists())
-        })
-        .collect();
-    if missing.is_empty() {
-        return None;
-    }
-    let why = format!("{} not installed (see .ci/run)", missing.join(", "));
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "under CI the desktop tests must run, but {why}"
-    );
-    eprintln!("skipped: {why}");
-    Some(why)
+    bus::missing(
+        &["Xvfb", "dbus-daemon", "dunst", "dunstctl", "xdotool"],
+        "desktop",
+    )
 }
 
 /// A private desktop: X display, session bus and (optionally) dunst.

@@ -34,3 +34,27 @@ pub fn start(dir: &Path) -> (Child, String) {
         .unwrap();
     (bus, address.trim().to_owned())
 }
+
+/// Which of `tools` are not on the PATH: a failure under CI (`CI` set),
+/// where they must be installed (.ci/run), a skip with the reason elsewhere.
+/// `Some(why)` when the test cannot run here.
+pub fn missing(tools: &[&str], what: &str) -> Option<String> {
+    let missing: Vec<&str> = tools
+        .iter()
+        .copied()
+        .filter(|tool| {
+            !std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                .any(|d| d.join(tool).exists())
+        })
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let why = format!("{} not installed (see .ci/run)", missing.join(", "));
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "under CI the {what} tests must run, but {why}"
+    );
+    eprintln!("skipped: {why}");
+    Some(why)
+}
