@@ -110,6 +110,12 @@ pub enum Command {
     },
     /// Add a note to the timeline.
     AddNote { incident: IncidentId, text: String },
+    /// Record a call to someone while forming the team, and how it went.
+    RecordCall {
+        incident: IncidentId,
+        who: String,
+        outcome: crate::model::CallOutcome,
+    },
     /// Record the fix and any departures from best practice.
     RecordFix {
         incident: IncidentId,
@@ -184,6 +190,7 @@ impl Command {
             | RecordDelivery { incident, .. }
             | Snooze { incident, .. }
             | AddNote { incident, .. }
+            | RecordCall { incident, .. }
             | RecordFix { incident, .. }
             | RecordDeployment { incident, .. }
             | AddMetricReading { incident, .. }
@@ -708,6 +715,24 @@ fn apply_to_incident(
             );
             inc.communication.next_update_due = Some(until);
             Ok(rescheduled)
+        }
+        RecordCall { who, outcome, .. } => {
+            open(inc, "record a call")?;
+            let who = required(who, "name", "say who was called")?;
+            log(
+                inc,
+                actor,
+                now,
+                format!("Called {who}: {}", outcome.describe()),
+                None,
+            );
+            inc.calls.push(crate::model::Call {
+                at: now,
+                by: actor.to_owned(),
+                who,
+                outcome,
+            });
+            Ok(saved)
         }
         AddNote { text, .. } => {
             let text = required(text, "note", "type what you want on the timeline")?;

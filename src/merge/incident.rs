@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 
 use super::{Pick, join, merge_set, pick};
 use crate::model::{
-    EXPEDITE_CHANNEL, Evidence, FollowUp, HandOver, Incident, IncidentId, MetricReading, Part,
-    Posting, TeamMember, TimelineEntry, Update,
+    Call, EXPEDITE_CHANNEL, Evidence, FollowUp, HandOver, Incident, IncidentId, MetricReading,
+    Part, Posting, TeamMember, TimelineEntry, Update,
 };
 
 /// Records, on the version a command produced, which parts it changed and
@@ -65,6 +65,9 @@ pub fn merge_incident(base: Option<&Incident>, ours: &Incident, theirs: &Inciden
     }
     out.evidence = join(&ours.evidence, &theirs.evidence, evidence_key);
     out.hand_overs = join(&ours.hand_overs, &theirs.hand_overs, hand_over_key);
+    out.calls = join(&ours.calls, &theirs.calls, |c: &Call| {
+        (c.at, c.who.as_str(), c.by.as_str(), c.outcome)
+    });
     out.communication.updates = join(
         &ours.communication.updates,
         &theirs.communication.updates,

@@ -316,7 +316,7 @@ fn random_command(dice: &mut Dice, id: &IncidentId, n: u64) -> Command {
     let incident = id.clone();
     let person = (*dice.one(&PEOPLE)).to_owned();
     let role = *dice.one(&Role::TEAM);
-    match dice.below(15) {
+    match dice.below(16) {
         0 | 1 => Command::AddNote {
             incident,
             text: format!("note {n}"),
@@ -382,6 +382,15 @@ fn random_command(dice: &mut Dice, id: &IncidentId, n: u64) -> Command {
             owner: None,
         },
         12 => Command::Resolve { incident },
+        14 => Command::RecordCall {
+            incident,
+            who: person,
+            outcome: *dice.one(&[
+                crate::model::CallOutcome::Called,
+                crate::model::CallOutcome::Answered,
+                crate::model::CallOutcome::NoAnswer,
+            ]),
+        },
         13 => Command::RecordDelivery {
             incident,
             channel: (*dice.one(&["#expedite", "#deployments"])).to_owned(),
@@ -411,6 +420,7 @@ fn entries(i: &Incident) -> Vec<String> {
     out.extend(i.communication.updates.iter().map(|u| format!("{u:?}")));
     out.extend(i.communication.postings.iter().map(|p| format!("{p:?}")));
     out.extend(i.hand_overs.iter().map(|h| format!("{h:?}")));
+    out.extend(i.calls.iter().map(|c| format!("{c:?}")));
     out.extend(i.deployment.readings.iter().map(|r| format!("{r:?}")));
     out.extend(i.follow_ups.iter().map(|f| format!("{f:?}")));
     out.extend(i.evidence.iter().map(|e| format!("{e:?}")));

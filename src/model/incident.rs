@@ -163,6 +163,9 @@ pub struct Incident {
     /// Every change of owner, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hand_overs: Vec<HandOver>,
+    /// Every call made to form the team, and how it went.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<Call>,
     /// Whether this is to be expedited, and why (stage "Classified").
     #[serde(default)]
     pub classification: Classification,
@@ -257,6 +260,7 @@ impl Incident {
             evidence: Vec::new(),
             owner: None,
             hand_overs: Vec::new(),
+            calls: Vec::new(),
             classification: Classification::default(),
             team: Team::default(),
             communication: Communication::default(),
@@ -379,6 +383,52 @@ pub struct HandOver {
     /// it on, or someone else); empty in files written before it was kept.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub by: String,
+}
+
+/// A call made to someone while forming the team (out of hours, the way
+/// people are reached).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Call {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who called.
+    pub by: String,
+    /// Who was called.
+    pub who: String,
+    /// How it went.
+    pub outcome: CallOutcome,
+}
+
+/// How a call went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CallOutcome {
+    /// Rung; no outcome yet (ringing, a message left).
+    Called,
+    /// They answered.
+    Answered,
+    /// Nobody answered.
+    NoAnswer,
+}
+
+impl CallOutcome {
+    /// In words: "called", "answered", "no answer".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Called => "called",
+            Self::Answered => "answered",
+            Self::NoAnswer => "no answer",
+        }
+    }
+}
+
+impl Incident {
+    /// The latest call to `who`, if any.
+    pub fn last_call(&self, who: &str) -> Option<&Call> {
+        self.calls
+            .iter()
+            .filter(|c| c.who.eq_ignore_ascii_case(who))
+            .max_by_key(|c| c.at)
+    }
 }
 
 /// Is the incident to be expedited?

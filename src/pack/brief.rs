@@ -21,6 +21,8 @@ pub struct Person {
     pub part: String,
     /// Their first number on the roster, as written.
     pub number: Option<String>,
+    /// How the last call to them went: "no answer 03:12 UTC (Sam Patel)".
+    pub last_call: Option<String>,
 }
 
 /// The brief's contents, each part in lines.
@@ -105,12 +107,23 @@ impl Brief {
                 .and_then(|c: &Contact| c.phones.first())
                 .map(|p| p.number.to_string())
         };
+        let called = |name: &str| {
+            incident.last_call(name).map(|c| {
+                format!(
+                    "{} {} ({})",
+                    c.outcome.describe(),
+                    pack.clock(c.at),
+                    one_line(&c.by)
+                )
+            })
+        };
         let mut people = Vec::new();
         if let Some(owner) = incident.owner.as_deref() {
             people.push(Person {
                 name: owner.to_owned(),
                 part: "owner".into(),
                 number: number(owner),
+                last_call: called(owner),
             });
         }
         for m in &incident.team.members {
@@ -118,6 +131,7 @@ impl Brief {
                 name: m.name.clone(),
                 part: m.role.describe().to_owned(),
                 number: number(&m.name),
+                last_call: called(&m.name),
             });
         }
         // Who could fill a role nobody has, as the rota says now.
@@ -132,6 +146,7 @@ impl Brief {
                     name: on_call.who.to_string(),
                     part: format!("on call as {}{until}, not on the team", role.describe()),
                     number: number(&on_call.who),
+                    last_call: called(&on_call.who),
                 });
             }
         }
@@ -208,7 +223,12 @@ impl Brief {
                 .as_deref()
                 .map(|n| format!(", {n}"))
                 .unwrap_or_default();
-            out.push_str(&format!("- {} ({}){number}\n", p.name, p.part));
+            let call = p
+                .last_call
+                .as_deref()
+                .map(|c| format!(" — {c}"))
+                .unwrap_or_default();
+            out.push_str(&format!("- {} ({}){number}{call}\n", p.name, p.part));
         }
         if !self.missing.is_empty() {
             out.push_str(&format!("- Nobody yet as: {}\n", self.missing.join(", ")));
@@ -328,7 +348,8 @@ mod tests {
             Person {
                 name: "Alex Kim".into(),
                 part: "owner".into(),
-                number: Some("+44 7700 900123".into())
+                number: Some("+44 7700 900123".into()),
+                last_call: None,
             }
         );
         assert_eq!(brief.people[1].part, "developer");

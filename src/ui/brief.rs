@@ -94,7 +94,7 @@ fn people(ui: &mut egui::Ui, brief: &Brief, roster_loading: bool) {
         weak(ui, "Nobody owns it yet.");
     }
     egui::Grid::new("brief-people")
-        .num_columns(3)
+        .num_columns(4)
         .spacing([16.0, 4.0])
         .show(ui, |ui| {
             for p in &brief.people {
@@ -109,6 +109,7 @@ fn people(ui: &mut egui::Ui, brief: &Brief, roster_loading: bool) {
                         ui.label(egui::RichText::new("no number on the roster").weak());
                     }
                 }
+                ui.label(egui::RichText::new(p.last_call.as_deref().unwrap_or("")).weak());
                 ui.end_row();
             }
         });

@@ -162,6 +162,27 @@ fn a_name_not_on_the_roster_asks_did_you_mean_and_takes_it_only_when_meant() {
 }
 
 #[test]
+fn forming_the_team_out_of_hours_shows_numbers_and_who_was_called() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let mut harness = app_at(dir.path(), t(2));
+    click(&mut harness, "Team formed");
+    click(&mut harness, "Add Alex Kim");
+    harness.get_by_role_and_label(Role::Link, "+44 7700 900123");
+    click(&mut harness, "Call Alex Kim…");
+    click(&mut harness, "No answer");
+    harness.get_by_label_contains("no answer ");
+    assert!(incident_file(dir.path()).contains("Called Alex Kim: no answer"));
+    click(&mut harness, "Call Alex Kim…");
+    click(&mut harness, "Answered");
+    harness.get_by_label_contains("answered ");
+    let file = incident_file(dir.path());
+    assert!(file.contains("outcome: Answered"), "{file}");
+    click(&mut harness, "Timeline");
+    harness.get_by_label_contains("Called Alex Kim: answered");
+}
+
+#[test]
 fn the_team_is_picked_from_the_roster_or_marked_not_needed() {
     let dir = folder_with_incident(None);
     with_roster(dir.path());

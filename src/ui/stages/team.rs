@@ -38,6 +38,9 @@ pub fn show(
         for name in &members {
             ui.horizontal(|ui| {
                 ui.label(*name);
+                if let Some(call) = call_row(ui, facts, name) {
+                    action = Some(call);
+                }
                 if open && ui.small_button(format!("Take {name} off")).clicked() {
                     action = Some(Action::run(
                         Command::RemoveTeamMember {
@@ -101,6 +104,9 @@ pub fn show(
                     {
                         add = Some(c.who.to_string());
                     }
+                    if let Some(call) = call_row(ui, facts, &c.who) {
+                        action = Some(call);
+                    }
                 }
             });
         }
@@ -130,6 +136,63 @@ pub fn show(
     }
     typed.retain(|_, name| !name.is_empty());
     action
+}
+
+/// A person's number to call (a `tel:` link), how the last call went, and
+/// "Call Alex Kim…" to record one: forming a team out of hours is calling
+/// people, and the next person on shift should see who was tried.
+fn call_row(ui: &mut egui::Ui, facts: &Facts, name: &str) -> Option<Action> {
+    use crate::model::CallOutcome;
+    let number = facts
+        .state
+        .roster
+        .find(name)
+        .and_then(|c| c.phones.first())
+        .map(|p| p.number.to_string());
+    match number.as_deref() {
+        Some(number) => crate::ui::contacts::phone_link(ui, number),
+        None => weak(ui, "no number on the roster"),
+    }
+    if let Some(call) = facts.incident.last_call(name) {
+        let text = format!(
+            "{} {} ({})",
+            call.outcome.describe(),
+            crate::ui::widgets::when(call.at, facts.now),
+            call.by
+        );
+        let text = egui::RichText::new(text);
+        ui.label(match call.outcome {
+            CallOutcome::NoAnswer => text.color(ui.visuals().warn_fg_color),
+            CallOutcome::Answered => text.color(crate::ui::widgets::DONE),
+            CallOutcome::Called => text.weak(),
+        });
+    }
+    if !facts.incident.is_open() {
+        return None;
+    }
+    let mut picked = None;
+    ui.menu_button(format!("Call {name}…"), |ui| {
+        for (label, outcome) in [
+            ("Answered", CallOutcome::Answered),
+            ("No answer", CallOutcome::NoAnswer),
+            ("Called, waiting to hear back", CallOutcome::Called),
+        ] {
+            if ui.button(label).clicked() {
+                picked = Some(outcome);
+                ui.close();
+            }
+        }
+    });
+    picked.map(|outcome| {
+        Action::run(
+            Command::RecordCall {
+                incident: facts.incident.id.clone(),
+                who: name.to_owned(),
+                outcome,
+            },
+            Form::None,
+        )
+    })
 }
 
 fn needed(facts: &Facts, role: Role, needed: bool) -> Action {
