@@ -606,7 +606,14 @@ fn typed_text_cannot_add_a_header_a_calendar_property_or_a_table_cell() {
         "only the draft's own headings"
     );
     assert!(md.starts_with("# Postmortem: Pay \"fails\"; drop \\| table Bcc"));
-    assert!(!md.contains("<script>"));
+    // Every "<" is escaped: no raw HTML, and the text still reads as typed.
+    let chars: Vec<char> = md.chars().collect();
+    for (n, c) in chars.iter().enumerate() {
+        if *c == '<' {
+            assert_eq!(chars[n - 1], '\\', "a raw < in {md}");
+        }
+    }
+    assert!(md.contains("\\<script>x\\</script>"), "{md}");
 }
 
 #[test]

@@ -493,22 +493,24 @@ fn bullet(m: &mut String, text: &str) {
 /// raw HTML escaped, so it reads as the person typed it (in table cells too).
 fn inline(text: &str) -> String {
     let text = one_line(text);
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    for (n, c) in text.chars().enumerate() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '#' | '+' | '-' | '=' if n == 0 => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
+    for (n, &c) in chars.iter().enumerate() {
+        // Backslash escapes (CommonMark's own), and only where the character
+        // would mean something: the file reads as typed in a text editor too
+        // ("rolled back -> errors falling", not "-&gt;").
+        let escape = match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '<' => true,
+            '&' => chars
+                .get(n + 1)
+                .is_some_and(|next| next.is_ascii_alphanumeric() || *next == '#'),
+            '#' | '+' | '-' | '=' | '>' => n == 0,
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
         }
+        out.push(c);
     }
     out
 }
@@ -538,4 +540,21 @@ fn address(email: &str) -> String {
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control() && !";:,\"".contains(*c))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inline;
+
+    #[test]
+    fn typed_text_reads_as_typed_and_starts_nothing() {
+        assert_eq!(
+            inline("rolled back -> errors falling"),
+            "rolled back -> errors falling"
+        );
+        assert_eq!(inline("Tom & Jerry"), "Tom & Jerry");
+        assert_eq!(inline("&amp; stays text"), "\\&amp; stays text");
+        assert_eq!(inline("> not a quote"), "\\> not a quote");
+        assert_eq!(inline("<b>x</b> | y"), "\\<b>x\\</b> \\| y");
+    }
 }
