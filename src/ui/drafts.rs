@@ -489,6 +489,8 @@ pub struct ReadingDraft {
     pub normal: bool,
     /// What it shows.
     pub note: String,
+    /// When it was read, as typed; empty means now.
+    pub at: String,
 }
 
 /// The conclusion's fields.

@@ -244,6 +244,19 @@ fn deployment_readings_are_recorded_and_plotted() {
     click(&mut harness, "Add reading");
     harness.get_by_label_contains("· 2 · normal");
     assert!(incident_file(dir.path()).contains("normal: true"));
+    // A reading taken earlier, at the time it was read (typed in local time).
+    let earlier = t(25)
+        .with_timezone(&chrono::Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    type_into(&mut harness, "Reading", "40");
+    type_into(&mut harness, "Read at", &earlier);
+    click(&mut harness, "Add reading");
+    harness.get_by_label_contains("· 40 · not normal yet");
+    assert!(
+        incident_file(dir.path()).contains("at: \"2026-11-26T02:25:00Z\""),
+        "read at the time typed"
+    );
 }
 
 #[test]

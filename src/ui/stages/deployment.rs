@@ -99,19 +99,29 @@ pub fn show(
             &mut reading.note,
             "e.g. errors/min, Bugsnag",
         );
+        field(
+            ui,
+            "Read at",
+            &mut reading.at,
+            "now, or e.g. 02:40 (your time)",
+        );
         if ui.button("Add reading").clicked() {
             let typed = reading.value.trim().replace(',', ".");
-            action = Some(match typed.parse::<f64>() {
-                Ok(value) if value.is_finite() => Action::run(
+            let at = parse_local_time(&reading.at, facts.now, Some(facts.now));
+            action = Some(match (typed.parse::<f64>(), at) {
+                (Ok(value), Ok(at)) if value.is_finite() => Action::run(
                     Command::AddMetricReading {
                         incident: incident.id.clone(),
-                        at: None,
+                        at: (!reading.at.trim().is_empty()).then_some(at),
                         value,
                         normal: reading.normal,
                         note: reading.note.clone(),
                     },
                     Form::Reading,
                 ),
+                (Ok(value), Err(why)) if value.is_finite() => {
+                    Action::Refuse(format!("Read at: {why}"))
+                }
                 _ => Action::Refuse(format!(
                     "Reading: '{}' is not a number — give the metric's value, e.g. 3 or 0.5.",
                     reading.value.trim()
