@@ -90,6 +90,19 @@ pub fn suggestions(
     role: Option<Role>,
     verb: &str,
 ) -> Option<String> {
+    suggestions_except(ui, roster, typed, role, verb, &[])
+}
+
+/// As [`suggestions`], never offering the names in `except` (the people
+/// already in the role).
+pub fn suggestions_except(
+    ui: &mut egui::Ui,
+    roster: &Roster,
+    typed: &str,
+    role: Option<Role>,
+    verb: &str,
+    except: &[&str],
+) -> Option<String> {
     let row = ui.spacing().interact_size.y + 2.0;
     let width = ui.available_width();
     ui.allocate_ui_with_layout(
@@ -97,7 +110,7 @@ pub fn suggestions(
         egui::Layout::left_to_right(egui::Align::Center),
         |ui| {
             ui.set_min_size(egui::vec2(width, row));
-            name_line(ui, roster, typed, role, verb)
+            name_line(ui, roster, typed, role, verb, except)
         },
     )
     .inner
@@ -109,6 +122,7 @@ fn name_line(
     typed: &str,
     role: Option<Role>,
     verb: &str,
+    except: &[&str],
 ) -> Option<String> {
     let lower = typed.trim().to_lowercase();
     // Nothing typed: the people who have the role are offered; for any
@@ -125,6 +139,7 @@ fn name_line(
         // The cheap test first: the exact-match one allocates, so it only
         // runs on names that already match (10,000 contacts, every frame).
         .filter(|c| contains_ignoring_case(&c.name, &lower))
+        .filter(|c| !except.iter().any(|e| e.eq_ignore_ascii_case(&c.name)))
         .map(|c| c.name.as_str())
         .take(5)
         .collect();

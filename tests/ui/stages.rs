@@ -191,6 +191,10 @@ fn the_team_is_picked_from_the_roster_or_marked_not_needed() {
     // Only developers are suggested for the developer role.
     click(&mut harness, "Add Alex Kim");
     harness.get_by_label("Take Alex Kim off");
+    assert!(
+        harness.query_by_label("Add Alex Kim").is_none(),
+        "not offered twice"
+    );
     click(&mut harness, "Add Tom Berg");
     click(&mut harness, "No product owner needed");
     harness.get_by_label("Not needed for this incident.");

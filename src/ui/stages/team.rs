@@ -8,7 +8,7 @@ use eframe::egui;
 use crate::command::Command;
 use crate::model::Role;
 use crate::ui::drafts::Form;
-use crate::ui::widgets::{capital, field, section, submitted, suggestions, weak};
+use crate::ui::widgets::{capital, field, section, submitted, weak};
 use crate::ui::{Action, Facts};
 
 /// Each team role: who fills it, and how to add someone or mark it not needed.
@@ -110,7 +110,14 @@ pub fn show(
                 }
             });
         }
-        if let Some(picked) = suggestions(ui, &facts.state.roster, name, Some(role), "Add ") {
+        if let Some(picked) = crate::ui::widgets::suggestions_except(
+            ui,
+            &facts.state.roster,
+            name,
+            Some(role),
+            "Add ",
+            &members,
+        ) {
             add = Some(picked);
         }
         if members.is_empty()
