@@ -234,6 +234,9 @@ pub fn drain(
     let mut outcomes = Vec::new();
     let mut last_sent: Vec<(String, std::time::Instant)> = Vec::new();
     let mut tried: Vec<Post> = Vec::new();
+    // Each channel's secret is asked of the keyring once a drain, not once a post.
+    let mut secrets: std::collections::HashMap<String, Result<super::Connection, String>> =
+        std::collections::HashMap::new();
     loop {
         // Take the next due post, and mark it sending, under the lock.
         let at = now();
@@ -250,7 +253,11 @@ pub fn drain(
         })?;
         let Some(post) = next else { break };
         tried.push(post.clone());
-        let attempt = match connections.with_secret(root, &post.channel) {
+        let connection = secrets
+            .entry(post.channel.clone())
+            .or_insert_with(|| connections.with_secret(root, &post.channel))
+            .clone();
+        let attempt = match connection {
             Ok(connection) => {
                 let url = connection.url();
                 if let Some((_, when)) = last_sent.iter().find(|(u, _)| *u == url)

@@ -120,6 +120,7 @@ impl Poster {
                     .iter()
                     .map(|o| crate::store::incident_file(&root, &o.post.incident))
                     .collect();
+                recorded.sort();
                 recorded.dedup();
                 if !tell(said, recorded) {
                     return;
