@@ -673,16 +673,12 @@ fn apply_to_incident(
             // and unanswered happen once to a post by themselves.
             let what = delivery.describe(&channel);
             let waiting = matches!(delivery, crate::model::comms::Delivery::Queued { .. });
-            let latest = inc
-                .communication
-                .postings
-                .iter()
-                .filter(|p| p.update_at == update_at && p.channel == channel && p.by == actor)
-                .max_by_key(|p| p.at);
             let still_waiting = waiting
-                && latest.is_some_and(|p| {
-                    matches!(p.delivery, crate::model::comms::Delivery::Queued { .. })
-                });
+                && inc
+                    .latest_posting(update_at, &channel, actor)
+                    .is_some_and(|p| {
+                        matches!(p.delivery, crate::model::comms::Delivery::Queued { .. })
+                    });
             if still_waiting {
                 return Ok(Vec::new());
             }

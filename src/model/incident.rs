@@ -302,10 +302,21 @@ impl Incident {
     /// Where posting `update` to its channel stands now: the latest of what
     /// became of it; `None` when no desk tried to post it.
     pub fn posting_of(&self, update: &Update) -> Option<&Posting> {
+        self.latest_posting(update.at, &update.channel, &update.by)
+    }
+
+    /// The latest of what became of posting, from `by`'s desk, the update
+    /// recorded at `update_at` to `channel`.
+    pub fn latest_posting(
+        &self,
+        update_at: DateTime<Utc>,
+        channel: &str,
+        by: &str,
+    ) -> Option<&Posting> {
         self.communication
             .postings
             .iter()
-            .filter(|p| p.names(update))
+            .filter(|p| p.update_at == update_at && p.channel == channel && p.by == by)
             .max_by_key(|p| p.at)
     }
 
@@ -648,7 +659,8 @@ pub struct Update {
 
 /// One thing that became of posting one update to one channel: sent,
 /// waiting, refused, or no answer. The latest for an update is where it
-/// stands.
+/// stands. An update is named by its time and channel, posted from its
+/// author's desk (each desk gives its updates times of their own).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Posting {
     /// The update's time (`Update::at`), which with the channel names it.
@@ -661,14 +673,6 @@ pub struct Posting {
     pub by: String,
     /// What became of it.
     pub delivery: Delivery,
-}
-
-impl Posting {
-    /// Whether this is about `update`: its time and channel, posted from
-    /// its author's desk (each desk gives its updates times of their own).
-    pub fn names(&self, update: &Update) -> bool {
-        self.update_at == update.at && self.channel == update.channel && self.by == update.by
-    }
 }
 
 /// The communication stage's record.

@@ -432,6 +432,11 @@ impl Roster {
             .find(|c| c.name.eq_ignore_ascii_case(name))
     }
 
+    /// The first number of the contact with this name, as written.
+    pub fn number_of(&self, name: &str) -> Option<&str> {
+        Some(self.find(name)?.phones.first()?.number.as_str())
+    }
+
     /// Everyone who can take a role.
     pub fn with_role(&self, role: Role) -> impl Iterator<Item = &Contact> {
         self.contacts

@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use super::{Pack, length, one_line};
 use crate::model::comms::Delivery;
 use crate::model::procedure;
-use crate::model::roster::Contact;
 use crate::model::{EXPEDITE_CHANNEL, Role};
 
 /// A person named in the brief, with the number to call them on.
@@ -101,12 +100,7 @@ impl Brief {
             ));
         }
 
-        let number = |name: &str| {
-            pack.roster
-                .find(name)
-                .and_then(|c: &Contact| c.phones.first())
-                .map(|p| p.number.to_string())
-        };
+        let number = |name: &str| pack.roster.number_of(name).map(str::to_owned);
         let called = |name: &str| {
             incident.last_call(name).map(|c| {
                 format!(

@@ -100,14 +100,10 @@ fn people(ui: &mut egui::Ui, brief: &Brief, roster_loading: bool) {
             for p in &brief.people {
                 ui.label(egui::RichText::new(&p.name).strong());
                 ui.label(&p.part);
-                match p.number.as_deref() {
-                    Some(number) => super::contacts::phone_link(ui, number),
-                    None if roster_loading => {
-                        ui.label(egui::RichText::new("reading the roster…").weak());
-                    }
-                    None => {
-                        ui.label(egui::RichText::new("no number on the roster").weak());
-                    }
+                if p.number.is_none() && roster_loading {
+                    ui.label(egui::RichText::new("reading the roster…").weak());
+                } else {
+                    super::contacts::number_or_none(ui, p.number.as_deref());
                 }
                 ui.label(egui::RichText::new(p.last_call.as_deref().unwrap_or("")).weak());
                 ui.end_row();

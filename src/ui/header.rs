@@ -124,13 +124,7 @@ const STATUS_LEN: usize = 28;
 /// One state in the header's first line: a few words, warm when it needs
 /// the person, the whole of it on hover.
 fn status(ui: &mut egui::Ui, words: &str, whole: &str, warn: bool) {
-    let words = if words.chars().count() > STATUS_LEN {
-        let cut: String = words.chars().take(STATUS_LEN - 1).collect();
-        format!("{cut}…")
-    } else {
-        words.to_owned()
-    };
-    let text = egui::RichText::new(words);
+    let text = egui::RichText::new(crate::model::shorten(words, STATUS_LEN));
     let text = if warn {
         text.color(ui.visuals().warn_fg_color)
     } else {
@@ -258,23 +252,21 @@ impl Sooner<'_> {
         let narrow = ui.available_width() < 560.0;
         let title = crate::model::shorten(&self.incident.title, 14);
         let left = (self.due - now).num_seconds();
-        let (words, color) = match (left < 0, narrow) {
-            (true, false) => (
-                format!("Also overdue: {title} — {}", minutes(-left.min(-60))),
-                ui.visuals().error_fg_color,
-            ),
-            (true, true) => (
-                format!("Also overdue: {}", minutes(-left.min(-60))),
-                ui.visuals().error_fg_color,
-            ),
-            (false, false) => (
-                format!("Also due: {title} in {}", minutes(left.max(60))),
-                ui.visuals().warn_fg_color,
-            ),
-            (false, true) => (
-                format!("Also due in {}", minutes(left.max(60))),
-                ui.visuals().warn_fg_color,
-            ),
+        let when = minutes(left.abs().max(60));
+        let (words, color) = if left < 0 {
+            let words = if narrow {
+                format!("Also overdue: {when}")
+            } else {
+                format!("Also overdue: {title} — {when}")
+            };
+            (words, ui.visuals().error_fg_color)
+        } else {
+            let words = if narrow {
+                format!("Also due in {when}")
+            } else {
+                format!("Also due: {title} in {when}")
+            };
+            (words, ui.visuals().warn_fg_color)
         };
         let whole = format!(
             "{} ({}): update {}. Click to show it.",

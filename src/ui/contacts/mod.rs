@@ -707,6 +707,16 @@ fn email_link(ui: &mut egui::Ui, email: &str) {
     }
 }
 
+/// A person's number to call, or that the roster has none.
+pub fn number_or_none(ui: &mut egui::Ui, number: Option<&str>) {
+    match number {
+        Some(number) => phone_link(ui, number),
+        None => {
+            ui.label(egui::RichText::new("no number on the roster").weak());
+        }
+    }
+}
+
 /// A number to call: a `tel:` link when it can be dialled.
 pub fn phone_link(ui: &mut egui::Ui, number: &str) {
     match Contact::dial(number) {

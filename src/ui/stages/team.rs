@@ -150,16 +150,7 @@ pub fn show(
 /// people, and the next person on shift should see who was tried.
 fn call_row(ui: &mut egui::Ui, facts: &Facts, name: &str) -> Option<Action> {
     use crate::model::CallOutcome;
-    let number = facts
-        .state
-        .roster
-        .find(name)
-        .and_then(|c| c.phones.first())
-        .map(|p| p.number.to_string());
-    match number.as_deref() {
-        Some(number) => crate::ui::contacts::phone_link(ui, number),
-        None => weak(ui, "no number on the roster"),
-    }
+    crate::ui::contacts::number_or_none(ui, facts.state.roster.number_of(name));
     if let Some(call) = facts.incident.last_call(name) {
         let text = format!(
             "{} {} ({})",
