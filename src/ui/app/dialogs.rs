@@ -59,13 +59,12 @@ impl ExpediteApp {
                 let Some(incident) = self.state.incidents.get(id) else {
                     return self.close_dialog(ctx);
                 };
-                let pack = Pack::new(
-                    incident,
-                    &self.state.roster,
-                    &self.state.settings,
-                    (self.clock)(),
-                );
-                let brief = crate::pack::brief::Brief::new(&pack).text();
+                let now = (self.clock)();
+                let (roster, settings) = (&self.state.roster, &self.state.settings);
+                let brief = || {
+                    crate::pack::brief::Brief::new(&Pack::new(incident, roster, settings, now))
+                        .text()
+                };
                 let draft = &mut self.drafts.of(id).hand_over;
                 ownership::dialog(
                     ctx,

@@ -72,7 +72,7 @@ pub fn dialog(
     draft: &mut HandOverDraft,
     incident: &Incident,
     roster: &Roster,
-    brief: &str,
+    brief: &dyn Fn() -> String,
     error: Option<&str>,
     fresh: bool,
 ) -> DialogOutcome {
@@ -83,13 +83,15 @@ pub fn dialog(
         egui::CollapsingHeader::new("The brief")
             .default_open(false)
             .show(ui, |ui| {
+                // Written only while it is open.
+                let brief = brief();
                 egui::ScrollArea::vertical()
                     .max_height(160.0)
                     .show(ui, |ui| {
-                        ui.add(egui::Label::new(egui::RichText::new(brief).small()).wrap());
+                        ui.add(egui::Label::new(egui::RichText::new(&brief).small()).wrap());
                     });
                 if ui.button("Copy the brief").clicked() {
-                    ui.ctx().copy_text(brief.to_owned());
+                    ui.ctx().copy_text(brief);
                 }
             });
         ui.add_space(8.0);
