@@ -6,6 +6,8 @@
 
 #[path = "support/bus.rs"]
 mod bus;
+#[path = "support/desk.rs"]
+mod desk;
 #[path = "support/http.rs"]
 mod http;
 
@@ -142,24 +144,13 @@ impl Session {
     /// `expedite --data-dir DIR --as "Sam Patel" ARGS…` on this session,
     /// with `stdin` on its standard input.
     fn expedite(&self, dir: &Path, args: &[&str], stdin: &str) -> Output {
-        let mut child = self
-            .command(env!("CARGO_BIN_EXE_expedite"))
+        let mut command = self.command(env!("CARGO_BIN_EXE_expedite"));
+        command
             .arg("--data-dir")
             .arg(dir)
             .args(["--as", "Sam Patel"])
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+            .args(args);
+        desk::run_with_stdin(command, stdin)
     }
 }
 
@@ -211,15 +202,22 @@ fn declared(session: &Session) -> tempfile::TempDir {
     dir
 }
 
+/// A session with GNOME Keyring serving, a service taking posts, and an
+/// incident declared in a data folder.
+fn desk_with_keyring() -> (Session, Server, tempfile::TempDir) {
+    let mut session = Session::start();
+    session.start_keyring();
+    let server = Server::start(vec![Answer::Http(200, "", "ok")]);
+    let dir = declared(&session);
+    (session, server, dir)
+}
+
 #[test]
 fn with_a_desktop_keyring_the_secret_stays_in_it_and_never_in_a_file() {
     if missing_tools() {
         return;
     }
-    let mut session = Session::start();
-    session.start_keyring();
-    let server = Server::start(vec![Answer::Http(200, "", "ok")]);
-    let dir = declared(&session);
+    let (session, server, dir) = desk_with_keyring();
     let d = dir.path();
 
     let out = connect(&session, d, &server);
@@ -258,10 +256,7 @@ fn a_post_waits_while_the_keyring_is_away_and_goes_out_once_when_it_is_back() {
     if missing_tools() {
         return;
     }
-    let mut session = Session::start();
-    session.start_keyring();
-    let server = Server::start(vec![Answer::Http(200, "", "ok")]);
-    let dir = declared(&session);
+    let (mut session, server, dir) = desk_with_keyring();
     let d = dir.path();
     connect(&session, d, &server);
 

@@ -9,16 +9,16 @@ mod desk;
 #[path = "support/http.rs"]
 mod http;
 
-use std::io::Write;
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::Duration;
 
 use http::{Answer, Server};
 
 fn expedite_with(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_expedite"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_expedite"));
+    command
         .arg("--data-dir")
         .arg(dir)
         .arg("--as")
@@ -27,19 +27,8 @@ fn expedite_with(dir: &Path, args: &[&str], stdin: &str) -> Output {
         .env_remove("EXPEDITE_DATA_DIR")
         // The file, never a keyring the desk running the tests may have
         // (tests/keyring.rs tests the keyring on a private one).
-        .env("EXPEDITE_SECRETS", "file")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+        .env("EXPEDITE_SECRETS", "file");
+    desk::run_with_stdin(command, stdin)
 }
 
 fn expedite(dir: &Path, args: &[&str]) -> Output {
