@@ -50,12 +50,17 @@ impl Brief {
     pub fn new(pack: &Pack) -> Self {
         let incident = pack.incident;
         let now = pack.now;
+        let since = now - incident.opened_at;
         let headline = format!(
-            "{} ({}), declared {}, {} ago",
+            "{} ({}), declared {}, {}",
             crate::model::shorten(&one_line(&incident.title), 200),
             incident.id,
             pack.stamp(incident.opened_at),
-            length(now - incident.opened_at)
+            if since < chrono::Duration::minutes(1) {
+                "just now".to_owned()
+            } else {
+                format!("{} ago", length(since))
+            }
         );
         let reopened = incident
             .reopened
@@ -152,7 +157,7 @@ impl Brief {
                 Some(Delivery::Queued { .. }) => "waiting to be posted",
                 Some(Delivery::Failed { .. }) => "could not be posted",
                 Some(Delivery::Unknown { .. }) => "posting got no answer",
-                None => "recorded",
+                None => "recorded, not posted",
             };
             said.push(format!(
                 "Last update {} in {} by {} ({standing}): {}",
@@ -348,7 +353,10 @@ mod tests {
         );
         assert_eq!(brief.people[1].part, "developer");
         assert!(brief.missing.contains(&"tester"));
-        assert!(brief.said[0].contains("in #expedite by Sam Patel (recorded): Rolling back"));
+        assert!(
+            brief.said[0]
+                .contains("in #expedite by Sam Patel (recorded, not posted): Rolling back")
+        );
         assert!(brief.said[1].starts_with("Sam Patel handed over to Alex Kim"));
         assert!(brief.said[1].ends_with("rollback half done; watch the error rate"));
         assert!(

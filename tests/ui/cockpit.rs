@@ -266,7 +266,7 @@ fn a_colleague_opening_the_window_reads_where_it_stands_on_the_first_screen() {
     harness.get_by_label("tester");
     harness.get_by_label("no number on the roster");
     harness.get_by_label_contains("Nobody yet as: developer, reviewer");
-    harness.get_by_label_contains("in #expedite by Sam (recorded): Rolling back v42");
+    harness.get_by_label_contains("in #expedite by Sam (recorded, not posted): Rolling back v42");
     harness.get_by_label_contains("Next update due ");
     harness.get_by_label_contains(", in 13 min.");
     let copied = click_and_copy(&mut harness, "Copy as hand-over note");
