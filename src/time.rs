@@ -115,6 +115,39 @@ pub fn wall_clock<Z: TimeZone>(
     Ok(read_moment(text, now)?.wall_clock(zone, now))
 }
 
+/// A day as typed, `today` being the reader's: `2026-12-11`, `11/12/2026`,
+/// `today`, `tomorrow`, or `in 7 days` / `7d` / `2w` from today.
+pub fn day(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    let t = text.trim().to_lowercase();
+    match t.as_str() {
+        "today" => return Ok(today),
+        "tomorrow" => return Ok(today + Duration::days(1)),
+        _ => {}
+    }
+    if let Some(day) = ["%Y-%m-%d", "%d/%m/%Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(&t, f).ok())
+    {
+        return Ok(day);
+    }
+    let ahead = t.strip_prefix("in ").unwrap_or(&t);
+    let digits = ahead.len() - ahead.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let days_per = match ahead[digits..].trim() {
+        "d" | "day" | "days" => Some(1),
+        "w" | "week" | "weeks" => Some(7),
+        _ => None,
+    };
+    if let (Ok(n), Some(per)) = (ahead[..digits].parse::<i64>(), days_per)
+        && (1..=3650).contains(&n)
+    {
+        return Ok(today + Duration::days(n * per));
+    }
+    Err(format!(
+        "'{}' is not a day — write 2026-12-11, 11/12/2026, tomorrow or in 7 days",
+        text.trim()
+    ))
+}
+
 /// A time of day as typed: `09:00`, `9:00` or `17:30:00`.
 pub fn time_of_day(text: &str) -> Result<NaiveTime, String> {
     let t = text.trim();
@@ -261,6 +294,21 @@ pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_day_is_read_as_people_write_it() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(super::day("2026-12-11", today), Ok(d(2026, 12, 11)));
+        assert_eq!(super::day("11/12/2026", today), Ok(d(2026, 12, 11)));
+        assert_eq!(super::day(" Tomorrow ", today), Ok(d(2026, 12, 3)));
+        assert_eq!(super::day("today", today), Ok(today));
+        assert_eq!(super::day("in 7 days", today), Ok(d(2026, 12, 9)));
+        assert_eq!(super::day("2w", today), Ok(d(2026, 12, 16)));
+        let bad = super::day("next-ish", today).unwrap_err();
+        assert!(bad.contains("'next-ish' is not a day"), "{bad}");
+        assert!(super::day("0d", today).is_err());
+    }
+
     use chrono_tz::Tz;
 
     use super::*;

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use expedite::command::{self, Command, NewEvidence};
 use expedite::model::{
-    Decision, Deviation, DeviationReason, EvidenceKind, Incident, IncidentId, Metric, MetricHit,
-    Role, State,
+    Decision, Deviation, DeviationReason, EvidenceKind, FollowUpKind, Incident, IncidentId, Metric,
+    MetricHit, Role, State,
 };
 use expedite::pack::Pack;
 use expedite::pack::email::{self, MAILTO_MAX};
@@ -171,20 +171,37 @@ fn full() -> State {
         note: "errors back to baseline".into(),
     };
     run(s, reading, "Alex Kim", t(70));
-    for (text, owner) in [
+    for (text, owner, kind, due) in [
         (
             "Alert when card payment errors pass 50 a minute",
             "Lee Park",
+            FollowUpKind::Monitoring,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 4),
         ),
-        ("Add a test for the 3-D Secure callback", "Alex Kim"),
+        (
+            "Add a test for the 3-D Secure callback",
+            "Alex Kim",
+            FollowUpKind::Other,
+            None,
+        ),
     ] {
         let add = Command::AddFollowUp {
             incident: i(),
             text: text.into(),
             owner: Some(owner.into()),
+            kind,
+            due,
         };
         run(s, add, "Alex Kim", t(72));
     }
+    // The test is written before the summary goes: it shows as done.
+    let done = Command::MarkFollowUp {
+        incident: i(),
+        added_at: t(72),
+        text: "Add a test for the 3-D Secure callback".into(),
+        done: true,
+    };
+    run(s, done, "Alex Kim", t(74));
     let sent = Command::MarkSummarySent {
         incident: i(),
         links: vec!["https://jira.shop.test/browse/WEB-123".into()],
@@ -193,6 +210,7 @@ fn full() -> State {
     let told = Command::MarkOriginTold {
         incident: i(),
         whom: "the call centre".into(),
+        about: String::new(),
     };
     run(s, told, "Alex Kim", t(76));
     let pm = Command::SchedulePostmortem {
@@ -427,7 +445,7 @@ fn the_summary_email_reads_back_with_its_subject_and_body() {
     assert_eq!(to.address(), Some("callcentre@shop.test"));
     assert_eq!(
         message.subject(),
-        Some("Fixed: Checkout fails for card payments")
+        Some("Fixed: Customers say the pay button does nothing")
     );
 }
 
@@ -437,7 +455,7 @@ fn a_mailto_link_is_encoded_and_gives_way_to_copying_when_too_long() {
     let p = pack(&state, t(90));
     let origin = email::origin(&p, "");
     let link = origin.mailto().expect("a short note fits in a link");
-    assert!(link.starts_with("mailto:callcentre@shop.test?subject=Fixed%3A%20Checkout"));
+    assert!(link.starts_with("mailto:callcentre@shop.test?subject=Fixed%3A%20Customers%20say"));
     assert!(link.contains("%0D%0A"), "line breaks as CRLF");
     assert!(!link.contains(' ') && !link.contains('\n'));
     // The summary is longer than a link may be: no link, so the window copies it.
@@ -506,6 +524,8 @@ fn nasty() -> State {
         incident: id,
         text: NASTY.into(),
         owner: Some("Mallory | \"Boss\"".into()),
+        kind: Default::default(),
+        due: None,
     };
     run(s, follow, "Sam Patel", t(4));
     state
@@ -636,4 +656,26 @@ fn the_word_to_the_origin_is_plain_language() {
         note.body
             .contains("It was fixed on Thu 26 Nov 2026 03:20 GMT")
     );
+    // In their words, not the team's title.
+    assert!(
+        note.body
+            .contains("about this problem: Customers say the pay button does nothing."),
+        "{}",
+        note.body
+    );
+    assert!(
+        !note
+            .body
+            .contains(&state.incidents.values().next().unwrap().title)
+    );
+    assert!(!note.subject.contains("Checkout fails"));
+    // What the person typed for the note wins over the call centre's report.
+    let mut p = pack(&state, t(90));
+    p.noticed = "the pay button did nothing".into();
+    let note = email::origin(&p, "the call centre");
+    assert!(
+        note.body
+            .contains("about this problem: the pay button did nothing.")
+    );
+    assert_eq!(note.subject, "Fixed: the pay button did nothing");
 }

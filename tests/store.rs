@@ -71,6 +71,13 @@ fn a_fully_populated_incident_and_roster_round_trip() {
         text: "alerting".into(),
         owner: Some("Jo".into()),
         added_at: t(5),
+        kind: expedite::model::FollowUpKind::Monitoring,
+        due: t(3000).date_naive().checked_add_days(chrono::Days::new(7)),
+        marks: vec![expedite::model::FollowUpMark {
+            at: t(3100),
+            by: "Jo".into(),
+            done: true,
+        }],
     });
     store.save_incident(&incident).unwrap();
     let roster = Roster {

@@ -8,12 +8,12 @@ mod roster;
 
 use std::fmt;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::model::{
     Advice, Change, Decision, Deviation, Done, EXPEDITE_CHANNEL, Evidence, EvidenceKind, Fix,
-    FollowUp, Incident, IncidentId, MetricHit, MetricReading, OriginTold, Postmortem, Role, State,
-    SummarySent, TeamMember, TimelineEntry, Update,
+    FollowUp, FollowUpKind, Incident, IncidentId, MetricHit, MetricReading, OriginTold, Postmortem,
+    Role, State, SummarySent, TeamMember, TimelineEntry, Update,
 };
 use crate::time::format_length;
 
@@ -146,7 +146,12 @@ pub enum Command {
         links: Vec<String>,
     },
     /// The origin of the report was told.
-    MarkOriginTold { incident: IncidentId, whom: String },
+    MarkOriginTold {
+        incident: IncidentId,
+        whom: String,
+        /// What went wrong in plain words; empty takes the pack's default.
+        about: String,
+    },
     /// The blameless postmortem is scheduled.
     SchedulePostmortem {
         incident: IncidentId,
@@ -158,6 +163,16 @@ pub enum Command {
         incident: IncidentId,
         text: String,
         owner: Option<String>,
+        kind: FollowUpKind,
+        due: Option<NaiveDate>,
+    },
+    /// A follow-up done, or not done after all. It is named by when it
+    /// was added and its text, which no merge changes.
+    MarkFollowUp {
+        incident: IncidentId,
+        added_at: DateTime<Utc>,
+        text: String,
+        done: bool,
     },
     /// The incident is over.
     Resolve { incident: IncidentId },
@@ -198,6 +213,7 @@ impl Command {
             | MarkOriginTold { incident, .. }
             | SchedulePostmortem { incident, .. }
             | AddFollowUp { incident, .. }
+            | MarkFollowUp { incident, .. }
             | Resolve { incident }
             | Reopen { incident, .. } => Some(incident),
         }
@@ -270,6 +286,10 @@ pub enum CommandError {
     BeforeDeclared(&'static str),
     /// A postmortem scheduled in the past.
     PostmortemInPast,
+    /// A follow-up due on a day already gone.
+    FollowUpDueInPast(chrono::NaiveDate),
+    /// No follow-up with this text (shortened) was added at that time.
+    NoSuchFollowUp(String),
     /// A reading that is not a number.
     BadReading,
     /// "Next update in" zero or less.
@@ -305,6 +325,8 @@ impl fmt::Display for CommandError {
             InFuture(what) => write!(f, "The {what} is in the future — give the time it happened."),
             BeforeDeclared(what) => write!(f, "The {what} is before the incident was declared — check the date and time."),
             PostmortemInPast => f.write_str("That time has passed — schedule the postmortem for a time still to come."),
+            FollowUpDueInPast(day) => write!(f, "{} has passed — give a day from today on, or leave the due day empty.", day.format("%a %-d %b %Y")),
+            NoSuchFollowUp(text) => write!(f, "There is no follow-up \"{text}\" on this incident — it may have been changed on another desk; look at the list again."),
             BadReading => f.write_str("The reading is not a number — give the metric's value."),
             NonPositiveInterval => f.write_str("The next update must be due some time from now — give a positive length, e.g. 15m."),
             Roster(why) => f.write_str(why),
@@ -899,7 +921,7 @@ fn apply_to_incident(
             });
             Ok(saved)
         }
-        MarkOriginTold { whom, .. } => {
+        MarkOriginTold { whom, about, .. } => {
             let whom = required(
                 whom,
                 "origin",
@@ -912,6 +934,7 @@ fn apply_to_incident(
                     by: actor.to_owned(),
                 },
                 whom,
+                about: about.trim().to_owned(),
             });
             Ok(saved)
         }
@@ -920,32 +943,97 @@ fn apply_to_incident(
             if at <= now {
                 return Err(CommandError::PostmortemInPast);
             }
-            log(
-                inc,
-                actor,
-                now,
-                format!(
-                    "Postmortem scheduled for {}, owned by {owner}",
-                    at.format("%Y-%m-%d %H:%M UTC")
+            let said = |at: DateTime<Utc>, owner: &str| {
+                format!("{}, owned by {owner}", at.format("%Y-%m-%d %H:%M UTC"))
+            };
+            match inc.conclusion.postmortem.take() {
+                Some(old) if old.at == at && old.owner == owner => {
+                    inc.conclusion.postmortem = Some(old);
+                    return Ok(Vec::new());
+                }
+                Some(old) => {
+                    let change = Change {
+                        from: said(old.at, &old.owner),
+                        to: said(at, &owner),
+                    };
+                    log(inc, actor, now, "Postmortem moved".into(), Some(change));
+                }
+                None => log(
+                    inc,
+                    actor,
+                    now,
+                    format!("Postmortem scheduled for {}", said(at, &owner)),
+                    None,
                 ),
-                None,
-            );
+            }
             inc.conclusion.postmortem = Some(Postmortem { at, owner });
             Ok(saved)
         }
-        AddFollowUp { text, owner, .. } => {
+        AddFollowUp {
+            text,
+            owner,
+            kind,
+            due,
+            ..
+        } => {
             let text = required(text, "follow-up", "say what needs doing")?;
             let owner = owner.map(|o| o.trim().to_owned()).filter(|o| !o.is_empty());
-            let whose = owner
-                .as_ref()
-                .map(|o| format!(" ({o})"))
-                .unwrap_or_default();
-            log(inc, actor, now, format!("Follow-up{whose}: {text}"), None);
+            if let Some(day) = due
+                && day < (now - Duration::hours(14)).date_naive()
+            {
+                return Err(CommandError::FollowUpDueInPast(day));
+            }
+            let mut about = Vec::new();
+            if kind != FollowUpKind::Other {
+                about.push(kind.name().to_lowercase());
+            }
+            about.extend(owner.clone());
+            about.extend(due.map(|d| format!("by {}", d.format("%a %-d %b"))));
+            let about = if about.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", about.join(", "))
+            };
+            log(inc, actor, now, format!("Follow-up{about}: {text}"), None);
             inc.follow_ups.push(FollowUp {
                 text,
                 owner,
                 added_at: now,
+                kind,
+                due,
+                marks: Vec::new(),
             });
+            Ok(saved)
+        }
+        MarkFollowUp {
+            added_at,
+            text,
+            done,
+            ..
+        } => {
+            let Some(f) = inc
+                .follow_ups
+                .iter_mut()
+                .find(|f| f.added_at == added_at && f.text == text)
+            else {
+                return Err(CommandError::NoSuchFollowUp(crate::model::shorten(
+                    &text, 60,
+                )));
+            };
+            if f.done().is_some() == done {
+                return Ok(Vec::new());
+            }
+            f.marks.push(crate::model::FollowUpMark {
+                at: now,
+                by: actor.to_owned(),
+                done,
+            });
+            let what = if done {
+                format!("Follow-up done: {text}")
+            } else {
+                format!("Follow-up not done after all: {text}")
+            };
+            log(inc, actor, now, what, None);
             Ok(saved)
         }
         Resolve { .. } => {

@@ -778,6 +778,7 @@ fn reopening_undoes_what_said_it_was_fixed_and_keeps_the_record() {
         Command::MarkOriginTold {
             incident: id.clone(),
             whom: "the call centre".into(),
+            about: String::new(),
         },
         Command::Resolve {
             incident: id.clone(),
@@ -869,6 +870,8 @@ fn notes_and_follow_ups() {
             incident: id.clone(),
             text: "Alert on payment errors".into(),
             owner: Some("jo".into()),
+            kind: Default::default(),
+            due: None,
         },
     )
     .unwrap();
@@ -878,6 +881,8 @@ fn notes_and_follow_ups() {
             incident: id.clone(),
             text: "Write a runbook".into(),
             owner: Some(" ".into()),
+            kind: Default::default(),
+            due: None,
         },
     )
     .unwrap();
@@ -890,7 +895,9 @@ fn notes_and_follow_ups() {
             Command::AddFollowUp {
                 incident: id,
                 text: " ".into(),
-                owner: None
+                owner: None,
+                kind: Default::default(),
+                due: None,
             }
         ),
         CommandError::Missing("follow-up", _)
@@ -1062,7 +1069,8 @@ fn conclusion_steps() {
             &mut state,
             Command::MarkOriginTold {
                 incident: id.clone(),
-                whom: "".into()
+                whom: "".into(),
+                about: String::new(),
             }
         ),
         CommandError::Missing("origin", _)
@@ -1072,6 +1080,7 @@ fn conclusion_steps() {
         Command::MarkOriginTold {
             incident: id.clone(),
             whom: "Call centre".into(),
+            about: String::new(),
         },
     )
     .unwrap();
@@ -1340,6 +1349,7 @@ fn the_whole_procedure_guides_each_step() {
         Command::MarkOriginTold {
             incident: id.clone(),
             whom: "call centre".into(),
+            about: String::new(),
         },
     )
     .unwrap();
@@ -1435,4 +1445,102 @@ fn snooze_moves_the_due_time_and_is_on_the_timeline() {
         ),
         CommandError::Resolved(id, "snooze its reminder")
     );
+}
+
+#[test]
+fn a_follow_up_has_a_kind_a_due_day_and_is_ticked_off_and_back() {
+    let (mut state, id) = declared();
+    let today = mins(5).date_naive();
+    assert!(matches!(
+        refused(
+            &mut state,
+            Command::AddFollowUp {
+                incident: id.clone(),
+                text: "Alert on payment errors".into(),
+                owner: None,
+                kind: FollowUpKind::Monitoring,
+                due: Some(today - chrono::Days::new(3)),
+            }
+        ),
+        CommandError::FollowUpDueInPast(_)
+    ));
+    run(
+        &mut state,
+        Command::AddFollowUp {
+            incident: id.clone(),
+            text: "Alert on payment errors".into(),
+            owner: Some("Jo".into()),
+            kind: FollowUpKind::Monitoring,
+            due: Some(today + chrono::Days::new(7)),
+        },
+    )
+    .unwrap();
+    let mark = |done| Command::MarkFollowUp {
+        incident: id.clone(),
+        added_at: mins(5),
+        text: "Alert on payment errors".into(),
+        done,
+    };
+    let i = incident(&state, &id);
+    assert!(i.follow_ups[0].done().is_none());
+    assert!(
+        i.timeline
+            .last()
+            .unwrap()
+            .what
+            .starts_with("Follow-up (monitoring, Jo, by "),
+        "{:?}",
+        i.timeline.last()
+    );
+    apply(&mut state, mark(true), "jo", mins(60)).unwrap();
+    let i = incident(&state, &id);
+    let done = i.follow_ups[0].done().expect("marked done");
+    assert_eq!((done.at, done.by.as_str()), (mins(60), "jo"));
+    assert_eq!(
+        i.timeline.last().unwrap().what,
+        "Follow-up done: Alert on payment errors"
+    );
+    // Ticking it again changes nothing: no second line.
+    let lines = i.timeline.len();
+    apply(&mut state, mark(true), "jo", mins(61)).unwrap();
+    assert_eq!(incident(&state, &id).timeline.len(), lines);
+    apply(&mut state, mark(false), "sam", mins(62)).unwrap();
+    let i = incident(&state, &id);
+    assert!(i.follow_ups[0].done().is_none());
+    assert!(i.follow_ups[0].overdue(today + chrono::Days::new(8)));
+    assert!(!i.follow_ups[0].overdue(today + chrono::Days::new(7)));
+    let gone = Command::MarkFollowUp {
+        incident: id.clone(),
+        added_at: mins(5),
+        text: "Something never added".into(),
+        done: true,
+    };
+    assert!(matches!(
+        refused(&mut state, gone),
+        CommandError::NoSuchFollowUp(_)
+    ));
+}
+
+#[test]
+fn moving_the_postmortem_says_from_when_to_when() {
+    let (mut state, id) = declared();
+    let schedule = |at, owner: &str| Command::SchedulePostmortem {
+        incident: id.clone(),
+        at,
+        owner: owner.into(),
+    };
+    run(&mut state, schedule(mins(3000), "sam")).unwrap();
+    run(&mut state, schedule(mins(4440), "Jo")).unwrap();
+    let i = incident(&state, &id);
+    let pm = i.conclusion.postmortem.as_ref().unwrap();
+    assert_eq!((pm.at, pm.owner.as_str()), (mins(4440), "Jo"));
+    let moved = i.timeline.last().unwrap();
+    assert_eq!(moved.what, "Postmortem moved");
+    let change = moved.change.as_ref().unwrap();
+    assert_eq!(change.from, "2026-11-28 04:00 UTC, owned by sam");
+    assert_eq!(change.to, "2026-11-29 04:00 UTC, owned by Jo");
+    // The same time and owner again is no change.
+    let lines = i.timeline.len();
+    run(&mut state, schedule(mins(4440), "Jo")).unwrap();
+    assert_eq!(incident(&state, &id).timeline.len(), lines);
 }

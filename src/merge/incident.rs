@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 
 use super::{Pick, join, merge_set, pick};
 use crate::model::{
-    Call, EXPEDITE_CHANNEL, Evidence, FollowUp, HandOver, Incident, IncidentId, MetricReading,
-    Part, Posting, TeamMember, TimelineEntry, Update,
+    Call, EXPEDITE_CHANNEL, Evidence, FollowUp, FollowUpMark, HandOver, Incident, IncidentId,
+    MetricReading, Part, Posting, TeamMember, TimelineEntry, Update,
 };
 
 /// Records, on the version a command produced, which parts it changed and
@@ -84,6 +84,20 @@ pub fn merge_incident(base: Option<&Incident>, ours: &Incident, theirs: &Inciden
         reading_key,
     );
     out.follow_ups = join(&ours.follow_ups, &theirs.follow_ups, follow_up_key);
+    // One follow-up marked on either desk: its marks from both, so the
+    // later mark says where it stands.
+    for f in &mut out.follow_ups {
+        let key = follow_up_key(f);
+        let same = |side: &Incident| {
+            side.follow_ups
+                .iter()
+                .find(|g| follow_up_key(g) == key)
+                .map(|g| g.marks.clone())
+                .unwrap_or_default()
+        };
+        let (a, b) = (same(ours), same(theirs));
+        f.marks = join(&a, &b, |m: &FollowUpMark| (m.at, m.by.clone(), m.done));
+    }
     out.team.members = merge_set(
         base.map(|b| &b.team.members[..]),
         &ours.team.members,

@@ -380,6 +380,8 @@ fn random_command(dice: &mut Dice, id: &IncidentId, n: u64) -> Command {
             incident,
             text: format!("follow-up {n}"),
             owner: None,
+            kind: Default::default(),
+            due: None,
         },
         12 => Command::Resolve { incident },
         14 => Command::RecordCall {
@@ -603,5 +605,49 @@ fn rosters_changed_on_desks_in_random_orders_end_alike_and_keep_every_contact_ad
                 "case {case}: {name} was added, never removed, and is missing"
             );
         }
+    }
+}
+
+#[test]
+fn a_follow_up_ticked_on_one_desk_and_unticked_later_on_the_other_ends_not_done() {
+    let (mut base, id) = declared();
+    run(
+        &mut base,
+        Command::AddFollowUp {
+            incident: id.clone(),
+            text: "Alert on payment errors".into(),
+            owner: None,
+            kind: crate::model::FollowUpKind::Monitoring,
+            due: None,
+        },
+        "Sam Patel",
+        mins(5),
+    );
+    let mark = |done| Command::MarkFollowUp {
+        incident: id.clone(),
+        added_at: mins(5),
+        text: "Alert on payment errors".into(),
+        done,
+    };
+    let (mut a, mut b) = (base.clone(), base.clone());
+    run(&mut a, mark(true), "Sam Patel", mins(10));
+    // Alex saw it done (synced), then found it was not.
+    run(&mut b, mark(true), "Sam Patel", mins(10));
+    run(&mut b, mark(false), "Alex Kim", mins(20));
+    let m = merge_incident(Some(&inc(&base, &id)), &inc(&a, &id), &inc(&b, &id));
+    assert_eq!(m.follow_ups.len(), 1);
+    assert_eq!(m.follow_ups[0].marks.len(), 2);
+    assert!(m.follow_ups[0].done().is_none());
+    // Only ticked on one desk, apart: done after the merge, either way round.
+    let mut c = base.clone();
+    run(&mut c, mark(true), "Alex Kim", mins(30));
+    for m in [
+        merge_incident(None, &inc(&base, &id), &inc(&c, &id)),
+        merge_incident(None, &inc(&c, &id), &inc(&base, &id)),
+    ] {
+        assert_eq!(
+            m.follow_ups[0].done().map(|d| d.by.as_str()),
+            Some("Alex Kim")
+        );
     }
 }

@@ -862,6 +862,10 @@ pub struct OriginTold {
     pub done: Done,
     /// Who was told (call centre, another department).
     pub whom: String,
+    /// What they were told went wrong, in their words rather than the
+    /// team's; empty in files from before it was asked.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub about: String,
 }
 
 /// The blameless postmortem, scheduled.
@@ -897,6 +901,99 @@ pub struct FollowUp {
     pub owner: Option<String>,
     /// When it was added.
     pub added_at: DateTime<Utc>,
+    /// What sort of work it is.
+    #[serde(default, skip_serializing_if = "FollowUpKind::is_other")]
+    pub kind: FollowUpKind,
+    /// The day it should be done by, when one was agreed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<NaiveDate>,
+    /// Each time it was marked done or not done, oldest first; the last
+    /// one says where it stands. A list, so two desks marking it apart
+    /// merge into the later mark.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marks: Vec<FollowUpMark>,
+}
+
+impl FollowUp {
+    /// When and by whom it was done, unless it is still to do.
+    pub fn done(&self) -> Option<&FollowUpMark> {
+        self.marks
+            .iter()
+            .max_by_key(|m| (m.at, &m.by))
+            .filter(|m| m.done)
+    }
+
+    /// Whether it is still to do and its day has passed.
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        self.done().is_none() && self.due.is_some_and(|d| d < today)
+    }
+}
+
+/// What sort of work a follow-up is.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum FollowUpKind {
+    /// The lasting fix after a temporary one.
+    PermanentFix,
+    /// An alert or dashboard so it is caught sooner next time.
+    Monitoring,
+    /// A test that would have caught it.
+    Test,
+    /// A change to how the team works.
+    Process,
+    /// A runbook or a page to write.
+    Documentation,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+impl FollowUpKind {
+    /// All kinds, in the order a person picks from.
+    pub const ALL: [Self; 6] = [
+        Self::PermanentFix,
+        Self::Monitoring,
+        Self::Test,
+        Self::Process,
+        Self::Documentation,
+        Self::Other,
+    ];
+
+    /// The words a person reads for this kind.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::PermanentFix => "Permanent fix",
+            Self::Monitoring => "Monitoring",
+            Self::Test => "Test",
+            Self::Process => "Process",
+            Self::Documentation => "Documentation",
+            Self::Other => "Other",
+        }
+    }
+
+    /// The kind named `word` ("monitoring", "permanent-fix"), any case.
+    pub fn parse(word: &str) -> Option<Self> {
+        let word = word.trim().to_lowercase().replace(['-', '_'], " ");
+        Self::ALL
+            .into_iter()
+            .find(|k| k.name().to_lowercase() == word)
+    }
+
+    fn is_other(&self) -> bool {
+        *self == Self::Other
+    }
+}
+
+/// A follow-up marked done, or not done after all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpMark {
+    /// When it was marked.
+    pub at: DateTime<Utc>,
+    /// Who marked it.
+    pub by: String,
+    /// Done (`true`) or back to do (`false`).
+    pub done: bool,
 }
 
 /// An old → new change recorded on the timeline.

@@ -606,6 +606,7 @@ mod tests {
                 by: "s".into(),
             },
             whom: "call centre".into(),
+            about: String::new(),
         });
         let s = stage_status(&i, Stage::Conclusion);
         assert_eq!(s.progress, Progress::InProgress);

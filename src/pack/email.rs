@@ -11,7 +11,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{NOT_RECORDED, Pack, aside, capital, one_line, or_missing};
-use crate::model::{EvidenceKind, Fix, Role};
+use crate::model::{Fix, Role};
 
 /// The longest `mailto:` link handed to the desktop; longer ones are cut
 /// short by some mail programs and browsers (about 2,000 characters), so the
@@ -243,12 +243,19 @@ pub fn summary(pack: &Pack<'_>) -> Email {
         b.push_str(&format!("{NOT_RECORDED}\n"));
     }
     for f in &i.follow_ups {
-        let owner = f
-            .owner
-            .as_deref()
-            .map(|o| format!(" ({})", one_line(o)))
-            .unwrap_or_default();
-        b.push_str(&format!("- {}{owner}\n", one_line(&f.text)));
+        let mut about: Vec<String> = f.owner.iter().map(|o| one_line(o)).collect();
+        if let Some(day) = f.due {
+            about.push(format!("by {}", day.format("%a %-d %b")));
+        }
+        if f.done().is_some() {
+            about.push("done".to_owned());
+        }
+        let about = if about.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", about.join(", "))
+        };
+        b.push_str(&format!("- {}{about}\n", one_line(&f.text)));
     }
     section(&mut b, "Communication");
     b.push_str(&format!("{}.\n", capital(&pack.updates())));
@@ -287,17 +294,11 @@ pub fn origin(pack: &Pack<'_>, whom: &str) -> Email {
     } else {
         b.push_str(&format!("Hello {whom},\n\n"));
     }
+    let noticed = one_line(&pack.noticed());
     b.push_str(&format!(
         "Thank you for telling us about this problem: {}.\n\n",
-        one_line(&i.title)
+        noticed.trim_end_matches('.')
     ));
-    let reported = i
-        .evidence
-        .iter()
-        .find(|e| matches!(e.kind, EvidenceKind::CallCentre { .. }));
-    if let Some(e) = reported {
-        b.push_str(&format!("What you told us: {}\n\n", one_line(&e.text)));
-    }
     match i.resolved_at {
         Some(at) => b.push_str(&format!(
             "It was fixed on {}, and everything should work as normal again. Customers who \
@@ -340,9 +341,10 @@ pub fn origin(pack: &Pack<'_>, whom: &str) -> Email {
         })
         .into_iter()
         .collect();
+    let about = crate::model::shorten(&noticed, 70);
     let subject = match i.resolved_at {
-        Some(_) => format!("Fixed: {}", one_line(&i.title)),
-        None => format!("We are working on it: {}", one_line(&i.title)),
+        Some(_) => format!("Fixed: {about}"),
+        None => format!("We are working on it: {about}"),
     };
     Email {
         to,

@@ -39,6 +39,9 @@ pub struct Pack<'a> {
     pub extra_links: Vec<String>,
     /// The web team's address, where the summary goes (from the settings).
     pub web_team: Option<&'a str>,
+    /// What went wrong in the origin's words, typed but not yet recorded
+    /// (the word-to-the-origin form); empty takes [`Pack::noticed`]'s default.
+    pub noticed: String,
 }
 
 impl<'a> Pack<'a> {
@@ -62,7 +65,34 @@ impl<'a> Pack<'a> {
                 .as_deref()
                 .map(str::trim)
                 .filter(|e| e.contains('@')),
+            noticed: String::new(),
         }
+    }
+
+    /// What went wrong, in the words of whoever reported it rather than
+    /// the team's title: what was typed for the note, else what they were
+    /// told, else what the call centre reported, else how customers are
+    /// hurt, and only last the title.
+    pub fn noticed(&self) -> String {
+        let i = self.incident;
+        let typed = self.noticed.trim();
+        let told = i.conclusion.origin_told.as_ref().map(|t| t.about.trim());
+        let reported = i
+            .evidence
+            .iter()
+            .find(|e| matches!(e.kind, crate::model::EvidenceKind::CallCentre { .. }))
+            .map(|e| e.text.trim());
+        let customers = i
+            .classification
+            .metrics
+            .iter()
+            .find(|m| m.metric == crate::model::Metric::CustomerExperience)
+            .map(|m| m.note.trim());
+        [Some(typed), told, reported, customers]
+            .into_iter()
+            .flatten()
+            .find(|t| !t.is_empty())
+            .map_or_else(|| i.title.trim().to_owned(), str::to_owned)
     }
 
     /// `at` in the team's zone, with the day: "Thu 26 Nov 2026 02:00 GMT".

@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveTime, Utc, Week
 use super::email::permanent_fix;
 use super::{NOT_RECORDED, Pack, length, one_line, or_missing};
 use crate::interop::{escape, push_line, stable_id};
-use crate::model::roster;
+use crate::model::{FollowUpKind, roster};
 
 /// How long the postmortem meeting lasts by default.
 pub const MEETING: Duration = Duration::hours(1);
@@ -189,11 +189,22 @@ pub fn markdown(pack: &Pack<'_>) -> String {
     }
     for f in &i.follow_ups {
         any = true;
+        let due = match (f.done(), f.due) {
+            (Some(done), _) => format!("done {}", done.at.format("%Y-%m-%d")),
+            (None, Some(day)) => day.format("%Y-%m-%d").to_string(),
+            (None, None) => "(to agree)".to_owned(),
+        };
+        // The action's kind in the postmortem's words, and the team's.
+        let kind = match f.kind {
+            FollowUpKind::Other => kind_of_action(&f.text).to_owned(),
+            FollowUpKind::PermanentFix => "corrective (permanent fix)".to_owned(),
+            FollowUpKind::Monitoring => "detective (monitoring)".to_owned(),
+            kind => format!("preventative ({})", kind.name().to_lowercase()),
+        };
         m.push_str(&format!(
-            "| {} | {} | (to agree) | {} |\n",
+            "| {} | {} | {due} | {kind} |\n",
             inline(&f.text),
             inline(&or_missing(f.owner.as_deref())),
-            kind_of_action(&f.text)
         ));
     }
     if !any {
@@ -274,7 +285,14 @@ pub fn invite(pack: &Pack<'_>, draft: &str) -> Invite {
         format!("DTSTAMP:{}", ical_time(pack.now)),
         format!("DTSTART:{}", ical_time(start)),
         format!("DTEND:{}", ical_time(start + MEETING)),
-        "SEQUENCE:0".to_owned(),
+        // Each move of the meeting is a newer version of the one invite.
+        format!(
+            "SEQUENCE:{}",
+            i.timeline
+                .iter()
+                .filter(|e| e.what == "Postmortem moved")
+                .count()
+        ),
         "STATUS:CONFIRMED".to_owned(),
         format!(
             "SUMMARY:{}",

@@ -39,10 +39,6 @@ pub fn show(
             action = Some(Action::Open(Dialog::HandOver(incident.id.clone())));
         }
     });
-    // The "copied" line has its room whether or not it shows: nothing moves.
-    ui.allocate_ui(egui::vec2(ui.available_width(), 18.0), |ui| {
-        exports.show_notice(ui);
-    });
     line(ui, &brief.headline);
     if let Some(reopened) = &brief.reopened {
         ui.label(egui::RichText::new(reopened).color(ui.visuals().warn_fg_color));

@@ -112,14 +112,20 @@ impl Drafts {
             Form::Deployment => d.deployment = DeploymentDraft::default(),
             Form::Reading => d.reading = ReadingDraft::default(),
             Form::SummaryLinks => d.conclusion.links.clear(),
-            Form::OriginWhom => d.conclusion.whom.clear(),
+            Form::OriginWhom => {
+                d.conclusion.whom.clear();
+                d.conclusion.noticed.clear();
+            }
             Form::Postmortem => {
                 d.conclusion.postmortem_at.clear();
                 d.conclusion.postmortem_owner.clear();
+                d.conclusion.postmortem_changing = false;
             }
             Form::FollowUp => {
                 d.conclusion.follow_up.clear();
                 d.conclusion.follow_up_owner.clear();
+                d.conclusion.follow_up_kind = Default::default();
+                d.conclusion.follow_up_due.clear();
             }
             Form::ReopenReason => d.conclusion.reopen_reason.clear(),
         }
@@ -501,6 +507,8 @@ pub struct ConclusionDraft {
     pub links: String,
     /// Who reported it.
     pub whom: String,
+    /// What went wrong, in their words; empty takes the pack's default.
+    pub noticed: String,
     /// When the postmortem is, as typed.
     pub postmortem_at: String,
     /// Who runs the postmortem; empty means the person scheduling.
@@ -509,6 +517,13 @@ pub struct ConclusionDraft {
     pub follow_up: String,
     /// Who does it.
     pub follow_up_owner: String,
+    /// What sort of work it is.
+    pub follow_up_kind: crate::model::FollowUpKind,
+    /// The day it is due by, as typed; empty for none.
+    pub follow_up_due: String,
+    /// "Change…" was pressed on a scheduled postmortem.
+    #[serde(skip)]
+    pub postmortem_changing: bool,
     /// Why the incident is back.
     pub reopen_reason: String,
     /// "Resolve incident…" was pressed: asking about a last update.

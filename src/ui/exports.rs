@@ -207,16 +207,20 @@ impl Exports {
         }
     }
 
-    /// What happened last, in a line: calm, or red when it went wrong.
-    pub fn show_notice(&self, ui: &mut egui::Ui) {
-        if let Some((notice, bad)) = &self.notice {
-            let colour = if *bad {
-                ui.visuals().error_fg_color
-            } else {
-                ui.visuals().strong_text_color()
-            };
-            ui.add(egui::Label::new(egui::RichText::new(notice).color(colour)).wrap());
-        }
+    /// What happened last, and whether it went wrong: shown by the window
+    /// in its strip of notices.
+    pub fn notice(&self) -> Option<(&str, bool)> {
+        self.notice.as_ref().map(|(t, bad)| (t.as_str(), *bad))
+    }
+
+    /// The notice was read (dismissed, or the view it was about left).
+    pub fn clear_notice(&mut self) {
+        self.notice = None;
+    }
+
+    /// Says that something was done, in the strip of notices.
+    pub fn say(&mut self, text: String) {
+        self.notice = Some((text, false));
     }
 
     /// "Save timeline as CSV…", in the conclusion and on the timeline.

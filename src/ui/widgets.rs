@@ -272,11 +272,23 @@ pub fn when(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// A message box in the error colour, wrapping.
+/// A message box in the error colour, wrapping; `true` once dismissed.
 pub fn error_box(ui: &mut egui::Ui, text: &str) -> bool {
+    let fill = ui.visuals().error_fg_color.gamma_multiply(0.15);
+    message_box(ui, text, fill)
+}
+
+/// A calm message box ("Saved to …", "Imported 7 contacts"), wrapping;
+/// `true` once dismissed.
+pub fn notice_box(ui: &mut egui::Ui, text: &str) -> bool {
+    let fill = ui.visuals().faint_bg_color;
+    message_box(ui, text, fill)
+}
+
+fn message_box(ui: &mut egui::Ui, text: &str, fill: egui::Color32) -> bool {
     let mut dismissed = false;
     egui::Frame::new()
-        .fill(ui.visuals().error_fg_color.gamma_multiply(0.15))
+        .fill(fill)
         .inner_margin(8.0)
         .corner_radius(4.0)
         .show(ui, |ui| {

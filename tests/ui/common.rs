@@ -73,9 +73,17 @@ pub fn settle(harness: &mut Harness<'_, ExpediteApp>) {
     panic!("the window was still saving after 2 s");
 }
 
-/// Clicks the button (or rail entry) with this visible label.
+/// Clicks the button (or rail entry) with this visible label, scrolled
+/// into sight first as a person would.
 pub fn click(harness: &mut Harness<'_, ExpediteApp>, label: &str) {
+    scroll_to(harness, Role::Button, label);
     harness.get_by_role_and_label(Role::Button, label).click();
+    settle(harness);
+}
+
+/// Scrolls the widget into sight (a no-op when it is in sight).
+pub fn scroll_to(harness: &mut Harness<'_, ExpediteApp>, role: Role, label: &str) {
+    harness.get_by_role_and_label(role, label).scroll_to_me();
     settle(harness);
 }
 
@@ -89,6 +97,7 @@ pub fn type_into(harness: &mut Harness<'_, ExpediteApp>, label: &str, text: &str
     } else {
         Role::MultilineTextInput
     };
+    scroll_to(harness, role, label);
     harness.get_by_role_and_label(role, label).click();
     settle(harness);
     harness.get_by_role_and_label(role, label).type_text(text);
@@ -97,6 +106,7 @@ pub fn type_into(harness: &mut Harness<'_, ExpediteApp>, label: &str, text: &str
 
 /// Replaces what the field with this label holds: click, select all, type.
 pub fn retype(harness: &mut Harness<'_, ExpediteApp>, label: &str, text: &str) {
+    scroll_to(harness, Role::TextInput, label);
     harness
         .get_by_role_and_label(Role::TextInput, label)
         .click();

@@ -154,3 +154,109 @@ fn the_save_dialogs_answer_is_where_the_file_goes() {
     harness.get_by_label_contains("Could not save to");
     assert!(!out.path().join("no").exists());
 }
+
+#[test]
+fn follow_ups_have_a_kind_a_due_day_and_are_ticked_off() {
+    let dir = folder_with_incident(Some("Sam"));
+    let mut harness = at_conclusion(dir.path(), None);
+    harness.get_by_label("None yet.");
+    type_into(&mut harness, "Follow-up", "Alert on checkout 500s");
+    harness.get_by_label("Kind").click();
+    settle(&mut harness);
+    harness.get_by_label("Monitoring").click();
+    settle(&mut harness);
+    type_into(&mut harness, "Due by", "someday");
+    click(&mut harness, "Add follow-up");
+    harness.get_by_label_contains("Due by: 'someday' is not a day");
+    assert_eq!(field_value(&harness, "Follow-up"), "Alert on checkout 500s");
+    retype(&mut harness, "Due by", "in 7 days");
+    click(&mut harness, "Add follow-up");
+    // Thursday 26 November, plus a week.
+    harness.get_by_label("Monitoring · due Thu 3 Dec");
+    assert_eq!(
+        field_value(&harness, "Follow-up"),
+        "",
+        "the form is ready for the next"
+    );
+    assert!(incident_file(dir.path()).contains("kind: Monitoring"));
+
+    harness.get_by_label("Alert on checkout 500s").click();
+    settle(&mut harness);
+    harness.get_by_label("Monitoring · due Thu 3 Dec · done 02:30 by Sam");
+    let file = incident_file(dir.path());
+    assert!(file.contains("done: true"), "{file}");
+    assert!(file.contains("Follow-up done: Alert on checkout 500s"));
+    // And back, if it was not done after all.
+    harness.get_by_label("Alert on checkout 500s").click();
+    settle(&mut harness);
+    harness.get_by_label("Monitoring · due Thu 3 Dec");
+    assert!(incident_file(dir.path()).contains("Follow-up not done after all"));
+}
+
+#[test]
+fn a_scheduled_postmortem_is_moved_from_what_it_was() {
+    let dir = folder_with_incident(Some("Sam"));
+    let mut harness = at_conclusion(dir.path(), None);
+    type_into(&mut harness, "When", "2026-11-30 10:00");
+    click(&mut harness, "Schedule postmortem");
+    harness.get_by_label_contains("run by Sam");
+    assert!(harness.query_by_label("When").is_none());
+    click(&mut harness, "Change time or owner…");
+    assert_eq!(field_value(&harness, "When"), "2026-11-30 10:00");
+    assert_eq!(field_value(&harness, "Run by"), "Sam");
+    retype(&mut harness, "When", "2026-12-01 15:00");
+    click(&mut harness, "Move postmortem");
+    harness.get_by_label_contains("Tue 1 Dec 15:00 — run by Sam");
+    assert!(harness.query_by_label("Move postmortem").is_none());
+    assert!(incident_file(dir.path()).contains("Postmortem moved"));
+}
+
+#[test]
+fn the_note_to_the_origin_says_what_they_noticed_not_the_title() {
+    let dir = folder_with_incident(Some("Sam"));
+    let mut harness = at_conclusion(dir.path(), None);
+    type_into(&mut harness, "Who reported it", "the call centre");
+    type_into(
+        &mut harness,
+        "What they noticed",
+        "the pay button does nothing",
+    );
+    let note = click_and_copy(&mut harness, "Copy note");
+    assert!(
+        note.contains("Subject: We are working on it: the pay button does nothing\n"),
+        "{note}"
+    );
+    assert!(note.contains("about this problem: the pay button does nothing."));
+    assert!(!note.contains("Checkout returns 500"), "{note}");
+    click(&mut harness, "Mark origin told");
+    harness.get_by_label_contains("the call centre told");
+    // Once told, the note copied again says what they were told.
+    let again = click_and_copy(&mut harness, "Copy note");
+    assert!(again.contains("about this problem: the pay button does nothing."));
+}
+
+#[test]
+fn a_copied_notice_moves_nothing_on_the_page() {
+    let dir = folder_with_incident(Some("Sam"));
+    let mut harness = at_conclusion(dir.path(), None);
+    let at = |harness: &egui_kittest::Harness<'_, expedite::ui::ExpediteApp>| {
+        [
+            "Copy summary",
+            "Mark summary sent",
+            "Copy note",
+            "Mark origin told",
+        ]
+        .map(|label| harness.get_by_label(label).rect())
+    };
+    let before = at(&harness);
+    click_and_copy(&mut harness, "Copy summary");
+    harness.get_by_label("Summary copied — paste it where it goes.");
+    assert_eq!(at(&harness), before, "the controls stayed where they were");
+    // The notice is dismissed, or goes with the view it was about.
+    click(&mut harness, "Dismiss");
+    assert!(harness.query_by_label_contains("copied").is_none());
+    click_and_copy(&mut harness, "Copy note");
+    harness.get_by_label("Note copied — paste it where it goes.");
+    click(&mut harness, "Timeline");
+    assert!(harness.query_by_label_contains("copied").is_none());
+}

@@ -24,8 +24,10 @@ fn ctrl_f_finds_a_contact_by_name_role_or_number() {
         .type_text("tester");
     settle(&mut harness);
     harness.get_by_label_contains("1 of 4");
-    harness.get_by_label("Tom Berg");
-    assert!(harness.query_by_label("Alex Kim").is_none());
+    // Tom is in the list found, and (the only tester, with no rota) in the
+    // cover above it; Alex only in the cover (as developer and web contact).
+    assert_eq!(harness.query_all_by_label("Tom Berg").count(), 2);
+    assert_eq!(harness.query_all_by_label("Alex Kim").count(), 2);
 }
 
 #[test]
@@ -37,7 +39,14 @@ fn the_roster_says_out_of_hours_and_who_covers_now() {
         "Out of hours — cover below (Thu 02:00 Europe/London · office opens 09:00)",
     );
     harness.get_by_label_contains("Next: Alex Kim from Mon 09:00");
-    harness.get_by_label_contains("No rota · Tom Berg");
+    harness
+        .get_all_by_label("No rota — anyone with this role:")
+        .next()
+        .unwrap();
+    harness
+        .get_all_by_role_and_label(Role::Link, "Tom Berg")
+        .next()
+        .unwrap();
     // The cover's name opens the card; the card copies the number.
     // The first "Priya Shah" is the cover's; the second the search list's.
     harness
@@ -189,7 +198,10 @@ fn importing_a_spreadsheet_shows_what_will_change_first() {
             .contains("Lee Park")
     );
     click(&mut harness, "Import");
+    // Said once it is saved, where it stays in sight on the way back.
+    harness.get_by_label("Imported 2 contacts and 0 shifts into the roster.");
     click(&mut harness, "Back to contacts");
+    harness.get_by_label("Imported 2 contacts and 0 shifts into the roster.");
     harness.get_by_label_contains("5 of 5");
     assert!(
         std::fs::read_to_string(dir.path().join("roster.ron"))
@@ -212,6 +224,7 @@ fn office_hours_that_end_before_they_start_are_refused_then_set() {
     retype(&mut harness, "Ends at", "18:00");
     retype(&mut harness, "Time zone", "Asia/Tokyo");
     click(&mut harness, "Save office hours");
+    harness.get_by_label("Office hours saved: Mon Tue Wed Thu Fri 09:00–18:00 (Asia/Tokyo).");
     click(&mut harness, "Back to contacts");
     // 02:00 UTC is 11:00 in Tokyo, on a Thursday.
     harness.get_by_label_contains("In office hours (Thu 11:00 Asia/Tokyo)");
@@ -324,4 +337,42 @@ fn the_roster_is_saved_for_other_tools_where_the_dialog_says() {
     let cards = std::fs::read_to_string(&path).unwrap();
     assert_eq!(cards.matches("BEGIN:VCARD\r\nVERSION:4.0").count(), 2);
     assert!(cards.contains("FN:the call centre"), "{cards}");
+}
+
+/// Five testers and no rota for testers: each may be called.
+fn five_testers(dir: &std::path::Path) {
+    let testers: String = (1..=5)
+        .map(|n| {
+            format!(
+                r#"(name: "Tester {n}", roles: [Tester], team: "QA",
+                    phones: [(label: "mobile", number: "+44 7700 90010{n}")]),"#
+            )
+        })
+        .collect();
+    std::fs::write(dir.join("roster.ron"), format!("(contacts: [{testers}])")).unwrap();
+}
+
+#[test]
+fn a_role_without_a_rota_lists_everyone_with_it_and_their_numbers() {
+    let (_dir, mut harness) = contacts_at(five_testers, t(0));
+    settle(&mut harness);
+    harness
+        .get_all_by_label("No rota — anyone with this role:")
+        .next()
+        .unwrap();
+    // The first four with their numbers, then the rest one click away:
+    // nobody is dropped. (Everyone is also in the contact list below.)
+    let times =
+        |harness: &Harness<'_, ExpediteApp>, text: &str| harness.query_all_by_label(text).count();
+    for n in 1..=4 {
+        assert_eq!(times(&harness, &format!("Tester {n}")), 2);
+        assert_eq!(times(&harness, &format!("+44 7700 90010{n}")), 2);
+    }
+    assert_eq!(times(&harness, "Tester 5"), 1);
+    harness
+        .get_by_role_and_label(Role::Link, "and 1 more with this role")
+        .click();
+    settle(&mut harness);
+    assert_eq!(times(&harness, "Tester 5"), 2);
+    assert_eq!(times(&harness, "+44 7700 900105"), 2);
 }

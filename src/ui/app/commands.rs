@@ -4,7 +4,7 @@
 
 use eframe::egui;
 
-use crate::command::Command;
+use crate::command::{Command, RosterChange};
 use crate::store::{self};
 use crate::ui::Action;
 use crate::ui::app::runner::{Done, Job};
@@ -97,6 +97,9 @@ impl ExpediteApp {
                 if let Some(Command::PostUpdate { incident, .. }) = &then.command {
                     self.post_saved_update(incident);
                 }
+                if let Some(words) = then.command.as_ref().and_then(confirmation) {
+                    self.exports.say(words);
+                }
                 if then.declared {
                     // Show the new incident.
                     self.selected = outcome.saved.first().cloned();
@@ -165,5 +168,40 @@ impl ExpediteApp {
             update_at: update.at,
             text,
         });
+    }
+}
+
+/// What a saved roster change that shows nothing new where it was made
+/// says it did: an import or office hours, saved.
+fn confirmation(command: &Command) -> Option<String> {
+    let Command::Roster(change) = command else {
+        return None;
+    };
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match &**change {
+        RosterChange::Import { contacts, shifts } => Some(format!(
+            "Imported {} and {} into the roster.",
+            plural(contacts.len(), "contact", "contacts"),
+            plural(shifts.len(), "shift", "shifts")
+        )),
+        RosterChange::SetOfficeHours(Some(h)) => {
+            let days: Vec<String> = h.days.iter().map(|d| d.to_string()).collect();
+            let holidays = match h.holidays.len() {
+                0 => String::new(),
+                n => format!(", {}", plural(n, "day off", "days off")),
+            };
+            Some(format!(
+                "Office hours saved: {} {}–{} ({}){holidays}.",
+                days.join(" "),
+                h.start.format("%H:%M"),
+                h.end.format("%H:%M"),
+                h.time_zone
+            ))
+        }
+        RosterChange::SetOfficeHours(None) => Some(
+            "Office hours cleared: Expedite no longer says when it is out of hours.".to_owned(),
+        ),
+        _ => None,
     }
 }

@@ -18,6 +18,17 @@ use crate::ui::{
 use super::{EXIT_WAIT, ExpediteApp, Origin, Pending, SLOW_SAVE};
 
 impl ExpediteApp {
+    fn notices(&mut self, slow_save: bool, dialog_open: bool) -> Notices<'_> {
+        Notices {
+            slow_save,
+            notification_trouble: self.notification_trouble.as_deref(),
+            problems: &mut self.problems,
+            exports: &mut self.exports,
+            error: &mut self.error,
+            dialog_open,
+        }
+    }
+
     /// Whether the oldest command under way has taken long enough to say
     /// so; until then, wakes the window when it will have.
     fn slow_save(&self, ctx: &egui::Context) -> bool {
@@ -85,64 +96,87 @@ impl ExpediteApp {
     }
 }
 
-/// Banners above every view: notifications not working, files not loaded,
-/// the last error (shown in the dialog instead while one is open).
-fn banners(
-    ui: &mut egui::Ui,
-    notification_trouble: Option<&str>,
-    problems: &mut Vec<Problem>,
-    slow_save: bool,
-) {
-    if slow_save {
-        widgets::weak(
-            ui,
-            "Saving… the disk is slow to answer. What you typed stays where it is until it is saved.",
-        );
-        ui.add_space(4.0);
-    }
-    if let Some(why) = notification_trouble {
-        let text = format!(
-            "Desktop notifications are not working: {why}. Reminders still show here — the countdown turns red and the window asks for attention — so keep this window in sight."
-        );
-        widgets::error_box(ui, &text);
-        ui.add_space(4.0);
-    }
-    let mut dismissed = None;
-    for (i, p) in problems.iter().enumerate() {
-        if widgets::error_box(ui, &p.message) {
-            dismissed = Some(i);
-        }
-        ui.add_space(4.0);
-    }
-    if let Some(i) = dismissed {
-        problems.remove(i);
-    }
+/// What the window has to say — saving is slow, notifications are not
+/// working, a file did not load, a file was saved or copied, why the last
+/// action was refused — in a strip along the bottom of the window: it never
+/// pushes the view it is about down from under the pointer. A refusal goes
+/// when dismissed or when the person types again; it shows in the dialog
+/// instead while one is open.
+pub(super) struct Notices<'a> {
+    pub slow_save: bool,
+    pub notification_trouble: Option<&'a str>,
+    pub problems: &'a mut Vec<Problem>,
+    pub exports: &'a mut exports::Exports,
+    pub error: &'a mut Option<String>,
+    pub dialog_open: bool,
 }
 
-/// Why the last action was refused, in a strip along the bottom of the
-/// window: it never pushes the form it is about down from under the pointer,
-/// and it goes when dismissed or when the person types again.
-fn refusal(ui: &mut egui::Ui, error: &mut Option<String>, dialog_open: bool) {
-    // The strip is always there (empty and flat when there is nothing to
-    // say): the widgets after it keep their identities, so a field being
-    // typed in keeps its focus when the message goes.
-    let shown = error.clone().filter(|_| !dialog_open);
-    let panel = egui::Panel::bottom("refusal")
-        .resizable(false)
-        .show_separator_line(shown.is_some());
-    let panel = match shown {
-        Some(_) => panel,
-        None => panel.frame(egui::Frame::NONE).exact_size(0.0),
-    };
-    panel.show(ui, |ui| {
-        if let Some(e) = shown {
-            ui.add_space(4.0);
-            if widgets::error_box(ui, &e) {
-                *error = None;
+impl Notices<'_> {
+    fn show(self, ui: &mut egui::Ui) {
+        let refusal = self.error.clone().filter(|_| !self.dialog_open);
+        let said = self.exports.notice().map(|(t, bad)| (t.to_owned(), bad));
+        let any = self.slow_save
+            || self.notification_trouble.is_some()
+            || !self.problems.is_empty()
+            || said.is_some()
+            || refusal.is_some();
+        // The strip is always there (empty and flat when there is nothing
+        // to say): the widgets after it keep their identities, so a field
+        // being typed in keeps its focus when a message goes.
+        let panel = egui::Panel::bottom("notices")
+            .resizable(false)
+            .show_separator_line(any);
+        let panel = if any {
+            panel
+        } else {
+            panel.frame(egui::Frame::NONE).exact_size(0.0)
+        };
+        panel.show(ui, |ui| {
+            if !any {
+                return;
             }
             ui.add_space(4.0);
-        }
-    });
+            if self.slow_save {
+                widgets::weak(
+                    ui,
+                    "Saving… the disk is slow to answer. What you typed stays where it is until it is saved.",
+                );
+            }
+            if let Some(why) = self.notification_trouble {
+                widgets::error_box(
+                    ui,
+                    &format!(
+                        "Desktop notifications are not working: {why}. Reminders still show here — the countdown turns red and the window asks for attention — so keep this window in sight."
+                    ),
+                );
+            }
+            let mut dismissed = None;
+            for (i, p) in self.problems.iter().enumerate() {
+                if widgets::error_box(ui, &p.message) {
+                    dismissed = Some(i);
+                }
+            }
+            if let Some(i) = dismissed {
+                self.problems.remove(i);
+            }
+            if let Some((text, bad)) = said {
+                let gone = if bad {
+                    widgets::error_box(ui, &text)
+                } else {
+                    widgets::notice_box(ui, &text)
+                };
+                if gone {
+                    self.exports.clear_notice();
+                }
+            }
+            if let Some(e) = refusal
+                && widgets::error_box(ui, &e)
+            {
+                *self.error = None;
+            }
+            ui.add_space(4.0);
+        });
+    }
 }
 
 /// The heading of a stage view: its name, where it stands, what is missing.
@@ -231,16 +265,8 @@ impl eframe::App for ExpediteApp {
         let ctx = ui.ctx().clone();
         let slow_save = self.slow_save(&ctx);
         if self.state.settings.me.is_none() {
-            refusal(ui, &mut self.error, false);
-            egui::CentralPanel::default().show(ui, |ui| {
-                banners(
-                    ui,
-                    self.notification_trouble.as_deref(),
-                    &mut self.problems,
-                    slow_save,
-                );
-                self.ask_for_name(ui);
-            });
+            self.notices(slow_save, false).show(ui);
+            egui::CentralPanel::default().show(ui, |ui| self.ask_for_name(ui));
             return;
         }
         self.shortcuts(&ctx);
@@ -297,14 +323,16 @@ impl eframe::App for ExpediteApp {
         let dialog_open = self.dialog.is_some();
         let roster_loading = !self.roster.is_done();
         let archive_loading = !self.archive.is_done();
-        refusal(ui, &mut self.error, dialog_open);
+        Notices {
+            slow_save,
+            notification_trouble: self.notification_trouble.as_deref(),
+            problems: &mut self.problems,
+            exports,
+            error: &mut self.error,
+            dialog_open,
+        }
+        .show(ui);
         egui::CentralPanel::default().show(ui, |ui| {
-            banners(
-                ui,
-                self.notification_trouble.as_deref(),
-                &mut self.problems,
-                slow_save,
-            );
             let action = match (view, &facts) {
                 (View::Contacts, _) => {
                     contacts_action =
@@ -332,10 +360,7 @@ impl eframe::App for ExpediteApp {
                     let incident = facts.incident;
                     widgets::title(ui, "Timeline");
                     let pack = Pack::new(incident, &state.roster, &state.settings, now);
-                    ui.horizontal(|ui| {
-                        exports.timeline_button(ui, &pack);
-                        exports.show_notice(ui);
-                    });
+                    exports.timeline_button(ui, &pack);
                     timeline::show(ui, facts, &mut drafts.of(&incident.id).note)
                 }
                 (View::Stage(stage), Some(facts)) => {
@@ -354,6 +379,8 @@ impl eframe::App for ExpediteApp {
         if let Some(view) = picked {
             self.view = Some(view);
             self.error = None;
+            // "Saved to …" was about the view left.
+            self.exports.clear_notice();
         }
         if view == View::Brief {
             // The brief names people with their numbers: the roster is read

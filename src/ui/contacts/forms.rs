@@ -699,7 +699,6 @@ impl ImportForm {
                 );
             }
         });
-        exports.show_notice(ui);
         action
     }
 

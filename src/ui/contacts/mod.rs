@@ -342,12 +342,34 @@ impl Contacts {
                             } else if row.anyone.is_empty() {
                                 weak(ui, "No rota, nobody with this role");
                             } else {
-                                let names: Vec<&str> = row
-                                    .anyone
-                                    .iter()
-                                    .map(|&i| roster.contacts[i].name.as_str())
-                                    .collect();
-                                weak(ui, format!("No rota · {}", names.join(", ")));
+                                weak(ui, "No rota — anyone with this role:");
+                            }
+                        }
+                        // Without a rota, everyone with the role, each
+                        // with their number: any of them may be called.
+                        let all = expanded.contains(&row.role);
+                        let anyone = if row.cover.now.is_empty() && !row.rota {
+                            &row.anyone[..]
+                        } else {
+                            &[]
+                        };
+                        let shown = if all {
+                            anyone.len()
+                        } else {
+                            anyone.len().min(MAX_SHOWN)
+                        };
+                        for &i in &anyone[..shown] {
+                            let contact = &roster.contacts[i];
+                            ui.horizontal(|ui| {
+                                if reach(ui, contact, contact.name.as_str(), now, tz) {
+                                    opened = Some(contact.name.clone());
+                                }
+                            });
+                        }
+                        if anyone.len() > shown {
+                            let more = format!("and {} more with this role", anyone.len() - shown);
+                            if ui.link(more).clicked() {
+                                expand = Some(row.role);
                             }
                         }
                         // A handful per role: past that, the card or `expedite who` lists them.
@@ -361,18 +383,8 @@ impl Contacts {
                             ui.horizontal(|ui| {
                                 match at.map(|i| &roster.contacts[i]) {
                                     Some(contact) => {
-                                        if ui
-                                            .link(c.who.as_str())
-                                            .on_hover_text("Open the card")
-                                            .clicked()
-                                        {
+                                        if reach(ui, contact, c.who.as_str(), now, tz) {
                                             opened = Some(contact.name.clone());
-                                        }
-                                        if let Some(phone) = contact.phones.first() {
-                                            phone_link(ui, &phone.number);
-                                        }
-                                        if let Some(theirs) = their_time(contact, now, tz) {
-                                            quiet(ui, theirs);
                                         }
                                     }
                                     None => {
@@ -637,7 +649,6 @@ impl CoverNow {
                     .enumerate()
                     .filter(|(_, c)| c.roles.contains(&role))
                     .map(|(i, _)| i)
-                    .take(3)
                     .collect(),
                 cover,
             })
@@ -648,6 +659,25 @@ impl CoverNow {
             changes_at,
         }
     }
+}
+
+/// A person to reach: their name (opening the card; `true` when clicked),
+/// their first number and the time where they are.
+fn reach(
+    ui: &mut egui::Ui,
+    contact: &Contact,
+    shown: &str,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> bool {
+    let opened = ui.link(shown).on_hover_text("Open the card").clicked();
+    if let Some(phone) = contact.phones.first() {
+        phone_link(ui, &phone.number);
+    }
+    if let Some(theirs) = their_time(contact, now, tz) {
+        quiet(ui, theirs);
+    }
+    opened
 }
 
 fn back_button(ui: &mut egui::Ui) -> bool {

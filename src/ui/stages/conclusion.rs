@@ -4,11 +4,14 @@
 use eframe::egui;
 
 use crate::command::Command;
+use crate::model::FollowUpKind;
 use crate::pack::Pack;
 use crate::pack::email::{self, Email};
 use crate::ui::drafts::{ConclusionDraft, Form, parse_local_time};
 use crate::ui::exports::Exports;
-use crate::ui::widgets::{area, capital, field, link, section, suggestions, weak, when};
+use crate::ui::widgets::{
+    accepted_name, area, capital, field, form_label, link, section, suggestions, weak, when,
+};
 use crate::ui::{Action, Facts};
 
 /// The three closing steps with what they send and save, follow-ups, and
@@ -36,8 +39,7 @@ pub fn show(
         .filter(|l| !l.is_empty())
         .map(str::to_owned)
         .collect();
-
-    exports.show_notice(ui);
+    pack.noticed = form.noticed.clone();
 
     section(ui, "Summary email to web");
     if let Some(sent) = &c.summary_sent {
@@ -92,6 +94,20 @@ pub fn show(
             &mut form.whom,
             "e.g. the call centre, the finance department",
         );
+        // Their words, not the team's title: shown as the hint, so what
+        // the note will say is in sight before anything is typed.
+        let default = {
+            let mut p = Pack::new(
+                incident,
+                &facts.state.roster,
+                &facts.state.settings,
+                facts.now,
+            );
+            p.noticed.clear();
+            crate::model::shorten(&p.noticed(), 80)
+        };
+        field(ui, "What they noticed", &mut form.noticed, &default)
+            .on_hover_text("In their words — the note says it back to them");
         send_row(
             ui,
             exports,
@@ -104,6 +120,7 @@ pub fn show(
                 Command::MarkOriginTold {
                     incident: id.clone(),
                     whom: form.whom.clone(),
+                    about: pack.noticed(),
                 },
                 Form::OriginWhom,
             ));
@@ -112,43 +129,19 @@ pub fn show(
 
     section(ui, "Blameless postmortem");
     if let Some(pm) = &c.postmortem {
-        ui.label(format!("{} — run by {}", when(pm.at, facts.now), pm.owner));
-    } else {
-        field(
-            ui,
-            "When",
-            &mut form.postmortem_at,
-            "YYYY-MM-DD HH:MM, your time",
-        );
-        field(ui, "Run by", &mut form.postmortem_owner, facts.me);
-        // Suggestions once typing starts; left empty, it is the person scheduling.
-        if let Some(name) = suggestions(ui, &facts.state.roster, &form.postmortem_owner, None, "") {
-            form.postmortem_owner = name;
-        }
-        if ui.button("Schedule postmortem").clicked() {
-            let named = crate::ui::widgets::accepted_name(
-                ui.ctx(),
-                &facts.state.roster,
-                &form.postmortem_owner,
-            );
-            action = Some(
-                match parse_local_time(&form.postmortem_at, facts.now, None) {
-                    Ok(_) if let Err(why) = named => Action::Refuse(why),
-                    Ok(at) => {
-                        let owner = form.postmortem_owner.trim();
-                        Action::run(
-                            Command::SchedulePostmortem {
-                                incident: id.clone(),
-                                at,
-                                owner: if owner.is_empty() { facts.me } else { owner }.to_owned(),
-                            },
-                            Form::Postmortem,
-                        )
-                    }
-                    Err(why) => Action::Refuse(format!("Postmortem time: {why}")),
-                },
-            );
-        }
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{} — run by {}", when(pm.at, facts.now), pm.owner));
+            if !form.postmortem_changing && ui.button("Change time or owner…").clicked() {
+                // The form starts from what is scheduled.
+                form.postmortem_changing = true;
+                let local = pm.at.with_timezone(&chrono::Local);
+                form.postmortem_at = local.format("%Y-%m-%d %H:%M").to_string();
+                form.postmortem_owner = pm.owner.clone();
+            }
+        });
+    }
+    if c.postmortem.is_none() || form.postmortem_changing {
+        action = action.or(postmortem_form(ui, facts, form));
     }
 
     ui.horizontal_wrapped(|ui| {
@@ -172,32 +165,7 @@ pub fn show(
     });
 
     section(ui, "Follow-ups");
-    for f in &incident.follow_ups {
-        let owner = f
-            .owner
-            .as_deref()
-            .map(|o| format!(" — {o}"))
-            .unwrap_or_default();
-        ui.add(egui::Label::new(format!("• {}{owner}", f.text)).wrap());
-    }
-    field(
-        ui,
-        "Follow-up",
-        &mut form.follow_up,
-        "work to do after the incident",
-    );
-    field(ui, "Who does it", &mut form.follow_up_owner, "optional");
-    if ui.button("Add follow-up").clicked() {
-        let owner = form.follow_up_owner.trim();
-        action = Some(Action::run(
-            Command::AddFollowUp {
-                incident: id.clone(),
-                text: form.follow_up.clone(),
-                owner: (!owner.is_empty()).then(|| owner.to_owned()),
-            },
-            Form::FollowUp,
-        ));
-    }
+    action = action.or(follow_ups(ui, facts, form));
 
     ui.add_space(14.0);
     ui.separator();
@@ -316,4 +284,150 @@ fn send_row(
         .show(ui, |ui| {
             ui.add(egui::Label::new(egui::RichText::new(mail().text()).monospace()).wrap());
         });
+}
+
+/// When the postmortem is and who runs it: to schedule it, or to move it.
+fn postmortem_form(ui: &mut egui::Ui, facts: &Facts, form: &mut ConclusionDraft) -> Option<Action> {
+    let moving = facts.incident.conclusion.postmortem.is_some();
+    field(
+        ui,
+        "When",
+        &mut form.postmortem_at,
+        "YYYY-MM-DD HH:MM, your time",
+    );
+    field(ui, "Run by", &mut form.postmortem_owner, facts.me);
+    // Suggestions once typing starts; left empty, it is the person scheduling.
+    if let Some(name) = suggestions(ui, &facts.state.roster, &form.postmortem_owner, None, "") {
+        form.postmortem_owner = name;
+    }
+    let mut action = None;
+    ui.horizontal(|ui| {
+        let label = if moving {
+            "Move postmortem"
+        } else {
+            "Schedule postmortem"
+        };
+        if ui.button(label).clicked() {
+            let named = accepted_name(ui.ctx(), &facts.state.roster, &form.postmortem_owner);
+            action = Some(
+                match parse_local_time(&form.postmortem_at, facts.now, None) {
+                    Ok(_) if let Err(why) = named => Action::Refuse(why),
+                    Ok(at) => {
+                        let owner = form.postmortem_owner.trim();
+                        Action::run(
+                            Command::SchedulePostmortem {
+                                incident: facts.incident.id.clone(),
+                                at,
+                                owner: if owner.is_empty() { facts.me } else { owner }.to_owned(),
+                            },
+                            Form::Postmortem,
+                        )
+                    }
+                    Err(why) => Action::Refuse(format!("Postmortem time: {why}")),
+                },
+            );
+        }
+        if moving && ui.button("Keep it as it is").clicked() {
+            form.postmortem_changing = false;
+        }
+    });
+    action
+}
+
+/// The follow-ups, each ticked off when done, and the form for another.
+fn follow_ups(ui: &mut egui::Ui, facts: &Facts, form: &mut ConclusionDraft) -> Option<Action> {
+    let incident = facts.incident;
+    let today = facts.now.with_timezone(&chrono::Local).date_naive();
+    let mut action = None;
+    if incident.follow_ups.is_empty() {
+        weak(ui, "None yet.");
+    }
+    for f in &incident.follow_ups {
+        let done = f.done();
+        let mut ticked = done.is_some();
+        let mut about = vec![f.kind.name().to_owned()];
+        about.extend(f.owner.clone());
+        if let Some(day) = f.due {
+            about.push(format!("due {}", day.format("%a %-d %b")));
+        }
+        if let Some(mark) = done {
+            about.push(format!("done {} by {}", when(mark.at, facts.now), mark.by));
+        }
+        ui.horizontal_wrapped(|ui| {
+            let text = if done.is_some() {
+                egui::RichText::new(&f.text).strikethrough()
+            } else {
+                egui::RichText::new(&f.text)
+            };
+            if ui.checkbox(&mut ticked, text).changed() {
+                action = Some(Action::run(
+                    Command::MarkFollowUp {
+                        incident: incident.id.clone(),
+                        added_at: f.added_at,
+                        text: f.text.clone(),
+                        done: ticked,
+                    },
+                    Form::None,
+                ));
+            }
+            let about = about.join(" · ");
+            if f.overdue(today) {
+                ui.colored_label(ui.visuals().warn_fg_color, format!("{about} — overdue"));
+            } else {
+                weak(ui, &about);
+            }
+        });
+    }
+    ui.add_space(4.0);
+    field(
+        ui,
+        "Follow-up",
+        &mut form.follow_up,
+        "work to do after the incident",
+    );
+    ui.horizontal(|ui| {
+        let label = form_label(ui, "Kind");
+        egui::ComboBox::from_id_salt("follow-up-kind")
+            .selected_text(form.follow_up_kind.name())
+            .show_ui(ui, |ui| {
+                for kind in FollowUpKind::ALL {
+                    ui.selectable_value(&mut form.follow_up_kind, kind, kind.name());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    field(ui, "Who does it", &mut form.follow_up_owner, "optional");
+    if let Some(name) = suggestions(ui, &facts.state.roster, &form.follow_up_owner, None, "") {
+        form.follow_up_owner = name;
+    }
+    field(
+        ui,
+        "Due by",
+        &mut form.follow_up_due,
+        "optional — e.g. 2026-12-11, in 7 days",
+    );
+    if ui.button("Add follow-up").clicked() {
+        let owner = form.follow_up_owner.trim();
+        let typed_due = form.follow_up_due.trim();
+        let due = (!typed_due.is_empty())
+            .then(|| crate::time::day(typed_due, today))
+            .transpose();
+        let named = accepted_name(ui.ctx(), &facts.state.roster, owner);
+        action = Some(match (due, named) {
+            (Err(why), _) => Action::Refuse(format!("Due by: {why}")),
+            (_, Err(why)) => Action::Refuse(why),
+            (Ok(due), Ok(())) => Action::run(
+                Command::AddFollowUp {
+                    incident: incident.id.clone(),
+                    text: form.follow_up.clone(),
+                    owner: (!owner.is_empty()).then(|| owner.to_owned()),
+                    kind: form.follow_up_kind,
+                    due,
+                },
+                Form::FollowUp,
+            ),
+        });
+    }
+    action
 }

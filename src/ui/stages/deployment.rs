@@ -6,7 +6,7 @@ use eframe::egui;
 use egui_plot::{Line, Plot, PlotPoints, Points, VLine};
 
 use crate::command::Command;
-use crate::model::Incident;
+use crate::model::{EvidenceKind, Incident};
 use crate::ui::drafts::{DeploymentDraft, Form, ReadingDraft, parse_local_time};
 use crate::ui::widgets::{field, section, weak, when};
 use crate::ui::{Action, Facts};
@@ -149,6 +149,24 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
         .filter(|r| r.normal)
         .map(|r| [minutes(r.at), r.value])
         .collect();
+    // The count given when it was declared (or added since as evidence):
+    // where the metric started, so the readings show how far it came down.
+    let declared: Vec<[f64; 2]> = incident
+        .evidence
+        .iter()
+        .filter_map(|e| match e.kind {
+            EvidenceKind::ErrorTracker { count } | EvidenceKind::CallCentre { count } => {
+                Some([minutes(e.added_at), f64::from(count)])
+            }
+            _ => None,
+        })
+        .collect();
+    // Room above the highest point for the legend, so it covers no reading.
+    let top = points
+        .iter()
+        .chain(&declared)
+        .map(|p| p[1])
+        .fold(0.0_f64, f64::max);
     let deployed = incident.deployment.deployed_at.map(minutes);
     // The x axis is minutes since the declaration; people read clock times.
     let clock = move |x: f64| {
@@ -165,6 +183,7 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
         .allow_zoom(false)
         .allow_drag(false)
         .include_y(0.0)
+        .include_y(if top > 0.0 { top * 1.45 } else { 1.0 })
         .x_axis_formatter(move |mark, _| clock(mark.value).to_string())
         .label_formatter(move |hover| {
             let (egui_plot::HoverPosition::NearDataPoint { position, .. }
@@ -184,6 +203,14 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
                     .radius(5.0)
                     .color(good),
             );
+            if !declared.is_empty() {
+                plot.points(
+                    Points::new("Count given as evidence", PlotPoints::from(declared))
+                        .radius(5.0)
+                        .shape(egui_plot::MarkerShape::Diamond)
+                        .color(warn),
+                );
+            }
             plot.vline(VLine::new("Declared", 0.0).color(warn));
             if let Some(x) = deployed {
                 plot.vline(VLine::new("Deployed", x).color(accent));
