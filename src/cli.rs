@@ -4,8 +4,25 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Prints a line to stdout with whatever the data holds shown, not obeyed
+/// (see [`terminal::shown`]).
+macro_rules! show {
+    ($($arg:tt)*) => {
+        println!("{}", $crate::cli::terminal::shown(&format!($($arg)*)))
+    };
+}
+
+/// As [`show!`], to stderr: what was done, warnings, refusals.
+macro_rules! tell {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::cli::terminal::shown(&format!($($arg)*)))
+    };
+}
+
 mod channel;
 mod export;
+mod steps;
+pub mod terminal;
 mod who;
 
 use chrono::{DateTime, Duration, Utc};
@@ -33,6 +50,10 @@ pub struct Cli {
     /// The incident to act on [default: the most recently active open one]
     #[arg(long, global = true, value_name = "ID", value_parser = parse_incident_id)]
     pub incident: Option<IncidentId>,
+    /// Print JSON for scripts: `status` and `who` print theirs; a step of
+    /// the procedure prints the incident's status after it.
+    #[arg(long, global = true)]
+    pub json: bool,
     /// What to do; the window opens when none is given.
     #[command(subcommand)]
     pub command: Option<Sub>,
@@ -81,12 +102,12 @@ pub enum Sub {
         /// The note.
         text: String,
     },
+    /// A step of the procedure (hand-over, classify, team, fix, deployed,
+    /// reading, resolve…): see each one's --help.
+    #[command(flatten)]
+    Step(steps::Step),
     /// Show the incident: stage, owner, updates, when the next update is due.
-    Status {
-        /// Print JSON for scripts.
-        #[arg(long)]
-        json: bool,
-    },
+    Status,
     /// Who covers each role now (and whether it is out of hours), or, given
     /// a query, the matching contacts with their numbers.
     Who {
@@ -98,9 +119,6 @@ pub enum Sub {
         /// Another time than now, in the office's time zone: "2026-11-28 02:00", "14:05" (today), or exactly 2026-11-28T02:00:00Z.
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
-        /// Print JSON for scripts.
-        #[arg(long)]
-        json: bool,
     },
     /// Bring contacts or shifts in from another tool's file.
     Import {
@@ -249,7 +267,7 @@ pub fn run(cli: Cli, sub: Sub) -> ExitCode {
     match run_inner(cli, sub) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("expedite: {message}");
+            tell!("expedite: {message}");
             ExitCode::FAILURE
         }
     }
@@ -268,7 +286,7 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
         let report = share::merge_driver(base, ours, theirs, path)
             .map_err(|why| format!("{why}. Git left the file with both versions marked; Expedite merges it when it next reads the folder."))?;
         for line in report {
-            eprintln!("expedite: {line}");
+            tell!("expedite: {line}");
         }
         return Ok(());
     }
@@ -295,12 +313,12 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             .or_else(|| store.desk().me)
             .unwrap_or_else(crate::desk::login_name);
         share::sync(&mut store, &actor, crate::desk::now()).map_err(|e| e.to_string())?;
-        eprintln!("In step with the shared remote.");
+        tell!("In step with the shared remote.");
         return Ok(());
     }
     let (mut state, problems) = store.load();
     for p in &problems {
-        eprintln!("expedite: warning: {}", p.message);
+        tell!("expedite: warning: {}", p.message);
     }
     let actor = cli
         .actor
@@ -370,7 +388,7 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                     next_in,
                 },
             )?;
-            eprintln!(
+            tell!(
                 "Update recorded on {incident}.{}",
                 due_sentence(&state, &incident)
             );
@@ -394,9 +412,9 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             match delivery {
                 None => {}
                 Some(d @ comms::Delivery::Sent { .. }) => {
-                    eprintln!("{}.", d.describe(&update.channel))
+                    tell!("{}.", d.describe(&update.channel))
                 }
-                Some(d @ comms::Delivery::Queued { .. }) => eprintln!(
+                Some(d @ comms::Delivery::Queued { .. }) => tell!(
                     "{}. It is in the outbox and goes out by itself (the open window, or expedite outbox retry).",
                     d.describe(&update.channel)
                 ),
@@ -417,7 +435,7 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                     for_: duration,
                 },
             )?;
-            eprintln!(
+            tell!(
                 "Reminder for {incident} snoozed.{}",
                 due_sentence(&state, &incident)
             );
@@ -431,15 +449,54 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                     text,
                 },
             )?;
-            eprintln!("Note added to {incident}.");
+            tell!("Note added to {incident}.");
         }
-        Sub::Status { json } => {
+        Sub::Step(step) => {
+            let id = match (&step, &cli.incident) {
+                // What is reopened is one resolved: the last one, unless named.
+                (steps::Step::Reopen { .. }, None) => state
+                    .incidents
+                    .values()
+                    .filter_map(|i| Some((i.resolved_at?, i.id.clone())))
+                    .max()
+                    .map(|(_, id)| id)
+                    .ok_or("no incident is resolved, so there is none to reopen")?,
+                _ => pick(&state)?,
+            };
+            let command = match steps::read(step, &id, &state, &actor, now)? {
+                steps::Asked::Show(text) => return print(&text),
+                steps::Asked::Run(command) => command,
+            };
+            let lines = state.incidents[&id].timeline.len();
+            execute(&mut state, command)?;
+            let incident = &state.incidents[&id];
+            match incident.timeline.get(lines..).unwrap_or_default() {
+                [] => tell!("Nothing changed on {id}: it already says so."),
+                done => {
+                    for line in done {
+                        let change = line
+                            .change
+                            .as_ref()
+                            .map(|c| format!(" ({} → {})", c.from, c.to))
+                            .unwrap_or_default();
+                        tell!("{id}: {}{change}", line.what);
+                    }
+                }
+            }
+            tell!("Next step: {}", procedure::next_step(incident).step);
+            if cli.json {
+                let sharing = share::status(&dir);
+                println!("{}", status_json(incident, &state, now, sharing.as_ref()));
+            }
+        }
+        Sub::Status => {
+            let json = cli.json;
             let sharing = share::status(&dir);
             let id = match pick(&state) {
                 Ok(id) => id,
                 Err(why) => {
                     if !json {
-                        println!("{}", sharing_line(sharing.as_ref(), now));
+                        show!("{}", sharing_line(sharing.as_ref(), now));
                     }
                     return Err(why);
                 }
@@ -455,14 +512,15 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                 )
             };
             let mut out = std::io::stdout().lock();
+            let text = if json {
+                text.into()
+            } else {
+                terminal::shown(&text)
+            };
             writeln!(out, "{text}").map_err(|e| format!("could not print the status: {e}"))?;
         }
-        Sub::Who {
-            query,
-            role,
-            at,
-            json,
-        } => {
+        Sub::Who { query, role, at } => {
+            let json = cli.json;
             let at = match at {
                 Some(text) => parse_at(&text, &state.roster, now)?,
                 None => now,
@@ -473,7 +531,11 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             } else {
                 who::find(&state.roster, &query, role, at, json)
             };
-            print(&text)?;
+            if json {
+                print_exact(&text)?;
+            } else {
+                print(&text)?;
+            }
         }
         Sub::Import {
             what:
@@ -487,26 +549,26 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             let format = import::Format::guess(&file, &text)?;
             let preview =
                 import::preview(&state.roster, &text, format, &import::Options { role, now });
-            eprintln!("{} from {}:", format.describe(), file.display());
+            tell!("{} from {}:", format.describe(), file.display());
             for line in preview.lines() {
-                eprintln!("  {line}");
+                tell!("  {line}");
             }
             if !preview.problems.is_empty() {
                 return Err("nothing was imported".into());
             }
             if dry_run || !preview.can_apply() {
                 if dry_run {
-                    eprintln!("Dry run: nothing was changed.");
+                    tell!("Dry run: nothing was changed.");
                 }
                 return Ok(());
             }
             execute(&mut state, Command::Roster(Box::new(preview.change())))?;
-            eprintln!("Imported into {}.", store.roster_path().display());
+            tell!("Imported into {}.", store.roster_path().display());
         }
         Sub::Share { remote } => {
             let remote = share_remote(&remote);
             let done = share::share(&mut store, &remote, &actor, now).map_err(|e| e.to_string())?;
-            eprintln!(
+            tell!(
                 "{} Run `expedite sync` (or keep the window open) to stay in step.",
                 match done {
                     share::Shared::Cloned =>
@@ -535,7 +597,7 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                     let id = export::incident(&state, cli.incident.as_ref())?;
                     let (text, file, warnings) = export::write(&state, &id, part, now);
                     for w in warnings {
-                        eprintln!("expedite: note: {w}");
+                        tell!("expedite: note: {w}");
                     }
                     (text, file)
                 }
@@ -544,7 +606,7 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                 Some(path) => {
                     crate::store::atomic::write_document(&path, text.as_bytes())
                         .map_err(|e| format!("could not write {}: {e}", path.display()))?;
-                    eprintln!("Written to {}.", path.display());
+                    tell!("Written to {}.", path.display());
                 }
                 None => print(&text)?,
             }
@@ -553,7 +615,13 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
     Ok(())
 }
 
+/// Prints text for people: whatever the data holds is shown, not obeyed.
 fn print(text: &str) -> Result<(), String> {
+    print_exact(&terminal::shown(text))
+}
+
+/// Prints text exactly as it is (JSON, which escapes what it must).
+fn print_exact(text: &str) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
     write!(out, "{text}").map_err(|e| format!("could not print: {e}"))
 }

@@ -459,7 +459,11 @@ fn import_a_roster_then_ask_who_covers_out_of_hours() {
         "{text}"
     );
     assert!(text.contains("mobile: +44 7700 900123"), "{text}");
-    assert!(text.contains("No rota. On the roster: Jo Okafor"), "{text}");
+    // No rota for product owners: whoever has the role, with their number.
+    assert!(
+        text.contains("Product owner\n  No rota — anyone with this role:\n  Jo Okafor\n    mobile: +1 212 555 0199"),
+        "{text}"
+    );
     assert!(!text.contains("may be missing"), "{text}");
 
     let json: serde_json::Value = serde_json::from_str(&stdout(&ok(expedite(

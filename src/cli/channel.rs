@@ -114,18 +114,18 @@ pub fn channel(root: &Path, what: ChannelWhat, actor: &str) -> Result<(), String
                 unreachable!("clap requires one destination")
             };
             let (shown, kept) = post::connect(root, &channel, connection)?;
-            eprintln!(
+            tell!(
                 "{channel} is connected: {shown}; {kept}. Updates to it are posted from now on; try it with: expedite channel test {channel}"
             );
         }
         ChannelWhat::List => {
             if connections.channels.is_empty() {
-                println!(
+                show!(
                     "No channel is connected: updates are recorded, and copied into the channel by hand. Connect one with: expedite channel set '#expedite' --slack-webhook -"
                 );
             }
             for channel in connections.channels.keys() {
-                println!(
+                show!(
                     "{channel}  {}",
                     connections.shown(channel).unwrap_or_default()
                 );
@@ -138,14 +138,14 @@ pub fn channel(root: &Path, what: ChannelWhat, actor: &str) -> Result<(), String
             }
             let connection = connections.with_secret(root, &channel)?;
             send::test(&connection, &channel, actor)?;
-            eprintln!("The test message reached {channel}.");
+            tell!("The test message reached {channel}.");
         }
         ChannelWhat::Remove { channel } => {
             let channel = channel_name(&channel).map_err(|e| e.to_string())?;
             if !post::disconnect(root, &channel)? {
                 return Err(not_connected(&channel));
             }
-            eprintln!("{channel} is disconnected: its updates are recorded, not posted.");
+            tell!("{channel} is disconnected: its updates are recorded, not posted.");
         }
     }
     Ok(())
@@ -172,14 +172,14 @@ pub fn outbox_cmd(
             .filter(|p| matches!(p.standing, Standing::Unknown { .. }))
             .count();
         if unknown > 0 {
-            eprintln!(
+            tell!(
                 "Sending again {unknown} post(s) that got no answer before: if one had arrived, the channel shows it twice."
             );
         }
         outbox::retry_all(root, now()).map_err(|e| e.to_string())?;
         let outcomes = outbox::drain(root, actor, now).map_err(|e| e.to_string())?;
         for o in &outcomes {
-            eprintln!(
+            tell!(
                 "{} ({}).",
                 o.delivery.describe(&o.post.channel),
                 o.post.incident
@@ -188,7 +188,7 @@ pub fn outbox_cmd(
     }
     let posts = outbox::read(root).map_err(|e| e.to_string())?.posts;
     if posts.is_empty() {
-        println!("The outbox is empty: every post went out.");
+        show!("The outbox is empty: every post went out.");
     }
     for p in &posts {
         let standing = match &p.standing {
@@ -204,7 +204,7 @@ pub fn outbox_cmd(
             1 => "1 try".to_owned(),
             n => format!("{n} tries"),
         };
-        println!(
+        show!(
             "{}  {}  update of {}  {standing}  ({tries})",
             p.incident,
             p.channel,

@@ -100,15 +100,17 @@ pub fn cover(
             if roster.rota.covers(role) {
                 let _ = writeln!(text, "  Nobody on the rota {then}.");
             } else {
-                let anyone: Vec<&str> = roster
-                    .with_role(role)
-                    .take(5)
-                    .map(|c| c.name.as_str())
-                    .collect();
+                // Without a rota anyone with the role may be called: all
+                // of them, each with their numbers.
+                let anyone: Vec<_> = roster.with_role(role).collect();
                 if anyone.is_empty() {
                     text.push_str("  No rota, and nobody on the roster has this role.\n");
                 } else {
-                    let _ = writeln!(text, "  No rota. On the roster: {}.", anyone.join(", "));
+                    text.push_str("  No rota — anyone with this role:\n");
+                }
+                for contact in anyone {
+                    let _ = writeln!(text, "  {}", contact.name);
+                    reach(&mut text, contact, "    ", at);
                 }
             }
         }

@@ -329,7 +329,7 @@ pub fn next_step(incident: &Incident) -> Guidance {
         && incident.is_open()
         && incident
             .last_stakeholder_update()
-            .is_none_or(|u| u.at < back.done.at)
+            .is_none_or(|u| u.at <= back.done.at)
     {
         return Guidance {
             stage: Stage::Communicating,

@@ -432,6 +432,39 @@ impl Roster {
             .find(|c| c.name.eq_ignore_ascii_case(name))
     }
 
+    /// The names nearest to `typed`, nearest first (at most `n`, and only
+    /// ones near enough to be a slip of the keyboard: Damerau–Levenshtein,
+    /// normalised, at least 0.6).
+    pub fn nearest_names(&self, typed: &str, n: usize) -> Vec<&str> {
+        let typed = typed.trim().to_lowercase();
+        let mut scored: Vec<(f64, &str)> = self
+            .contacts
+            .iter()
+            .map(|c| {
+                let score = strsim::normalized_damerau_levenshtein(&typed, &c.name.to_lowercase());
+                (score, c.name.as_str())
+            })
+            .filter(|(score, _)| *score >= 0.6)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        scored.into_iter().take(n).map(|(_, name)| name).collect()
+    }
+
+    /// `Err` saying so when `name` is not on the roster (and there is a
+    /// roster): "'Dana Whitfeld' is not on the roster — did you mean Dana
+    /// Whitfield?". What to do about it is the caller's to add.
+    pub fn check_name(&self, name: &str) -> Result<(), String> {
+        let name = name.trim();
+        if name.is_empty() || self.contacts.is_empty() || self.find(name).is_some() {
+            return Ok(());
+        }
+        let hint = self
+            .nearest_names(name, 1)
+            .first()
+            .map_or_else(String::new, |n| format!(" — did you mean {n}?"));
+        Err(format!("'{name}' is not on the roster{hint}"))
+    }
+
     /// The first number of the contact with this name, as written.
     pub fn number_of(&self, name: &str) -> Option<&str> {
         Some(self.find(name)?.phones.first()?.number.as_str())

@@ -196,21 +196,9 @@ pub fn unknown_names(roster: &Roster, names: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// The roster's names nearest to `typed`, nearest first (at most `n`, and
-/// only ones near enough to be a slip of the keyboard).
+/// The roster's names nearest to `typed` (see [`Roster::nearest_names`]).
 pub fn nearest_names<'a>(roster: &'a Roster, typed: &str, n: usize) -> Vec<&'a str> {
-    let typed = typed.trim().to_lowercase();
-    let mut scored: Vec<(f64, &str)> = roster
-        .contacts
-        .iter()
-        .map(|c| {
-            let score = strsim::normalized_damerau_levenshtein(&typed, &c.name.to_lowercase());
-            (score, c.name.as_str())
-        })
-        .filter(|(score, _)| *score >= 0.6)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored.into_iter().take(n).map(|(_, name)| name).collect()
+    roster.nearest_names(typed, n)
 }
 
 fn anyway_id(typed: &str) -> egui::Id {
@@ -226,21 +214,13 @@ pub fn use_anyway(ctx: &egui::Context, typed: &str) -> bool {
 /// person ticked "Use this name anyway" for it (or there is no roster, or
 /// nothing was typed). `Err` says what is wrong and what to do.
 pub fn accepted_name(ctx: &egui::Context, roster: &Roster, typed: &str) -> Result<(), String> {
-    let name = typed.trim();
-    if name.is_empty()
-        || roster.contacts.is_empty()
-        || roster.find(name).is_some()
-        || use_anyway(ctx, typed)
-    {
+    if use_anyway(ctx, typed) {
         return Ok(());
     }
-    let near = nearest_names(roster, name, 1);
-    let hint = near
-        .first()
-        .map_or_else(|| ".".to_owned(), |n| format!(" — did you mean {n}?"));
-    Err(format!(
-        "'{name}' is not on the roster{hint} Pick a name from the roster, or tick \"Use this name anyway\"."
-    ))
+    roster.check_name(typed).map_err(|why| {
+        let end = if why.ends_with('?') { "" } else { "." };
+        format!("{why}{end} Pick a name from the roster, or tick \"Use this name anyway\".")
+    })
 }
 
 /// A link from a data file: opened only when it is a web, mail or phone
