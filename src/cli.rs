@@ -474,11 +474,11 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                 [] => tell!("Nothing changed on {id}: it already says so."),
                 done => {
                     for line in done {
-                        let change = line
-                            .change
-                            .as_ref()
-                            .map(|c| format!(" ({} → {})", c.from, c.to))
-                            .unwrap_or_default();
+                        let change = match &line.change {
+                            Some(c) if c.from.is_empty() => format!(" ({})", c.to),
+                            Some(c) => format!(" ({} → {})", c.from, c.to),
+                            None => String::new(),
+                        };
                         tell!("{id}: {}{change}", line.what);
                     }
                 }

@@ -909,7 +909,11 @@ fn apply_to_incident(
                 inc,
                 actor,
                 now,
-                format!("Summary email sent ({} links)", links.len()),
+                match links.len() {
+                    0 => "Summary email sent".to_owned(),
+                    1 => "Summary email sent (1 link)".to_owned(),
+                    n => format!("Summary email sent ({n} links)"),
+                },
                 None,
             );
             inc.conclusion.summary_sent = Some(SummarySent {

@@ -83,10 +83,19 @@ impl Brief {
             .collect();
         if let Some(r) = incident.deployment.readings.last() {
             let note = one_line(&r.note);
+            // A "normal" read before the incident came back is no longer so.
+            let before_reopen = incident
+                .reopened
+                .as_ref()
+                .is_some_and(|back| r.at <= back.done.at);
             broken.push(format!(
                 "Latest reading: {} ({}) at {} by {}{}",
                 r.value,
-                if r.normal { "normal" } else { "not normal yet" },
+                match (r.normal, before_reopen) {
+                    (true, true) => "normal then, before it came back",
+                    (true, false) => "normal",
+                    (false, _) => "not normal yet",
+                },
                 pack.stamp(r.at),
                 one_line(&r.by),
                 if note.is_empty() {

@@ -21,7 +21,7 @@ impl ExpediteApp {
     fn notices(&mut self, slow_save: bool, dialog_open: bool) -> Notices<'_> {
         Notices {
             slow_save,
-            notification_trouble: self.notification_trouble.as_deref(),
+            notification_trouble: &mut self.notification_trouble,
             problems: &mut self.problems,
             exports: &mut self.exports,
             error: &mut self.error,
@@ -104,7 +104,7 @@ impl ExpediteApp {
 /// instead while one is open.
 pub(super) struct Notices<'a> {
     pub slow_save: bool,
-    pub notification_trouble: Option<&'a str>,
+    pub notification_trouble: &'a mut Option<String>,
     pub problems: &'a mut Vec<Problem>,
     pub exports: &'a mut exports::Exports,
     pub error: &'a mut Option<String>,
@@ -142,13 +142,14 @@ impl Notices<'_> {
                     "Saving… the disk is slow to answer. What you typed stays where it is until it is saved.",
                 );
             }
-            if let Some(why) = self.notification_trouble {
-                widgets::error_box(
-                    ui,
-                    &format!(
-                        "Desktop notifications are not working: {why}. Reminders still show here — the countdown turns red and the window asks for attention — so keep this window in sight."
-                    ),
+            if let Some(why) = self.notification_trouble.as_deref() {
+                let text = format!(
+                    "Desktop notifications are not working: {why}. Reminders still show here — the countdown turns red and the window asks for attention — so keep this window in sight."
                 );
+                if widgets::error_box(ui, &text) {
+                    // Read: it comes back if a later reminder fails too.
+                    *self.notification_trouble = None;
+                }
             }
             let mut dismissed = None;
             for (i, p) in self.problems.iter().enumerate() {
@@ -325,7 +326,7 @@ impl eframe::App for ExpediteApp {
         let archive_loading = !self.archive.is_done();
         Notices {
             slow_save,
-            notification_trouble: self.notification_trouble.as_deref(),
+            notification_trouble: &mut self.notification_trouble,
             problems: &mut self.problems,
             exports,
             error: &mut self.error,

@@ -149,11 +149,17 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
         .filter(|r| r.normal)
         .map(|r| [minutes(r.at), r.value])
         .collect();
-    // The count given when it was declared (or added since as evidence):
+    // The count given when it was declared (or added since as evidence of
+    // the same kind — the metric that confirmed it, not another's scale):
     // where the metric started, so the readings show how far it came down.
+    let first = incident
+        .evidence
+        .first()
+        .map(|e| std::mem::discriminant(&e.kind));
     let declared: Vec<[f64; 2]> = incident
         .evidence
         .iter()
+        .filter(|e| Some(std::mem::discriminant(&e.kind)) == first)
         .filter_map(|e| match e.kind {
             EvidenceKind::ErrorTracker { count } | EvidenceKind::CallCentre { count } => {
                 Some([minutes(e.added_at), f64::from(count)])
