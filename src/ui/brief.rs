@@ -35,7 +35,7 @@ pub fn show(
         {
             exports.copy(ui.ctx(), brief.text(), "The hand-over note");
         }
-        if incident.is_open() && ui.button("Hand over…").clicked() {
+        if incident.is_open() && ui.button("Hand over…").on_hover_text("Ctrl+H").clicked() {
             action = Some(Action::Open(Dialog::HandOver(incident.id.clone())));
         }
     });

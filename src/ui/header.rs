@@ -41,7 +41,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
                     }
                 })
                 .response
-                .on_hover_text("Put off the update reminder");
+                .on_hover_text("Put off the update reminder (Ctrl+Shift+S: 15 min)");
                 if let Some(due) = comms::next_update_due(incident, cadence) {
                     let (text, color) = countdown(due, facts.now, ui.visuals());
                     ui.label(egui::RichText::new(text).strong().color(color).size(20.0));

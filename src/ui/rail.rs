@@ -32,18 +32,18 @@ pub fn show(ui: &mut egui::Ui, incident: Option<&Incident>, view: &View) -> Opti
         }
         if ui
             .selectable_label(*view == View::Brief, "Brief")
-            .on_hover_text("Where it stands, on one screen")
+            .on_hover_text("Where it stands, on one screen (Ctrl+B)")
             .clicked()
         {
             picked = Some(View::Brief);
         }
-        for status in procedure::stages(incident) {
+        for (n, status) in procedure::stages(incident).into_iter().enumerate() {
             ui.horizontal(|ui| {
                 dot(ui, status.progress);
                 let selected = *view == View::Stage(status.stage);
                 let response = ui
                     .selectable_label(selected, status.stage.name())
-                    .on_hover_text(status.describe());
+                    .on_hover_text(format!("{} (Ctrl+{})", status.describe(), n + 1));
                 if response.clicked() {
                     picked = Some(View::Stage(status.stage));
                 }
@@ -52,6 +52,7 @@ pub fn show(ui: &mut egui::Ui, incident: Option<&Incident>, view: &View) -> Opti
         ui.separator();
         if ui
             .selectable_label(*view == View::Timeline, "Timeline")
+            .on_hover_text("Ctrl+T")
             .clicked()
         {
             picked = Some(View::Timeline);
@@ -59,6 +60,7 @@ pub fn show(ui: &mut egui::Ui, incident: Option<&Incident>, view: &View) -> Opti
     }
     if ui
         .selectable_label(*view == View::Incidents, "Incidents")
+        .on_hover_text("Ctrl+I")
         .clicked()
     {
         picked = Some(View::Incidents);

@@ -5,6 +5,7 @@ mod common;
 mod conclusion;
 mod contacts;
 mod disk;
+mod keyboard;
 mod posting;
 mod sharing;
 mod stages;

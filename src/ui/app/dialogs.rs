@@ -84,29 +84,138 @@ impl ExpediteApp {
         }
     }
 
-    /// Ctrl+N declare, Ctrl+U post update, Ctrl+F find a contact.
+    /// The keys of [`SHORTCUTS`]: a dialog, a view, the snooze.
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
-        let pressed = |key| ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, key));
+        use egui::{Key, Modifiers};
+        let pressed = |modifiers, key| ctx.input_mut(|i| i.consume_key(modifiers, key));
+        let sheet = pressed(Modifiers::NONE, Key::F1) || pressed(Modifiers::COMMAND, Key::Slash);
+        if sheet {
+            self.shortcuts_shown = !self.shortcuts_shown;
+        }
         if self.dialog.is_some() || self.state.settings.me.is_none() {
             return;
         }
-        if pressed(egui::Key::N) {
+        // The open incident the keys act on: the one shown, else the most
+        // active one.
+        let open = self
+            .selected
+            .as_ref()
+            .and_then(|id| self.state.incidents.get(id))
+            .map(|i| &**i)
+            .filter(|i| i.is_open())
+            .or_else(|| self.state.current_incident())
+            .map(|i| i.id.clone());
+        let shift = Modifiers::COMMAND | Modifiers::SHIFT;
+        if pressed(Modifiers::COMMAND, Key::N) {
             self.open_dialog(Dialog::Declare);
-        } else if pressed(egui::Key::U) {
-            let open = self
-                .selected
-                .as_ref()
-                .and_then(|id| self.state.incidents.get(id))
-                .map(|i| &**i)
-                .filter(|i| i.is_open())
-                .or_else(|| self.state.current_incident());
-            if let Some(id) = open.map(|i| i.id.clone()) {
+        } else if pressed(Modifiers::COMMAND, Key::U) {
+            if let Some(id) = open {
                 self.open_dialog(Dialog::PostUpdate(id));
             }
-        } else if pressed(egui::Key::F) {
+        } else if pressed(Modifiers::COMMAND, Key::H) {
+            if let Some(id) = open {
+                self.open_dialog(Dialog::HandOver(id));
+            }
+        } else if pressed(shift, Key::S) {
+            if let Some(id) = open {
+                let snooze = crate::command::Command::Snooze {
+                    incident: id,
+                    for_: chrono::Duration::minutes(15),
+                };
+                self.execute(snooze, super::Pending::default());
+                self.exports
+                    .say("Reminder snoozed for 15 min (Ctrl+Shift+S again for 15 more).".into());
+            }
+        } else if pressed(Modifiers::COMMAND, Key::F) {
             self.view = Some(View::Contacts);
             self.contacts.focus = true;
             self.contacts.page = contacts::Page::List;
+        } else if pressed(Modifiers::COMMAND, Key::B) {
+            self.go(View::Brief);
+        } else if pressed(Modifiers::COMMAND, Key::T) {
+            self.go(View::Timeline);
+        } else if pressed(Modifiers::COMMAND, Key::I) {
+            self.go(View::Incidents);
+        } else {
+            let digits = [
+                Key::Num1,
+                Key::Num2,
+                Key::Num3,
+                Key::Num4,
+                Key::Num5,
+                Key::Num6,
+                Key::Num7,
+                Key::Num8,
+            ];
+            for (key, stage) in digits.into_iter().zip(crate::model::procedure::Stage::ALL) {
+                if pressed(Modifiers::COMMAND, key) {
+                    self.go(View::Stage(stage));
+                }
+            }
         }
+    }
+
+    /// Goes to a view by key, as a click on the rail would.
+    fn go(&mut self, view: View) {
+        self.view = Some(view);
+        self.error = None;
+        self.exports.clear_notice();
+    }
+}
+
+/// Every key, as the sheet (F1) and the README list them.
+pub const SHORTCUTS: [(&str, &str); 14] = [
+    ("Ctrl+N", "Declare an incident"),
+    ("Ctrl+U", "Post an update"),
+    ("Ctrl+H", "Hand over"),
+    ("Ctrl+Shift+S", "Snooze the reminder for 15 min"),
+    ("Ctrl+B", "The brief"),
+    (
+        "Ctrl+1 … Ctrl+8",
+        "Go to stage 1 (Defined) … 8 (Conclusion)",
+    ),
+    ("Ctrl+T", "The timeline"),
+    ("Ctrl+I", "Every incident"),
+    ("Ctrl+F", "Find a contact"),
+    ("Tab / Shift+Tab", "Next / previous field or button"),
+    (
+        "Space or Enter",
+        "Press the button, tick the box, open the list",
+    ),
+    ("Up / Down, Enter", "Choose in an open list"),
+    ("Ctrl+Enter", "Send the dialog (Post, Hand over, Declare)"),
+    (
+        "Esc",
+        "Close the dialog or go back — what you typed is kept",
+    ),
+];
+
+/// The shortcuts sheet: F1 or Ctrl+/ opens and closes it.
+pub(super) fn shortcuts_sheet(ctx: &egui::Context, shown: &mut bool) {
+    if !*shown {
+        return;
+    }
+    let mut open = true;
+    egui::Window::new("Keyboard shortcuts")
+        .open(&mut open)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            egui::Grid::new("shortcuts")
+                .num_columns(2)
+                .spacing([24.0, 6.0])
+                .show(ui, |ui| {
+                    for (keys, what) in SHORTCUTS {
+                        ui.label(egui::RichText::new(keys).strong().monospace());
+                        ui.label(what);
+                        ui.end_row();
+                    }
+                });
+            ui.add_space(6.0);
+            crate::ui::widgets::weak(ui, "F1 or Ctrl+/ opens and closes this; so does Esc.");
+        });
+    if !open || ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
+        *shown = false;
     }
 }

@@ -402,6 +402,7 @@ impl eframe::App for ExpediteApp {
             poster.ask(job);
         }
         self.dialogs(&ctx);
+        super::dialogs::shortcuts_sheet(&ctx, &mut self.shortcuts_shown);
         self.exports.show(&ctx);
         if let Some((path, bytes)) = self.exports.take_write() {
             self.runner.send(Job::Write { path, bytes });

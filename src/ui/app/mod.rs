@@ -117,6 +117,8 @@ pub struct ExpediteApp {
     clock: Clock,
     /// The title last given to the window, so it is only sent when it changes.
     title: String,
+    /// The keyboard shortcuts sheet (F1) is open.
+    shortcuts_shown: bool,
     /// Whether the name field has been given focus once.
     asked_focus: bool,
     reminders: Option<Reminders>,
@@ -197,6 +199,7 @@ impl ExpediteApp {
             exports: exports::Exports::default(),
             clock,
             title: String::new(),
+            shortcuts_shown: false,
             asked_focus: false,
             reminders: None,
             watcher: None,

@@ -35,7 +35,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
                     Form::None,
                 ));
             }
-            if ui.button("Hand over…").clicked() {
+            if ui.button("Hand over…").on_hover_text("Ctrl+H").clicked() {
                 action = Some(Action::Open(Dialog::HandOver(incident.id.clone())));
             }
         });
@@ -99,17 +99,21 @@ pub fn dialog(
         if fresh {
             to.request_focus();
         }
-        if let Some(name) = suggestions(ui, roster, &draft.to, None, "") {
-            draft.to = name;
-        }
+        let picked = suggestions(ui, roster, &draft.to, None, "");
         ui.add_space(4.0);
-        area(
+        let note = area(
             ui,
             "Hand-over note",
             &mut draft.note,
             "What's happening, what's next, who's engaged",
             4,
         );
+        if let Some(name) = picked {
+            draft.to = name;
+            // Chosen (a click, or Tab and Space): on to the note, never
+            // back into the name.
+            note.request_focus();
+        }
     });
     match pressed {
         Pressed::Nothing => DialogOutcome::Open,

@@ -1,0 +1,105 @@
+//! The window by keyboard alone: the keys pressed are counted, the text
+//! typed is not.
+
+use eframe::egui;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use expedite::ui::ExpediteApp;
+
+use crate::common::*;
+
+/// A person at the keyboard: each key (or chord) pressed is counted.
+struct Keys<'h> {
+    harness: &'h mut Harness<'static, ExpediteApp>,
+    presses: usize,
+}
+
+impl Keys<'_> {
+    fn press(&mut self, modifiers: Modifiers, key: Key) {
+        self.presses += 1;
+        self.harness.key_press_modifiers(modifiers, key);
+        settle(self.harness);
+    }
+
+    fn key(&mut self, key: Key) {
+        self.press(Modifiers::NONE, key);
+    }
+
+    /// Text typed into whatever has the keyboard (not counted as presses).
+    fn type_text(&mut self, text: &str) {
+        self.harness.event(egui::Event::Text(text.to_owned()));
+        settle(self.harness);
+    }
+}
+
+#[test]
+fn handing_over_takes_four_keys_and_a_suggestion_moves_on_to_the_note() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let mut harness = app_at(dir.path(), t(2));
+    let mut keys = Keys {
+        harness: &mut harness,
+        presses: 0,
+    };
+    keys.press(Modifiers::COMMAND, Key::H);
+    keys.type_text("Ale");
+    // Tab reaches the roster's suggestion, Space takes it…
+    keys.key(Key::Tab);
+    keys.key(Key::Space);
+    // …and the keyboard is in the note now, not back in the name.
+    keys.type_text("Rollback deployed; watching Bugsnag.");
+    keys.press(Modifiers::COMMAND, Key::Enter);
+    let presses = keys.presses;
+    assert!(presses <= 6, "{presses} key presses");
+    assert_eq!(presses, 4);
+    assert!(
+        harness.query_by_label("Hand-over note").is_none(),
+        "the dialog closed"
+    );
+    let file = incident_file(dir.path());
+    assert!(file.contains("to: \"Alex Kim\""), "{file}");
+    assert!(
+        file.contains("note: \"Rollback deployed; watching Bugsnag.\""),
+        "{file}"
+    );
+}
+
+#[test]
+fn the_views_are_a_key_away_and_the_sheet_lists_the_keys() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(2));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Num3);
+    settle(&mut harness);
+    harness.get_by_label("Expedite it?");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
+    settle(&mut harness);
+    harness.get_by_label("Copy as hand-over note");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    settle(&mut harness);
+    harness.get_by_label("Open");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::T);
+    settle(&mut harness);
+    harness.get_by_label("Save timeline as CSV…");
+
+    harness.key_press(Key::F1);
+    settle(&mut harness);
+    harness.get_by_label("Keyboard shortcuts");
+    harness.get_by_label("Snooze the reminder for 15 min");
+    harness.get_by_label("Ctrl+Shift+S");
+    harness.key_press(Key::Escape);
+    settle(&mut harness);
+    assert!(harness.query_by_label("Keyboard shortcuts").is_none());
+}
+
+#[test]
+fn snoozing_by_key_moves_the_countdown_and_says_so() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(20));
+    harness.get_by_label_contains("Update overdue");
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    settle(&mut harness);
+    harness.get_by_label("Reminder snoozed for 15 min (Ctrl+Shift+S again for 15 more).");
+    harness.get_by_label_contains("Next update in");
+    assert!(incident_file(dir.path()).contains("Update reminder snoozed for 15m"));
+}
