@@ -98,15 +98,8 @@ pub fn show(ui: &mut egui::Ui, form: &mut ChannelForm, news: &PostNews) -> Optio
                 .labelled_by(label.id);
             ui.end_row();
             let label = ui.label("Posts to");
-            egui::ComboBox::from_id_salt("channel-kind")
-                .selected_text(KINDS[form.kind])
-                .show_ui(ui, |ui| {
-                    for (i, kind) in KINDS.iter().enumerate() {
-                        ui.selectable_value(&mut form.kind, i, *kind);
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+            let options: Vec<_> = KINDS.iter().enumerate().map(|(i, k)| (i, *k)).collect();
+            crate::ui::widgets::choice(ui, "channel-kind", label.id, &mut form.kind, &options);
             ui.end_row();
             let label = ui.label(if form.kind == 1 {
                 "Bot token"

@@ -170,6 +170,66 @@ fn name_line(
     picked
 }
 
+/// A drop-down of `options` (each with its words), labelled by `label`, as a
+/// desktop's select answers the keyboard: with it focused and closed, Up and
+/// Down choose the previous or next option; Space or Enter opens it, and in
+/// the open list Tab, Space and Enter choose.
+pub fn choice<T: PartialEq + Clone>(
+    ui: &mut egui::Ui,
+    id_salt: impl std::hash::Hash + std::fmt::Debug,
+    label: egui::Id,
+    value: &mut T,
+    options: &[(T, &str)],
+) -> egui::Response {
+    let shown = options
+        .iter()
+        .find(|(v, _)| v == value)
+        .map_or("", |(_, words)| *words)
+        .to_owned();
+    let mut response = egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            for (option, words) in options {
+                ui.selectable_value(value, option.clone(), *words);
+            }
+        })
+        .response
+        .labelled_by(label);
+    if response.has_focus() && !egui::ComboBox::is_open(ui.ctx(), response.id) {
+        // The arrows are this widget's, not egui's focus moving.
+        ui.memory_mut(|m| {
+            m.set_focus_lock_filter(
+                response.id,
+                egui::EventFilter {
+                    vertical_arrows: true,
+                    ..Default::default()
+                },
+            );
+        });
+        // Every press this frame (a held key repeats, fast typists queue).
+        let step = ui.input_mut(|i| {
+            let mut step = 0_isize;
+            while i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown) {
+                step += 1;
+            }
+            while i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp) {
+                step -= 1;
+            }
+            step
+        });
+        if step != 0
+            && let Some(at) = options.iter().position(|(v, _)| v == value)
+        {
+            let next = at.saturating_add_signed(step).min(options.len() - 1);
+            if next != at {
+                *value = options[next].0.clone();
+                response.mark_changed();
+            }
+        }
+    }
+    response
+}
+
 /// "Use this name anyway" for what was typed: ticked, [`accepted_name`]
 /// takes it. Typing something else asks again.
 pub fn anyway_checkbox(ui: &mut egui::Ui, typed: &str, label: &str) {

@@ -103,3 +103,39 @@ fn snoozing_by_key_moves_the_countdown_and_says_so() {
     harness.get_by_label_contains("Next update in");
     assert!(incident_file(dir.path()).contains("Update reminder snoozed for 15m"));
 }
+
+#[test]
+fn a_drop_down_answers_to_the_arrow_keys() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(2));
+    click(&mut harness, "Defined");
+    let kind = || "Kind of evidence";
+    harness.get_by_label(kind()).focus();
+    settle(&mut harness);
+    assert_eq!(
+        harness.get_by_label(kind()).value().as_deref(),
+        Some("Error-tracker events (e.g. Bugsnag)")
+    );
+    harness.key_press(Key::ArrowDown);
+    settle(&mut harness);
+    assert_eq!(
+        harness.get_by_label(kind()).value().as_deref(),
+        Some("Call-centre reports")
+    );
+    harness.key_press(Key::ArrowDown);
+    harness.key_press(Key::ArrowDown);
+    harness.key_press(Key::ArrowDown);
+    settle(&mut harness);
+    assert_eq!(
+        harness.get_by_label(kind()).value().as_deref(),
+        Some("Other")
+    );
+    harness.key_press(Key::ArrowUp);
+    settle(&mut harness);
+    assert_eq!(
+        harness.get_by_label(kind()).value().as_deref(),
+        Some("Error screen with booking errors")
+    );
+    // The count is asked only for the kinds that have one.
+    assert!(harness.query_by_label("How many").is_none());
+}

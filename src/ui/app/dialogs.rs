@@ -182,7 +182,7 @@ pub const SHORTCUTS: [(&str, &str); 14] = [
         "Space or Enter",
         "Press the button, tick the box, open the list",
     ),
-    ("Up / Down, Enter", "Choose in an open list"),
+    ("Up / Down", "Choose in a drop-down"),
     ("Ctrl+Enter", "Send the dialog (Post, Hand over, Declare)"),
     (
         "Esc",

@@ -74,15 +74,8 @@ fn change(c: RosterChange) -> Action {
 fn role_picker(ui: &mut egui::Ui, id: &str, role: &mut Role) {
     ui.horizontal(|ui| {
         let label = form_label(ui, "Role");
-        egui::ComboBox::from_id_salt(id)
-            .selected_text(role.title())
-            .show_ui(ui, |ui| {
-                for r in Role::ALL {
-                    ui.selectable_value(role, r, r.title());
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        let options = Role::ALL.map(|r| (r, r.title()));
+        crate::ui::widgets::choice(ui, id, label.id, role, &options);
     });
 }
 
@@ -529,15 +522,13 @@ impl RotationForm {
         );
         ui.horizontal(|ui| {
             let label = form_label(ui, "Hand-off day");
-            egui::ComboBox::from_id_salt("hand-off-day")
-                .selected_text(self.day.to_string())
-                .show_ui(ui, |ui| {
-                    for d in WEEKDAYS {
-                        ui.selectable_value(&mut self.day, d, d.to_string());
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+            let names = WEEKDAYS.map(|d| d.to_string());
+            let options: Vec<_> = WEEKDAYS
+                .iter()
+                .zip(&names)
+                .map(|(d, n)| (*d, n.as_str()))
+                .collect();
+            crate::ui::widgets::choice(ui, "hand-off-day", label.id, &mut self.day, &options);
         });
         field(ui, "Hand-off time", &mut self.time, "09:00");
         field(ui, "Time zone", &mut self.zone, "Europe/London");
@@ -616,16 +607,10 @@ impl ImportForm {
         }
         ui.horizontal(|ui| {
             let label = form_label(ui, "Shifts cover");
-            egui::ComboBox::from_id_salt("import-role")
-                .selected_text(draft.role.map_or("each person's first role", Role::title))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut draft.role, None, "each person's first role");
-                    for r in Role::ALL {
-                        ui.selectable_value(&mut draft.role, Some(r), r.title());
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+            let options: Vec<_> = std::iter::once((None, "each person's first role"))
+                .chain(Role::ALL.map(|r| (Some(r), r.title())))
+                .collect();
+            crate::ui::widgets::choice(ui, "import-role", label.id, &mut draft.role, &options);
         });
         let enter = crate::ui::widgets::submitted(ui, &response);
         if (ui.button("Preview import").clicked() || enter) && self.reading.is_none() {

@@ -59,15 +59,19 @@ pub fn show(
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
                 let label = ui.label("Channel");
-                egui::ComboBox::from_id_salt("post-update-channel")
-                    .selected_text(&draft.channel)
-                    .show_ui(ui, |ui| {
-                        for channel in &incident.communication.channels {
-                            ui.selectable_value(&mut draft.channel, channel.clone(), channel);
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
+                let options: Vec<_> = incident
+                    .communication
+                    .channels
+                    .iter()
+                    .map(|c| (c.clone(), c.as_str()))
+                    .collect();
+                crate::ui::widgets::choice(
+                    ui,
+                    "post-update-channel",
+                    label.id,
+                    &mut draft.channel,
+                    &options,
+                );
                 ui.end_row();
                 ui.label("");
                 let posts_to = match connected.get(&draft.channel) {

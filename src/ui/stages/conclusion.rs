@@ -387,15 +387,14 @@ fn follow_ups(ui: &mut egui::Ui, facts: &Facts, form: &mut ConclusionDraft) -> O
     );
     ui.horizontal(|ui| {
         let label = form_label(ui, "Kind");
-        egui::ComboBox::from_id_salt("follow-up-kind")
-            .selected_text(form.follow_up_kind.name())
-            .show_ui(ui, |ui| {
-                for kind in FollowUpKind::ALL {
-                    ui.selectable_value(&mut form.follow_up_kind, kind, kind.name());
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        let options = FollowUpKind::ALL.map(|k| (k, k.name()));
+        crate::ui::widgets::choice(
+            ui,
+            "follow-up-kind",
+            label.id,
+            &mut form.follow_up_kind,
+            &options,
+        );
     });
     field(ui, "Who does it", &mut form.follow_up_owner, "optional");
     if let Some(name) = suggestions(ui, &facts.state.roster, &form.follow_up_owner, None, "") {

@@ -50,16 +50,14 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut EvidenceDraft) -> Opti
 pub fn fields(ui: &mut egui::Ui, draft: &mut EvidenceDraft, salt: &str) -> egui::Response {
     ui.horizontal(|ui| {
         let label = crate::ui::widgets::form_label(ui, "Kind of evidence");
-        egui::ComboBox::from_id_salt(("evidence-kind", salt))
-            .selected_text(draft.kind.label())
-            .width(260.0)
-            .show_ui(ui, |ui| {
-                for kind in EvidenceChoice::ALL {
-                    ui.selectable_value(&mut draft.kind, kind, kind.label());
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        let options = EvidenceChoice::ALL.map(|k| (k, k.label()));
+        crate::ui::widgets::choice(
+            ui,
+            ("evidence-kind", salt),
+            label.id,
+            &mut draft.kind,
+            &options,
+        );
     });
     let count = draft
         .kind
