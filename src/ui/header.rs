@@ -45,6 +45,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
                 if let Some(due) = comms::next_update_due(incident, cadence) {
                     let (text, color) = countdown(due, facts.now, ui.visuals());
                     ui.label(egui::RichText::new(text).strong().color(color).size(20.0));
+                    announce(ui, due, facts.now);
                 }
             } else {
                 ui.label(egui::RichText::new("Resolved").strong().size(20.0));
@@ -167,6 +168,33 @@ pub fn countdown(
             visuals.error_fg_color,
         ),
     }
+}
+
+/// Where the countdown stands, for screen readers: a live region whose
+/// words change only when the countdown turns amber ("Update due in under
+/// 2 minutes") or overdue ("Update overdue"), so those moments are read out
+/// without the seconds ticking being read all the time.
+fn announce(ui: &mut egui::Ui, due: DateTime<Utc>, now: DateTime<Utc>) {
+    let left = (due - now).num_seconds();
+    let (words, live) = if left < 0 {
+        ("Update overdue", egui::accesskit::Live::Assertive)
+    } else if left <= TICKING {
+        (
+            "Update due in under 2 minutes",
+            egui::accesskit::Live::Polite,
+        )
+    } else {
+        ("Update not due yet", egui::accesskit::Live::Polite)
+    };
+    let rect = egui::Rect::from_min_size(ui.cursor().min, egui::Vec2::ZERO);
+    let status = ui.interact(
+        rect,
+        egui::Id::unique("countdown-status"),
+        egui::Sense::hover(),
+    );
+    status.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Status, true, words));
+    ui.ctx()
+        .accesskit_node_builder(status.id, |node| node.set_live(live));
 }
 
 /// The countdown to `due` in a few calm words that change once a minute,

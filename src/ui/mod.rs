@@ -117,3 +117,17 @@ pub enum View {
     /// Where channels' updates are posted.
     Channels,
 }
+
+impl View {
+    /// The view's name, as the rail says it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Brief => "Brief",
+            Self::Stage(stage) => stage.name(),
+            Self::Timeline => "Timeline",
+            Self::Incidents => "Incidents",
+            Self::Contacts => "Contacts",
+            Self::Channels => "Channels",
+        }
+    }
+}

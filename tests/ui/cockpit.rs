@@ -257,8 +257,8 @@ fn a_colleague_opening_the_window_reads_where_it_stands_on_the_first_screen() {
     // last and where, when the next update is due, and the next step.
     assert_eq!(
         harness.query_all_by_label("Brief").count(),
-        2,
-        "the rail's and the view's"
+        3,
+        "the rail's, the view's heading and the view's region"
     );
     harness.get_by_label_contains("error screen");
     harness.get_by_label("owner");

@@ -96,7 +96,7 @@ fn the_views_are_a_key_away_and_the_sheet_lists_the_keys() {
 fn snoozing_by_key_moves_the_countdown_and_says_so() {
     let dir = folder_with_incident(None);
     let mut harness = app_at(dir.path(), t(20));
-    harness.get_by_label_contains("Update overdue");
+    harness.get_by_label("Update overdue by 5 min");
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
     settle(&mut harness);
     harness.get_by_label("Reminder snoozed for 15 min (Ctrl+Shift+S again for 15 more).");
@@ -138,4 +138,62 @@ fn a_drop_down_answers_to_the_arrow_keys() {
     );
     // The count is asked only for the kinds that have one.
     assert!(harness.query_by_label("How many").is_none());
+}
+
+#[test]
+fn tab_starts_in_the_view_not_in_the_header_or_the_rail() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(2));
+    // Ctrl+6 is the fix: its first field is the first Tab away.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Num6);
+    settle(&mut harness);
+    harness.key_press(Key::Tab);
+    settle(&mut harness);
+    let focused: Vec<String> = harness
+        .query_all(egui_kittest::kittest::by())
+        .filter(|n| n.is_focused())
+        .filter_map(|n| egui_kittest::kittest::NodeT::accesskit_node(&n).label())
+        .collect();
+    assert_eq!(focused, ["What the fix is"], "{focused:?}");
+}
+
+/// The accessibility tree's node with this role, if any, as a screen reader
+/// finds it.
+fn live_status(harness: &Harness<'_, ExpediteApp>) -> Option<(String, egui::accesskit::Live)> {
+    use egui_kittest::kittest::NodeT;
+    harness
+        .query_all(egui_kittest::kittest::by())
+        .map(|n| n.accesskit_node())
+        .find(|n| n.role() == egui::accesskit::Role::Status)
+        .map(|n| (n.label().unwrap_or_default(), n.live()))
+}
+
+#[test]
+fn a_screen_reader_hears_the_countdown_turn_amber_and_overdue() {
+    use egui::accesskit::Live;
+    let dir = folder_with_incident(None);
+    // Due at 15 min: calm at 10, amber at 14, overdue at 16.
+    let harness = app_at(dir.path(), t(10));
+    assert_eq!(
+        live_status(&harness),
+        Some(("Update not due yet".to_owned(), Live::Polite))
+    );
+    // The window is named for what it says in the task bar.
+    use egui_kittest::kittest::NodeT;
+    let root = harness.root();
+    assert_eq!(
+        root.accesskit_node().label().as_deref(),
+        Some("Expedite — update due in 5 min")
+    );
+    let amber = app_at(dir.path(), t(14));
+    assert_eq!(
+        live_status(&amber),
+        Some(("Update due in under 2 minutes".to_owned(), Live::Polite))
+    );
+    drop((harness, amber));
+    let late = app_at(dir.path(), t(16));
+    assert_eq!(
+        live_status(&late),
+        Some(("Update overdue".to_owned(), Live::Assertive))
+    );
 }

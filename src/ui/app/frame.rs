@@ -180,6 +180,22 @@ impl Notices<'_> {
     }
 }
 
+/// Where a view starts, for the keyboard and screen readers: focused when
+/// the view opens (named for it), so that Tab goes on into the view.
+fn view_start(ui: &mut egui::Ui, view: View, focus: bool) {
+    let rect = egui::Rect::from_min_size(ui.cursor().min, egui::vec2(1.0, 1.0));
+    let start = ui.interact(
+        rect,
+        egui::Id::unique("view-start"),
+        egui::Sense::focusable_noninteractive(),
+    );
+    let name = view.name();
+    start.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Region, true, name));
+    if focus {
+        start.request_focus();
+    }
+}
+
 /// The heading of a stage view: its name, where it stands, what is missing.
 fn stage_heading(ui: &mut egui::Ui, incident: &Incident, stage: Stage) {
     widgets::title(ui, stage.name());
@@ -333,7 +349,12 @@ impl eframe::App for ExpediteApp {
             dialog_open,
         }
         .show(ui);
+        // A view just opened takes the keyboard at its start: Tab goes on
+        // into its content, not through the header and the rail first.
+        let fresh_view = self.shown_view.replace((self.selected.clone(), view))
+            != Some((self.selected.clone(), view));
         egui::CentralPanel::default().show(ui, |ui| {
+            view_start(ui, view, fresh_view && !dialog_open);
             let action = match (view, &facts) {
                 (View::Contacts, _) => {
                     contacts_action =
@@ -409,6 +430,10 @@ impl eframe::App for ExpediteApp {
         }
         self.keep_drafts(&ctx, false);
         let title = window_title(&self.state, now);
+        // The window's accessible name is its title, as the task bar shows it.
+        ctx.accesskit_node_builder(egui::accesskit_root_id(), |root| {
+            root.set_label(title.clone());
+        });
         if title != self.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;

@@ -119,6 +119,9 @@ pub struct ExpediteApp {
     title: String,
     /// The keyboard shortcuts sheet (F1) is open.
     shortcuts_shown: bool,
+    /// The incident and view shown last frame: a change gives the new view
+    /// the keyboard.
+    shown_view: Option<(Option<IncidentId>, View)>,
     /// Whether the name field has been given focus once.
     asked_focus: bool,
     reminders: Option<Reminders>,
@@ -200,6 +203,7 @@ impl ExpediteApp {
             clock,
             title: String::new(),
             shortcuts_shown: false,
+            shown_view: None,
             asked_focus: false,
             reminders: None,
             watcher: None,
