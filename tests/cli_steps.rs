@@ -4,21 +4,16 @@
 //! holds is shown, never obeyed, in every human-readable output.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use chrono::{Duration, SecondsFormat, Utc};
 
+#[path = "support/desk.rs"]
+mod desk;
+
+/// `expedite --data-dir DIR --as WHO ARGS…`, as a person at their desk.
 fn expedite(dir: &Path, who: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_expedite"))
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--as")
-        .arg(who)
-        .args(args)
-        .env_remove("EXPEDITE_DATA_DIR")
-        .env("USER", "sam")
-        .output()
-        .unwrap()
+    desk::expedite_as(dir, who, args)
 }
 
 fn out(o: &Output) -> String {

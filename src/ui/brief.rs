@@ -101,7 +101,15 @@ fn people(ui: &mut egui::Ui, brief: &Brief, roster_loading: bool) {
                 } else {
                     super::contacts::number_or_none(ui, p.number.as_deref());
                 }
-                ui.label(egui::RichText::new(p.last_call.as_deref().unwrap_or("")).weak());
+                match &p.last_call {
+                    Some(call) => {
+                        ui.label(egui::RichText::new(call).weak());
+                    }
+                    // An empty cell, not an empty label a screen reader reads.
+                    None => {
+                        ui.allocate_space(egui::Vec2::ZERO);
+                    }
+                }
                 ui.end_row();
             }
         });

@@ -486,6 +486,22 @@ pub fn editable<T: Clone + PartialEq>(
 
 pub use crate::model::roster::contains_ignoring_case;
 
+/// Names the region `ui` draws (a panel), so a screen reader says where it
+/// is: "Incident", "Procedure", "View", "Notices".
+pub fn name_region(ui: &egui::Ui, name: &str) {
+    let id = ui.unique_id();
+    ui.ctx().accesskit_node_builder(id, |node| {
+        node.set_role(egui::accesskit::Role::Region);
+        node.set_label(name.to_owned());
+    });
+    // The panel around it is named too: no container is left nameless.
+    if let Some(panel) = ui.stack().parent.as_ref() {
+        ui.ctx().accesskit_node_builder(panel.unique_id, |node| {
+            node.set_label(name.to_owned());
+        });
+    }
+}
+
 #[cfg(test)]
 mod name_tests {
     use super::*;

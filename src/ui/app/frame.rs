@@ -132,6 +132,7 @@ impl Notices<'_> {
             panel.frame(egui::Frame::NONE).exact_size(0.0)
         };
         panel.show(ui, |ui| {
+            widgets::name_region(ui, "Notices");
             if !any {
                 return;
             }
@@ -313,6 +314,7 @@ impl eframe::App for ExpediteApp {
         });
         if let Some(facts) = &facts {
             egui::Panel::top("header").show(ui, |ui| {
+                widgets::name_region(ui, "Incident");
                 actions.extend(header::show(ui, facts));
             });
         }
@@ -320,6 +322,7 @@ impl eframe::App for ExpediteApp {
             .resizable(false)
             .exact_size(190.0)
             .show(ui, |ui| {
+                widgets::name_region(ui, "Procedure");
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     picked = rail::show(ui, incident.map(|i| &**i), &view);
                     ui.add_space(10.0);
@@ -354,6 +357,7 @@ impl eframe::App for ExpediteApp {
         let fresh_view = self.shown_view.replace((self.selected.clone(), view))
             != Some((self.selected.clone(), view));
         egui::CentralPanel::default().show(ui, |ui| {
+            widgets::name_region(ui, "View");
             view_start(ui, view, fresh_view && !dialog_open);
             let action = match (view, &facts) {
                 (View::Contacts, _) => {
