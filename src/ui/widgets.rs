@@ -315,17 +315,24 @@ pub fn when(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
 /// A message box in the error colour, wrapping; `true` once dismissed.
 pub fn error_box(ui: &mut egui::Ui, text: &str) -> bool {
     let fill = ui.visuals().error_fg_color.gamma_multiply(0.15);
-    message_box(ui, text, fill)
+    message_box(ui, text, fill, egui::accesskit::Live::Assertive)
 }
 
 /// A calm message box ("Saved to …", "Imported 7 contacts"), wrapping;
 /// `true` once dismissed.
 pub fn notice_box(ui: &mut egui::Ui, text: &str) -> bool {
     let fill = ui.visuals().faint_bg_color;
-    message_box(ui, text, fill)
+    message_box(ui, text, fill, egui::accesskit::Live::Polite)
 }
 
-fn message_box(ui: &mut egui::Ui, text: &str, fill: egui::Color32) -> bool {
+/// The message is a live region: a screen reader reads it out when it
+/// appears (at once for an error, in turn for a notice).
+fn message_box(
+    ui: &mut egui::Ui,
+    text: &str,
+    fill: egui::Color32,
+    live: egui::accesskit::Live,
+) -> bool {
     let mut dismissed = false;
     egui::Frame::new()
         .fill(fill)
@@ -335,7 +342,9 @@ fn message_box(ui: &mut egui::Ui, text: &str, fill: egui::Color32) -> bool {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
                 let strong = ui.visuals().strong_text_color();
-                ui.add(egui::Label::new(egui::RichText::new(text).color(strong)).wrap());
+                let said = ui.add(egui::Label::new(egui::RichText::new(text).color(strong)).wrap());
+                ui.ctx()
+                    .accesskit_node_builder(said.id, |node| node.set_live(live));
             });
             dismissed = ui.small_button("Dismiss").clicked();
         });
@@ -407,12 +416,16 @@ pub fn dialog(
                 ui.set_min_size(egui::vec2(width, 40.0));
                 if let Some(error) = error {
                     ui.add_space(4.0);
-                    ui.add(
+                    let said = ui.add(
                         egui::Label::new(
                             egui::RichText::new(error).color(ui.visuals().error_fg_color),
                         )
                         .wrap(),
                     );
+                    // Read out at once, as the strip's refusals are.
+                    ui.ctx().accesskit_node_builder(said.id, |node| {
+                        node.set_live(egui::accesskit::Live::Assertive)
+                    });
                 }
             },
         );

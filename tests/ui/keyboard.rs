@@ -197,3 +197,20 @@ fn a_screen_reader_hears_the_countdown_turn_amber_and_overdue() {
         Some(("Update overdue".to_owned(), Live::Assertive))
     );
 }
+
+#[test]
+fn a_refusal_is_read_out_at_once() {
+    use egui::accesskit::Live;
+    use egui_kittest::kittest::NodeT;
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(2));
+    click(&mut harness, "Conclusion");
+    type_into(&mut harness, "When", "yesterday");
+    click(&mut harness, "Schedule postmortem");
+    let refusal = harness.get_by_label_contains("'yesterday' is not a time");
+    assert_eq!(refusal.accesskit_node().live(), Live::Assertive);
+    // A calm notice is read in turn.
+    click_and_copy(&mut harness, "Copy summary");
+    let notice = harness.get_by_label("Summary copied — paste it where it goes.");
+    assert_eq!(notice.accesskit_node().live(), Live::Polite);
+}
