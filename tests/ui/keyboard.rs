@@ -214,3 +214,90 @@ fn a_refusal_is_read_out_at_once() {
     let notice = harness.get_by_label("Summary copied — paste it where it goes.");
     assert_eq!(notice.accesskit_node().live(), Live::Polite);
 }
+
+/// The label of what has the keyboard.
+fn focused(harness: &Harness<'_, ExpediteApp>) -> String {
+    use egui_kittest::kittest::NodeT;
+    harness
+        .query_all(egui_kittest::kittest::by())
+        .filter(|n| n.is_focused())
+        .filter_map(|n| n.accesskit_node().label())
+        .next()
+        .unwrap_or_default()
+}
+
+#[test]
+fn declare_update_classify_and_snooze_by_keys_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = expedite::store::Store::open(dir.path()).unwrap();
+        let (mut state, _) = store.load();
+        let me = expedite::command::Command::SetMe { name: "Sam".into() };
+        store.execute(&mut state, me, "Sam", t(0)).unwrap();
+    }
+    let mut harness = app_at(dir.path(), t(0));
+    let mut keys = Keys {
+        harness: &mut harness,
+        presses: 0,
+    };
+    // Declare: the count first, then what is seen, the link, the title.
+    keys.press(Modifiers::COMMAND, Key::N);
+    assert_eq!(focused(keys.harness), "How many");
+    keys.type_text("340");
+    keys.key(Key::Tab);
+    keys.type_text("TypeErrors in checkout");
+    keys.key(Key::Tab);
+    keys.key(Key::Tab);
+    assert_eq!(focused(keys.harness), "What is broken");
+    keys.type_text("Checkout returns 500");
+    keys.press(Modifiers::COMMAND, Key::Enter);
+    let declare = keys.presses;
+    keys.harness.get_by_label("Checkout returns 500");
+
+    // The first update.
+    keys.press(Modifiers::COMMAND, Key::U);
+    keys.type_text("Investigating; rollback prepared");
+    keys.press(Modifiers::COMMAND, Key::Enter);
+    let update = keys.presses - declare;
+
+    // Classify: yes, customer experience hit, how long.
+    keys.press(Modifiers::COMMAND, Key::Num3);
+    let mut tabs = 0;
+    while focused(keys.harness) != "Yes, expedite" {
+        keys.key(Key::Tab);
+        tabs += 1;
+        assert!(tabs < 10, "Tab never reached the decision");
+    }
+    keys.key(Key::Space);
+    while focused(keys.harness) != "Customer experience" {
+        keys.key(Key::Tab);
+        tabs += 1;
+        assert!(tabs < 20, "Tab never reached the metrics");
+    }
+    keys.key(Key::Space);
+    keys.key(Key::Tab);
+    keys.type_text("customers cannot pay");
+    while focused(keys.harness) != "Expected lifespan" {
+        keys.key(Key::Tab);
+        tabs += 1;
+        assert!(tabs < 30, "Tab never reached the lifespan");
+    }
+    keys.type_text("until the fix is out");
+    keys.key(Key::Tab);
+    let button = focused(keys.harness);
+    keys.key(Key::Space);
+    let classify = keys.presses - declare - update;
+
+    // Snooze.
+    keys.press(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    let total = keys.presses;
+    let file = incident_file(dir.path());
+    assert!(file.contains("decision: Expedite"), "{button:?} {file}");
+    assert!(file.contains("customers cannot pay"), "{file}");
+    assert!(file.contains("Update reminder snoozed for 15m"), "{file}");
+    eprintln!(
+        "keys: declare {declare}, update {update}, classify {classify}, snooze 1, in all {total}"
+    );
+    // Measured, and kept: a change to the Tab order shows here.
+    assert_eq!((declare, update, classify, total), (5, 2, 13, 21));
+}
