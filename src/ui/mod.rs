@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod dialogs;
 pub mod drafts;
 pub mod exports;
+pub mod fonts;
 pub mod header;
 pub mod incidents;
 pub mod probe;

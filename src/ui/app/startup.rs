@@ -60,6 +60,15 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
                         cc.egui_ctx
                             .send_viewport_cmd(egui::ViewportCommand::Icon(Some(Arc::new(icon))));
                     }
+                    // The system's fonts for scripts and emoji egui's own
+                    // lack, read off this thread and used from the next frame.
+                    let ctx = cc.egui_ctx.clone();
+                    std::thread::spawn(move || {
+                        if let Some(fonts) = crate::ui::fonts::with_system_fallbacks() {
+                            ctx.set_fonts(fonts);
+                            ctx.request_repaint();
+                        }
+                    });
                     let ctx = cc.egui_ctx.clone();
                     let reminders = Reminders::start(
                         Arc::new(DesktopNotifier::new()),
