@@ -27,6 +27,10 @@ const FALLBACKS: [&str; 10] = [
 /// when the machine has none of them. Reads font files: call it off the
 /// window's thread.
 pub fn with_system_fallbacks() -> Option<egui::FontDefinitions> {
+    // `EXPEDITE_FONTS=bundled` keeps egui's own fonts only (less memory).
+    if std::env::var("EXPEDITE_FONTS").is_ok_and(|v| v == "bundled") {
+        return None;
+    }
     let found: Vec<(String, Vec<u8>)> = FALLBACKS
         .iter()
         .filter_map(|path| Some((path.to_string(), std::fs::read(path).ok()?)))
