@@ -7,7 +7,6 @@
 #[path = "support/bus.rs"]
 mod bus;
 
-use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -34,25 +33,7 @@ struct Node {
 fn read_tree(data: &Path) -> Vec<Node> {
     let dir = tempfile::tempdir().unwrap();
     let mut children: Vec<Child> = Vec::new();
-    let mut xvfb = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(xvfb.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let display = format!(":{}", line.trim());
+    let (xvfb, display) = bus::xvfb("1280x800");
     children.push(xvfb);
     let (session, address) = bus::start(dir.path());
     children.push(session);

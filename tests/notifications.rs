@@ -45,25 +45,7 @@ impl Desktop {
     fn start(with_server: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut children = Vec::new();
-        let mut xvfb = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1024x768x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(xvfb.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let display = format!(":{}", line.trim());
+        let (xvfb, display) = bus::xvfb("1024x768");
         children.push(xvfb);
         let (bus, address) = bus::start(dir.path());
         children.push(bus);

@@ -35,6 +35,24 @@ pub fn start(dir: &Path) -> (Child, String) {
     (bus, address.trim().to_owned())
 }
 
+/// Starts a virtual X display of `size` ("1024x768"); returns it and its
+/// name (":3"), which Xvfb picks and reports itself.
+pub fn xvfb(size: &str) -> (Child, String) {
+    let mut xvfb = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0"])
+        .arg(format!("{size}x24"))
+        .args(["-nolisten", "tcp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(xvfb.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (xvfb, format!(":{}", line.trim()))
+}
+
 /// Which of `tools` are not on the PATH: a failure under CI (`CI` set),
 /// where they must be installed (.ci/run), a skip with the reason elsewhere.
 /// `Some(why)` when the test cannot run here.
