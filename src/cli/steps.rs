@@ -255,8 +255,7 @@ pub fn read(
             return Ok(());
         }
         state.roster.check_name(name).map_err(|why| {
-            let end = if why.ends_with('?') { "" } else { "." };
-            format!("{why}{end} Use the name on the roster, or add --anyway to take it as typed.")
+            format!("{why} Use the name on the roster, or add --anyway to take it as typed.")
         })
     };
     let command = match step {

@@ -451,8 +451,9 @@ impl Roster {
     }
 
     /// `Err` saying so when `name` is not on the roster (and there is a
-    /// roster): "'Dana Whitfeld' is not on the roster — did you mean Dana
-    /// Whitfield?". What to do about it is the caller's to add.
+    /// roster), as a sentence: "'Dana Whitfeld' is not on the roster — did
+    /// you mean Dana Whitfield?" or "'Zoltan' is not on the roster.". What
+    /// to do about it is the caller's to add.
     pub fn check_name(&self, name: &str) -> Result<(), String> {
         let name = name.trim();
         if name.is_empty() || self.contacts.is_empty() || self.find(name).is_some() {
@@ -461,7 +462,7 @@ impl Roster {
         let hint = self
             .nearest_names(name, 1)
             .first()
-            .map_or_else(String::new, |n| format!(" — did you mean {n}?"));
+            .map_or_else(|| ".".to_owned(), |n| format!(" — did you mean {n}?"));
         Err(format!("'{name}' is not on the roster{hint}"))
     }
 

@@ -155,7 +155,7 @@ fn name_line(
     if lower.is_empty() {
         return None;
     }
-    let near = nearest_names(roster, typed, 3);
+    let near = roster.nearest_names(typed, 3);
     let warn = ui.visuals().warn_fg_color;
     ui.label(egui::RichText::new("Not on the roster").color(warn));
     if !near.is_empty() {
@@ -249,16 +249,11 @@ pub fn unknown_names(roster: &Roster, names: &[&str]) -> Vec<String> {
     names
         .iter()
         .filter(|n| roster.find(n).is_none())
-        .map(|n| match nearest_names(roster, n, 1).first() {
+        .map(|n| match roster.nearest_names(n, 1).first() {
             Some(near) => format!("{n} (did you mean {near}?)"),
             None => (*n).to_owned(),
         })
         .collect()
-}
-
-/// The roster's names nearest to `typed` (see [`Roster::nearest_names`]).
-pub fn nearest_names<'a>(roster: &'a Roster, typed: &str, n: usize) -> Vec<&'a str> {
-    roster.nearest_names(typed, n)
 }
 
 fn anyway_id(typed: &str) -> egui::Id {
@@ -278,8 +273,7 @@ pub fn accepted_name(ctx: &egui::Context, roster: &Roster, typed: &str) -> Resul
         return Ok(());
     }
     roster.check_name(typed).map_err(|why| {
-        let end = if why.ends_with('?') { "" } else { "." };
-        format!("{why}{end} Pick a name from the roster, or tick \"Use this name anyway\".")
+        format!("{why} Pick a name from the roster, or tick \"Use this name anyway\".")
     })
 }
 
@@ -536,9 +530,9 @@ mod name_tests {
     #[test]
     fn a_slip_of_the_keyboard_finds_the_person_and_a_stranger_finds_nobody() {
         let r = roster(&["Ben O'Neill", "Dana Whitfield", "Alex Kim", "Priya Shah"]);
-        assert_eq!(nearest_names(&r, "Ben O'Neil", 3), ["Ben O'Neill"]);
-        assert_eq!(nearest_names(&r, "dana whitfeld", 3), ["Dana Whitfield"]);
-        assert!(nearest_names(&r, "Zoltan Kovacs", 3).is_empty());
+        assert_eq!(r.nearest_names("Ben O'Neil", 3), ["Ben O'Neill"]);
+        assert_eq!(r.nearest_names("dana whitfeld", 3), ["Dana Whitfield"]);
+        assert!(r.nearest_names("Zoltan Kovacs", 3).is_empty());
         assert_eq!(
             unknown_names(&r, &["Alex Kim", "Ben O'Neil", "Zoltan"]),
             ["Ben O'Neil (did you mean Ben O'Neill?)", "Zoltan"]
