@@ -39,6 +39,9 @@ pub fn show(
         .filter(|l| !l.is_empty())
         .map(str::to_owned)
         .collect();
+    // What the note to the origin says when nothing is typed: the hint of
+    // its "What they noticed" field.
+    let noticed_default = crate::model::shorten(&pack.noticed(), 80);
     pack.noticed = form.noticed.clone();
 
     section(ui, "Summary email to web");
@@ -96,17 +99,7 @@ pub fn show(
         );
         // Their words, not the team's title: shown as the hint, so what
         // the note will say is in sight before anything is typed.
-        let default = {
-            let mut p = Pack::new(
-                incident,
-                &facts.state.roster,
-                &facts.state.settings,
-                facts.now,
-            );
-            p.noticed.clear();
-            crate::model::shorten(&p.noticed(), 80)
-        };
-        field(ui, "What they noticed", &mut form.noticed, &default)
+        field(ui, "What they noticed", &mut form.noticed, &noticed_default)
             .on_hover_text("In their words — the note says it back to them");
         send_row(
             ui,
