@@ -155,8 +155,9 @@ impl ExpediteApp {
         }
     }
 
-    /// Goes to a view by key, as a click on the rail would.
-    fn go(&mut self, view: View) {
+    /// Goes to a view, by a click on the rail or by key: the refusal and
+    /// the "Saved to …" notice were about the view left.
+    pub(super) fn go(&mut self, view: View) {
         self.view = Some(view);
         self.error = None;
         self.exports.clear_notice();

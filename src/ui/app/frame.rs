@@ -403,10 +403,7 @@ impl eframe::App for ExpediteApp {
             actions.extend(action);
         });
         if let Some(view) = picked {
-            self.view = Some(view);
-            self.error = None;
-            // "Saved to …" was about the view left.
-            self.exports.clear_notice();
+            self.go(view);
         }
         if view == View::Brief {
             // The brief names people with their numbers: the roster is read
