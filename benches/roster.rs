@@ -88,7 +88,7 @@ fn bench(c: &mut Criterion) {
         |b| b.iter(|| black_box(roster.cover(black_box(Role::Developer), black_box(now)))),
     );
     let cards = vcard::write(&sample::roster(5_000));
-    let options = Options { role: None, now };
+    let options = Options::at(now);
     group.sample_size(20);
     group.bench_function("import 5000-card vCard (read + preview)", |b| {
         b.iter(|| {
@@ -97,7 +97,79 @@ fn bench(c: &mut Criterion) {
             black_box(preview)
         })
     });
+    // The largest files an import takes: 10 MB of CSV, of vCards and of a
+    // feed of daily shifts, against a roster of 10,000.
+    let big_csv = ten_mb_csv();
+    let big_cards = ten_mb(&cards);
+    let big_feed = ten_mb_feed(&roster, now);
+    group.sample_size(10);
+    for (name, text, format) in [
+        ("import 10 MB CSV (read + preview)", &big_csv, Format::Csv),
+        (
+            "import 10 MB vCard (read + preview)",
+            &big_cards,
+            Format::VCard,
+        ),
+        (
+            "import 10 MB feed (read + preview)",
+            &big_feed,
+            Format::ICalendar,
+        ),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let preview = import::preview(&roster, black_box(text), format, &options);
+                assert!(preview.problems.is_empty());
+                black_box(preview)
+            })
+        });
+    }
     group.finish();
+}
+
+/// `text` repeated up to just under 10 MB.
+fn ten_mb(text: &str) -> String {
+    let mut out = String::with_capacity(import::MAX_BYTES as usize);
+    while out.len() + text.len() < import::MAX_BYTES as usize {
+        out.push_str(text);
+    }
+    out
+}
+
+/// A 10 MB spreadsheet of distinct people.
+fn ten_mb_csv() -> String {
+    let mut out = String::from("Name,Role,Mobile,Email,Team\n");
+    let mut k = 0;
+    while out.len() < import::MAX_BYTES as usize - 100 {
+        out.push_str(&format!(
+            "Person {k:06},Developer,+44 7700 {:06},person{k}@example.com,Web\n",
+            k % 1_000_000
+        ));
+        k += 1;
+    }
+    out
+}
+
+/// A 10 MB feed: one-day shifts for the roster's people, a day each, from a
+/// year before `now` to a year after.
+fn ten_mb_feed(
+    roster: &expedite::model::roster::Roster,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let mut out = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Bench//EN\r\n");
+    let first = now - chrono::Duration::days(365);
+    let mut k = 0usize;
+    while out.len() < import::MAX_BYTES as usize - 400 {
+        let start = first + chrono::Duration::hours((k % (2 * 365 * 24)) as i64);
+        let who = &roster.contacts[k % roster.contacts.len()].name;
+        out.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:{k}@bench\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{}\r\nDURATION:PT1H\r\nSUMMARY:{who}\r\nEND:VEVENT\r\n",
+            start.format("%Y%m%dT%H%M%SZ")
+        ));
+        k += 1;
+    }
+    out.push_str("END:VCALENDAR\r\n");
+    out
 }
 
 criterion_group!(benches, bench);

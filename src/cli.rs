@@ -185,6 +185,10 @@ pub enum ImportWhat {
         /// The role a feed's shifts cover [default: each person's first role].
         #[arg(long, value_name = "ROLE", value_parser = parse_role)]
         role: Option<Role>,
+        /// Whose shifts a personal feed holds (one that names nobody, as
+        /// GoAlert's) [default: whoever each event names].
+        #[arg(long = "for", value_name = "NAME")]
+        whose: Option<String>,
     },
 }
 
@@ -543,12 +547,19 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                     file,
                     dry_run,
                     role,
+                    whose,
                 },
         } => {
             let text = import::read_file(&file)?;
             let format = import::Format::guess(&file, &text)?;
-            let preview =
-                import::preview(&state.roster, &text, format, &import::Options { role, now });
+            let options = import::Options {
+                role,
+                whose,
+                location: Some(import::location_of(&file)),
+                by: actor.clone(),
+                ..import::Options::at(now)
+            };
+            let preview = import::preview(&state.roster, &text, format, &options);
             tell!("{} from {}:", format.describe(), file.display());
             for line in preview.lines() {
                 tell!("  {line}");

@@ -117,13 +117,16 @@ pub fn roster(count: usize) -> Roster {
                 Phone {
                     label: "mobile".into(),
                     number: format!("+44 7700 9{k:05}").into(),
+                    extension: Default::default(),
                 },
                 Phone {
                     label: "desk".into(),
                     number: format!("+44 20 7946 {:04}", k % 10_000).into(),
+                    extension: Default::default(),
                 },
             ],
             email: Some(format!("person{k}@example.com").into()),
+            more_emails: Vec::new(),
             chat: Some(format!("@person{k}").into()),
             time_zone: Some("Europe/London".into()),
             notes: "Prefers a call over chat after 22:00.".into(),
@@ -157,6 +160,7 @@ pub fn rota(roster: &Roster, shifts: usize, rotations: usize, around: DateTime<U
                 role: Role::ALL[k % Role::ALL.len()],
                 start,
                 end: start + Duration::hours(12),
+                source: None,
             }
         })
         .collect();
@@ -180,5 +184,6 @@ pub fn rota(roster: &Roster, shifts: usize, rotations: usize, around: DateTime<U
         shifts,
         rotations,
         overrides: Vec::new(),
+        feeds: Vec::new(),
     }
 }

@@ -15,10 +15,7 @@ fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
 }
 
 fn options() -> Options {
-    Options {
-        role: None,
-        now: utc(2026, 3, 1, 0, 0),
-    }
+    Options::at(utc(2026, 3, 1, 0, 0))
 }
 
 const CARDS: &str = "BEGIN:VCARD\r
@@ -160,6 +157,7 @@ fn an_import_updates_people_matched_by_email_then_name() {
         phones: vec![Phone {
             label: "mobile".into(),
             number: "+44 7700 900123".into(),
+            extension: Default::default(),
         }],
         ..Contact::default()
     });
@@ -312,7 +310,11 @@ fn an_on_call_feed_becomes_shifts_in_local_time_across_the_change() {
 
     // Imported, the rota answers "who covers now".
     let mut roster = roster;
-    roster.merge(preview.contacts.clone(), preview.shifts.clone());
+    roster.merge(
+        preview.contacts.clone(),
+        preview.shifts.clone(),
+        preview.feed.clone(),
+    );
     let on_call: Vec<&str> = roster
         .on_call(Role::Developer, utc(2026, 3, 31, 3, 0))
         .iter()
@@ -336,35 +338,50 @@ fn a_role_can_be_given_for_a_whole_feed() {
 }
 
 #[test]
-fn broken_events_are_reported_by_line() {
+fn events_that_cant_be_used_are_skipped_by_line_and_the_rest_imports() {
     let broken = FEED
         .replace(
             "DTSTART:20260321T180000Z\r\nDTEND:20260322T060000Z\r\nSUMMARY:Jo",
             "DTSTART:tomorrow\r\nDTEND:20260322T060000Z\r\nSUMMARY:Jo",
         )
         .replace(
-            "RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=3",
-            "RRULE:FREQ=MONTHLY;COUNT=3",
-        )
-        .replace(
-            "DTSTART;TZID=Europe/London:20260329",
-            "DTSTART;TZID=London Standard Time:20260329",
+            "DTSTART;TZID=Europe/London:20260316",
+            "DTSTART;TZID=London Standard Time:20260316",
         );
     let preview = import::preview(&people(), &broken, Format::ICalendar, &options());
-    let lines: Vec<usize> = preview.problems.iter().map(|p| p.line).collect();
-    assert_eq!(lines, [21, 30], "{:?}", preview.problems);
-    assert!(preview.problems[0].message.contains("MONTHLY"));
-    assert!(preview.problems[1].message.contains("tomorrow"));
-    assert!(!preview.can_apply());
-    let with_zone = FEED.replace(
-        "TZID=Europe/London:20260316",
-        "TZID=London Standard Time:20260316",
+    assert!(preview.problems.is_empty(), "{:?}", preview.problems);
+    let lines: Vec<usize> = preview.skipped.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines, [21, 30, 44], "{:?}", preview.skipped);
+    assert!(preview.skipped[0].1.contains("London Standard Time"));
+    assert!(preview.skipped[0].1.contains("IANA"));
+    assert!(preview.skipped[1].1.contains("tomorrow"));
+    // Al's day still imports, and the preview says what was left.
+    let who: Vec<&str> = preview.shifts.iter().map(|s| s.who.as_str()).collect();
+    assert_eq!(who, ["Al Smith"]);
+    assert!(preview.can_apply());
+    let lines = preview.lines();
+    assert_eq!(
+        lines[0],
+        "3 records can't be used and are skipped (each is listed below with why); the rest imports.",
+        "{lines:?}"
     );
-    let preview = import::preview(&people(), &with_zone, Format::ICalendar, &options());
-    assert!(
-        preview.problems[0].message.contains("IANA"),
-        "{:?}",
-        preview.problems
+    assert!(lines.contains(&"Skip line 30: the time \"tomorrow\" can't be read (iCalendar times look like 20261128T090000Z).".to_owned()), "{lines:?}");
+}
+
+#[test]
+fn a_file_that_is_no_calendar_is_refused_whole() {
+    let preview = import::preview(
+        &people(),
+        "SUMMARY:On call\r\nDTSTART:20260321T180000Z\r\n",
+        Format::ICalendar,
+        &options(),
+    );
+    assert!(!preview.can_apply());
+    assert_eq!(
+        preview.lines(),
+        [
+            "Nothing will be imported: This is not an iCalendar file: it has no BEGIN:VCALENDAR and no events. Export the on-call calendar as .ics."
+        ]
     );
 }
 
@@ -402,10 +419,12 @@ fn the_roster_exported_as_vcard_reads_back_the_same() {
         Phone {
             label: "mobile".into(),
             number: "+44 7700 900123".into(),
+            extension: Default::default(),
         },
         Phone {
             label: "desk".into(),
             number: "+44 20 7946 0123".into(),
+            extension: Default::default(),
         },
     ];
     roster.contacts[0].team = "Web; payments, checkout".into();
@@ -444,6 +463,7 @@ fn the_rota_exported_as_ics_reads_back_as_free_utc_events() {
         role: Role::Tester,
         start: utc(2026, 3, 2, 18, 0),
         end: utc(2026, 3, 3, 8, 0),
+        source: None,
     });
     roster.rota.rotations.push(Rotation {
         name: "Web, developers".into(),
@@ -475,10 +495,16 @@ fn the_rota_exported_as_ics_reads_back_as_free_utc_events() {
         assert!(e.find_prop("UID").is_some());
     }
     // Read back as a feed, the turns keep 09:00 London across 29 March.
-    let (feed, problems) = ical::read(&text, chrono_tz::Tz::UTC, now);
-    assert!(problems.is_empty(), "{problems:?}");
-    let (shifts, unmatched) = ical::shifts(&roster, &feed, None);
-    assert!(unmatched.is_empty());
+    let window = ical::Window {
+        from: now - chrono::Duration::days(30),
+        to: now + chrono::Duration::weeks(26),
+    };
+    let feed = ical::read(&text, chrono_tz::Tz::UTC, window);
+    assert!(feed.problems.is_empty(), "{:?}", feed.problems);
+    assert!(feed.skipped.is_empty(), "{:?}", feed.skipped);
+    let matched = ical::shifts(&roster, &feed, None, None);
+    assert!(matched.unclear.is_empty());
+    let shifts = matched.shifts;
     let starts: Vec<DateTime<Utc>> = shifts.iter().map(|s| s.start).collect();
     assert!(starts.contains(&utc(2026, 3, 23, 9, 0)));
     assert!(starts.contains(&utc(2026, 3, 30, 8, 0)));
@@ -488,14 +514,7 @@ fn the_rota_exported_as_ics_reads_back_as_free_utc_events() {
 fn an_import_keeps_the_last_thirty_days_of_shifts_and_says_what_it_left_out() {
     // Sam's shifts end on 23 March, 6 April and 20 April; Jo's on 22 March
     // at 06:00, Al's on 29 March.
-    let feed_at = |now| {
-        import::preview(
-            &people(),
-            FEED,
-            Format::ICalendar,
-            &Options { role: None, now },
-        )
-    };
+    let feed_at = |now| import::preview(&people(), FEED, Format::ICalendar, &Options::at(now));
     // On 23 April at noon, 30 days back is 24 March at noon: Jo's shift and
     // Sam's first are left out, the rest stay.
     let preview = feed_at(utc(2026, 4, 23, 12, 0));
@@ -507,9 +526,9 @@ fn an_import_keeps_the_last_thirty_days_of_shifts_and_says_what_it_left_out() {
     assert_eq!(
         kept,
         [
+            ("Al Smith", utc(2026, 3, 29, 23, 0)),
             ("Sam Patel", utc(2026, 4, 6, 8, 0)),
             ("Sam Patel", utc(2026, 4, 20, 8, 0)),
-            ("Al Smith", utc(2026, 3, 29, 23, 0)),
         ]
     );
     assert!(

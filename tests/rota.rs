@@ -209,6 +209,7 @@ fn overrides_win_and_several_people_can_share_a_role() {
         role: Role::Tester,
         start: from,
         end: to,
+        source: None,
     };
     let r = roster_with(Rota {
         shifts: vec![
@@ -295,6 +296,7 @@ fn bad_entries_are_refused_with_what_to_do() {
         phones: vec![expedite::model::roster::Phone {
             label: "mobile".into(),
             number: "+44 77OO 900123".into(),
+            extension: Default::default(),
         }],
         ..Contact::default()
     };
@@ -313,6 +315,7 @@ fn bad_entries_are_refused_with_what_to_do() {
         role: Role::Developer,
         start: utc(2026, 6, 2, 18, 0),
         end: utc(2026, 6, 2, 8, 0),
+        source: None,
     };
     assert!(shift.check().unwrap_err().contains("ends"));
     let hours = OfficeHours {
@@ -346,6 +349,7 @@ fn search_ranks_names_first_and_forgives_missing_letters() {
         phones: vec![expedite::model::roster::Phone {
             label: "mobile".into(),
             number: number.into(),
+            extension: Default::default(),
         }],
         ..Contact::default()
     };

@@ -88,11 +88,13 @@ fn a_fully_populated_incident_and_roster_round_trip() {
             phones: vec![Phone {
                 label: "mobile".into(),
                 number: "+44 7700 900123".into(),
+                extension: Default::default(),
             }],
             email: Some("sam@example.com".into()),
             chat: Some("@sam".into()),
             time_zone: Some("Europe/London".into()),
             notes: "".into(),
+            ..Contact::default()
         }],
         office_hours: Some(expedite::model::roster::OfficeHours::default()),
         rota: expedite::model::roster::Rota {
@@ -101,6 +103,7 @@ fn a_fully_populated_incident_and_roster_round_trip() {
                 role: expedite::model::Role::Developer,
                 start: t(0),
                 end: t(600),
+                source: None,
             }],
             ..Default::default()
         },

@@ -4,7 +4,7 @@
 use smol_str::SmolStr;
 
 use super::{CommandError, Effect};
-use crate::model::roster::{Contact, OfficeHours, Override, Roster, Rotation, Shift};
+use crate::model::roster::{Contact, Feed, OfficeHours, Override, Roster, Rotation, Shift};
 
 /// One change to the roster.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,6 +38,9 @@ pub enum RosterChange {
         contacts: Vec<Contact>,
         /// Shifts to add.
         shifts: Vec<Shift>,
+        /// The feed the shifts come from: its earlier shifts for the period
+        /// it covers are replaced.
+        feed: Option<Feed>,
     },
 }
 
@@ -139,14 +142,18 @@ pub(super) fn apply(
                 return Err(bad("That cover is no longer on the rota.".into()));
             }
         }
-        Import { contacts, shifts } => {
+        Import {
+            contacts,
+            shifts,
+            feed,
+        } => {
             for c in &contacts {
                 c.check().map_err(bad)?;
             }
             for s in &shifts {
                 s.check().map_err(bad)?;
             }
-            roster.merge(contacts, shifts);
+            roster.merge(contacts, shifts, feed);
         }
     }
     Ok(vec![Effect::SaveRoster])

@@ -132,6 +132,7 @@ pub fn read(file: &str) -> (Vec<(usize, Contact)>, Vec<Problem>, Vec<String>) {
                 Some(Column::Phone(label)) => c.phones.push(Phone {
                     label: (*label).into(),
                     number: value.into(),
+                    extension: Default::default(),
                 }),
                 Some(Column::Email) => c.email = Some(value.into()),
                 Some(Column::Chat) => c.chat = Some(value.into()),

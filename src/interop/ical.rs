@@ -1,221 +1,494 @@
-//! iCalendar on-call feeds in (as PagerDuty, Opsgenie, GoAlert and Grafana
-//! OnCall publish them) and the rota out as `.ics`.
+//! iCalendar on-call feeds in (as PagerDuty, Opsgenie, GoAlert, Grafana
+//! OnCall, Google, Outlook and Thunderbird publish them) and the rota out as
+//! `.ics`.
 //!
-//! Repeats are expanded here rather than by the `rrule` crate: feeds use
-//! daily and weekly repeats, and expanding them in local time with the rota's
-//! own clock-change rules keeps a 09:00 hand-off at 09:00.
+//! Repeats are expanded by the `rrule` implementation the `icalendar` crate
+//! brings (every RFC 5545 rule), in local wall-clock time: the rule runs on
+//! the event's local times as if they were UTC, and each local start and end
+//! then becomes an instant by the rota's own clock-change rules, so a 09:00
+//! hand-off stays at 09:00 across a clock change and a start that falls in
+//! the hour clocks skip moves to the first valid instant after it. RDATE,
+//! EXDATE, RECURRENCE-ID overrides (also with `RANGE=THISANDFUTURE`) and
+//! cancelled instances are applied here.
+//!
+//! A feed is read event by event: one event that can't be used is skipped
+//! with its line and why, and the others import.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{
+    DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset as _, TimeZone as _, Utc,
+};
 use chrono_tz::Tz;
 use icalendar::{Calendar, Component as _, Event, EventLike as _};
+use icalendar::{RRule, Tz as RuleTz, UnvalidatedRRule};
 
-use super::{Problem, parameter, parameter_values, parse, property_name, records, text};
+use super::{
+    Problem, parameter, parameter_values, parse, property_name, records, text, unfold_head,
+};
 use crate::model::Role;
-use crate::model::roster::{Roster, Shift, end_instant, start_instant, zone};
+use crate::model::roster::{Contact, Roster, Shift, end_instant, start_instant, zone};
 
-/// How far ahead a repeat with no end is expanded.
+/// How far ahead a repeat with no end is filled in.
 pub const HORIZON_WEEKS: i64 = 26;
 
-/// One on-call period from a feed, with the line it came from.
+/// The most occurrences one event may have in the period imported: on-call
+/// cover doesn't change hands every few minutes, and a rule that says so
+/// would fill the rota with millions of entries.
+pub const MAX_OCCURRENCES: usize = 10_000;
+
+/// The period an import fills in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// Occurrences that ended before this are left out.
+    pub from: DateTime<Utc>,
+    /// Occurrences that start after this are left out.
+    pub to: DateTime<Utc>,
+}
+
+/// One event's on-call periods, with the line it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FeedShift {
     /// Line of its `BEGIN:VEVENT`.
     pub line: usize,
-    /// Who the event names: attendee emails and names, then its summary.
-    pub people: Vec<String>,
-    /// Its summary, for messages.
+    /// Its UID, if it has one.
+    pub uid: Option<String>,
+    /// Attendees' addresses (without `mailto:`), in order.
+    pub emails: Vec<String>,
+    /// Attendees' names (CN), in order.
+    pub names: Vec<String>,
+    /// Its summary.
     pub summary: String,
-    /// Start and end of each occurrence.
+    /// Start and end of each occurrence in the period.
     pub times: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// How many of its occurrences ended before the period.
+    pub ended: usize,
 }
 
-/// The events of a feed; all-day and floating times are taken in `local`.
-pub fn read(file: &str, local: Tz, now: DateTime<Utc>) -> (Vec<FeedShift>, Vec<Problem>) {
-    let (events, mut problems) = records(file, "VEVENT");
-    let mut shifts = Vec::new();
-    for record in &events {
-        match parse(record).and_then(|e| {
-            event(&e, local, now).map_err(|message| Problem {
-                line: record.line,
-                message,
-            })
-        }) {
-            Ok(Some((people, summary, times))) => shifts.push(FeedShift {
-                line: record.line,
-                people,
-                summary,
-                times,
-            }),
-            Ok(None) => {}
-            Err(p) => problems.push(p),
+/// What a feed holds for the period imported.
+#[derive(Clone, Debug, Default)]
+pub struct Feed {
+    /// Its name (`X-WR-CALNAME`), if it gives one.
+    pub name: Option<String>,
+    /// The events with occurrences in the period.
+    pub events: Vec<FeedShift>,
+    /// Events that can't be used: their line and why.
+    pub skipped: Vec<(usize, String)>,
+    /// Every UID in the feed.
+    pub uids: Vec<String>,
+    /// Occurrences cancelled (STATUS:CANCELLED).
+    pub cancelled: usize,
+    /// Set when a repeat goes on past the period: the rota then has the
+    /// feed's cover only up to here.
+    pub cut_at: Option<DateTime<Utc>>,
+    /// Why the file is not a calendar at all (then nothing is read).
+    pub problems: Vec<Problem>,
+}
+
+/// Reads a feed; floating times and all-day events are taken in the feed's
+/// own zone (`X-WR-TIMEZONE`), else in `local`.
+pub fn read(file: &str, local: Tz, window: Window) -> Feed {
+    let mut feed = Feed::default();
+    let head = unfold_head(file);
+    let mut local = local;
+    for line in head.lines() {
+        let (name, value) = line.split_once(':').unwrap_or((line, ""));
+        let name = name.split(';').next().unwrap_or("").trim();
+        if name.eq_ignore_ascii_case("X-WR-TIMEZONE") {
+            if let Ok(tz) = known_zone(value) {
+                local = tz;
+            }
+        } else if name.eq_ignore_ascii_case("X-WR-CALNAME") {
+            let value = text(value).trim().to_owned();
+            if !value.is_empty() {
+                feed.name = Some(value);
+            }
         }
     }
-    if events.is_empty() && problems.is_empty() {
-        problems.push(Problem {
+    let (events, unended) = records(file, "VEVENT");
+    let calendar = file
+        .lines()
+        .any(|l| l.trim().eq_ignore_ascii_case("BEGIN:VCALENDAR"));
+    if events.is_empty() && unended.is_empty() {
+        feed.problems.push(Problem {
             line: 1,
-            message: "There is no event (BEGIN:VEVENT … END:VEVENT) in this file.".into(),
+            message: if calendar {
+                "There is no event (BEGIN:VEVENT … END:VEVENT) in this calendar.".into()
+            } else {
+                "This is not an iCalendar file: it has no BEGIN:VCALENDAR and no events. Export the on-call calendar as .ics.".into()
+            },
         });
+        return feed;
     }
-    (shifts, problems)
+    feed.skipped
+        .extend(unended.into_iter().map(|p| (p.line, p.message)));
+    let zones = Zones::read(file, window);
+    // Each event on its own, then overrides joined to the series they change.
+    let mut series: BTreeMap<String, Series> = BTreeMap::new();
+    let mut alone = Vec::new();
+    for record in &events {
+        let parsed = parse(record)
+            .map_err(|p| p.message)
+            .and_then(|e| raw_event(&e, record.line, local, &zones));
+        match parsed {
+            Ok(event) => match event.uid.clone() {
+                Some(uid) => {
+                    let entry = series.entry(uid).or_default();
+                    if event.recurrence_id.is_some() {
+                        entry.overrides.push(event);
+                    } else {
+                        entry.masters.push(event);
+                    }
+                }
+                None => alone.push(event),
+            },
+            Err(why) => feed.skipped.push((record.line, why)),
+        }
+    }
+    feed.uids = series.keys().cloned().collect();
+    for event in alone {
+        expand_series(&mut feed, vec![event], Vec::new(), window);
+    }
+    for (_, s) in std::mem::take(&mut series) {
+        expand_series(&mut feed, s.masters, s.overrides, window);
+    }
+    feed.skipped.sort_by_key(|(line, _)| *line);
+    feed.events.sort_by_key(|e| e.line);
+    feed
 }
 
-/// Who an event names, its summary, and its occurrences.
-type EventParts = (Vec<String>, String, Vec<(DateTime<Utc>, DateTime<Utc>)>);
+#[derive(Default)]
+struct Series {
+    masters: Vec<RawEvent>,
+    overrides: Vec<RawEvent>,
+}
 
-fn event(
+/// An event as written, before its repeats are worked out.
+#[derive(Clone, Debug)]
+struct RawEvent {
+    line: usize,
+    uid: Option<String>,
+    emails: Vec<String>,
+    names: Vec<String>,
+    summary: String,
+    start: When,
+    /// Length in local (wall-clock) terms.
+    length: Duration,
+    rule: Option<String>,
+    rdates: Vec<When>,
+    exdates: Vec<When>,
+    /// The occurrence it replaces, and whether it replaces the later ones too.
+    recurrence_id: Option<(When, bool)>,
+    cancelled: bool,
+}
+
+/// A DTSTART, DTEND, RDATE, EXDATE or RECURRENCE-ID value: a local time
+/// in a zone (UTC for `Z` times), or a day.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct When {
+    at: NaiveDateTime,
+    zone: Tz,
+    all_day: bool,
+}
+
+impl When {
+    /// The same moment as a local time in `zone`.
+    fn local_in(&self, zone: Tz) -> NaiveDateTime {
+        if self.zone == zone || self.all_day {
+            self.at
+        } else {
+            start_instant(self.zone, self.at)
+                .with_timezone(&zone)
+                .naive_local()
+        }
+    }
+}
+
+fn raw_event(
     e: &icalendar::parser::Component<'_>,
+    line: usize,
     local: Tz,
-    now: DateTime<Utc>,
-) -> Result<Option<EventParts>, String> {
-    let mut people = Vec::new();
+    zones: &Zones,
+) -> Result<RawEvent, String> {
+    let mut emails = Vec::new();
+    let mut names = Vec::new();
     let mut summary = String::new();
+    let mut uid = None;
     let mut start = None;
     let mut end = None;
     let mut duration = None;
     let mut rule = None;
-    let mut except = Vec::new();
+    let mut rdates = Vec::new();
+    let mut exdates = Vec::new();
+    let mut recurrence_id = None;
     let mut cancelled = false;
     for p in &e.properties {
         let raw = p.val.as_str();
         match property_name(p.name.as_str()).as_str() {
             "ATTENDEE" => {
-                if let Some(email) = raw
-                    .trim()
-                    .strip_prefix("mailto:")
-                    .or_else(|| raw.trim().strip_prefix("MAILTO:"))
-                {
-                    people.push(email.trim().to_owned());
+                let value = raw.trim();
+                let address = match value.get(..7) {
+                    Some(scheme) if scheme.eq_ignore_ascii_case("mailto:") => &value[7..],
+                    _ => value,
+                };
+                if let Some(email) = super::safe_email(address) {
+                    emails.push(email);
                 }
                 if let Some(name) = parameter(p, "CN") {
-                    people.push(name);
+                    let name = name.trim().to_owned();
+                    if !name.is_empty() {
+                        names.push(name);
+                    }
                 }
             }
+            "UID" => uid = Some(text(raw).trim().to_owned()).filter(|u| !u.is_empty()),
             "SUMMARY" => summary = text(raw).trim().to_owned(),
-            "DTSTART" => start = Some(when(raw, p, local)?),
-            "DTEND" => end = Some(when(raw, p, local)?),
+            "DTSTART" => start = Some(when(raw, p, local, zones)?),
+            "DTEND" => end = Some(when(raw, p, local, zones)?),
             "DURATION" => {
                 duration = Some(length(raw).ok_or_else(|| {
-                    format!("DURATION \"{raw}\" can't be read; write it like PT12H or P7D.")
+                    format!("its DURATION \"{raw}\" can't be read (it looks like PT12H or P7D)")
                 })?)
             }
-            "RRULE" => rule = Some(raw.to_owned()),
+            "RRULE" => rule = Some(raw.trim().to_owned()),
+            "RDATE" => {
+                for value in raw.split(',') {
+                    // A PERIOD value starts at its first half.
+                    let value = value.split('/').next().unwrap_or(value);
+                    rdates.push(when(value, p, local, zones)?);
+                }
+            }
             "EXDATE" => {
                 for value in raw.split(',') {
-                    except.push(when(value, p, local)?.instant(local, true));
+                    exdates.push(when(value, p, local, zones)?);
                 }
+            }
+            "RECURRENCE-ID" => {
+                let future = parameter(p, "RANGE")
+                    .is_some_and(|r| r.trim().eq_ignore_ascii_case("THISANDFUTURE"));
+                recurrence_id = Some((when(raw, p, local, zones)?, future));
             }
             "STATUS" => cancelled = raw.trim().eq_ignore_ascii_case("CANCELLED"),
             _ => {}
         }
     }
-    if cancelled {
-        return Ok(None);
-    }
-    if !summary.is_empty() {
-        people.push(summary.clone());
-    }
-    let start =
-        start.ok_or("This event has no DTSTART, so it's not clear when the cover starts.")?;
-    // Length in local terms, so a repeated 09:00-17:00 stays 09:00-17:00.
+    let start = start.ok_or("it has no DTSTART, so it's not clear when the cover starts")?;
     let length = match (end, duration) {
-        (Some(end), _) => end.at - start.at,
+        (Some(end), _) => end.local_in(start.zone) - start.at,
         (None, Some(d)) => d,
         (None, None) if start.all_day => Duration::days(1),
+        (None, None) if cancelled => Duration::zero(),
         (None, None) => {
             return Err(
-                "This event has no DTEND or DURATION, so it's not clear when the cover ends."
-                    .into(),
+                "it has no DTEND or DURATION, so it's not clear when the cover ends".into(),
             );
         }
     };
-    if length <= Duration::zero() {
-        return Err("This event ends before it starts.".into());
+    if length <= Duration::zero() && !cancelled {
+        return Err("it ends when it starts or before".into());
     }
-    let starts = match rule {
-        None => vec![start.at],
-        Some(rule) => repeat(&rule, start, local, now)?,
-    };
-    let times = starts
-        .into_iter()
-        .map(|s| {
-            let from = When { at: s, ..start }.instant(local, true);
-            let to = When {
-                at: s + length,
-                ..start
-            }
-            .instant(local, false);
-            (from, to)
-        })
-        .filter(|(from, _)| !except.contains(from))
-        .collect();
-    Ok(Some((people, summary, times)))
+    Ok(RawEvent {
+        line,
+        uid,
+        emails,
+        names,
+        summary,
+        start,
+        length,
+        rule,
+        rdates,
+        exdates,
+        recurrence_id,
+        cancelled,
+    })
 }
 
-/// A DTSTART, DTEND or EXDATE value: local or UTC, in a zone or all day.
-#[derive(Clone, Copy, Debug)]
-struct When {
-    at: NaiveDateTime,
-    utc: bool,
-    zone: Option<Tz>,
-    all_day: bool,
-}
-
-impl When {
-    fn instant(&self, local: Tz, start: bool) -> DateTime<Utc> {
-        if self.utc {
-            return self.at.and_utc();
-        }
-        let zone = self.zone.unwrap_or(local);
-        if start {
-            start_instant(zone, self.at)
-        } else {
-            end_instant(zone, self.at)
-        }
-    }
-}
-
-fn when(raw: &str, p: &icalendar::parser::Property<'_>, local: Tz) -> Result<When, String> {
+fn when(
+    raw: &str,
+    p: &icalendar::parser::Property<'_>,
+    local: Tz,
+    zones: &Zones,
+) -> Result<When, String> {
     let raw = raw.trim();
-    let zone = match parameter(p, "TZID") {
-        Some(id) => Some(tzid(&id)?),
-        None => None,
-    };
-    let all_day = parameter_values(p, "VALUE").iter().any(|v| v == "date") || raw.len() == 8;
+    let all_day = parameter_values(p, "VALUE").iter().any(|v| v == "date")
+        || (raw.len() == 8 && raw.bytes().all(|b| b.is_ascii_digit()));
     if all_day {
         let day = NaiveDate::parse_from_str(raw, "%Y%m%d").map_err(|_| {
-            format!("The date \"{raw}\" can't be read; iCalendar dates look like 20261128.")
+            format!("the date \"{raw}\" can't be read (iCalendar dates look like 20261128)")
         })?;
         return Ok(When {
-            at: day.and_time(chrono::NaiveTime::MIN),
-            utc: false,
-            zone: zone.or(Some(local)),
+            at: day.and_time(NaiveTime::MIN),
+            zone: local,
             all_day: true,
         });
     }
-    let (text, utc) = match raw.strip_suffix('Z') {
+    let (digits, utc) = match raw.strip_suffix(['Z', 'z']) {
         Some(t) => (t, true),
         None => (raw, false),
     };
-    let at = NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S").map_err(|_| {
-        format!("The time \"{raw}\" can't be read; iCalendar times look like 20261128T090000Z.")
+    let at = NaiveDateTime::parse_from_str(digits, "%Y%m%dT%H%M%S").map_err(|_| {
+        format!("the time \"{raw}\" can't be read (iCalendar times look like 20261128T090000Z)")
     })?;
+    let zone = if utc {
+        Tz::UTC
+    } else {
+        match parameter(p, "TZID") {
+            Some(id) => zones.get(&id)?,
+            None => local,
+        }
+    };
     Ok(When {
         at,
-        utc,
         zone,
         all_day: false,
     })
 }
 
-/// A TZID as an IANA zone; calendar programs often put a path before it
-/// (`/mozilla.org/20050126_1/Europe/London`).
-fn tzid(id: &str) -> Result<Tz, String> {
-    let parts: Vec<&str> = id.trim().trim_matches('/').split('/').collect();
-    (0..parts.len())
-        .find_map(|from| zone(&parts[from..].join("/")).ok())
-        .ok_or_else(|| format!(
-            "The time zone \"{id}\" is not an IANA name (such as Europe/London). Export the feed with IANA zones or in UTC."
-        ))
+/// The zones a feed names: IANA names (also behind a path, as
+/// `/mozilla.org/20050126_1/Europe/London`), Windows names ("W. Europe
+/// Standard Time", mapped by CLDR's table), and otherwise the zone its own
+/// VTIMEZONE describes.
+struct Zones {
+    defined: HashMap<String, Option<Tz>>,
+}
+
+impl Zones {
+    fn read(file: &str, window: Window) -> Zones {
+        let (records, _) = records(file, "VTIMEZONE");
+        let mut defined = HashMap::new();
+        for record in &records {
+            let Ok(c) = parse(record) else { continue };
+            let Some(id) = c
+                .properties
+                .iter()
+                .find(|p| p.name.as_str().eq_ignore_ascii_case("TZID"))
+                .map(|p| p.val.as_str().trim().to_owned())
+            else {
+                continue;
+            };
+            if known_zone(&id).is_err() {
+                defined.insert(id, described_zone(&c, window));
+            }
+        }
+        Zones { defined }
+    }
+
+    fn get(&self, id: &str) -> Result<Tz, String> {
+        let id = id.trim();
+        known_zone(id).or_else(|why| match self.defined.get(id) {
+            Some(Some(tz)) => Ok(tz.to_owned()),
+            Some(None) => Err(format!(
+                "its time zone \"{id}\" is not a name Expedite knows, and the feed's own definition of it matches no zone (export the feed with IANA zones or in UTC)"
+            )),
+            None => Err(why),
+        })
+    }
+}
+
+/// A zone by its IANA or Windows name.
+pub fn known_zone(id: &str) -> Result<Tz, String> {
+    let id = id.trim().trim_matches('"');
+    let parts: Vec<&str> = id.trim_matches('/').split('/').collect();
+    if let Some(tz) = (0..parts.len()).find_map(|from| zone(&parts[from..].join("/")).ok()) {
+        return Ok(tz);
+    }
+    if let Some(tz) = localzone::win_zone_to_iana(id, None).and_then(|name| zone(name).ok()) {
+        return Ok(tz);
+    }
+    Err(format!(
+        "its time zone \"{id}\" is neither an IANA name (such as Europe/London) nor a Windows one, and the feed doesn't define it (export the feed with IANA zones or in UTC)"
+    ))
+}
+
+/// The IANA zone whose clock changes are the ones a VTIMEZONE describes
+/// over the period (and a year either side), if there is one.
+fn described_zone(c: &icalendar::parser::Component<'_>, window: Window) -> Option<Tz> {
+    use chrono::Datelike as _;
+    let (first, last) = (window.from.year() - 1, window.to.year() + 1);
+    // Each change: the instant, the offset before and after (seconds).
+    let mut changes: Vec<(DateTime<Utc>, i32, i32)> = Vec::new();
+    let mut fixed = None;
+    for part in &c.components {
+        let name = part.name.as_str().to_ascii_uppercase();
+        if name != "STANDARD" && name != "DAYLIGHT" {
+            continue;
+        }
+        let prop = |key: &str| {
+            part.properties
+                .iter()
+                .find(|p| p.name.as_str().eq_ignore_ascii_case(key))
+                .map(|p| p.val.as_str().trim().to_owned())
+        };
+        let (Some(from), Some(to)) = (
+            prop("TZOFFSETFROM").and_then(|o| offset(&o)),
+            prop("TZOFFSETTO").and_then(|o| offset(&o)),
+        ) else {
+            continue;
+        };
+        let Some(onset) =
+            prop("DTSTART").and_then(|s| NaiveDateTime::parse_from_str(&s, "%Y%m%dT%H%M%S").ok())
+        else {
+            continue;
+        };
+        let mut onsets = vec![onset];
+        if let Some(rule) = prop("RRULE") {
+            let window = Window {
+                from: NaiveDate::from_ymd_opt(first, 1, 1)?
+                    .and_time(NaiveTime::MIN)
+                    .and_utc(),
+                to: NaiveDate::from_ymd_opt(last, 12, 31)?
+                    .and_time(NaiveTime::MIN)
+                    .and_utc(),
+            };
+            let Ok((repeats, _)) = wall_clock_repeats(&rule, onset, Tz::UTC, &[], window, 200)
+            else {
+                return None;
+            };
+            onsets = repeats;
+        }
+        if onsets.iter().all(|o| o.year() < first) {
+            fixed = Some(to);
+        }
+        for o in onsets
+            .into_iter()
+            .filter(|o| (first..=last).contains(&o.year()))
+        {
+            changes.push((o.and_utc() - Duration::seconds(i64::from(from)), from, to));
+        }
+    }
+    let offset_at = |tz: Tz, at: DateTime<Utc>| {
+        tz.offset_from_utc_datetime(&at.naive_utc())
+            .fix()
+            .local_minus_utc()
+    };
+    let fits = |tz: Tz| {
+        if changes.is_empty() {
+            return fixed
+                .is_some_and(|f| offset_at(tz, window.from) == f && offset_at(tz, window.to) == f);
+        }
+        changes.iter().all(|(at, from, to)| {
+            offset_at(tz, *at - Duration::minutes(1)) == *from
+                && offset_at(tz, *at + Duration::minutes(1)) == *to
+        })
+    };
+    let candidates = chrono_tz::TZ_VARIANTS
+        .iter()
+        .filter(|tz| tz.name().contains('/') && !tz.name().starts_with("Etc/"));
+    candidates.copied().find(|tz| fits(*tz))
+}
+
+/// A UTC offset such as `+0100`, `-0500` or `+053000`, in seconds.
+fn offset(raw: &str) -> Option<i32> {
+    let (sign, digits) = match raw.split_at_checked(1)? {
+        ("+", d) => (1, d),
+        ("-", d) => (-1, d),
+        _ => return None,
+    };
+    if !(digits.len() == 4 || digits.len() == 6) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| digits.get(r).and_then(|s| s.parse::<i32>().ok());
+    Some(sign * (n(0..2)? * 3600 + n(2..4)? * 60 + n(4..6).unwrap_or(0)))
 }
 
 /// An iCalendar duration such as `PT12H`, `P7D`, `P1W` or `P1DT2H30M`.
@@ -250,186 +523,505 @@ fn length(raw: &str) -> Option<Duration> {
     Some(if negative { -total } else { total })
 }
 
-/// The local starts of a daily or weekly repeat, up to its COUNT, its UNTIL
-/// or [`HORIZON_WEEKS`] from `now`.
-fn repeat(
+/// The local starts of a repeat that fall in `window`, with the first
+/// start always the first (RFC 5545 counts DTSTART whether or not it fits
+/// the rule), at most `cap` of them; and whether it goes on past the window.
+fn wall_clock_repeats(
     rule: &str,
-    start: When,
-    local: Tz,
-    now: DateTime<Utc>,
-) -> Result<Vec<NaiveDateTime>, String> {
-    let mut frequency = None;
-    let mut interval = 1i64;
-    let mut count = None;
+    start: NaiveDateTime,
+    zone: Tz,
+    rdates: &[NaiveDateTime],
+    window: Window,
+    cap: usize,
+) -> Result<(Vec<NaiveDateTime>, bool), String> {
+    // UNTIL is read here, in the event's own local terms; the rest of the
+    // rule goes to rrule as written.
     let mut until = None;
-    let mut days = Vec::new();
-    for part in rule.split(';') {
+    let mut count = None;
+    let mut rest = Vec::new();
+    for part in rule.trim().trim_start_matches("RRULE:").split(';') {
         let (key, value) = part.split_once('=').unwrap_or((part, ""));
-        match key.trim().to_ascii_uppercase().as_str() {
-            "FREQ" => frequency = Some(value.trim().to_ascii_uppercase()),
-            "INTERVAL" => {
-                interval = value
-                    .trim()
-                    .parse()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| format!("INTERVAL \"{value}\" is not a positive number."))?
-            }
-            "COUNT" => {
-                count = Some(
-                    value
-                        .trim()
-                        .parse::<usize>()
-                        .map_err(|_| format!("COUNT \"{value}\" is not a number."))?,
-                )
-            }
-            "UNTIL" => {
-                let v = value.trim();
-                let at = if v.len() == 8 {
+        if key.trim().eq_ignore_ascii_case("UNTIL") {
+            let v = value.trim();
+            until = Some(
+                if v.len() == 8 {
                     NaiveDate::parse_from_str(v, "%Y%m%d")
                         .ok()
-                        .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc() + Duration::days(1))
-                } else {
-                    NaiveDateTime::parse_from_str(v.trim_end_matches('Z'), "%Y%m%dT%H%M%S")
+                        .and_then(|d| d.and_hms_opt(23, 59, 59))
+                } else if let Some(utc) = v.strip_suffix(['Z', 'z']) {
+                    NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S")
                         .ok()
-                        .map(|t| t.and_utc())
-                };
-                until = Some(at.ok_or_else(|| format!("UNTIL \"{v}\" can't be read."))?);
+                        .map(|t| t.and_utc().with_timezone(&zone).naive_local())
+                } else {
+                    NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S").ok()
+                }
+                .ok_or_else(|| format!("its repeat's UNTIL \"{v}\" can't be read"))?,
+            );
+        } else if !part.trim().is_empty() {
+            if key.trim().eq_ignore_ascii_case("COUNT") {
+                count = value.trim().parse::<usize>().ok();
             }
-            "BYDAY" => {
-                for d in value.split(',') {
-                    let d = d
-                        .trim()
-                        .trim_start_matches(|c: char| c == '+' || c == '-' || c.is_ascii_digit());
-                    days.push(match d.to_ascii_uppercase().as_str() {
-                        "MO" => chrono::Weekday::Mon,
-                        "TU" => chrono::Weekday::Tue,
-                        "WE" => chrono::Weekday::Wed,
-                        "TH" => chrono::Weekday::Thu,
-                        "FR" => chrono::Weekday::Fri,
-                        "SA" => chrono::Weekday::Sat,
-                        "SU" => chrono::Weekday::Sun,
-                        other => return Err(format!("BYDAY \"{other}\" is not a weekday.")),
-                    });
+            rest.push(part.trim());
+        }
+    }
+    let rule: UnvalidatedRRule =
+        rest.join(";")
+            .parse()
+            .map_err(|e: icalendar::rrule::RRuleError| {
+                format!("its repeat (RRULE) can't be read: {e}")
+            })?;
+    let as_rule_time = |t: NaiveDateTime| RuleTz::UTC.from_utc_datetime(&t);
+    let mut starts = vec![start];
+    let mut goes_on = false;
+    if until.is_none_or(|u| u >= start) {
+        let rule: RRule<_> = match until {
+            Some(u) => rule.until(as_rule_time(u)),
+            None => rule,
+        };
+        let mut set = rule
+            .build(as_rule_time(start))
+            .map_err(|e| format!("its repeat (RRULE) can't be used: {e}"))?
+            .limit();
+        for r in rdates {
+            set = set.rdate(as_rule_time(*r));
+        }
+        let past_window = |t: NaiveDateTime| start_instant(zone, t) > window.to;
+        let mut in_window = 0;
+        let mut start_in_rule = false;
+        for t in &set {
+            let t = t.naive_utc();
+            start_in_rule |= t == start;
+            // DTSTART counts as the first of COUNT even when off the rule.
+            if count.is_some_and(|c| !start_in_rule && starts.len() >= c) {
+                break;
+            }
+            if past_window(t) {
+                goes_on = true;
+                break;
+            }
+            if t != start {
+                starts.push(t);
+            }
+            if start_instant(zone, t) >= window.from - Duration::days(400) {
+                in_window += 1;
+                if in_window > cap {
+                    return Err(format!(
+                        "it repeats more than {cap} times in the period imported; on-call cover doesn't change hands that often"
+                    ));
                 }
             }
-            _ => {}
         }
+    } else {
+        starts.extend(rdates.iter().copied());
     }
-    let step = match frequency.as_deref() {
-        Some("DAILY") => Duration::days(interval),
-        Some("WEEKLY") => Duration::weeks(interval),
-        Some(other) => {
-            return Err(format!(
-                "This event repeats {other}; only daily and weekly repeats are understood. Export the feed with the shifts listed one by one."
-            ));
-        }
-        None => return Err("This event's RRULE has no FREQ.".into()),
-    };
-    let horizon = now + Duration::weeks(HORIZON_WEEKS);
-    let first = start.at;
-    let mut starts = Vec::new();
-    let mut period = 0i64;
-    use chrono::Datelike;
-    'periods: loop {
-        let base = first + step * period as i32;
-        // Within a weekly period, each BYDAY day of that week, in order.
-        let mut in_period: Vec<NaiveDateTime> =
-            if days.is_empty() || frequency.as_deref() == Some("DAILY") {
-                vec![base]
-            } else {
-                let monday = base - Duration::days(base.weekday().num_days_from_monday() as i64);
-                let mut v: Vec<NaiveDateTime> = days
-                    .iter()
-                    .map(|d| monday + Duration::days(d.num_days_from_monday() as i64))
-                    .filter(|t| *t >= first)
-                    .collect();
-                v.sort();
-                v
-            };
-        in_period.dedup();
-        for s in in_period {
-            let instant = When { at: s, ..start }.instant(local, true);
-            if until.is_some_and(|u| instant > u)
-                || instant > horizon
-                || count.is_some_and(|c| starts.len() >= c)
-            {
-                break 'periods;
-            }
-            starts.push(s);
-        }
-        period += 1;
-        if period > 5000 {
-            break;
-        }
-    }
-    Ok(starts)
+    starts.sort_unstable();
+    starts.dedup();
+    Ok((starts, goes_on))
 }
 
-/// Turns feed events into shifts for the people on `roster`: matched by
-/// email, then by name (an attendee's, or a name in the summary). Returns the
-/// shifts and, for events naming nobody on the roster, the line and who.
-pub fn shifts(
-    roster: &Roster,
-    feed: &[FeedShift],
-    role: Option<Role>,
-) -> (Vec<Shift>, Vec<(usize, String)>) {
-    let mut shifts = Vec::new();
-    let mut unmatched = Vec::new();
-    for event in feed {
-        let Some(contact) = match_person(roster, &event.people) else {
-            let who = event
-                .people
-                .first()
-                .cloned()
-                .unwrap_or_else(|| event.summary.clone());
-            unmatched.push((event.line, who));
+/// One occurrence before it becomes instants.
+struct Occurrence {
+    /// The start the series gives it (what a RECURRENCE-ID names).
+    original: NaiveDateTime,
+    start: NaiveDateTime,
+    length: Duration,
+    /// Which event it now belongs to: the master (0) or an override (1 + i).
+    from: usize,
+}
+
+/// Works out one series (its master and the overrides of its instances)
+/// and adds its occurrences in `window` to the feed.
+fn expand_series(
+    feed: &mut Feed,
+    masters: Vec<RawEvent>,
+    overrides: Vec<RawEvent>,
+    window: Window,
+) {
+    let mut masters = masters.into_iter();
+    let master = masters.next();
+    // A UID given twice without RECURRENCE-ID: each copy is read on its own.
+    for extra in masters {
+        expand_series(feed, vec![extra], Vec::new(), window);
+    }
+    let Some(master) = master else {
+        // Overrides whose series isn't in the feed stand on their own.
+        for o in overrides {
+            let mut o = o;
+            o.recurrence_id = None;
+            expand_series(feed, vec![o], Vec::new(), window);
+        }
+        return;
+    };
+    let zone = master.start.zone;
+    let mut occurrences: Vec<Occurrence> = match &master.rule {
+        None => {
+            let mut starts = vec![master.start.at];
+            starts.extend(master.rdates.iter().map(|r| r.local_in(zone)));
+            starts.sort_unstable();
+            starts.dedup();
+            starts
+                .into_iter()
+                .map(|s| Occurrence {
+                    original: s,
+                    start: s,
+                    length: master.length,
+                    from: 0,
+                })
+                .collect()
+        }
+        Some(rule) => {
+            let rdates: Vec<NaiveDateTime> =
+                master.rdates.iter().map(|r| r.local_in(zone)).collect();
+            match wall_clock_repeats(
+                rule,
+                master.start.at,
+                zone,
+                &rdates,
+                window,
+                MAX_OCCURRENCES,
+            ) {
+                Ok((starts, goes_on)) => {
+                    if goes_on && !master.cancelled {
+                        feed.cut_at = Some(window.to);
+                    }
+                    starts
+                        .into_iter()
+                        .map(|s| Occurrence {
+                            original: s,
+                            start: s,
+                            length: master.length,
+                            from: 0,
+                        })
+                        .collect()
+                }
+                Err(why) => {
+                    feed.skipped.push((master.line, why));
+                    return;
+                }
+            }
+        }
+    };
+    // EXDATE: a day alone takes out whatever starts that day.
+    occurrences.retain(|o| {
+        !master.exdates.iter().any(|x| {
+            if x.all_day {
+                x.at.date() == o.original.date()
+            } else {
+                x.local_in(zone) == o.original
+            }
+        })
+    });
+    if master.cancelled {
+        feed.cancelled += occurrences.len();
+        occurrences.clear();
+    }
+    // Overrides, earliest first, so a later THISANDFUTURE wins over an
+    // earlier one from its own instant on.
+    let mut overrides = overrides;
+    overrides.sort_by_key(|o| o.recurrence_id.map(|(w, _)| w.local_in(zone)));
+    let mut cancelled = HashSet::new();
+    for (i, o) in overrides.iter().enumerate() {
+        let Some((rid, future)) = o.recurrence_id else {
             continue;
         };
-        let role = role
-            .or_else(|| contact.roles.first().copied())
-            .unwrap_or(Role::WebContact);
-        for (start, end) in &event.times {
-            shifts.push(Shift {
-                who: contact.name.clone(),
-                role,
-                start: *start,
-                end: *end,
+        let rid = if rid.all_day && !master.start.all_day {
+            rid.at.date().and_time(master.start.at.time())
+        } else {
+            rid.local_in(zone)
+        };
+        let moved_by = o.start.local_in(zone) - rid;
+        let mut matched = false;
+        for occ in occurrences.iter_mut() {
+            let hit = if future {
+                occ.original >= rid
+            } else {
+                occ.original == rid
+            };
+            if hit {
+                matched = true;
+                occ.start = if future {
+                    occ.original + moved_by
+                } else {
+                    o.start.local_in(zone)
+                };
+                occ.length = o.length;
+                occ.from = i + 1;
+                if o.cancelled {
+                    cancelled.insert(occ.original);
+                }
+            }
+        }
+        if !matched && !o.cancelled && !future {
+            occurrences.push(Occurrence {
+                original: rid,
+                start: o.start.local_in(zone),
+                length: o.length,
+                from: i + 1,
             });
         }
     }
-    (shifts, unmatched)
+    feed.cancelled += cancelled.len();
+    occurrences.retain(|o| !cancelled.contains(&o.original));
+    // Into instants, by event, in the window.
+    let mut times: Vec<Vec<(DateTime<Utc>, DateTime<Utc>)>> = vec![Vec::new(); overrides.len() + 1];
+    let mut ended = vec![0; overrides.len() + 1];
+    for occ in occurrences {
+        let start = start_instant(zone, occ.start);
+        let end = end_instant(zone, occ.start + occ.length);
+        if end <= window.from {
+            ended[occ.from] += 1;
+        } else if start <= window.to && end > start {
+            times[occ.from].push((start, end));
+        }
+    }
+    let events = std::iter::once(&master).chain(overrides.iter());
+    for ((event, mut times), ended) in events.zip(times).zip(ended) {
+        if times.is_empty() && ended == 0 {
+            continue;
+        }
+        times.sort_unstable();
+        feed.events.push(FeedShift {
+            line: event.line,
+            uid: event.uid.clone(),
+            emails: event.emails.clone(),
+            names: event.names.clone(),
+            summary: event.summary.clone(),
+            times,
+            ended,
+        });
+    }
 }
 
-fn match_person<'r>(
-    roster: &'r Roster,
-    people: &[String],
-) -> Option<&'r crate::model::roster::Contact> {
-    let by_email = people.iter().filter(|p| p.contains('@')).find_map(|p| {
-        roster
-            .contacts
-            .iter()
-            .find(|c| c.email.as_ref().is_some_and(|e| e.eq_ignore_ascii_case(p)))
-    });
-    by_email
-        .or_else(|| people.iter().find_map(|p| roster.find(p)))
-        .or_else(|| {
-            // A name inside a summary such as "On call: Sam Patel (primary)".
-            let texts: Vec<String> = people.iter().map(|p| p.to_lowercase()).collect();
-            roster
-                .contacts
-                .iter()
-                .filter(|c| {
-                    c.name.len() >= 3 && texts.iter().any(|t| t.contains(&c.name.to_lowercase()))
-                })
-                .max_by_key(|c| c.name.len())
+/// A name or address as compared: HTML entities decoded (`O&#39;Neil`),
+/// accents taken off, case folded, typographic apostrophes made plain and
+/// runs of spaces made one.
+pub fn normalised(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    let decoded = html_escape::decode_html_entities(name);
+    let plain: String = decoded
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' | '\u{b4}' => '\'',
+            c => c,
         })
+        .flat_map(char::to_lowercase)
+        .collect();
+    plain.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The rota as an iCalendar file: every shift and override, and each
-/// rotation's turns from a week before `now` to `weeks` after, in UTC, with
-/// stable UIDs and marked free (TRANSP:TRANSPARENT) so they don't block
-/// anyone's calendar.
+/// The roster by normalised name and by address, for matching feeds.
+pub struct People<'r> {
+    roster: &'r Roster,
+    by_name: HashMap<String, Vec<usize>>,
+    by_email: HashMap<String, Vec<usize>>,
+}
+
+impl<'r> People<'r> {
+    /// Indexes `roster` once.
+    pub fn new(roster: &'r Roster) -> Self {
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_email: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, c) in roster.contacts.iter().enumerate() {
+            by_name.entry(normalised(&c.name)).or_default().push(i);
+            for email in c.addresses() {
+                let list = by_email.entry(email.trim().to_lowercase()).or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        Self {
+            roster,
+            by_name,
+            by_email,
+        }
+    }
+
+    fn contact(&self, i: usize) -> &'r Contact {
+        &self.roster.contacts[i]
+    }
+
+    /// Who an event names: by address, then by a whole name (an attendee's,
+    /// the summary, or one part of the summary between separators such as
+    /// "On call: Sam Patel (primary)"). Never by part of a name; an event
+    /// that names two people in its summary, or a name two contacts share,
+    /// is not guessed.
+    pub fn named(&self, event: &FeedShift) -> Result<Vec<&'r Contact>, String> {
+        let mut found: Vec<usize> = Vec::new();
+        let add = |found: &mut Vec<usize>, list: &[usize], what: &str| -> Result<(), String> {
+            match list {
+                [one] => {
+                    if !found.contains(one) {
+                        found.push(*one);
+                    }
+                    Ok(())
+                }
+                many => Err(format!(
+                    "{what} is {}: which of them is on call is not clear (give the contacts different names or addresses)",
+                    names_of(many.iter().map(|i| self.contact(*i).name.as_str()))
+                )),
+            }
+        };
+        for email in &event.emails {
+            if let Some(list) = self.by_email.get(&email.to_lowercase()) {
+                add(&mut found, list, &format!("\"{email}\""))?;
+            }
+        }
+        if found.is_empty() {
+            for name in &event.names {
+                if let Some(list) = self.by_name.get(&normalised(name)) {
+                    add(&mut found, list, &format!("\"{name}\""))?;
+                }
+            }
+        }
+        if found.is_empty() && !event.summary.is_empty() {
+            let whole = normalised(&event.summary);
+            if let Some(list) = self.by_name.get(&whole) {
+                add(&mut found, list, &format!("\"{}\"", event.summary))?;
+            } else {
+                let mut parts: Vec<usize> = Vec::new();
+                for part in whole.split([
+                    '-', '\u{2013}', '\u{2014}', ':', '|', '(', ')', '[', ']', '{', '}', ',', '/',
+                    ';', '\u{2022}',
+                ]) {
+                    if let Some(list) = self.by_name.get(part.trim()) {
+                        add(&mut found, list, &format!("\"{}\"", part.trim()))?;
+                        parts.extend(list);
+                    }
+                }
+                parts.sort_unstable();
+                parts.dedup();
+                if parts.len() > 1 {
+                    return Err(format!(
+                        "its summary \"{}\" names {}: which of them is on call is not clear",
+                        event.summary,
+                        names_of(parts.iter().map(|i| self.contact(*i).name.as_str()))
+                    ));
+                }
+            }
+        }
+        if found.is_empty() {
+            return Err(self.nobody(event));
+        }
+        Ok(found.into_iter().map(|i| self.contact(i)).collect())
+    }
+
+    /// Why nobody matches, with the nearest names on the roster.
+    fn nobody(&self, event: &FeedShift) -> String {
+        let who = event
+            .names
+            .first()
+            .or(event.emails.first())
+            .cloned()
+            .unwrap_or_else(|| event.summary.clone());
+        if who.is_empty() {
+            return "it names nobody (no attendee and no summary)".into();
+        }
+        let mut text = format!("nobody on the roster is \"{who}\"");
+        if let Some(email) = event.emails.first().filter(|e| **e != who) {
+            text.push_str(&format!(" or has the address {email}"));
+        }
+        let nearest = self
+            .roster
+            .nearest_names(&html_escape::decode_html_entities(&who), 2);
+        if !nearest.is_empty() {
+            text.push_str(&format!(" (nearest: {})", nearest.join(", ")));
+        }
+        text.push_str("; add them to the roster, or their address to their card");
+        text
+    }
+}
+
+fn names_of<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [a, b] => format!("both {a} and {b}"),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Turns feed events into shifts: every event's occurrences for the
+/// person it names (or for `whose`, a personal feed's owner), in `role`
+/// or else the person's first role. Shifts of one person in one role that
+/// overlap (an event listed twice, an override over its own series) become
+/// one; shifts that only meet stay apart, as the feed has them. Returns the shifts and, for events whose
+/// person is not clear, the line and why.
+pub fn shifts(
+    roster: &Roster,
+    feed: &Feed,
+    role: Option<Role>,
+    whose: Option<&Contact>,
+) -> Matched {
+    let people = People::new(roster);
+    let mut periods: BTreeMap<(String, Role), Vec<Period>> = BTreeMap::new();
+    let mut unclear = Vec::new();
+    let mut ended = 0;
+    for event in &feed.events {
+        let named = match whose {
+            Some(c) => Ok(vec![c]),
+            None => people.named(event),
+        };
+        match named {
+            Ok(contacts) => {
+                ended += event.ended;
+                for contact in contacts {
+                    let role = role
+                        .or_else(|| contact.roles.first().copied())
+                        .unwrap_or(Role::WebContact);
+                    periods
+                        .entry((contact.name.to_string(), role))
+                        .or_default()
+                        .extend(event.times.iter().copied());
+                }
+            }
+            Err(why) if !event.times.is_empty() => unclear.push((event.line, why)),
+            Err(_) => {}
+        }
+    }
+    let mut shifts = Vec::new();
+    for ((who, role), mut times) in periods {
+        times.sort_unstable();
+        let mut joined: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::with_capacity(times.len());
+        for (start, end) in times {
+            match joined.last_mut() {
+                Some(last) if start < last.1 => last.1 = last.1.max(end),
+                _ => joined.push((start, end)),
+            }
+        }
+        shifts.extend(joined.into_iter().map(|(start, end)| Shift {
+            who: who.as_str().into(),
+            role,
+            start,
+            end,
+            source: None,
+        }));
+    }
+    shifts.sort_by(|a, b| (a.start, &a.who).cmp(&(b.start, &b.who)));
+    Matched {
+        shifts,
+        unclear,
+        ended,
+    }
+}
+
+/// A start and an end.
+type Period = (DateTime<Utc>, DateTime<Utc>);
+
+/// A feed's events given to the people they name.
+#[derive(Clone, Debug, Default)]
+pub struct Matched {
+    /// The shifts, in order of start.
+    pub shifts: Vec<Shift>,
+    /// Events with shifts in the period whose person is not clear: the
+    /// line and why.
+    pub unclear: Vec<(usize, String)>,
+    /// Occurrences of matched events that ended before the period.
+    pub ended: usize,
+}
+
 pub fn write(roster: &Roster, now: DateTime<Utc>, weeks: i64) -> String {
     let mut calendar = Calendar::new();
     calendar.name("Expedite on-call rota");

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::{Problem, csv_roster, ical, vcard};
 use crate::command::RosterChange;
 use crate::model::Role;
-use crate::model::roster::{Contact, Merged, Roster, Shift};
+use crate::model::roster::{Contact, Feed, Merged, Roster, Shift};
 
 /// The largest file an import reads.
 pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
@@ -99,14 +99,47 @@ pub fn read_file(path: &Path) -> Result<String, String> {
         .unwrap_or(text))
 }
 
+/// Where a file is, as a feed's location: its full path, so reading it
+/// again from another folder still finds the same feed.
+pub fn location_of(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
 /// What an import reads shifts with.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Options {
     /// The role shifts from a feed cover; by default each person's first role.
     pub role: Option<Role>,
     /// Now: shifts that ended more than [`KEEP_ENDED_DAYS`] before it are
-    /// left out; repeats are expanded up to a horizon from it.
+    /// left out; repeats are filled in up to [`ical::HORIZON_WEEKS`] after it.
     pub now: DateTime<Utc>,
+    /// Whose shifts a feed holds, for a personal feed that names nobody
+    /// (GoAlert's); by default each event's own attendee or summary.
+    pub whose: Option<String>,
+    /// Where the file came from (a path or an address): a feed read again
+    /// from the same place replaces what it gave before.
+    pub location: Option<String>,
+    /// Who imports (kept with the feed).
+    pub by: String,
+    /// Whether the feed is to be refreshed from its address by itself.
+    pub subscribe: bool,
+}
+
+impl Options {
+    /// Options for an import at `now` with nothing else said.
+    pub fn at(now: DateTime<Utc>) -> Self {
+        Self {
+            role: None,
+            now,
+            whose: None,
+            location: None,
+            by: String::new(),
+            subscribe: false,
+        }
+    }
 }
 
 /// What an import would do, worked out against one roster.
@@ -116,15 +149,25 @@ pub struct Preview {
     pub contacts: Vec<Contact>,
     /// The shifts the file holds, for people on the roster.
     pub shifts: Vec<Shift>,
+    /// The feed the shifts come from, as the rota will keep it.
+    pub feed: Option<Feed>,
+    /// Whether the feed is new to the rota (else it replaces its earlier reading).
+    pub new_feed: bool,
     /// Broken records: while there are any, nothing is imported.
     pub problems: Vec<Problem>,
     /// Records left out, with their line and why.
     pub skipped: Vec<(usize, String)>,
+    /// Whether the feed names nobody on the roster in any event: it is
+    /// likely one person's own feed, and needs to be told whose.
+    pub whose_needed: bool,
     /// Things worth knowing that change nothing (unused columns).
     pub notes: Vec<String>,
     /// What merging would do to the roster.
     pub merged: Merged,
 }
+
+/// How many of a feed's UIDs the rota keeps to know it again.
+const UID_SAMPLE: usize = 16;
 
 /// Reads `text` as `format` and works out what importing it into `roster` does.
 pub fn preview(roster: &Roster, text: &str, format: Format, options: &Options) -> Preview {
@@ -141,33 +184,143 @@ pub fn preview(roster: &Roster, text: &str, format: Format, options: &Options) -
             preview.contacts = contacts.into_iter().map(|(_, c)| c).collect();
             preview.problems = problems;
         }
-        Format::ICalendar => {
-            let local = roster.office_zone();
-            let (feed, problems) = ical::read(text, local, options.now);
-            preview.problems = problems;
-            let (shifts, unmatched) = ical::shifts(roster, &feed, options.role);
-            let before = shifts.len();
-            let kept_from = options.now - Duration::days(KEEP_ENDED_DAYS);
-            preview.shifts = shifts.into_iter().filter(|s| s.end > kept_from).collect();
-            let past = before - preview.shifts.len();
-            if past > 0 {
-                preview.notes.push(format!(
-                    "{past} {} that ended more than {KEEP_ENDED_DAYS} days ago {} left out.",
-                    plural(past, "shift", "shifts"),
-                    if past == 1 { "is" } else { "are" }
-                ));
-            }
-            preview.skipped = unmatched
-                .into_iter()
-                .map(|(line, who)| {
-                    (line, format!("nobody on the roster matches \"{who}\" (by email or name); add them to the roster first"))
-                })
-                .collect();
-        }
+        Format::ICalendar => feed_preview(roster, text, options, &mut preview),
     }
     let mut after = roster.clone();
-    preview.merged = after.merge(preview.contacts.clone(), preview.shifts.clone());
+    preview.merged = after.merge(
+        preview.contacts.clone(),
+        preview.shifts.clone(),
+        preview.feed.clone(),
+    );
     preview
+}
+
+fn feed_preview(roster: &Roster, text: &str, options: &Options, preview: &mut Preview) {
+    let window = ical::Window {
+        from: options.now - Duration::days(KEEP_ENDED_DAYS),
+        to: options.now + Duration::weeks(ical::HORIZON_WEEKS),
+    };
+    let read = ical::read(text, roster.office_zone(), window);
+    if !read.problems.is_empty() {
+        preview.problems = read.problems;
+        return;
+    }
+    let whose = match options.whose.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => match roster.find(name) {
+            Some(c) => Some(c),
+            None => {
+                let why = roster
+                    .check_name(name)
+                    .err()
+                    .unwrap_or_else(|| format!("'{name}' is not on the roster."));
+                preview.problems.push(Problem {
+                    line: 0,
+                    message: format!("{why} Choose whose shifts these are from the roster."),
+                });
+                return;
+            }
+        },
+        _ => None,
+    };
+    let ical::Matched {
+        mut shifts,
+        unclear,
+        ended,
+    } = ical::shifts(roster, &read, options.role, whose);
+    preview.whose_needed = whose.is_none()
+        && shifts.is_empty()
+        && !read.events.is_empty()
+        && read
+            .events
+            .iter()
+            .all(|e| e.emails.is_empty() && e.names.is_empty());
+    let mut skipped = read.skipped.clone();
+    skipped.extend(unclear);
+    skipped.sort_by_key(|(line, _)| *line);
+    preview.skipped = skipped;
+    let location = options.location.clone().unwrap_or_default();
+    let mut sample: Vec<&String> = read.uids.iter().collect();
+    sample.sort_by_cached_key(|u| super::stable_id(u));
+    sample.truncate(UID_SAMPLE);
+    let known = roster.rota.feeds.iter().find(|f| {
+        (!location.is_empty() && f.location == location)
+            || f.uids
+                .iter()
+                .any(|u| sample.iter().any(|s| s.as_str() == u.as_str()))
+    });
+    let file_name = Path::new(&location)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|_| !location.contains("://"))
+        .map(str::to_owned);
+    let name = read
+        .name
+        .clone()
+        .or(file_name)
+        .or_else(|| (!location.is_empty()).then(|| location.clone()))
+        .unwrap_or_else(|| "On-call feed".into());
+    let id = known.map_or_else(
+        || {
+            let first = sample.first().map_or("", |u| u.as_str());
+            super::stable_id(&format!("{location}|{name}|{first}"))
+        },
+        |f| f.id.to_string(),
+    );
+    preview.new_feed = known.is_none();
+    for s in &mut shifts {
+        s.source = Some(id.as_str().into());
+    }
+    preview.shifts = shifts;
+    preview.feed = Some(Feed {
+        id: id.into(),
+        name: name.into(),
+        location: location.into(),
+        uids: sample.into_iter().map(|u| u.as_str().into()).collect(),
+        read: options.now,
+        by: options.by.as_str().into(),
+        from: window.from,
+        until: read.cut_at,
+        subscribed: options.subscribe || known.is_some_and(|f| f.subscribed),
+    });
+    if preview.whose_needed {
+        preview.notes.push(format!(
+            "None of the {} {} in this feed names anyone: it looks like one person's own calendar (GoAlert's personal feed is). Choose whose shifts they are, and preview again.",
+            read.events.len(),
+            plural(read.events.len(), "event", "events")
+        ));
+    }
+    if ended > 0 {
+        preview.notes.push(format!(
+            "{} {} that ended more than {KEEP_ENDED_DAYS} days ago {} left out.",
+            ended,
+            plural(ended, "shift", "shifts"),
+            if ended == 1 { "is" } else { "are" }
+        ));
+    }
+    if read.cancelled > 0 {
+        preview.notes.push(format!(
+            "{} cancelled {} left out.",
+            read.cancelled,
+            if read.cancelled == 1 {
+                "shift is"
+            } else {
+                "shifts are"
+            }
+        ));
+    }
+    if let Some(until) = read.cut_at {
+        let local = until.with_timezone(&roster.office_zone());
+        preview.notes.push(format!(
+            "Repeating shifts are filled in up to {} ({} weeks ahead); {}",
+            local.format("%a %-d %b %Y"),
+            ical::HORIZON_WEEKS,
+            if options.subscribe || known.is_some_and(|f| f.subscribed) {
+                "the subscription keeps them going."
+            } else {
+                "import the feed again before then, or subscribe to it, to keep the rota going."
+            }
+        ));
+    }
 }
 
 impl Preview {
@@ -175,7 +328,10 @@ impl Preview {
     pub fn can_apply(&self) -> bool {
         let m = &self.merged;
         self.problems.is_empty()
-            && (!m.added.is_empty() || !m.changed.is_empty() || m.shifts_added > 0)
+            && (!m.added.is_empty()
+                || !m.changed.is_empty()
+                || m.shifts_added > 0
+                || m.shifts_removed > 0)
     }
 
     /// The change that applies it.
@@ -183,31 +339,69 @@ impl Preview {
         RosterChange::Import {
             contacts: self.contacts.clone(),
             shifts: self.shifts.clone(),
+            feed: self.feed.clone(),
         }
     }
 
     /// The preview in words, a line each: the verdict first, then what
-    /// would be added, changed and skipped.
+    /// would be added, changed, taken off and skipped.
     pub fn lines(&self) -> Vec<String> {
         let m = &self.merged;
         let mut lines = Vec::new();
         if !self.problems.is_empty() {
-            lines.push(format!(
-                "Nothing will be imported: {} {} can't be read. Fix {} and import again.",
-                self.problems.len(),
-                plural(self.problems.len(), "record", "records"),
-                if self.problems.len() == 1 {
-                    "it"
+            let n = self.problems.len();
+            lines.push(
+                if self.feed.is_none()
+                    && self.contacts.is_empty()
+                    && n == 1
+                    && self.problems[0].line <= 1
+                {
+                    format!("Nothing will be imported: {}", self.problems[0].message)
                 } else {
-                    "them"
-                }
-            ));
+                    format!(
+                        "Nothing will be imported: {n} {} can't be read. Fix {} and import again.",
+                        plural(n, "record", "records"),
+                        if n == 1 { "it" } else { "them" }
+                    )
+                },
+            );
             for p in &self.problems {
-                lines.push(format!("Line {}: {}", p.line, p.message));
+                if p.line > 0 && !(n == 1 && lines[0].ends_with(&p.message)) {
+                    lines.push(format!("Line {}: {}", p.line, p.message));
+                } else if p.line == 0 {
+                    lines.push(p.message.clone());
+                }
             }
-        } else if !self.can_apply() {
-            lines
-                .push("Nothing to import: everything in the file is on the roster already.".into());
+            return lines;
+        }
+        if !self.can_apply() {
+            lines.push(if self.whose_needed {
+                "Nothing to import yet: the feed doesn't say whose shifts these are.".to_owned()
+            } else if self.shifts.is_empty() && self.contacts.is_empty() && !self.skipped.is_empty() {
+                "Nothing to import: no event in the feed can be used (each is listed below with why).".to_owned()
+            } else if self.feed.is_some() {
+                "Nothing to import: the rota has this feed's shifts already.".to_owned()
+            } else {
+                "Nothing to import: everything in the file is on the roster already.".to_owned()
+            });
+        } else if !self.skipped.is_empty() {
+            let n = self.skipped.len();
+            lines.push(format!(
+                "{n} {} can't be used and {} skipped (each is listed below with why); the rest imports.",
+                plural(n, "record", "records"),
+                if n == 1 { "is" } else { "are" }
+            ));
+        }
+        if let Some(feed) = &self.feed {
+            lines.push(if self.new_feed {
+                format!("Feed: {} (new to the rota).", feed.name)
+            } else {
+                format!(
+                    "Feed: {} — read before, so what it gave from {} on is replaced by what it gives now.",
+                    feed.name,
+                    feed.from.format("%-d %b %Y")
+                )
+            });
         }
         if !m.added.is_empty() {
             lines.push(format!(
@@ -247,8 +441,22 @@ impl Preview {
             }
             lines.push(line + ".");
         }
-        for (line, why) in &self.skipped {
+        if m.shifts_removed > 0 {
+            lines.push(format!(
+                "Take off {} {} the feed no longer has (moved, handed over or cancelled).",
+                m.shifts_removed,
+                plural(m.shifts_removed, "shift", "shifts")
+            ));
+        }
+        const SHOWN: usize = 50;
+        for (line, why) in self.skipped.iter().take(SHOWN) {
             lines.push(format!("Skip line {line}: {why}."));
+        }
+        if self.skipped.len() > SHOWN {
+            lines.push(format!(
+                "… and {} more skipped.",
+                self.skipped.len() - SHOWN
+            ));
         }
         lines.extend(self.notes.iter().cloned());
         lines

@@ -128,6 +128,32 @@ fn owned(c: Component<'_>) -> Component<'static> {
     }
 }
 
+/// The file's opening lines, before its first record, unfolded: where a
+/// calendar keeps `X-WR-CALNAME` and `X-WR-TIMEZONE`.
+fn unfold_head(file: &str) -> String {
+    let end = file
+        .match_indices("BEGIN:")
+        .find(|(at, _)| {
+            let rest = &file[at + 6..];
+            !rest
+                .get(..9)
+                .is_some_and(|n| n.eq_ignore_ascii_case("VCALENDAR"))
+        })
+        .map_or(file.len(), |(at, _)| at);
+    unfold(&file[..end])
+}
+
+/// `text` as an email address (a `mailto:` before it taken off), or `None`
+/// when it is not one address: no parameters, no second scheme, no spaces.
+pub fn safe_email(text: &str) -> Option<String> {
+    let text = text.trim();
+    let text = match text.get(..7) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("mailto:") => &text[7..],
+        _ => text,
+    };
+    crate::model::roster::is_address(text).then(|| text.to_owned())
+}
+
 /// A property's name without its vCard group (`item1.TEL` is `TEL`), upper case.
 fn property_name(name: &str) -> String {
     name.rsplit('.').next().unwrap_or(name).to_ascii_uppercase()

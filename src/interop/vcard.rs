@@ -56,6 +56,7 @@ fn contact(card: &icalendar::parser::Component<'_>) -> Result<Contact, String> {
                 c.phones.push(Phone {
                     label: phone_label(&types).into(),
                     number: number.trim().into(),
+                    extension: Default::default(),
                 });
             }
             "EMAIL" if c.email.is_none() => {

@@ -213,6 +213,7 @@ fn contact(name: &str, number: &str) -> Contact {
         phones: vec![Phone {
             label: "mobile".into(),
             number: number.into(),
+            extension: Default::default(),
         }],
         ..Contact::default()
     }
@@ -268,6 +269,7 @@ fn a_contact_changed_on_two_desks_keeps_both_numbers_and_the_later_email() {
     mine.phones.push(Phone {
         label: "home".into(),
         number: "+44 20 7946 0001".into(),
+        extension: Default::default(),
     });
     mine.email = Some("sam@home.example".into());
     run(&mut a, save(mine, Some("Sam Patel")), "Sam Patel", mins(1));
@@ -561,6 +563,7 @@ fn rosters_changed_on_desks_in_random_orders_end_alike_and_keep_every_contact_ad
                     role: Role::Developer,
                     start: mins(60 * step as i64),
                     end: mins(60 * step as i64 + 30),
+                    source: None,
                 }),
                 _ => RosterChange::SetOfficeHours(Some(OfficeHours {
                     time_zone: ["Europe/London", "Europe/Paris"][dice.below(2) as usize].into(),

@@ -14,7 +14,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use smol_str::SmolStr;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::incident::{Edit, Role};
 use crate::time::{self, Edge};
@@ -30,6 +30,19 @@ pub struct Phone {
     pub label: SmolStr,
     /// The number as dialled, e.g. `+44 7700 900123`.
     pub number: SmolStr,
+    /// The extension to ask for once through, if any.
+    #[serde(default, skip_serializing_if = "SmolStr::is_empty")]
+    pub extension: SmolStr,
+}
+
+/// An email address with what it is ("work", "home").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email {
+    /// What the address is.
+    #[serde(default, skip_serializing_if = "SmolStr::is_empty")]
+    pub label: SmolStr,
+    /// The address, e.g. `sam@example.com`.
+    pub address: SmolStr,
 }
 
 /// A person who may be called during an incident.
@@ -46,9 +59,12 @@ pub struct Contact {
     /// Their numbers, most useful first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub phones: Vec<Phone>,
-    /// Email address.
+    /// Email address: the one mail goes to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<SmolStr>,
+    /// Their other addresses (a feed may name them by any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_emails: Vec<Email>,
     /// Chat handle, e.g. `@sam`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat: Option<SmolStr>,
@@ -117,7 +133,7 @@ impl Default for OfficeHours {
 }
 
 /// One person covering one role from one instant to another.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Shift {
     /// The person, as on the roster.
     pub who: SmolStr,
@@ -127,6 +143,42 @@ pub struct Shift {
     pub start: DateTime<Utc>,
     /// When it ends (exclusive).
     pub end: DateTime<Utc>,
+    /// The feed it came from ([`Feed::id`]); a new import of that feed
+    /// replaces what it gave before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SmolStr>,
+}
+
+/// An on-call feed the rota has shifts from: a file imported, or a
+/// calendar subscribed to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Feed {
+    /// What its shifts carry as their source.
+    pub id: SmolStr,
+    /// What people call it: the calendar's own name, else its file name.
+    pub name: SmolStr,
+    /// Where it was read from: a path, or the address subscribed to.
+    pub location: SmolStr,
+    /// Some of its event UIDs, to know the feed again under another name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uids: Vec<SmolStr>,
+    /// When it was last read.
+    pub read: DateTime<Utc>,
+    /// Who read it.
+    #[serde(default, skip_serializing_if = "SmolStr::is_empty")]
+    pub by: SmolStr,
+    /// The period its last reading covered starts here: shifts of this
+    /// feed that end after it are the ones a new reading replaces (earlier
+    /// ones stay as the record of who was on call).
+    pub from: DateTime<Utc>,
+    /// Where its repeating shifts stop being filled in, when they go on
+    /// past it: the rota has this feed's cover up to here only, until the
+    /// feed is read again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<DateTime<Utc>>,
+    /// Whether it is refreshed from its address by itself.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub subscribed: bool,
 }
 
 /// People taking a role in turn, a week each, handing off at a local time.
@@ -177,12 +229,18 @@ pub struct Rota {
     /// Cover swapped for a while.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<Override>,
+    /// The feeds shifts were imported from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feeds: Vec<Feed>,
 }
 
 impl Rota {
     /// Whether nothing is scheduled at all.
     pub fn is_empty(&self) -> bool {
-        self.shifts.is_empty() && self.rotations.is_empty() && self.overrides.is_empty()
+        self.shifts.is_empty()
+            && self.rotations.is_empty()
+            && self.overrides.is_empty()
+            && self.feeds.is_empty()
     }
 
     /// Whether anything is scheduled for this role.
@@ -631,30 +689,42 @@ pub struct Merged {
     pub shifts_added: usize,
     /// How many shifts were on the rota already.
     pub shifts_known: usize,
+    /// How many shifts a feed gave before and no longer gives (moved,
+    /// handed to someone else or cancelled since): taken off the rota.
+    pub shifts_removed: usize,
 }
 
 impl Roster {
     /// Merges contacts (matched by email, then by name; details filled in or
-    /// replaced, roles and numbers added) and shifts (exact repeats left out).
-    pub fn merge(&mut self, contacts: Vec<Contact>, shifts: Vec<Shift>) -> Merged {
+    /// replaced, roles and numbers added) and shifts (exact repeats left
+    /// out). With a feed, its shifts replace what the same feed gave before
+    /// for the period it covers, and it is kept on the rota's list of feeds.
+    /// One pass over each list, however long.
+    pub fn merge(
+        &mut self,
+        contacts: Vec<Contact>,
+        shifts: Vec<Shift>,
+        feed: Option<Feed>,
+    ) -> Merged {
         let mut merged = Merged::default();
+        let mut by_email: HashMap<String, usize> = HashMap::new();
+        let mut by_name: HashMap<String, usize> = HashMap::new();
+        for (i, c) in self.contacts.iter().enumerate() {
+            for e in c.addresses() {
+                by_email.entry(e.trim().to_lowercase()).or_insert(i);
+            }
+            by_name.entry(c.name.to_lowercase()).or_insert(i);
+        }
         for incoming in contacts {
-            let by_email = incoming.email.as_ref().and_then(|e| {
-                self.contacts.iter().position(|c| {
-                    c.email
-                        .as_ref()
-                        .is_some_and(|mine| mine.eq_ignore_ascii_case(e))
-                })
-            });
-            let at = by_email.or_else(|| {
-                self.contacts
-                    .iter()
-                    .position(|c| c.name.eq_ignore_ascii_case(&incoming.name))
-            });
-            match at {
+            let at = incoming
+                .addresses()
+                .find_map(|e| by_email.get(&e.trim().to_lowercase()).copied())
+                .or_else(|| by_name.get(&incoming.name.to_lowercase()).copied());
+            let i = match at {
                 None => {
                     merged.added.push(incoming.name.clone());
                     self.contacts.push(incoming);
+                    self.contacts.len() - 1
                 }
                 Some(i) => {
                     let what = self.contacts[i].take_details(incoming);
@@ -664,22 +734,57 @@ impl Roster {
                     } else {
                         merged.changed.push((name, what));
                     }
+                    i
                 }
+            };
+            let c = &self.contacts[i];
+            for e in c.addresses() {
+                by_email.entry(e.trim().to_lowercase()).or_insert(i);
+            }
+            by_name.entry(c.name.to_lowercase()).or_insert(i);
+        }
+        // What the feed gave before for its period comes off; what it
+        // still gives goes back on and counts as known, not added.
+        let mut before: HashSet<Shift> = HashSet::new();
+        if let Some(feed) = &feed {
+            let (gone, kept): (Vec<Shift>, Vec<Shift>) = std::mem::take(&mut self.rota.shifts)
+                .into_iter()
+                .partition(|s| s.source.as_deref() == Some(feed.id.as_str()) && s.end > feed.from);
+            self.rota.shifts = kept;
+            before.extend(gone);
+            match self.rota.feeds.iter_mut().find(|f| f.id == feed.id) {
+                Some(known) => *known = feed.clone(),
+                None => self.rota.feeds.push(feed.clone()),
             }
         }
+        let mut known: HashSet<Shift> = self.rota.shifts.iter().cloned().collect();
         for shift in shifts {
-            if self.rota.shifts.contains(&shift) {
+            if known.contains(&shift) {
+                merged.shifts_known += 1;
+                continue;
+            }
+            if before.remove(&shift) {
                 merged.shifts_known += 1;
             } else {
-                self.rota.shifts.push(shift);
                 merged.shifts_added += 1;
             }
+            known.insert(shift.clone());
+            self.rota.shifts.push(shift);
         }
+        merged.shifts_removed = before.len();
         merged
     }
 }
 
 impl Contact {
+    /// Every address they have, the main one first.
+    pub fn addresses(&self) -> impl Iterator<Item = &str> {
+        self.email
+            .iter()
+            .map(SmolStr::as_str)
+            .chain(self.more_emails.iter().map(|e| e.address.as_str()))
+    }
+
     /// Takes what `other` knows that this contact does not, and says which
     /// details changed.
     fn take_details(&mut self, other: Contact) -> Vec<&'static str> {
@@ -732,16 +837,12 @@ impl Contact {
             check_number(&phone.number)
                 .map_err(|why| format!("{}'s number \"{}\" {why}", self.name, phone.number))?;
         }
-        if let Some(email) = &self.email {
-            let email = email.trim();
-            let ok = email
-                .split_once('@')
-                .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
-                && !email.contains(char::is_whitespace);
-            if !ok {
+        for email in self.addresses() {
+            if !is_address(email.trim()) {
                 return Err(format!(
-                    "{}'s email \"{email}\" is not an address. Write it as name@example.com.",
-                    self.name
+                    "{}'s email \"{}\" is not an address. Write it as name@example.com, with nothing after it.",
+                    self.name,
+                    email.trim()
                 ));
             }
         }
@@ -763,6 +864,29 @@ impl Contact {
             .collect();
         digits.chars().any(|c| c.is_ascii_digit()).then_some(digits)
     }
+}
+
+/// Whether `text` is one email address and nothing else: a user part and
+/// a host with a dot, no spaces, no `?` parameters or `#`, no second `@`,
+/// nothing a mail program would read as more than an address.
+pub fn is_address(text: &str) -> bool {
+    let Some((user, host)) = text.split_once('@') else {
+        return false;
+    };
+    let user_ok = !user.is_empty()
+        && !user.starts_with('.')
+        && !user.ends_with('.')
+        && user
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!$%'*+-=^_{|}~.".contains(c));
+    let host_ok = host.contains('.')
+        && !host.starts_with(['.', '-'])
+        && !host.ends_with(['.', '-'])
+        && !host.contains("..")
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+    user_ok && host_ok
 }
 
 /// Whether `number` reads as a phone number: digits, spaces and the usual

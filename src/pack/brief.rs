@@ -295,6 +295,7 @@ mod tests {
             phones: vec![Phone {
                 label: "mobile".into(),
                 number: number.into(),
+                extension: Default::default(),
             }],
             ..Contact::default()
         }

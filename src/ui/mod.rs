@@ -71,6 +71,8 @@ pub enum Action {
     Preview {
         path: PathBuf,
         role: Option<crate::model::Role>,
+        /// Whose shifts a personal feed holds, as typed.
+        whose: Option<String>,
     },
 }
 

@@ -54,14 +54,16 @@ impl ExpediteApp {
                 self.execute(command, then);
             }
             Action::Refuse(why) => self.error = Some(why),
-            Action::Preview { path, role } => {
+            Action::Preview { path, role, whose } => {
                 let roster = Box::new((*self.state.roster).clone());
                 let now = (self.clock)();
                 self.runner.send(Job::Preview {
                     path,
                     role,
+                    whose,
                     now,
                     roster,
+                    by: self.me(),
                 });
             }
             Action::Open(dialog) => self.open_dialog(dialog),
@@ -180,7 +182,9 @@ fn confirmation(command: &Command) -> Option<String> {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     match &**change {
-        RosterChange::Import { contacts, shifts } => Some(format!(
+        RosterChange::Import {
+            contacts, shifts, ..
+        } => Some(format!(
             "Imported {} and {} into the roster.",
             plural(contacts.len(), "contact", "contacts"),
             plural(shifts.len(), "shift", "shifts")

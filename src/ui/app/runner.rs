@@ -56,8 +56,10 @@ pub enum Job {
     Preview {
         path: PathBuf,
         role: Option<Role>,
+        whose: Option<String>,
         now: DateTime<Utc>,
         roster: Box<Roster>,
+        by: String,
     },
 }
 
@@ -346,15 +348,23 @@ fn work(store: &mut Store, job: Job) -> (Done, Changes) {
         Job::Preview {
             path,
             role,
+            whose,
             now,
             roster,
+            by,
         } => {
             let read = import::read_file(&path)
                 .and_then(|text| Format::guess(&path, &text).map(|format| (text, format)));
             let previewed = read.map(|(text, format)| {
-                let options = import::Options { role, now };
+                let options = import::Options {
+                    role,
+                    whose,
+                    location: Some(import::location_of(&path)),
+                    by,
+                    ..import::Options::at(now)
+                };
                 let preview = import::preview(&roster, &text, format, &options);
-                (path, format, preview)
+                Box::new((path, format, preview))
             });
             (Done::Previewed(previewed), Changes::default())
         }

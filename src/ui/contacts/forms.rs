@@ -13,7 +13,7 @@ use crate::command::{Command, RosterChange};
 use crate::interop::import::{Format, Preview};
 use crate::interop::{ical, vcard};
 use crate::model::Role;
-use crate::model::roster::{Contact, OfficeHours, Override, Phone, Roster, Rotation};
+use crate::model::roster::{Contact, Email, OfficeHours, Override, Phone, Roster, Rotation};
 use crate::time::near;
 use crate::time::{self, Edge};
 use crate::ui::Action;
@@ -51,6 +51,10 @@ pub struct ImportDraft {
     /// The role a feed's shifts cover; `None`: each person's first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
+    /// Whose shifts a personal feed holds, as typed; empty: whoever each
+    /// event names.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub whose: String,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -96,8 +100,12 @@ pub struct ContactForm {
     name: String,
     roles: Vec<Role>,
     team: String,
-    phones: Vec<(String, String)>,
+    /// Label, number and extension of each number.
+    phones: Vec<(String, String, String)>,
     email: String,
+    /// The other addresses, comma-separated, each perhaps with its label
+    /// before a colon ("home: sam@example.org").
+    more_emails: String,
     chat: String,
     time_zone: String,
     notes: String,
@@ -112,9 +120,27 @@ impl From<&Contact> for ContactForm {
             phones: c
                 .phones
                 .iter()
-                .map(|p| (p.label.to_string(), p.number.to_string()))
+                .map(|p| {
+                    (
+                        p.label.to_string(),
+                        p.number.to_string(),
+                        p.extension.to_string(),
+                    )
+                })
                 .collect(),
             email: c.email.as_deref().unwrap_or("").to_owned(),
+            more_emails: c
+                .more_emails
+                .iter()
+                .map(|e| {
+                    if e.label.is_empty() {
+                        e.address.to_string()
+                    } else {
+                        format!("{}: {}", e.label, e.address)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
             chat: c.chat.as_deref().unwrap_or("").to_owned(),
             time_zone: c.time_zone.as_deref().unwrap_or("").to_owned(),
             notes: c.notes.to_string(),
@@ -141,10 +167,11 @@ impl ContactForm {
         });
         field(ui, "Team", &mut self.team, "e.g. Web");
         if self.phones.is_empty() {
-            self.phones.push(("mobile".into(), String::new()));
+            self.phones
+                .push(("mobile".into(), String::new(), String::new()));
         }
         let mut remove = None;
-        for (i, (label, number)) in self.phones.iter_mut().enumerate() {
+        for (i, (label, number, extension)) in self.phones.iter_mut().enumerate() {
             ui.horizontal(|ui| {
                 let l = form_label(ui, &format!("Number {}", i + 1));
                 ui.add(
@@ -159,6 +186,13 @@ impl ContactForm {
                         .desired_width(180.0),
                 )
                 .labelled_by(l.id);
+                ui.add(
+                    egui::TextEdit::singleline(extension)
+                        .hint_text("ext.")
+                        .desired_width(50.0),
+                )
+                .labelled_by(l.id)
+                .on_hover_text("Extension, if any");
                 if ui
                     .small_button("Remove")
                     .on_hover_text("Remove this number")
@@ -172,9 +206,16 @@ impl ContactForm {
             self.phones.remove(i);
         }
         if ui.small_button("Add number").clicked() {
-            self.phones.push((String::new(), String::new()));
+            self.phones
+                .push((String::new(), String::new(), String::new()));
         }
         field(ui, "Email", &mut self.email, "name@example.com");
+        field(
+            ui,
+            "Other emails",
+            &mut self.more_emails,
+            "home: name@example.org, …",
+        );
         field(ui, "Chat", &mut self.chat, "@handle");
         field(
             ui,
@@ -201,13 +242,30 @@ impl ContactForm {
             phones: self
                 .phones
                 .iter()
-                .filter(|(_, n)| !n.trim().is_empty())
-                .map(|(l, n)| Phone {
+                .filter(|(_, n, _)| !n.trim().is_empty())
+                .map(|(l, n, x)| Phone {
                     label: l.trim().into(),
                     number: n.trim().into(),
+                    extension: x.trim().into(),
                 })
                 .collect(),
             email: some(&self.email),
+            more_emails: self
+                .more_emails
+                .split(',')
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(|e| match e.split_once(':') {
+                    Some((label, address)) if !label.contains('@') => Email {
+                        label: label.trim().into(),
+                        address: address.trim().into(),
+                    },
+                    _ => Email {
+                        label: Default::default(),
+                        address: e.into(),
+                    },
+                })
+                .collect(),
             chat: some(&self.chat),
             time_zone: some(&self.time_zone),
             notes: self.notes.trim().into(),
@@ -583,7 +641,7 @@ pub struct ImportForm {
 }
 
 /// A file read and previewed against the roster, or why it could not be.
-pub type Previewed = Result<(PathBuf, Format, Preview), String>;
+pub type Previewed = Result<Box<(PathBuf, Format, Preview)>, String>;
 
 impl ImportForm {
     /// Read a file and preview it, apply it; save the roster or the rota for other tools.
@@ -612,15 +670,38 @@ impl ImportForm {
                 .collect();
             crate::ui::widgets::choice(ui, "import-role", label.id, &mut draft.role, &options);
         });
-        let enter = crate::ui::widgets::submitted(ui, &response);
+        let calendar = {
+            let path = draft.path.trim().to_ascii_lowercase();
+            path.ends_with(".ics") || path.ends_with(".ical")
+        };
+        let asked = self
+            .preview
+            .as_ref()
+            .is_some_and(|(_, _, p)| p.whose_needed);
+        let mut enter = crate::ui::widgets::submitted(ui, &response);
+        if calendar || asked || !draft.whose.is_empty() {
+            let whose = field(
+                ui,
+                "Whose shifts",
+                &mut draft.whose,
+                "whoever each event names",
+            )
+            .on_hover_text("For one person's own feed, which names nobody: whose shifts they are");
+            if whose.changed() {
+                self.preview = None;
+            }
+            enter |= crate::ui::widgets::submitted(ui, &whose);
+        }
         if (ui.button("Preview import").clicked() || enter) && self.reading.is_none() {
             self.trouble = None;
             self.preview = None;
             let path = PathBuf::from(draft.path.trim());
             self.reading = Some(path.clone());
+            let whose = draft.whose.trim();
             action = Some(Action::Preview {
                 path,
                 role: draft.role,
+                whose: (!whose.is_empty()).then(|| whose.to_owned()),
             });
         }
         if let Some(path) = &self.reading {
@@ -691,7 +772,7 @@ impl ImportForm {
     pub fn previewed(&mut self, read: Previewed) {
         self.reading = None;
         match read {
-            Ok(preview) => self.preview = Some(preview),
+            Ok(preview) => self.preview = Some(*preview),
             Err(why) => self.trouble = Some(why),
         }
     }
