@@ -653,25 +653,16 @@ fn expand_series(
         return;
     };
     let zone = master.start.zone;
-    let mut occurrences: Vec<Occurrence> = match &master.rule {
+    let rdates: Vec<NaiveDateTime> = master.rdates.iter().map(|r| r.local_in(zone)).collect();
+    let starts = match &master.rule {
         None => {
-            let mut starts = vec![master.start.at];
-            starts.extend(master.rdates.iter().map(|r| r.local_in(zone)));
+            let mut starts = rdates;
+            starts.push(master.start.at);
             starts.sort_unstable();
             starts.dedup();
             starts
-                .into_iter()
-                .map(|s| Occurrence {
-                    original: s,
-                    start: s,
-                    length: master.length,
-                    from: 0,
-                })
-                .collect()
         }
         Some(rule) => {
-            let rdates: Vec<NaiveDateTime> =
-                master.rdates.iter().map(|r| r.local_in(zone)).collect();
             match wall_clock_repeats(
                 rule,
                 master.start.at,
@@ -685,14 +676,6 @@ fn expand_series(
                         feed.cut_at = Some(window.to);
                     }
                     starts
-                        .into_iter()
-                        .map(|s| Occurrence {
-                            original: s,
-                            start: s,
-                            length: master.length,
-                            from: 0,
-                        })
-                        .collect()
                 }
                 Err(why) => {
                     feed.skipped.push((master.line, why));
@@ -701,6 +684,15 @@ fn expand_series(
             }
         }
     };
+    let mut occurrences: Vec<Occurrence> = starts
+        .into_iter()
+        .map(|s| Occurrence {
+            original: s,
+            start: s,
+            length: master.length,
+            from: 0,
+        })
+        .collect();
     // EXDATE: a day alone takes out whatever starts that day.
     occurrences.retain(|o| {
         !master.exdates.iter().any(|x| {
