@@ -211,6 +211,44 @@ fn importing_a_spreadsheet_shows_what_will_change_first() {
 }
 
 #[test]
+fn a_personal_feed_is_imported_once_the_window_is_told_whose_it_is() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let ics = dir.path().join("my-shifts.ics");
+    let event = |uid: &str, day: u32| {
+        format!(
+            "BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:202611{day:02}T180000Z\r\nDTEND:202611{:02}T060000Z\r\nSUMMARY:On-Call (GoAlert): Web\r\nEND:VEVENT\r\n",
+            day + 1
+        )
+    };
+    std::fs::write(
+        &ics,
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\n{}{}END:VCALENDAR\r\n",
+            event("g1@example.com", 27),
+            event("g2@example.com", 28)
+        ),
+    )
+    .unwrap();
+    let mut harness = app_at(dir.path(), t(0));
+    click(&mut harness, "Contacts");
+    click(&mut harness, "Import or export…");
+    type_into(&mut harness, "File", ics.to_str().unwrap());
+    click(&mut harness, "Preview import");
+    harness.get_by_label("Nothing to import yet: the feed doesn't say whose shifts these are.");
+    type_into(&mut harness, "Whose shifts", "Tom Berg");
+    click(&mut harness, "Preview import");
+    harness.get_by_label("Add 2 shifts.");
+    click(&mut harness, "Import");
+    harness.get_by_label("Imported 0 contacts and 2 shifts into the roster.");
+    let roster = std::fs::read_to_string(dir.path().join("roster.ron")).unwrap();
+    assert!(
+        roster.contains("my-shifts.ics"),
+        "the feed is kept: {roster}"
+    );
+}
+
+#[test]
 fn office_hours_that_end_before_they_start_are_refused_then_set() {
     let (_dir, mut harness) = contacts_at(with_roster, t(0));
     harness.get_by_label_contains("Office hours are not set");
