@@ -362,7 +362,7 @@ fn events_that_cant_be_used_are_skipped_by_line_and_the_rest_imports() {
     let lines = preview.lines();
     assert_eq!(
         lines[0],
-        "3 records can't be used and are skipped (each is listed below with why); the rest imports.",
+        "3 events can't be used and are skipped (each is listed below with why); the rest imports.",
         "{lines:?}"
     );
     assert!(lines.contains(&"Skip line 30: the time \"tomorrow\" can't be read (iCalendar times look like 20261128T090000Z).".to_owned()), "{lines:?}");

@@ -388,7 +388,11 @@ impl Preview {
             let n = self.skipped.len();
             lines.push(format!(
                 "{n} {} can't be used and {} skipped (each is listed below with why); the rest imports.",
-                plural(n, "record", "records"),
+                if self.feed.is_some() {
+                    plural(n, "event", "events")
+                } else {
+                    plural(n, "record", "records")
+                },
                 if n == 1 { "is" } else { "are" }
             ));
         }
