@@ -550,16 +550,13 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                     whose,
                 },
         } => {
-            let text = import::read_file(&file)?;
-            let format = import::Format::guess(&file, &text)?;
             let options = import::Options {
                 role,
                 whose,
-                location: Some(import::location_of(&file)),
                 by: actor.clone(),
                 ..import::Options::at(now)
             };
-            let preview = import::preview(&state.roster, &text, format, &options);
+            let (format, preview) = import::preview_file(&state.roster, &file, options)?;
             tell!("{} from {}:", format.describe(), file.display());
             for line in preview.lines() {
                 tell!("  {line}");

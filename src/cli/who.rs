@@ -184,10 +184,28 @@ fn reach(text: &mut String, c: &Contact, indent: &str, at: DateTime<Utc>) {
         } else {
             p.label.as_str()
         };
-        let _ = writeln!(text, "{indent}{label}: {}", p.number);
+        let ext = if p.extension.is_empty() {
+            String::new()
+        } else {
+            format!(" ext. {}", p.extension)
+        };
+        let not_to_call = if p.can_call() { "" } else { " (not for calls)" };
+        let _ = writeln!(
+            text,
+            "{indent}{label}: {}{ext}{not_to_call}",
+            crate::model::phone::show(&p.number)
+        );
     }
     if let Some(email) = &c.email {
         let _ = writeln!(text, "{indent}email: {email}");
+    }
+    for more in &c.more_emails {
+        let label = if more.label.is_empty() {
+            "other email".to_owned()
+        } else {
+            format!("email ({})", more.label)
+        };
+        let _ = writeln!(text, "{indent}{label}: {}", more.address);
     }
     if let Some(chat) = &c.chat {
         let _ = writeln!(text, "{indent}chat: {chat}");
@@ -207,8 +225,9 @@ fn contact_json(c: &Contact) -> Value {
         "name": c.name.as_str(),
         "roles": c.roles.iter().map(|r| r.describe()).collect::<Vec<_>>(),
         "team": c.team.as_str(),
-        "phones": c.phones.iter().map(|p| json!({ "label": p.label.as_str(), "number": p.number.as_str() })).collect::<Vec<_>>(),
+        "phones": c.phones.iter().map(|p| json!({ "label": p.label.as_str(), "number": p.number.as_str(), "extension": p.extension.as_str(), "call": p.can_call() })).collect::<Vec<_>>(),
         "email": c.email.as_deref(),
+        "more_emails": c.more_emails.iter().map(|e| json!({ "label": e.label.as_str(), "address": e.address.as_str() })).collect::<Vec<_>>(),
         "chat": c.chat.as_deref(),
         "time_zone": c.time_zone.as_deref(),
     })

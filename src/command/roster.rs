@@ -57,6 +57,10 @@ pub(super) fn apply(
             mut contact,
         } => {
             contact.name = contact.name.trim().into();
+            let country = roster.phone_country().map(str::to_owned);
+            for phone in &mut contact.phones {
+                phone.keep_international(country.as_deref());
+            }
             contact.check().map_err(bad)?;
             let at = match &replacing {
                 Some(old) => Some(

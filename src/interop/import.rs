@@ -73,8 +73,18 @@ impl Format {
     }
 }
 
+/// A file read as text, and a note when it was not UTF-8.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileText {
+    /// The file's text.
+    pub text: String,
+    /// Which charset it was read in, when it was not UTF-8: worth a look
+    /// at the names before importing.
+    pub note: Option<String>,
+}
+
 /// Reads a file to import, refusing one that is too big or not text.
-pub fn read_file(path: &Path) -> Result<String, String> {
+pub fn read_file(path: &Path) -> Result<FileText, String> {
     let name = path.display();
     let size = std::fs::metadata(path)
         .map_err(|e| format!("{name} can't be opened: {e}."))?
@@ -86,17 +96,42 @@ pub fn read_file(path: &Path) -> Result<String, String> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("{name} can't be read: {e}."))?;
-    let not_text = || {
+    decode(&bytes).ok_or_else(|| {
         format!("{name} is not a text file. Import a CSV, vCard (.vcf) or iCalendar (.ics) file.")
-    };
-    if bytes.contains(&0) {
-        return Err(not_text());
+    })
+}
+
+/// A file's bytes as text: UTF-8, or UTF-16 with its byte-order mark (as
+/// some exports write), or else Windows-1252 — what Outlook and older
+/// Windows programs save a "CSV" or vCard in — with a note saying so.
+/// `None` for bytes that are no text at all.
+pub fn decode(bytes: &[u8]) -> Option<FileText> {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, malformed) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        let note = (encoding != encoding_rs::UTF_8)
+            .then(|| format!("The file is {} text; it was read as such.", encoding.name()));
+        return (!malformed && !text.contains('\0')).then(|| FileText {
+            text: text.into_owned(),
+            note,
+        });
     }
-    let text = String::from_utf8(bytes).map_err(|_| not_text())?;
-    Ok(text
-        .strip_prefix('\u{feff}')
-        .map(str::to_owned)
-        .unwrap_or(text))
+    if bytes.contains(&0) {
+        return None;
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Some(FileText {
+            text: text.to_owned(),
+            note: None,
+        });
+    }
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+    Some(FileText {
+        text: text.into_owned(),
+        note: Some(
+            "The file is not UTF-8: it was read as Windows-1252 (Western European). If names look wrong below, save it as UTF-8 and import it again."
+                .into(),
+        ),
+    })
 }
 
 /// Where a file is, as a feed's location: its full path, so reading it
@@ -169,18 +204,37 @@ pub struct Preview {
 /// How many of a feed's UIDs the rota keeps to know it again.
 const UID_SAMPLE: usize = 16;
 
+/// Reads the file at `path` (as [`read_file`]), tells its format and works
+/// out what importing it into `roster` does, the file's location kept as
+/// the feed's; a note says so when the file was not UTF-8.
+pub fn preview_file(
+    roster: &Roster,
+    path: &Path,
+    options: Options,
+) -> Result<(Format, Preview), String> {
+    let file = read_file(path)?;
+    let format = Format::guess(path, &file.text)?;
+    let options = Options {
+        location: Some(location_of(path)),
+        ..options
+    };
+    let mut preview = preview(roster, &file.text, format, &options);
+    preview.notes.splice(0..0, file.note);
+    Ok((format, preview))
+}
+
 /// Reads `text` as `format` and works out what importing it into `roster` does.
 pub fn preview(roster: &Roster, text: &str, format: Format, options: &Options) -> Preview {
     let mut preview = Preview::default();
     match format {
         Format::Csv => {
-            let (contacts, problems, notes) = csv_roster::read(text);
+            let (contacts, problems, notes) = csv_roster::read(text, roster.phone_country());
             preview.contacts = contacts.into_iter().map(|(_, c)| c).collect();
             preview.problems = problems;
             preview.notes = notes;
         }
         Format::VCard => {
-            let (contacts, problems) = vcard::read(text);
+            let (contacts, problems) = vcard::read(text, roster.phone_country());
             preview.contacts = contacts.into_iter().map(|(_, c)| c).collect();
             preview.problems = problems;
         }

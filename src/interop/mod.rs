@@ -15,6 +15,9 @@ pub mod import;
 pub mod vcard;
 
 use icalendar::parser::{Component, read_calendar_simple, unfold};
+use smol_str::SmolStr;
+
+use crate::model::roster::{Contact, Email, Phone};
 
 /// Something wrong with one record of a file, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,6 +29,7 @@ pub struct Problem {
 }
 
 /// One `BEGIN:NAME … END:NAME` record of a file and the line it starts on.
+#[derive(Clone)]
 struct Record {
     line: usize,
     text: String,
@@ -152,6 +156,86 @@ pub fn safe_email(text: &str) -> Option<String> {
         _ => text,
     };
     crate::model::roster::is_address(text).then(|| text.to_owned())
+}
+
+/// One number as a file wrote it, made a roster number: a `tel:` taken
+/// off, the extension kept apart, and the number in international form
+/// when it can be read as one (in `country` when it has no `+`), else as
+/// written.
+fn phone(written: &str, label: crate::model::phone::Label, country: Option<&str>) -> Phone {
+    let written = written.trim();
+    let written = match written.get(..4) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("tel:") => &written[4..],
+        _ => written,
+    };
+    let mut phone = Phone {
+        label,
+        number: written.trim().into(),
+        extension: SmolStr::default(),
+    };
+    phone.keep_international(country);
+    phone
+}
+
+/// Puts a file's addresses on a contact: the preferred one (else the
+/// first) is where mail goes, every other is kept with its label. Each is
+/// taken as an address only (a `mailto:` taken off); one that is not an
+/// address is kept as written, so the contact's check says which.
+fn put_emails(contact: &mut Contact, found: Vec<FoundEmail>) {
+    let main = found.iter().position(|e| e.preferred).unwrap_or(0);
+    for (i, e) in found.into_iter().enumerate() {
+        let address: SmolStr = safe_email(&e.address)
+            .unwrap_or_else(|| e.address.trim().to_owned())
+            .into();
+        if address.is_empty()
+            || contact
+                .addresses()
+                .any(|a| a.eq_ignore_ascii_case(&address))
+        {
+            continue;
+        }
+        if i == main {
+            if let Some(first) = contact.email.replace(address) {
+                contact.more_emails.insert(
+                    0,
+                    Email {
+                        label: SmolStr::default(),
+                        address: first,
+                    },
+                );
+            }
+        } else {
+            contact.more_emails.push(Email {
+                label: e.label,
+                address,
+            });
+        }
+    }
+}
+
+/// An address as a file gave it: its label and whether it is marked preferred.
+struct FoundEmail {
+    label: SmolStr,
+    address: String,
+    preferred: bool,
+}
+
+/// What an address's type words say it is ("work", "home"), without the
+/// words that only say it is an address.
+fn email_label(words: &[&str]) -> SmolStr {
+    let quiet = [
+        "internet", "pref", "x400", "smtp", "other", "email", "e-mail", "mail", "address", "value",
+        "label", "type",
+    ];
+    let kept: Vec<String> = words
+        .iter()
+        .flat_map(|w| w.split([',', ' ', '*', '_', '$', '!', '<', '>']))
+        .map(str::to_lowercase)
+        .filter(|w| {
+            !w.is_empty() && !quiet.contains(&w.as_str()) && !w.chars().all(|c| c.is_ascii_digit())
+        })
+        .collect();
+    kept.join(" ").into()
 }
 
 /// A property's name without its vCard group (`item1.TEL` is `TEL`), upper case.

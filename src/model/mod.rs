@@ -2,6 +2,7 @@
 
 pub mod comms;
 pub mod incident;
+pub mod phone;
 pub mod procedure;
 pub mod roster;
 pub mod settings;

@@ -112,6 +112,10 @@ pub struct OfficeHours {
     /// Days off for everyone (bank holidays), local dates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub holidays: Vec<NaiveDate>,
+    /// The office's country (ISO 3166-1, e.g. `GB`), where a number written
+    /// without `+` is read; by default the country of its time zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<SmolStr>,
 }
 
 impl Default for OfficeHours {
@@ -128,6 +132,7 @@ impl Default for OfficeHours {
             start: NaiveTime::from_hms_opt(9, 0, 0).expect("valid time"),
             end: NaiveTime::from_hms_opt(17, 30, 0).expect("valid time"),
             holidays: Vec::new(),
+            country: None,
         }
     }
 }
@@ -295,6 +300,13 @@ impl OfficeHours {
     /// What is wrong with these hours, if anything.
     pub fn check(&self) -> Result<(), String> {
         zone(&self.time_zone)?;
+        if let Some(country) = &self.country
+            && !super::phone::is_country(country)
+        {
+            return Err(format!(
+                "\"{country}\" is not a country's code. Write its two letters, as GB, US or DE, or leave it empty for the time zone's country."
+            ));
+        }
         if self.days.is_empty() {
             return Err("Pick at least one working day.".into());
         }
@@ -524,9 +536,20 @@ impl Roster {
         Err(format!("'{name}' is not on the roster{hint}"))
     }
 
-    /// The first number of the contact with this name, as written.
+    /// The first number to call the contact with this name on, as stored.
     pub fn number_of(&self, name: &str) -> Option<&str> {
-        Some(self.find(name)?.phones.first()?.number.as_str())
+        Some(self.find(name)?.callable().next()?.number.as_str())
+    }
+
+    /// The country a number written without `+` belongs to: the one the
+    /// office hours name, else their time zone's (`None` without office
+    /// hours, or for a zone of no one country).
+    pub fn phone_country(&self) -> Option<&str> {
+        let hours = self.office_hours.as_ref()?;
+        match &hours.country {
+            Some(country) => Some(country.as_str()),
+            None => super::phone::country_of_zone(&hours.time_zone),
+        }
     }
 
     /// Everyone who can take a role.
@@ -776,7 +799,37 @@ impl Roster {
     }
 }
 
+impl Phone {
+    /// Whether this number is one to call (fax and pager numbers are not).
+    pub fn can_call(&self) -> bool {
+        super::phone::can_call(&self.label)
+    }
+
+    /// Keeps the number in international form (read as one of `country`
+    /// when written without `+`), an extension written after it moved to
+    /// its own field; a number that can't be read is left as written.
+    pub fn keep_international(&mut self, country: Option<&str>) {
+        let written = self.number.clone();
+        let (number, extension) = super::phone::split_extension(&written);
+        if let Some(extension) = extension
+            && self.extension.is_empty()
+        {
+            self.extension = extension.into();
+            self.number = number.into();
+        }
+        if let Some(international) = super::phone::international(&self.number, country) {
+            self.number = international.into();
+        }
+        self.extension = self.extension.trim().into();
+    }
+}
+
 impl Contact {
+    /// The numbers to call them on, most useful first (no fax, no pager).
+    pub fn callable(&self) -> impl Iterator<Item = &Phone> {
+        self.phones.iter().filter(|p| p.can_call())
+    }
+
     /// Every address they have, the main one first.
     pub fn addresses(&self) -> impl Iterator<Item = &str> {
         self.email
@@ -798,6 +851,9 @@ impl Contact {
         take(&mut self.name, other.name, "name");
         take(&mut self.team, other.team, "team");
         take(&mut self.notes, other.notes, "notes");
+        if self.take_emails(other.email.as_ref(), other.more_emails) {
+            what.push("emails");
+        }
         let mut take = |mine: &mut Option<SmolStr>, theirs: Option<SmolStr>, name| {
             if theirs.is_some() && *mine != theirs {
                 *mine = theirs;
@@ -813,18 +869,49 @@ impl Contact {
             self.roles.extend(roles);
             what.push("roles");
         }
-        let digits = |n: &str| -> String { n.chars().filter(char::is_ascii_digit).collect() };
-        let known: Vec<String> = self.phones.iter().map(|p| digits(&p.number)).collect();
+        let known = &self.phones;
         let new: Vec<Phone> = other
             .phones
             .into_iter()
-            .filter(|p| !known.contains(&digits(&p.number)))
+            .filter(|p| {
+                !known
+                    .iter()
+                    .any(|k| super::phone::same_number(&k.number, &p.number))
+            })
             .collect();
         if !new.is_empty() {
             self.phones.extend(new);
             what.push("numbers");
         }
         what
+    }
+
+    /// Keeps every address `theirs` and `more` hold that this contact lacks
+    /// among its other addresses, the main one aside: the main address is
+    /// taken as a detail like any other, and the one it replaces stays
+    /// here. Says whether any was added.
+    fn take_emails(&mut self, theirs: Option<&SmolStr>, more: Vec<Email>) -> bool {
+        let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        let before = self.more_emails.len();
+        if let (Some(mine), Some(theirs)) = (&self.email, theirs)
+            && !same(mine, theirs)
+            && !self.more_emails.iter().any(|e| same(&e.address, mine))
+        {
+            self.more_emails.push(Email {
+                label: SmolStr::default(),
+                address: mine.clone(),
+            });
+        }
+        for e in more {
+            if !self.addresses().any(|a| same(a, &e.address)) {
+                self.more_emails.push(e);
+            }
+        }
+        // Their main address is about to be the main one here.
+        if let Some(theirs) = theirs {
+            self.more_emails.retain(|e| !same(&e.address, theirs));
+        }
+        self.more_emails.len() != before
     }
 
     /// What is wrong with this contact, if anything, in words that say how
@@ -957,6 +1044,7 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// Lower-cases and gathers every contact's text.
     pub fn new(roster: &Roster) -> Self {
+        let country = roster.phone_country();
         let entries = roster
             .contacts
             .iter()
@@ -979,8 +1067,10 @@ impl SearchIndex {
                 text.push_str(&c.notes.to_lowercase());
                 let mut digits = Vec::new();
                 for p in &c.phones {
-                    digits.extend(p.number.bytes().filter(u8::is_ascii_digit));
-                    digits.push(b' ');
+                    for form in super::phone::forms(&p.number, country) {
+                        digits.extend(form.bytes());
+                        digits.push(b' ');
+                    }
                 }
                 Entry {
                     text: text.into(),
@@ -999,7 +1089,19 @@ impl SearchIndex {
     /// name, then anywhere in the name, then the other fields, then notes,
     /// then letters in order; roster order breaks ties.
     pub fn search(&self, query: &str) -> Vec<usize> {
-        let words: Vec<Word> = query.split_whitespace().map(Word::new).collect();
+        // A number typed with spaces ("+44 7700 900456") is one number, not
+        // three words.
+        let number = query
+            .trim()
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b" +-()./".contains(&b))
+            && query.bytes().filter(u8::is_ascii_digit).count() >= 3;
+        let words: Vec<Word> = if number {
+            let joined: String = query.chars().filter(|c| !" ./".contains(*c)).collect();
+            vec![Word::new(&joined)]
+        } else {
+            query.split_whitespace().map(Word::new).collect()
+        };
         if words.is_empty() {
             return (0..self.entries.len()).collect();
         }

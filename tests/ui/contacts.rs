@@ -211,6 +211,47 @@ fn importing_a_spreadsheet_shows_what_will_change_first() {
 }
 
 #[test]
+fn a_google_export_imports_whole_and_its_fax_is_shown_but_not_offered_to_call() {
+    let dir = folder_with_incident(None);
+    with_rota(dir.path());
+    let csv = dir.path().join("google.csv");
+    std::fs::write(
+        &csv,
+        "First Name,Last Name,Birthday,E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value,Phone 2 - Label,Phone 2 - Value,Phone 3 - Label,Phone 3 - Value\n\
+         Lee,Park,1991-02-03,* Work,lee@example.com,Home,lee.park@example.net,Work Fax,020 7946 0999,Mobile,07700 900555,Pager,07623 900100\n",
+    )
+    .unwrap();
+    let mut harness = app_at(dir.path(), t(0));
+    click(&mut harness, "Contacts");
+    click(&mut harness, "Import or export…");
+    type_into(&mut harness, "File", csv.to_str().unwrap());
+    click(&mut harness, "Preview import");
+    harness.get_by_label("Add 1 contact: Lee Park");
+    harness.get_by_label_contains("1 column is not used: \"Birthday\"");
+    click(&mut harness, "Import");
+    harness.get_by_label("Imported 1 contact and 0 shifts into the roster.");
+    click(&mut harness, "Back to contacts");
+    type_into(&mut harness, "Find contact", "07700 900555");
+    settle(&mut harness);
+    harness.get_by_label_contains("1 of 5");
+    harness.key_press(egui::Key::Enter);
+    settle(&mut harness);
+    harness.get_by_label("Email (home)");
+    // Numbers are kept in international form (the office is in London) and
+    // shown grouped; the mobile dials, the fax and the pager don't.
+    harness.get_by_role_and_label(Role::Link, "+44 7700 900555");
+    harness.get_by_role_and_label(Role::Label, "+44 20 7946 0999");
+    harness.get_by_role_and_label(Role::Label, "+44 76 2390 0100");
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Link, "+44 20 7946 0999")
+            .is_none()
+    );
+    let roster = std::fs::read_to_string(dir.path().join("roster.ron")).unwrap();
+    assert!(roster.contains("\"+447700900555\""), "{roster}");
+}
+
+#[test]
 fn a_personal_feed_is_imported_once_the_window_is_told_whose_it_is() {
     let dir = folder_with_incident(None);
     with_roster(dir.path());

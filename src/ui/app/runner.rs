@@ -25,7 +25,7 @@ use chrono::{DateTime, Utc};
 use eframe::egui;
 
 use crate::command::Command;
-use crate::interop::import::{self, Format};
+use crate::interop::import;
 use crate::model::roster::Roster;
 use crate::model::settings::Settings;
 use crate::model::{Incident, IncidentId, Role, Stamped, State};
@@ -353,19 +353,14 @@ fn work(store: &mut Store, job: Job) -> (Done, Changes) {
             roster,
             by,
         } => {
-            let read = import::read_file(&path)
-                .and_then(|text| Format::guess(&path, &text).map(|format| (text, format)));
-            let previewed = read.map(|(text, format)| {
-                let options = import::Options {
-                    role,
-                    whose,
-                    location: Some(import::location_of(&path)),
-                    by,
-                    ..import::Options::at(now)
-                };
-                let preview = import::preview(&roster, &text, format, &options);
-                Box::new((path, format, preview))
-            });
+            let options = import::Options {
+                role,
+                whose,
+                by,
+                ..import::Options::at(now)
+            };
+            let previewed = import::preview_file(&roster, &path, options)
+                .map(|(format, preview)| Box::new((path, format, preview)));
             (Done::Previewed(previewed), Changes::default())
         }
         Job::Write { path, bytes } => (

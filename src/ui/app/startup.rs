@@ -26,6 +26,8 @@ use crate::ui::RENDERER;
 /// graphics are set up, so a team's history never delays the first frame.
 pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
     let folder = store::data_dir(data_dir.clone()).ok();
+    // Phone numbers' metadata, read once, before the contacts are shown.
+    std::thread::spawn(crate::model::phone::warm);
     let preloading = std::thread::spawn(move || {
         let store = Store::open(store::data_dir(data_dir)?)?;
         let lock = store.lock_instance()?;

@@ -123,7 +123,7 @@ impl From<&Contact> for ContactForm {
                 .map(|p| {
                     (
                         p.label.to_string(),
-                        p.number.to_string(),
+                        crate::model::phone::show(&p.number),
                         p.extension.to_string(),
                     )
                 })
@@ -282,6 +282,7 @@ pub struct HoursForm {
     start: String,
     end: String,
     holidays: String,
+    country: String,
 }
 
 impl From<OfficeHours> for HoursForm {
@@ -297,6 +298,7 @@ impl From<OfficeHours> for HoursForm {
                 .map(|d| d.to_string())
                 .collect::<Vec<_>>()
                 .join(", "),
+            country: h.country.map(|c| c.to_string()).unwrap_or_default(),
         }
     }
 }
@@ -329,6 +331,13 @@ impl HoursForm {
         field(ui, "Starts at", &mut self.start, "09:00");
         field(ui, "Ends at", &mut self.end, "17:30");
         field(ui, "Holidays", &mut self.holidays, "2026-12-25, 2026-12-28");
+        let from_zone = crate::model::phone::country_of_zone(self.zone.trim())
+            .map_or_else(|| "GB".to_owned(), |c| format!("{c} (the time zone's)"));
+        field(ui, "Phone country", &mut self.country, &from_zone);
+        weak(
+            ui,
+            "Numbers written without + are read as this country's and kept in international form.",
+        );
         if !save_button(ui, "Save office hours") {
             return None;
         }
@@ -351,6 +360,9 @@ impl HoursForm {
             start: clock_time(&self.start, "start")?,
             end: clock_time(&self.end, "end")?,
             holidays,
+            country: Some(self.country.trim().to_ascii_uppercase())
+                .filter(|c| !c.is_empty())
+                .map(Into::into),
         })
     }
 }

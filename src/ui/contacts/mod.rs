@@ -475,7 +475,7 @@ impl Contacts {
                     } else {
                         crate::ui::widgets::capital(&phone.label)
                     });
-                    phone_link(ui, &phone.number);
+                    phone_item(ui, phone);
                     self.copy_button(ui, &phone.number);
                     ui.end_row();
                 }
@@ -483,6 +483,16 @@ impl Contacts {
                     ui.label("Email");
                     email_link(ui, email);
                     self.copy_button(ui, email);
+                    ui.end_row();
+                }
+                for more in &contact.more_emails {
+                    ui.label(if more.label.is_empty() {
+                        "Other email".to_owned()
+                    } else {
+                        format!("Email ({})", more.label)
+                    });
+                    email_link(ui, &more.address);
+                    self.copy_button(ui, &more.address);
                     ui.end_row();
                 }
                 if let Some(chat) = &contact.chat {
@@ -671,8 +681,8 @@ fn reach(
     tz: chrono_tz::Tz,
 ) -> bool {
     let opened = ui.link(shown).on_hover_text("Open the card").clicked();
-    if let Some(phone) = contact.phones.first() {
-        phone_link(ui, &phone.number);
+    if let Some(phone) = contact.callable().next() {
+        phone_item(ui, phone);
     }
     if let Some(theirs) = their_time(contact, now, tz) {
         quiet(ui, theirs);
@@ -749,12 +759,42 @@ pub fn number_or_none(ui: &mut egui::Ui, number: Option<&str>) {
 
 /// A number to call: a `tel:` link when it can be dialled.
 pub fn phone_link(ui: &mut egui::Ui, number: &str) {
+    dial_link(ui, number, "");
+}
+
+/// One of a contact's numbers: one to call links to dialling it (with its
+/// extension); a fax or pager number is shown, and says it is not for
+/// calling.
+pub fn phone_item(ui: &mut egui::Ui, phone: &crate::model::roster::Phone) {
+    if phone.can_call() {
+        dial_link(ui, &phone.number, &phone.extension);
+    } else {
+        ui.label(with_extension(&phone.number, &phone.extension))
+            .on_hover_text(format!("A {} number: not one to call", phone.label));
+    }
+}
+
+/// A number grouped as people write it, and its extension after it.
+fn with_extension(number: &str, extension: &str) -> String {
+    let shown = crate::model::phone::show(number);
+    if extension.is_empty() {
+        shown
+    } else {
+        format!("{shown} ext. {extension}")
+    }
+}
+
+fn dial_link(ui: &mut egui::Ui, number: &str, extension: &str) {
+    let shown = with_extension(number, extension);
     match Contact::dial(number) {
+        Some(digits) if extension.is_empty() => {
+            ui.hyperlink_to(shown, format!("tel:{digits}"));
+        }
         Some(digits) => {
-            ui.hyperlink_to(number, format!("tel:{digits}"));
+            ui.hyperlink_to(shown, format!("tel:{digits};ext={extension}"));
         }
         None => {
-            ui.label(number);
+            ui.label(shown);
         }
     }
 }
@@ -781,7 +821,7 @@ fn row(ui: &mut egui::Ui, contact: &Contact, height: f32) -> bool {
                     if !phone.label.is_empty() {
                         ui.label(egui::RichText::new(phone.label.as_str()).weak());
                     }
-                    phone_link(ui, &phone.number);
+                    phone_item(ui, phone);
                 }
                 if let Some(email) = &contact.email {
                     email_link(ui, email);

@@ -1,0 +1,273 @@
+//! Phone numbers: what kind a label names, which numbers can be called,
+//! extensions kept apart from the number, and numbers kept in international
+//! form (E.164) and shown grouped the way people write them.
+//!
+//! Reading and formatting numbers is libphonenumber's work (the
+//! `phonenumber` crate and its metadata); what stays here is the roster's
+//! own rules: which labels are not for calling, how an import's many ways of
+//! naming a number's kind come down to a few words, and which country a
+//! number without a `+` belongs to (the office's).
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Mutex;
+
+use phonenumber::{Mode, country};
+use smol_str::SmolStr;
+
+/// A number's kind in the roster's words ("mobile", "work fax").
+pub type Label = SmolStr;
+
+/// The roster's word for a number's kind, from however a file names it:
+/// vCard types (`CELL`, `WORK,VOICE`, `FAX`), Google's labels (`* Mobile`),
+/// Outlook's columns (`Business Fax`) or Apple's (`_$!<Mobile>!$_`). Fax and
+/// pager numbers keep that word, so they are never offered to call.
+pub fn label(words: &[&str]) -> Label {
+    let words: Vec<String> = words
+        .iter()
+        .flat_map(|w| w.split([',', ' ', '-', '_', '$', '!', '<', '>', '*', '/']))
+        .map(str::to_lowercase)
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |names: &[&str]| words.iter().any(|w| names.contains(&w.as_str()));
+    let place = if has(&["work", "business", "office", "company"]) {
+        "work "
+    } else if has(&["home", "private"]) {
+        "home "
+    } else {
+        ""
+    };
+    if has(&["fax", "facsimile"]) {
+        return format!("{place}fax").into();
+    }
+    if has(&["pager", "beeper", "pgr"]) {
+        return "pager".into();
+    }
+    if has(&["cell", "mobile", "iphone", "cellular", "handy"]) {
+        return "mobile".into();
+    }
+    if has(&["desk"]) {
+        return "desk".into();
+    }
+    if !place.is_empty() {
+        return place.trim_end().into();
+    }
+    // Anything else a person wrote ("Assistant", "Car") stays, minus the
+    // words that only say a number is a number.
+    let quiet = [
+        "voice",
+        "pref",
+        "phone",
+        "tel",
+        "telephone",
+        "number",
+        "other",
+        "value",
+        "type",
+        "label",
+        "text",
+        "msg",
+        "video",
+        "x",
+    ];
+    let kept: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !quiet.contains(w) && !w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    kept.join(" ").into()
+}
+
+/// Whether a number with this label is one to call: fax and pager numbers
+/// are kept on the card but never offered as a number to ring.
+pub fn can_call(label: &str) -> bool {
+    !label
+        .split_whitespace()
+        .any(|w| w.eq_ignore_ascii_case("fax") || w.eq_ignore_ascii_case("pager"))
+}
+
+/// A number as written, split from its extension: `+1 418 555 0102
+/// ext. 102`, `x102`, `#102` and a `tel:` URI's `;ext=102` all give the
+/// extension `102`. A number with no extension comes back whole.
+pub fn split_extension(written: &str) -> (&str, Option<&str>) {
+    let text = written.trim();
+    let lower = text.to_ascii_lowercase();
+    for marker in [";ext=", "extension", "ext.", "ext", "x", "#", ","] {
+        let Some(at) = lower.rfind(marker) else {
+            continue;
+        };
+        let rest = text[at + marker.len()..].trim_start_matches([' ', '.', ':', '=']);
+        let number = text[..at].trim_end_matches([' ', ',', ';']);
+        if !rest.is_empty()
+            && rest.bytes().all(|b| b.is_ascii_digit())
+            && number.bytes().filter(u8::is_ascii_digit).count() >= 3
+        {
+            return (number, Some(rest));
+        }
+    }
+    (text, None)
+}
+
+/// The country (ISO 3166-1 alpha-2, e.g. `GB`) whose clocks an IANA time
+/// zone keeps, from tzdata's own table; `None` for a zone of no one
+/// country (`UTC`, `Etc/GMT+5`).
+pub fn country_of_zone(zone: &str) -> Option<&'static str> {
+    const TABLE: &str = include_str!("../../assets/zone-country.txt");
+    TABLE
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once(' '))
+        .find(|(z, _)| *z == zone)
+        .map(|(_, country)| country)
+}
+
+/// Whether `code` is a country libphonenumber knows (`GB`, `us`).
+pub fn is_country(code: &str) -> bool {
+    country::Id::from_str(&code.trim().to_ascii_uppercase()).is_ok()
+}
+
+/// A number in international form (E.164, `+447700900456`), read as a
+/// number of `country` when it has no `+`; `None` when it can't be read as
+/// one (no country to read it in, or not a number at all): such a number
+/// is kept as it was written.
+pub fn international(number: &str, country: Option<&str>) -> Option<String> {
+    let id = country.and_then(|c| country::Id::from_str(&c.trim().to_ascii_uppercase()).ok());
+    if id.is_none() && !number.trim_start().starts_with('+') {
+        return None;
+    }
+    let parsed = phonenumber::parse(id, number).ok()?;
+    Some(parsed.format().mode(Mode::E164).to_string())
+}
+
+/// A stored number as people write it: an international number grouped
+/// (`+44 7700 900456`); anything else as it was written. Each number is
+/// worked out once: the contacts view shows the same few every frame.
+pub fn show(number: &str) -> String {
+    if !number.starts_with('+') {
+        return number.to_owned();
+    }
+    static SHOWN: Mutex<Option<HashMap<String, String>>> = Mutex::new(None);
+    let mut shown = SHOWN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let shown = shown.get_or_insert_with(HashMap::new);
+    if let Some(known) = shown.get(number) {
+        return known.clone();
+    }
+    let grouped = match phonenumber::parse(None, number) {
+        Ok(parsed) => parsed.format().mode(Mode::International).to_string(),
+        Err(_) => number.to_owned(),
+    };
+    if shown.len() >= 10_000 {
+        shown.clear();
+    }
+    shown.insert(number.to_owned(), grouped.clone());
+    grouped
+}
+
+/// Loads libphonenumber's metadata (about 80 ms, once): the window calls
+/// this on a thread of its own at start, so the first number it shows
+/// doesn't hold up a frame.
+pub fn warm() {
+    let _ = phonenumber::parse(None, "+442079460000");
+}
+
+/// Whether two numbers as stored are the same line: the same digits once
+/// a trunk `0` is taken off, the one's ending the other's (a national
+/// `07700 900123` is `+44 7700 900123`) when at least seven digits long.
+pub fn same_number(a: &str, b: &str) -> bool {
+    let digits = |n: &str| -> String {
+        let all: String = n.chars().filter(char::is_ascii_digit).collect();
+        all.trim_start_matches('0').to_owned()
+    };
+    let (a, b) = (digits(a), digits(b));
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    (!short.is_empty() && short == long) || (short.len() >= 7 && long.ends_with(&short))
+}
+
+/// The digits a search looks for a stored number in: its own, and for a
+/// national number stored as typed (`07700 900456`) its international
+/// form too (`447700900456`) when the office's country says where it is.
+/// An international number needs no second form: a search drops the trunk
+/// `0` of what is typed, and `7700900456` is inside `447700900456`.
+pub fn forms(number: &str, country: Option<&str>) -> Vec<String> {
+    let digits = |s: &str| -> String { s.chars().filter(char::is_ascii_digit).collect() };
+    let mut out = vec![digits(number)];
+    if !number.trim_start().starts_with('+')
+        && let Some(international) = international(number, country)
+    {
+        out.push(digits(&international));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_come_down_to_the_rosters_words() {
+        assert_eq!(label(&["CELL"]), "mobile");
+        assert_eq!(label(&["work", "voice"]), "work");
+        assert_eq!(label(&["* Mobile"]), "mobile");
+        assert_eq!(label(&["_$!<Mobile>!$_"]), "mobile");
+        assert_eq!(label(&["Business Fax"]), "work fax");
+        assert_eq!(label(&["FAX"]), "fax");
+        assert_eq!(label(&["pager"]), "pager");
+        assert_eq!(label(&["Assistant's"]), "assistant's");
+        assert_eq!(label(&["voice", "pref"]), "");
+        assert!(!can_call("work fax"));
+        assert!(!can_call("Pager"));
+        assert!(can_call("mobile"));
+        assert!(can_call(""));
+    }
+
+    #[test]
+    fn extensions_are_split_from_the_number() {
+        assert_eq!(
+            split_extension("tel:+1-418-555-0102;ext=102"),
+            ("tel:+1-418-555-0102", Some("102"))
+        );
+        assert_eq!(
+            split_extension("+1 418 555 0102 ext. 102"),
+            ("+1 418 555 0102", Some("102"))
+        );
+        assert_eq!(
+            split_extension("020 7946 0000 x 42"),
+            ("020 7946 0000", Some("42"))
+        );
+        assert_eq!(
+            split_extension("+44 7700 900456"),
+            ("+44 7700 900456", None)
+        );
+        assert_eq!(split_extension("x12"), ("x12", None));
+    }
+
+    #[test]
+    fn numbers_are_kept_international_and_shown_grouped() {
+        assert_eq!(
+            international("07700 900456", Some("GB")).as_deref(),
+            Some("+447700900456")
+        );
+        assert_eq!(
+            international("+1 (212) 555-0199", Some("GB")).as_deref(),
+            Some("+12125550199")
+        );
+        assert_eq!(international("07700 900456", None), None);
+        assert_eq!(show("+447700900456"), "+44 7700 900456");
+        assert_eq!(show("+442079460123"), "+44 20 7946 0123");
+        assert_eq!(show("+12125550199"), "+1 212-555-0199");
+        assert_eq!(show("07700 900456"), "07700 900456");
+        assert_eq!(country_of_zone("Europe/London"), Some("GB"));
+        assert_eq!(country_of_zone("America/New_York"), Some("US"));
+        assert_eq!(country_of_zone("UTC"), None);
+        assert_eq!(forms("+447700900456", None), ["447700900456"]);
+        assert!(same_number("07700 900123", "+44 7700 900123"));
+        assert!(!same_number("07700 900123", "+44 7700 900124"));
+        assert!(!same_number("123", "+44 123"));
+        assert_eq!(
+            forms("07700 900456", Some("GB")),
+            ["07700900456", "447700900456"]
+        );
+    }
+}
