@@ -480,8 +480,7 @@ fn import_a_roster_then_ask_who_covers_out_of_hours() {
     .unwrap();
     assert_eq!(json["roles"][0]["now"][0]["name"], "Sam Patel");
     assert_eq!(
-        json["roles"][0]["now"][0]["phones"][0]["number"],
-        "+447700900123",
+        json["roles"][0]["now"][0]["phones"][0]["number"], "+447700900123",
         "kept in international form, as imported"
     );
     assert_eq!(json["roles"].as_array().unwrap().len(), 1);

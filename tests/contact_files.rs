@@ -399,3 +399,42 @@ fn an_address_with_anything_after_it_is_refused_with_why() {
         preview.problems
     );
 }
+
+#[test]
+fn the_offices_phone_country_is_checked_and_read_numbers_in_it() {
+    use expedite::command::{Command, RosterChange, apply};
+    let mut state = expedite::model::State::default();
+    let hours = |country: &str| {
+        Command::Roster(Box::new(RosterChange::SetOfficeHours(Some(OfficeHours {
+            time_zone: "Europe/London".into(),
+            country: Some(country.into()),
+            ..OfficeHours::default()
+        }))))
+    };
+    let refused = apply(&mut state, hours("UK"), "me", options().now).unwrap_err();
+    assert!(
+        refused.to_string().contains("not a country's code"),
+        "{refused}"
+    );
+    assert_eq!(state.roster.office_hours, None, "a refusal changes nothing");
+    // A London office whose numbers are Irish.
+    apply(&mut state, hours("IE"), "me", options().now).unwrap();
+    let save = Command::Roster(Box::new(RosterChange::SaveContact {
+        replacing: None,
+        contact: Contact {
+            name: "Aoife Byrne".into(),
+            phones: vec![Phone {
+                label: "mobile".into(),
+                number: "085 123 4567 ext. 12".into(),
+                extension: Default::default(),
+            }],
+            ..Contact::default()
+        },
+    }));
+    apply(&mut state, save, "me", options().now).unwrap();
+    assert_eq!(
+        numbers(&state.roster.contacts[0]),
+        owned(&[("mobile", "+353851234567", "12")]),
+        "kept in international form, the extension apart"
+    );
+}
