@@ -28,9 +28,9 @@ mod who;
 use chrono::{DateTime, Duration, Utc};
 use clap::{Parser, Subcommand};
 
-use crate::command::{Command, NewEvidence};
+use crate::command::{Command, NewEvidence, RosterChange};
 use crate::interop::{ical, import, vcard};
-use crate::model::roster::Roster;
+use crate::model::roster::{Feed, Roster};
 use crate::model::{EvidenceKind, Incident, IncidentId, Role, State, comms, procedure};
 use crate::share;
 use crate::store::{self, Store, StoreError};
@@ -177,11 +177,17 @@ pub enum ImportWhat {
     /// Contacts from a CSV (header row) or vCard file, or shifts from an
     /// iCalendar on-call feed. Shows what will change; applies all or nothing.
     Roster {
-        /// The file: .csv, .vcf or .ics.
-        file: PathBuf,
+        /// The file (.csv, .vcf or .ics), or an on-call feed's address
+        /// (https:// or webcal://).
+        #[arg(value_name = "FILE or ADDRESS")]
+        file: String,
         /// Show what would change and change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Keep the rota current from the feed's address: refreshed hourly
+        /// while the window is open, and by `expedite import refresh`.
+        #[arg(long)]
+        subscribe: bool,
         /// The role a feed's shifts cover [default: each person's first role].
         #[arg(long, value_name = "ROLE", value_parser = parse_role)]
         role: Option<Role>,
@@ -189,6 +195,15 @@ pub enum ImportWhat {
         /// GoAlert's) [default: whoever each event names].
         #[arg(long = "for", value_name = "NAME")]
         whose: Option<String>,
+    },
+    /// Read every subscribed feed from its address now and bring the rota
+    /// up to date; a feed that can't be read leaves its shifts as they were.
+    /// Exit 1 when any could not be read.
+    Refresh,
+    /// Stop refreshing a subscribed feed (its shifts stay on the rota).
+    Unsubscribe {
+        /// The feed: its name or its address.
+        feed: String,
     },
 }
 
@@ -546,6 +561,7 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                 ImportWhat::Roster {
                     file,
                     dry_run,
+                    subscribe,
                     role,
                     whose,
                 },
@@ -554,24 +570,130 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                 role,
                 whose,
                 by: actor.clone(),
+                subscribe,
                 ..import::Options::at(now)
             };
-            let (format, preview) = import::preview_file(&state.roster, &file, options)?;
-            tell!("{} from {}:", format.describe(), file.display());
+            let read = import::preview_from(&state.roster, &file, options)?;
+            let preview = &read.preview;
+            tell!("{} from {}:", read.format.describe(), file.trim());
             for line in preview.lines() {
                 tell!("  {line}");
             }
             if !preview.problems.is_empty() {
                 return Err("nothing was imported".into());
             }
-            if dry_run || !preview.can_apply() {
-                if dry_run {
-                    tell!("Dry run: nothing was changed.");
-                }
+            if dry_run {
+                tell!("Dry run: nothing was changed.");
                 return Ok(());
             }
-            execute(&mut state, Command::Roster(Box::new(preview.change())))?;
-            tell!("Imported into {}.", store.roster_path().display());
+            let feed = preview.feed.clone();
+            if preview.can_apply() {
+                execute(&mut state, Command::Roster(Box::new(preview.change())))?;
+                tell!("Imported into {}.", store.roster_path().display());
+            } else if let Some(feed) = feed.as_ref().filter(|f| {
+                f.subscribed
+                    && !state
+                        .roster
+                        .rota
+                        .feeds
+                        .iter()
+                        .any(|k| k.id == f.id && k.subscribed)
+            }) {
+                // Nothing new to read, but a subscription to keep.
+                execute(
+                    &mut state,
+                    Command::Roster(Box::new(RosterChange::Subscribe {
+                        feed: feed.id.clone(),
+                        on: true,
+                    })),
+                )?;
+            }
+            if let Some(feed) = feed.filter(|f| f.subscribed) {
+                store::keep_feed_copy(store.root(), &feed.id, &read.text)
+                    .map_err(|e| format!("the feed's copy could not be kept: {e}"))?;
+                tell!(
+                    "Subscribed to {}: the window refreshes it every hour; `expedite import refresh` does now.",
+                    feed.name
+                );
+            }
+        }
+        Sub::Import {
+            what: ImportWhat::Refresh,
+        } => {
+            let feeds: Vec<Feed> = state
+                .roster
+                .rota
+                .feeds
+                .iter()
+                .filter(|f| f.subscribed)
+                .cloned()
+                .collect();
+            if feeds.is_empty() {
+                tell!(
+                    "No feed is subscribed to. Subscribe with `expedite import roster ADDRESS --subscribe`."
+                );
+                return Ok(());
+            }
+            let mut failed = 0;
+            for feed in feeds {
+                match refresh_feed(&mut store, &mut state, &feed, &actor, now) {
+                    Ok(said) => tell!("{}: {said}", feed.name),
+                    Err(why) => {
+                        failed += 1;
+                        tell!(
+                            "{}: not refreshed. {why} Its shifts stay as read {}.",
+                            feed.name,
+                            feed.read
+                                .with_timezone(&state.roster.office_zone())
+                                .format("%a %-d %b %H:%M")
+                        );
+                    }
+                }
+            }
+            if failed > 0 {
+                return Err(format!(
+                    "{failed} {} could not be refreshed",
+                    if failed == 1 { "feed" } else { "feeds" }
+                ));
+            }
+        }
+        Sub::Import {
+            what: ImportWhat::Unsubscribe { feed },
+        } => {
+            let wanted = feed.trim();
+            let found = state
+                .roster
+                .rota
+                .feeds
+                .iter()
+                .find(|f| f.name.eq_ignore_ascii_case(wanted) || f.location.as_str() == wanted);
+            let Some(found) = found else {
+                let known: Vec<String> = state
+                    .roster
+                    .rota
+                    .feeds
+                    .iter()
+                    .filter(|f| f.subscribed)
+                    .map(|f| format!("\"{}\"", f.name))
+                    .collect();
+                return Err(if known.is_empty() {
+                    format!("no feed called \"{wanted}\"; no feed is subscribed to")
+                } else {
+                    format!(
+                        "no feed called \"{wanted}\"; the subscribed ones are {}",
+                        known.join(", ")
+                    )
+                });
+            };
+            let (id, name) = (found.id.clone(), found.name.clone());
+            execute(
+                &mut state,
+                Command::Roster(Box::new(RosterChange::Subscribe {
+                    feed: id,
+                    on: false,
+                })),
+            )?;
+            tell!("{name} is no longer refreshed; its shifts stay on the rota.");
         }
         Sub::Share { remote } => {
             let remote = share_remote(&remote);
@@ -753,4 +875,39 @@ pub fn status_text(incident: &Incident, state: &State, now: DateTime<Utc>) -> St
         lines.push(format!("Next update:  {}{flag}", when(due)));
     }
     lines.join("\n")
+}
+
+/// Reads a subscribed feed from its address and brings the rota up to
+/// date with it; what changed in words, or why it could not be read (the
+/// rota untouched then).
+fn refresh_feed(
+    store: &mut Store,
+    state: &mut State,
+    feed: &Feed,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<String, String> {
+    let file = crate::interop::fetch::fetch(&feed.location)?;
+    let preview = import::refresh_preview(&state.roster, feed, &file.text, now, actor);
+    if let Some(problem) = preview.problems.first() {
+        return Err(format!(
+            "What its address gives now can't be read: {}",
+            problem.message
+        ));
+    }
+    store::keep_feed_copy(store.root(), &feed.id, &file.text)
+        .map_err(|e| format!("Its copy could not be kept on this desk: {e}."))?;
+    if !preview.can_apply() {
+        return Ok("up to date.".into());
+    }
+    let said = preview.lines().join(" ");
+    store
+        .execute(
+            state,
+            Command::Roster(Box::new(preview.change())),
+            actor,
+            now,
+        )
+        .map_err(|e| e.to_string())?;
+    Ok(said)
 }

@@ -275,8 +275,9 @@ fn files_in_windows_1252_and_utf_16_are_read_and_say_so() {
     latin.extend_from_slice(b" Ng,07700 900470\n");
     let path = dir.path().join("outlook.csv");
     std::fs::write(&path, &latin).unwrap();
-    let (format, preview) = import::preview_file(&roster, &path, options()).unwrap();
-    assert_eq!(format, Format::Csv);
+    let read = import::preview_from(&roster, path.to_str().unwrap(), options()).unwrap();
+    assert_eq!(read.format, Format::Csv);
+    let preview = read.preview;
     assert_eq!(preview.contacts[0].name, "Zoë Ng");
     assert!(
         preview.notes[0].contains("Windows-1252"),
@@ -292,7 +293,9 @@ fn files_in_windows_1252_and_utf_16_are_read_and_say_so() {
     }
     let path = dir.path().join("contacts.csv");
     std::fs::write(&path, &wide).unwrap();
-    let (_, preview) = import::preview_file(&roster, &path, options()).unwrap();
+    let preview = import::preview_from(&roster, path.to_str().unwrap(), options())
+        .unwrap()
+        .preview;
     assert_eq!(preview.contacts[0].name, "Jürgen Müller");
     assert_eq!(preview.contacts[0].phones[0].number, "+4915123456789");
 }

@@ -406,7 +406,7 @@ pub fn apply(
         Roster(change) => {
             // Work on a copy so that a refusal leaves nothing changed.
             let mut roster = state.roster.clone();
-            let effects = roster::apply(&mut roster, *change)?;
+            let effects = roster::apply(&mut roster, *change, actor, now)?;
             crate::merge::stamp_roster(&state.roster, &mut roster, actor, now);
             state.roster = roster;
             Ok(effects)

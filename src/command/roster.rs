@@ -42,12 +42,22 @@ pub enum RosterChange {
         /// it covers are replaced.
         feed: Option<Feed>,
     },
+    /// Subscribe to a feed already read (refreshed from its address by
+    /// itself), or leave it (its shifts stay; it is read no more).
+    Subscribe {
+        /// The feed's id.
+        feed: SmolStr,
+        /// Subscribe (true) or leave (false).
+        on: bool,
+    },
 }
 
 /// Applies one roster change.
 pub(super) fn apply(
     roster: &mut Roster,
     change: RosterChange,
+    actor: &str,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<Effect>, CommandError> {
     use RosterChange::*;
     let bad = CommandError::Roster;
@@ -158,6 +168,36 @@ pub(super) fn apply(
                 s.check().map_err(bad)?;
             }
             roster.merge(contacts, shifts, feed);
+        }
+        Subscribe { feed, on } => {
+            let Some(f) = roster.rota.feeds.iter_mut().find(|f| f.id == feed) else {
+                return Err(bad(
+                    "That feed is not on the rota (any more). Import it from its address to subscribe."
+                        .into(),
+                ));
+            };
+            if on && crate::interop::fetch::address(&f.location).is_none() {
+                return Err(bad(format!(
+                    "\"{}\" was read from a file ({}): only a feed's address (https:// or webcal://) can be subscribed to. Import it from its address.",
+                    f.name, f.location
+                )));
+            }
+            if f.subscribed == on {
+                return Err(bad(format!(
+                    "\"{}\" is {} already.",
+                    f.name,
+                    if on {
+                        "subscribed to"
+                    } else {
+                        "not subscribed to"
+                    }
+                )));
+            }
+            f.subscribed = on;
+            f.subscription_edit = Some(crate::model::incident::Edit {
+                at: now,
+                by: actor.to_owned(),
+            });
         }
     }
     Ok(vec![Effect::SaveRoster])

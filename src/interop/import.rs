@@ -204,23 +204,86 @@ pub struct Preview {
 /// How many of a feed's UIDs the rota keeps to know it again.
 const UID_SAMPLE: usize = 16;
 
-/// Reads the file at `path` (as [`read_file`]), tells its format and works
-/// out what importing it into `roster` does, the file's location kept as
-/// the feed's; a note says so when the file was not UTF-8.
-pub fn preview_file(
-    roster: &Roster,
-    path: &Path,
-    options: Options,
-) -> Result<(Format, Preview), String> {
-    let file = read_file(path)?;
-    let format = Format::guess(path, &file.text)?;
+/// What an import read, and what importing it would do.
+#[derive(Clone, Debug)]
+pub struct Read {
+    /// The kind of file it is.
+    pub format: Format,
+    /// What importing it into the roster would do.
+    pub preview: Preview,
+    /// The text read: a subscribed feed's last good copy is kept from it.
+    pub text: String,
+}
+
+/// Reads `source` — a file's path, or a feed's address (`https://`,
+/// `webcal://`), fetched — tells its format and works out what importing
+/// it into `roster` does, where it came from kept as the feed's location.
+/// A note says so when a file was not UTF-8 or an address is not
+/// encrypted; only an address can be subscribed to.
+pub fn preview_from(roster: &Roster, source: &str, options: Options) -> Result<Read, String> {
+    let source = source.trim();
+    if source.is_empty() {
+        return Err(
+            "Give the file to import (a .csv, .vcf or .ics) or a feed's address (https:// or webcal://)."
+                .into(),
+        );
+    }
+    let (file, format, location) = if super::fetch::looks_like_address(source) {
+        (
+            super::fetch::fetch(source)?,
+            Format::ICalendar,
+            source.to_owned(),
+        )
+    } else {
+        if options.subscribe {
+            return Err(format!(
+                "{source} is a file: a file is read once. Subscribe to the feed's address (https:// or webcal://) to keep the rota current by itself."
+            ));
+        }
+        let path = Path::new(source);
+        let file = read_file(path)?;
+        let format = Format::guess(path, &file.text)?;
+        (file, format, location_of(path))
+    };
     let options = Options {
-        location: Some(location_of(path)),
+        location: Some(location),
         ..options
     };
     let mut preview = preview(roster, &file.text, format, &options);
     preview.notes.splice(0..0, file.note);
-    Ok((format, preview))
+    if source.to_ascii_lowercase().starts_with("http://") {
+        preview.notes.insert(
+            0,
+            "The address starts http://, so the feed travels unencrypted: use its https:// address if the on-call tool gives one."
+                .into(),
+        );
+    }
+    Ok(Read {
+        format,
+        preview,
+        text: file.text,
+    })
+}
+
+/// What reading a subscribed feed's new text would do to `roster`: read
+/// as it was first imported (its role, whose shifts), replacing what it
+/// gave before.
+pub fn refresh_preview(
+    roster: &Roster,
+    feed: &Feed,
+    text: &str,
+    now: DateTime<Utc>,
+    by: &str,
+) -> Preview {
+    let options = Options {
+        role: feed.role,
+        whose: feed.whose.as_ref().map(|w| w.to_string()),
+        location: Some(feed.location.to_string()),
+        by: by.to_owned(),
+        subscribe: true,
+        ..Options::at(now)
+    };
+    preview(roster, text, Format::ICalendar, &options)
 }
 
 /// Reads `text` as `format` and works out what importing it into `roster` does.
@@ -335,6 +398,16 @@ fn feed_preview(roster: &Roster, text: &str, options: &Options, preview: &mut Pr
         from: window.from,
         until: read.cut_at,
         subscribed: options.subscribe || known.is_some_and(|f| f.subscribed),
+        role: options.role,
+        whose: whose.map(|c| c.name.clone()),
+        subscription_edit: if options.subscribe && !known.is_some_and(|f| f.subscribed) {
+            Some(crate::model::incident::Edit {
+                at: options.now,
+                by: options.by.clone(),
+            })
+        } else {
+            known.and_then(|f| f.subscription_edit.clone())
+        },
     });
     if preview.whose_needed {
         preview.notes.push(format!(

@@ -10,6 +10,7 @@
 //! and the rest of the file is still checked.
 
 pub mod csv_roster;
+pub mod fetch;
 pub mod ical;
 pub mod import;
 pub mod vcard;

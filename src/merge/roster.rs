@@ -126,6 +126,7 @@ pub fn merge_roster(base: Option<&Roster>, ours: &Roster, theirs: &Roster) -> (R
         &theirs.rota.overrides,
         |o: &Override| o.clone(),
     );
+    out.rota.feeds = merge_feeds(&ours.rota.feeds, &theirs.rota.feeds);
     out.rota.rotations = merge_set(
         base.map(|b| &b.rota.rotations[..]),
         &ours.rota.rotations,
@@ -133,6 +134,25 @@ pub fn merge_roster(base: Option<&Roster>, ours: &Roster, theirs: &Roster) -> (R
         rotation_key,
     );
     (out, report)
+}
+
+/// The feeds both desks know, one each by id: the later reading or
+/// subscription change of each. A feed one desk read and the other never
+/// knew is kept (its shifts are, whatever the merge of shifts keeps).
+fn merge_feeds(
+    ours: &[crate::model::roster::Feed],
+    theirs: &[crate::model::roster::Feed],
+) -> Vec<crate::model::roster::Feed> {
+    let mut out: Vec<crate::model::roster::Feed> = ours.to_vec();
+    for feed in theirs {
+        match out.iter_mut().find(|f| f.id == feed.id) {
+            Some(mine) if feed.merge_key() > mine.merge_key() => *mine = feed.clone(),
+            Some(_) => {}
+            None => out.push(feed.clone()),
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
 }
 
 fn rotation_key(r: &Rotation) -> impl Ord + '_ {

@@ -262,6 +262,69 @@ fn a_colleagues_new_number_and_my_new_contact_are_both_on_the_merged_roster() {
 }
 
 #[test]
+fn a_feed_read_on_one_desk_and_left_on_another_merges_to_the_later_word() {
+    let base = roster_with_sam();
+    let feed = crate::model::roster::Feed {
+        id: "f1".into(),
+        name: "Web on call".into(),
+        location: "https://oncall.example.com/web.ics".into(),
+        uids: Vec::new(),
+        read: mins(1),
+        by: "Sam Patel".into(),
+        from: mins(-60),
+        until: None,
+        subscribed: true,
+        role: None,
+        whose: None,
+        subscription_edit: None,
+    };
+    let shift = Shift {
+        role: Role::Developer,
+        who: "Sam Patel".into(),
+        start: mins(0),
+        end: mins(600),
+        source: Some("f1".into()),
+    };
+    let mut both = base.clone();
+    let import = RosterChange::Import {
+        contacts: Vec::new(),
+        shifts: vec![shift],
+        feed: Some(feed),
+    };
+    run(
+        &mut both,
+        Command::Roster(Box::new(import)),
+        "Sam Patel",
+        mins(1),
+    );
+    let (mut a, mut b) = (both.clone(), both.clone());
+    // One desk adds a contact; the other leaves the feed later.
+    run(
+        &mut a,
+        save(contact("Priya Shah", "+44 7700 900002"), None),
+        "Sam Patel",
+        mins(2),
+    );
+    let leave = RosterChange::Subscribe {
+        feed: "f1".into(),
+        on: false,
+    };
+    run(
+        &mut b,
+        Command::Roster(Box::new(leave)),
+        "Alex Kim",
+        mins(3),
+    );
+    let (m, _) = merge_roster(Some(&both.roster), &a.roster, &b.roster);
+    assert_eq!(m.rota.feeds.len(), 1, "the feed is kept: {:?}", m.rota);
+    assert!(!m.rota.feeds[0].subscribed, "the later word: left");
+    assert_eq!(m.rota.shifts.len(), 1);
+    assert_eq!(m.contacts.len(), 2);
+    let (again, _) = merge_roster(Some(&both.roster), &b.roster, &a.roster);
+    assert_eq!(again, m);
+}
+
+#[test]
 fn a_contact_changed_on_two_desks_keeps_both_numbers_and_the_later_email() {
     let base = roster_with_sam();
     let (mut a, mut b) = (base.clone(), base.clone());

@@ -184,6 +184,30 @@ pub struct Feed {
     /// Whether it is refreshed from its address by itself.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub subscribed: bool,
+    /// The role its shifts were imported as, when one was given for the
+    /// whole feed: a refresh reads it the same way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// Whose shifts it holds, when it names nobody itself (a personal feed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub whose: Option<SmolStr>,
+    /// When someone last subscribed to it or left it (with who), so two
+    /// desks' versions of the feed merge to the later word.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_edit: Option<Edit>,
+}
+
+impl Feed {
+    /// What decides which of two desks' versions of this feed stays: the
+    /// later reading or subscription change (then the rest of it, so the
+    /// choice is the same whichever desk merges).
+    pub fn merge_key(&self) -> (DateTime<Utc>, String) {
+        let changed = self
+            .subscription_edit
+            .as_ref()
+            .map_or(self.read, |e| e.at.max(self.read));
+        (changed, format!("{self:?}"))
+    }
 }
 
 /// People taking a role in turn, a week each, handing off at a local time.

@@ -28,6 +28,8 @@ outbox.ron
 .outbox.lock
 # Text typed and not yet saved.
 drafts.ron
+# The last good copy of each subscribed feed (each desk reads its own).
+feeds/
 # Locks, backups, files set aside, half-written saves.
 .instance.lock
 .write.lock

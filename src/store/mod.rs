@@ -686,6 +686,12 @@ impl Store {
         self.root.join("drafts.ron")
     }
 
+    /// Where this desk keeps the last good copy of a subscribed feed
+    /// (`feeds/<id>.ics`; never shared: each desk reads its own).
+    pub fn feed_copy_path(&self, id: &str) -> PathBuf {
+        feed_copy_path(&self.root, id)
+    }
+
     /// Reads the window's drafts (empty when there are none); a damaged file
     /// is moved aside and reported, like any other.
     pub fn load_drafts<T: Kind + Default>(&mut self) -> (T, Vec<Problem>) {
@@ -1193,4 +1199,28 @@ fn quarantine(path: &Path) -> io::Result<PathBuf> {
         }
     }
     Err(io::Error::other("too many damaged copies already"))
+}
+
+/// Where the data folder at `root` keeps the last good copy of a feed.
+pub fn feed_copy_path(root: &Path, id: &str) -> PathBuf {
+    let id: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    root.join("feeds").join(format!("{id}.ics"))
+}
+
+/// Keeps `text` as the last good copy of the feed `id` in the data folder
+/// at `root`: the folder made private to its owner, the file written whole.
+pub fn keep_feed_copy(root: &Path, id: &str, text: &str) -> std::io::Result<()> {
+    let path = feed_copy_path(root, id);
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    atomic::write_document(&path, text.as_bytes())
 }

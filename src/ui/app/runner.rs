@@ -359,8 +359,8 @@ fn work(store: &mut Store, job: Job) -> (Done, Changes) {
                 by,
                 ..import::Options::at(now)
             };
-            let previewed = import::preview_file(&roster, &path, options)
-                .map(|(format, preview)| Box::new((path, format, preview)));
+            let previewed = import::preview_from(&roster, &path.to_string_lossy(), options)
+                .map(|read| Box::new((path, read.format, read.preview)));
             (Done::Previewed(previewed), Changes::default())
         }
         Job::Write { path, bytes } => (

@@ -1,0 +1,149 @@
+//! Reading an on-call feed from its address: what a subscription is
+//! refreshed from. `webcal://` is the calendar apps' name for the same
+//! address over `https://`; plain `http://` is read too (an office's own
+//! server), and the preview says it is not encrypted.
+//!
+//! One GET with a time limit on every step, at most [`MAX_BYTES`], an
+//! answer other than 200 said in words: a refresh that fails leaves the
+//! rota as it was and says why.
+
+use std::io::Read;
+use std::time::Duration;
+
+use super::import::{FileText, MAX_BYTES, decode};
+
+/// How long finding and connecting to the server may take.
+const CONNECT_LIMIT: Duration = Duration::from_secs(10);
+/// How long the whole answer may take to arrive.
+const ANSWER_LIMIT: Duration = Duration::from_secs(30);
+
+/// The address to read, when `text` is one: `webcal://` read as
+/// `https://`; `None` for anything that is not a web address (a path).
+pub fn address(text: &str) -> Option<String> {
+    let text = text.trim();
+    let scheme_end = text.find("://")?;
+    let scheme = text[..scheme_end].to_ascii_lowercase();
+    let rest = &text[scheme_end + 3..];
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
+        return None;
+    }
+    match scheme.as_str() {
+        "https" | "webcals" | "webcal" => Some(format!("https://{rest}")),
+        "http" => Some(format!("http://{rest}")),
+        _ => None,
+    }
+}
+
+/// Whether `text` is meant as a web address (`https://`, `webcal://`…),
+/// even a broken one, rather than a file's path.
+pub fn looks_like_address(text: &str) -> bool {
+    let text = text.trim().to_ascii_lowercase();
+    ["http://", "https://", "webcal://", "webcals://"]
+        .iter()
+        .any(|s| text.starts_with(s))
+}
+
+/// The host an address names, for messages.
+fn host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    authority.rsplit('@').next().unwrap_or(authority)
+}
+
+/// Reads the feed at `given` (as typed: `webcal://` and all), or says why
+/// it can't, in words that say what to do.
+pub fn fetch(given: &str) -> Result<FileText, String> {
+    let url = address(given).ok_or_else(|| {
+        format!(
+            "\"{given}\" is not a feed's address. Copy the address from the on-call tool (it starts https:// or webcal://)."
+        )
+    })?;
+    let host = host(&url).to_owned();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_resolve(Some(CONNECT_LIMIT))
+        .timeout_connect(Some(CONNECT_LIMIT))
+        .timeout_send_request(Some(CONNECT_LIMIT))
+        .timeout_recv_response(Some(ANSWER_LIMIT))
+        .timeout_recv_body(Some(ANSWER_LIMIT))
+        .user_agent(concat!("Expedite/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let mut response = agent
+        .get(&url)
+        .header("Accept", "text/calendar, */*;q=0.5")
+        .call()
+        .map_err(|e| unreachable(&host, e))?;
+    let status = response.status();
+    if status.as_u16() != 200 {
+        let what = match status.as_u16() {
+            401 | 403 => {
+                "the address needs a key it doesn't have: copy the feed's whole address again from the on-call tool (private feeds carry their key in it)"
+            }
+            404 | 410 => {
+                "there is no feed at this address (any more): copy the address again from the on-call tool"
+            }
+            500..=599 => "the server has a problem of its own; it is tried again later",
+            _ => "it is not a calendar it sent",
+        };
+        return Err(format!(
+            "{host} answered {} {}: {what}.",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("")
+        ));
+    }
+    let mut bytes = Vec::new();
+    response
+        .body_mut()
+        .as_reader()
+        .take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("The feed from {host} stopped half-way ({e}). Try again."))?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(format!(
+            "The feed from {host} is over 10 MB; Expedite reads feeds of up to 10 MB. Ask the on-call tool for a shorter period."
+        ));
+    }
+    decode(&bytes).ok_or_else(|| format!("What {host} sent is not text, so not a calendar."))
+}
+
+/// Why the server could not be reached, in words.
+fn unreachable(host: &str, e: ureq::Error) -> String {
+    match e {
+        ureq::Error::HostNotFound => {
+            format!("Can't find {host}: offline, or the address is mistyped.")
+        }
+        ureq::Error::ConnectionFailed | ureq::Error::Io(_) => {
+            format!("Can't reach {host}: offline, or the server is down.")
+        }
+        ureq::Error::Timeout(_) => format!("{host} did not answer in time."),
+        other => format!("Can't read the feed from {host}: {other}."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webcal_is_read_over_https_and_paths_are_no_addresses() {
+        assert_eq!(
+            address("webcal://oncall.example.com/feed.ics?key=a1").as_deref(),
+            Some("https://oncall.example.com/feed.ics?key=a1")
+        );
+        assert_eq!(
+            address(" HTTPS://example.com/x.ics ").as_deref(),
+            Some("https://example.com/x.ics")
+        );
+        assert_eq!(address("/home/sam/feed.ics"), None);
+        assert_eq!(address("ftp://example.com/x.ics"), None);
+        assert_eq!(address("https:///x.ics"), None);
+        assert!(looks_like_address("webcal://x"));
+        assert!(!looks_like_address("feeds/x.ics"));
+        assert_eq!(
+            host("https://user@oncall.example.com:8443/a"),
+            "oncall.example.com:8443"
+        );
+    }
+}

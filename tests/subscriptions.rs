@@ -1,0 +1,176 @@
+//! Subscribing to an on-call feed by its address, against a real HTTP
+//! server on 127.0.0.1 inside the test: the rota follows the feed as it
+//! changes, a refresh that fails says why and leaves the rota as it was,
+//! and this desk keeps the last good copy.
+
+#[path = "support/desk.rs"]
+mod desk;
+#[path = "support/http.rs"]
+mod http;
+
+use std::path::Path;
+use std::process::Output;
+
+use chrono::{Duration, Utc};
+use http::{Answer, Server};
+
+fn expedite(dir: &Path, args: &[&str]) -> Output {
+    desk::expedite_as(dir, "Sam Patel", args)
+}
+
+fn ok(o: Output) -> String {
+    assert!(o.status.success(), "{}", desk::printed(&o));
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn failed(o: Output) -> String {
+    assert_eq!(o.status.code(), Some(1), "{}", desk::printed(&o));
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// A team of two developers, named as the feed names them.
+fn team(dir: &Path) {
+    std::fs::write(
+        dir.join("roster.ron"),
+        r#"(contacts: [
+            (name: "Jane Doe", roles: [Developer], email: "jane@example.com"),
+            (name: "Bob Stone", roles: [Developer], email: "bob@example.com"),
+        ])"#,
+    )
+    .unwrap();
+}
+
+/// A feed with one shift, from yesterday to a week from now, for `who`
+/// (by address, as PagerDuty writes its attendees: no `mailto:`).
+fn feed(who: &str) -> &'static str {
+    let start = (Utc::now() - Duration::days(1)).format("%Y%m%dT%H%M00Z");
+    let end = (Utc::now() + Duration::days(7)).format("%Y%m%dT%H%M00Z");
+    let text = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Subscription test//EN\r\nX-WR-CALNAME:Web on call\r\n\
+         BEGIN:VEVENT\r\nUID:shift-1@oncall.test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{start}\r\nDTEND:{end}\r\n\
+         SUMMARY:On call: Web\r\nATTENDEE;CN=Someone:{who}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    Box::leak(text.into_boxed_str())
+}
+
+const CALENDAR: &str = "Content-Type: text/calendar\r\n";
+
+fn who_covers(dir: &Path) -> String {
+    ok(expedite(dir, &["who", "--role", "developer"]))
+}
+
+#[test]
+fn a_subscribed_feed_keeps_the_rota_current_and_a_failed_refresh_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    team(dir.path());
+    let server = Server::start(vec![
+        Answer::Http(200, CALENDAR, feed("jane@example.com")),
+        // The shift handed to Bob under the same UID.
+        Answer::Http(200, CALENDAR, feed("bob@example.com")),
+        Answer::Http(404, "", "no such feed"),
+        Answer::Http(200, "Content-Type: text/html\r\n", "<html>Sign in</html>"),
+    ]);
+    let address = server.url("/feeds/web.ics?token=k1");
+
+    let said = ok(expedite(
+        dir.path(),
+        &["import", "roster", &address, "--subscribe"],
+    ));
+    assert!(said.contains("Add 1 shift"), "{said}");
+    assert!(said.contains("travels unencrypted"), "{said}");
+    assert!(said.contains("Subscribed to Web on call"), "{said}");
+    assert!(who_covers(dir.path()).contains("Jane Doe"));
+    let roster = std::fs::read_to_string(dir.path().join("roster.ron")).unwrap();
+    assert!(roster.contains("subscribed: true"), "{roster}");
+    assert!(roster.contains(&address), "{roster}");
+    let copies: Vec<_> = std::fs::read_dir(dir.path().join("feeds"))
+        .unwrap()
+        .collect();
+    assert_eq!(copies.len(), 1, "the last good copy is kept on this desk");
+    let seen = server.seen();
+    assert_eq!(seen[0].path, "/feeds/web.ics?token=k1");
+    assert!(
+        seen[0]
+            .headers
+            .to_lowercase()
+            .contains("accept: text/calendar"),
+        "{}",
+        seen[0].headers
+    );
+
+    // The feed changed: the shift is Bob's now, and Jane's comes off.
+    let said = ok(expedite(dir.path(), &["import", "refresh"]));
+    assert!(said.contains("Web on call: "), "{said}");
+    let now = who_covers(dir.path());
+    assert!(now.contains("Bob Stone"), "{now}");
+    assert!(!now.contains("Jane Doe until"), "{now}");
+
+    // The feed is gone: said, and the rota stays as it was.
+    let before = std::fs::read_to_string(dir.path().join("roster.ron")).unwrap();
+    let said = failed(expedite(dir.path(), &["import", "refresh"]));
+    assert!(said.contains("not refreshed"), "{said}");
+    assert!(said.contains("answered 404"), "{said}");
+    assert!(said.contains("1 feed could not be refreshed"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("roster.ron")).unwrap(),
+        before
+    );
+    // A sign-in page instead of the calendar: the same.
+    let said = failed(expedite(dir.path(), &["import", "refresh"]));
+    assert!(said.contains("can't be read"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("roster.ron")).unwrap(),
+        before
+    );
+    assert!(who_covers(dir.path()).contains("Bob Stone"));
+
+    // Left: its shifts stay; nothing is refreshed any more.
+    let said = ok(expedite(
+        dir.path(),
+        &["import", "unsubscribe", "Web on call"],
+    ));
+    assert!(said.contains("no longer refreshed"), "{said}");
+    let said = ok(expedite(dir.path(), &["import", "refresh"]));
+    assert!(said.contains("No feed is subscribed to"), "{said}");
+    assert!(who_covers(dir.path()).contains("Bob Stone"));
+    assert_eq!(server.seen().len(), 4, "no request after leaving");
+}
+
+#[test]
+fn an_address_that_cant_be_reached_or_a_file_to_subscribe_is_refused_with_why() {
+    let dir = tempfile::tempdir().unwrap();
+    team(dir.path());
+    // A port nobody listens on: as offline as a test can be.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address = format!("http://127.0.0.1:{port}/feed.ics");
+    let o = expedite(dir.path(), &["import", "roster", &address, "--subscribe"]);
+    assert_eq!(o.status.code(), Some(1), "{}", desk::printed(&o));
+    let said = desk::printed(&o);
+    assert!(said.contains("Can't reach 127.0.0.1"), "{said}");
+    assert!(!dir.path().join("feeds").exists());
+
+    let file = dir.path().join("web.ics");
+    std::fs::write(&file, feed("jane@example.com")).unwrap();
+    let o = expedite(
+        dir.path(),
+        &["import", "roster", file.to_str().unwrap(), "--subscribe"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", desk::printed(&o));
+    assert!(
+        desk::printed(&o).contains("a file is read once"),
+        "{}",
+        desk::printed(&o)
+    );
+}
