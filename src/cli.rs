@@ -888,26 +888,14 @@ fn refresh_feed(
     now: DateTime<Utc>,
 ) -> Result<String, String> {
     let file = crate::interop::fetch::fetch(&feed.location)?;
-    let preview = import::refresh_preview(&state.roster, feed, &file.text, now, actor);
-    if let Some(problem) = preview.problems.first() {
-        return Err(format!(
-            "What its address gives now can't be read: {}",
-            problem.message
-        ));
-    }
+    let change = import::refresh_change(&state.roster, feed, &file.text, now, actor)?;
     store::keep_feed_copy(store.root(), &feed.id, &file.text)
         .map_err(|e| format!("Its copy could not be kept on this desk: {e}."))?;
-    if !preview.can_apply() {
+    let Some((change, said)) = change else {
         return Ok("up to date.".into());
-    }
-    let said = preview.lines().join(" ");
+    };
     store
-        .execute(
-            state,
-            Command::Roster(Box::new(preview.change())),
-            actor,
-            now,
-        )
+        .execute(state, Command::Roster(Box::new(change)), actor, now)
         .map_err(|e| e.to_string())?;
     Ok(said)
 }

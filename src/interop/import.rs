@@ -265,6 +265,36 @@ pub fn preview_from(roster: &Roster, source: &str, options: Options) -> Result<R
     })
 }
 
+/// The change that brings `roster` up to date with a subscribed feed's
+/// new text, with what it does in words; `None` when it is up to date
+/// already, or why the text can't be read (the rota is left as it was).
+pub fn refresh_change(
+    roster: &Roster,
+    feed: &Feed,
+    text: &str,
+    now: DateTime<Utc>,
+    by: &str,
+) -> Result<Option<(RosterChange, String)>, String> {
+    let preview = refresh_preview(roster, feed, text, now, by);
+    if let Some(problem) = preview.problems.first() {
+        return Err(format!(
+            "What its address gives now can't be read: {}",
+            problem.message
+        ));
+    }
+    let m = &preview.merged;
+    let said = match (m.shifts_added, m.shifts_removed) {
+        (0, 0) => "the shifts are as they were; the feed's record is updated.".to_owned(),
+        (added, 0) => format!("{} added.", count(added, "shift", "shifts")),
+        (0, removed) => format!("{} taken off.", count(removed, "shift", "shifts")),
+        (added, removed) => format!(
+            "{} added, {removed} taken off (moved, handed over or cancelled).",
+            count(added, "shift", "shifts")
+        ),
+    };
+    Ok(preview.can_apply().then(|| (preview.change(), said)))
+}
+
 /// What reading a subscribed feed's new text would do to `roster`: read
 /// as it was first imported (its role, whose shifts), replacing what it
 /// gave before.
@@ -611,4 +641,9 @@ fn list(items: impl Iterator<Item = String>) -> String {
         let _ = write!(text, " and {} more", items.len() - 10);
     }
     text
+}
+
+/// "1 shift", "3 shifts".
+fn count(n: usize, one: &'static str, many: &'static str) -> String {
+    format!("{n} {}", plural(n, one, many))
 }

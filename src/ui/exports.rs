@@ -223,6 +223,12 @@ impl Exports {
         self.notice = Some((text, false));
     }
 
+    /// Says that something went wrong that nobody asked for just now (a
+    /// feed's refresh), in the strip of notices.
+    pub fn warn(&mut self, text: String) {
+        self.notice = Some((text, true));
+    }
+
     /// "Save timeline as CSV…", in the conclusion and on the timeline.
     pub fn timeline_button(&mut self, ui: &mut egui::Ui, pack: &Pack<'_>) {
         let button = egui::Button::new("Save timeline as CSV…");

@@ -73,7 +73,11 @@ pub enum Action {
         role: Option<crate::model::Role>,
         /// Whose shifts a personal feed holds, as typed.
         whose: Option<String>,
+        /// Subscribe to the feed (an address only): refreshed every hour.
+        subscribe: bool,
     },
+    /// Read this subscribed feed (by id) from its address now.
+    RefreshFeed(smol_str::SmolStr),
 }
 
 impl Action {

@@ -188,7 +188,7 @@ fn importing_a_spreadsheet_shows_what_will_change_first() {
     let mut harness = app_at(dir.path(), t(0));
     click(&mut harness, "Contacts");
     click(&mut harness, "Import or export…");
-    type_into(&mut harness, "File", csv.to_str().unwrap());
+    type_into(&mut harness, "File or address", csv.to_str().unwrap());
     click(&mut harness, "Preview import");
     harness.get_by_label("Add 1 contact: Lee Park");
     harness.get_by_label("Update 1 contact: Tom Berg (numbers)");
@@ -224,7 +224,7 @@ fn a_google_export_imports_whole_and_its_fax_is_shown_but_not_offered_to_call() 
     let mut harness = app_at(dir.path(), t(0));
     click(&mut harness, "Contacts");
     click(&mut harness, "Import or export…");
-    type_into(&mut harness, "File", csv.to_str().unwrap());
+    type_into(&mut harness, "File or address", csv.to_str().unwrap());
     click(&mut harness, "Preview import");
     harness.get_by_label("Add 1 contact: Lee Park");
     harness.get_by_label_contains("1 column is not used: \"Birthday\"");
@@ -274,7 +274,7 @@ fn a_personal_feed_is_imported_once_the_window_is_told_whose_it_is() {
     let mut harness = app_at(dir.path(), t(0));
     click(&mut harness, "Contacts");
     click(&mut harness, "Import or export…");
-    type_into(&mut harness, "File", ics.to_str().unwrap());
+    type_into(&mut harness, "File or address", ics.to_str().unwrap());
     click(&mut harness, "Preview import");
     harness.get_by_label("Nothing to import yet: the feed doesn't say whose shifts these are.");
     type_into(&mut harness, "Whose shifts", "Tom Berg");
@@ -363,14 +363,14 @@ fn the_file_typed_to_import_survives_a_restart() {
         let mut harness = app_at(dir.path(), t(0));
         click(&mut harness, "Contacts");
         click(&mut harness, "Import or export…");
-        type_into(&mut harness, "File", &file);
+        type_into(&mut harness, "File or address", &file);
         use eframe::App as _;
         harness.state_mut().on_exit(None);
     }
     let mut harness = app_at(dir.path(), t(1));
     click(&mut harness, "Contacts");
     click(&mut harness, "Import or export…");
-    assert_eq!(field_value(&harness, "File"), file);
+    assert_eq!(field_value(&harness, "File or address"), file);
 }
 
 #[test]

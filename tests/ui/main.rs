@@ -5,6 +5,9 @@ mod common;
 mod conclusion;
 mod contacts;
 mod disk;
+mod feeds;
+#[path = "../support/http.rs"]
+mod http;
 mod keyboard;
 mod posting;
 mod sharing;

@@ -1,16 +1,13 @@
 //! Connecting a channel and posting from the window, against a real HTTP
 //! server on 127.0.0.1 and the window's real poster thread.
 
-#[path = "../support/http.rs"]
-mod http;
-
+use crate::http::{Answer, Server};
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use expedite::store::Store;
 use expedite::ui::ExpediteApp;
 use expedite::ui::app::poster::Poster;
-use http::{Answer, Server};
 
 use crate::common::*;
 

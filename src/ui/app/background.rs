@@ -8,14 +8,74 @@ use std::time::Instant;
 use eframe::egui;
 
 use crate::command::Command;
+use crate::model::roster::Feed;
 use crate::reminder::{NotificationAction, ReminderEvent};
 use crate::ui::Dialog;
+use crate::ui::app::feeds::{FeedStatus, Fetched};
 use crate::ui::app::runner::Job;
 
 use super::{DRAFT_SAVE_EVERY, ExpediteApp, Pending};
 use crate::ui::drafts;
 
 impl ExpediteApp {
+    /// Tells the refresh thread which feeds are subscribed to, takes in
+    /// what it read (to the disk thread, to be read against the roster as
+    /// saved) and says what it could not read, once per run of failures.
+    fn take_in_feeds(&mut self) {
+        let previews: Vec<_> = self.address_previews.1.try_iter().collect();
+        for preview in previews {
+            self.previews_reading = self.previews_reading.saturating_sub(1);
+            self.contacts.previewed(preview);
+        }
+        let Some(refresher) = &mut self.refresher else {
+            return;
+        };
+        refresher.feeds(&self.state.roster.rota.feeds);
+        let fetched = refresher.take_news();
+        for Fetched { feed, result } in fetched {
+            let now = (self.clock)();
+            match result {
+                Ok(text) => {
+                    self.feed_news.insert(feed.id.clone(), FeedStatus::Reading);
+                    let me = self.me();
+                    self.runner.refresh(feed, text, me, now);
+                }
+                Err(why) => self.feed_failed(&feed, why, now),
+            }
+        }
+    }
+
+    /// A subscribed feed's new text, taken in on the disk thread (or not).
+    pub(super) fn refreshed(&mut self, feed: &Feed, result: Result<Option<String>, String>) {
+        let now = (self.clock)();
+        match result {
+            Ok(changed) => {
+                if let Some(said) = &changed {
+                    self.exports
+                        .say(format!("\"{}\" refreshed: {said}", feed.name));
+                }
+                self.feed_news
+                    .insert(feed.id.clone(), FeedStatus::Read(now, changed));
+            }
+            Err(why) => self.feed_failed(feed, why, now),
+        }
+    }
+
+    /// A feed could not be read or taken in: said once per run of
+    /// failures (again when someone asks for it again), and kept for the
+    /// feeds list.
+    fn feed_failed(&mut self, feed: &Feed, why: String, now: chrono::DateTime<chrono::Utc>) {
+        let again = matches!(self.feed_news.get(&feed.id), Some(FeedStatus::Failed(..)));
+        if !again {
+            self.exports.warn(format!(
+                "\"{}\" could not be refreshed: {why} The rota keeps its shifts as they were.",
+                feed.name
+            ));
+        }
+        self.feed_news
+            .insert(feed.id.clone(), FeedStatus::Failed(now, why));
+    }
+
     /// Takes in what happened in the background: data read, outside edits and reminders.
     pub(super) fn handle_background(&mut self, ctx: &egui::Context) {
         self.runner.wake(ctx);
@@ -27,6 +87,7 @@ impl ExpediteApp {
             }
         }
         self.take_in_done(ctx);
+        self.take_in_feeds();
         if let Some(status) = self
             .syncer
             .as_ref()

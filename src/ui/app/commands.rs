@@ -54,17 +54,50 @@ impl ExpediteApp {
                 self.execute(command, then);
             }
             Action::Refuse(why) => self.error = Some(why),
-            Action::Preview { path, role, whose } => {
+            Action::Preview {
+                path,
+                role,
+                whose,
+                subscribe,
+            } => {
                 let roster = Box::new((*self.state.roster).clone());
                 let now = (self.clock)();
-                self.runner.send(Job::Preview {
-                    path,
-                    role,
-                    whose,
-                    now,
-                    roster,
-                    by: self.me(),
-                });
+                let source = path.to_string_lossy().into_owned();
+                if crate::interop::fetch::looks_like_address(&source) {
+                    // The network may take its time: not on the disk thread.
+                    let options = crate::interop::import::Options {
+                        role,
+                        whose,
+                        by: self.me(),
+                        subscribe,
+                        ..crate::interop::import::Options::at(now)
+                    };
+                    self.previews_reading += 1;
+                    let back = self.address_previews.0.clone();
+                    let ctx = ctx.clone();
+                    std::thread::spawn(move || {
+                        let read = crate::interop::import::preview_from(&roster, &source, options)
+                            .map(|read| Box::new((path, read.format, read.preview)));
+                        let _ = back.send(read);
+                        ctx.request_repaint();
+                    });
+                } else {
+                    self.runner.send(Job::Preview {
+                        path,
+                        role,
+                        whose,
+                        now,
+                        roster,
+                        by: self.me(),
+                    });
+                }
+            }
+            Action::RefreshFeed(id) => {
+                if let Some(refresher) = &mut self.refresher {
+                    refresher.now(&id);
+                    self.feed_news
+                        .insert(id, crate::ui::app::feeds::FeedStatus::Reading);
+                }
             }
             Action::Open(dialog) => self.open_dialog(dialog),
             Action::Select(id) => {
@@ -134,6 +167,7 @@ impl ExpediteApp {
                 Done::Outside(Err(e)) => self.error = Some(e.to_string()),
                 Done::Accepted(problems) => self.problems.extend(problems),
                 Done::Previewed(read) => self.contacts.previewed(read),
+                Done::Refreshed(feed, result) => self.refreshed(&feed, result),
                 Done::Written(result) => self.exports.written(result),
                 Done::DraftsSaved(drafts, result) => {
                     self.drafts_in_flight = false;

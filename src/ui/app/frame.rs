@@ -361,8 +361,14 @@ impl eframe::App for ExpediteApp {
             view_start(ui, view, fresh_view && !dialog_open);
             let action = match (view, &facts) {
                 (View::Contacts, _) => {
-                    contacts_action =
-                        contacts.show(ui, &state.roster, roster_loading, now, exports);
+                    contacts_action = contacts.show(
+                        ui,
+                        &state.roster,
+                        roster_loading,
+                        now,
+                        exports,
+                        &self.feed_news,
+                    );
                     None
                 }
                 (View::Channels, _) => {

@@ -7,6 +7,7 @@
 mod background;
 mod commands;
 mod dialogs;
+pub mod feeds;
 mod frame;
 pub mod poster;
 pub mod runner;
@@ -134,6 +135,18 @@ pub struct ExpediteApp {
     poster: Option<poster::Poster>,
     /// Where posting stands, as the poster last said.
     posting: poster::PostNews,
+    /// Reads subscribed feeds every hour, when started.
+    refresher: Option<feeds::Refresher>,
+    /// Where each subscribed feed stands on this desk.
+    feed_news: feeds::FeedNews,
+    /// Feeds' addresses being read for a preview.
+    previews_reading: usize,
+    /// Feeds' addresses read for a preview, off the disk thread (the
+    /// network may take its time).
+    address_previews: (
+        std::sync::mpsc::Sender<crate::ui::contacts::forms::Previewed>,
+        std::sync::mpsc::Receiver<crate::ui::contacts::forms::Previewed>,
+    ),
     /// The form to connect a channel.
     channel_form: crate::ui::channels::ChannelForm,
     /// Hand-overs to this person from other desks already told of.
@@ -211,6 +224,10 @@ impl ExpediteApp {
             sharing: None,
             poster: None,
             posting: Default::default(),
+            refresher: None,
+            feed_news: Default::default(),
+            previews_reading: 0,
+            address_previews: std::sync::mpsc::channel(),
             channel_form: Default::default(),
             told_hand_overs: Default::default(),
             _lock: None,
@@ -236,7 +253,13 @@ impl ExpediteApp {
 
     /// Whether something is being saved or read (or waits its turn).
     pub fn is_busy(&self) -> bool {
-        self.runner.is_busy() || self.exports.writing()
+        self.runner.is_busy()
+            || self.exports.writing()
+            || self.previews_reading > 0
+            || self
+                .refresher
+                .as_ref()
+                .is_some_and(feeds::Refresher::is_busy)
     }
 
     /// Reminds through this reminder thread, starting with what is due now.
@@ -267,6 +290,12 @@ impl ExpediteApp {
     /// Posts updates to connected channels through this thread.
     pub fn with_poster(mut self, poster: poster::Poster) -> Self {
         self.poster = Some(poster);
+        self
+    }
+
+    /// Keeps subscribed feeds current through this thread.
+    pub fn with_refresher(mut self, refresher: feeds::Refresher) -> Self {
+        self.refresher = Some(refresher);
         self
     }
 

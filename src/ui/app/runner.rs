@@ -26,7 +26,7 @@ use eframe::egui;
 
 use crate::command::Command;
 use crate::interop::import;
-use crate::model::roster::Roster;
+use crate::model::roster::{Feed, Roster};
 use crate::model::settings::Settings;
 use crate::model::{Incident, IncidentId, Role, Stamped, State};
 use crate::store::{self, Outcome, Problem, Reloaded, Store, StoreError};
@@ -52,6 +52,15 @@ pub enum Job {
     SaveDrafts(Box<Drafts>),
     /// Write an exported document (atomically, no `.bak`) where the person chose.
     Write { path: PathBuf, bytes: Vec<u8> },
+    /// Bring the rota up to date with a subscribed feed's text, just read
+    /// from its address (against this base, re-read first like a command).
+    Refresh {
+        feed: Box<Feed>,
+        text: String,
+        actor: String,
+        now: DateTime<Utc>,
+        base: Box<State>,
+    },
     /// Read a file to import and work out what it would do to this roster.
     Preview {
         path: PathBuf,
@@ -61,6 +70,14 @@ pub enum Job {
         roster: Box<Roster>,
         by: String,
     },
+}
+
+/// What waits for the jobs before it to come back.
+enum Queued {
+    /// A command, who gives it, when.
+    Run(Command, String, DateTime<Utc>),
+    /// A subscribed feed's new text, who reads it, when.
+    Refresh(Box<Feed>, String, String, DateTime<Utc>),
 }
 
 /// What came back from a job.
@@ -77,6 +94,9 @@ pub enum Done {
     Previewed(Previewed),
     /// An exported document written (or why not).
     Written(std::io::Result<()>),
+    /// A subscribed feed read again: what it changed (`None`: nothing), or
+    /// why it could not be taken in.
+    Refreshed(Box<Feed>, Result<Option<String>, String>),
 }
 
 /// What a job re-read or changed, for the window's state. Whatever the
@@ -140,7 +160,7 @@ pub struct Runner {
     /// Jobs sent and not yet come back.
     in_flight: usize,
     /// Commands waiting for everything before them to come back.
-    queue: VecDeque<(Command, String, DateTime<Utc>)>,
+    queue: VecDeque<Queued>,
     waker: Waker,
     /// How long each job waits first, in milliseconds (0: not at all).
     slow_disk: Arc<AtomicU64>,
@@ -212,7 +232,14 @@ impl Runner {
 
     /// Queues a command; it is sent once everything before it is back.
     pub fn run(&mut self, command: Command, actor: String, now: DateTime<Utc>) {
-        self.queue.push_back((command, actor, now));
+        self.queue.push_back(Queued::Run(command, actor, now));
+    }
+
+    /// Queues taking in a subscribed feed's new text; like a command, it is
+    /// sent once everything before it is back.
+    pub fn refresh(&mut self, feed: Feed, text: String, actor: String, now: DateTime<Utc>) {
+        self.queue
+            .push_back(Queued::Refresh(Box::new(feed), text, actor, now));
     }
 
     /// Whether a job is under way or waiting.
@@ -232,15 +259,27 @@ impl Runner {
             done.push(result);
         }
         if self.in_flight == 0
-            && let Some((command, actor, now)) = self.queue.pop_front()
+            && let Some(next) = self.queue.pop_front()
         {
-            let base = Box::new(base_for(state, &command));
-            self.send(Job::Run {
-                command,
-                actor,
-                now,
-                base,
-            });
+            let job = match next {
+                Queued::Run(command, actor, now) => Job::Run {
+                    base: Box::new(base_for(state, &command)),
+                    command,
+                    actor,
+                    now,
+                },
+                Queued::Refresh(feed, text, actor, now) => Job::Refresh {
+                    feed,
+                    text,
+                    actor,
+                    now,
+                    base: Box::new(State {
+                        roster: state.roster.clone(),
+                        ..State::default()
+                    }),
+                },
+            };
+            self.send(job);
         }
         (done, changed)
     }
@@ -294,6 +333,34 @@ fn base_for(state: &State, command: &Command) -> State {
     base
 }
 
+/// Applies and saves `command` from `base`, re-reading what changed
+/// elsewhere first; what the state holds afterwards for the window (what
+/// was re-read is kept should the command be refused or fail to save).
+fn run(
+    store: &mut Store,
+    command: Command,
+    actor: &str,
+    now: DateTime<Utc>,
+    mut state: State,
+) -> (Result<Outcome, StoreError>, Changes) {
+    let taken = state.taken_ids.clone();
+    let declare = matches!(command, Command::Declare { .. });
+    let roster = matches!(command, Command::Roster(_));
+    let settings = !declare && !roster && command.incident().is_none();
+    let mut kept = None;
+    let result = store.execute_seen(&mut state, command, actor, now, |read, r| {
+        if !r.is_empty() {
+            kept = Some((read.clone(), r.clone()));
+        }
+    });
+    let changes = match (&result, kept) {
+        (Ok(_), _) => Changes::of(state, &taken, roster, settings),
+        (Err(_), Some((state, r))) => Changes::of(state, &taken, r.roster, r.settings),
+        (Err(_), None) => Changes::default(),
+    };
+    (result, changes)
+}
+
 /// Does one job on the disk thread.
 fn work(store: &mut Store, job: Job) -> (Done, Changes) {
     match job {
@@ -303,26 +370,32 @@ fn work(store: &mut Store, job: Job) -> (Done, Changes) {
             now,
             base,
         } => {
-            let mut state = *base;
-            let taken = state.taken_ids.clone();
-            let declare = matches!(command, Command::Declare { .. });
-            let roster = matches!(command, Command::Roster(_));
-            let settings = !declare && !roster && command.incident().is_none();
-            // What changed elsewhere is re-read first, and kept as it was
-            // read should the command then be refused or fail to save.
-            let mut kept = None;
-            let result = store.execute_seen(&mut state, command, &actor, now, |read, r| {
-                if !r.is_empty() {
-                    kept = Some((read.clone(), r.clone()));
-                }
-            });
-            let changes = match (&result, kept) {
-                (Ok(_), _) => Changes::of(state, &taken, roster, settings),
-                (Err(_), Some((state, r))) => Changes::of(state, &taken, r.roster, r.settings),
-                (Err(_), None) => Changes::default(),
-            };
+            let (result, changes) = run(store, command, &actor, now, *base);
             (Done::Ran(result), changes)
         }
+        Job::Refresh {
+            feed,
+            text,
+            actor,
+            now,
+            base,
+        } => match import::refresh_change(&base.roster, &feed, &text, now, &actor) {
+            Err(why) => (Done::Refreshed(feed, Err(why)), Changes::default()),
+            Ok(change) => {
+                // Kept whatever it changes: it says when this desk last read
+                // the feed well (a failure to keep it costs a read at start).
+                let _ = store::keep_feed_copy(store.root(), &feed.id, &text);
+                match change {
+                    None => (Done::Refreshed(feed, Ok(None)), Changes::default()),
+                    Some((change, said)) => {
+                        let command = Command::Roster(Box::new(change));
+                        let (result, changes) = run(store, command, &actor, now, *base);
+                        let result = result.map(|_| Some(said)).map_err(|e| e.to_string());
+                        (Done::Refreshed(feed, result), changes)
+                    }
+                }
+            }
+        },
         Job::Outside(paths) => {
             let mut state = State::default();
             let result = store.take_outside_changes(&mut state, paths);

@@ -96,10 +96,14 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
                         super::poster::Poster::start(root.clone(), actor.clone(), move || {
                             ctx.request_repaint()
                         });
+                    let ctx = cc.egui_ctx.clone();
+                    let refresher =
+                        super::feeds::Refresher::start(root.clone(), move || ctx.request_repaint());
                     let mut app = ExpediteApp::from_preload(preload, Box::new(crate::desk::now))
                         .with_reminders(reminders)
                         .with_lock(lock)
-                        .with_poster(poster);
+                        .with_poster(poster)
+                        .with_refresher(refresher);
                     if let Some(syncer) = syncer {
                         app = app.with_syncer(syncer);
                     }

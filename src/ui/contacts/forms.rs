@@ -13,10 +13,11 @@ use crate::command::{Command, RosterChange};
 use crate::interop::import::{Format, Preview};
 use crate::interop::{ical, vcard};
 use crate::model::Role;
-use crate::model::roster::{Contact, Email, OfficeHours, Override, Phone, Roster, Rotation};
+use crate::model::roster::{Contact, Email, Feed, OfficeHours, Override, Phone, Roster, Rotation};
 use crate::time::near;
 use crate::time::{self, Edge};
 use crate::ui::Action;
+use crate::ui::app::feeds::{FeedNews, FeedStatus};
 use crate::ui::drafts::Form;
 use crate::ui::exports::Exports;
 use crate::ui::widgets::save_button;
@@ -55,6 +56,9 @@ pub struct ImportDraft {
     /// event names.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub whose: String,
+    /// Subscribe to the feed at the address typed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub subscribe: bool,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -664,16 +668,33 @@ impl ImportForm {
         roster: &Roster,
         now: DateTime<Utc>,
         exports: &mut Exports,
+        news: &FeedNews,
     ) -> Option<Action> {
         let mut action = None;
         section(ui, "Import");
         weak(
             ui,
-            "Contacts from a CSV (with a header row) or vCard file; shifts from an on-call calendar feed (.ics) of PagerDuty, Opsgenie, GoAlert or Grafana OnCall. You see what will change before anything does.",
+            "Contacts from a CSV (with a header row) or vCard file; shifts from an on-call calendar feed (.ics, or its https:// or webcal:// address) of PagerDuty, Opsgenie, GoAlert or Grafana OnCall. You see what will change before anything does.",
         );
-        let response = field(ui, "File", &mut draft.path, "/home/you/team.csv");
+        let response = field(
+            ui,
+            "File or address",
+            &mut draft.path,
+            "/home/you/team.csv or webcal://…",
+        );
         if response.changed() {
             self.preview = None;
+        }
+        let address = crate::interop::fetch::looks_like_address(&draft.path);
+        if address
+            && ui
+                .checkbox(&mut draft.subscribe, "Subscribe: read it again every hour")
+                .on_hover_text(
+                    "Keeps the rota current from the feed while Expedite is open; a read that fails changes nothing",
+                )
+                .changed()
+            {
+                self.preview = None;
         }
         ui.horizontal(|ui| {
             let label = form_label(ui, "Shifts cover");
@@ -684,7 +705,7 @@ impl ImportForm {
         });
         let calendar = {
             let path = draft.path.trim().to_ascii_lowercase();
-            path.ends_with(".ics") || path.ends_with(".ical")
+            address || path.ends_with(".ics") || path.ends_with(".ical")
         };
         let asked = self
             .preview
@@ -714,6 +735,7 @@ impl ImportForm {
                 path,
                 role: draft.role,
                 whose: (!whose.is_empty()).then(|| whose.to_owned()),
+                subscribe: address && draft.subscribe,
             });
         }
         if let Some(path) = &self.reading {
@@ -743,6 +765,12 @@ impl ImportForm {
             if preview.can_apply() && save_button(ui, "Import") {
                 action = Some(change(preview.change()));
                 self.preview = None;
+            }
+        }
+        if !roster.rota.feeds.is_empty() {
+            section(ui, "Feeds");
+            for feed in &roster.rota.feeds {
+                action = feed_row(ui, feed, news.get(&feed.id), roster, now).or(action);
             }
         }
         section(ui, "Export");
@@ -788,6 +816,116 @@ impl ImportForm {
             Err(why) => self.trouble = Some(why),
         }
     }
+}
+
+/// One feed the rota was read from: where from, how it is kept current,
+/// how it stands on this desk, where its filled-in cover ends; and what
+/// can be done with it.
+fn feed_row(
+    ui: &mut egui::Ui,
+    feed: &Feed,
+    news: Option<&FeedStatus>,
+    roster: &Roster,
+    now: DateTime<Utc>,
+) -> Option<Action> {
+    let zone = roster.office_zone();
+    let mut action = None;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new(feed.name.as_str()).strong());
+            ui.add(egui::Label::new(egui::RichText::new(feed.location.as_str()).weak()).truncate())
+                .on_hover_text(feed.location.as_str());
+        });
+        let read = near(feed.read, zone, now);
+        if feed.subscribed {
+            ui.label(format!(
+                "Subscribed: read every hour while Expedite is open. Last changed the rota {read}."
+            ));
+        } else {
+            ui.label(format!(
+                "Read {read}, by {}; not refreshed by itself.",
+                feed.by
+            ));
+        }
+        match news {
+            Some(FeedStatus::Reading) => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    weak(ui, "Reading it now…");
+                });
+            }
+            Some(FeedStatus::Read(at, None)) => {
+                weak(ui, format!("Read {}: up to date.", near(*at, zone, now)));
+            }
+            Some(FeedStatus::Read(at, Some(said))) => {
+                ui.add(egui::Label::new(format!("Read {}: {said}", near(*at, zone, now))).wrap());
+            }
+            Some(FeedStatus::Failed(at, why)) => {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    format!(
+                        "Not read {}: {why} The rota keeps its shifts as they were.",
+                        near(*at, zone, now)
+                    ),
+                );
+            }
+            None => {}
+        }
+        if let Some(until) = feed.until {
+            let ends = until.with_timezone(&zone).format("%a %-d %b %Y");
+            if cover_ends_soon(feed, now) {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "Its repeating shifts are filled in only up to {ends}: {}",
+                        if feed.subscribed {
+                            "reading it again moves that on."
+                        } else {
+                            "import it again, or subscribe to its address, to keep the rota going."
+                        }
+                    ),
+                );
+            } else {
+                weak(ui, format!("Repeating shifts are filled in up to {ends}."));
+            }
+        }
+        let can_subscribe = crate::interop::fetch::address(&feed.location).is_some();
+        if !feed.subscribed && !can_subscribe {
+            return;
+        }
+        ui.horizontal(|ui| {
+            if feed.subscribed {
+                if ui.button("Refresh now").clicked() {
+                    action = Some(Action::RefreshFeed(feed.id.clone()));
+                }
+                if ui
+                    .button("Stop refreshing")
+                    .on_hover_text("Its shifts stay on the rota")
+                    .clicked()
+                {
+                    action = Some(subscribe(feed, false));
+                }
+            } else if ui.button("Subscribe").clicked() {
+                action = Some(subscribe(feed, true));
+            }
+        });
+    });
+    action
+}
+
+fn subscribe(feed: &Feed, on: bool) -> Action {
+    change(RosterChange::Subscribe {
+        feed: feed.id.clone(),
+        on,
+    })
+}
+
+/// Whether a feed's filled-in repeats end within two weeks of `now` (or
+/// have ended): time to read it again.
+pub fn cover_ends_soon(feed: &Feed, now: DateTime<Utc>) -> bool {
+    feed.until
+        .is_some_and(|until| until - now < chrono::Duration::days(14))
 }
 
 /// A roster export for the save dialog.

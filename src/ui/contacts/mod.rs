@@ -87,6 +87,7 @@ impl Contacts {
         loading: bool,
         now: DateTime<Utc>,
         exports: &mut crate::ui::exports::Exports,
+        news: &crate::ui::app::feeds::FeedNews,
     ) -> Option<Action> {
         if loading {
             crate::ui::widgets::title(ui, "Contacts");
@@ -123,7 +124,8 @@ impl Contacts {
                         v.forms.rotation.show(ui, roster, now)
                     }),
                     Page::Files => self.form_page(ui, "Import and export", Page::List, |v, ui| {
-                        v.files.show(ui, &mut v.forms.import, roster, now, exports)
+                        v.files
+                            .show(ui, &mut v.forms.import, roster, now, exports, news)
                     }),
                 };
             });
@@ -205,6 +207,26 @@ impl Contacts {
     ) -> Option<Action> {
         crate::ui::widgets::title(ui, "Contacts");
         cover_banner(ui, roster, now);
+        for feed in roster
+            .rota
+            .feeds
+            .iter()
+            .filter(|f| forms::cover_ends_soon(f, now))
+        {
+            let ends = feed
+                .until
+                .map(|u| near(u, roster.office_zone(), now))
+                .unwrap_or_default();
+            let what = if feed.subscribed {
+                "it is read again every hour; see Import or export… if that fails"
+            } else {
+                "import it again, or subscribe to it (Import or export…)"
+            };
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("Cover from \"{}\" runs out {ends}: {what}.", feed.name),
+            );
+        }
         self.cover_now(ui, roster, now);
         ui.add_space(6.0);
         ui.horizontal_wrapped(|ui| {

@@ -1,0 +1,207 @@
+//! Keeping subscribed feeds current from the window: a thread of its own
+//! reads each feed from its address every hour (and at once when asked),
+//! so a slow or absent network never holds up a frame or a save. What it
+//! read goes to the disk thread as a refresh job, which reads it against
+//! the roster as saved and applies it when it changes anything; what it
+//! could not read is said in the window and changes nothing.
+//!
+//! The hour is counted on the wall clock, not the monotonic one, so a
+//! laptop that slept through the hour refreshes when it wakes. This desk's
+//! last good copy of each feed (`feeds/<id>.ics`) says when it was last
+//! read here: a window opened within the hour does not read it again.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread;
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, Utc};
+use smol_str::SmolStr;
+
+use crate::model::roster::Feed;
+
+/// How often a subscribed feed is read.
+pub const EVERY: Duration = Duration::from_secs(60 * 60);
+/// How long the thread sleeps at most between looks at the clock.
+const LOOK: Duration = Duration::from_secs(60);
+
+enum Ask {
+    /// The subscribed feeds, as the roster has them now.
+    Feeds(Vec<Feed>),
+    /// Read this feed now.
+    Now(SmolStr),
+    /// The window is closing.
+    Stop,
+}
+
+/// What the thread says.
+pub enum News {
+    /// A feed read (or not).
+    Fetched(Box<Fetched>),
+    /// Everything asked of it so far is done (said after the feeds an ask
+    /// made it read, so the window knows when nothing is under way).
+    Answered,
+}
+
+/// A feed read from its address, or why it could not be.
+pub struct Fetched {
+    /// The feed, as it was when asked for.
+    pub feed: Feed,
+    /// Its text, or why not.
+    pub result: Result<String, String>,
+}
+
+/// Where one feed stands on this desk, for the window to say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FeedStatus {
+    /// Being read now.
+    Reading,
+    /// Read at this time; what it changed, if anything.
+    Read(DateTime<Utc>, Option<String>),
+    /// Could not be read at this time, and why; the rota is as it was.
+    Failed(DateTime<Utc>, String),
+}
+
+/// Each subscribed feed's status, by id.
+pub type FeedNews = BTreeMap<SmolStr, FeedStatus>;
+
+/// The window's handle on the refresh thread; stops it when dropped.
+pub struct Refresher {
+    tx: Sender<Ask>,
+    /// Each feed read (or not), as it happens.
+    pub news: Receiver<News>,
+    /// The feeds last told, to tell again only when they change.
+    told: Vec<(SmolStr, SmolStr)>,
+    /// Asks sent and not yet answered.
+    asked: usize,
+}
+
+impl Refresher {
+    /// Starts the thread for the data folder at `root`; `wake` is called
+    /// when a feed has been read, so the window takes it in.
+    pub fn start(root: PathBuf, wake: impl Fn() + Send + 'static) -> Self {
+        let (tx, rx) = mpsc::channel();
+        let (news_tx, news) = mpsc::channel();
+        thread::Builder::new()
+            .name("feeds".into())
+            .spawn(move || run(&root, &rx, &news_tx, &wake))
+            .expect("a thread can be started");
+        Self {
+            tx,
+            news,
+            told: Vec::new(),
+            asked: 0,
+        }
+    }
+
+    /// Tells the thread which feeds are subscribed to (all of the rota's
+    /// feeds may be given: the others are left out here).
+    pub fn feeds(&mut self, feeds: &[Feed]) {
+        let subscribed: Vec<Feed> = feeds.iter().filter(|f| f.subscribed).cloned().collect();
+        let key: Vec<(SmolStr, SmolStr)> = subscribed
+            .iter()
+            .map(|f| (f.id.clone(), f.location.clone()))
+            .collect();
+        if key != self.told {
+            self.told = key;
+            self.ask(Ask::Feeds(subscribed));
+        }
+    }
+
+    /// Reads this feed now.
+    pub fn now(&mut self, id: &str) {
+        self.ask(Ask::Now(id.into()));
+    }
+
+    fn ask(&mut self, ask: Ask) {
+        if self.tx.send(ask).is_ok() {
+            self.asked += 1;
+        }
+    }
+
+    /// What the thread said since last asked; an answer to an ask counts
+    /// it done.
+    pub fn take_news(&mut self) -> Vec<Fetched> {
+        let mut fetched = Vec::new();
+        for news in self.news.try_iter() {
+            match news {
+                News::Fetched(f) => fetched.push(*f),
+                News::Answered => self.asked = self.asked.saturating_sub(1),
+            }
+        }
+        fetched
+    }
+
+    /// Whether something asked of the thread is still under way.
+    pub fn is_busy(&self) -> bool {
+        self.asked > 0
+    }
+}
+
+impl Drop for Refresher {
+    fn drop(&mut self) {
+        let _ = self.tx.send(Ask::Stop);
+    }
+}
+
+fn run(root: &std::path::Path, rx: &Receiver<Ask>, out: &Sender<News>, wake: &(impl Fn() + Send)) {
+    let mut feeds: Vec<Feed> = Vec::new();
+    let mut due: HashMap<SmolStr, SystemTime> = HashMap::new();
+    loop {
+        let now = SystemTime::now();
+        let next = due.values().min().copied();
+        let wait = next
+            .and_then(|at| at.duration_since(now).ok())
+            .map_or(LOOK, |d| d.min(LOOK));
+        let asked = rx.recv_timeout(wait);
+        let answer = matches!(asked, Ok(Ask::Feeds(_) | Ask::Now(_)));
+        match asked {
+            Ok(Ask::Feeds(list)) => {
+                due.retain(|id, _| list.iter().any(|f| &f.id == id));
+                for feed in &list {
+                    due.entry(feed.id.clone())
+                        .or_insert_with(|| last_read_here(root, &feed.id) + EVERY);
+                }
+                feeds = list;
+            }
+            Ok(Ask::Now(id)) => {
+                if let Some(at) = due.get_mut(&id) {
+                    *at = SystemTime::UNIX_EPOCH;
+                }
+            }
+            Ok(Ask::Stop) | Err(RecvTimeoutError::Disconnected) => return,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        let now = SystemTime::now();
+        for feed in &feeds {
+            if due.get(&feed.id).is_none_or(|at| *at > now) {
+                continue;
+            }
+            let result = crate::interop::fetch::fetch(&feed.location).map(|file| file.text);
+            due.insert(feed.id.clone(), SystemTime::now() + EVERY);
+            let fetched = Fetched {
+                feed: feed.clone(),
+                result,
+            };
+            if out.send(News::Fetched(Box::new(fetched))).is_err() {
+                return;
+            }
+            wake();
+        }
+        if answer {
+            if out.send(News::Answered).is_err() {
+                return;
+            }
+            wake();
+        }
+    }
+}
+
+/// When this desk last read the feed well: its copy's time (long ago when
+/// there is none, so it is read at once).
+fn last_read_here(root: &std::path::Path, id: &str) -> SystemTime {
+    std::fs::metadata(crate::store::feed_copy_path(root, id))
+        .and_then(|m| m.modified())
+        .unwrap_or(SystemTime::UNIX_EPOCH)
+}
