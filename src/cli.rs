@@ -620,14 +620,7 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
         Sub::Import {
             what: ImportWhat::Refresh,
         } => {
-            let feeds: Vec<Feed> = state
-                .roster
-                .rota
-                .feeds
-                .iter()
-                .filter(|f| f.subscribed)
-                .cloned()
-                .collect();
+            let feeds: Vec<Feed> = state.roster.rota.subscribed().cloned().collect();
             if feeds.is_empty() {
                 tell!(
                     "No feed is subscribed to. Subscribe with `expedite import roster ADDRESS --subscribe`."
@@ -668,12 +661,7 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                 .iter()
                 .find(|f| f.name.eq_ignore_ascii_case(wanted) || f.location.as_str() == wanted);
             let Some(found) = found else {
-                let known: Vec<String> = state
-                    .roster
-                    .rota
-                    .feeds
-                    .iter()
-                    .filter(|f| f.subscribed)
+                let known: Vec<String> = (state.roster.rota.subscribed())
                     .map(|f| format!("\"{}\"", f.name))
                     .collect();
                 return Err(if known.is_empty() {

@@ -441,3 +441,26 @@ fn the_offices_phone_country_is_checked_and_read_numbers_in_it() {
         "kept in international form, the extension apart"
     );
 }
+
+#[test]
+fn a_long_import_says_how_far_it_has_got() {
+    use expedite::interop::{Progress, csv_roster};
+    let mut file = String::from("Name,Mobile\n");
+    for k in 0..20_000 {
+        file.push_str(&format!("Person {k:05},+44 7700 9{k:05}\n"));
+    }
+    let progress = Progress::default();
+    assert_eq!(progress.fraction(), 0.0);
+    let (contacts, _, _) = csv_roster::read_with(&file, None, &progress);
+    assert_eq!(contacts.len(), 20_000);
+    // Reading the rows is most of the bar, not all of it: working out what
+    // they change is the rest.
+    let read = progress.fraction();
+    assert!((0.6..0.86).contains(&read), "{read}");
+    let options = Options {
+        progress: progress.clone(),
+        ..options()
+    };
+    import::preview(&Roster::default(), &file, Format::Csv, &options);
+    assert_eq!(progress.fraction(), 1.0);
+}

@@ -8,7 +8,7 @@
 use smol_str::SmolStr;
 
 use super::vcard::roles_in;
-use super::{FoundEmail, Problem, email_label, phone, put_emails};
+use super::{FoundEmail, Problem, Progress, READING, email_label, phone, put_emails};
 use crate::model::phone::label;
 use crate::model::roster::Contact;
 
@@ -147,6 +147,15 @@ pub fn read(
     file: &str,
     country: Option<&str>,
 ) -> (Vec<(usize, Contact)>, Vec<Problem>, Vec<String>) {
+    read_with(file, country, &Progress::default())
+}
+
+/// [`read`], saying how far it has got.
+pub fn read_with(
+    file: &str,
+    country: Option<&str>,
+    progress: &Progress,
+) -> (Vec<(usize, Contact)>, Vec<Problem>, Vec<String>) {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
@@ -207,6 +216,10 @@ pub fn read(
             }
         };
         let line = row.position().map_or(0, |p| p.line() as usize);
+        if line % 1024 == 0 {
+            let byte = row.position().map_or(0, |p| p.byte() as usize);
+            progress.set(byte, file.len(), 0.0, READING);
+        }
         if row.iter().all(str::is_empty) {
             continue;
         }

@@ -60,17 +60,7 @@ pub fn fetch(given: &str) -> Result<FileText, String> {
         )
     })?;
     let host = host(&url).to_owned();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_resolve(Some(CONNECT_LIMIT))
-        .timeout_connect(Some(CONNECT_LIMIT))
-        .timeout_send_request(Some(CONNECT_LIMIT))
-        .timeout_recv_response(Some(ANSWER_LIMIT))
-        .timeout_recv_body(Some(ANSWER_LIMIT))
-        .user_agent(concat!("Expedite/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
-    let mut response = agent
+    let mut response = crate::post::send::agent(CONNECT_LIMIT, ANSWER_LIMIT)
         .get(&url)
         .header("Accept", "text/calendar, */*;q=0.5")
         .call()

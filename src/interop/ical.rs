@@ -88,6 +88,11 @@ pub struct Feed {
 /// Reads a feed; floating times and all-day events are taken in the feed's
 /// own zone (`X-WR-TIMEZONE`), else in `local`.
 pub fn read(file: &str, local: Tz, window: Window) -> Feed {
+    read_with(file, local, window, &super::Progress::default())
+}
+
+/// [`read`], saying how far it has got.
+pub fn read_with(file: &str, local: Tz, window: Window, progress: &super::Progress) -> Feed {
     let mut feed = Feed::default();
     let head = unfold_head(file);
     let mut local = local;
@@ -126,7 +131,10 @@ pub fn read(file: &str, local: Tz, window: Window) -> Feed {
     // Each event on its own, then overrides joined to the series they change.
     let mut series: BTreeMap<String, Series> = BTreeMap::new();
     let mut alone = Vec::new();
-    for record in &events {
+    for (n, record) in events.iter().enumerate() {
+        if n % 256 == 0 {
+            progress.set(n, events.len(), 0.0, super::READING / 2.0);
+        }
         let parsed = parse(record)
             .map_err(|p| p.message)
             .and_then(|e| raw_event(&e, record.line, local, &zones));
@@ -146,10 +154,19 @@ pub fn read(file: &str, local: Tz, window: Window) -> Feed {
         }
     }
     feed.uids = series.keys().cloned().collect();
-    for event in alone {
+    let total = alone.len() + series.len();
+    let half = super::READING / 2.0;
+    for (n, event) in alone.into_iter().enumerate() {
+        if n % 256 == 0 {
+            progress.set(n, total, half, super::READING);
+        }
         expand_series(&mut feed, vec![event], Vec::new(), window);
     }
-    for (_, s) in std::mem::take(&mut series) {
+    let done = total - series.len();
+    for (n, (_, s)) in std::mem::take(&mut series).into_iter().enumerate() {
+        if n % 256 == 0 {
+            progress.set(done + n, total, half, super::READING);
+        }
         expand_series(&mut feed, s.masters, s.overrides, window);
     }
     feed.skipped.sort_by_key(|(line, _)| *line);

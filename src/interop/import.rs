@@ -161,6 +161,8 @@ pub struct Options {
     pub by: String,
     /// Whether the feed is to be refreshed from its address by itself.
     pub subscribe: bool,
+    /// Where the import says how far it has got.
+    pub progress: super::Progress,
 }
 
 impl Options {
@@ -173,6 +175,7 @@ impl Options {
             location: None,
             by: String::new(),
             subscribe: false,
+            progress: super::Progress::default(),
         }
     }
 }
@@ -321,24 +324,28 @@ pub fn preview(roster: &Roster, text: &str, format: Format, options: &Options) -
     let mut preview = Preview::default();
     match format {
         Format::Csv => {
-            let (contacts, problems, notes) = csv_roster::read(text, roster.phone_country());
+            let (contacts, problems, notes) =
+                csv_roster::read_with(text, roster.phone_country(), &options.progress);
             preview.contacts = contacts.into_iter().map(|(_, c)| c).collect();
             preview.problems = problems;
             preview.notes = notes;
         }
         Format::VCard => {
-            let (contacts, problems) = vcard::read(text, roster.phone_country());
+            let (contacts, problems) =
+                vcard::read_with(text, roster.phone_country(), &options.progress);
             preview.contacts = contacts.into_iter().map(|(_, c)| c).collect();
             preview.problems = problems;
         }
         Format::ICalendar => feed_preview(roster, text, options, &mut preview),
     }
+    options.progress.set(0, 1, super::READING, 1.0);
     let mut after = roster.clone();
     preview.merged = after.merge(
         preview.contacts.clone(),
         preview.shifts.clone(),
         preview.feed.clone(),
     );
+    options.progress.set(1, 1, 0.0, 1.0);
     preview
 }
 
@@ -347,7 +354,7 @@ fn feed_preview(roster: &Roster, text: &str, options: &Options, preview: &mut Pr
         from: options.now - Duration::days(KEEP_ENDED_DAYS),
         to: options.now + Duration::weeks(ical::HORIZON_WEEKS),
     };
-    let read = ical::read(text, roster.office_zone(), window);
+    let read = ical::read_with(text, roster.office_zone(), window, &options.progress);
     if !read.problems.is_empty() {
         preview.problems = read.problems;
         return;

@@ -20,6 +20,37 @@ use smol_str::SmolStr;
 
 use crate::model::roster::{Contact, Email, Phone};
 
+/// How far reading a file has got, for a progress bar: one end kept by
+/// the thread reading, the other by the window drawing it.
+#[derive(Clone, Debug, Default)]
+pub struct Progress(std::sync::Arc<std::sync::atomic::AtomicU32>);
+
+impl Progress {
+    /// `done` of `total` read (in whatever unit: bytes, records), of the
+    /// part of the work from `from` to `to` (fractions of the whole).
+    pub fn set(&self, done: usize, total: usize, from: f32, to: f32) {
+        let part = if total == 0 {
+            1.0
+        } else {
+            (done as f32 / total as f32).clamp(0.0, 1.0)
+        };
+        let whole = from + (to - from) * part;
+        self.0.store(
+            (whole * 1000.0) as u32,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+    }
+
+    /// How much is done, from 0 to 1.
+    pub fn fraction(&self) -> f32 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed) as f32 / 1000.0
+    }
+}
+
+/// How much of an import's time reading the file takes; working out what
+/// it changes takes the rest.
+pub(crate) const READING: f32 = 0.85;
+
 /// Something wrong with one record of a file, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {

@@ -7,8 +7,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{
-    FoundEmail, Problem, Record, email_label, escape, parameter, parameter_values, parse, phone,
-    property_name, push_line, put_emails, records, split_value, stable_id, text,
+    FoundEmail, Problem, Progress, READING, Record, email_label, escape, parameter,
+    parameter_values, parse, phone, property_name, push_line, put_emails, records, split_value,
+    stable_id, text,
 };
 use crate::model::Role;
 use crate::model::phone::label;
@@ -17,9 +18,21 @@ use crate::model::roster::{Contact, Roster, zone};
 /// The contacts in a `.vcf` file, and the cards that could not be read.
 /// A number written without `+` is read as one of `country` (the office's).
 pub fn read(file: &str, country: Option<&str>) -> (Vec<(usize, Contact)>, Vec<Problem>) {
+    read_with(file, country, &Progress::default())
+}
+
+/// [`read`], saying how far it has got.
+pub fn read_with(
+    file: &str,
+    country: Option<&str>,
+    progress: &Progress,
+) -> (Vec<(usize, Contact)>, Vec<Problem>) {
     let (cards, mut problems) = records(file, "VCARD");
     let mut contacts = Vec::with_capacity(cards.len());
-    for card in &cards {
+    for (n, card) in cards.iter().enumerate() {
+        if n % 256 == 0 {
+            progress.set(n, cards.len(), 0.0, READING);
+        }
         let card = join_soft_breaks(card);
         match parse(&card).and_then(|c| {
             contact(&c, country).map_err(|message| Problem {

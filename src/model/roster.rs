@@ -197,6 +197,13 @@ pub struct Feed {
     pub subscription_edit: Option<Edit>,
 }
 
+impl Rota {
+    /// The feeds refreshed from their address by themselves.
+    pub fn subscribed(&self) -> impl Iterator<Item = &Feed> {
+        self.feeds.iter().filter(|f| f.subscribed)
+    }
+}
+
 impl Feed {
     /// What decides which of two desks' versions of this feed stays: the
     /// later reading or subscription change (then the rest of it, so the

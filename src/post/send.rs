@@ -42,18 +42,25 @@ pub struct Message<'a> {
     pub thread: Option<&'a str>,
 }
 
-/// Posts `message` to `connection`, once.
-pub fn post(connection: &Connection, message: &Message) -> Attempt {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+/// An HTTP client with a time limit on every step: `connect` to find the
+/// server, connect and send, `answer` for the answer and its body. Every
+/// answer is read as an answer (a 404 is not an error of the client).
+pub(crate) fn agent(connect: Duration, answer: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_resolve(Some(CONNECT_LIMIT))
-        .timeout_connect(Some(CONNECT_LIMIT))
-        .timeout_send_request(Some(CONNECT_LIMIT))
-        .timeout_recv_response(Some(ANSWER_LIMIT))
-        .timeout_recv_body(Some(ANSWER_LIMIT))
+        .timeout_resolve(Some(connect))
+        .timeout_connect(Some(connect))
+        .timeout_send_request(Some(connect))
+        .timeout_recv_response(Some(answer))
+        .timeout_recv_body(Some(answer))
         .user_agent(concat!("Expedite/", env!("CARGO_PKG_VERSION")))
         .build()
-        .into();
+        .into()
+}
+
+/// Posts `message` to `connection`, once.
+pub fn post(connection: &Connection, message: &Message) -> Attempt {
+    let agent = agent(CONNECT_LIMIT, ANSWER_LIMIT);
     let body = body(connection, message);
     let mut request = agent
         .post(connection.url())

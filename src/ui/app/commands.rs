@@ -63,6 +63,8 @@ impl ExpediteApp {
                 let roster = Box::new((*self.state.roster).clone());
                 let now = (self.clock)();
                 let source = path.to_string_lossy().into_owned();
+                let progress = crate::interop::Progress::default();
+                self.contacts.reading(progress.clone());
                 if crate::interop::fetch::looks_like_address(&source) {
                     // The network may take its time: not on the disk thread.
                     let options = crate::interop::import::Options {
@@ -70,6 +72,7 @@ impl ExpediteApp {
                         whose,
                         by: self.me(),
                         subscribe,
+                        progress,
                         ..crate::interop::import::Options::at(now)
                     };
                     self.previews_reading += 1;
@@ -89,6 +92,7 @@ impl ExpediteApp {
                         now,
                         roster,
                         by: self.me(),
+                        progress,
                     });
                 }
             }

@@ -69,6 +69,7 @@ pub enum Job {
         now: DateTime<Utc>,
         roster: Box<Roster>,
         by: String,
+        progress: crate::interop::Progress,
     },
 }
 
@@ -425,11 +426,13 @@ fn work(store: &mut Store, job: Job) -> (Done, Changes) {
             now,
             roster,
             by,
+            progress,
         } => {
             let options = import::Options {
                 role,
                 whose,
                 by,
+                progress,
                 ..import::Options::at(now)
             };
             let previewed = import::preview_from(&roster, &path.to_string_lossy(), options)

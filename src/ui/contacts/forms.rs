@@ -652,6 +652,8 @@ impl RotationForm {
 pub struct ImportForm {
     /// The file being read and previewed on the disk thread.
     reading: Option<PathBuf>,
+    /// How far the reading has got.
+    pub progress: Option<crate::interop::Progress>,
     preview: Option<(PathBuf, Format, Preview)>,
     trouble: Option<String>,
 }
@@ -739,10 +741,22 @@ impl ImportForm {
             });
         }
         if let Some(path) = &self.reading {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                weak(ui, format!("Reading {}…", path.display()));
-            });
+            let done = self.progress.as_ref().map_or(0.0, |p| p.fraction());
+            if done > 0.0 {
+                // A large file: how far it has got, looked at ten times a second.
+                ui.add(
+                    egui::ProgressBar::new(done)
+                        .desired_width(ui.available_width().min(420.0))
+                        .text(format!("Reading {}… {:.0} %", path.display(), done * 100.0)),
+                );
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(100));
+            } else {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    weak(ui, format!("Reading {}…", path.display()));
+                });
+            }
         }
         if let Some(why) = &self.trouble {
             ui.colored_label(ui.visuals().error_fg_color, why);
@@ -811,6 +825,7 @@ impl ImportForm {
     /// What the disk thread read of the file asked for.
     pub fn previewed(&mut self, read: Previewed) {
         self.reading = None;
+        self.progress = None;
         match read {
             Ok(preview) => self.preview = Some(*preview),
             Err(why) => self.trouble = Some(why),

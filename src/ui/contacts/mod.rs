@@ -145,6 +145,11 @@ impl Contacts {
         self.files.previewed(read);
     }
 
+    /// The import asked for is being read; this says how far it has got.
+    pub fn reading(&mut self, progress: crate::interop::Progress) {
+        self.files.progress = Some(progress);
+    }
+
     /// Where this view goes once the command it just asked for is saved;
     /// taken by the window with the command, so a refusal leaves it here.
     pub fn take_after_save(&mut self) -> Option<AfterSave> {
