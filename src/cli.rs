@@ -875,7 +875,29 @@ fn refresh_feed(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<String, String> {
-    let file = crate::interop::fetch::fetch(&feed.location)?;
+    let file = match crate::interop::fetch::fetch(&feed.location) {
+        Ok(file) => file,
+        Err(why) if feed.runs_out_soon(now) => {
+            // Offline as its cover runs out: the repeats go on from what the
+            // feed said last; the refresh still failed.
+            let Some(copy) = store::feed_copy(store.root(), &feed.id) else {
+                return Err(why);
+            };
+            let filled = match import::refresh_change(&state.roster, feed, &copy, now, actor) {
+                Ok(Some((change, said))) => store
+                    .execute(state, Command::Roster(Box::new(change)), actor, now)
+                    .map(|_| said)
+                    .map_err(|e| e.to_string()),
+                Ok(None) => Ok("nothing to add, the rota has all it says.".into()),
+                Err(e) => Err(e),
+            };
+            return Err(match filled {
+                Ok(said) => format!("{why} From this desk's last good copy: {said}"),
+                Err(e) => format!("{why} Its last good copy could not be used either: {e}"),
+            });
+        }
+        Err(why) => return Err(why),
+    };
     let change = import::refresh_change(&state.roster, feed, &file.text, now, actor)?;
     store::keep_feed_copy(store.root(), &feed.id, &file.text)
         .map_err(|e| format!("Its copy could not be kept on this desk: {e}."))?;

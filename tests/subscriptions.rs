@@ -174,3 +174,96 @@ fn an_address_that_cant_be_reached_or_a_file_to_subscribe_is_refused_with_why() 
         desk::printed(&o)
     );
 }
+
+/// A weekly hand-over to `who` that repeats without end, begun a week ago.
+fn weekly(who: &str) -> &'static str {
+    let start = (Utc::now() - Duration::days(7)).format("%Y%m%dT090000Z");
+    let end = (Utc::now() - Duration::days(6)).format("%Y%m%dT090000Z");
+    let text = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Subscription test//EN\r\nX-WR-CALNAME:Weekly web\r\n\
+         BEGIN:VEVENT\r\nUID:weekly-1@oncall.test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{start}\r\nDTEND:{end}\r\n\
+         RRULE:FREQ=WEEKLY\r\nSUMMARY:On call\r\nATTENDEE:mailto:{who}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    Box::leak(text.into_boxed_str())
+}
+
+#[test]
+fn offline_as_a_feeds_cover_runs_out_its_repeats_go_on_from_the_last_good_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    team(dir.path());
+    let server = Server::start(vec![
+        Answer::Http(200, CALENDAR, weekly("jane@example.com")),
+        Answer::Http(503, "", "down"),
+    ]);
+    let address = server.url("/weekly.ics");
+    ok(expedite(
+        dir.path(),
+        &["import", "roster", &address, "--subscribe"],
+    ));
+    // As the repeats filled in are about to run out (the record says they
+    // end in three days), the feed can't be read: the copy is used.
+    let path = dir.path().join("roster.ron");
+    let roster = std::fs::read_to_string(&path).unwrap();
+    let at = roster
+        .find("until: \"")
+        .unwrap_or_else(|| panic!("the feed records where repeats stop: {roster}"))
+        + 8;
+    let end = at + roster[at..].find('"').unwrap();
+    let soon = (Utc::now() + Duration::days(3)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    std::fs::write(&path, format!("{}{soon}{}", &roster[..at], &roster[end..])).unwrap();
+    let said = failed(expedite(dir.path(), &["import", "refresh"]));
+    assert!(said.contains("answered 503"), "{said}");
+    assert!(said.contains("From this desk's last good copy:"), "{said}");
+    assert!(who_covers(dir.path()).contains("Jane Doe"));
+
+    // Far from running out, a failed read uses no copy.
+    std::fs::write(&path, &roster).unwrap();
+    let said = failed(expedite(dir.path(), &["import", "refresh"]));
+    assert!(!said.contains("last good copy"), "{said}");
+}
+
+#[test]
+fn a_copy_read_months_later_fills_the_repeats_in_further() {
+    use expedite::interop::import::{self, Options};
+    let text = weekly("jane@example.com");
+    let mut roster = expedite::model::roster::Roster::default();
+    roster.contacts.push(expedite::model::roster::Contact {
+        name: "Jane Doe".into(),
+        roles: vec![expedite::model::Role::Developer],
+        email: Some("jane@example.com".into()),
+        ..Default::default()
+    });
+    let now = Utc::now();
+    let first = import::preview(
+        &roster,
+        text,
+        import::Format::ICalendar,
+        &Options {
+            location: Some("https://oncall.example.com/weekly.ics".into()),
+            subscribe: true,
+            ..Options::at(now)
+        },
+    );
+    let feed = first.feed.clone().unwrap();
+    let until = feed
+        .until
+        .expect("an endless repeat is filled in up to a point");
+    roster.merge(
+        first.contacts.clone(),
+        first.shifts.clone(),
+        first.feed.clone(),
+    );
+    let later = until - Duration::days(3);
+    assert!(feed.runs_out_soon(later) && !feed.runs_out_soon(now));
+    let (change, said) = import::refresh_change(&roster, &feed, text, later, "Sam Patel")
+        .unwrap()
+        .expect("weeks more of repeats");
+    assert!(said.contains("added"), "{said}");
+    let expedite::command::RosterChange::Import {
+        feed: Some(again), ..
+    } = change
+    else {
+        panic!("an import");
+    };
+    assert!(again.until.unwrap() > until + Duration::weeks(20));
+}

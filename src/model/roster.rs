@@ -205,6 +205,17 @@ impl Rota {
 }
 
 impl Feed {
+    /// How long before its filled-in repeats end a feed is to be read
+    /// again (and the window says so).
+    pub const RUNS_OUT_WARNING: i64 = 14;
+
+    /// Whether its filled-in repeats end within [`Self::RUNS_OUT_WARNING`]
+    /// days of `now` (or have ended).
+    pub fn runs_out_soon(&self, now: DateTime<Utc>) -> bool {
+        self.until
+            .is_some_and(|until| until - now < Duration::days(Self::RUNS_OUT_WARNING))
+    }
+
     /// What decides which of two desks' versions of this feed stays: the
     /// later reading or subscription change (then the rest of it, so the
     /// choice is the same whichever desk merges).

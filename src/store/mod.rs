@@ -1210,6 +1210,11 @@ pub fn feed_copy_path(root: &Path, id: &str) -> PathBuf {
     root.join("feeds").join(format!("{id}.ics"))
 }
 
+/// This desk's last good copy of the feed `id`, if it has one.
+pub fn feed_copy(root: &Path, id: &str) -> Option<String> {
+    std::fs::read_to_string(feed_copy_path(root, id)).ok()
+}
+
 /// Keeps `text` as the last good copy of the feed `id` in the data folder
 /// at `root`: the folder made private to its owner, the file written whole.
 pub fn keep_feed_copy(root: &Path, id: &str, text: &str) -> std::io::Result<()> {

@@ -32,22 +32,48 @@ impl ExpediteApp {
         };
         refresher.feeds(&self.state.roster.rota.feeds);
         let fetched = refresher.take_news();
-        for Fetched { feed, result } in fetched {
+        for Fetched { feed, result, copy } in fetched {
             let now = (self.clock)();
-            match result {
-                Ok(text) => {
+            match (result, copy) {
+                (Ok(text), _) => {
                     self.feed_news.insert(feed.id.clone(), FeedStatus::Reading);
                     let me = self.me();
-                    self.runner.refresh(feed, text, me, now);
+                    self.runner.refresh(feed, text, false, me, now);
                 }
-                Err(why) => self.feed_failed(&feed, why, now),
+                (Err(why), None) => self.feed_failed(&feed, why, now),
+                (Err(why), Some(copy)) => {
+                    // Offline as its cover runs out: the repeats go on from
+                    // what the feed said last, and the window says so.
+                    let why = format!(
+                        "{why} Its repeating shifts are filled in further from this desk's last good copy."
+                    );
+                    self.feed_failed(&feed, why, now);
+                    let me = self.me();
+                    self.runner.refresh(feed, copy, true, me, now);
+                }
             }
         }
     }
 
     /// A subscribed feed's new text, taken in on the disk thread (or not).
-    pub(super) fn refreshed(&mut self, feed: &Feed, result: Result<Option<String>, String>) {
+    pub(super) fn refreshed(
+        &mut self,
+        feed: &Feed,
+        from_copy: bool,
+        result: Result<Option<String>, String>,
+    ) {
         let now = (self.clock)();
+        if from_copy {
+            // The feed itself was not read: its failure stays said; what
+            // the copy filled in is said beside it.
+            if let Ok(Some(said)) = result {
+                self.exports.warn(format!(
+                    "\"{}\" could not be read; from this desk's last good copy: {said}",
+                    feed.name
+                ));
+            }
+            return;
+        }
         match result {
             Ok(changed) => {
                 if let Some(said) = &changed {

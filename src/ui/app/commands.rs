@@ -171,7 +171,9 @@ impl ExpediteApp {
                 Done::Outside(Err(e)) => self.error = Some(e.to_string()),
                 Done::Accepted(problems) => self.problems.extend(problems),
                 Done::Previewed(read) => self.contacts.previewed(read),
-                Done::Refreshed(feed, result) => self.refreshed(&feed, result),
+                Done::Refreshed(feed, from_copy, result) => {
+                    self.refreshed(&feed, from_copy, result)
+                }
                 Done::Written(result) => self.exports.written(result),
                 Done::DraftsSaved(drafts, result) => {
                     self.drafts_in_flight = false;

@@ -8,7 +8,9 @@
 //! The hour is counted on the wall clock, not the monotonic one, so a
 //! laptop that slept through the hour refreshes when it wakes. This desk's
 //! last good copy of each feed (`feeds/<id>.ics`) says when it was last
-//! read here: a window opened within the hour does not read it again.
+//! read here: a window opened within the hour does not read it again. When
+//! a feed can't be read and the repeats it filled in are about to run out,
+//! they are filled in further from that copy, and the window says so.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -50,6 +52,9 @@ pub struct Fetched {
     pub feed: Feed,
     /// Its text, or why not.
     pub result: Result<String, String>,
+    /// When it could not be read and its filled-in cover runs out soon:
+    /// this desk's last good copy, to fill its repeats in from meanwhile.
+    pub copy: Option<String>,
 }
 
 /// Where one feed stands on this desk, for the window to say.
@@ -180,9 +185,13 @@ fn run(root: &std::path::Path, rx: &Receiver<Ask>, out: &Sender<News>, wake: &(i
             }
             let result = crate::interop::fetch::fetch(&feed.location).map(|file| file.text);
             due.insert(feed.id.clone(), SystemTime::now() + EVERY);
+            let copy = (result.is_err() && feed.runs_out_soon(chrono::Utc::now()))
+                .then(|| crate::store::feed_copy(root, &feed.id))
+                .flatten();
             let fetched = Fetched {
                 feed: feed.clone(),
                 result,
+                copy,
             };
             if out.send(News::Fetched(Box::new(fetched))).is_err() {
                 return;

@@ -57,6 +57,8 @@ pub enum Job {
     Refresh {
         feed: Box<Feed>,
         text: String,
+        /// The text is this desk's last good copy, not what was just read.
+        from_copy: bool,
         actor: String,
         now: DateTime<Utc>,
         base: Box<State>,
@@ -77,8 +79,15 @@ pub enum Job {
 enum Queued {
     /// A command, who gives it, when.
     Run(Command, String, DateTime<Utc>),
-    /// A subscribed feed's new text, who reads it, when.
-    Refresh(Box<Feed>, String, String, DateTime<Utc>),
+    /// A subscribed feed's new text (or its last good copy), who reads
+    /// it, when.
+    Refresh {
+        feed: Box<Feed>,
+        text: String,
+        from_copy: bool,
+        actor: String,
+        now: DateTime<Utc>,
+    },
 }
 
 /// What came back from a job.
@@ -97,7 +106,7 @@ pub enum Done {
     Written(std::io::Result<()>),
     /// A subscribed feed read again: what it changed (`None`: nothing), or
     /// why it could not be taken in.
-    Refreshed(Box<Feed>, Result<Option<String>, String>),
+    Refreshed(Box<Feed>, bool, Result<Option<String>, String>),
 }
 
 /// What a job re-read or changed, for the window's state. Whatever the
@@ -238,9 +247,23 @@ impl Runner {
 
     /// Queues taking in a subscribed feed's new text; like a command, it is
     /// sent once everything before it is back.
-    pub fn refresh(&mut self, feed: Feed, text: String, actor: String, now: DateTime<Utc>) {
-        self.queue
-            .push_back(Queued::Refresh(Box::new(feed), text, actor, now));
+    /// `from_copy`: the text is this desk's last good copy, the feed itself
+    /// could not be read.
+    pub fn refresh(
+        &mut self,
+        feed: Feed,
+        text: String,
+        from_copy: bool,
+        actor: String,
+        now: DateTime<Utc>,
+    ) {
+        self.queue.push_back(Queued::Refresh {
+            feed: Box::new(feed),
+            text,
+            from_copy,
+            actor,
+            now,
+        });
     }
 
     /// Whether a job is under way or waiting.
@@ -269,9 +292,16 @@ impl Runner {
                     actor,
                     now,
                 },
-                Queued::Refresh(feed, text, actor, now) => Job::Refresh {
+                Queued::Refresh {
                     feed,
                     text,
+                    from_copy,
+                    actor,
+                    now,
+                } => Job::Refresh {
+                    feed,
+                    text,
+                    from_copy,
                     actor,
                     now,
                     base: Box::new(State {
@@ -377,22 +407,31 @@ fn work(store: &mut Store, job: Job) -> (Done, Changes) {
         Job::Refresh {
             feed,
             text,
+            from_copy,
             actor,
             now,
             base,
         } => match import::refresh_change(&base.roster, &feed, &text, now, &actor) {
-            Err(why) => (Done::Refreshed(feed, Err(why)), Changes::default()),
+            Err(why) => (
+                Done::Refreshed(feed, from_copy, Err(why)),
+                Changes::default(),
+            ),
             Ok(change) => {
                 // Kept whatever it changes: it says when this desk last read
                 // the feed well (a failure to keep it costs a read at start).
-                let _ = store::keep_feed_copy(store.root(), &feed.id, &text);
+                if !from_copy {
+                    let _ = store::keep_feed_copy(store.root(), &feed.id, &text);
+                }
                 match change {
-                    None => (Done::Refreshed(feed, Ok(None)), Changes::default()),
+                    None => (
+                        Done::Refreshed(feed, from_copy, Ok(None)),
+                        Changes::default(),
+                    ),
                     Some((change, said)) => {
                         let command = Command::Roster(Box::new(change));
                         let (result, changes) = run(store, command, &actor, now, *base);
                         let result = result.map(|_| Some(said)).map_err(|e| e.to_string());
-                        (Done::Refreshed(feed, result), changes)
+                        (Done::Refreshed(feed, from_copy, result), changes)
                     }
                 }
             }

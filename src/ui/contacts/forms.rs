@@ -889,7 +889,7 @@ fn feed_row(
         }
         if let Some(until) = feed.until {
             let ends = until.with_timezone(&zone).format("%a %-d %b %Y");
-            if cover_ends_soon(feed, now) {
+            if feed.runs_out_soon(now) {
                 ui.colored_label(
                     ui.visuals().warn_fg_color,
                     format!(
@@ -934,13 +934,6 @@ fn subscribe(feed: &Feed, on: bool) -> Action {
         feed: feed.id.clone(),
         on,
     })
-}
-
-/// Whether a feed's filled-in repeats end within two weeks of `now` (or
-/// have ended): time to read it again.
-pub fn cover_ends_soon(feed: &Feed, now: DateTime<Utc>) -> bool {
-    feed.until
-        .is_some_and(|until| until - now < chrono::Duration::days(14))
 }
 
 /// A roster export for the save dialog.

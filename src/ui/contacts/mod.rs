@@ -212,12 +212,7 @@ impl Contacts {
     ) -> Option<Action> {
         crate::ui::widgets::title(ui, "Contacts");
         cover_banner(ui, roster, now);
-        for feed in roster
-            .rota
-            .feeds
-            .iter()
-            .filter(|f| forms::cover_ends_soon(f, now))
-        {
+        for feed in roster.rota.feeds.iter().filter(|f| f.runs_out_soon(now)) {
             let ends = feed
                 .until
                 .map(|u| near(u, roster.office_zone(), now))
