@@ -54,15 +54,7 @@ pub enum Job {
     Write { path: PathBuf, bytes: Vec<u8> },
     /// Bring the rota up to date with a subscribed feed's text, just read
     /// from its address (against this base, re-read first like a command).
-    Refresh {
-        feed: Box<Feed>,
-        text: String,
-        /// The text is this desk's last good copy, not what was just read.
-        from_copy: bool,
-        actor: String,
-        now: DateTime<Utc>,
-        base: Box<State>,
-    },
+    Refresh(Box<FeedText>, Box<State>),
     /// Read a file to import and work out what it would do to this roster.
     Preview {
         path: PathBuf,
@@ -79,15 +71,18 @@ pub enum Job {
 enum Queued {
     /// A command, who gives it, when.
     Run(Command, String, DateTime<Utc>),
-    /// A subscribed feed's new text (or its last good copy), who reads
-    /// it, when.
-    Refresh {
-        feed: Box<Feed>,
-        text: String,
-        from_copy: bool,
-        actor: String,
-        now: DateTime<Utc>,
-    },
+    /// A subscribed feed's new text (or its last good copy).
+    Refresh(Box<FeedText>),
+}
+
+/// A subscribed feed's text to take in, who reads it, when.
+pub struct FeedText {
+    feed: Feed,
+    text: String,
+    /// The text is this desk's last good copy, not what was just read.
+    from_copy: bool,
+    actor: String,
+    now: DateTime<Utc>,
 }
 
 /// What came back from a job.
@@ -257,13 +252,13 @@ impl Runner {
         actor: String,
         now: DateTime<Utc>,
     ) {
-        self.queue.push_back(Queued::Refresh {
-            feed: Box::new(feed),
+        self.queue.push_back(Queued::Refresh(Box::new(FeedText {
+            feed,
             text,
             from_copy,
             actor,
             now,
-        });
+        })));
     }
 
     /// Whether a job is under way or waiting.
@@ -292,23 +287,13 @@ impl Runner {
                     actor,
                     now,
                 },
-                Queued::Refresh {
+                Queued::Refresh(feed) => Job::Refresh(
                     feed,
-                    text,
-                    from_copy,
-                    actor,
-                    now,
-                } => Job::Refresh {
-                    feed,
-                    text,
-                    from_copy,
-                    actor,
-                    now,
-                    base: Box::new(State {
+                    Box::new(State {
                         roster: state.roster.clone(),
                         ..State::default()
                     }),
-                },
+                ),
             };
             self.send(job);
         }
@@ -404,38 +389,37 @@ fn work(store: &mut Store, job: Job) -> (Done, Changes) {
             let (result, changes) = run(store, command, &actor, now, *base);
             (Done::Ran(result), changes)
         }
-        Job::Refresh {
-            feed,
-            text,
-            from_copy,
-            actor,
-            now,
-            base,
-        } => match import::refresh_change(&base.roster, &feed, &text, now, &actor) {
-            Err(why) => (
-                Done::Refreshed(feed, from_copy, Err(why)),
-                Changes::default(),
-            ),
-            Ok(change) => {
-                // Kept whatever it changes: it says when this desk last read
-                // the feed well (a failure to keep it costs a read at start).
-                if !from_copy {
-                    let _ = store::keep_feed_copy(store.root(), &feed.id, &text);
-                }
-                match change {
-                    None => (
-                        Done::Refreshed(feed, from_copy, Ok(None)),
-                        Changes::default(),
-                    ),
-                    Some((change, said)) => {
-                        let command = Command::Roster(Box::new(change));
-                        let (result, changes) = run(store, command, &actor, now, *base);
-                        let result = result.map(|_| Some(said)).map_err(|e| e.to_string());
-                        (Done::Refreshed(feed, from_copy, result), changes)
+        Job::Refresh(job, base) => {
+            let FeedText {
+                feed,
+                text,
+                from_copy,
+                actor,
+                now,
+            } = *job;
+            let feed = Box::new(feed);
+            let done = |result| Done::Refreshed(feed.clone(), from_copy, result);
+            match import::refresh_change(&base.roster, &feed, &text, now, &actor) {
+                Err(why) => (done(Err(why)), Changes::default()),
+                Ok(change) => {
+                    // Kept whatever it changes: it says when this desk last
+                    // read the feed well (a failure to keep it costs a read
+                    // at start).
+                    if !from_copy {
+                        let _ = store::keep_feed_copy(store.root(), &feed.id, &text);
+                    }
+                    match change {
+                        None => (done(Ok(None)), Changes::default()),
+                        Some((change, said)) => {
+                            let command = Command::Roster(Box::new(change));
+                            let (result, changes) = run(store, command, &actor, now, *base);
+                            let result = result.map(|_| Some(said)).map_err(|e| e.to_string());
+                            (done(result), changes)
+                        }
                     }
                 }
             }
-        },
+        }
         Job::Outside(paths) => {
             let mut state = State::default();
             let result = store.take_outside_changes(&mut state, paths);
