@@ -234,6 +234,10 @@ fn a_google_export_imports_whole_and_its_fax_is_shown_but_not_offered_to_call() 
     type_into(&mut harness, "Find contact", "07700 900555");
     settle(&mut harness);
     harness.get_by_label_contains("1 of 5");
+    // The list's line keeps to the number to call and the address; the fax,
+    // the pager and the second address are counted, and on the card.
+    harness.get_by_label("+3 more");
+    assert!(harness.query_by_label("+44 20 7946 0999").is_none());
     harness.key_press(egui::Key::Enter);
     settle(&mut harness);
     harness.get_by_label("Email (home)");

@@ -838,15 +838,29 @@ fn row(ui: &mut egui::Ui, contact: &Contact, height: f32) -> bool {
                 }
                 ui.add(egui::Label::new(egui::RichText::new(about).weak()).truncate());
             });
+            // One line of a fixed height: the first two numbers to call and
+            // the address mail goes to; the rest (fax, pager, other numbers
+            // and addresses) are on the card, and the line says how many.
             ui.horizontal(|ui| {
-                for phone in &contact.phones {
+                let shown: Vec<_> = contact.callable().take(2).collect();
+                for phone in &shown {
                     if !phone.label.is_empty() {
-                        ui.label(egui::RichText::new(phone.label.as_str()).weak());
+                        let label = crate::model::shorten(&phone.label, 16);
+                        let response = ui.label(egui::RichText::new(&label).weak());
+                        if label != phone.label {
+                            response.on_hover_text(phone.label.as_str());
+                        }
                     }
                     phone_item(ui, phone);
                 }
                 if let Some(email) = &contact.email {
                     email_link(ui, email);
+                }
+                let more = contact.phones.len() - shown.len() + contact.more_emails.len();
+                if more > 0 {
+                    let more = egui::RichText::new(format!("+{more} more")).weak();
+                    ui.add(egui::Label::new(more).truncate())
+                        .on_hover_text("On the card: open it for every number and address");
                 }
             });
         });
