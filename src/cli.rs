@@ -590,23 +590,6 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             if preview.can_apply() {
                 execute(&mut state, Command::Roster(Box::new(preview.change())))?;
                 tell!("Imported into {}.", store.roster_path().display());
-            } else if let Some(feed) = feed.as_ref().filter(|f| {
-                f.subscribed
-                    && !state
-                        .roster
-                        .rota
-                        .feeds
-                        .iter()
-                        .any(|k| k.id == f.id && k.subscribed)
-            }) {
-                // Nothing new to read, but a subscription to keep.
-                execute(
-                    &mut state,
-                    Command::Roster(Box::new(RosterChange::Subscribe {
-                        feed: feed.id.clone(),
-                        on: true,
-                    })),
-                )?;
             }
             if let Some(feed) = feed.filter(|f| f.subscribed) {
                 store::keep_feed_copy(store.root(), &feed.id, &read.text)

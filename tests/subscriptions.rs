@@ -267,3 +267,29 @@ fn a_copy_read_months_later_fills_the_repeats_in_further() {
     };
     assert!(again.until.unwrap() > until + Duration::weeks(20));
 }
+
+#[test]
+fn a_feed_read_once_is_subscribed_to_by_importing_its_address_again() {
+    let dir = tempfile::tempdir().unwrap();
+    team(dir.path());
+    let server = Server::start(vec![Answer::Http(200, CALENDAR, feed("jane@example.com"))]);
+    let address = server.url("/web.ics");
+    ok(expedite(dir.path(), &["import", "roster", &address]));
+    let roster = std::fs::read_to_string(dir.path().join("roster.ron")).unwrap();
+    assert!(!roster.contains("subscribed: true"), "{roster}");
+    // Nothing new in the feed: subscribing is still a change, and said.
+    let said = ok(expedite(
+        dir.path(),
+        &["import", "roster", &address, "--subscribe"],
+    ));
+    assert!(said.contains("Subscribe to Web on call"), "{said}");
+    assert!(said.contains("Imported into"), "{said}");
+    let roster = std::fs::read_to_string(dir.path().join("roster.ron")).unwrap();
+    assert!(roster.contains("subscribed: true"), "{roster}");
+    // Asked again, there is nothing to change.
+    let said = ok(expedite(
+        dir.path(),
+        &["import", "roster", &address, "--subscribe"],
+    ));
+    assert!(said.contains("Nothing to import"), "{said}");
+}

@@ -198,6 +198,10 @@ pub struct Preview {
     /// Whether the feed names nobody on the roster in any event: it is
     /// likely one person's own feed, and needs to be told whose.
     pub whose_needed: bool,
+    /// Whether importing it subscribes to the feed, which was not
+    /// subscribed to before: a change even when its shifts are all on the
+    /// rota already.
+    pub subscribes: bool,
     /// Things worth knowing that change nothing (unused columns).
     pub notes: Vec<String>,
     /// What merging would do to the roster.
@@ -425,6 +429,8 @@ fn feed_preview(roster: &Roster, text: &str, options: &Options, preview: &mut Pr
         s.source = Some(id.as_str().into());
     }
     preview.shifts = shifts;
+    let was_subscribed = known.is_some_and(|f| f.subscribed);
+    preview.subscribes = options.subscribe && !was_subscribed && !preview.whose_needed;
     preview.feed = Some(Feed {
         id: id.into(),
         name: name.into(),
@@ -434,10 +440,10 @@ fn feed_preview(roster: &Roster, text: &str, options: &Options, preview: &mut Pr
         by: options.by.as_str().into(),
         from: window.from,
         until: read.cut_at,
-        subscribed: options.subscribe || known.is_some_and(|f| f.subscribed),
+        subscribed: options.subscribe || was_subscribed,
         role: options.role,
         whose: whose.map(|c| c.name.clone()),
-        subscription_edit: if options.subscribe && !known.is_some_and(|f| f.subscribed) {
+        subscription_edit: if options.subscribe && !was_subscribed {
             Some(crate::model::incident::Edit {
                 at: options.now,
                 by: options.by.clone(),
@@ -478,7 +484,7 @@ fn feed_preview(roster: &Roster, text: &str, options: &Options, preview: &mut Pr
             "Repeating shifts are filled in up to {} ({} weeks ahead); {}",
             local.format("%a %-d %b %Y"),
             ical::HORIZON_WEEKS,
-            if options.subscribe || known.is_some_and(|f| f.subscribed) {
+            if options.subscribe || was_subscribed {
                 "the subscription keeps them going."
             } else {
                 "import the feed again before then, or subscribe to it, to keep the rota going."
@@ -495,7 +501,8 @@ impl Preview {
             && (!m.added.is_empty()
                 || !m.changed.is_empty()
                 || m.shifts_added > 0
-                || m.shifts_removed > 0)
+                || m.shifts_removed > 0
+                || self.subscribes)
     }
 
     /// The change that applies it.
@@ -561,6 +568,12 @@ impl Preview {
             ));
         }
         if let Some(feed) = &self.feed {
+            if self.subscribes {
+                lines.push(format!(
+                    "Subscribe to {}: it is read again every hour while Expedite is open.",
+                    feed.name
+                ));
+            }
             lines.push(if self.new_feed {
                 format!("Feed: {} (new to the rota).", feed.name)
             } else {
