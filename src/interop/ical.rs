@@ -243,12 +243,8 @@ fn raw_event(
         let raw = p.val.as_str();
         match property_name(p.name.as_str()).as_str() {
             "ATTENDEE" => {
-                let value = raw.trim();
-                let address = match value.get(..7) {
-                    Some(scheme) if scheme.eq_ignore_ascii_case("mailto:") => &value[7..],
-                    _ => value,
-                };
-                if let Some(email) = super::safe_email(address) {
+                // With or without `mailto:` (PagerDuty leaves it out).
+                if let Some(email) = super::safe_email(raw) {
                     emails.push(email);
                 }
                 if let Some(name) = parameter(p, "CN") {

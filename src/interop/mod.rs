@@ -182,27 +182,26 @@ fn unfold_head(file: &str) -> String {
 /// `text` as an email address (a `mailto:` before it taken off), or `None`
 /// when it is not one address: no parameters, no second scheme, no spaces.
 pub fn safe_email(text: &str) -> Option<String> {
-    let text = text.trim();
-    let text = match text.get(..7) {
-        Some(scheme) if scheme.eq_ignore_ascii_case("mailto:") => &text[7..],
-        _ => text,
-    };
+    let text = without_scheme(text.trim(), "mailto:");
     crate::model::roster::is_address(text).then(|| text.to_owned())
+}
+
+/// `text` without `scheme` (`mailto:`, `tel:`) before it, in any case.
+fn without_scheme<'a>(text: &'a str, scheme: &str) -> &'a str {
+    match text.get(..scheme.len()) {
+        Some(start) if start.eq_ignore_ascii_case(scheme) => &text[scheme.len()..],
+        _ => text,
+    }
 }
 
 /// One number as a file wrote it, made a roster number: a `tel:` taken
 /// off, the extension kept apart, and the number in international form
 /// when it can be read as one (in `country` when it has no `+`), else as
 /// written.
-fn phone(written: &str, label: crate::model::phone::Label, country: Option<&str>) -> Phone {
-    let written = written.trim();
-    let written = match written.get(..4) {
-        Some(scheme) if scheme.eq_ignore_ascii_case("tel:") => &written[4..],
-        _ => written,
-    };
+fn phone(written: &str, label: SmolStr, country: Option<&str>) -> Phone {
     let mut phone = Phone {
         label,
-        number: written.trim().into(),
+        number: without_scheme(written.trim(), "tel:").trim().into(),
         extension: SmolStr::default(),
     };
     phone.keep_international(country);

@@ -15,14 +15,11 @@ use std::sync::Mutex;
 use phonenumber::{Mode, country};
 use smol_str::SmolStr;
 
-/// A number's kind in the roster's words ("mobile", "work fax").
-pub type Label = SmolStr;
-
 /// The roster's word for a number's kind, from however a file names it:
 /// vCard types (`CELL`, `WORK,VOICE`, `FAX`), Google's labels (`* Mobile`),
 /// Outlook's columns (`Business Fax`) or Apple's (`_$!<Mobile>!$_`). Fax and
 /// pager numbers keep that word, so they are never offered to call.
-pub fn label(words: &[&str]) -> Label {
+pub fn label(words: &[&str]) -> SmolStr {
     let words: Vec<String> = words
         .iter()
         .flat_map(|w| w.split([',', ' ', '-', '_', '$', '!', '<', '>', '*', '/']))
@@ -123,7 +120,12 @@ pub fn country_of_zone(zone: &str) -> Option<&'static str> {
 
 /// Whether `code` is a country libphonenumber knows (`GB`, `us`).
 pub fn is_country(code: &str) -> bool {
-    country::Id::from_str(&code.trim().to_ascii_uppercase()).is_ok()
+    country_id(code).is_some()
+}
+
+/// libphonenumber's name for the country with this code, any case.
+fn country_id(code: &str) -> Option<country::Id> {
+    country::Id::from_str(&code.trim().to_ascii_uppercase()).ok()
 }
 
 /// A number in international form (E.164, `+447700900456`), read as a
@@ -134,7 +136,7 @@ pub fn international(number: &str, country: Option<&str>) -> Option<String> {
     if let Some(written) = written_international(number) {
         return Some(written);
     }
-    let id = country.and_then(|c| country::Id::from_str(&c.trim().to_ascii_uppercase()).ok());
+    let id = country.and_then(country_id);
     if id.is_none() && !number.trim_start().starts_with('+') {
         return None;
     }

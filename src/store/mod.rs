@@ -686,12 +686,6 @@ impl Store {
         self.root.join("drafts.ron")
     }
 
-    /// Where this desk keeps the last good copy of a subscribed feed
-    /// (`feeds/<id>.ics`; never shared: each desk reads its own).
-    pub fn feed_copy_path(&self, id: &str) -> PathBuf {
-        feed_copy_path(&self.root, id)
-    }
-
     /// Reads the window's drafts (empty when there are none); a damaged file
     /// is moved aside and reported, like any other.
     pub fn load_drafts<T: Kind + Default>(&mut self) -> (T, Vec<Problem>) {
@@ -1201,7 +1195,8 @@ fn quarantine(path: &Path) -> io::Result<PathBuf> {
     Err(io::Error::other("too many damaged copies already"))
 }
 
-/// Where the data folder at `root` keeps the last good copy of a feed.
+/// Where the data folder at `root` keeps this desk's last good copy of a
+/// subscribed feed (`feeds/<id>.ics`; never shared: each desk reads its own).
 pub fn feed_copy_path(root: &Path, id: &str) -> PathBuf {
     let id: String = id
         .chars()
@@ -1220,12 +1215,7 @@ pub fn feed_copy(root: &Path, id: &str) -> Option<String> {
 pub fn keep_feed_copy(root: &Path, id: &str, text: &str) -> std::io::Result<()> {
     let path = feed_copy_path(root, id);
     if let Some(folder) = path.parent() {
-        std::fs::create_dir_all(folder)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700))?;
-        }
+        atomic::create_private_dir(folder)?;
     }
     atomic::write_document(&path, text.as_bytes())
 }
