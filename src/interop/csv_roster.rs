@@ -13,7 +13,7 @@ use crate::model::phone::label;
 use crate::model::roster::Contact;
 
 /// What a column holds.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Column {
     Name,
     First,
@@ -194,6 +194,17 @@ pub fn read_with(
         });
         return (Vec::new(), problems, notes);
     }
+    // Where Google's "Phone N - Label" and "E-mail N - Label" are, found
+    // once for the file rather than in each row.
+    let labels: std::collections::HashMap<&Column, usize> = columns
+        .iter()
+        .enumerate()
+        .filter_map(|(at, c)| match c {
+            Some(c @ (Column::PhoneLabel(_) | Column::EmailLabel(_))) => Some((c, at)),
+            _ => None,
+        })
+        .rev() // the first of two alike wins
+        .collect();
     let mut contacts = Vec::new();
     for row in reader.records() {
         let row = match row {
@@ -228,10 +239,7 @@ pub fn read_with(
         let mut phones: Vec<(SmolStr, &str)> = Vec::new();
         let mut emails: Vec<FoundEmail> = Vec::new();
         let numbered_label = |wanted: &Column| -> &str {
-            row.iter()
-                .zip(&columns)
-                .find(|(_, c)| c.as_ref() == Some(wanted))
-                .map_or("", |(v, _)| v)
+            labels.get(wanted).and_then(|&at| row.get(at)).unwrap_or("")
         };
         for (value, column) in row.iter().zip(&columns) {
             if value.is_empty() {
