@@ -30,7 +30,7 @@ impl ExpediteApp {
         let Some(refresher) = &mut self.refresher else {
             return;
         };
-        refresher.feeds(&self.state.roster.rota.feeds);
+        refresher.feeds(&self.state.roster);
         let fetched = refresher.take_news();
         for Fetched { feed, result, copy } in fetched {
             let now = (self.clock)();

@@ -61,20 +61,19 @@ impl ExpediteApp {
                 subscribe,
             } => {
                 let roster = Box::new((*self.state.roster).clone());
-                let now = (self.clock)();
-                let source = path.to_string_lossy().into_owned();
                 let progress = crate::interop::Progress::default();
                 self.contacts.reading(progress.clone());
+                let options = crate::interop::import::Options {
+                    role,
+                    whose,
+                    by: self.me(),
+                    subscribe,
+                    progress,
+                    ..crate::interop::import::Options::at((self.clock)())
+                };
+                let source = path.to_string_lossy().into_owned();
                 if crate::interop::fetch::looks_like_address(&source) {
                     // The network may take its time: not on the disk thread.
-                    let options = crate::interop::import::Options {
-                        role,
-                        whose,
-                        by: self.me(),
-                        subscribe,
-                        progress,
-                        ..crate::interop::import::Options::at(now)
-                    };
                     self.previews_reading += 1;
                     let back = self.address_previews.0.clone();
                     let ctx = ctx.clone();
@@ -87,12 +86,8 @@ impl ExpediteApp {
                 } else {
                     self.runner.send(Job::Preview {
                         path,
-                        role,
-                        whose,
-                        now,
                         roster,
-                        by: self.me(),
-                        progress,
+                        options: Box::new(options),
                     });
                 }
             }

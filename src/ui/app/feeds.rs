@@ -21,7 +21,8 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, Utc};
 use smol_str::SmolStr;
 
-use crate::model::roster::Feed;
+use crate::model::roster::{Feed, Roster};
+use crate::model::{Stamp, Stamped};
 
 /// How often a subscribed feed is read.
 pub const EVERY: Duration = Duration::from_secs(60 * 60);
@@ -76,8 +77,9 @@ pub struct Refresher {
     tx: Sender<Ask>,
     /// Each feed read (or not), as it happens.
     pub news: Receiver<News>,
-    /// The feeds last told, to tell again only when they change.
-    told: Vec<(SmolStr, SmolStr)>,
+    /// The roster the feeds were last told from, to tell again only when
+    /// it changes, and the feeds told.
+    told: Option<(Stamp, Vec<(SmolStr, SmolStr)>)>,
     /// Asks sent and not yet answered.
     asked: usize,
 }
@@ -95,21 +97,33 @@ impl Refresher {
         Self {
             tx,
             news,
-            told: Vec::new(),
+            told: None,
             asked: 0,
         }
     }
 
-    /// Tells the thread which feeds are subscribed to (all of the rota's
-    /// feeds may be given: the others are left out here).
-    pub fn feeds(&mut self, feeds: &[Feed]) {
-        let subscribed: Vec<Feed> = feeds.iter().filter(|f| f.subscribed).cloned().collect();
+    /// Tells the thread which of the roster's feeds are subscribed to,
+    /// when they are not what it was told last (looked at only when the
+    /// roster has changed: this is called every frame).
+    pub fn feeds(&mut self, roster: &Stamped<Roster>) {
+        if self
+            .told
+            .as_ref()
+            .is_some_and(|(stamp, _)| *stamp == roster.stamp())
+        {
+            return;
+        }
+        let subscribed: Vec<Feed> = roster.rota.subscribed().cloned().collect();
         let key: Vec<(SmolStr, SmolStr)> = subscribed
             .iter()
             .map(|f| (f.id.clone(), f.location.clone()))
             .collect();
-        if key != self.told {
-            self.told = key;
+        let same = self
+            .told
+            .as_ref()
+            .map_or(key.is_empty(), |(_, told)| *told == key);
+        self.told = Some((roster.stamp(), key));
+        if !same {
             self.ask(Ask::Feeds(subscribed));
         }
     }

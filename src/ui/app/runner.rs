@@ -28,7 +28,7 @@ use crate::command::Command;
 use crate::interop::import;
 use crate::model::roster::{Feed, Roster};
 use crate::model::settings::Settings;
-use crate::model::{Incident, IncidentId, Role, Stamped, State};
+use crate::model::{Incident, IncidentId, Stamped, State};
 use crate::store::{self, Outcome, Problem, Reloaded, Store, StoreError};
 use crate::ui::contacts::forms::Previewed;
 use crate::ui::drafts::Drafts;
@@ -58,12 +58,8 @@ pub enum Job {
     /// Read a file to import and work out what it would do to this roster.
     Preview {
         path: PathBuf,
-        role: Option<Role>,
-        whose: Option<String>,
-        now: DateTime<Utc>,
         roster: Box<Roster>,
-        by: String,
-        progress: crate::interop::Progress,
+        options: Box<import::Options>,
     },
 }
 
@@ -444,21 +440,10 @@ fn work(store: &mut Store, job: Job) -> (Done, Changes) {
         }
         Job::Preview {
             path,
-            role,
-            whose,
-            now,
             roster,
-            by,
-            progress,
+            options,
         } => {
-            let options = import::Options {
-                role,
-                whose,
-                by,
-                progress,
-                ..import::Options::at(now)
-            };
-            let previewed = import::preview_from(&roster, &path.to_string_lossy(), options)
+            let previewed = import::preview_from(&roster, &path.to_string_lossy(), *options)
                 .map(|read| Box::new((path, read.format, read.preview)));
             (Done::Previewed(previewed), Changes::default())
         }
