@@ -48,17 +48,31 @@ fn team(dir: &Path) {
     .unwrap();
 }
 
+/// A calendar called `name` around one event of these content lines,
+/// kept for the test's life (the server answers with `&'static str`).
+fn calendar(name: &str, event: &[String]) -> &'static str {
+    let text = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Subscription test//EN\r\nX-WR-CALNAME:{name}\r\n\
+         BEGIN:VEVENT\r\nDTSTAMP:20260101T000000Z\r\n{}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        event.join("\r\n")
+    );
+    Box::leak(text.into_boxed_str())
+}
+
 /// A feed with one shift, from yesterday to a week from now, for `who`
 /// (by address, as PagerDuty writes its attendees: no `mailto:`).
 fn feed(who: &str) -> &'static str {
-    let start = (Utc::now() - Duration::days(1)).format("%Y%m%dT%H%M00Z");
-    let end = (Utc::now() + Duration::days(7)).format("%Y%m%dT%H%M00Z");
-    let text = format!(
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Subscription test//EN\r\nX-WR-CALNAME:Web on call\r\n\
-         BEGIN:VEVENT\r\nUID:shift-1@oncall.test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{start}\r\nDTEND:{end}\r\n\
-         SUMMARY:On call: Web\r\nATTENDEE;CN=Someone:{who}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-    );
-    Box::leak(text.into_boxed_str())
+    let at = |days| (Utc::now() + Duration::days(days)).format("%Y%m%dT%H%M00Z");
+    calendar(
+        "Web on call",
+        &[
+            "UID:shift-1@oncall.test".into(),
+            format!("DTSTART:{}", at(-1)),
+            format!("DTEND:{}", at(7)),
+            "SUMMARY:On call: Web".into(),
+            format!("ATTENDEE;CN=Someone:{who}"),
+        ],
+    )
 }
 
 const CALENDAR: &str = "Content-Type: text/calendar\r\n";
@@ -177,14 +191,18 @@ fn an_address_that_cant_be_reached_or_a_file_to_subscribe_is_refused_with_why() 
 
 /// A weekly hand-over to `who` that repeats without end, begun a week ago.
 fn weekly(who: &str) -> &'static str {
-    let start = (Utc::now() - Duration::days(7)).format("%Y%m%dT090000Z");
-    let end = (Utc::now() - Duration::days(6)).format("%Y%m%dT090000Z");
-    let text = format!(
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Subscription test//EN\r\nX-WR-CALNAME:Weekly web\r\n\
-         BEGIN:VEVENT\r\nUID:weekly-1@oncall.test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{start}\r\nDTEND:{end}\r\n\
-         RRULE:FREQ=WEEKLY\r\nSUMMARY:On call\r\nATTENDEE:mailto:{who}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-    );
-    Box::leak(text.into_boxed_str())
+    let at = |days| (Utc::now() + Duration::days(days)).format("%Y%m%dT090000Z");
+    calendar(
+        "Weekly web",
+        &[
+            "UID:weekly-1@oncall.test".into(),
+            format!("DTSTART:{}", at(-7)),
+            format!("DTEND:{}", at(-6)),
+            "RRULE:FREQ=WEEKLY".into(),
+            "SUMMARY:On call".into(),
+            format!("ATTENDEE:mailto:{who}"),
+        ],
+    )
 }
 
 #[test]

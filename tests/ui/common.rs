@@ -334,3 +334,11 @@ pub fn click_and_open(harness: &mut Harness<'_, ExpediteApp>, label: &str) -> St
         _ => None,
     })
 }
+
+/// Opens Contacts → Import or export… and types `source` (a file's path or
+/// a feed's address) where it goes, as a person would.
+pub fn import_from(harness: &mut Harness<'_, ExpediteApp>, source: &str) {
+    click(harness, "Contacts");
+    click(harness, "Import or export…");
+    type_into(harness, "File or address", source);
+}

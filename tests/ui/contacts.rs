@@ -186,9 +186,7 @@ fn importing_a_spreadsheet_shows_what_will_change_first() {
     )
     .unwrap();
     let mut harness = app_at(dir.path(), t(0));
-    click(&mut harness, "Contacts");
-    click(&mut harness, "Import or export…");
-    type_into(&mut harness, "File or address", csv.to_str().unwrap());
+    import_from(&mut harness, csv.to_str().unwrap());
     click(&mut harness, "Preview import");
     harness.get_by_label("Add 1 contact: Lee Park");
     harness.get_by_label("Update 1 contact: Tom Berg (numbers)");
@@ -222,9 +220,7 @@ fn a_google_export_imports_whole_and_its_fax_is_shown_but_not_offered_to_call() 
     )
     .unwrap();
     let mut harness = app_at(dir.path(), t(0));
-    click(&mut harness, "Contacts");
-    click(&mut harness, "Import or export…");
-    type_into(&mut harness, "File or address", csv.to_str().unwrap());
+    import_from(&mut harness, csv.to_str().unwrap());
     click(&mut harness, "Preview import");
     harness.get_by_label("Add 1 contact: Lee Park");
     harness.get_by_label_contains("1 column is not used: \"Birthday\"");
@@ -276,9 +272,7 @@ fn a_personal_feed_is_imported_once_the_window_is_told_whose_it_is() {
     )
     .unwrap();
     let mut harness = app_at(dir.path(), t(0));
-    click(&mut harness, "Contacts");
-    click(&mut harness, "Import or export…");
-    type_into(&mut harness, "File or address", ics.to_str().unwrap());
+    import_from(&mut harness, ics.to_str().unwrap());
     click(&mut harness, "Preview import");
     harness.get_by_label("Nothing to import yet: the feed doesn't say whose shifts these are.");
     type_into(&mut harness, "Whose shifts", "Tom Berg");

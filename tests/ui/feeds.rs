@@ -57,9 +57,7 @@ fn a_feed_subscribed_to_in_the_window_is_read_again_and_a_failure_changes_nothin
     ]);
     let address = server.url("/web.ics");
     let mut harness = window_refreshing(dir.path());
-    click(&mut harness, "Contacts");
-    click(&mut harness, "Import or export…");
-    type_into(&mut harness, "File or address", &address);
+    import_from(&mut harness, &address);
     harness
         .get_by_label("Subscribe: read it again every hour")
         .click();
