@@ -331,7 +331,9 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             .actor
             .or_else(|| store.desk().me)
             .unwrap_or_else(crate::desk::login_name);
-        share::sync(&mut store, &actor, crate::desk::now()).map_err(|e| e.to_string())?;
+        let synced =
+            share::sync(&mut store, &actor, crate::desk::now()).map_err(|e| e.to_string())?;
+        say_synced(&synced);
         tell!("In step with the shared remote.");
         return Ok(());
     }
@@ -504,13 +506,13 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             }
             tell!("Next step: {}", procedure::next_step(incident).step);
             if cli.json {
-                let sharing = share::status(&dir);
+                let sharing = share::status(&dir, now);
                 println!("{}", status_json(incident, &state, now, sharing.as_ref()));
             }
         }
         Sub::Status => {
             let json = cli.json;
-            let sharing = share::status(&dir);
+            let sharing = share::status(&dir, now);
             let id = match pick(&state) {
                 Ok(id) => id,
                 Err(why) => {
@@ -668,7 +670,9 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
         }
         Sub::Share { remote } => {
             let remote = share_remote(&remote);
-            let done = share::share(&mut store, &remote, &actor, now).map_err(|e| e.to_string())?;
+            let (done, synced) =
+                share::share(&mut store, &remote, &actor, now).map_err(|e| e.to_string())?;
+            say_synced(&synced);
             tell!(
                 "{} Run `expedite sync` (or keep the window open) to stay in step.",
                 match done {
@@ -747,6 +751,16 @@ fn due_sentence(state: &State, incident: &IncidentId) -> String {
 }
 
 /// The status as JSON, for scripts.
+/// What a sync put right, and what it did not take in from the remote.
+fn say_synced(synced: &share::Synced) {
+    for line in &synced.healed {
+        tell!("expedite: note: {line}");
+    }
+    for line in &synced.refused {
+        tell!("expedite: warning: {line}");
+    }
+}
+
 /// The line saying whether the folder is shared and when it last synced.
 fn sharing_line(sharing: Option<&share::SyncStatus>, now: DateTime<Utc>) -> String {
     match sharing {

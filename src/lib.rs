@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod command;
 pub mod desk;
+pub mod git;
 pub mod interop;
 pub mod merge;
 pub mod model;
@@ -17,6 +18,7 @@ pub mod reminder;
 pub mod sample;
 pub mod share;
 pub mod store;
+pub mod text;
 pub mod time;
 pub mod ui;
 

@@ -11,10 +11,13 @@ use std::fmt::Write;
 
 /// `text` with every control character made visible: C0 controls in caret
 /// notation (`ESC` as `^[`, a lone carriage return as `^M`), `DEL` as `^?`,
-/// C1 controls as `<U+009B>`. Newlines, tabs and the carriage return of a
+/// C1 controls and the bidirectional overrides and isolates that would make
+/// a line read in another order (`<U+202E>`) as their code. Newlines, tabs
+/// and the carriage return of a
 /// CRLF line ending (mail and calendar files) stay as they are.
 pub fn shown(text: &str) -> Cow<'_, str> {
-    let hides = |c: char| c.is_control() && c != '\n' && c != '\t';
+    let hides =
+        |c: char| (c.is_control() && c != '\n' && c != '\t') || crate::text::is_bidi_control(c);
     if !text.chars().any(hides) {
         return Cow::Borrowed(text);
     }
@@ -52,5 +55,7 @@ mod tests {
         assert_eq!(shown("line\r\nnext\tcell\n"), "line\r\nnext\tcell\n");
         assert_eq!(shown("del\u{7f}"), "del^?");
         assert_eq!(shown("نور Ünïcödé 🔥"), "نور Ünïcödé 🔥");
+        assert_eq!(shown("invoice\u{202E}fdp.exe"), "invoice<U+202E>fdp.exe");
+        assert_eq!(shown("a\u{2066}b\u{2069}"), "a<U+2066>b<U+2069>");
     }
 }

@@ -3,18 +3,26 @@
 //! commits what changed, fetches, merges (with Expedite's own merge driver,
 //! so a conflict is merged, never rolled back) and pushes. No server of ours:
 //! the team's own git host, or a bare repository on a shared disk.
+//!
+//! The remote is untrusted: what a fetch brings is judged against the set
+//! of files Expedite shares before it is merged ([`trust`]); only those
+//! files are ever committed; git is told how to merge and what to ignore in
+//! the repository's own `.git/info` and config, where the shared files
+//! can't override it; and a sync clears what a killed git left behind
+//! ([`heal`]).
 
-pub mod git;
+pub mod heal;
+pub mod trust;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use crate::git::{self, LOCAL_LIMIT, NETWORK_LIMIT, Output};
 use crate::model::{Incident, IncidentId};
 use crate::store::envelope::{self, Kind};
 use crate::store::{Store, StoreError};
-use git::{LOCAL_LIMIT, NETWORK_LIMIT, Output};
 
 /// What stays on this desk, whatever is shared.
 pub const GITIGNORE: &str = "\
@@ -47,6 +55,33 @@ pub const GITATTRIBUTES: &str = "\
 *.ron merge=expedite
 ";
 
+/// The attributes this desk's git works with, in `.git/info/attributes`,
+/// which wins over any committed `.gitattributes`: no line-ending or
+/// encoding conversion, no filter, and Expedite's merge for its files.
+const INFO_ATTRIBUTES: &str = "\
+# Set by Expedite on this desk; wins over the shared .gitattributes.
+* -text -eol -ident -filter -working-tree-encoding merge=text
+*.ron merge=expedite
+";
+
+/// Git's settings for the folder, in its own config (never shared): links
+/// are checked out as plain files, what git creates is the owner's only,
+/// no line endings are changed, and the record-by-record merge.
+fn settings(driver: &str) -> [(&'static str, String); 7] {
+    [
+        ("core.symlinks", "false".into()),
+        ("core.sharedrepository", "0600".into()),
+        ("core.autocrlf", "false".into()),
+        ("pull.rebase", "false".into()),
+        ("merge.renames", "false".into()),
+        (
+            "merge.expedite.name",
+            "Expedite's record-by-record merge".into(),
+        ),
+        ("merge.expedite.driver", driver.into()),
+    ]
+}
+
 /// Where the outcome of the last sync is kept (inside `.git`, never shared).
 fn sync_record(root: &Path) -> PathBuf {
     root.join(".git").join("expedite-sync")
@@ -67,11 +102,11 @@ impl std::fmt::Display for SyncError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::NotShared => f.write_str(
-                "this data folder is not shared — share it with: expedite share REMOTE (a git URL or a path to a bare repository)",
+                "This data folder is not shared. Share it with: expedite share REMOTE (a git URL or a path to a bare repository).",
             ),
             Self::Offline { to_send, why } => write!(
                 f,
-                "the shared remote could not be reached ({why}). Nothing was lost: {} committed here and will go out on the next sync.",
+                "The shared remote could not be reached ({why}). Nothing was lost: {} committed here and will go out on the next sync.",
                 changes(*to_send)
             ),
             Self::Failed(why) => f.write_str(why),
@@ -87,6 +122,19 @@ fn changes(n: usize) -> String {
     }
 }
 
+/// What a sync did besides bringing the folder in step.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Synced {
+    /// What was not taken in from the remote, in sentences.
+    pub refused: Vec<String>,
+    /// What was put right on the way (a lock a killed git left, a file
+    /// that should not have been shared), in sentences.
+    pub healed: Vec<String>,
+}
+
+/// How long a refusal is shown after the sync that made it.
+const REFUSAL_SHOWN: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
 /// Where a shared folder stands, for the header and `expedite status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncStatus {
@@ -96,6 +144,8 @@ pub struct SyncStatus {
     pub last_synced: Option<DateTime<Utc>>,
     /// When the last sync was tried, and why it failed (when it did).
     pub last_error: Option<(DateTime<Utc>, String)>,
+    /// What a sync of the last day refused to take in from the remote.
+    pub refused: Option<(DateTime<Utc>, String)>,
     /// Commits made here that the remote does not have yet.
     pub to_send: usize,
 }
@@ -115,6 +165,7 @@ impl SyncStatus {
                 )
             }
             Some((_, why)) => format!("Can't sync: {why}"),
+            None if self.refused.is_some() => "In step · a colleague's change refused".to_owned(),
             // No time in it: a window in step stays asleep rather than
             // redraw "12 s ago" every second ([`Self::detail`] has the time).
             None if self.last_synced.is_some() => "Shared · in step".to_owned(),
@@ -138,6 +189,9 @@ impl SyncStatus {
         if let Some((at, why)) = &self.last_error {
             let why = why.strip_prefix("offline: ").unwrap_or(why);
             text.push_str(&format!("; last try {}: {why}", when(*at)));
+        }
+        if let Some((at, what)) = &self.refused {
+            text.push_str(&format!(". Refused {}: {what}", when(*at)));
         }
         text
     }
@@ -167,12 +221,13 @@ fn remote_url(root: &Path) -> Option<String> {
     None
 }
 
-/// Where the shared folder stands; `None` when it is not shared.
-pub fn status(root: &Path) -> Option<SyncStatus> {
+/// Where the shared folder stands at `now`; `None` when it is not shared.
+pub fn status(root: &Path, now: DateTime<Utc>) -> Option<SyncStatus> {
     let remote = remote_url(root).filter(|_| root.join(".git").is_dir())?;
-    let record = fs::read_to_string(sync_record(root)).unwrap_or_default();
+    let record = read_record(root);
     let mut last_synced = None;
     let mut last_error = None;
+    let mut refused = None;
     for line in record.lines() {
         let mut parts = line.splitn(3, ' ');
         let (kind, at, why) = (parts.next(), parts.next(), parts.next().unwrap_or(""));
@@ -180,6 +235,9 @@ pub fn status(root: &Path) -> Option<SyncStatus> {
         match (kind, at) {
             (Some("synced"), Some(at)) => last_synced = Some(at.to_utc()),
             (Some("failed"), Some(at)) => last_error = Some((at.to_utc(), why.to_owned())),
+            (Some("refused"), Some(at)) if now - at.to_utc() < REFUSAL_SHOWN => {
+                refused = Some((at.to_utc(), why.to_owned()));
+            }
             _ => {}
         }
     }
@@ -187,8 +245,19 @@ pub fn status(root: &Path) -> Option<SyncStatus> {
         remote,
         last_synced,
         last_error,
+        refused,
         to_send: ahead(root),
     })
+}
+
+/// The sync record's text (small; a longer one was not written by us).
+fn read_record(root: &Path) -> String {
+    use std::io::Read as _;
+    let mut text = String::new();
+    if let Ok(file) = crate::store::atomic::open_plain(&sync_record(root)) {
+        let _ = file.take(64 * 1024).read_to_string(&mut text);
+    }
+    text
 }
 
 /// Commits here that the remote branch does not have.
@@ -212,31 +281,41 @@ fn ahead(root: &Path) -> usize {
     })
 }
 
-fn record(root: &Path, outcome: &Result<(), SyncError>, now: DateTime<Utc>) {
+fn record(root: &Path, outcome: &Result<Synced, SyncError>, now: DateTime<Utc>) {
     let path = sync_record(root);
-    let old = fs::read_to_string(&path).unwrap_or_default();
-    let synced = old
-        .lines()
-        .find(|l| l.starts_with("synced "))
-        .map(str::to_owned);
+    let old = read_record(root);
+    let kept = |kind: &str| {
+        old.lines()
+            .find(|l| l.starts_with(kind))
+            .map(|l| format!("{l}\n"))
+            .unwrap_or_default()
+    };
     let text = match outcome {
-        Ok(()) => format!("synced {}\n", now.to_rfc3339()),
+        Ok(synced) if synced.refused.is_empty() => {
+            format!("synced {}\n{}", now.to_rfc3339(), kept("refused "))
+        }
+        Ok(synced) => format!(
+            "synced {}\nrefused {} {}\n",
+            now.to_rfc3339(),
+            now.to_rfc3339(),
+            crate::text::one_line(&synced.refused.join(" "), 2000)
+        ),
         Err(e) => {
             let why = match e {
                 SyncError::Offline { why, .. } => format!("offline: {why}"),
                 other => other.to_string(),
             };
-            let why = why.replace('\n', " ");
-            let mut text = synced.map(|s| format!("{s}\n")).unwrap_or_default();
-            text.push_str(&format!("failed {} {why}\n", now.to_rfc3339()));
-            text
+            format!(
+                "{}failed {} {}\n{}",
+                kept("synced "),
+                now.to_rfc3339(),
+                crate::text::one_line(&why, 2000),
+                kept("refused ")
+            )
         }
     };
     // A note for the header, not data: written without waiting for the disk.
-    let tmp = path.with_extension("tmp");
-    if fs::write(&tmp, text).is_ok() {
-        let _ = fs::rename(&tmp, &path);
-    }
+    let _ = crate::store::atomic::write_note(&path, text.as_bytes());
 }
 
 fn must(out: Result<Output, String>, what: &str) -> Result<Output, SyncError> {
@@ -272,27 +351,10 @@ fn env_refs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str
     env.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
-/// Sets the repository up for Expedite: ignore and attribute files, the
-/// merge driver, and the team's settings without anyone's own name.
+/// Sets the repository up for Expedite (see [`ensure_setup`]) and moves
+/// this person's name out of the team's settings.
 fn prepare(root: &Path, store: &mut Store) -> Result<(), SyncError> {
-    let write = |name: &str, text: &str| {
-        crate::store::atomic::write_atomic(&root.join(name), text.as_bytes()).map_err(|e| {
-            SyncError::Failed(format!("could not write {name} in {}: {e}", root.display()))
-        })
-    };
-    write(".gitignore", GITIGNORE)?;
-    write(".gitattributes", GITATTRIBUTES)?;
-    let driver = driver_command()?;
-    for (key, value) in [
-        ("merge.expedite.name", "Expedite's record-by-record merge"),
-        ("merge.expedite.driver", driver.as_str()),
-        ("pull.rebase", "false"),
-    ] {
-        must(
-            git::run(root, &["config", key, value], &[], LOCAL_LIMIT),
-            "setting up git",
-        )?;
-    }
+    ensure_setup(root, true)?;
     store
         .move_my_name_out_of_shared_settings()
         .map_err(store_failed)?;
@@ -309,66 +371,77 @@ fn driver_command() -> Result<String, SyncError> {
     ))
 }
 
-/// Points git's merge driver at this Expedite when it is not set, or the
-/// program it names is gone (Expedite was moved or reinstalled elsewhere).
-/// A driver set to an Expedite that is there is left alone.
-fn ensure_driver(root: &Path) -> Result<(), SyncError> {
-    let config = fs::read_to_string(root.join(".git").join("config")).unwrap_or_default();
-    let mut in_driver = false;
-    for line in config.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_driver = line.replace(' ', "") == "[merge\"expedite\"]";
-        } else if in_driver
-            && let Some(value) = line.strip_prefix("driver").map(str::trim_start)
-            && let Some(value) = value.strip_prefix('=')
-        {
-            let value = value.trim();
-            let program = match value.strip_prefix('\'') {
-                Some(quoted) => quoted.split('\'').next().unwrap_or_default(),
-                None => value.split_whitespace().next().unwrap_or_default(),
-            };
-            if Path::new(program).is_file() {
-                return Ok(());
-            }
-        }
-    }
-    let driver = driver_command()?;
-    must(
+/// Makes the repository work as Expedite needs, whatever the shared files
+/// say: git's settings in its own config ([`settings`]; the merge driver
+/// set again when the program it names is gone), the attributes in
+/// `.git/info/attributes` and the desk-only files in `.git/info/exclude`
+/// (both win over, or stand beside, anything committed), and Expedite's own
+/// `.gitignore` and `.gitattributes` in the folder, put back when changed.
+/// `fresh` sets every setting, even those already there.
+fn ensure_setup(root: &Path, fresh: bool) -> Result<(), SyncError> {
+    let listed = must(
         git::run(
             root,
-            &["config", "merge.expedite.driver", &driver],
+            &["config", "--local", "--list", "-z"],
             &[],
             LOCAL_LIMIT,
         ),
-        "setting up git's merge driver",
+        "reading git's settings for the folder",
     )?;
-    Ok(())
-}
-
-/// Adds to `.gitignore` what this version keeps on the desk and an older
-/// one did not know of (a channel's secret must never be committed).
-fn ensure_ignored(root: &Path) -> Result<(), SyncError> {
-    let path = root.join(".gitignore");
-    let current = fs::read_to_string(&path).unwrap_or_default();
-    let missing: Vec<&str> = GITIGNORE
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .filter(|l| !current.lines().any(|c| c.trim() == *l))
+    let current: std::collections::BTreeMap<&str, &str> = listed
+        .stdout
+        .split('\0')
+        .filter_map(|pair| pair.split_once('\n'))
         .collect();
-    if missing.is_empty() {
-        return Ok(());
+    let driver_there = current.get("merge.expedite.driver").is_some_and(|value| {
+        let value = value.trim();
+        let program = match value.strip_prefix('\'') {
+            Some(quoted) => quoted.split('\'').next().unwrap_or_default(),
+            None => value.split_whitespace().next().unwrap_or_default(),
+        };
+        Path::new(program).is_file()
+    });
+    let driver = if driver_there && !fresh {
+        current["merge.expedite.driver"].to_owned()
+    } else {
+        driver_command()?
+    };
+    for (key, value) in settings(&driver) {
+        if current.get(key) != Some(&value.as_str()) {
+            must(
+                git::run(root, &["config", key, &value], &[], LOCAL_LIMIT),
+                "setting up git for the folder",
+            )?;
+        }
     }
-    let mut text = current;
-    if !text.is_empty() && !text.ends_with('\n') {
-        text.push('\n');
+    let info = root.join(".git").join("info");
+    crate::store::atomic::create_private_dir(&info)
+        .map_err(|e| SyncError::Failed(format!("Could not make {} ({e}).", info.display())))?;
+    let exclude = format!(
+        "# Set by Expedite on this desk: what never leaves it.\n{}",
+        GITIGNORE
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    for (path, text) in [
+        (info.join("attributes"), INFO_ATTRIBUTES.to_owned()),
+        (info.join("exclude"), exclude),
+        (root.join(".gitignore"), GITIGNORE.to_owned()),
+        (root.join(".gitattributes"), GITATTRIBUTES.to_owned()),
+    ] {
+        let same = crate::store::atomic::read_plain(&path, 64 * 1024).is_ok_and(|t| t == text);
+        if !same {
+            crate::store::atomic::write_note(&path, text.as_bytes()).map_err(|e| {
+                SyncError::Failed(format!(
+                    "Could not write {} ({e}). Check that the folder is yours to write.",
+                    path.display()
+                ))
+            })?;
+        }
     }
-    text.push_str("# Added by Expedite: kept on this desk.\n");
-    for line in missing {
-        text.push_str(line);
-        text.push('\n');
-    }
-    crate::store::atomic::write_atomic(&path, text.as_bytes())
-        .map_err(|e| SyncError::Failed(format!("could not update .gitignore: {e}")))
+    Ok(())
 }
 
 fn store_failed(e: StoreError) -> SyncError {
@@ -443,20 +516,25 @@ pub fn share(
     remote: &str,
     actor: &str,
     now: DateTime<Utc>,
-) -> Result<Shared, SyncError> {
+) -> Result<(Shared, Synced), SyncError> {
     let root = store.root().to_path_buf();
     let fresh = !root.join(".git").is_dir();
     if fresh {
         must(
-            git::run(&root, &["init", "-q", "-b", "main"], &[], LOCAL_LIMIT),
+            git::run(
+                &root,
+                &["init", "-q", "-b", "main", "--shared=0600"],
+                &[],
+                LOCAL_LIMIT,
+            ),
             "making the folder a git repository",
         )?;
     }
     match remote_url(&root) {
         Some(url) if url == remote => {
             prepare(&root, store)?;
-            sync(store, actor, now)?;
-            return Ok(Shared::AlreadyShared);
+            let synced = sync(store, actor, now)?;
+            return Ok((Shared::AlreadyShared, synced));
         }
         Some(_) => must(
             git::run(
@@ -478,21 +556,29 @@ pub fn share(
         )?,
     };
     prepare(&root, store)?;
+    let _sync = heal::SyncLock::take(&root)?;
+    let mut synced = Synced::default();
     let has_data = has_data(&root);
     let branch = remote_branch(&root)?;
     let env = identity(&root, actor);
     let outcome = match branch {
         None => {
-            commit_all(&root, actor, &format!("{actor}: shared the folder"))?;
-            push(&root, "main")?;
+            commit_local(store, &root, actor, "shared the folder", &mut synced)?;
+            if push(&root, "main")? == Pushed::Behind {
+                return Err(SyncError::Failed(
+                    "Someone shared another folder with this remote at the same moment. Nothing was lost: run the same share command again.".into(),
+                ));
+            }
             Shared::Pushed
         }
         Some(branch) => {
-            must(
-                git::run(&root, &["fetch", "-q", "origin"], &[], NETWORK_LIMIT),
-                "fetching from the remote",
-            )?;
-            let theirs = format!("origin/{branch}");
+            fetch(&root, &branch).map_err(|e| match e {
+                SyncError::Offline { why, .. } => SyncError::Failed(format!(
+                    "The shared remote could not be reached ({why}). Nothing was changed; share again once it can be."
+                )),
+                other => other,
+            })?;
+            let theirs = format!("refs/remotes/origin/{branch}");
             let has_commits = git::run(
                 &root,
                 &["rev-parse", "-q", "--verify", "HEAD"],
@@ -501,7 +587,10 @@ pub fn share(
             )
             .is_ok_and(|o| o.ok);
             if !has_data && !has_commits {
-                // An empty folder: take the remote's data as it is.
+                // An empty folder: take the remote's data, as far as it is
+                // Expedite's to take.
+                let intake = trust::take_in(&root, &theirs, None, &env_refs(&env))?;
+                synced.refused = intake.refused.iter().map(trust::Refusal::message).collect();
                 {
                     let _lock = store.lock_for_sync().map_err(store_failed)?;
                     let _ = fs::remove_file(root.join(".gitignore"));
@@ -509,44 +598,160 @@ pub fn share(
                     must(
                         git::run(
                             &root,
-                            &["checkout", "-q", "-B", &branch, "--track", &theirs],
+                            &["checkout", "-q", "-B", &branch, &intake.commit],
                             &env_refs(&env),
                             LOCAL_LIMIT,
                         ),
                         "taking the remote's data",
                     )?;
                 }
+                track(&root, &theirs)?;
                 prepare(&root, store)?;
-                commit_all(&root, actor, &format!("{actor}: set up sharing"))?;
+                commit_local(store, &root, actor, "set up sharing", &mut synced)?;
                 Shared::Cloned
             } else {
-                commit_all(&root, actor, &format!("{actor}: shared the folder"))?;
+                commit_local(store, &root, actor, "shared the folder", &mut synced)?;
                 if has_commits && current_branch(&root).is_none_or(|b| b != branch) {
                     let _ = git::run(&root, &["branch", "-q", "-m", &branch], &[], LOCAL_LIMIT);
                 }
+                let ours = has_commits.then_some("HEAD");
+                let intake = trust::take_in(&root, &theirs, ours, &env_refs(&env))?;
+                synced.refused = intake.refused.iter().map(trust::Refusal::message).collect();
                 {
                     let _lock = store.lock_for_sync().map_err(store_failed)?;
-                    merge(&root, &theirs, &["--allow-unrelated-histories"], &env)?;
-                    commit_all(&root, actor, &format!("{actor}: an incident renumbered"))?;
-                }
-                must(
-                    git::run(
+                    merge(
                         &root,
-                        &["branch", "-q", "--set-upstream-to", &theirs],
-                        &[],
-                        LOCAL_LIMIT,
-                    ),
-                    "tracking the remote's branch",
-                )?;
-                push(&root, &branch)?;
+                        &intake.commit,
+                        &["--allow-unrelated-histories"],
+                        &env,
+                    )?;
+                    commit_local(store, &root, actor, "an incident renumbered", &mut synced)?;
+                }
+                track(&root, &theirs)?;
+                if push(&root, &branch)? == Pushed::Behind {
+                    // A colleague pushed meanwhile: a sync merges it in.
+                    return sync(store, actor, now).map(|more| {
+                        synced.refused.extend(more.refused);
+                        synced.healed.extend(more.healed);
+                        (Shared::Merged, synced)
+                    });
+                }
                 Shared::Merged
             }
         }
     };
+    make_private(&root);
     // Each way above leaves the branch tracking the remote's: `push -u`,
-    // `checkout --track`, `branch --set-upstream-to`.
-    record(&root, &Ok(()), now);
-    Ok(outcome)
+    // or `branch --set-upstream-to`.
+    let synced = Ok(synced);
+    record(&root, &synced, now);
+    synced.map(|s| (outcome, s))
+}
+
+/// The branch follows the remote's.
+fn track(root: &Path, theirs: &str) -> Result<(), SyncError> {
+    let upstream = theirs.trim_start_matches("refs/remotes/");
+    must(
+        git::run(
+            root,
+            &["branch", "-q", "--set-upstream-to", upstream],
+            &[],
+            LOCAL_LIMIT,
+        ),
+        "tracking the remote's branch",
+    )
+    .map(|_| ())
+}
+
+/// Fetches the remote's branch, and nothing else (no tags, no other
+/// branches: a remote stuffed with them costs this desk nothing).
+fn fetch(root: &Path, branch: &str) -> Result<(), SyncError> {
+    let refspec = format!("+refs/heads/{branch}:refs/remotes/origin/{branch}");
+    let offline = |why: String| SyncError::Offline {
+        to_send: ahead(root),
+        why,
+    };
+    match git::run(
+        root,
+        &["fetch", "-q", "--no-tags", "origin", &refspec],
+        &[],
+        NETWORK_LIMIT,
+    ) {
+        Ok(o) if o.ok => Ok(()),
+        // A remote that does not have the branch yet: nothing to take in.
+        Ok(o) if o.stderr.contains("couldn't find remote ref") => Ok(()),
+        Ok(o) => Err(offline(o.why())),
+        Err(why) => Err(offline(why)),
+    }
+}
+
+/// Takes group and other permissions off the shared files and folders git
+/// wrote (git writes them as the umask says; the data folder is the
+/// owner's only), and off `.git` when an older share left it open.
+fn make_private(root: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let tighten = |path: &Path, meta: &fs::Metadata| {
+            let mode = meta.permissions().mode();
+            if mode & 0o077 != 0 {
+                let private = if meta.is_dir() || mode & 0o100 != 0 {
+                    0o700
+                } else {
+                    0o600
+                };
+                let _ = fs::set_permissions(path, fs::Permissions::from_mode(private));
+            }
+        };
+        for folder in [root.to_path_buf(), root.join("incidents")] {
+            let Ok(entries) = fs::read_dir(&folder) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let Ok(meta) = fs::symlink_metadata(&path) else {
+                    continue;
+                };
+                if meta.is_file() || (meta.is_dir() && path == root.join("incidents")) {
+                    tighten(&path, &meta);
+                }
+            }
+        }
+        let git = root.join(".git");
+        let Ok(meta) = fs::symlink_metadata(&git) else {
+            return;
+        };
+        if !meta.is_dir() || meta.permissions().mode() & 0o077 == 0 {
+            return;
+        }
+        let mut folders = vec![git.clone()];
+        let mut looked = 0;
+        while let Some(folder) = folders.pop() {
+            let Ok(entries) = fs::read_dir(&folder) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                looked += 1;
+                if looked > 200_000 {
+                    return;
+                }
+                let path = entry.path();
+                let Ok(meta) = fs::symlink_metadata(&path) else {
+                    continue;
+                };
+                if meta.is_dir() {
+                    folders.push(path.clone());
+                }
+                if meta.is_dir() || meta.is_file() {
+                    tighten(&path, &meta);
+                }
+            }
+        }
+        // Last, so an interrupted walk is done again next time.
+        tighten(&git, &meta);
+    }
+    #[cfg(not(unix))]
+    let _ = root;
 }
 
 /// The branch checked out, read from `.git/HEAD`.
@@ -565,21 +770,77 @@ fn has_data(root: &Path) -> bool {
         })
 }
 
-/// Commits every change in the folder (what `.gitignore` leaves in), with
-/// a message a person can read. Returns whether there was anything.
-fn commit_all(root: &Path, actor: &str, fallback: &str) -> Result<bool, SyncError> {
-    // The common case first, in one git call: nothing changed.
+/// Commits what changed among Expedite's shared files, and only those,
+/// with a message a person can read; returns whether there was anything.
+/// What git should never have been told of (a desk-only file, a link) is
+/// taken out of what is shared first, and a shared file that does not read
+/// (left half-written by a killed git) is mended before it is committed.
+fn commit_local(
+    store: &mut Store,
+    root: &Path,
+    actor: &str,
+    fallback: &str,
+    synced: &mut Synced,
+) -> Result<bool, SyncError> {
+    untrack_foreign(root, synced)?;
     let status = must(
-        git::run(root, &["status", "--porcelain", "-z"], &[], LOCAL_LIMIT),
+        git::run(
+            root,
+            &[
+                "status",
+                "--porcelain=v1",
+                "-z",
+                "--untracked-files=all",
+                "--no-renames",
+            ],
+            &[],
+            LOCAL_LIMIT,
+        ),
         "looking for changes",
     )?;
-    if status.stdout.is_empty() {
+    let merging = root.join(".git").join("MERGE_HEAD").exists();
+    // The common case first: nothing changed.
+    if status.stdout.is_empty() && !merging {
         return Ok(false);
     }
-    must(
-        git::run(root, &["add", "-A"], &[], LOCAL_LIMIT),
-        "noting the changes",
-    )?;
+    let mut paths = Vec::new();
+    for record in status.stdout.split('\0').filter(|r| r.len() > 3) {
+        let path = &record[3..];
+        if !trust::is_shared_path(path) {
+            continue;
+        }
+        match fs::symlink_metadata(root.join(path)) {
+            Ok(meta) if meta.is_file() => {
+                if path.ends_with(".ron")
+                    && let Some(problem) = store.mend(&root.join(path))
+                {
+                    synced.healed.push(problem.message);
+                }
+                paths.push(path.to_owned());
+            }
+            // Removed: the removal is shared.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => paths.push(path.to_owned()),
+            // A link or a folder where a shared file should be is never shared.
+            _ => {}
+        }
+    }
+    if !paths.is_empty() {
+        let mut list = Vec::new();
+        for path in &paths {
+            list.extend_from_slice(format!(":(literal){path}").as_bytes());
+            list.push(0);
+        }
+        must(
+            git::run_with_input(
+                root,
+                &["add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"],
+                &[],
+                LOCAL_LIMIT,
+                Some(list),
+            ),
+            "noting the changes",
+        )?;
+    }
     let staged = must(
         git::run(
             root,
@@ -594,21 +855,133 @@ fn commit_all(root: &Path, actor: &str, fallback: &str) -> Result<bool, SyncErro
         .split('\0')
         .filter(|p| !p.is_empty())
         .collect();
-    if paths.is_empty() {
+    if paths.is_empty() && !merging {
         return Ok(false);
     }
-    let message = commit_message(root, actor, &paths).unwrap_or_else(|| fallback.to_owned());
+    let actor_line = crate::text::one_line(actor, 60);
+    let message = commit_message(root, &actor_line, &paths)
+        .unwrap_or_else(|| format!("{actor_line}: {fallback}"));
     let env = identity(root, actor);
     must(
         git::run(
             root,
-            &["commit", "-q", "--no-verify", "-m", &message],
+            &[
+                "commit",
+                "-q",
+                "--no-verify",
+                "--allow-empty",
+                "-m",
+                &message,
+            ],
             &env_refs(&env),
             LOCAL_LIMIT,
         ),
         "committing the changes",
     )?;
     Ok(true)
+}
+
+/// Takes out of what this desk shares anything that is not one of
+/// Expedite's shared files as a plain file — tracked by an older version
+/// that took it in from the remote, or added by hand. A desk-only file
+/// stays on the desk, untracked; a shared file that had become a link is
+/// put back as its last plain version in the history.
+fn untrack_foreign(root: &Path, synced: &mut Synced) -> Result<(), SyncError> {
+    for (path, _, why) in trust::foreign_in_index(root)? {
+        let shown = crate::text::one_line(&path, 80);
+        let literal = format!(":(literal){path}");
+        let is_link =
+            fs::symlink_metadata(root.join(&path)).is_ok_and(|m| m.file_type().is_symlink());
+        if trust::is_shared_path(&path) {
+            // Never follow it: the link itself goes.
+            if is_link {
+                let _ = fs::remove_file(root.join(&path));
+            }
+            match trust::last_plain_version(root, &path) {
+                Some(object) => {
+                    must(
+                        git::run(
+                            root,
+                            &[
+                                "update-index",
+                                "--cacheinfo",
+                                &format!("100644,{object},{path}"),
+                            ],
+                            &[],
+                            LOCAL_LIMIT,
+                        ),
+                        "putting back a shared file",
+                    )?;
+                    must(
+                        git::run(
+                            root,
+                            &["checkout-index", "-f", "-q", "--", &path],
+                            &[],
+                            LOCAL_LIMIT,
+                        ),
+                        "putting back a shared file",
+                    )?;
+                    synced.healed.push(format!(
+                        "{shown} had become a link; its last plain version was put back."
+                    ));
+                }
+                None => {
+                    must(
+                        git::run(
+                            root,
+                            &["rm", "-q", "--cached", "--", &literal],
+                            &[],
+                            LOCAL_LIMIT,
+                        ),
+                        "taking a link out of what is shared",
+                    )?;
+                    synced
+                        .healed
+                        .push(format!("{shown} was a link and is no longer shared."));
+                }
+            }
+        } else {
+            must(
+                git::run(
+                    root,
+                    &["rm", "-q", "--cached", "--ignore-unmatch", "--", &literal],
+                    &[],
+                    LOCAL_LIMIT,
+                ),
+                "taking a file out of what is shared",
+            )?;
+            if is_link {
+                let _ = fs::remove_file(root.join(&path));
+            }
+            let _ = why;
+            synced.healed.push(format!(
+                "{shown} is no longer shared: it is not one of Expedite's shared files."
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A merge a killed sync left half-way (git's `MERGE_HEAD`): git forgets it
+/// and what it wrote stays in the folder, to be committed as this desk's
+/// change (every version there is a merge of both sides, so nothing is
+/// lost) and merged again.
+fn settle_interrupted_merge(root: &Path, synced: &mut Synced) -> Result<(), SyncError> {
+    let git_dir = root.join(".git");
+    if !git_dir.join("MERGE_HEAD").exists() {
+        return Ok(());
+    }
+    must(
+        git::run(root, &["reset", "-q"], &[], LOCAL_LIMIT),
+        "settling a merge that was stopped half-way",
+    )?;
+    for name in ["MERGE_HEAD", "MERGE_MSG", "MERGE_MODE", "AUTO_MERGE"] {
+        let _ = fs::remove_file(git_dir.join(name));
+    }
+    synced
+        .healed
+        .push("A merge that was stopped half-way was settled; what it had written is kept.".into());
+    Ok(())
 }
 
 /// "Sam: update on 2026-12-01-sam-1 (Checkout 500s)", or, for many files,
@@ -621,7 +994,7 @@ fn commit_message(root: &Path, actor: &str, paths: &[&str]) -> Option<String> {
         .collect();
     let roster = paths.contains(&"roster.ron");
     if let ([one], false) = (&incidents[..], roster) {
-        let text = fs::read_to_string(root.join(one)).ok()?;
+        let text = crate::store::atomic::read_plain(&root.join(one), trust::MAX_FILE).ok()?;
         let incident = envelope::read::<Incident>(&text).ok()?.data;
         let last = incident.timeline.last()?;
         let what = last
@@ -630,11 +1003,11 @@ fn commit_message(root: &Path, actor: &str, paths: &[&str]) -> Option<String> {
             .next()
             .unwrap_or(&last.what)
             .to_lowercase();
-        let what: String = what.chars().take(40).collect();
         return Some(format!(
-            "{actor}: {what} on {} ({})",
+            "{actor}: {} on {} ({})",
+            crate::text::one_line(&what, 40),
             incident.id,
-            short(&incident.title)
+            crate::text::one_line(&incident.title, 50)
         ));
     }
     let mut parts = Vec::new();
@@ -652,17 +1025,20 @@ fn commit_message(root: &Path, actor: &str, paths: &[&str]) -> Option<String> {
     Some(format!("{actor}: changes to {}", parts.join(" and ")))
 }
 
-fn short(title: &str) -> String {
-    crate::model::shorten(title, 50)
-}
-
 fn merge(
     root: &Path,
     theirs: &str,
     extra: &[&str],
     env: &[(&'static str, String)],
 ) -> Result<(), SyncError> {
-    let mut args = vec!["merge", "-q", "--no-edit", "--no-verify"];
+    let mut args = vec![
+        "merge",
+        "-q",
+        "--no-edit",
+        "--no-verify",
+        "-m",
+        "Merged the shared remote's changes",
+    ];
     args.extend_from_slice(extra);
     args.push(theirs);
     let out = git::run(root, &args, &env_refs(env), LOCAL_LIMIT);
@@ -676,19 +1052,31 @@ fn merge(
                 Err(e) => e,
             };
             Err(SyncError::Failed(format!(
-                "the colleague's changes could not be merged ({why}); this folder was left as it was. Run `git status` in {} to see which file",
+                "The colleague's changes could not be merged ({}); this folder was left as it was. Run `git status` in {} to see which file.",
+                crate::text::one_line(&why, 300),
                 root.display()
             )))
         }
     }
 }
 
-fn push(root: &Path, branch: &str) -> Result<(), SyncError> {
+/// What a push came to, when the remote could be reached.
+#[derive(Debug, PartialEq, Eq)]
+enum Pushed {
+    /// The remote took it.
+    Taken,
+    /// Someone pushed first: merge their work and push again.
+    Behind,
+    /// A remote on a shared disk could not lock the branch (this lock file).
+    Locked(PathBuf),
+}
+
+fn push(root: &Path, branch: &str) -> Result<Pushed, SyncError> {
     let out = git::run(
         root,
         &[
             "push",
-            "-q",
+            "--porcelain",
             "-u",
             "origin",
             &format!("HEAD:refs/heads/{branch}"),
@@ -697,7 +1085,28 @@ fn push(root: &Path, branch: &str) -> Result<(), SyncError> {
         NETWORK_LIMIT,
     );
     match out {
-        Ok(o) if o.ok => Ok(()),
+        Ok(o) if o.ok => Ok(Pushed::Taken),
+        // "!\tHEAD:refs/heads/main\t[rejected] (fetch first)": the remote
+        // moved on since the fetch (see `lost_race`). A refusal by the
+        // remote itself (a hook, a protected branch) is said as it is.
+        Ok(o) if o.stdout.lines().any(|l| l.starts_with('!') && lost_race(l)) => {
+            match remote_url(root).and_then(|remote| heal::remote_lock(&remote, &o.stderr)) {
+                Some(lock) => Ok(Pushed::Locked(lock)),
+                None => Ok(Pushed::Behind),
+            }
+        }
+        Ok(o) if o.stdout.lines().any(|l| l.starts_with('!')) => {
+            let line = o
+                .stdout
+                .lines()
+                .find(|l| l.starts_with('!'))
+                .unwrap_or_default();
+            let why = line.rsplit('\t').next().unwrap_or(line);
+            Err(SyncError::Failed(format!(
+                "The shared remote refused this desk's changes ({}). Nothing was lost: they are committed here. Ask whoever looks after the remote whether pushing to {branch} is allowed.",
+                crate::text::one_line(why, 200)
+            )))
+        }
         Ok(o) => Err(SyncError::Offline {
             to_send: ahead(root),
             why: o.why(),
@@ -709,38 +1118,59 @@ fn push(root: &Path, branch: &str) -> Result<(), SyncError> {
     }
 }
 
-/// Commits what changed, fetches, merges and pushes, until in step with
-/// the remote. Never force-pushes; a local change stays committed when the
-/// remote cannot be reached, and goes out on the next sync.
-pub fn sync(store: &mut Store, actor: &str, now: DateTime<Utc>) -> Result<(), SyncError> {
+/// Whether a refused push line says another push got there first: the
+/// branch moved on ("[rejected] (fetch first)"), or the remote was updating
+/// it at that very moment and could not lock it.
+fn lost_race(line: &str) -> bool {
+    line.contains("\t[rejected]")
+        || (line.contains("[remote rejected]")
+            && (line.contains("lock")
+                || line.contains("failed to update ref")
+                || line.contains("incorrect old value")))
+}
+
+/// How many times a sync merges and pushes again when colleagues keep
+/// pushing first.
+const PUSH_TRIES: u32 = 6;
+
+/// Commits what changed, fetches, merges what may be taken in and pushes,
+/// until in step with the remote. Never force-pushes; a local change stays
+/// committed when the remote cannot be reached, and goes out on the next
+/// sync. One sync at a time per folder.
+pub fn sync(store: &mut Store, actor: &str, now: DateTime<Utc>) -> Result<Synced, SyncError> {
     let root = store.root().to_path_buf();
     if !is_shared(&root) {
         return Err(SyncError::NotShared);
     }
-    let result = sync_inner(store, &root, actor);
+    let result = heal::SyncLock::take(&root).and_then(|_sync| sync_inner(store, &root, actor, now));
     record(&root, &result, now);
     result
 }
 
-fn sync_inner(store: &mut Store, root: &Path, actor: &str) -> Result<(), SyncError> {
-    ensure_driver(root)?;
-    ensure_ignored(root)?;
+fn sync_inner(
+    store: &mut Store,
+    root: &Path,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Synced, SyncError> {
+    let mut synced = Synced::default();
+    ensure_setup(root, false)?;
     {
         let _lock = store.lock_for_sync().map_err(store_failed)?;
-        commit_all(root, actor, &format!("{actor}: changes"))?;
-    }
-    let branch = current_branch(root).unwrap_or_else(|| "main".into());
-    let theirs = format!("origin/{branch}");
-    for _ in 0..3 {
-        let offline = |why: String| SyncError::Offline {
-            to_send: ahead(root),
-            why,
-        };
-        match git::run(root, &["fetch", "-q", "origin"], &[], NETWORK_LIMIT) {
-            Ok(o) if o.ok => {}
-            Ok(o) => return Err(offline(o.why())),
-            Err(why) => return Err(offline(why)),
+        for lock in heal::clear_stale_locks(root, now.into())? {
+            synced.healed.push(format!(
+                "{lock} was left by a git that stopped mid-way and was cleared."
+            ));
         }
+        settle_interrupted_merge(root, &mut synced)?;
+        commit_local(store, root, actor, "changes", &mut synced)?;
+    }
+    make_private(root);
+    let branch = current_branch(root).unwrap_or_else(|| "main".into());
+    let theirs = format!("refs/remotes/origin/{branch}");
+    let started = std::time::Instant::now();
+    for attempt in 0..PUSH_TRIES {
+        fetch(root, &branch)?;
         // How far apart, in one call: "<ahead> <behind>"; it fails when the
         // remote has no such branch yet.
         let counts = git::run(
@@ -763,37 +1193,62 @@ fn sync_inner(store: &mut Store, root: &Path, actor: &str) -> Result<(), SyncErr
         let to_send = match counts {
             Some((_, behind)) if behind > 0 => {
                 let env = identity(root, actor);
+                let intake = trust::take_in(root, &theirs, Some("HEAD"), &env_refs(&env))?;
+                for refusal in &intake.refused {
+                    let message = refusal.message();
+                    if !synced.refused.contains(&message) {
+                        synced.refused.push(message);
+                    }
+                }
                 let _lock = store.lock_for_sync().map_err(store_failed)?;
                 // What a window saved since the commit above goes in first.
-                commit_all(root, actor, &format!("{actor}: changes"))?;
-                merge(root, &theirs, &[], &env)?;
+                commit_local(store, root, actor, "changes", &mut synced)?;
+                merge(root, &intake.commit, &[], &env)?;
                 // An incident the merge driver had to give a new id to.
-                commit_all(root, actor, &format!("{actor}: an incident renumbered"))?;
+                commit_local(store, root, actor, "an incident renumbered", &mut synced)?;
+                make_private(root);
                 1
             }
             Some((ahead, _)) => ahead,
             None => 1,
         };
         if to_send == 0 {
-            return Ok(());
+            return Ok(synced);
         }
-        match push(root, &branch) {
-            Ok(()) => return Ok(()),
-            // Someone pushed meanwhile: fetch and merge again.
-            Err(SyncError::Offline { why, .. })
-                if why.contains("rejected")
-                    || why.contains("fetch first")
-                    || why.contains("non-fast-forward") =>
-            {
-                continue;
+        match push(root, &branch)? {
+            Pushed::Taken => return Ok(synced),
+            // A push stopped mid-way on a desk that reaches the remote as a
+            // folder can leave the branch locked; once it is surely stale,
+            // it is cleared.
+            Pushed::Locked(lock) => {
+                let remote = remote_url(root).map(PathBuf::from).unwrap_or_default();
+                let when = std::time::SystemTime::from(now) + started.elapsed();
+                match heal::clear_remote_lock(&remote, &lock, when) {
+                    heal::RemoteLock::Cleared => synced.healed.push(format!(
+                        "{} was left in the shared remote by a push that was stopped and was cleared.",
+                        lock.display()
+                    )),
+                    heal::RemoteLock::Young(wait) => std::thread::sleep(wait.min(heal::REMOTE_STALE_AFTER)),
+                    heal::RemoteLock::Held(why) => {
+                        return Err(SyncError::Failed(format!(
+                            "The shared remote's branch is locked: {why}. Nothing was lost: this desk's changes are committed here."
+                        )));
+                    }
+                }
             }
-            Err(e) => return Err(e),
+            // Someone pushed meanwhile: fetch and merge again, after a
+            // pause that grows, so desks racing each other part.
+            Pushed::Behind => {
+                let jitter = u64::from(std::process::id() % 97);
+                std::thread::sleep(std::time::Duration::from_millis(
+                    (50 << attempt.min(5)) + jitter,
+                ));
+            }
         }
     }
-    Err(SyncError::Failed(
-        "the remote kept changing while this desk tried to send its changes; try again in a moment"
-            .into(),
-    ))
+    Err(SyncError::Failed(format!(
+        "Colleagues pushed first {PUSH_TRIES} times in a row while this desk tried to send its changes. Nothing was lost: they are committed here and the next sync sends them."
+    )))
 }
 
 /// `expedite merge-driver BASE OURS THEIRS PATH`: merges the three versions
@@ -838,9 +1293,32 @@ fn merge_files<T: Kind>(
     };
     // An unreadable ancestor only means nothing is known to be removed.
     let base_read = read(base, "common ancestor").ok().flatten();
-    let mine = read(ours, "this desk's")?.ok_or_else(|| format!("{path} is empty here"))?;
-    let yours = read(theirs, "the colleague's")?
-        .ok_or_else(|| format!("{path} is empty on the other side"))?;
+    let newer = |e: &String| e.contains("newer");
+    // A side that is empty or does not read (damaged, or not Expedite's at
+    // all) is not taken: the other is kept whole, and the merge goes on —
+    // one bad version never stops every later sync. A version written by a
+    // newer Expedite is not dropped: the merge stops and says so.
+    let (mine, yours) = match (read(ours, "this desk's"), read(theirs, "the colleague's")) {
+        (Ok(Some(mine)), Ok(Some(yours))) => (mine, yours),
+        (Err(e), _) | (_, Err(e)) if newer(&e) => return Err(e),
+        (Ok(Some(_)), other) => {
+            let why = other
+                .err()
+                .unwrap_or_else(|| format!("{path} is empty on the other side"));
+            return Ok(vec![format!("{why}; this desk's version was kept.")]);
+        }
+        (other, Ok(Some(_))) => {
+            let why = other
+                .err()
+                .unwrap_or_else(|| format!("{path} was empty here"));
+            fs::copy(theirs, ours).map_err(|e| {
+                format!("{path}: the colleague's version could not be written ({e})")
+            })?;
+            return Ok(vec![format!("{why}; the colleague's version was taken.")]);
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+        (Ok(None), Ok(None)) => return Ok(Vec::new()),
+    };
     let (merged, report) =
         T::merge(base_read.as_ref().map(|b| &b.data), &mine.data, &yours.data)
             .ok_or_else(|| format!("{path}: the two versions are not of the same thing"))?;

@@ -1,4 +1,5 @@
-//! Writing a file so that a crash leaves either the old or the new content.
+//! Writing a file so that a crash leaves either the old or the new content,
+//! and reading the data folder's files without ever following a link.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -9,6 +10,92 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// The suffix that marks a half-written temporary file.
 pub const TMP_MARK: &str = ".tmp-";
+
+/// The largest data file Expedite reads: far past any roster or incident a
+/// team writes, short of one that would take the machine's memory.
+pub const MAX_DATA_FILE: u64 = 64 << 20;
+
+/// Opens `path` for reading as a plain file: never through a symbolic link
+/// (the link itself is refused, wherever it points), and never a device, a
+/// FIFO or a folder (refused at once, rather than read for ever or waited
+/// on).
+pub fn open_plain(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    #[cfg(not(unix))]
+    if fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(not_plain("a symbolic link"));
+    }
+    let file = options.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return not_plain("a symbolic link");
+        }
+        e
+    })?;
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        return Err(not_plain(if kind.is_dir() {
+            "a folder"
+        } else {
+            "a device or a pipe"
+        }));
+    }
+    Ok(file)
+}
+
+/// The error for a name that is not a plain file.
+fn not_plain(what: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!(
+            "it is {what}, not a plain file; Expedite never follows links or reads anything else in its folder"
+        ),
+    )
+}
+
+/// Reads `path` as text (see [`open_plain`]), at most `max` bytes: a
+/// longer file is refused, not read. A UTF-8 byte order mark at the start
+/// (some editors write one) is left out.
+pub fn read_plain(path: &Path, max: u64) -> io::Result<String> {
+    use std::io::Read as _;
+    let file = open_plain(path)?;
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "it is over {} MB, more than Expedite reads",
+                max.div_ceil(1 << 20)
+            ),
+        ));
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    String::from_utf8(body.to_vec())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "the file is not UTF-8 text"))
+}
+
+/// Writes a small note of the app's own (the sync record, git's set-up)
+/// whole or not at all, owner-only; no backup and no wait for the disk.
+pub fn write_note(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = temp_beside(path);
+    let result = (|| {
+        let mut file = create_private(&tmp)?;
+        file.write_all(bytes)?;
+        drop(file);
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
 
 /// Opens a new file readable by its owner only.
 fn create_private(path: &Path) -> io::Result<File> {
@@ -57,8 +144,35 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Writes a file the person chose (an export), atomically but as an
 /// ordinary document: no `.bak` beside it, and readable as their other files
 /// are (0644 less the umask; a replaced file keeps its own permissions).
+/// A link is written through — the file it names gets the text, the link
+/// stays — and a device, a pipe or a folder is refused, never replaced.
 pub fn write_document(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    replace(path, bytes, Kind::Document)
+    let target = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => match fs::canonicalize(path) {
+            Ok(target) => target,
+            // A link to a file not there yet: written where it points.
+            Err(_) => {
+                let to = fs::read_link(path)?;
+                path.parent().unwrap_or(Path::new(".")).join(to)
+            }
+        },
+        _ => path.to_path_buf(),
+    };
+    match fs::metadata(&target) {
+        Ok(meta) if !meta.is_file() => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{} is {}, not a file; name a file to write",
+                target.display(),
+                if meta.is_dir() {
+                    "a folder"
+                } else {
+                    "a device or a pipe"
+                }
+            ),
+        )),
+        _ => replace(&target, bytes, Kind::Document),
+    }
 }
 
 /// What is written: the app's own data, or a document for the person.
@@ -78,8 +192,10 @@ fn replace(path: &Path, bytes: &[u8], kind: Kind) -> io::Result<()> {
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
-        if kind == Kind::Data && path.exists() {
+        let plain = fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
+        if kind == Kind::Data && plain {
             // Copy rather than rename, so the file itself never goes missing.
+            // A link is never followed: the rename below replaces the link.
             let bak_tmp = temp_beside(path);
             fs::copy(path, &bak_tmp)?;
             fs::rename(&bak_tmp, backup_path(path))?;

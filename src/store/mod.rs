@@ -73,6 +73,9 @@ pub enum StoreError {
     AlreadyOpen { dir: PathBuf, pid: Option<u32> },
     /// Reading the data folder stopped before it finished (a fault in Expedite).
     Stopped { dir: Option<PathBuf> },
+    /// Where a folder of the data folder should be, there is something
+    /// else (a file, or a link Expedite does not follow).
+    NotAFolder { path: PathBuf, what: &'static str },
     /// No home folder to put data in.
     NoDataDir,
 }
@@ -127,6 +130,13 @@ impl fmt::Display for StoreError {
                     " stopped before it finished, so nothing was shown and nothing was changed. Start Expedite again; if this comes back, run `expedite status` in a terminal to see which file it stops at.",
                 )
             }
+            Self::NotAFolder { path, what } => write!(
+                f,
+                "{} is {what}, where Expedite keeps a folder of its own; Expedite never reads or writes outside its data folder. Move it aside (e.g. mv {} {}.moved), then start again.",
+                path.display(),
+                path.display(),
+                path.display()
+            ),
             Self::NoDataDir => f.write_str(
                 "No home folder to keep data in — start with --data-dir or set EXPEDITE_DATA_DIR.",
             ),
@@ -217,19 +227,50 @@ impl Store {
     pub fn open(root: impl Into<PathBuf>) -> Result<Self, StoreError> {
         let root = root.into();
         let incidents = root.join("incidents");
-        atomic::create_private_dir(&incidents).map_err(write_error(&incidents))?;
+        match fs::symlink_metadata(&incidents) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(StoreError::NotAFolder {
+                    path: incidents,
+                    what: "a link to elsewhere",
+                });
+            }
+            Ok(meta) if !meta.is_dir() => {
+                return Err(StoreError::NotAFolder {
+                    path: incidents,
+                    what: "a file",
+                });
+            }
+            Ok(_) => {}
+            // A folder its owner made read-only has nothing to create.
+            Err(_) if read_only(&root) => {}
+            Err(_) => atomic::create_private_dir(&incidents).map_err(write_error(&incidents))?,
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            // Phone numbers live here: owner only, even if the folder pre-existed.
+            // Phone numbers live here: nobody but the owner, even if the
+            // folder pre-existed. What the owner allows themselves (a
+            // folder made read-only) is left as it is.
             for dir in [&root, &incidents] {
-                let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+                if let Ok(meta) = fs::symlink_metadata(dir)
+                    && meta.is_dir()
+                    && meta.permissions().mode() & 0o077 != 0
+                {
+                    let owner = meta.permissions().mode() & 0o700;
+                    let _ = fs::set_permissions(dir, fs::Permissions::from_mode(owner));
+                }
             }
         }
         Ok(Self {
             root,
             known: HashMap::new(),
         })
+    }
+
+    /// Whether the data folder is one its owner made read-only: it is shown,
+    /// and nothing is written to it.
+    pub fn is_read_only(&self) -> bool {
+        read_only(&self.root)
     }
 
     /// The data folder.
@@ -336,6 +377,7 @@ impl Store {
     /// aside when damaged); everything else loads.
     pub fn load(&mut self) -> (State, Vec<Problem>) {
         let (_, mut problems) = self.merge_conflict_copies();
+        problems.extend(self.read_only_problem());
         let lock = self.lock_for_loading();
         let settings = self.settings_with_desk(&mut problems);
         let roster_path = self.roster_path();
@@ -350,6 +392,18 @@ impl Store {
         self.accept_incidents(&mut state, incident_reads, &mut problems);
         drop(lock);
         (state, problems)
+    }
+
+    /// Says so when the folder is read-only.
+    fn read_only_problem(&self) -> Option<Problem> {
+        self.is_read_only().then(|| Problem {
+            path: self.root.clone(),
+            message: format!(
+                "The data folder {} is read-only, so it is shown as it is and nothing can be saved. To save, make it writable (chmod u+w {}).",
+                self.root.display(),
+                self.root.display()
+            ),
+        })
     }
 
     /// The write lock, held while loading so a terminal writing meanwhile
@@ -371,6 +425,7 @@ impl Store {
     /// too. Both come later through [`Deferred`].
     pub fn load_active(&mut self) -> (State, Vec<Problem>, Deferred) {
         let (_, mut problems) = self.merge_conflict_copies();
+        problems.extend(self.read_only_problem());
         let lock = self.lock_for_loading();
         let settings = self.settings_with_desk(&mut problems);
         let mut state = State {
@@ -498,7 +553,11 @@ impl Store {
             Failure::Io(e) => {
                 problems.push(Problem {
                     path: path.to_path_buf(),
-                    message: format!("{name} could not be opened ({e}); it was left as it is. Check its permissions."),
+                    message: if e.kind() == io::ErrorKind::PermissionDenied {
+                        format!("{name} could not be opened ({e}); it was left as it is. Check its permissions.")
+                    } else {
+                        format!("{name} could not be read ({e}); it was left as it is.")
+                    },
                 });
                 // Never write over what we could not read.
                 self.known.insert(path.to_path_buf(), Known::Unreadable);
@@ -516,7 +575,7 @@ impl Store {
         };
         // Two desks' versions in one file (git's conflict markers): merged,
         // never answered with the backup, which would drop both.
-        match fs::read_to_string(path).map(|text| self.resolve_conflict::<T>(path, &text)) {
+        match read_text(path).map(|text| self.resolve_conflict::<T>(path, &text)) {
             Ok(Ok(Some(data))) => return Some(data),
             Ok(Err(e)) => {
                 problems.push(Problem {
@@ -543,21 +602,74 @@ impl Store {
             "{name} can't be read ({error}). It was moved aside to {} so nothing is lost",
             display_name(&aside)
         );
+        // In a shared folder the answer is the version last shared through
+        // git, merged with the backup when both read: the backup alone is
+        // the version before this desk's own last change.
         let backup = atomic::backup_path(path);
-        let restored = fs::read_to_string(&backup)
+        let from_git = self.last_shared_version::<T>(path);
+        let from_backup = read_text(&backup)
             .ok()
-            .and_then(|text| envelope::read::<T>(&text).ok().map(|r| (text, r)));
-        let result = match restored {
-            Some((text, read)) if atomic::write_atomic(path, text.as_bytes()).is_ok() => {
-                message.push_str(&format!(
-                    ", and the previous version was restored from {} (revision {}). Check what is missing; the damaged copy is still there.",
+            .and_then(|text| envelope::read::<T>(&text).ok());
+        let restored = match (from_git, from_backup) {
+            (Some(git), Some(bak)) => match T::merge(None, &git.data, &bak.data) {
+                Some((merged, _)) => Some((
+                    merged,
+                    git.revision.max(bak.revision),
+                    format!(
+                        "its last version shared through git (revision {}) was put back, merged with {} (revision {})",
+                        git.revision,
+                        display_name(&backup),
+                        bak.revision
+                    ),
+                )),
+                None => Some((
+                    git.data,
+                    git.revision,
+                    format!(
+                        "its last version shared through git (revision {}) was put back",
+                        git.revision
+                    ),
+                )),
+            },
+            (Some(git), None) => Some((
+                git.data,
+                git.revision,
+                format!(
+                    "its last version shared through git (revision {}) was put back",
+                    git.revision
+                ),
+            )),
+            (None, Some(bak)) => Some((
+                bak.data,
+                bak.revision,
+                format!(
+                    "the previous version was restored from {} (revision {})",
                     display_name(&backup),
-                    read.revision
-                ));
-                self.note_read(path.to_path_buf(), &read);
-                Some(read.data)
+                    bak.revision
+                ),
+            )),
+            (None, None) => None,
+        };
+        let result = match restored {
+            Some((data, revision, from)) => {
+                let revision = revision.max(self.known_revision(path)) + 1;
+                match self.write_revision(path.to_path_buf(), &data, revision) {
+                    Ok(()) => {
+                        message.push_str(&format!(
+                            ", and {from}. Check what is missing; the damaged copy is still there."
+                        ));
+                        Some(data)
+                    }
+                    Err(e) => {
+                        message.push_str(&format!(
+                            "; it could not be put back as it was ({e}). Fix it in a text editor and move it back."
+                        ));
+                        self.known.remove(path);
+                        None
+                    }
+                }
             }
-            _ => {
+            None => {
                 message.push_str(
                     "; the rest loaded. Fix it in a text editor and move it back, or start afresh.",
                 );
@@ -570,6 +682,50 @@ impl Store {
             message,
         });
         result
+    }
+
+    /// The file as this desk last committed it to the shared folder's git,
+    /// when the folder is shared and that version reads.
+    fn last_shared_version<T: Kind>(&self, path: &Path) -> Option<envelope::Read<T>> {
+        if !self.root.join(".git").is_dir() {
+            return None;
+        }
+        let relative = path
+            .strip_prefix(&self.root)
+            .ok()?
+            .to_str()?
+            .replace('\\', "/");
+        let shown = crate::git::run(
+            &self.root,
+            &["show", &format!("HEAD:{relative}")],
+            &[],
+            crate::git::LOCAL_LIMIT,
+        )
+        .ok()
+        .filter(|o| o.ok)?;
+        envelope::read::<T>(&shown.stdout).ok()
+    }
+
+    /// Makes sure a data file reads before it is shared: one that does not
+    /// (left half-written by a git that was stopped) is recovered as a load
+    /// would recover it. What was done, when anything was.
+    pub fn mend(&mut self, path: &Path) -> Option<Problem> {
+        if path == self.roster_path() {
+            self.mend_as::<Roster>(path)
+        } else if path == self.settings_path() {
+            self.mend_as::<Settings>(path)
+        } else if incident_id_of(path).is_some() {
+            self.mend_as::<Incident>(path)
+        } else {
+            None
+        }
+    }
+
+    fn mend_as<T: Kind>(&mut self, path: &Path) -> Option<Problem> {
+        let failure = read_file::<T>(path).err()?;
+        let mut problems = Vec::new();
+        self.recover::<T>(path, failure, &mut problems);
+        problems.pop()
     }
 
     /// Applies `command` and saves what it changed, re-reading first any file
@@ -809,7 +965,7 @@ impl Store {
     /// (whatever its revision says), else `None`. A file holding two desks'
     /// versions between git's conflict markers is merged and saved first.
     fn refresh<T: Kind>(&mut self, path: PathBuf) -> Result<Option<T>, StoreError> {
-        let text = match fs::read_to_string(&path) {
+        let text = match read_text(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(StoreError::Read { path, error: e }),
@@ -820,7 +976,16 @@ impl Store {
         {
             return Ok(None);
         }
-        match envelope::read::<T>(&text) {
+        // Read again while it is being written (a git pull beside us).
+        let (text, read) = match envelope::read::<T>(&text) {
+            Ok(read) => (text, Ok(read)),
+            Err(_) => match read_text_settled::<T>(&path) {
+                Ok(settled) => settled,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(StoreError::Read { path, error: e }),
+            },
+        };
+        match read {
             Ok(read) => {
                 self.note_read(path, &read);
                 Ok(Some(read.data))
@@ -853,7 +1018,7 @@ impl Store {
     /// incidents that were given one id: the first declared keeps it, the
     /// other is saved under the next free id. Both come back.
     fn split_conflicted_incidents(&mut self, path: &Path) -> Option<[Incident; 2]> {
-        let text = fs::read_to_string(path).ok()?;
+        let text = read_text(path).ok()?;
         let versions = crate::merge::conflict::split_markers(&text)?;
         let ours = envelope::read::<Incident>(&versions.ours).ok()?;
         let theirs = envelope::read::<Incident>(&versions.theirs).ok()?;
@@ -907,7 +1072,7 @@ impl Store {
     fn merge_copy(&mut self, copy: &Path) -> Result<Option<PathBuf>, String> {
         let original = crate::merge::conflict::conflict_copy_of(copy).expect("a conflict copy");
         let name = display_name(copy);
-        let text = fs::read_to_string(copy)
+        let text = read_text(copy)
             .map_err(|e| format!("{name} could not be read ({e}); it was left as it is."))?;
         let result = if original == self.roster_path() {
             self.merge_copy_as::<Roster>(&original, &text)
@@ -932,7 +1097,7 @@ impl Store {
 
     fn merge_copy_as<T: Kind>(&mut self, original: &Path, text: &str) -> Result<(), String> {
         let theirs = envelope::read::<T>(text).map_err(|e| e.to_string())?;
-        let ours_text = match fs::read_to_string(original) {
+        let ours_text = match read_text(original) {
             Ok(t) => t,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 atomic::write_atomic(original, text.as_bytes()).map_err(|e| e.to_string())?;
@@ -1030,10 +1195,12 @@ enum Failure {
     Read(ReadError),
 }
 
-/// Reads one file; `Ok(None)` when it does not exist.
+/// Reads one file; `Ok(None)` when it does not exist. Text that does not
+/// read is read again for a moment first (see [`read_text_settled`]).
 fn read_file<T: Kind>(path: &Path) -> FileRead<T> {
-    match fs::read_to_string(path) {
-        Ok(text) => envelope::read(&text).map(Some).map_err(Failure::Read),
+    match read_text_settled::<T>(path) {
+        Ok((_, Ok(read))) => Ok(Some(read)),
+        Ok((_, Err(e))) => Err(Failure::Read(e)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) if e.kind() == io::ErrorKind::InvalidData => Err(Failure::Read(ReadError::Syntax {
             line: 1,
@@ -1041,6 +1208,55 @@ fn read_file<T: Kind>(path: &Path) -> FileRead<T> {
             message: "the file is not UTF-8 text".to_owned(),
         })),
         Err(e) => Err(Failure::Io(e)),
+    }
+}
+
+/// A data file's text (never through a link, at most
+/// [`atomic::MAX_DATA_FILE`]).
+fn read_text(path: &Path) -> io::Result<String> {
+    atomic::read_plain(path, atomic::MAX_DATA_FILE)
+}
+
+/// Pauses before each new reading of a file that did not read: a git
+/// writing it in place (`git pull`, a merge) or a synced folder's copy
+/// lands within them.
+const SETTLE: [u64; 5] = [5, 20, 60, 150, 300];
+
+/// Reads the file and its data; when the text does not read as `T`, reads
+/// it again after a pause, a few times, since a file that is being written
+/// in place (by git, by an editor, by a synced folder) reads half-way for a
+/// moment. While git is at work in the folder (`.git/index.lock`), it waits
+/// for git to finish, up to a few seconds. The text is given back with the
+/// last reading. Text holding conflict markers, or written by a newer
+/// Expedite, is not read again.
+fn read_text_settled<T: Kind>(
+    path: &Path,
+) -> io::Result<(String, Result<envelope::Read<T>, ReadError>)> {
+    let git_lock = path
+        .ancestors()
+        .skip(1)
+        .take(2)
+        .map(|dir| dir.join(".git").join("index.lock"))
+        .find(|lock| lock.parent().is_some_and(Path::is_dir));
+    let started = std::time::Instant::now();
+    let mut pauses = SETTLE.iter();
+    loop {
+        let text = read_text(path)?;
+        let read = envelope::read::<T>(&text);
+        let settled = match &read {
+            Ok(_) | Err(ReadError::Newer { .. }) => true,
+            Err(_) => crate::merge::conflict::split_markers(&text).is_some(),
+        };
+        if settled {
+            return Ok((text, read));
+        }
+        let git_at_work = git_lock.as_ref().is_some_and(|lock| lock.exists())
+            && started.elapsed() < std::time::Duration::from_secs(3);
+        match pauses.next() {
+            Some(ms) => std::thread::sleep(std::time::Duration::from_millis(*ms)),
+            None if git_at_work => std::thread::sleep(std::time::Duration::from_millis(100)),
+            None => return Ok((text, read)),
+        }
     }
 }
 
@@ -1080,12 +1296,17 @@ pub fn read_archive(paths: &[PathBuf]) -> ArchiveRead {
 fn looks_resolved(path: &Path) -> bool {
     use std::io::Read as _;
     let mut head = Vec::with_capacity(1024);
-    let read = fs::File::open(path).and_then(|file| file.take(1024).read_to_end(&mut head));
+    let read = atomic::open_plain(path).and_then(|file| file.take(1024).read_to_end(&mut head));
     let marker = b"\n\t\tresolved_at: ";
     read.is_ok() && head.windows(marker.len()).any(|w| w == marker)
 }
 
-/// Every `incidents/<id>.ron`, sorted.
+/// Whether the folder at `root` is read-only (its owner took the right to
+/// write away).
+fn read_only(root: &Path) -> bool {
+    fs::metadata(root).is_ok_and(|m| m.is_dir() && m.permissions().readonly())
+}
+
 /// Where the incident `id` of the data folder `root` is kept.
 pub fn incident_file(root: &Path, id: &IncidentId) -> PathBuf {
     root.join("incidents").join(format!("{id}.ron"))
@@ -1207,7 +1428,7 @@ pub fn feed_copy_path(root: &Path, id: &str) -> PathBuf {
 
 /// This desk's last good copy of the feed `id`, if it has one.
 pub fn feed_copy(root: &Path, id: &str) -> Option<String> {
-    std::fs::read_to_string(feed_copy_path(root, id)).ok()
+    read_text(&feed_copy_path(root, id)).ok()
 }
 
 /// Keeps `text` as the last good copy of the feed `id` in the data folder

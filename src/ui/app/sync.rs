@@ -45,7 +45,7 @@ impl Syncer {
             .name("sync".into())
             .spawn(move || {
                 let mut said = String::new();
-                if let Some(state) = share::status(&root) {
+                if let Some(state) = share::status(&root, crate::desk::now()) {
                     said = state.summary();
                     if status_tx.send(state).is_err() {
                         return;
@@ -65,7 +65,7 @@ impl Syncer {
                     }
                     let now = crate::desk::now();
                     let _ = share::sync(&mut store, &actor, now);
-                    let Some(state) = share::status(&root) else {
+                    let Some(state) = share::status(&root, now) else {
                         continue;
                     };
                     let words = state.summary();
