@@ -198,8 +198,14 @@ pub enum ImportWhat {
     },
     /// Read every subscribed feed from its address now and bring the rota
     /// up to date; a feed that can't be read leaves its shifts as they were.
-    /// Exit 1 when any could not be read.
-    Refresh,
+    /// A feed subscribed to on another desk is read only once this desk
+    /// agrees (--fetch). Exit 1 when any could not be read.
+    Refresh {
+        /// Agree to read this feed (its name or address), added on another
+        /// desk, from its address from now on.
+        #[arg(long, value_name = "FEED")]
+        fetch: Vec<String>,
+    },
     /// Stop refreshing a subscribed feed (its shifts stay on the rota).
     Unsubscribe {
         /// The feed: its name or its address.
@@ -594,7 +600,7 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                 tell!("Imported into {}.", store.roster_path().display());
             }
             if let Some(feed) = feed.filter(|f| f.subscribed) {
-                store::keep_feed_copy(store.root(), &feed.id, &read.text)
+                store::keep_feed_copy(store.root(), &feed, &read.text)
                     .map_err(|e| format!("the feed's copy could not be kept: {e}"))?;
                 tell!(
                     "Subscribed to {}: the window refreshes it every hour; `expedite import refresh` does now.",
@@ -603,7 +609,7 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             }
         }
         Sub::Import {
-            what: ImportWhat::Refresh,
+            what: ImportWhat::Refresh { fetch },
         } => {
             let feeds: Vec<Feed> = state.roster.rota.subscribed().cloned().collect();
             if feeds.is_empty() {
@@ -612,8 +618,32 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                 );
                 return Ok(());
             }
+            for wanted in &fetch {
+                let wanted = wanted.trim();
+                let Some(feed) = feeds
+                    .iter()
+                    .find(|f| f.name.eq_ignore_ascii_case(wanted) || f.location.as_str() == wanted)
+                else {
+                    return Err(format!(
+                        "no subscribed feed is called \"{wanted}\"; `expedite import refresh` lists them"
+                    ));
+                };
+                store::agree_to_feed(store.root(), feed).map_err(|e| {
+                    format!("that this desk reads {} could not be noted: {e}", feed.name)
+                })?;
+            }
             let mut failed = 0;
             for feed in feeds {
+                if !store::feed_agreed(store.root(), &feed) {
+                    tell!(
+                        "{}: added on {}'s desk, from {}; not read here until you agree: expedite import refresh --fetch \"{}\"",
+                        feed.name,
+                        store::feed_added_by(&feed),
+                        feed.location,
+                        feed.name
+                    );
+                    continue;
+                }
                 match refresh_feed(&mut store, &mut state, &feed, &actor, now) {
                     Ok(said) => tell!("{}: {said}", feed.name),
                     Err(why) => {
@@ -896,7 +926,7 @@ fn refresh_feed(
         Err(why) => return Err(why),
     };
     let change = import::refresh_change(&state.roster, feed, &file.text, now, actor)?;
-    store::keep_feed_copy(store.root(), &feed.id, &file.text)
+    store::keep_feed_copy(store.root(), feed, &file.text)
         .map_err(|e| format!("Its copy could not be kept on this desk: {e}."))?;
     let Some((change, said)) = change else {
         return Ok("up to date.".into());

@@ -439,3 +439,35 @@ fn waiting_posts_go_out_at_the_pace_the_destination_allows_and_no_faster() {
         assert!(s.body.contains(&format!("Update {}", n + 1)), "{}", s.body);
     }
 }
+
+#[test]
+fn a_service_quoting_the_secret_back_never_puts_it_on_the_timeline() {
+    for body in [
+        "no_service: /services/T0SECRET/B0SECRET/sekr3tsekr3tsekr3t is not a hook",
+        "<html><body>404 for http://127.0.0.1/services/T0SECRET/B0SECRET/sekr3tsekr3tsekr3t</body></html>",
+    ] {
+        let server = Server::start(vec![Answer::Http(404, "", body)]);
+        let (dir, id) = declared();
+        let d = dir.path();
+        connect(
+            d,
+            "--slack-webhook",
+            &server.url("/services/T0SECRET/B0SECRET/sekr3tsekr3tsekr3t"),
+        );
+        let out = expedite(d, &["update", "Errors falling"]);
+        assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+        let timeline = incident_file(d, &id);
+        assert!(timeline.contains("Could not post"), "{timeline}");
+        for secret in ["sekr3t", "T0SECRET", "B0SECRET"] {
+            assert!(
+                !timeline.contains(secret),
+                "{secret} is on the timeline: {timeline}"
+            );
+            assert!(
+                !said(&out).contains(secret),
+                "{secret} was printed: {}",
+                said(&out)
+            );
+        }
+    }
+}

@@ -7,6 +7,8 @@
 mod desk;
 #[path = "support/http.rs"]
 mod http;
+#[path = "support/team.rs"]
+mod team;
 
 use std::path::Path;
 use std::process::Output;
@@ -107,6 +109,8 @@ fn a_subscribed_feed_keeps_the_rota_current_and_a_failed_refresh_changes_nothing
     assert!(roster.contains(&address), "{roster}");
     let copies: Vec<_> = std::fs::read_dir(dir.path().join("feeds"))
         .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "ics"))
         .collect();
     assert_eq!(copies.len(), 1, "the last good copy is kept on this desk");
     let seen = server.seen();
@@ -310,4 +314,48 @@ fn a_feed_read_once_is_subscribed_to_by_importing_its_address_again() {
         &["import", "roster", &address, "--subscribe"],
     ));
     assert!(said.contains("Nothing to import"), "{said}");
+}
+
+#[test]
+fn a_feed_subscribed_on_another_desk_is_read_here_only_once_this_desk_agrees() {
+    let server = Server::start(vec![
+        Answer::Http(200, CALENDAR, feed("jane@example.com")),
+        Answer::Http(200, CALENDAR, feed("bob@example.com")),
+    ]);
+    let address = server.url("/feeds/web.ics");
+    let shared = team::Team::new();
+    let (sam, alex) = (shared.desk("a"), shared.desk("b"));
+    std::fs::create_dir_all(&sam).unwrap();
+    team(&sam);
+    ok(expedite(
+        &sam,
+        &["import", "roster", &address, "--subscribe"],
+    ));
+    shared.share("a", "Sam Patel");
+    shared.share("b", "Alex Kim");
+    assert_eq!(server.seen().len(), 1);
+
+    // Alex's desk has the feed through the shared folder; it is not read.
+    let said = ok(desk::expedite_as(&alex, "Alex Kim", &["import", "refresh"]));
+    assert!(said.contains("added on Sam Patel's desk"), "{said}");
+    assert!(said.contains("--fetch \"Web on call\""), "{said}");
+    assert_eq!(server.seen().len(), 1, "nothing was read from Alex's desk");
+    // Alex agrees: read now, and from then on.
+    let said = ok(desk::expedite_as(
+        &alex,
+        "Alex Kim",
+        &["import", "refresh", "--fetch", "Web on call"],
+    ));
+    assert!(said.contains("Web on call: "), "{said}");
+    assert_eq!(server.seen().len(), 2);
+
+    // Someone with push access points the feed somewhere else: Sam's desk,
+    // which agreed to the old address, reads the new one only once asked.
+    let roster = std::fs::read_to_string(sam.join("roster.ron")).unwrap();
+    let elsewhere = "https://calendar.example.net/steal.ics";
+    std::fs::write(sam.join("roster.ron"), roster.replace(&address, elsewhere)).unwrap();
+    let said = ok(expedite(&sam, &["import", "refresh"]));
+    assert!(said.contains("not read here until you agree"), "{said}");
+    assert!(said.contains(elsewhere), "{said}");
+    assert_eq!(server.seen().len(), 2);
 }

@@ -188,6 +188,21 @@ pub enum Command {
 }
 
 impl Command {
+    /// The feeds (by id) this command subscribes to: whoever runs it on a
+    /// desk agrees to read them there.
+    pub fn subscribes(&self) -> Vec<smol_str::SmolStr> {
+        match self {
+            Self::Roster(change) => match &**change {
+                RosterChange::Import {
+                    feed: Some(feed), ..
+                } if feed.subscribed => vec![feed.id.clone()],
+                RosterChange::Subscribe { feed, on: true } => vec![feed.clone()],
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+
     /// The incident the command acts on; `None` for a declaration or a setting.
     pub fn incident(&self) -> Option<&IncidentId> {
         use Command::*;

@@ -79,6 +79,30 @@ impl Connection {
         }
     }
 
+    /// What in it is secret, to be masked wherever a service quotes it back:
+    /// the token or the webhook's address, and each long part of its path.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut secrets = match self {
+            Self::SlackToken { token, .. } => vec![token.clone()],
+            Self::SlackWebhook { url }
+            | Self::TeamsWebhook { url }
+            | Self::MattermostWebhook { url }
+            | Self::Webhook { url } => vec![url.clone()],
+        };
+        let address = self.url();
+        let path = address
+            .split_once("://")
+            .and_then(|(_, rest)| rest.split_once('/'))
+            .map(|(_, path)| path.to_owned())
+            .unwrap_or_default();
+        secrets.extend(
+            path.split(['/', '?', '&', '='])
+                .filter(|part| part.len() >= 8)
+                .map(str::to_owned),
+        );
+        secrets
+    }
+
     /// The connection as `channel list` shows it: never the whole secret.
     pub fn masked(&self) -> String {
         match self {
@@ -258,7 +282,7 @@ impl fmt::Display for LocalError {
 
 /// Reads one of this desk's own files; the default when there is none.
 pub fn read_local<T: Kind + Default>(path: &Path) -> Result<T, LocalError> {
-    match std::fs::read_to_string(path) {
+    match crate::store::atomic::read_plain(path, crate::store::atomic::MAX_DATA_FILE) {
         Ok(text) => envelope::read::<T>(&text).map(|r| r.data).map_err(|e| {
             LocalError(format!(
                 "{} can't be read ({e}); it was left as it is. Repair it in a text editor, or remove it and connect the channels again.",

@@ -326,7 +326,11 @@ pub fn drain(
 /// the channel, as the incident's file says (a colleague's desk may have
 /// posted it). `None` for the first, or when the file can't be read.
 fn thread_of(root: &Path, post: &Post) -> Option<String> {
-    let text = std::fs::read_to_string(crate::store::incident_file(root, &post.incident)).ok()?;
+    let text = crate::store::atomic::read_plain(
+        &crate::store::incident_file(root, &post.incident),
+        crate::store::atomic::MAX_DATA_FILE,
+    )
+    .ok()?;
     let incident = crate::store::envelope::read::<crate::model::Incident>(&text)
         .ok()?
         .data;
@@ -349,6 +353,13 @@ fn record(root: &Path, actor: &str, at: DateTime<Utc>, post: &Post, delivery: &D
             // The timeline says "waiting" without the changing details.
             Delivery::Queued { .. } => Delivery::Queued {
                 why: "it goes out when the service can be reached".into(),
+            },
+            // Masked once more: the timeline is shared with every desk.
+            Delivery::Failed { why } => Delivery::Failed {
+                why: crate::text::one_line(&crate::text::mask_secrets(why, &[]), 160),
+            },
+            Delivery::Unknown { why } => Delivery::Unknown {
+                why: crate::text::one_line(&crate::text::mask_secrets(why, &[]), 160),
             },
             other => other.clone(),
         },

@@ -58,8 +58,25 @@ pub(crate) fn agent(connect: Duration, answer: Duration) -> ureq::Agent {
         .into()
 }
 
-/// Posts `message` to `connection`, once.
+/// Posts `message` to `connection`, once. Whatever the answer says goes on
+/// a shared timeline: any secret in it (the webhook's address, a token, a
+/// key a service quotes back) is masked and it is cut to one short line.
 pub fn post(connection: &Connection, message: &Message) -> Attempt {
+    let secrets = connection.secrets();
+    let known: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    let safe = |why: String| crate::text::one_line(&crate::text::mask_secrets(&why, &known), 160);
+    match post_once(connection, message) {
+        Attempt::Sent { ts } => Attempt::Sent { ts },
+        Attempt::Retry { after, why } => Attempt::Retry {
+            after,
+            why: safe(why),
+        },
+        Attempt::Failed { why } => Attempt::Failed { why: safe(why) },
+        Attempt::Unknown { why } => Attempt::Unknown { why: safe(why) },
+    }
+}
+
+fn post_once(connection: &Connection, message: &Message) -> Attempt {
     let agent = agent(CONNECT_LIMIT, ANSWER_LIMIT);
     let body = body(connection, message);
     let mut request = agent
@@ -278,9 +295,12 @@ fn understand(
             let error = answer.lines().next().unwrap_or_default().trim();
             let error = if error.is_empty() {
                 format!("HTTP {status}")
+            } else if error.starts_with('<') {
+                // A web page (a sign-in page, a proxy's error): its markup
+                // says nothing a person can act on, and may quote the address.
+                format!("HTTP {status}, answered with a web page")
             } else {
-                let short: String = error.chars().take(80).collect();
-                short
+                crate::text::one_line(error, 80)
             };
             Attempt::Failed {
                 why: slack_advice(&error),

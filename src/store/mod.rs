@@ -1431,12 +1431,53 @@ pub fn feed_copy(root: &Path, id: &str) -> Option<String> {
     read_text(&feed_copy_path(root, id)).ok()
 }
 
-/// Keeps `text` as the last good copy of the feed `id` in the data folder
-/// at `root`: the folder made private to its owner, the file written whole.
-pub fn keep_feed_copy(root: &Path, id: &str, text: &str) -> std::io::Result<()> {
-    let path = feed_copy_path(root, id);
+/// Keeps `text` as the last good copy of `feed` in the data folder at
+/// `root` (the folder made private to its owner, the file written whole),
+/// and notes the address it was read from as one this desk reads.
+pub fn keep_feed_copy(
+    root: &Path,
+    feed: &crate::model::roster::Feed,
+    text: &str,
+) -> std::io::Result<()> {
+    agree_to_feed(root, feed)?;
+    atomic::write_document(&feed_copy_path(root, &feed.id), text.as_bytes())
+}
+
+/// Where this desk notes the address it agreed to read the feed `id` from.
+fn feed_agreement_path(root: &Path, id: &str) -> PathBuf {
+    feed_copy_path(root, id).with_extension("from")
+}
+
+/// Whether this desk agreed to read `feed` from its address: it subscribed
+/// to it here, was asked and said yes, or read it here before agreements
+/// were noted. A feed added to the shared roster on another desk is not
+/// read here until then: its address came from the remote, and anyone who
+/// can push there could have written it. An address changed elsewhere
+/// needs agreeing to again.
+pub fn feed_agreed(root: &Path, feed: &crate::model::roster::Feed) -> bool {
+    match read_text(&feed_agreement_path(root, &feed.id)) {
+        Ok(location) => location.trim() == feed.location.as_str(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            atomic::open_plain(&feed_copy_path(root, &feed.id)).is_ok()
+        }
+        Err(_) => false,
+    }
+}
+
+/// Notes that this desk reads `feed` from its address.
+pub fn agree_to_feed(root: &Path, feed: &crate::model::roster::Feed) -> std::io::Result<()> {
+    let path = feed_agreement_path(root, &feed.id);
     if let Some(folder) = path.parent() {
         atomic::create_private_dir(folder)?;
     }
-    atomic::write_document(&path, text.as_bytes())
+    atomic::write_note(&path, format!("{}\n", feed.location).as_bytes())
+}
+
+/// Who added `feed` to the shared rota, for "added on Dana's desk".
+pub fn feed_added_by(feed: &crate::model::roster::Feed) -> &str {
+    feed.subscription_edit
+        .as_ref()
+        .map(|e| e.by.as_str())
+        .filter(|by| !by.is_empty())
+        .unwrap_or(feed.by.as_str())
 }

@@ -78,6 +78,9 @@ pub enum Action {
     },
     /// Read this subscribed feed (by id) from its address now.
     RefreshFeed(smol_str::SmolStr),
+    /// Read this feed (by id), subscribed to on another desk, from its
+    /// address from now on.
+    AgreeFeed(smol_str::SmolStr),
 }
 
 impl Action {

@@ -122,3 +122,39 @@ fn cover_a_feed_filled_in_running_out_is_warned_of_with_what_to_do() {
     let roster = std::fs::read_to_string(dir.path().join("roster.ron")).unwrap();
     assert!(roster.contains("subscribed: true"), "{roster}");
 }
+
+#[test]
+fn a_feed_subscribed_on_another_desk_is_fetched_here_only_once_agreed_to() {
+    let dir = folder_with_incident(Some("Sam"));
+    let server = Server::start(vec![Answer::Http(200, CALENDAR, feed("jane@example.com"))]);
+    let address = server.url("/web.ics");
+    let read = (t(0) - chrono::Duration::days(2)).to_rfc3339();
+    // The feed came through the shared folder: subscribed on Dana's desk.
+    std::fs::write(
+        dir.path().join("roster.ron"),
+        format!(
+            r#"(contacts: [(name: "Jane Doe", roles: [Developer], email: "jane@example.com")],
+            rota: (feeds: [(id: "f1", name: "Web on call", location: "{address}",
+                read: "{read}", by: "Dana Whitfield", from: "{read}", subscribed: true)]))"#
+        ),
+    )
+    .unwrap();
+    let mut harness = window_refreshing(dir.path());
+    click(&mut harness, "Contacts");
+    click(&mut harness, "Import or export…");
+    wait_for(&mut harness, "Added on Dana Whitfield's desk — fetch it?");
+    assert!(
+        harness.query_by_label("Refresh now").is_none(),
+        "it can't be read here before this desk agrees"
+    );
+    assert_eq!(server.seen().len(), 0, "nothing was read before agreeing");
+    click(&mut harness, "Fetch it");
+    wait_for(&mut harness, "\"Web on call\" refreshed");
+    assert_eq!(server.seen().len(), 1);
+    harness.get_by_label("Refresh now");
+    assert!(
+        harness
+            .query_by_label_contains("Added on Dana Whitfield's desk")
+            .is_none()
+    );
+}

@@ -31,7 +31,12 @@ impl ExpediteApp {
             return;
         };
         refresher.feeds(&self.state.roster);
-        let fetched = refresher.take_news();
+        let (fetched, not_agreed) = refresher.take_news();
+        for feed in not_agreed {
+            let by = crate::store::feed_added_by(&feed).to_owned();
+            self.feed_news
+                .insert(feed.id.clone(), FeedStatus::NotAgreed(by));
+        }
         for Fetched { feed, result, copy } in fetched {
             let now = (self.clock)();
             match (result, copy) {

@@ -91,6 +91,13 @@ impl ExpediteApp {
                     });
                 }
             }
+            Action::AgreeFeed(id) => {
+                if let Some(refresher) = &mut self.refresher {
+                    refresher.agree(&id);
+                    self.feed_news
+                        .insert(id, crate::ui::app::feeds::FeedStatus::Reading);
+                }
+            }
             Action::RefreshFeed(id) => {
                 if let Some(refresher) = &mut self.refresher {
                     refresher.now(&id);

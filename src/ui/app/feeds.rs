@@ -11,6 +11,10 @@
 //! read here: a window opened within the hour does not read it again. When
 //! a feed can't be read and the repeats it filled in are about to run out,
 //! they are filled in further from that copy, and the window says so.
+//!
+//! A feed subscribed to on another desk came through the shared folder,
+//! which anyone with push access can write: it is not read here until this
+//! desk agrees (`store::feed_agreed`), and the window asks.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -34,6 +38,9 @@ enum Ask {
     Feeds(Vec<Feed>),
     /// Read this feed now.
     Now(SmolStr),
+    /// This desk agrees to read this feed (added on another desk): note
+    /// it, and read it now.
+    Agree(SmolStr),
     /// The window is closing.
     Stop,
 }
@@ -42,6 +49,8 @@ enum Ask {
 pub enum News {
     /// A feed read (or not).
     Fetched(Box<Fetched>),
+    /// A subscribed feed this desk has not agreed to read.
+    NotAgreed(Box<Feed>),
     /// Everything asked of it so far is done (said after the feeds an ask
     /// made it read, so the window knows when nothing is under way).
     Answered,
@@ -67,6 +76,9 @@ pub enum FeedStatus {
     Read(DateTime<Utc>, Option<String>),
     /// Could not be read at this time, and why; the rota is as it was.
     Failed(DateTime<Utc>, String),
+    /// Subscribed to on another desk (by this person); not read here until
+    /// this desk agrees.
+    NotAgreed(String),
 }
 
 /// Each subscribed feed's status, by id.
@@ -133,23 +145,32 @@ impl Refresher {
         self.ask(Ask::Now(id.into()));
     }
 
+    /// Notes that this desk reads this feed, added on another desk, and
+    /// reads it now.
+    pub fn agree(&mut self, id: &str) {
+        self.ask(Ask::Agree(id.into()));
+    }
+
     fn ask(&mut self, ask: Ask) {
         if self.tx.send(ask).is_ok() {
             self.asked += 1;
         }
     }
 
-    /// What the thread said since last asked; an answer to an ask counts
-    /// it done.
-    pub fn take_news(&mut self) -> Vec<Fetched> {
+    /// What the thread said since last asked: the feeds read (or not),
+    /// and those this desk has not agreed to read. An answer to an ask
+    /// counts it done.
+    pub fn take_news(&mut self) -> (Vec<Fetched>, Vec<Feed>) {
         let mut fetched = Vec::new();
+        let mut not_agreed = Vec::new();
         for news in self.news.try_iter() {
             match news {
                 News::Fetched(f) => fetched.push(*f),
+                News::NotAgreed(f) => not_agreed.push(*f),
                 News::Answered => self.asked = self.asked.saturating_sub(1),
             }
         }
-        fetched
+        (fetched, not_agreed)
     }
 
     /// Whether something asked of the thread is still under way.
@@ -165,6 +186,8 @@ impl Drop for Refresher {
 }
 
 fn run(root: &std::path::Path, rx: &Receiver<Ask>, out: &Sender<News>, wake: &(impl Fn() + Send)) {
+    // Every subscribed feed, and those of them this desk reads.
+    let mut all: Vec<Feed> = Vec::new();
     let mut feeds: Vec<Feed> = Vec::new();
     let mut due: HashMap<SmolStr, SystemTime> = HashMap::new();
     loop {
@@ -174,15 +197,49 @@ fn run(root: &std::path::Path, rx: &Receiver<Ask>, out: &Sender<News>, wake: &(i
             .and_then(|at| at.duration_since(now).ok())
             .map_or(LOOK, |d| d.min(LOOK));
         let asked = rx.recv_timeout(wait);
-        let answer = matches!(asked, Ok(Ask::Feeds(_) | Ask::Now(_)));
+        let answer = matches!(asked, Ok(Ask::Feeds(_) | Ask::Now(_) | Ask::Agree(_)));
         match asked {
             Ok(Ask::Feeds(list)) => {
-                due.retain(|id, _| list.iter().any(|f| &f.id == id));
-                for feed in &list {
+                let (agreed, not): (Vec<Feed>, Vec<Feed>) = list
+                    .iter()
+                    .cloned()
+                    .partition(|f| crate::store::feed_agreed(root, f));
+                for feed in not {
+                    if out.send(News::NotAgreed(Box::new(feed))).is_err() {
+                        return;
+                    }
+                }
+                due.retain(|id, _| agreed.iter().any(|f| &f.id == id));
+                for feed in &agreed {
                     due.entry(feed.id.clone())
                         .or_insert_with(|| last_read_here(root, &feed.id) + EVERY);
                 }
-                feeds = list;
+                all = list;
+                feeds = agreed;
+            }
+            Ok(Ask::Agree(id)) => {
+                if let Some(feed) = all.iter().find(|f| f.id == id) {
+                    match crate::store::agree_to_feed(root, feed) {
+                        Ok(()) => {
+                            if !feeds.iter().any(|f| f.id == id) {
+                                feeds.push(feed.clone());
+                            }
+                            due.insert(id, SystemTime::UNIX_EPOCH);
+                        }
+                        Err(e) => {
+                            let fetched = Fetched {
+                                feed: feed.clone(),
+                                result: Err(format!(
+                                    "That this desk reads it could not be noted ({e})."
+                                )),
+                                copy: None,
+                            };
+                            if out.send(News::Fetched(Box::new(fetched))).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                }
             }
             Ok(Ask::Now(id)) => {
                 if let Some(at) = due.get_mut(&id) {

@@ -360,11 +360,25 @@ fn run(
     let roster = matches!(command, Command::Roster(_));
     let settings = !declare && !roster && command.incident().is_none();
     let mut kept = None;
+    let subscribes = command.subscribes();
     let result = store.execute_seen(&mut state, command, actor, now, |read, r| {
         if !r.is_empty() {
             kept = Some((read.clone(), r.clone()));
         }
     });
+    // Subscribed to here: this desk reads it (a note of its own; should it
+    // fail, the feed is listed as one to agree to, and nothing is lost).
+    if result.is_ok() {
+        for feed in state
+            .roster
+            .rota
+            .feeds
+            .iter()
+            .filter(|f| subscribes.contains(&f.id))
+        {
+            let _ = crate::store::agree_to_feed(store.root(), feed);
+        }
+    }
     let changes = match (&result, kept) {
         (Ok(_), _) => Changes::of(state, &taken, roster, settings),
         (Err(_), Some((state, r))) => Changes::of(state, &taken, r.roster, r.settings),
@@ -402,7 +416,7 @@ fn work(store: &mut Store, job: Job) -> (Done, Changes) {
                     // read the feed well (a failure to keep it costs a read
                     // at start).
                     if !from_copy {
-                        let _ = store::keep_feed_copy(store.root(), &feed.id, &text);
+                        let _ = store::keep_feed_copy(store.root(), &feed, &text);
                     }
                     match change {
                         None => (done(Ok(None)), Changes::default()),

@@ -885,6 +885,21 @@ fn feed_row(
                     ),
                 );
             }
+            Some(FeedStatus::NotAgreed(by)) => {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "Added on {by}'s desk — fetch it? Its address came through the shared folder, so this desk reads it only once you agree."
+                    ),
+                );
+                if ui
+                    .button("Fetch it")
+                    .on_hover_text(format!("Read {} from now on", feed.location))
+                    .clicked()
+                {
+                    action = Some(Action::AgreeFeed(feed.id.clone()));
+                }
+            }
             None => {}
         }
         if let Some(until) = feed.until {
@@ -911,7 +926,8 @@ fn feed_row(
         }
         ui.horizontal(|ui| {
             if feed.subscribed {
-                if ui.button("Refresh now").clicked() {
+                let agreed = !matches!(news, Some(FeedStatus::NotAgreed(_)));
+                if agreed && ui.button("Refresh now").clicked() {
                     action = Some(Action::RefreshFeed(feed.id.clone()));
                 }
                 if ui
