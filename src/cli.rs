@@ -775,7 +775,7 @@ fn parse_at(text: &str, roster: &Roster, now: DateTime<Utc>) -> Result<DateTime<
 
 /// " Next update due at 14:05:00 UTC." — or nothing once the incident is resolved.
 fn due_sentence(state: &State, incident: &IncidentId) -> String {
-    comms::next_update_due(&state.incidents[incident], &state.settings.cadence)
+    comms::next_update_due(&state.incidents[incident], &state.settings)
         .map(|due| format!(" Next update due at {}.", due.format("%H:%M:%S UTC")))
         .unwrap_or_default()
 }
@@ -819,7 +819,7 @@ pub fn status_json(
     now: DateTime<Utc>,
     sharing: Option<&share::SyncStatus>,
 ) -> String {
-    let cadence = &state.settings.cadence;
+    let cadence = &state.settings;
     let due = comms::next_update_due(incident, cadence);
     let value = serde_json::json!({
         "id": incident.id.as_str(),
@@ -846,7 +846,7 @@ pub fn status_json(
 
 /// The status as a person reads it.
 pub fn status_text(incident: &Incident, state: &State, now: DateTime<Utc>) -> String {
-    let cadence = &state.settings.cadence;
+    let cadence = &state.settings;
     let when = |t: DateTime<Utc>| {
         format!(
             "{} ({})",

@@ -1042,8 +1042,17 @@ fn apply_to_incident(
             if f.done().is_some() == done {
                 return Ok(Vec::new());
             }
+            // Made after seeing the mark it undoes, it comes after it,
+            // whatever a colleague's clock said then.
+            let at = f
+                .marks
+                .iter()
+                .map(|m| m.at)
+                .max()
+                .filter(|last| *last >= now)
+                .map_or(now, |last| last + Duration::nanoseconds(1));
             f.marks.push(crate::model::FollowUpMark {
-                at: now,
+                at,
                 by: actor.to_owned(),
                 done,
             });

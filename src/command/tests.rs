@@ -603,7 +603,7 @@ fn each_update_keeps_its_own_standing_even_two_in_one_second() {
 #[test]
 fn posting_updates_sets_the_next_due_time() {
     let (mut state, id) = declared();
-    let cadence = comms::Cadence::default();
+    let cadence = crate::model::settings::Settings::default();
     // Before any update: the unclassified cadence from the declaration.
     assert_eq!(
         comms::next_update_due(&incident(&state, &id), &cadence),
@@ -694,7 +694,7 @@ fn resolved_incident_refuses_updates_until_reopened() {
     let i = incident(&state, &id);
     assert_eq!(i.resolved_at, Some(mins(5)));
     assert_eq!(
-        comms::next_update_due(&i, &comms::Cadence::default()),
+        comms::next_update_due(&i, &crate::model::settings::Settings::default()),
         None,
         "a resolved incident has no timer"
     );
@@ -744,7 +744,7 @@ fn resolved_incident_refuses_updates_until_reopened() {
     let i = incident(&state, &id);
     assert!(i.is_open());
     assert_eq!(
-        comms::next_update_due(&i, &comms::Cadence::default()),
+        comms::next_update_due(&i, &crate::model::settings::Settings::default()),
         Some(mins(5)),
         "due at once after reopening"
     );
@@ -1411,7 +1411,7 @@ fn snooze_moves_the_due_time_and_is_on_the_timeline() {
     assert!(effects.contains(&Effect::Reschedule));
     let i = incident(&state, &id);
     assert_eq!(
-        comms::next_update_due(&i, &comms::Cadence::default()),
+        comms::next_update_due(&i, &crate::model::settings::Settings::default()),
         Some(mins(20))
     );
     assert_eq!(

@@ -259,6 +259,9 @@ fn describe(part: Part, inc: &Incident) -> String {
             if let Some(advice) = &class.advice {
                 text.push_str(&format!(", advice from {}", advice.asked));
             }
+            if !class.expected_lifespan.is_empty() {
+                text.push_str(&format!(", expected to last {}", class.expected_lifespan));
+            }
             text
         }
         Part::NextUpdate => inc

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::incident::{Decision, Incident, Metric};
+use super::incident::{Decision, Incident, Metric, Part};
+use super::settings::Settings;
 
 /// Minutes between updates, by how the incident is classified.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,22 +80,32 @@ impl Delivery {
 /// The poster's own choice ("next update in 20 min") wins; otherwise the
 /// cadence runs from the last update to `#expedite`, or from the
 /// declaration before any.
-pub fn next_update_due(incident: &Incident, cadence: &Cadence) -> Option<DateTime<Utc>> {
+///
+/// Each time is read on this desk's clock (`settings.clocks`): a colleague
+/// whose clock is hours off neither silences the reminders nor makes
+/// everyone overdue at once.
+pub fn next_update_due(incident: &Incident, settings: &Settings) -> Option<DateTime<Utc>> {
     if !incident.is_open() {
         return None;
     }
+    let clocks = &settings.clocks;
     if let Some(due) = incident.communication.next_update_due {
-        return Some(due);
+        let by = incident
+            .edits
+            .get(&Part::NextUpdate)
+            .map_or("", |e| e.by.as_str());
+        return Some(clocks.here(by, due));
     }
-    let since = incident
-        .last_stakeholder_update()
-        .map_or(incident.opened_at, |u| u.at);
-    Some(since + cadence.interval_for(incident))
+    let since = match incident.last_stakeholder_update() {
+        Some(u) => clocks.here(&u.by, u.at),
+        None => incident.opened_at,
+    };
+    Some(since + settings.cadence.interval_for(incident))
 }
 
 /// Whether the next update is overdue at `now`.
-pub fn is_overdue(incident: &Incident, cadence: &Cadence, now: DateTime<Utc>) -> bool {
-    next_update_due(incident, cadence).is_some_and(|due| now > due)
+pub fn is_overdue(incident: &Incident, settings: &Settings, now: DateTime<Utc>) -> bool {
+    next_update_due(incident, settings).is_some_and(|due| now > due)
 }
 
 #[cfg(test)]
@@ -111,7 +122,7 @@ mod tests {
 
     #[test]
     fn cadence_follows_the_classification() {
-        let c = Cadence::default();
+        let c = Settings::default();
         let mut i = incident();
         let due = |i: &Incident| next_update_due(i, &c).unwrap() - i.opened_at;
         assert_eq!(due(&i), Duration::minutes(15), "unclassified");
@@ -130,7 +141,7 @@ mod tests {
 
     #[test]
     fn overdue_only_after_the_due_time() {
-        let c = Cadence::default();
+        let c = Settings::default();
         let i = incident();
         let due = next_update_due(&i, &c).unwrap();
         assert!(!is_overdue(&i, &c, due));

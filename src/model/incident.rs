@@ -283,6 +283,19 @@ impl Incident {
         self.timeline.last().map_or(self.opened_at, |e| e.at)
     }
 
+    /// As [`Self::last_activity`], each line's time read on this desk's
+    /// clock (see [`crate::model::clocks`]).
+    pub fn last_activity_on(&self, clocks: &crate::model::clocks::Clocks) -> DateTime<Utc> {
+        if clocks.is_empty() {
+            return self.last_activity();
+        }
+        self.timeline
+            .iter()
+            .map(|e| clocks.here(&e.by, e.at))
+            .max()
+            .unwrap_or(self.opened_at)
+    }
+
     /// The most recent update posted, if any, wherever it went.
     pub fn last_update(&self) -> Option<&Update> {
         self.communication.updates.last()

@@ -1,5 +1,6 @@
 //! The domain: pure data and pure functions. No egui, no files, no clock.
 
+pub mod clocks;
 pub mod comms;
 pub mod incident;
 pub mod phone;
@@ -31,15 +32,18 @@ pub struct State {
 impl State {
     /// The incident people mean when they don't say: the most recently
     /// active open one.
+    /// Times colleagues wrote are read on this desk's clock, so a clock
+    /// hours off elsewhere never decides it.
     pub fn current_incident(&self) -> Option<&Incident> {
+        let clocks = &self.settings.clocks;
         self.open_incidents()
-            .max_by_key(|i| (i.last_activity(), i.id.clone()))
+            .max_by_key(|i| (i.last_activity_on(clocks), i.id.clone()))
     }
 
     /// The open incident whose next update is due first, with when.
     pub fn most_urgent(&self) -> Option<(&Incident, DateTime<Utc>)> {
         self.open_incidents()
-            .filter_map(|i| comms::next_update_due(i, &self.settings.cadence).map(|due| (i, due)))
+            .filter_map(|i| comms::next_update_due(i, &self.settings).map(|due| (i, due)))
             .min_by_key(|(i, due)| (*due, i.id.clone()))
     }
 

@@ -21,6 +21,10 @@ pub struct Settings {
     /// Where the summary email goes: the web team's list, e.g. `web@example.com`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_team_email: Option<String>,
+    /// How far colleagues' clocks are off from this desk's, as this desk's
+    /// syncs measured them; never in a file of the team's.
+    #[serde(skip)]
+    pub clocks: super::clocks::Clocks,
 }
 
 fn default_overdue_repeat() -> u32 {
@@ -34,6 +38,7 @@ impl Default for Settings {
             cadence: Cadence::default(),
             overdue_repeat_minutes: default_overdue_repeat(),
             web_team_email: None,
+            clocks: super::clocks::Clocks::default(),
         }
     }
 }

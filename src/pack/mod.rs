@@ -58,7 +58,7 @@ impl<'a> Pack<'a> {
             roster,
             zone: roster.office_zone(),
             now,
-            next_update: comms::next_update_due(incident, &settings.cadence),
+            next_update: comms::next_update_due(incident, settings),
             extra_links: Vec::new(),
             web_team: settings
                 .web_team_email

@@ -141,7 +141,7 @@ pub fn as_posted(
 ) -> Option<(crate::model::Update, String)> {
     let update = incident.last_update()?.clone();
     let pack = Pack::new(incident, roster, settings, update.at);
-    let next = crate::model::comms::next_update_due(incident, &settings.cadence);
+    let next = crate::model::comms::next_update_due(incident, settings);
     let posted = text(&pack, &update.channel, &update.text, next);
     Some((update, posted))
 }

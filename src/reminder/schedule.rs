@@ -31,7 +31,7 @@ impl Watch {
                 Some(Watch {
                     incident: i.id.clone(),
                     title: i.title.clone(),
-                    due: comms::next_update_due(i, &state.settings.cadence)?,
+                    due: comms::next_update_due(i, &state.settings)?,
                     last_update: i
                         .last_stakeholder_update()
                         .map(|u| (u.at, u.channel.clone())),

@@ -146,6 +146,8 @@ pub struct SyncStatus {
     pub last_error: Option<(DateTime<Utc>, String)>,
     /// What a sync of the last day refused to take in from the remote.
     pub refused: Option<(DateTime<Utc>, String)>,
+    /// How far colleagues' clocks are off from this desk's.
+    pub clocks: crate::model::clocks::Clocks,
     /// Commits made here that the remote does not have yet.
     pub to_send: usize,
 }
@@ -166,6 +168,7 @@ impl SyncStatus {
             }
             Some((_, why)) => format!("Can't sync: {why}"),
             None if self.refused.is_some() => "In step · a colleague's change refused".to_owned(),
+            None if !self.clocks.is_empty() => "In step · a clock is off".to_owned(),
             // No time in it: a window in step stays asleep rather than
             // redraw "12 s ago" every second ([`Self::detail`] has the time).
             None if self.last_synced.is_some() => "Shared · in step".to_owned(),
@@ -192,6 +195,9 @@ impl SyncStatus {
         }
         if let Some((at, what)) = &self.refused {
             text.push_str(&format!(". Refused {}: {what}", when(*at)));
+        }
+        if let Some(clocks) = self.clocks.say() {
+            text.push_str(&format!(". {clocks}"));
         }
         text
     }
@@ -246,6 +252,7 @@ pub fn status(root: &Path, now: DateTime<Utc>) -> Option<SyncStatus> {
         last_synced,
         last_error,
         refused,
+        clocks: crate::store::clocks::load(root),
         to_send: ahead(root),
     })
 }
@@ -646,6 +653,40 @@ pub fn share(
     let synced = Ok(synced);
     record(&root, &synced, now);
     synced.map(|s| (outcome, s))
+}
+
+/// For each committer of the commits `theirs` brings, the latest time
+/// one of them was made (their clock, seconds since 1970).
+fn committed(root: &Path, theirs: &str) -> std::collections::BTreeMap<String, i64> {
+    let mut latest = std::collections::BTreeMap::new();
+    let out = git::run(
+        root,
+        &[
+            "log",
+            "-n",
+            "500",
+            "--format=%cn%x1f%ct",
+            &format!("HEAD..{theirs}"),
+        ],
+        &[],
+        LOCAL_LIMIT,
+    );
+    for line in out
+        .ok()
+        .filter(|o| o.ok)
+        .map(|o| o.stdout)
+        .unwrap_or_default()
+        .lines()
+    {
+        if let Some((name, at)) = line.split_once('\u{1f}')
+            && let Ok(at) = at.trim().parse::<i64>()
+        {
+            let name = crate::text::one_line(name, 80);
+            let entry = latest.entry(name).or_insert(at);
+            *entry = (*entry).max(at);
+        }
+    }
+    latest
 }
 
 /// The branch follows the remote's.
@@ -1192,6 +1233,10 @@ fn sync_inner(
         });
         let to_send = match counts {
             Some((_, behind)) if behind > 0 => {
+                // When the colleagues' commits were made (their clocks)
+                // and when they arrived (this one's).
+                let arrived = now + started.elapsed();
+                crate::store::clocks::note(root, &committed(root, &theirs), actor, arrived);
                 let env = identity(root, actor);
                 let intake = trust::take_in(root, &theirs, Some("HEAD"), &env_refs(&env))?;
                 for refusal in &intake.refused {

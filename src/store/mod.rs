@@ -12,6 +12,7 @@
 //! ```
 
 pub mod atomic;
+pub mod clocks;
 pub mod envelope;
 pub mod lock;
 pub mod watch;
@@ -310,6 +311,7 @@ impl Store {
         if desk.me.is_some() {
             settings.me = desk.me;
         }
+        settings.clocks = clocks::load(&self.root);
         settings
     }
 
@@ -1171,6 +1173,7 @@ impl Store {
 /// lives in `desk.ron`, not in the shared file).
 fn take_in_settings(state: &mut State, mut settings: Settings) {
     settings.me = state.settings.me.take().or(settings.me);
+    settings.clocks = std::mem::take(&mut state.settings.clocks);
     state.settings = settings;
 }
 

@@ -11,7 +11,7 @@ use crate::model::procedure;
 /// The header for the selected incident.
 pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
     let incident = facts.incident;
-    let cadence = &facts.state.settings.cadence;
+    let cadence = &facts.state.settings;
     let mut action = None;
     ui.add_space(6.0);
     ui.horizontal(|ui| {
@@ -264,7 +264,7 @@ fn sooner<'a>(facts: &Facts<'a>) -> Option<Sooner<'a>> {
     if incident.id == facts.incident.id {
         return None;
     }
-    let shown = comms::next_update_due(facts.incident, &facts.state.settings.cadence);
+    let shown = comms::next_update_due(facts.incident, &facts.state.settings);
     if shown.is_some_and(|shown| shown <= due) {
         return None;
     }

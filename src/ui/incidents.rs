@@ -40,7 +40,7 @@ pub fn show(
         ui.horizontal(|ui| {
             // Each open incident's countdown first, so an overdue one is never
             // hidden or pushed out of the window by a long title.
-            if let Some(due) = comms::next_update_due(incident, &state.settings.cadence) {
+            if let Some(due) = comms::next_update_due(incident, &state.settings) {
                 let words = super::header::due_words(due, now);
                 let visuals = ui.visuals();
                 let color = if due < now {

@@ -124,6 +124,7 @@ impl ExpediteApp {
             .as_ref()
             .and_then(|s| s.status.try_iter().last())
         {
+            self.state.settings.clocks = status.clocks.clone();
             self.sharing = Some(status);
         }
         let news: Vec<_> = self

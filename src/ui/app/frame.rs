@@ -447,7 +447,7 @@ impl eframe::App for ExpediteApp {
         }
         // Sleep until a time shown on screen (the countdown, the incident's
         // age, the window title) next changes; nothing repaints in between.
-        let cadence = &self.state.settings.cadence;
+        let cadence = &self.state.settings;
         let shown = self
             .selected
             .as_ref()

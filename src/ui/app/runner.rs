@@ -124,7 +124,9 @@ impl Changes {
         if let Some(roster) = self.roster {
             *state.roster = roster;
         }
-        if let Some(settings) = self.settings {
+        if let Some(mut settings) = self.settings {
+            // What the syncs measured of colleagues' clocks is the window's.
+            settings.clocks = std::mem::take(&mut state.settings.clocks);
             state.settings = settings;
         }
         changed
