@@ -189,7 +189,7 @@ fn desk_only_files_pushed_by_someone_else_never_replace_a_desks_own() {
     assert!(log.contains("Expedite: not taken in"), "{log}");
     // The status says what was refused, for a day.
     let status = ok(expedite(&a, "Sam Patel", &["--incident", &id, "status"]));
-    assert!(status.contains("a colleague's change refused"), "{status}");
+    assert!(status.contains("In step · change refused"), "{status}");
     assert!(status.contains("Mallory"), "{status}");
     still_in_step(&a, &b, &id, "after the desk-only files");
 }

@@ -153,8 +153,15 @@ pub struct SyncStatus {
 }
 
 impl SyncStatus {
+    /// Whether there is nothing to look at: in step, nothing refused, every
+    /// clock agreeing.
+    pub fn is_calm(&self) -> bool {
+        self.last_error.is_none() && self.refused.is_none() && self.clocks.is_empty()
+    }
+
     /// The state in a few words: "Shared · in step",
-    /// "Offline · 2 changes to send", "Can't sync: …".
+    /// "Offline · 2 changes to send", "Can't sync: …", "In step · change
+    /// refused" (what a colleague pushed), "In step · clock off".
     pub fn summary(&self) -> String {
         match &self.last_error {
             Some((_, why)) if why.starts_with("offline:") => {
@@ -167,8 +174,8 @@ impl SyncStatus {
                 )
             }
             Some((_, why)) => format!("Can't sync: {why}"),
-            None if self.refused.is_some() => "In step · a colleague's change refused".to_owned(),
-            None if !self.clocks.is_empty() => "In step · a clock is off".to_owned(),
+            None if self.refused.is_some() => "In step · change refused".to_owned(),
+            None if !self.clocks.is_empty() => "In step · clock off".to_owned(),
             // No time in it: a window in step stays asleep rather than
             // redraw "12 s ago" every second ([`Self::detail`] has the time).
             None if self.last_synced.is_some() => "Shared · in step".to_owned(),
@@ -193,11 +200,18 @@ impl SyncStatus {
             let why = why.strip_prefix("offline: ").unwrap_or(why);
             text.push_str(&format!("; last try {}: {why}", when(*at)));
         }
+        let sentence = |text: &mut String, more: String| {
+            if !text.ends_with('.') {
+                text.push('.');
+            }
+            text.push(' ');
+            text.push_str(&more);
+        };
         if let Some((at, what)) = &self.refused {
-            text.push_str(&format!(". Refused {}: {what}", when(*at)));
+            sentence(&mut text, format!("Refused {}: {what}", when(*at)));
         }
         if let Some(clocks) = self.clocks.say() {
-            text.push_str(&format!(". {clocks}"));
+            sentence(&mut text, clocks);
         }
         text
     }
@@ -762,6 +776,15 @@ fn make_private(root: &Path) {
         let Ok(meta) = fs::symlink_metadata(&git) else {
             return;
         };
+        // Files git writes at the top of `.git` as the umask says, whatever
+        // `core.sharedRepository` asks (FETCH_HEAD).
+        for entry in fs::read_dir(&git).into_iter().flatten().flatten() {
+            if let Ok(file) = fs::symlink_metadata(entry.path())
+                && file.is_file()
+            {
+                tighten(&entry.path(), &file);
+            }
+        }
         if !meta.is_dir() || meta.permissions().mode() & 0o077 == 0 {
             return;
         }

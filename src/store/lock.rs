@@ -23,7 +23,7 @@ fn open_lock_file(path: &Path) -> io::Result<File> {
 /// Held by the window for its whole life.
 #[derive(Debug)]
 pub struct InstanceLock {
-    _file: File,
+    _file: Option<File>,
 }
 
 /// Why the instance lock was not taken.
@@ -36,6 +36,12 @@ pub enum InstanceLockError {
 }
 
 impl InstanceLock {
+    /// No lock: for a folder nothing is written to (a read-only one),
+    /// where there is nothing for two windows to write over.
+    pub fn none() -> Self {
+        Self { _file: None }
+    }
+
     /// Takes the instance lock at `path`, or says who holds it.
     pub fn acquire(path: &Path) -> Result<Self, InstanceLockError> {
         let mut file = open_lock_file(path).map_err(InstanceLockError::Io)?;
@@ -46,7 +52,7 @@ impl InstanceLock {
                 let _ = file.rewind();
                 let _ = write!(file, "{}", std::process::id());
                 let _ = file.sync_all();
-                Ok(Self { _file: file })
+                Ok(Self { _file: Some(file) })
             }
             Err(TryLockError::WouldBlock) => {
                 let mut text = String::new();

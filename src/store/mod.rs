@@ -77,6 +77,8 @@ pub enum StoreError {
     /// Where a folder of the data folder should be, there is something
     /// else (a file, or a link Expedite does not follow).
     NotAFolder { path: PathBuf, what: &'static str },
+    /// The data folder is read-only: its owner made it so.
+    ReadOnly { dir: PathBuf },
     /// No home folder to put data in.
     NoDataDir,
 }
@@ -137,6 +139,12 @@ impl fmt::Display for StoreError {
                 path.display(),
                 path.display(),
                 path.display()
+            ),
+            Self::ReadOnly { dir } => write!(
+                f,
+                "{} is read-only, so nothing was saved. Nothing was lost — make the folder writable (chmod u+w {}) and save again.",
+                dir.display(),
+                dir.display()
             ),
             Self::NoDataDir => f.write_str(
                 "No home folder to keep data in — start with --data-dir or set EXPEDITE_DATA_DIR.",
@@ -327,6 +335,9 @@ impl Store {
 
     /// Takes the one-window-per-folder lock, held as long as the value lives.
     pub fn lock_instance(&self) -> Result<InstanceLock, StoreError> {
+        if self.is_read_only() {
+            return Ok(InstanceLock::none());
+        }
         let path = self.root.join(".instance.lock");
         InstanceLock::acquire(&path).map_err(|e| match e {
             InstanceLockError::Held(pid) => StoreError::AlreadyOpen {
@@ -338,6 +349,13 @@ impl Store {
     }
 
     fn write_lock(&self) -> Result<WriteLock, StoreError> {
+        // A folder its owner made read-only is not written, whoever runs
+        // Expedite (even one the system would let write).
+        if self.is_read_only() {
+            return Err(StoreError::ReadOnly {
+                dir: self.root.clone(),
+            });
+        }
         let path = self.root.join(".write.lock");
         WriteLock::acquire(&path).map_err(|error| match error.kind() {
             io::ErrorKind::WouldBlock => StoreError::Busy {
@@ -588,6 +606,16 @@ impl Store {
                 return None;
             }
             _ => {}
+        }
+        if self.is_read_only() {
+            problems.push(Problem {
+                path: path.to_path_buf(),
+                message: format!(
+                    "{name} can't be read ({error}); the folder is read-only, so it was left as it is."
+                ),
+            });
+            self.known.insert(path.to_path_buf(), Known::Unreadable);
+            return None;
         }
         let aside = match quarantine(path) {
             Ok(aside) => aside,
@@ -1158,6 +1186,11 @@ impl Store {
         data: &T,
         revision: u64,
     ) -> Result<(), StoreError> {
+        if self.is_read_only() {
+            return Err(StoreError::ReadOnly {
+                dir: self.root.clone(),
+            });
+        }
         let text = envelope::write(data, revision).map_err(|e| StoreError::Write {
             path: path.clone(),
             error: io::Error::other(e.to_string()),
@@ -1443,7 +1476,7 @@ pub fn keep_feed_copy(
     text: &str,
 ) -> std::io::Result<()> {
     agree_to_feed(root, feed)?;
-    atomic::write_document(&feed_copy_path(root, &feed.id), text.as_bytes())
+    atomic::write_note(&feed_copy_path(root, &feed.id), text.as_bytes())
 }
 
 /// Where this desk notes the address it agreed to read the feed `id` from.

@@ -64,7 +64,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
             if let Some(sharing) = facts.sharing {
                 let words = sharing.summary();
                 let whole = format!("{words}\n{}", sharing.detail(facts.now));
-                status(ui, &words, &whole, !words.starts_with("Shared"));
+                status(ui, &words, &whole, !sharing.is_calm());
             }
             ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                 ui.add(

@@ -146,3 +146,85 @@ fn wait_long_for_sync(harness: &mut Harness<'_, ExpediteApp>) {
     }
     panic!("the folder never got back in step within 15 s");
 }
+
+#[test]
+fn a_commit_pushed_with_a_desk_only_file_is_refused_and_said_in_the_header() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = tmp.path().join("remote.git");
+    let git = |dir: &Path, args: &[&str], date: Option<&str>| {
+        let mut command = Process::new("git");
+        command
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Mallory")
+            .env("GIT_AUTHOR_EMAIL", "m@example.com")
+            .env("GIT_COMMITTER_NAME", "Mallory")
+            .env("GIT_COMMITTER_EMAIL", "m@example.com");
+        if let Some(date) = date {
+            command.env("GIT_COMMITTER_DATE", date);
+        }
+        let out = command.output().unwrap();
+        assert!(out.status.success(), "{}", desk::printed(&out));
+    };
+    git(
+        tmp.path(),
+        &["init", "-q", "--bare", "-b", "main", "remote.git"],
+        None,
+    );
+    let (sams, mine) = (tmp.path().join("sam"), tmp.path().join("alex"));
+    let id = expedite(
+        &sams,
+        "Sam Patel",
+        &[
+            "declare",
+            "--title",
+            "Checkout returns 500",
+            "--evidence",
+            "other:seen",
+        ],
+    );
+    expedite(&sams, "Sam Patel", &["share", remote.to_str().unwrap()]);
+    expedite(&mine, "Alex Kim", &["share", remote.to_str().unwrap()]);
+    std::fs::write(
+        mine.join("desk.ron"),
+        "(format: \"expedite/desk\", version: 2, revision: 1, data: (me: \"Alex Kim\", sync_every_seconds: 5))\n",
+    )
+    .unwrap();
+    let store = Store::open(&mine).unwrap();
+    let syncer = Syncer::start(mine.clone(), "Alex Kim".into(), || {}).expect("shared");
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(3))).with_syncer(syncer));
+    settle(&mut harness);
+    wait_for_within(&mut harness, "Shared · in step", 10);
+
+    // Someone with push access commits a channel file; the window's next
+    // sync (after a save of its own) refuses it and says so.
+    let intruder = tmp.path().join("intruder");
+    git(
+        tmp.path(),
+        &["clone", "-q", remote.to_str().unwrap(), "intruder"],
+        None,
+    );
+    std::fs::write(intruder.join("connections.ron"), "(data: ())\n").unwrap();
+    git(&intruder, &["add", "-f", "connections.ron"], None);
+    // Committed on a clock three hours fast, too.
+    let fast = format!(
+        "{} +0000",
+        (chrono::Utc::now() + chrono::Duration::hours(3)).timestamp()
+    );
+    git(
+        &intruder,
+        &["commit", "-qm", "Channel settings"],
+        Some(&fast),
+    );
+    git(&intruder, &["push", "-q", "origin", "HEAD:main"], None);
+    click(&mut harness, "Timeline");
+    type_into(&mut harness, "Note", "Watching the dashboards");
+    click(&mut harness, "Add note");
+    wait_for_within(&mut harness, "In step · change refused", 10);
+    assert!(!mine.join("connections.ron").exists());
+    let _ = id;
+}
