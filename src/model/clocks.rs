@@ -113,9 +113,13 @@ fn key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-/// "3 h", "2 h 10 min", "45 min".
+/// "3 h", "2 h 10 min", "45 min": to the nearest minute, and past an hour
+/// to the nearest five (a commit waits a few seconds before it arrives).
 fn length(by: TimeDelta) -> String {
-    let minutes = by.num_minutes().unsigned_abs();
+    let mut minutes = (by.num_seconds().unsigned_abs() + 30) / 60;
+    if minutes >= 60 {
+        minutes = (minutes + 2) / 5 * 5;
+    }
     match (minutes / 60, minutes % 60) {
         (0, m) => format!("{m} min"),
         (h, 0) => format!("{h} h"),

@@ -382,6 +382,34 @@ fn prepare(root: &Path, store: &mut Store) -> Result<(), SyncError> {
     Ok(())
 }
 
+/// The settings in a git config file, as `section.subsection.key` (section
+/// and key in lower case) to the value, quotes taken off.
+fn config_values(config: &str) -> std::collections::BTreeMap<String, String> {
+    let mut values = std::collections::BTreeMap::new();
+    let mut section = String::new();
+    for line in config.lines().map(str::trim) {
+        if let Some(header) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = match header.split_once(char::is_whitespace) {
+                Some((name, sub)) => {
+                    format!("{}.{}", name.to_lowercase(), sub.trim().trim_matches('"'))
+                }
+                None => header.to_lowercase(),
+            };
+        } else if let Some((key, value)) = line.split_once('=') {
+            let value = value.trim();
+            let value = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(value);
+            values.insert(
+                format!("{section}.{}", key.trim().to_lowercase()),
+                value.replace("\\\"", "\"").replace("\\\\", "\\"),
+            );
+        }
+    }
+    values
+}
+
 /// How git is to run this Expedite as its merge driver.
 fn driver_command() -> Result<String, SyncError> {
     let exe = std::env::current_exe()
@@ -400,20 +428,10 @@ fn driver_command() -> Result<String, SyncError> {
 /// `.gitignore` and `.gitattributes` in the folder, put back when changed.
 /// `fresh` sets every setting, even those already there.
 fn ensure_setup(root: &Path, fresh: bool) -> Result<(), SyncError> {
-    let listed = must(
-        git::run(
-            root,
-            &["config", "--local", "--list", "-z"],
-            &[],
-            LOCAL_LIMIT,
-        ),
-        "reading git's settings for the folder",
-    )?;
-    let current: std::collections::BTreeMap<&str, &str> = listed
-        .stdout
-        .split('\0')
-        .filter_map(|pair| pair.split_once('\n'))
-        .collect();
+    // Read from the file itself, not asked of git: this runs every sync.
+    // A value read wrongly is only set again.
+    let config = fs::read_to_string(root.join(".git").join("config")).unwrap_or_default();
+    let current = config_values(&config);
     let driver_there = current.get("merge.expedite.driver").is_some_and(|value| {
         let value = value.trim();
         let program = match value.strip_prefix('\'') {
@@ -423,12 +441,12 @@ fn ensure_setup(root: &Path, fresh: bool) -> Result<(), SyncError> {
         Path::new(program).is_file()
     });
     let driver = if driver_there && !fresh {
-        current["merge.expedite.driver"].to_owned()
+        current["merge.expedite.driver"].clone()
     } else {
         driver_command()?
     };
     for (key, value) in settings(&driver) {
-        if current.get(key) != Some(&value.as_str()) {
+        if current.get(key) != Some(&value) {
             must(
                 git::run(root, &["config", key, &value], &[], LOCAL_LIMIT),
                 "setting up git for the folder",
@@ -846,7 +864,16 @@ fn commit_local(
     fallback: &str,
     synced: &mut Synced,
 ) -> Result<bool, SyncError> {
-    untrack_foreign(root, synced)?;
+    // What this desk shares holds only the shared files: checked once for
+    // each commit the branch comes to (and below, for what is staged).
+    let head = head_commit(root);
+    let checked = root.join(".git").join("expedite-checked");
+    if head.is_none() || head.as_deref() != fs::read_to_string(&checked).ok().as_deref() {
+        untrack_foreign(root, synced)?;
+        if let Some(head) = &head {
+            let _ = crate::store::atomic::write_note(&checked, head.as_bytes());
+        }
+    }
     let status = must(
         git::run(
             root,
@@ -914,11 +941,30 @@ fn commit_local(
         ),
         "listing the changes",
     )?;
-    let paths: Vec<&str> = staged
+    let mut paths: Vec<&str> = staged
         .stdout
         .split('\0')
         .filter(|p| !p.is_empty())
         .collect();
+    // Something staged by hand that is not Expedite's is never committed.
+    let staged_again;
+    if paths.iter().any(|p| !trust::is_shared_path(p)) {
+        untrack_foreign(root, synced)?;
+        staged_again = must(
+            git::run(
+                root,
+                &["diff", "--cached", "--name-only", "-z"],
+                &[],
+                LOCAL_LIMIT,
+            ),
+            "listing the changes",
+        )?;
+        paths = staged_again
+            .stdout
+            .split('\0')
+            .filter(|p| !p.is_empty())
+            .collect();
+    }
     if paths.is_empty() && !merging {
         return Ok(false);
     }
@@ -943,6 +989,24 @@ fn commit_local(
         "committing the changes",
     )?;
     Ok(true)
+}
+
+/// The commit the branch is at, read from `.git` (no git process).
+fn head_commit(root: &Path) -> Option<String> {
+    let git = root.join(".git");
+    let head = fs::read_to_string(git.join("HEAD")).ok()?;
+    let head = head.trim();
+    let Some(name) = head.strip_prefix("ref: ") else {
+        return Some(head.to_owned());
+    };
+    if let Ok(id) = fs::read_to_string(git.join(name)) {
+        return Some(id.trim().to_owned());
+    }
+    let packed = fs::read_to_string(git.join("packed-refs")).ok()?;
+    packed
+        .lines()
+        .find_map(|l| l.strip_suffix(name).and_then(|l| l.strip_suffix(' ')))
+        .map(str::to_owned)
 }
 
 /// Takes out of what this desk shares anything that is not one of
