@@ -134,6 +134,22 @@ fn gits_at_work(root: &Path) -> Option<Vec<u32>> {
     Some(pids)
 }
 
+/// The time as the file system in `dir` stamps files (on a shared disk, the
+/// file server's clock): what a lock's age is measured against, so neither
+/// this desk's clock nor another's moves it. `fallback` when nothing can be
+/// written there.
+fn disk_now(dir: &Path, fallback: SystemTime) -> SystemTime {
+    let probe = dir.join(format!(".expedite-now-{}", std::process::id()));
+    let stamped = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .and_then(|file| file.metadata())
+        .and_then(|meta| meta.modified());
+    let _ = fs::remove_file(&probe);
+    stamped.unwrap_or(fallback)
+}
+
 /// Clears git's lock files that no running git holds, and says which were
 /// cleared; `Err` names a lock a running git holds and what to do.
 pub fn clear_stale_locks(root: &Path, now: SystemTime) -> Result<Vec<String>, SyncError> {
@@ -160,6 +176,7 @@ pub fn clear_stale_locks(root: &Path, now: SystemTime) -> Result<Vec<String>, Sy
         }
         Some(_) => {}
         None => {
+            let now = disk_now(&root.join(".git"), now);
             let young = locks.iter().find(|lock| {
                 fs::metadata(lock)
                     .and_then(|m| m.modified())
@@ -235,6 +252,7 @@ pub fn clear_remote_lock(remote: &Path, lock: &Path, now: SystemTime) -> RemoteL
     if gits_at_work(remote).is_some_and(|pids| !pids.is_empty()) {
         return RemoteLock::Young(Duration::from_millis(200));
     }
+    let now = disk_now(remote, now);
     let age = meta
         .modified()
         .ok()

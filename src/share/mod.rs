@@ -679,7 +679,7 @@ pub fn share(
             }
         }
     };
-    make_private(&root);
+    make_private(&root, true);
     // Each way above leaves the branch tracking the remote's: `push -u`,
     // or `branch --set-upstream-to`.
     let synced = Ok(synced);
@@ -760,8 +760,9 @@ fn fetch(root: &Path, branch: &str) -> Result<(), SyncError> {
 
 /// Takes group and other permissions off the shared files and folders git
 /// wrote (git writes them as the umask says; the data folder is the
-/// owner's only), and off `.git` when an older share left it open.
-fn make_private(root: &Path) {
+/// owner's only), and off `.git` when an older share left it open. The
+/// data files are looked at only after git wrote some (`wrote`).
+fn make_private(root: &Path, wrote: bool) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -776,7 +777,12 @@ fn make_private(root: &Path) {
                 let _ = fs::set_permissions(path, fs::Permissions::from_mode(private));
             }
         };
-        for folder in [root.to_path_buf(), root.join("incidents")] {
+        let folders = if wrote {
+            vec![root.to_path_buf(), root.join("incidents")]
+        } else {
+            Vec::new()
+        };
+        for folder in folders {
             let Ok(entries) = fs::read_dir(&folder) else {
                 continue;
             };
@@ -1293,12 +1299,13 @@ fn sync_inner(
         settle_interrupted_merge(root, &mut synced)?;
         commit_local(store, root, actor, "changes", &mut synced)?;
     }
-    make_private(root);
     let branch = current_branch(root).unwrap_or_else(|| "main".into());
     let theirs = format!("refs/remotes/origin/{branch}");
     let started = std::time::Instant::now();
     for attempt in 0..PUSH_TRIES {
         fetch(root, &branch)?;
+        // FETCH_HEAD, written as the umask says.
+        make_private(root, false);
         // How far apart, in one call: "<ahead> <behind>"; it fails when the
         // remote has no such branch yet.
         let counts = git::run(
@@ -1338,7 +1345,7 @@ fn sync_inner(
                 merge(root, &intake.commit, &[], &env)?;
                 // An incident the merge driver had to give a new id to.
                 commit_local(store, root, actor, "an incident renumbered", &mut synced)?;
-                make_private(root);
+                make_private(root, true);
                 1
             }
             Some((ahead, _)) => ahead,
