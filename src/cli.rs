@@ -228,8 +228,9 @@ pub enum ExportWhat {
     Rota {
         /// Where to write it [default: print it].
         file: Option<PathBuf>,
-        /// How many weeks of rotation turns to write.
-        #[arg(long, default_value_t = 12)]
+        /// How many weeks of rotation turns to write (1 to 520).
+        #[arg(long, default_value_t = 12, allow_negative_numbers = true,
+              value_parser = clap::value_parser!(i64).range(1..=520))]
         weeks: i64,
     },
 }
@@ -725,9 +726,7 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
         Sub::Export { what } => {
             let (text, file) = match what {
                 ExportWhat::Contacts { file } => (vcard::write(&state.roster), file),
-                ExportWhat::Rota { file, weeks } => {
-                    (ical::write(&state.roster, now, weeks.clamp(1, 520)), file)
-                }
+                ExportWhat::Rota { file, weeks } => (ical::write(&state.roster, now, weeks), file),
                 ExportWhat::Pack(part) => {
                     let id = export::incident(&state, cli.incident.as_ref())?;
                     let (text, file, warnings) = export::write(&state, &id, part, now);

@@ -1,7 +1,6 @@
 //! `expedite channel …` and `expedite outbox …`: connecting channels to
 //! where their posts go, and the posts waiting to go out.
 
-use std::io::BufRead as _;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -64,15 +63,34 @@ pub enum OutboxWhat {
     Retry,
 }
 
+/// The longest secret taken: a webhook's address or a token is a few
+/// hundred characters.
+const SECRET_MAX: usize = 4096;
+
 fn secret(value: String) -> Result<String, String> {
+    let too_long = || {
+        format!(
+            "that secret is over {SECRET_MAX} characters — a webhook address or token is far shorter; check what was pasted or piped in"
+        )
+    };
     if value != "-" {
+        if value.len() > SECRET_MAX {
+            return Err(too_long());
+        }
         return Ok(value.trim().to_owned());
     }
-    let mut line = String::new();
+    use std::io::{BufRead as _, Read as _};
+    let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
-        .read_line(&mut line)
+        .take(SECRET_MAX as u64 + 1)
+        .read_until(b'\n', &mut bytes)
         .map_err(|e| format!("could not read standard input: {e}"))?;
+    if bytes.len() > SECRET_MAX && !bytes.ends_with(b"\n") {
+        return Err(too_long());
+    }
+    let line = String::from_utf8(bytes)
+        .map_err(|_| "standard input is not text — pipe the secret in as it is".to_owned())?;
     let line = line.trim().to_owned();
     if line.is_empty() {
         return Err(

@@ -248,6 +248,10 @@ pub enum Effect {
     SaveRoster,
 }
 
+/// The furthest an update may be put off ("next update in", a snooze): an
+/// open incident is spoken of at least once a week.
+pub const LONGEST_WAIT: Duration = Duration::days(7);
+
 /// The longest title an incident takes: a line people can read at a glance
 /// in the header, the window title and a Slack message's first line.
 pub const TITLE_MAX: usize = 150;
@@ -309,6 +313,14 @@ pub enum CommandError {
     BadReading,
     /// "Next update in" zero or less.
     NonPositiveInterval,
+    /// A length of time further than it may reach (what, the most).
+    TooFar(&'static str, Duration),
+    /// A name longer than [`NAME_MAX`] (which, how long).
+    NameTooLong(&'static str, usize),
+    /// A name holding control characters (which).
+    NameHasControls(&'static str),
+    /// Nobody to sign the change with (`--as ""`).
+    NoActor,
     /// A roster change that can't be made, with what to do instead.
     Roster(String),
 }
@@ -344,6 +356,25 @@ impl fmt::Display for CommandError {
             NoSuchFollowUp(text) => write!(f, "There is no follow-up \"{text}\" on this incident — it may have been changed on another desk; look at the list again."),
             BadReading => f.write_str("The reading is not a number — give the metric's value."),
             NonPositiveInterval => f.write_str("The next update must be due some time from now — give a positive length, e.g. 15m."),
+            TooFar(what, most) => write!(
+                f,
+                "The {what} can be at most {} from now — give a shorter length, e.g. 30m or 2h.",
+                match most.num_days() {
+                    d if d > 0 && *most == Duration::days(d) => format!("{d} days"),
+                    _ => crate::time::format_length(*most),
+                }
+            ),
+            NameTooLong(field, length) => write!(
+                f,
+                "The {field} is {length} characters long; a name takes at most {NAME_MAX} — shorten it."
+            ),
+            NameHasControls(field) => write!(
+                f,
+                "The {field} holds control characters (a tab, a line break, an escape) — type it on one line."
+            ),
+            NoActor => f.write_str(
+                "Every change is signed with a name, and none was given — say who you are (--as NAME, or your name in the window).",
+            ),
             Roster(why) => f.write_str(why),
         }
     }
@@ -363,6 +394,10 @@ pub fn apply(
 ) -> Result<Vec<Effect>, CommandError> {
     use Command::*;
     let actor = actor.trim();
+    if actor.is_empty() {
+        return Err(CommandError::NoActor);
+    }
+    check_name(actor, "name you act as")?;
     let target = command.incident().cloned();
     match command {
         Declare {
@@ -377,7 +412,7 @@ pub fn apply(
             }
             let evidence = check_evidence(evidence, actor, now)?;
             let owner = match owner {
-                Some(o) => required(
+                Some(o) => name(
                     o,
                     "owner",
                     "name who owns it, or leave it out to own it yourself",
@@ -414,7 +449,7 @@ pub fn apply(
             Ok(vec![Effect::SaveIncident(id), Effect::Reschedule])
         }
         SetMe { name } => {
-            let name = required(name, "name", "type the name you go by on the team")?;
+            let name = self::name(name, "name", "type the name you go by on the team")?;
             state.settings.me = Some(name);
             Ok(vec![Effect::SaveSettings])
         }
@@ -474,7 +509,7 @@ fn apply_to_incident(
             Ok(rescheduled)
         }
         HandOver { to, note, .. } => {
-            let to = required(to, "new owner", "name who takes the incident over")?;
+            let to = name(to, "new owner", "name who takes the incident over")?;
             if inc.owner.as_deref().is_some_and(|o| same_person(o, &to)) {
                 return Err(CommandError::HandOverToOwner(to));
             }
@@ -496,7 +531,7 @@ fn apply_to_incident(
             let advice = match advice {
                 Some(a) if a.asked.trim().is_empty() && a.answer.trim().is_empty() => None,
                 Some(a) => Some(Advice {
-                    asked: required(a.asked, "product owner", "name the product owner you asked")?,
+                    asked: name(a.asked, "product owner", "name the product owner you asked")?,
                     answer: a.answer.trim().to_owned(),
                 }),
                 None => None,
@@ -540,7 +575,7 @@ fn apply_to_incident(
             Ok(rescheduled)
         }
         AddTeamMember { name, role, .. } => {
-            let name = required(
+            let name = self::name(
                 name,
                 "name",
                 "pick someone from the roster or type their name",
@@ -655,6 +690,9 @@ fn apply_to_incident(
             if next_in.is_some_and(|d| d <= Duration::zero()) {
                 return Err(CommandError::NonPositiveInterval);
             }
+            if next_in.is_some_and(|d| d > LONGEST_WAIT) {
+                return Err(CommandError::TooFar("next update", LONGEST_WAIT));
+            }
             if !inc.communication.channels.contains(&channel) {
                 log(inc, actor, now, format!("Channel {channel} added"), None);
                 inc.communication.channels.push(channel.clone());
@@ -734,6 +772,9 @@ fn apply_to_incident(
             if for_ <= Duration::zero() {
                 return Err(CommandError::NonPositiveInterval);
             }
+            if for_ > LONGEST_WAIT {
+                return Err(CommandError::TooFar("snooze", LONGEST_WAIT));
+            }
             let until = now + for_;
             log(
                 inc,
@@ -751,7 +792,7 @@ fn apply_to_incident(
         }
         RecordCall { who, outcome, .. } => {
             open(inc, "record a call")?;
-            let who = required(who, "name", "say who was called")?;
+            let who = name(who, "name", "say who was called")?;
             log(
                 inc,
                 actor,
@@ -941,7 +982,7 @@ fn apply_to_incident(
             Ok(saved)
         }
         MarkOriginTold { whom, about, .. } => {
-            let whom = required(
+            let whom = name(
                 whom,
                 "origin",
                 "say who reported it: the call centre or which department",
@@ -958,7 +999,7 @@ fn apply_to_incident(
             Ok(saved)
         }
         SchedulePostmortem { at, owner, .. } => {
-            let owner = required(owner, "postmortem owner", "name who runs the postmortem")?;
+            let owner = name(owner, "postmortem owner", "name who runs the postmortem")?;
             if at <= now {
                 return Err(CommandError::PostmortemInPast);
             }
@@ -1165,6 +1206,31 @@ fn change(from: &str, to: &str) -> Change {
     }
 }
 
+pub use crate::model::NAME_MAX;
+
+/// A name, as `required` takes it, of at most [`NAME_MAX`] characters and
+/// with no control characters (a name is shown on one line everywhere).
+fn name(value: String, field: &'static str, hint: &'static str) -> Result<String, CommandError> {
+    let value = required(value, field, hint)?;
+    check_name(&value, field)?;
+    Ok(value)
+}
+
+/// Refuses a name that is too long or holds control characters.
+pub fn check_name(value: &str, field: &'static str) -> Result<(), CommandError> {
+    let length = value.chars().count();
+    if length > NAME_MAX {
+        return Err(CommandError::NameTooLong(field, length));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() || crate::text::is_bidi_control(c))
+    {
+        return Err(CommandError::NameHasControls(field));
+    }
+    Ok(())
+}
+
 fn required(
     value: String,
     field: &'static str,
@@ -1225,7 +1291,15 @@ fn check_evidence(
 pub fn channel_name(raw: &str) -> Result<String, CommandError> {
     let name = raw.trim().trim_start_matches('#');
     if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c == '#') {
-        return Err(CommandError::BadChannel(raw.trim().to_owned()));
+        return Err(CommandError::BadChannel(crate::text::one_line(raw, 60)));
+    }
+    // Slack's own limit for a channel's name.
+    check_name(name, "channel name")?;
+    if name.chars().count() > 80 {
+        return Err(CommandError::NameTooLong(
+            "channel name",
+            name.chars().count(),
+        ));
     }
     Ok(format!("#{name}"))
 }

@@ -24,7 +24,12 @@ pub fn address(text: &str) -> Option<String> {
     let scheme_end = text.find("://")?;
     let scheme = text[..scheme_end].to_ascii_lowercase();
     let rest = &text[scheme_end + 3..];
-    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
+    if rest.is_empty()
+        || rest.starts_with('/')
+        || rest.contains(char::is_whitespace)
+        || rest.contains(char::is_control)
+        || text.len() > 2048
+    {
         return None;
     }
     match scheme.as_str() {

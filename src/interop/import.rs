@@ -85,17 +85,30 @@ pub struct FileText {
 
 /// Reads a file to import, refusing one that is too big or not text.
 pub fn read_file(path: &Path) -> Result<FileText, String> {
+    use std::io::Read as _;
     let name = path.display();
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("{name} can't be opened: {e}."))?
-        .len();
-    if size > MAX_BYTES {
-        return Err(format!(
+    let too_big = |size: u64| {
+        format!(
             "{name} is {:.1} MB; Expedite imports files of up to 10 MB. Split it, or export fewer people or a shorter period.",
             size as f64 / 1_048_576.0
-        ));
+        )
+    };
+    let file = crate::store::atomic::open_named(path).map_err(|e| {
+        format!("{name} can't be opened: {e}. Import a CSV, vCard (.vcf) or iCalendar (.ics) file.")
+    })?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > MAX_BYTES {
+        return Err(too_big(size));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{name} can't be read: {e}."))?;
+    // What is read is bounded too, whatever the size said (a file that
+    // grows, or one the system says is empty).
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{name} can't be read: {e}."))?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
     decode(&bytes).ok_or_else(|| {
         format!("{name} is not a text file. Import a CSV, vCard (.vcf) or iCalendar (.ics) file.")
     })

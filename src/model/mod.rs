@@ -16,6 +16,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+/// The longest name a person, an origin or a channel takes: a name is shown
+/// on one line everywhere.
+pub const NAME_MAX: usize = 100;
+
 /// Everything the app knows: incidents, roster and settings.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct State {

@@ -962,6 +962,19 @@ impl Contact {
         if self.name.trim().is_empty() {
             return Err("Give the contact a name.".into());
         }
+        let length = self.name.chars().count();
+        if length > super::NAME_MAX {
+            return Err(format!(
+                "A contact's name is {length} characters long; a name takes at most {} — shorten it.",
+                super::NAME_MAX
+            ));
+        }
+        if self.name.chars().any(char::is_control) {
+            return Err(format!(
+                "\"{}\" holds control characters (a tab, a line break) — type the name on one line.",
+                crate::text::one_line(&self.name, 60)
+            ));
+        }
         for phone in &self.phones {
             check_number(&phone.number)
                 .map_err(|why| format!("{}'s number \"{}\" {why}", self.name, phone.number))?;

@@ -132,6 +132,26 @@ impl Connection {
 
 /// A web address posts may go to: `https://`, or `http://` to this machine.
 pub fn check_url(url: &str) -> Result<(), String> {
+    if url
+        .chars()
+        .any(|c| c.is_control() || crate::text::is_bidi_control(c))
+    {
+        return Err(format!(
+            "'{}' holds control characters (a NUL, a line break, an escape) — paste the address alone, on one line",
+            crate::text::one_line(url, 80)
+        ));
+    }
+    if url.trim().contains(char::is_whitespace) {
+        return Err(format!(
+            "'{}' has spaces in it — paste the address alone",
+            crate::text::one_line(url, 80)
+        ));
+    }
+    if url.len() > 2048 {
+        return Err(
+            "that address is over 2,048 characters — paste the webhook's address alone".into(),
+        );
+    }
     let lower = url.trim().to_ascii_lowercase();
     if let Some(rest) = lower.strip_prefix("https://") {
         return if rest.is_empty() || rest.starts_with('/') {

@@ -49,6 +49,32 @@ pub fn open_plain(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
+/// Opens a file a person named (an import, which may be reached through a
+/// link) for reading: a device, a FIFO or a folder is refused at once
+/// rather than read without end or waited on.
+pub fn open_named(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path)?;
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            if kind.is_dir() {
+                "it is a folder, not a file"
+            } else {
+                "it is a device or a pipe, not a file"
+            },
+        ));
+    }
+    Ok(file)
+}
+
 /// The error for a name that is not a plain file.
 fn not_plain(what: &str) -> io::Error {
     io::Error::new(
