@@ -392,14 +392,15 @@ fn an_export_keeps_kinds_extensions_and_every_address() {
 }
 
 #[test]
-fn an_address_with_anything_after_it_is_refused_with_why() {
+fn an_address_with_anything_after_it_is_left_out_and_said() {
     let file = "Name,E-mail 1 - Value\nMallory,a@b.com?attach=/etc/passwd\n";
     let preview = import::preview(&Roster::default(), file, Format::Csv, &options());
-    assert!(preview.contacts.is_empty());
+    assert_eq!(preview.contacts.len(), 1);
+    assert_eq!(preview.contacts[0].email, None);
+    let lines = preview.lines().join("\n");
     assert!(
-        preview.problems[0].message.contains("is not an address"),
-        "{:?}",
-        preview.problems
+        lines.contains("1 address is not an email address and is left out"),
+        "{lines}"
     );
 }
 
@@ -463,4 +464,91 @@ fn a_long_import_says_how_far_it_has_got() {
     };
     import::preview(&Roster::default(), &file, Format::Csv, &options);
     assert_eq!(progress.fraction(), 1.0);
+}
+
+/// A team spread over three countries, each with their own zone and their
+/// numbers written as people there write them; no office hours yet.
+const ABROAD: &str = "Name,Roles,Phone,Time zone
+Lena Vogel,Developer,0151 98765432,Europe/Berlin
+Max Roth,Tester,030 12345678,Europe/Berlin
+Ana Ruiz,Developer,(212) 555-0147,America/New_York
+Ben Cole,Reviewer,1-212-555-0100,America/New_York
+Sam Patel,Developer,07700 900123,Europe/London
+Jo Lee,Developer,00 44 7700 900555,
+Kim Noor,Developer,07700 900999,
+";
+
+#[test]
+fn numbers_written_nationally_abroad_dial_from_any_phone() {
+    let preview = import::preview(&Roster::default(), ABROAD, Format::Csv, &options());
+    assert!(preview.problems.is_empty(), "{:?}", preview.problems);
+    let number = |name: &str| {
+        let c = preview.contacts.iter().find(|c| c.name == name).unwrap();
+        c.phones[0].number.to_string()
+    };
+    assert_eq!(number("Lena Vogel"), "+4915198765432");
+    assert_eq!(number("Max Roth"), "+493012345678");
+    assert_eq!(number("Ana Ruiz"), "+12125550147");
+    assert_eq!(number("Ben Cole"), "+12125550100");
+    assert_eq!(number("Sam Patel"), "+447700900123");
+    assert_eq!(
+        number("Jo Lee"),
+        "+447700900555",
+        "00 is the international prefix"
+    );
+    // Kim has no zone and there are no office hours: kept, and said.
+    assert_eq!(number("Kim Noor"), "07700 900999");
+    let lines = preview.lines().join("\n");
+    assert!(
+        lines.contains("1 number has no country, so it is kept as written"),
+        "{lines}"
+    );
+    assert!(lines.contains("Office hours → Phone country"), "{lines}");
+
+    let mut roster = Roster::default();
+    roster.merge(preview.contacts.clone(), Vec::new(), None);
+    // Exported for a phone: each dials its own country.
+    let card = vcard::write(&roster);
+    for tel in [
+        "tel:+4915198765432",
+        "tel:+12125550147",
+        "tel:+447700900123",
+    ] {
+        assert!(card.contains(tel), "{tel} missing:\n{card}");
+    }
+    // Found by their international form, however it is typed.
+    for (query, name) in [
+        ("+49 151 98765432", "Lena Vogel"),
+        ("+12125550147", "Ana Ruiz"),
+        ("0151 98765432", "Lena Vogel"),
+        ("+1 (212) 555-0100", "Ben Cole"),
+    ] {
+        let found: Vec<&str> = search(&roster, query)
+            .into_iter()
+            .map(|i| roster.contacts[i].name.as_str())
+            .collect();
+        assert_eq!(found, [name], "{query}");
+    }
+}
+
+#[test]
+fn an_exchange_name_where_an_address_should_be_is_left_out_not_the_contact() {
+    let file = "\"First Name\",\"Last Name\",\"Mobile Phone\",\"E-mail Address\",\"E-mail 2 Address\"
+\"Dana\",\"Whitfield\",\"+44 7700 900321\",\"dana@example.com\",\"/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=dana\"
+\"Mallory\",\"Evans\",\"+44 7700 900322\",\"mallory@example.com?attach=/etc/passwd\",\"\"
+";
+    let preview = import::preview(&office_in("Europe/London"), file, Format::Csv, &options());
+    assert!(preview.problems.is_empty(), "{:?}", preview.problems);
+    assert_eq!(preview.contacts.len(), 2, "both people come in");
+    let dana = &preview.contacts[0];
+    assert_eq!(dana.email.as_deref(), Some("dana@example.com"));
+    assert!(dana.more_emails.is_empty(), "{:?}", dana.more_emails);
+    assert_eq!(dana.phones[0].number, "+447700900321");
+    let mallory = &preview.contacts[1];
+    assert_eq!(mallory.email, None, "no mail link that attaches a file");
+    let lines = preview.lines().join("\n");
+    assert!(
+        lines.contains("2 addresses are not an email address and are left out"),
+        "{lines}"
+    );
 }

@@ -414,7 +414,11 @@ fn commit_messages_and_terminal_lines_never_carry_what_a_terminal_obeys() {
         "Sam Patel",
         "Checkout \u{1b}]0;owned\u{7}fails \u{202e}gnp.exe",
     );
-    note(&a, "Sam\u{1b}[2J Patel", &id, "Look \u{1b}[31mhere\u{202e}");
+    note(&a, "Sam Patel", &id, "Look \u{1b}[31mhere\u{202e}");
+    // A name that would act in a terminal is not taken at all.
+    let out = expedite(&a, "Sam\u{1b}[2J Patel", &["--incident", &id, "note", "x"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("control characters"), "{}", text(&out));
     import_contact(&a, "Sam Patel", "Dana \u{202e}Whitfield", "+44 7700 900004");
     sync(&a, "Sam Patel");
     sync(&b, "Alex Kim");

@@ -67,9 +67,24 @@ pub(super) fn apply(
             mut contact,
         } => {
             contact.name = contact.name.trim().into();
+            // Letters in a number are refused as typed (its extension
+            // apart), before anything could read "555-CALL-NOW" as digits.
+            let mut typed = contact.clone();
+            for phone in &mut typed.phones {
+                let (number, _) = crate::model::phone::split_extension(&phone.number);
+                phone.number = number.into();
+            }
+            typed.check().map_err(bad)?;
             let country = roster.phone_country().map(str::to_owned);
-            for phone in &mut contact.phones {
-                phone.keep_international(country.as_deref());
+            contact.keep_numbers_international(country.as_deref());
+            for phone in contact.phones.iter().filter(|p| p.number.starts_with('+')) {
+                crate::model::phone::check_possible(&phone.number).map_err(|why| {
+                    bad(format!(
+                        "{}'s number {} {why}.",
+                        contact.name,
+                        crate::model::phone::show(&phone.number)
+                    ))
+                })?;
             }
             contact.check().map_err(bad)?;
             let at = match &replacing {
@@ -111,6 +126,12 @@ pub(super) fn apply(
                 h.check().map_err(bad)?;
             }
             roster.office_hours = hours;
+            // Numbers kept as written for want of a country get the
+            // office's now (the form says how many before it is saved).
+            let country = roster.phone_country().map(str::to_owned);
+            for contact in &mut roster.contacts {
+                contact.keep_numbers_international(country.as_deref());
+            }
         }
         AddRotation(rotation) => {
             rotation.check().map_err(bad)?;

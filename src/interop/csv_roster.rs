@@ -8,7 +8,9 @@
 use smol_str::SmolStr;
 
 use super::vcard::roles_in;
-use super::{FoundEmail, Problem, Progress, READING, email_label, phone, put_emails};
+use super::{
+    FoundEmail, Problem, Progress, READING, email_label, left_out_note, phone, put_emails,
+};
 use crate::model::phone::label;
 use crate::model::roster::Contact;
 
@@ -162,6 +164,7 @@ pub fn read_with(
         .from_reader(file.as_bytes());
     let mut problems = Vec::new();
     let mut notes = Vec::new();
+    let mut left_out: Vec<(String, String)> = Vec::new();
     let columns: Vec<Option<Column>> = match reader.headers() {
         Ok(headers) => {
             let columns: Vec<Option<Column>> = headers.iter().map(column).collect();
@@ -289,9 +292,10 @@ pub fn read_with(
         c.phones = phones
             .into_iter()
             .filter(|(_, v)| !v.is_empty())
-            .map(|(kind, v)| phone(v, kind, country))
+            .map(|(kind, v)| phone(v, kind))
             .collect();
-        put_emails(&mut c, emails);
+        c.keep_numbers_international(country);
+        let dropped = put_emails(&mut c, emails);
         if c.name.is_empty() {
             let parts = [first, middle, last];
             let parts: Vec<&str> = parts.into_iter().filter(|p| !p.is_empty()).collect();
@@ -304,11 +308,13 @@ pub fn read_with(
             });
             continue;
         }
+        left_out.extend(dropped.into_iter().map(|a| (c.name.to_string(), a)));
         match c.check() {
             Ok(()) => contacts.push((line, c)),
             Err(message) => problems.push(Problem { line, message }),
         }
     }
+    notes.extend(left_out_note(&left_out));
     (contacts, problems, notes)
 }
 

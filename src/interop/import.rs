@@ -348,10 +348,11 @@ pub fn preview(roster: &Roster, text: &str, format: Format, options: &Options) -
             preview.notes = notes;
         }
         Format::VCard => {
-            let (contacts, problems) =
+            let (contacts, problems, notes) =
                 vcard::read_with(text, roster.phone_country(), &options.progress);
             preview.contacts = contacts.into_iter().map(|(_, c)| c).collect();
             preview.problems = problems;
+            preview.notes = notes;
         }
         Format::ICalendar => feed_preview(roster, text, options, &mut preview),
     }
@@ -650,6 +651,19 @@ impl Preview {
             lines.push(format!(
                 "… and {} more skipped.",
                 self.skipped.len() - SHOWN
+            ));
+        }
+        let without: usize = self
+            .contacts
+            .iter()
+            .map(Contact::numbers_without_country)
+            .sum();
+        if without > 0 {
+            lines.push(format!(
+                "{without} {} no country, so {} kept as written and may not dial from another country's phone: set Office hours → Phone country, or add a time zone to the {}.",
+                plural(without, "number has", "numbers have"),
+                if without == 1 { "it is" } else { "they are" },
+                plural(without, "contact", "contacts"),
             ));
         }
         lines.extend(self.notes.iter().cloned());

@@ -196,23 +196,32 @@ fn without_scheme<'a>(text: &'a str, scheme: &str) -> &'a str {
 
 /// One number as a file wrote it, made a roster number: a `tel:` taken
 /// off, the extension kept apart, and the number in international form
-/// when it can be read as one (in `country` when it has no `+`), else as
-/// written.
-fn phone(written: &str, label: SmolStr, country: Option<&str>) -> Phone {
+/// when it says its country (`+`, `00`); the contact's reader then reads
+/// the others in the contact's own country
+/// (`Contact::keep_numbers_international`).
+fn phone(written: &str, label: SmolStr) -> Phone {
     let mut phone = Phone {
         label,
         number: without_scheme(written.trim(), "tel:").trim().into(),
         extension: SmolStr::default(),
     };
-    phone.keep_international(country);
+    // Only the extension is taken apart here: the country to read the
+    // number in is known once the whole record is (its own time zone).
+    phone.keep_international(None);
     phone
 }
 
-/// Puts a file's addresses on a contact: the preferred one (else the
-/// first) is where mail goes, every other is kept with its label. Each is
-/// taken as an address only (a `mailto:` taken off); one that is not an
-/// address is kept as written, so the contact's check says which.
-fn put_emails(contact: &mut Contact, found: Vec<FoundEmail>) {
+/// Puts a file's addresses on a contact: the preferred usable one (else
+/// the first) is where mail goes, every other is kept with its label. Each
+/// is taken as an address only (a `mailto:` taken off). One that is not an
+/// email address at all (Outlook's Exchange names, `/o=ExchangeLabs/…`, an
+/// address with `?attach=` after it) is left out — never the contact, nor
+/// the file — and returned, for the preview to say.
+fn put_emails(contact: &mut Contact, found: Vec<FoundEmail>) -> Vec<String> {
+    let (found, left_out): (Vec<FoundEmail>, Vec<FoundEmail>) = found
+        .into_iter()
+        .filter(|e| !e.address.trim().is_empty())
+        .partition(|e| safe_email(&e.address).is_some());
     let main = found.iter().position(|e| e.preferred).unwrap_or(0);
     for (i, e) in found.into_iter().enumerate() {
         let address: SmolStr = safe_email(&e.address)
@@ -242,6 +251,40 @@ fn put_emails(contact: &mut Contact, found: Vec<FoundEmail>) {
             });
         }
     }
+    left_out
+        .into_iter()
+        .map(|e| crate::text::one_line(&e.address, 60))
+        .collect()
+}
+
+/// The preview's line for addresses left out of a file's contacts, by
+/// contact: `None` when there were none.
+fn left_out_note(left_out: &[(String, String)]) -> Option<String> {
+    let (first_name, first) = left_out.first()?;
+    let n = left_out.len();
+    let mut names: Vec<&str> = left_out.iter().map(|(name, _)| name.as_str()).collect();
+    names.dedup();
+    let shown: Vec<&str> = names.iter().take(5).copied().collect();
+    Some(format!(
+        "{n} {} not an email address and {} left out (such as {first_name}'s \"{first}\"; Outlook writes Exchange names there); the rest of {} imports: {}{}.",
+        if n == 1 {
+            "address is"
+        } else {
+            "addresses are"
+        },
+        if n == 1 { "is" } else { "are" },
+        if names.len() == 1 {
+            "the contact"
+        } else {
+            "these contacts"
+        },
+        shown.join(", "),
+        if names.len() > 5 {
+            format!(" and {} more", names.len() - 5)
+        } else {
+            String::new()
+        }
+    ))
 }
 
 /// An address as a file gave it: its label and whether it is marked preferred.

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{
-    FoundEmail, Problem, Progress, READING, Record, email_label, escape, parameter,
+    FoundEmail, Problem, Progress, READING, Record, email_label, escape, left_out_note, parameter,
     parameter_values, parse, phone, property_name, push_line, put_emails, records, split_value,
     stable_id, text,
 };
@@ -18,17 +18,20 @@ use crate::model::roster::{Contact, Roster, zone};
 /// The contacts in a `.vcf` file, and the cards that could not be read.
 /// A number written without `+` is read as one of `country` (the office's).
 pub fn read(file: &str, country: Option<&str>) -> (Vec<(usize, Contact)>, Vec<Problem>) {
-    read_with(file, country, &Progress::default())
+    let (contacts, problems, _) = read_with(file, country, &Progress::default());
+    (contacts, problems)
 }
 
-/// [`read`], saying how far it has got.
+/// [`read`], saying how far it has got, with notes for the preview
+/// (addresses left out).
 pub fn read_with(
     file: &str,
     country: Option<&str>,
     progress: &Progress,
-) -> (Vec<(usize, Contact)>, Vec<Problem>) {
+) -> (Vec<(usize, Contact)>, Vec<Problem>, Vec<String>) {
     let (cards, mut problems) = records(file, "VCARD");
     let mut contacts = Vec::with_capacity(cards.len());
+    let mut left_out: Vec<(String, String)> = Vec::new();
     for (n, card) in cards.iter().enumerate() {
         if n % 256 == 0 {
             progress.set(n, cards.len(), 0.0, READING);
@@ -40,7 +43,10 @@ pub fn read_with(
                 message,
             })
         }) {
-            Ok(c) => contacts.push((card.line, c)),
+            Ok((c, dropped)) => {
+                left_out.extend(dropped.into_iter().map(|a| (c.name.to_string(), a)));
+                contacts.push((card.line, c));
+            }
             Err(problem) => problems.push(problem),
         }
     }
@@ -51,7 +57,11 @@ pub fn read_with(
         });
     }
     problems.sort_by_key(|p| p.line);
-    (contacts, problems)
+    (
+        contacts,
+        problems,
+        left_out_note(&left_out).into_iter().collect(),
+    )
 }
 
 /// vCard 2.1 breaks a long QUOTED-PRINTABLE value with a `=` at the end of
@@ -151,7 +161,7 @@ fn preferred(p: &icalendar::parser::Property<'_>) -> bool {
 fn contact(
     card: &icalendar::parser::Component<'_>,
     country: Option<&str>,
-) -> Result<Contact, String> {
+) -> Result<(Contact, Vec<String>), String> {
     let mut c = Contact::default();
     let mut structured_name = None;
     let mut titles = Vec::new();
@@ -188,7 +198,7 @@ fn contact(
                 let types = types(p);
                 let mut words: Vec<&str> = types.iter().map(String::as_str).collect();
                 words.extend(group_label(p.name.as_str()));
-                let number = phone(&text(&raw), label(&words), country);
+                let number = phone(&text(&raw), label(&words));
                 if !number.number.is_empty() {
                     phones.push((preferred(p), number));
                 }
@@ -224,7 +234,8 @@ fn contact(
     // The preferred number first; the rest in the card's order.
     phones.sort_by_key(|(preferred, _)| !preferred);
     c.phones = phones.into_iter().map(|(_, p)| p).collect();
-    put_emails(&mut c, emails);
+    c.keep_numbers_international(country);
+    let left_out = put_emails(&mut c, emails);
     if c.name.is_empty() {
         c.name = structured_name.unwrap_or_default().into();
     }
@@ -252,7 +263,7 @@ fn contact(
         };
     }
     c.check()?;
-    Ok(c)
+    Ok((c, left_out))
 }
 
 /// The roles named in a title or role text ("Developer, Reviewer").

@@ -133,6 +133,19 @@ fn country_id(code: &str) -> Option<country::Id> {
 /// one (no country to read it in, or not a number at all): such a number
 /// is kept as it was written.
 pub fn international(number: &str, country: Option<&str>) -> Option<String> {
+    // "00 49 151…": the international prefix most of the world dials.
+    let trimmed = number.trim_start();
+    let plussed;
+    let number = match trimmed.strip_prefix("00") {
+        Some(rest)
+            if rest.starts_with(|c: char| c.is_ascii_digit() && c != '0')
+                || rest.starts_with(' ') =>
+        {
+            plussed = format!("+{}", rest.trim_start());
+            plussed.as_str()
+        }
+        _ => number,
+    };
     if let Some(written) = written_international(number) {
         return Some(written);
     }
@@ -169,6 +182,55 @@ fn written_international(number: &str) -> Option<String> {
     (8..=15)
         .contains(&digits.len())
         .then(|| format!("+{digits}"))
+}
+
+/// Whether an international number is one libphonenumber calls possible:
+/// as many digits after its country code as that country's numbers have.
+/// `Err` says what is wrong, to follow the number in a sentence.
+pub fn check_possible(number: &str) -> Result<(), String> {
+    let parsed = phonenumber::parse(None, number)
+        .map_err(|_| "can't be read as a phone number — check it".to_owned())?;
+    let code = parsed.code().value();
+    let length = parsed.national().to_string().len();
+    let metadata = phonenumber::metadata::DATABASE
+        .by_code(&code)
+        .ok_or_else(|| format!("starts +{code}, which is no country's code — check it"))?;
+    // The lengths of every kind of number there (the general descriptor's
+    // own list is empty in this metadata).
+    let mut lengths: Vec<usize> = metadata
+        .iter()
+        .flat_map(|m| {
+            let d = m.descriptors();
+            [
+                Some(d.general()),
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.personal_number(),
+                d.voip(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+            ]
+            .into_iter()
+            .flatten()
+            .flat_map(|x| x.possible_length().iter().copied())
+            .collect::<Vec<u16>>()
+        })
+        .map(usize::from)
+        .collect();
+    lengths.sort_unstable();
+    lengths.dedup();
+    if lengths.is_empty() || lengths.contains(&length) {
+        return Ok(());
+    }
+    let said: Vec<String> = lengths.iter().map(usize::to_string).collect();
+    Err(format!(
+        "has {length} digits after +{code}; numbers there have {} — check it",
+        said.join(" or ")
+    ))
 }
 
 /// A stored number as people write it: an international number grouped

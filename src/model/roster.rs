@@ -867,6 +867,36 @@ impl Phone {
 }
 
 impl Contact {
+    /// The country their numbers are read in when written without `+`:
+    /// that of their own time zone, else the office's (`office`).
+    pub fn phone_country<'a>(&'a self, office: Option<&'a str>) -> Option<&'a str> {
+        self.time_zone
+            .as_deref()
+            .and_then(super::phone::country_of_zone)
+            .or(office)
+    }
+
+    /// Keeps each of their numbers in international form, read in their
+    /// own country (see [`Self::phone_country`]); returns how many were
+    /// written without a country and now have one.
+    pub fn keep_numbers_international(&mut self, office: Option<&str>) -> usize {
+        let country = self.phone_country(office).map(str::to_owned);
+        let mut made = 0;
+        for phone in &mut self.phones {
+            let before = phone.number.starts_with('+');
+            phone.keep_international(country.as_deref());
+            made += usize::from(!before && phone.number.starts_with('+'));
+        }
+        made
+    }
+
+    /// Their callable numbers kept as written for want of a country.
+    pub fn numbers_without_country(&self) -> usize {
+        self.callable()
+            .filter(|p| !p.number.starts_with('+'))
+            .count()
+    }
+
     /// The numbers to call them on, most useful first (no fax, no pager).
     pub fn callable(&self) -> impl Iterator<Item = &Phone> {
         self.phones.iter().filter(|p| p.can_call())
@@ -1122,7 +1152,7 @@ impl SearchIndex {
                 text.push_str(&c.notes.to_lowercase());
                 let mut digits = Vec::new();
                 for p in &c.phones {
-                    for form in super::phone::forms(&p.number, country) {
+                    for form in super::phone::forms(&p.number, c.phone_country(country)) {
                         digits.extend(form.bytes());
                         digits.push(b' ');
                     }

@@ -287,13 +287,32 @@ pub fn link(ui: &mut egui::Ui, text: &str) {
     }
 }
 
-/// Whether a link may be opened: http, https, mailto and tel only.
+/// Whether a link may be opened, checked as it is about to be offered,
+/// whatever brought it (a file, a colleague's desk): http and https; a
+/// `mailto:` of one plain address and nothing after it (no `?attach=`, no
+/// body); a `tel:` of a number (and `;ext=` digits) only.
 pub fn is_safe_link(text: &str) -> bool {
-    let lower = text.trim().to_ascii_lowercase();
-    ["http://", "https://", "mailto:", "tel:"]
-        .iter()
-        .any(|scheme| lower.starts_with(scheme))
-        && !text.chars().any(char::is_whitespace)
+    let text = text.trim();
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let after = |scheme: &str| {
+        text.get(..scheme.len())
+            .filter(|s| s.eq_ignore_ascii_case(scheme))
+            .map(|_| &text[scheme.len()..])
+    };
+    if let Some(address) = after("mailto:") {
+        return crate::model::roster::is_address(address);
+    }
+    if let Some(number) = after("tel:") {
+        let (number, extension) = number.split_once(";ext=").unwrap_or((number, "0"));
+        let digits = number.strip_prefix('+').unwrap_or(number);
+        return !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit())
+            && !extension.is_empty()
+            && extension.chars().all(|c| c.is_ascii_digit());
+    }
+    after("http://").is_some() || after("https://").is_some()
 }
 
 /// "14:05" today, "Tue 24 Nov 14:05" otherwise; in the reader's zone.
@@ -541,5 +560,32 @@ mod name_tests {
             unknown_names(&Roster::default(), &["Anyone"]).is_empty(),
             "no roster, no nagging"
         );
+    }
+
+    #[test]
+    fn only_plain_mail_and_phone_links_are_offered() {
+        for safe in [
+            "https://grafana.example.com/d/checkout",
+            "mailto:dana@example.com",
+            "MAILTO:dana@example.com",
+            "tel:+447700900123",
+            "tel:+447700900123;ext=12",
+            "tel:07700900123",
+        ] {
+            assert!(is_safe_link(safe), "{safe}");
+        }
+        for unsafe_link in [
+            "mailto:a@b.com?attach=/etc/passwd&body=hi",
+            "mailto:a@b.com,c@d.com",
+            "tel:+44 7700",
+            "tel:+447700900123;phone-context=evil",
+            "tel:",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "https://example.com/a b",
+            "https://example.com/\u{0}",
+        ] {
+            assert!(!is_safe_link(unsafe_link), "{unsafe_link}");
+        }
     }
 }

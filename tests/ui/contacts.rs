@@ -453,3 +453,48 @@ fn a_role_without_a_rota_lists_everyone_with_it_and_their_numbers() {
     assert_eq!(times(&harness, "Tester 5"), 2);
     assert_eq!(times(&harness, "+44 7700 900105"), 2);
 }
+
+#[test]
+fn a_number_typed_nationally_dials_from_anywhere_by_the_contacts_own_zone() {
+    let (dir, mut harness) = contacts_at(with_roster, t(0));
+    click(&mut harness, "Add contact…");
+    type_into(&mut harness, "Name", "Lena Vogel");
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Developer")
+        .click();
+    settle(&mut harness);
+    let number = |harness: &mut Harness<'_, _>, text: &str| {
+        harness
+            .get_all_by_role_and_label(Role::TextInput, "Number 1")
+            .nth(1)
+            .unwrap()
+            .click();
+        settle(harness);
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        harness
+            .get_all_by_role_and_label(Role::TextInput, "Number 1")
+            .nth(1)
+            .unwrap()
+            .type_text(text);
+        settle(harness);
+    };
+    // Letters are refused as typed, never read as a plausible number.
+    number(&mut harness, "555-CALL-NOW");
+    click(&mut harness, "Save contact");
+    harness.get_by_label_contains("has letters or symbols in it");
+    // No office hours, but Lena works in Berlin: her national number is
+    // kept as Germany's.
+    number(&mut harness, "0151 98765432");
+    type_into(&mut harness, "Time zone", "Europe/Berlin");
+    click(&mut harness, "Save contact");
+    harness.get_by_role_and_label(Role::Link, "+49 1519 8765432");
+    let roster = std::fs::read_to_string(dir.path().join("roster.ron")).unwrap();
+    assert!(roster.contains("+4915198765432"), "{roster}");
+    // A number too short for its country is refused, with why.
+    click(&mut harness, "Back to contacts");
+    click(&mut harness, "Add contact…");
+    type_into(&mut harness, "Name", "Short Number");
+    number(&mut harness, "+1 212 555");
+    click(&mut harness, "Save contact");
+    harness.get_by_label_contains("has 6 digits after +1");
+}

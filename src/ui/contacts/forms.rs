@@ -342,6 +342,41 @@ impl HoursForm {
             ui,
             "Numbers written without + are read as this country's and kept in international form.",
         );
+        // Said before saving: how many stored numbers it gives a country.
+        let country = Some(self.country.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty())
+            .or_else(|| crate::model::phone::country_of_zone(self.zone.trim()).map(str::to_owned));
+        let waiting: usize = roster
+            .contacts
+            .iter()
+            .filter(|c| c.phone_country(None).is_none())
+            .map(crate::model::roster::Contact::numbers_without_country)
+            .sum();
+        // Always one line here, so the button below never moves.
+        match (country, waiting) {
+            (Some(country), 1..) => {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "Saving makes the {waiting} {} written without a country international, as {country} {}.",
+                        if waiting == 1 { "number" } else { "numbers" },
+                        if waiting == 1 { "number" } else { "numbers" },
+                    ))
+                    .color(ui.visuals().warn_fg_color),
+                );
+            }
+            (None, 1..) => weak(
+                ui,
+                format!(
+                    "{waiting} {} no country yet: give one here.",
+                    if waiting == 1 {
+                        "number has"
+                    } else {
+                        "numbers have"
+                    }
+                ),
+            ),
+            _ => weak(ui, "Every number on the roster has its country."),
+        }
         if !save_button(ui, "Save office hours") {
             return None;
         }

@@ -790,6 +790,12 @@ pub fn phone_link(ui: &mut egui::Ui, number: &str) {
 pub fn phone_item(ui: &mut egui::Ui, phone: &crate::model::roster::Phone) {
     if phone.can_call() {
         dial_link(ui, &phone.number, &phone.extension);
+        if !phone.number.starts_with('+') {
+            ui.label(egui::RichText::new("no country").color(ui.visuals().warn_fg_color))
+                .on_hover_text(
+                    "Written without a country, so it dials only from a phone in the same country. Set the contact's time zone, or Office hours → Phone country, and it is kept in international form.",
+                );
+        }
     } else {
         ui.label(with_extension(&phone.number, &phone.extension))
             .on_hover_text(format!("A {} number: not one to call", phone.label));
@@ -808,12 +814,14 @@ fn with_extension(number: &str, extension: &str) -> String {
 
 fn dial_link(ui: &mut egui::Ui, number: &str, extension: &str) {
     let shown = with_extension(number, extension);
-    match Contact::dial(number) {
-        Some(digits) if extension.is_empty() => {
-            ui.hyperlink_to(shown, format!("tel:{digits}"));
-        }
-        Some(digits) => {
-            ui.hyperlink_to(shown, format!("tel:{digits};ext={extension}"));
+    let target = match Contact::dial(number) {
+        Some(digits) if extension.is_empty() => Some(format!("tel:{digits}")),
+        Some(digits) => Some(format!("tel:{digits};ext={extension}")),
+        None => None,
+    };
+    match target.filter(|t| is_safe_link(t)) {
+        Some(target) => {
+            ui.hyperlink_to(shown, target);
         }
         None => {
             ui.label(shown);
