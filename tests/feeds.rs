@@ -555,3 +555,106 @@ fn weekly_repeats_agree_with_a_day_by_day_walk() {
         );
     }
 }
+
+#[test]
+fn a_feed_that_would_fill_the_rota_past_any_team_is_refused_whole_with_why() {
+    let now = utc(2026, 12, 1, 12, 0);
+    // 600 people on call every day, for ever: 109,000 shifts in 26 weeks.
+    let lines: Vec<Vec<String>> = (0..600)
+        .map(|i| {
+            vec![
+                format!("UID:daily-{i}@oncall.test"),
+                "DTSTART:20261101T090000Z".to_owned(),
+                "DTEND:20261102T090000Z".to_owned(),
+                "RRULE:FREQ=DAILY".to_owned(),
+                format!("ATTENDEE:mailto:p{i}@example.com"),
+            ]
+        })
+        .collect();
+    let lines: Vec<Vec<&str>> = lines
+        .iter()
+        .map(|e| e.iter().map(String::as_str).collect())
+        .collect();
+    let events: Vec<&[&str]> = lines.iter().map(Vec::as_slice).collect();
+    let text = calendar(&[], &events);
+    let p = preview(&roster(&[]), &text, now);
+    assert!(p.shifts.is_empty(), "never read in part");
+    let said = p.lines().join("\n");
+    assert!(
+        said.contains("Nothing will be imported: the feed fills the 26 weeks imported with more than 100,000 shifts"),
+        "{said}"
+    );
+    // A repeat that names the 30th of February never happens: skipped, said.
+    let never = calendar(
+        &[],
+        &[&[
+            "UID:never@oncall.test",
+            "DTSTART:20261101T090000Z",
+            "DTEND:20261102T090000Z",
+            "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+            "ATTENDEE:mailto:sam@example.com",
+        ]],
+    );
+    let p = preview(&roster(&[("Sam Patel", "sam@example.com")]), &never, now);
+    assert!(
+        p.lines().join("\n").contains("such as 30 February"),
+        "{:?}",
+        p.lines()
+    );
+}
+
+#[test]
+fn shifts_listed_one_by_one_are_all_taken_however_far_ahead_they_are_planned() {
+    let now = utc(2026, 12, 1, 12, 0);
+    // A year of fortnightly shifts, each its own event: 27 of them.
+    let lines: Vec<Vec<String>> = (0..27)
+        .map(|i| {
+            let day = now + Duration::weeks(2 * i);
+            vec![
+                format!("UID:shift-{i}@oncall.test"),
+                format!("DTSTART:{}", day.format("%Y%m%dT090000Z")),
+                format!(
+                    "DTEND:{}",
+                    (day + Duration::days(7)).format("%Y%m%dT090000Z")
+                ),
+                "ATTENDEE:mailto:sam@example.com".to_owned(),
+            ]
+        })
+        .collect();
+    let lines: Vec<Vec<&str>> = lines
+        .iter()
+        .map(|e| e.iter().map(String::as_str).collect())
+        .collect();
+    let events: Vec<&[&str]> = lines.iter().map(Vec::as_slice).collect();
+    let p = preview(
+        &roster(&[("Sam Patel", "sam@example.com")]),
+        &calendar(&[], &events),
+        now,
+    );
+    assert_eq!(p.shifts.len(), 27, "{:?}", p.lines());
+    // Three years ahead is past what is read; said, not dropped silently.
+    let far = now + Duration::weeks(156);
+    let start = format!("DTSTART:{}", far.format("%Y%m%dT090000Z"));
+    let end = format!(
+        "DTEND:{}",
+        (far + Duration::days(7)).format("%Y%m%dT090000Z")
+    );
+    let p = preview(
+        &roster(&[("Sam Patel", "sam@example.com")]),
+        &calendar(
+            &[],
+            &[&[
+                "UID:far@oncall.test",
+                &start,
+                &end,
+                "ATTENDEE:mailto:sam@example.com",
+            ]],
+        ),
+        now,
+    );
+    assert!(
+        p.lines().join("\n").contains("more than 2 years ahead"),
+        "{:?}",
+        p.lines()
+    );
+}

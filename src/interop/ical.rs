@@ -3,13 +3,17 @@
 //! `.ics`.
 //!
 //! Repeats are expanded by the `rrule` implementation the `icalendar` crate
-//! brings (every RFC 5545 rule), in local wall-clock time: the rule runs on
-//! the event's local times as if they were UTC, and each local start and end
-//! then becomes an instant by the rota's own clock-change rules, so a 09:00
-//! hand-off stays at 09:00 across a clock change and a start that falls in
-//! the hour clocks skip moves to the first valid instant after it. RDATE,
-//! EXDATE, RECURRENCE-ID overrides (also with `RANGE=THISANDFUTURE`) and
-//! cancelled instances are applied here.
+//! brings (every RFC 5545 rule, and every RRULE an event has), in local
+//! wall-clock time: the rule runs on the event's local times as if they
+//! were UTC, and each local start and end then becomes an instant as RFC
+//! 5545 says (`feed_instant`): a 09:00 hand-off stays at 09:00 across a
+//! clock change, a time in the hour the clocks skip is read with the offset
+//! before the change, and a time the clocks pass twice is the first. A
+//! DURATION's days are days on the clock, its hours exact hours. RDATE
+//! (also as periods with their own end), EXDATE, RECURRENCE-ID overrides
+//! (also with `RANGE=THISANDFUTURE`) and cancelled instances are applied
+//! here. Repeats are filled in up to the window's end; shifts the calendar
+//! lists one by one are taken up to [`LISTED_WEEKS`] ahead.
 //!
 //! A feed is read event by event: one event that can't be used is skipped
 //! with its line and why, and the others import.
@@ -27,10 +31,24 @@ use super::{
     Problem, parameter, parameter_values, parse, property_name, records, text, unfold_head,
 };
 use crate::model::Role;
-use crate::model::roster::{Contact, Roster, Shift, end_instant, start_instant, zone};
+use crate::model::roster::{Contact, Roster, Shift, start_instant, zone};
 
 /// How far ahead a repeat with no end is filled in.
 pub const HORIZON_WEEKS: i64 = 26;
+
+/// How far ahead a shift the calendar lists by itself (not a repeat) is
+/// taken: a rota planned a year and more ahead is read whole.
+pub const LISTED_WEEKS: i64 = 104;
+
+/// The most shifts a whole feed may fill the period with: far past any
+/// on-call rota (a team of 100 with a shift a day for 26 weeks is 18,200),
+/// short of what would take a desk's memory. A feed that goes past it is
+/// refused whole, with why, rather than read in part.
+pub const MAX_FEED_SHIFTS: usize = 100_000;
+
+/// The most repeats worked out for a whole feed, in the period or before
+/// it: a bound on the time a feed of old daily repeats takes to read.
+pub const MAX_FEED_STEPS: usize = 2_000_000;
 
 /// The most occurrences one event may have in the period imported: on-call
 /// cover doesn't change hands every few minutes, and a rule that says so
@@ -156,18 +174,39 @@ pub fn read_with(file: &str, local: Tz, window: Window, progress: &super::Progre
     feed.uids = series.keys().cloned().collect();
     let total = alone.len() + series.len();
     let half = super::READING / 2.0;
+    let mut budget = Budget::new();
+    let mut refused = None;
     for (n, event) in alone.into_iter().enumerate() {
         if n % 256 == 0 {
             progress.set(n, total, half, super::READING);
         }
-        expand_series(&mut feed, vec![event], Vec::new(), window);
+        if let Err(why) = expand_series(&mut feed, vec![event], Vec::new(), window, &mut budget) {
+            refused = Some(why);
+            break;
+        }
     }
     let done = total - series.len();
     for (n, (_, s)) in std::mem::take(&mut series).into_iter().enumerate() {
+        if refused.is_some() {
+            break;
+        }
         if n % 256 == 0 {
             progress.set(done + n, total, half, super::READING);
         }
-        expand_series(&mut feed, s.masters, s.overrides, window);
+        if let Err(why) = expand_series(&mut feed, s.masters, s.overrides, window, &mut budget) {
+            refused = Some(why);
+        }
+    }
+    if let Some(why) = refused {
+        // Refused whole: never a rota read in part.
+        return Feed {
+            name: feed.name,
+            problems: vec![Problem {
+                line: 0,
+                message: why,
+            }],
+            ..Feed::default()
+        };
     }
     feed.skipped.sort_by_key(|(line, _)| *line);
     feed.events.sort_by_key(|e| e.line);
@@ -189,10 +228,11 @@ struct RawEvent {
     names: Vec<String>,
     summary: String,
     start: When,
-    /// Length in local (wall-clock) terms.
-    length: Duration,
-    rule: Option<String>,
-    rdates: Vec<When>,
+    length: Length,
+    /// Every RRULE: the occurrences are their union.
+    rules: Vec<String>,
+    /// RDATEs, a period's with its own length.
+    rdates: Vec<(When, Option<Length>)>,
     exdates: Vec<When>,
     /// The occurrence it replaces, and whether it replaces the later ones too.
     recurrence_id: Option<(When, bool)>,
@@ -206,6 +246,53 @@ struct When {
     at: NaiveDateTime,
     zone: Tz,
     all_day: bool,
+}
+
+/// How long an occurrence lasts, as RFC 5545 reads it: days on the clock
+/// (a DURATION's days and weeks, a day-long event's), then exact time (a
+/// DURATION's hours, minutes and seconds; DTEND less DTSTART).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Length {
+    wall: Duration,
+    exact: Duration,
+}
+
+impl Length {
+    fn wall(wall: Duration) -> Self {
+        Self {
+            wall,
+            exact: Duration::zero(),
+        }
+    }
+
+    fn is_positive(&self) -> bool {
+        self.wall + self.exact > Duration::zero()
+    }
+
+    /// When an occurrence starting at `start` on `zone`'s clock ends.
+    fn end(&self, zone: Tz, start: NaiveDateTime) -> DateTime<Utc> {
+        feed_instant(zone, start + self.wall) + self.exact
+    }
+}
+
+/// The instant a feed's local time means, as RFC 5545 says: in the hour
+/// the clocks skip, the time read with the offset in force before the
+/// change; when the clocks pass it twice, the first.
+fn feed_instant(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    use chrono::LocalResult;
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(t) => t.to_utc(),
+        LocalResult::Ambiguous(a, b) => a.to_utc().min(b.to_utc()),
+        LocalResult::None => {
+            // No zone's gap is longer than a few hours.
+            let before = zone
+                .from_local_datetime(&(local - Duration::hours(6)))
+                .earliest()
+                .map(|t| t.offset().fix().local_minus_utc())
+                .unwrap_or(0);
+            (local - Duration::seconds(i64::from(before))).and_utc()
+        }
+    }
 }
 
 impl When {
@@ -234,7 +321,7 @@ fn raw_event(
     let mut start = None;
     let mut end = None;
     let mut duration = None;
-    let mut rule = None;
+    let mut rules = Vec::new();
     let mut rdates = Vec::new();
     let mut exdates = Vec::new();
     let mut recurrence_id = None;
@@ -263,12 +350,32 @@ fn raw_event(
                     format!("its DURATION \"{raw}\" can't be read (it looks like PT12H or P7D)")
                 })?)
             }
-            "RRULE" => rule = Some(raw.trim().to_owned()),
+            "RRULE" => rules.push(raw.trim().to_owned()),
             "RDATE" => {
                 for value in raw.split(',') {
-                    // A PERIOD value starts at its first half.
-                    let value = value.split('/').next().unwrap_or(value);
-                    rdates.push(when(value, p, local, zones)?);
+                    // A PERIOD: its start, then its end or its length.
+                    let (begins, until) = match value.split_once('/') {
+                        Some((begins, until)) => (begins, Some(until)),
+                        None => (value, None),
+                    };
+                    let at = when(begins, p, local, zones)?;
+                    let own = match until {
+                        None => None,
+                        Some(until) if until.trim_start().starts_with(['P', '+', '-']) => {
+                            Some(length(until).ok_or_else(|| {
+                                format!("its RDATE period \"{value}\" can't be read")
+                            })?)
+                        }
+                        Some(until) => {
+                            let end = when(until, p, local, zones)?;
+                            Some(Length {
+                                wall: Duration::zero(),
+                                exact: feed_instant(end.zone, end.at)
+                                    - feed_instant(at.zone, at.at),
+                            })
+                        }
+                    };
+                    rdates.push((at, own));
                 }
             }
             "EXDATE" => {
@@ -287,17 +394,23 @@ fn raw_event(
     }
     let start = start.ok_or("it has no DTSTART, so it's not clear when the cover starts")?;
     let length = match (end, duration) {
-        (Some(end), _) => end.local_in(start.zone) - start.at,
+        // RFC 5545: a DTEND gives every occurrence the same exact length
+        // (its instant less DTSTART's); a day-long event's, days.
+        (Some(end), _) if start.all_day => Length::wall(end.local_in(start.zone) - start.at),
+        (Some(end), _) => Length {
+            wall: Duration::zero(),
+            exact: feed_instant(end.zone, end.at) - feed_instant(start.zone, start.at),
+        },
         (None, Some(d)) => d,
-        (None, None) if start.all_day => Duration::days(1),
-        (None, None) if cancelled => Duration::zero(),
+        (None, None) if start.all_day => Length::wall(Duration::days(1)),
+        (None, None) if cancelled => Length::wall(Duration::zero()),
         (None, None) => {
             return Err(
                 "it has no DTEND or DURATION, so it's not clear when the cover ends".into(),
             );
         }
     };
-    if length <= Duration::zero() && !cancelled {
+    if !length.is_positive() && !cancelled {
         return Err("it ends when it starts or before".into());
     }
     Ok(RawEvent {
@@ -308,7 +421,7 @@ fn raw_event(
         summary,
         start,
         length,
-        rule,
+        rules,
         rdates,
         exdates,
         recurrence_id,
@@ -453,7 +566,8 @@ fn described_zone(c: &icalendar::parser::Component<'_>, window: Window) -> Optio
                     .and_time(NaiveTime::MIN)
                     .and_utc(),
             };
-            let Ok((repeats, _)) = wall_clock_repeats(&rule, onset, Tz::UTC, &[], window, 200)
+            let Ok((repeats, _, _)) =
+                wall_clock_repeats(&rule, onset, Tz::UTC, window, 200, &mut Budget::new())
             else {
                 return None;
             };
@@ -504,15 +618,16 @@ fn offset(raw: &str) -> Option<i32> {
     Some(sign * (n(0..2)? * 3600 + n(2..4)? * 60 + n(4..6).unwrap_or(0)))
 }
 
-/// An iCalendar duration such as `PT12H`, `P7D`, `P1W` or `P1DT2H30M`.
-fn length(raw: &str) -> Option<Duration> {
+/// An iCalendar duration such as `PT12H`, `P7D`, `P1W` or `P1DT2H30M`:
+/// its weeks and days on the clock, its hours, minutes and seconds exact.
+fn length(raw: &str) -> Option<Length> {
     let raw = raw.trim();
     let (negative, raw) = match raw.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, raw.strip_prefix('+').unwrap_or(raw)),
     };
     let mut rest = raw.strip_prefix('P')?;
-    let mut total = Duration::zero();
+    let (mut wall, mut exact) = (Duration::zero(), Duration::zero());
     let mut in_time = false;
     while !rest.is_empty() {
         if let Some(r) = rest.strip_prefix('T') {
@@ -521,39 +636,166 @@ fn length(raw: &str) -> Option<Duration> {
             continue;
         }
         let digits = rest.find(|c: char| !c.is_ascii_digit())?;
-        let n: i64 = rest[..digits].parse().ok()?;
+        // Bounded: no on-call shift is measured in thousands of years.
+        let n: i64 = rest[..digits].parse().ok().filter(|n| *n <= 1_000_000)?;
         let unit = rest[digits..].chars().next()?;
-        total += match (unit, in_time) {
-            ('W', false) => Duration::weeks(n),
-            ('D', false) => Duration::days(n),
-            ('H', true) => Duration::hours(n),
-            ('M', true) => Duration::minutes(n),
-            ('S', true) => Duration::seconds(n),
+        match (unit, in_time) {
+            ('W', false) => wall += Duration::weeks(n),
+            ('D', false) => wall += Duration::days(n),
+            ('H', true) => exact += Duration::hours(n),
+            ('M', true) => exact += Duration::minutes(n),
+            ('S', true) => exact += Duration::seconds(n),
             _ => return None,
-        };
+        }
         rest = &rest[digits + 1..];
     }
-    Some(if negative { -total } else { total })
+    Some(if negative {
+        Length {
+            wall: -wall,
+            exact: -exact,
+        }
+    } else {
+        Length { wall, exact }
+    })
 }
 
-/// The local starts of a repeat that fall in `window`, with the first
-/// start always the first (RFC 5545 counts DTSTART whether or not it fits
-/// the rule), at most `cap` of them; and whether it goes on past the window.
+/// What reading one feed has used so far, against its bounds
+/// ([`MAX_FEED_SHIFTS`], [`MAX_FEED_STEPS`], [`MAX_FEED_TIME`]).
+struct Budget {
+    shifts: usize,
+    steps: usize,
+    started: std::time::Instant,
+}
+
+/// The longest a feed's repeats may take to work out: a rule can make the
+/// repeat library search a long way for nothing (a 30th of February).
+pub const MAX_FEED_TIME: std::time::Duration = std::time::Duration::from_secs(3);
+
+impl Budget {
+    fn new() -> Self {
+        Self {
+            shifts: 0,
+            steps: 0,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    /// `Err` once the feed has taken longer than [`MAX_FEED_TIME`].
+    fn in_time(&self) -> Result<(), String> {
+        if self.started.elapsed() > MAX_FEED_TIME {
+            return Err(format!(
+                "the feed takes more than {} s to work out — its repeats search far more than any on-call rota's. Check it is the on-call calendar, or export a shorter period.",
+                MAX_FEED_TIME.as_secs()
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Why expanding stopped: one event can't be used (skipped with why), or
+/// the whole feed is past its bounds (refused whole, with why).
+enum Stop {
+    Skip(String),
+    Refuse(String),
+}
+
+/// How far before the window's start a repeat's starts are kept: an
+/// override may move one of them into it.
+const KEPT_BEFORE_DAYS: i64 = 31;
+
+/// A simple daily or weekly rule's step in days, when its starts can be
+/// moved on by whole steps without changing which days it gives: no
+/// COUNT, no BY-part but a weekly BYDAY that holds the start's own day.
+fn whole_step_days(parts: &[(String, String)], start: NaiveDateTime) -> Option<i64> {
+    let get = |key: &str| {
+        parts
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    if get("COUNT").is_some() {
+        return None;
+    }
+    let interval: i64 = get("INTERVAL").map_or(Some(1), |v| v.parse().ok())?;
+    if interval < 1 {
+        return None;
+    }
+    let others = parts
+        .iter()
+        .any(|(k, _)| k.starts_with("BY") && k != "BYDAY");
+    match get("FREQ")? {
+        "DAILY" if !others && get("BYDAY").is_none() => Some(interval),
+        "WEEKLY" if !others => {
+            if let Some(days) = get("BYDAY") {
+                let own = start.format("%a").to_string()[..2].to_ascii_uppercase();
+                if !days.split(',').any(|d| d.trim() == own) {
+                    return None;
+                }
+            }
+            Some(7 * interval)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a rule's BYMONTHDAY days fit none of its BYMONTH months (the
+/// 30th of February): it has no occurrence, and looking for one is long.
+fn never_happens(parts: &[(String, String)]) -> bool {
+    let get = |key: &str| {
+        parts
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let (Some(months), Some(days)) = (get("BYMONTH"), get("BYMONTHDAY")) else {
+        return false;
+    };
+    let longest = |month: u32| match month {
+        2 => 29,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    let months: Vec<u32> = months
+        .split(',')
+        .filter_map(|m| m.trim().parse().ok())
+        .collect();
+    let days: Vec<i32> = days
+        .split(',')
+        .filter_map(|d| d.trim().parse().ok())
+        .collect();
+    !months.is_empty()
+        && !days.is_empty()
+        && days.iter().all(|&d| {
+            months
+                .iter()
+                .all(|&m| d == 0 || d.unsigned_abs() > longest(m))
+        })
+}
+
+/// The local starts of a repeat from a little before `window` to its end,
+/// with the first start always the first (RFC 5545 counts DTSTART whether
+/// or not it fits the rule), at most `cap` of them in the period; whether
+/// it goes on past the window; and how many ended long before it.
 fn wall_clock_repeats(
     rule: &str,
     start: NaiveDateTime,
     zone: Tz,
-    rdates: &[NaiveDateTime],
     window: Window,
     cap: usize,
-) -> Result<(Vec<NaiveDateTime>, bool), String> {
+    budget: &mut Budget,
+) -> Result<(Vec<NaiveDateTime>, bool, usize), Stop> {
     // UNTIL is read here, in the event's own local terms; the rest of the
     // rule goes to rrule as written.
     let mut until = None;
     let mut count = None;
     let mut rest = Vec::new();
+    let mut parts = Vec::new();
     for part in rule.trim().trim_start_matches("RRULE:").split(';') {
         let (key, value) = part.split_once('=').unwrap_or((part, ""));
+        parts.push((
+            key.trim().to_ascii_uppercase(),
+            value.trim().to_ascii_uppercase(),
+        ));
         if key.trim().eq_ignore_ascii_case("UNTIL") {
             let v = value.trim();
             until = Some(
@@ -568,7 +810,7 @@ fn wall_clock_repeats(
                 } else {
                     NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S").ok()
                 }
-                .ok_or_else(|| format!("its repeat's UNTIL \"{v}\" can't be read"))?,
+                .ok_or_else(|| Stop::Skip(format!("its repeat's UNTIL \"{v}\" can't be read")))?,
             );
         } else if !part.trim().is_empty() {
             if key.trim().eq_ignore_ascii_case("COUNT") {
@@ -581,55 +823,97 @@ fn wall_clock_repeats(
         rest.join(";")
             .parse()
             .map_err(|e: icalendar::rrule::RRuleError| {
-                format!("its repeat (RRULE) can't be read: {e}")
+                Stop::Skip(format!("its repeat (RRULE) can't be read: {e}"))
             })?;
+    if never_happens(&parts) {
+        // The repeat library would search for it for a long time.
+        return Err(Stop::Skip(
+            "its repeat names a day no month it names has (such as 30 February), so it never happens"
+                .into(),
+        ));
+    }
+    let kept_from = window.from - Duration::days(KEPT_BEFORE_DAYS);
+    // A simple repeat that began long ago starts again from a whole number
+    // of steps on, a little before the window: the years between cost
+    // nothing, and the days it gives are the same.
+    let mut first = start;
+    let mut ended = 0;
+    if let Some(step) = whole_step_days(&parts, start) {
+        let behind = (kept_from.with_timezone(&zone).naive_local() - start).num_days();
+        let steps = behind / step;
+        if steps > 1 {
+            first = start + Duration::days((steps - 1) * step);
+            ended = usize::try_from(steps - 1).unwrap_or(usize::MAX);
+        }
+    }
     let as_rule_time = |t: NaiveDateTime| RuleTz::UTC.from_utc_datetime(&t);
     let mut starts = vec![start];
     let mut goes_on = false;
-    if until.is_none_or(|u| u >= start) {
+    if until.is_none_or(|u| u >= first) {
         let rule: RRule<_> = match until {
             Some(u) => rule.until(as_rule_time(u)),
             None => rule,
         };
-        let mut set = rule
-            .build(as_rule_time(start))
-            .map_err(|e| format!("its repeat (RRULE) can't be used: {e}"))?
+        let set = rule
+            .build(as_rule_time(first))
+            .map_err(|e| Stop::Skip(format!("its repeat (RRULE) can't be used: {e}")))?
             .limit();
-        for r in rdates {
-            set = set.rdate(as_rule_time(*r));
-        }
         let past_window = |t: NaiveDateTime| start_instant(zone, t) > window.to;
         let mut in_window = 0;
         let mut start_in_rule = false;
-        for t in &set {
+        for (i, t) in (&set).into_iter().enumerate() {
+            let made = i + 1;
             let t = t.naive_utc();
+            budget.steps += 1;
+            if budget.steps > MAX_FEED_STEPS {
+                return Err(Stop::Refuse(format!(
+                    "the feed's repeats go on for more than {} steps — far more than any on-call rota's. Check it is the on-call calendar, or export a shorter period.",
+                    thousands(MAX_FEED_STEPS)
+                )));
+            }
+            if budget.steps.is_multiple_of(1024) {
+                budget.in_time().map_err(Stop::Refuse)?;
+            }
             start_in_rule |= t == start;
             // DTSTART counts as the first of COUNT even when off the rule.
-            if count.is_some_and(|c| !start_in_rule && starts.len() >= c) {
+            if count.is_some_and(|c| made + usize::from(!start_in_rule) > c) {
                 break;
             }
             if past_window(t) {
                 goes_on = true;
                 break;
             }
+            if start_instant(zone, t) < kept_from {
+                ended += usize::from(t != start);
+                continue;
+            }
             if t != start {
                 starts.push(t);
             }
-            if start_instant(zone, t) >= window.from - Duration::days(400) {
-                in_window += 1;
-                if in_window > cap {
-                    return Err(format!(
-                        "it repeats more than {cap} times in the period imported; on-call cover doesn't change hands that often"
-                    ));
-                }
+            in_window += 1;
+            if in_window > cap {
+                return Err(Stop::Skip(format!(
+                    "it repeats more than {cap} times in the period imported; on-call cover doesn't change hands that often"
+                )));
             }
         }
-    } else {
-        starts.extend(rdates.iter().copied());
     }
     starts.sort_unstable();
     starts.dedup();
-    Ok((starts, goes_on))
+    Ok((starts, goes_on, ended))
+}
+
+/// `n` with a comma between thousands: 100,000.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// One occurrence before it becomes instants.
@@ -637,73 +921,87 @@ struct Occurrence {
     /// The start the series gives it (what a RECURRENCE-ID names).
     original: NaiveDateTime,
     start: NaiveDateTime,
-    length: Duration,
+    length: Length,
     /// Which event it now belongs to: the master (0) or an override (1 + i).
     from: usize,
+    /// The calendar lists it by itself (DTSTART, RDATE, an override), not
+    /// as one of a repeat's: taken up to [`LISTED_WEEKS`] ahead.
+    listed: bool,
 }
 
 /// Works out one series (its master and the overrides of its instances)
-/// and adds its occurrences in `window` to the feed.
+/// and adds its occurrences in `window` to the feed; `Err` when the feed
+/// as a whole goes past its bounds.
 fn expand_series(
     feed: &mut Feed,
     masters: Vec<RawEvent>,
     overrides: Vec<RawEvent>,
     window: Window,
-) {
+    budget: &mut Budget,
+) -> Result<(), String> {
     let mut masters = masters.into_iter();
     let master = masters.next();
     // A UID given twice without RECURRENCE-ID: each copy is read on its own.
     for extra in masters {
-        expand_series(feed, vec![extra], Vec::new(), window);
+        expand_series(feed, vec![extra], Vec::new(), window, budget)?;
     }
     let Some(master) = master else {
         // Overrides whose series isn't in the feed stand on their own.
         for o in overrides {
             let mut o = o;
             o.recurrence_id = None;
-            expand_series(feed, vec![o], Vec::new(), window);
+            expand_series(feed, vec![o], Vec::new(), window, budget)?;
         }
-        return;
+        return Ok(());
     };
+    budget.in_time()?;
     let zone = master.start.zone;
-    let rdates: Vec<NaiveDateTime> = master.rdates.iter().map(|r| r.local_in(zone)).collect();
-    let starts = match &master.rule {
-        None => {
-            let mut starts = rdates;
-            starts.push(master.start.at);
-            starts.sort_unstable();
-            starts.dedup();
-            starts
-        }
-        Some(rule) => {
-            match wall_clock_repeats(
-                rule,
-                master.start.at,
-                zone,
-                &rdates,
-                window,
-                MAX_OCCURRENCES,
-            ) {
-                Ok((starts, goes_on)) => {
-                    if goes_on && !master.cancelled {
-                        feed.cut_at = Some(window.to);
-                    }
-                    starts
+    // DTSTART, each RDATE (a period's with its own length), then every
+    // RRULE's starts: the set is their union.
+    let mut starts: Vec<(NaiveDateTime, Option<Length>, bool)> =
+        vec![(master.start.at, None, true)];
+    starts.extend(
+        master
+            .rdates
+            .iter()
+            .map(|(r, own)| (r.local_in(zone), *own, true)),
+    );
+    let mut ended_long_ago = 0;
+    for rule in &master.rules {
+        match wall_clock_repeats(rule, master.start.at, zone, window, MAX_OCCURRENCES, budget) {
+            Ok((found, goes_on, ended)) => {
+                if goes_on && !master.cancelled {
+                    feed.cut_at = Some(window.to);
                 }
-                Err(why) => {
-                    feed.skipped.push((master.line, why));
-                    return;
-                }
+                ended_long_ago += ended;
+                starts.extend(found.into_iter().map(|t| (t, None, false)));
             }
+            Err(Stop::Skip(why)) => {
+                feed.skipped.push((master.line, why));
+                return Ok(());
+            }
+            Err(Stop::Refuse(why)) => return Err(why),
         }
-    };
+    }
+    // One occurrence per start: listed if the calendar lists it anywhere,
+    // with a period's own length when it has one.
+    starts.sort_by_key(|(t, own, listed)| (*t, own.is_none(), !listed));
+    starts.dedup_by(|later, kept| {
+        if later.0 == kept.0 {
+            kept.2 |= later.2;
+            true
+        } else {
+            false
+        }
+    });
     let mut occurrences: Vec<Occurrence> = starts
         .into_iter()
-        .map(|s| Occurrence {
+        .map(|(s, own, listed)| Occurrence {
             original: s,
             start: s,
-            length: master.length,
+            length: own.unwrap_or(master.length),
             from: 0,
+            listed,
         })
         .collect();
     // EXDATE: a day alone takes out whatever starts that day.
@@ -751,6 +1049,7 @@ fn expand_series(
                 };
                 occ.length = o.length;
                 occ.from = i + 1;
+                occ.listed = true;
                 if o.cancelled {
                     cancelled.insert(occ.original);
                 }
@@ -762,22 +1061,48 @@ fn expand_series(
                 start: o.start.local_in(zone),
                 length: o.length,
                 from: i + 1,
+                listed: true,
             });
         }
     }
     feed.cancelled += cancelled.len();
     occurrences.retain(|o| !cancelled.contains(&o.original));
-    // Into instants, by event, in the window.
+    // Into instants, by event: repeats up to the window's end, shifts the
+    // calendar lists by themselves up to LISTED_WEEKS ahead.
+    let listed_to = window.to + Duration::weeks(LISTED_WEEKS - HORIZON_WEEKS);
     let mut times: Vec<Vec<(DateTime<Utc>, DateTime<Utc>)>> = vec![Vec::new(); overrides.len() + 1];
     let mut ended = vec![0; overrides.len() + 1];
+    ended[0] = ended_long_ago;
+    let mut too_far = 0;
     for occ in occurrences {
-        let start = start_instant(zone, occ.start);
-        let end = end_instant(zone, occ.start + occ.length);
+        let start = feed_instant(zone, occ.start);
+        let end = occ.length.end(zone, occ.start);
+        let limit = if occ.listed { listed_to } else { window.to };
         if end <= window.from {
             ended[occ.from] += 1;
-        } else if start <= window.to && end > start {
+        } else if start > limit {
+            too_far += usize::from(occ.listed);
+        } else if end > start {
+            budget.shifts += 1;
+            if budget.shifts > MAX_FEED_SHIFTS {
+                return Err(format!(
+                    "the feed fills the {HORIZON_WEEKS} weeks imported with more than {} shifts — far more than any on-call rota. Check it is the on-call calendar, or export a shorter period.",
+                    thousands(MAX_FEED_SHIFTS)
+                ));
+            }
             times[occ.from].push((start, end));
         }
+    }
+    if too_far > 0 {
+        feed.skipped.push((
+            master.line,
+            format!(
+                "{too_far} of its shifts {} more than {} years ahead and {} left out",
+                if too_far == 1 { "starts" } else { "start" },
+                LISTED_WEEKS / 52,
+                if too_far == 1 { "is" } else { "are" }
+            ),
+        ));
     }
     let events = std::iter::once(&master).chain(overrides.iter());
     for ((event, mut times), ended) in events.zip(times).zip(ended) {
@@ -795,6 +1120,7 @@ fn expand_series(
             ended,
         });
     }
+    Ok(())
 }
 
 /// A name or address as compared: HTML entities decoded (`O&#39;Neil`),
