@@ -155,3 +155,31 @@ fn names_channels_secrets_and_addresses_have_limits() {
         "not in 1..=520",
     );
 }
+
+#[test]
+fn days_centuries_away_and_readings_no_dashboard_shows_are_refused() {
+    let dir = declared();
+    let d = dir.path();
+    refused(
+        d,
+        &[
+            "postmortem",
+            "--at",
+            "9999-12-31T10:00:00Z",
+            "--owner",
+            "Sam Patel",
+            "--anyway",
+        ],
+        "at most 366 days from now",
+    );
+    refused(
+        d,
+        &["follow-up", "add", "Rotate the keys", "--due", "9999-12-31"],
+        "at most 3650 days",
+    );
+    refused(
+        d,
+        &["reading", "1e308", "--note", "errors"],
+        "past a million billion",
+    );
+}

@@ -354,14 +354,19 @@ impl fmt::Display for CommandError {
             PostmortemInPast => f.write_str("That time has passed — schedule the postmortem for a time still to come."),
             FollowUpDueInPast(day) => write!(f, "{} has passed — give a day from today on, or leave the due day empty.", day.format("%a %-d %b %Y")),
             NoSuchFollowUp(text) => write!(f, "There is no follow-up \"{text}\" on this incident — it may have been changed on another desk; look at the list again."),
-            BadReading => f.write_str("The reading is not a number — give the metric's value."),
+            BadReading => f.write_str("The reading is not a number a dashboard shows (or is past a million billion) — give the metric's value."),
             NonPositiveInterval => f.write_str("The next update must be due some time from now — give a positive length, e.g. 15m."),
             TooFar(what, most) => write!(
                 f,
-                "The {what} can be at most {} from now — give a shorter length, e.g. 30m or 2h.",
+                "The {what} can be at most {} from now — {}.",
                 match most.num_days() {
                     d if d > 0 && *most == Duration::days(d) => format!("{d} days"),
                     _ => crate::time::format_length(*most),
+                },
+                if *most <= LONGEST_WAIT {
+                    "give a shorter length, e.g. 30m or 2h"
+                } else {
+                    "give a nearer day"
                 }
             ),
             NameTooLong(field, length) => write!(
@@ -921,7 +926,9 @@ fn apply_to_incident(
             note,
             ..
         } => {
-            if !value.is_finite() {
+            // Counts, rates and timings people read off a dashboard: a
+            // value past a million billion was not read off one.
+            if !value.is_finite() || value.abs() > 1e15 {
                 return Err(CommandError::BadReading);
             }
             // Readings from before the declaration are welcome: they show the baseline.
@@ -1003,6 +1010,9 @@ fn apply_to_incident(
             if at <= now {
                 return Err(CommandError::PostmortemInPast);
             }
+            if at > now + Duration::days(366) {
+                return Err(CommandError::TooFar("postmortem", Duration::days(366)));
+            }
             let said = |at: DateTime<Utc>, owner: &str| {
                 format!("{}, owned by {owner}", at.format("%Y-%m-%d %H:%M UTC"))
             };
@@ -1042,6 +1052,14 @@ fn apply_to_incident(
                 && day < (now - Duration::hours(14)).date_naive()
             {
                 return Err(CommandError::FollowUpDueInPast(day));
+            }
+            if let Some(day) = due
+                && day > (now + Duration::days(3650)).date_naive()
+            {
+                return Err(CommandError::TooFar(
+                    "follow-up's day",
+                    Duration::days(3650),
+                ));
             }
             let mut about = Vec::new();
             if kind != FollowUpKind::Other {
