@@ -498,3 +498,37 @@ fn a_number_typed_nationally_dials_from_anywhere_by_the_contacts_own_zone() {
     click(&mut harness, "Save contact");
     harness.get_by_label_contains("has 6 digits after +1");
 }
+
+#[test]
+fn the_offices_phone_country_gives_numbers_written_without_one_their_country() {
+    let (dir, mut harness) = contacts_at(
+        |dir| {
+            std::fs::write(
+                dir.join("roster.ron"),
+                r#"(contacts: [
+                    (name: "Kim Noor", roles: [Tester], phones: [(label: "mobile", number: "07700 900999")]),
+                ])"#,
+            )
+            .unwrap();
+        },
+        t(0),
+    );
+    // Said where the number shows: who covers, and the search's list.
+    assert_eq!(harness.query_all_by_label("no country").count(), 2);
+    click(&mut harness, "Office hours…");
+    retype(&mut harness, "Time zone", "Europe/London");
+    harness.get_by_label(
+        "Saving makes the 1 number written without a country international, as a GB number.",
+    );
+    click(&mut harness, "Save office hours");
+    click(&mut harness, "Back to contacts");
+    assert_eq!(
+        harness
+            .query_all_by_role_and_label(Role::Link, "+44 7700 900999")
+            .count(),
+        2
+    );
+    assert!(harness.query_by_label("no country").is_none());
+    let roster = std::fs::read_to_string(dir.path().join("roster.ron")).unwrap();
+    assert!(roster.contains("+447700900999"), "{roster}");
+}

@@ -356,11 +356,15 @@ impl HoursForm {
         match (country, waiting) {
             (Some(country), 1..) => {
                 ui.label(
-                    egui::RichText::new(format!(
-                        "Saving makes the {waiting} {} written without a country international, as {country} {}.",
-                        if waiting == 1 { "number" } else { "numbers" },
-                        if waiting == 1 { "number" } else { "numbers" },
-                    ))
+                    egui::RichText::new(if waiting == 1 {
+                        format!(
+                            "Saving makes the 1 number written without a country international, as a {country} number."
+                        )
+                    } else {
+                        format!(
+                            "Saving makes the {waiting} numbers written without a country international, as {country} numbers."
+                        )
+                    })
                     .color(ui.visuals().warn_fg_color),
                 );
             }
