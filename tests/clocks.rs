@@ -54,15 +54,8 @@ fn expedite_on_clock(dir: &Path, who: &str, ahead: Duration, args: &[&str]) -> S
     } else {
         Process::new(env!("CARGO_BIN_EXE_expedite"))
     };
-    let out = command
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--as")
-        .arg(who)
+    let out = desk::at_desk(&mut command, dir, who)
         .args(args)
-        .env_remove("EXPEDITE_DATA_DIR")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_COMMITTER_DATE", &date)
         .env("GIT_AUTHOR_DATE", &date)
         .output()

@@ -3,10 +3,14 @@
 //! Windows name or by their own definition, and a feed read again replacing
 //! what it gave before.
 
+#[path = "support/ics.rs"]
+mod ics;
+
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
 use expedite::interop::import::{self, Format, Options, Preview};
 use expedite::model::Role;
 use expedite::model::roster::{Contact, Roster};
+use ics::{calendar, calendar_of};
 
 fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
@@ -25,25 +29,6 @@ fn roster(people: &[(&str, &str)]) -> Roster {
             .collect(),
         ..Roster::default()
     }
-}
-
-/// A calendar around `events` (each a list of content lines).
-fn calendar(head: &[&str], events: &[&[&str]]) -> String {
-    let mut text = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Feeds test//EN\r\n");
-    for line in head {
-        text.push_str(line);
-        text.push_str("\r\n");
-    }
-    for event in events {
-        text.push_str("BEGIN:VEVENT\r\nDTSTAMP:20260101T000000Z\r\n");
-        for line in *event {
-            text.push_str(line);
-            text.push_str("\r\n");
-        }
-        text.push_str("END:VEVENT\r\n");
-    }
-    text.push_str("END:VCALENDAR\r\n");
-    text
 }
 
 fn preview(roster: &Roster, text: &str, now: DateTime<Utc>) -> Preview {
@@ -571,12 +556,7 @@ fn a_feed_that_would_fill_the_rota_past_any_team_is_refused_whole_with_why() {
             ]
         })
         .collect();
-    let lines: Vec<Vec<&str>> = lines
-        .iter()
-        .map(|e| e.iter().map(String::as_str).collect())
-        .collect();
-    let events: Vec<&[&str]> = lines.iter().map(Vec::as_slice).collect();
-    let text = calendar(&[], &events);
+    let text = calendar_of(&[], &lines);
     let p = preview(&roster(&[]), &text, now);
     assert!(p.shifts.is_empty(), "never read in part");
     let said = p.lines().join("\n");
@@ -621,14 +601,9 @@ fn shifts_listed_one_by_one_are_all_taken_however_far_ahead_they_are_planned() {
             ]
         })
         .collect();
-    let lines: Vec<Vec<&str>> = lines
-        .iter()
-        .map(|e| e.iter().map(String::as_str).collect())
-        .collect();
-    let events: Vec<&[&str]> = lines.iter().map(Vec::as_slice).collect();
     let p = preview(
         &roster(&[("Sam Patel", "sam@example.com")]),
-        &calendar(&[], &events),
+        &calendar_of(&[], &lines),
         now,
     );
     assert_eq!(p.shifts.len(), 27, "{:?}", p.lines());

@@ -8,11 +8,15 @@
 //! occurrence (RECURRENCE-ID), a start in the hour the clocks skip, and
 //! single shifts listed one by one far ahead.
 
+#[path = "support/ics.rs"]
+mod ics;
+
 use std::collections::BTreeSet;
 use std::process::Command;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use expedite::interop::ical::{self, Window};
+use ics::{calendar, calendar_of};
 
 /// The peer's expansion: each occurrence as `UID start end` in UTC.
 const PEER: &str = r#"
@@ -134,25 +138,6 @@ fn ours(calendar: &str, from: DateTime<Utc>, to: DateTime<Utc>, zone: &str) -> B
         .collect()
 }
 
-/// A calendar of these events (each a list of content lines).
-fn calendar(head: &[&str], events: &[&[&str]]) -> String {
-    let mut text = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Peer test//EN\r\n");
-    for line in head {
-        text.push_str(line);
-        text.push_str("\r\n");
-    }
-    for event in events {
-        text.push_str("BEGIN:VEVENT\r\nDTSTAMP:20260101T000000Z\r\n");
-        for line in *event {
-            text.push_str(line);
-            text.push_str("\r\n");
-        }
-        text.push_str("END:VEVENT\r\n");
-    }
-    text.push_str("END:VCALENDAR\r\n");
-    text
-}
-
 /// Compares both readers on `calendar`, and says which shifts differ.
 fn agree(name: &str, calendar: &str, from: DateTime<Utc>, to: DateTime<Utc>, zone: &str) -> usize {
     let theirs = peer(calendar, from, to, zone);
@@ -220,14 +205,9 @@ fn shifts_are_read_as_an_independent_reader_reads_them() {
             ]
         })
         .collect();
-    let singles: Vec<Vec<&str>> = singles
-        .iter()
-        .map(|e| e.iter().map(String::as_str).collect())
-        .collect();
-    let singles: Vec<&[&str]> = singles.iter().map(Vec::as_slice).collect();
     compared += agree(
         "singles far ahead",
-        &calendar(&[], &singles),
+        &calendar_of(&[], &singles),
         from,
         utc(2028, 2, 1),
         "UTC",

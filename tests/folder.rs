@@ -187,18 +187,18 @@ fn an_export_goes_where_the_person_says_through_a_link_and_never_replaces_a_pipe
     fs::write(&target, "old").unwrap();
     let link = dir.path().join("latest.md");
     symlink(&target, &link).unwrap();
-    ok(expedite(
-        &d,
-        "Sam Patel",
-        &[
+    let export_to = |path: &Path| {
+        let args = [
             "--incident",
             &id,
             "export",
             "postmortem",
             "-o",
-            link.to_str().unwrap(),
-        ],
-    ));
+            path.to_str().unwrap(),
+        ];
+        expedite(&d, "Sam Patel", &args)
+    };
+    ok(export_to(&link));
     assert!(
         fs::symlink_metadata(&link)
             .unwrap()
@@ -217,18 +217,7 @@ fn an_export_goes_where_the_person_says_through_a_link_and_never_replaces_a_pipe
         .status()
         .unwrap();
     assert!(made.success());
-    let out = expedite(
-        &d,
-        "Sam Patel",
-        &[
-            "--incident",
-            &id,
-            "export",
-            "postmortem",
-            "-o",
-            fifo.to_str().unwrap(),
-        ],
-    );
+    let out = export_to(&fifo);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("not a file"), "{}", text(&out));
     use std::os::unix::fs::FileTypeExt;

@@ -44,15 +44,8 @@ impl Moments {
 /// Starts `expedite sync` at `dir` in a process group of its own (git and
 /// the merge driver inside it) and kills the whole group after `after`.
 fn killed_sync(dir: &Path, who: &str, after: Duration) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_expedite"))
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--as")
-        .arg(who)
+    let mut child = desk::at_desk(&mut Command::new(env!("CARGO_BIN_EXE_expedite")), dir, who)
         .arg("sync")
-        .env_remove("EXPEDITE_DATA_DIR")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .process_group(0)

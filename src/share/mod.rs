@@ -938,39 +938,13 @@ fn commit_local(
             "noting the changes",
         )?;
     }
-    let staged = must(
-        git::run(
-            root,
-            &["diff", "--cached", "--name-only", "-z"],
-            &[],
-            LOCAL_LIMIT,
-        ),
-        "listing the changes",
-    )?;
-    let mut paths: Vec<&str> = staged
-        .stdout
-        .split('\0')
-        .filter(|p| !p.is_empty())
-        .collect();
+    let mut paths = staged(root)?;
     // Something staged by hand that is not Expedite's is never committed.
-    let staged_again;
     if paths.iter().any(|p| !trust::is_shared_path(p)) {
         untrack_foreign(root, synced)?;
-        staged_again = must(
-            git::run(
-                root,
-                &["diff", "--cached", "--name-only", "-z"],
-                &[],
-                LOCAL_LIMIT,
-            ),
-            "listing the changes",
-        )?;
-        paths = staged_again
-            .stdout
-            .split('\0')
-            .filter(|p| !p.is_empty())
-            .collect();
+        paths = staged(root)?;
     }
+    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
     if paths.is_empty() && !merging {
         return Ok(false);
     }
@@ -995,6 +969,25 @@ fn commit_local(
         "committing the changes",
     )?;
     Ok(true)
+}
+
+/// The paths staged to be committed.
+fn staged(root: &Path) -> Result<Vec<String>, SyncError> {
+    let out = must(
+        git::run(
+            root,
+            &["diff", "--cached", "--name-only", "-z"],
+            &[],
+            LOCAL_LIMIT,
+        ),
+        "listing the changes",
+    )?;
+    Ok(out
+        .stdout
+        .split('\0')
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect())
 }
 
 /// The commit the branch is at, read from `.git` (no git process).

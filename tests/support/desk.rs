@@ -10,18 +10,25 @@ use std::process::{Command, Output, Stdio};
 
 /// `expedite --data-dir DIR --as WHO ARGS…`.
 pub fn expedite_as(dir: &Path, who: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_expedite"))
+    at_desk(&mut Command::new(env!("CARGO_BIN_EXE_expedite")), dir, who)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// `command` (expedite, or a program that runs it) told to act at `dir` as
+/// `who`, on a machine with no git identity of its own; its arguments
+/// follow.
+pub fn at_desk<'c>(command: &'c mut Command, dir: &Path, who: &str) -> &'c mut Command {
+    command
         .arg("--data-dir")
         .arg(dir)
         .arg("--as")
         .arg(who)
-        .args(args)
         .env_remove("EXPEDITE_DATA_DIR")
         .env("USER", "someone")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap()
 }
 
 /// What a run printed, both streams, for a failed assertion to show.

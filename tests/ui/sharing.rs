@@ -24,17 +24,26 @@ fn expedite(dir: &Path, who: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
-#[test]
-fn a_colleagues_note_and_hand_over_arrive_and_my_note_goes_out() {
-    let tmp = tempfile::tempdir().unwrap();
-    let remote = tmp.path().join("remote.git");
+/// Sam's desk with one incident, shared through a bare remote in `tmp`;
+/// my desk (Alex's) joined, and my window on it, watching and syncing every
+/// 5 s, in step. Sam's folder, mine, the incident's id, the remote.
+fn shared_window(
+    tmp: &Path,
+) -> (
+    std::path::PathBuf,
+    std::path::PathBuf,
+    String,
+    std::path::PathBuf,
+    Harness<'static, ExpediteApp>,
+) {
+    let remote = tmp.join("remote.git");
     let out = Process::new("git")
         .args(["init", "-q", "--bare", "-b", "main"])
         .arg(&remote)
         .output()
         .unwrap();
     assert!(out.status.success());
-    let (sams, mine) = (tmp.path().join("sam"), tmp.path().join("alex"));
+    let (sams, mine) = (tmp.join("sam"), tmp.join("alex"));
     let id = expedite(
         &sams,
         "Sam Patel",
@@ -53,8 +62,6 @@ fn a_colleagues_note_and_hand_over_arrive_and_my_note_goes_out() {
         "(format: \"expedite/desk\", version: 2, revision: 1, data: (me: \"Alex Kim\", sync_every_seconds: 5))\n",
     )
     .unwrap();
-
-    // My window, watching and syncing the shared folder.
     let store = Store::open(&mine).unwrap();
     let watcher = expedite::store::watch::Watcher::start(&mine, || {}).unwrap();
     let syncer = Syncer::start(mine.clone(), "Alex Kim".into(), || {}).expect("shared");
@@ -67,6 +74,13 @@ fn a_colleagues_note_and_hand_over_arrive_and_my_note_goes_out() {
         });
     settle(&mut harness);
     wait_for_within(&mut harness, "Shared · in step", 10);
+    (sams, mine, id, remote, harness)
+}
+
+#[test]
+fn a_colleagues_note_and_hand_over_arrive_and_my_note_goes_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (sams, _mine, id, remote, mut harness) = shared_window(tmp.path());
 
     // On Sam's desk: a note and a hand-over to me, sent to the remote.
     expedite(
@@ -150,7 +164,7 @@ fn wait_long_for_sync(harness: &mut Harness<'_, ExpediteApp>) {
 #[test]
 fn a_commit_pushed_with_a_desk_only_file_is_refused_and_said_in_the_header() {
     let tmp = tempfile::tempdir().unwrap();
-    let remote = tmp.path().join("remote.git");
+    let (_sams, mine, _id, remote, mut harness) = shared_window(tmp.path());
     let git = |dir: &Path, args: &[&str], date: Option<&str>| {
         let mut command = Process::new("git");
         command
@@ -168,37 +182,6 @@ fn a_commit_pushed_with_a_desk_only_file_is_refused_and_said_in_the_header() {
         let out = command.output().unwrap();
         assert!(out.status.success(), "{}", desk::printed(&out));
     };
-    git(
-        tmp.path(),
-        &["init", "-q", "--bare", "-b", "main", "remote.git"],
-        None,
-    );
-    let (sams, mine) = (tmp.path().join("sam"), tmp.path().join("alex"));
-    let id = expedite(
-        &sams,
-        "Sam Patel",
-        &[
-            "declare",
-            "--title",
-            "Checkout returns 500",
-            "--evidence",
-            "other:seen",
-        ],
-    );
-    expedite(&sams, "Sam Patel", &["share", remote.to_str().unwrap()]);
-    expedite(&mine, "Alex Kim", &["share", remote.to_str().unwrap()]);
-    std::fs::write(
-        mine.join("desk.ron"),
-        "(format: \"expedite/desk\", version: 2, revision: 1, data: (me: \"Alex Kim\", sync_every_seconds: 5))\n",
-    )
-    .unwrap();
-    let store = Store::open(&mine).unwrap();
-    let syncer = Syncer::start(mine.clone(), "Alex Kim".into(), || {}).expect("shared");
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(3))).with_syncer(syncer));
-    settle(&mut harness);
-    wait_for_within(&mut harness, "Shared · in step", 10);
 
     // Someone with push access commits a channel file; the window's next
     // sync (after a save of its own) refuses it and says so.
@@ -226,5 +209,4 @@ fn a_commit_pushed_with_a_desk_only_file_is_refused_and_said_in_the_header() {
     click(&mut harness, "Add note");
     wait_for_within(&mut harness, "In step · change refused", 10);
     assert!(!mine.join("connections.ron").exists());
-    let _ = id;
 }
