@@ -445,3 +445,27 @@ fn commit_messages_and_terminal_lines_never_carry_what_a_terminal_obeys() {
     let status = ok(expedite(&b, "Alex Kim", &["--incident", &id, "status"]));
     assert!(status.contains("<U+202E>"), "{status}");
 }
+
+#[test]
+fn an_incident_removed_by_someone_else_stays_and_syncing_goes_on() {
+    let (team, a, b, id) = two_desks();
+    let intruder = Intruder::clone(&team);
+    let commit = intruder.push("Clean up old incidents", |i| {
+        fs::remove_file(i.path(&format!("incidents/{id}.ron"))).unwrap();
+    });
+    // Sam writes to it before hearing of the removal: git alone would stop
+    // every merge here (modified on one side, deleted on the other).
+    note(&a, "Sam Patel", &id, "Still on it");
+    let said = sync(&a, "Sam Patel");
+    assert!(
+        said.contains(&format!("commit {commit} by Mallory")),
+        "{said}"
+    );
+    assert!(said.contains("never removes its files"), "{said}");
+    sync(&b, "Alex Kim");
+    for desk in [&a, &b] {
+        has_lines(desk, &id, &["Still on it"]);
+    }
+    assert!(remote_tree(&team).contains(&format!("incidents/{id}.ron")));
+    still_in_step(&a, &b, &id, "after the removal");
+}

@@ -55,6 +55,29 @@ fn killed_sync(dir: &Path, who: &str, after: Duration) {
     let group = format!("-{}", child.id());
     let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
     let _ = child.wait();
+    // A git started at the very moment of the kill can escape it and run
+    // to its end: wait for it, so what is left behind is only what a
+    // killed git left.
+    for _ in 0..500 {
+        if !git_at_work_in(dir) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Whether a git process is working in `dir` (Linux: its working folder).
+fn git_at_work_in(dir: &Path) -> bool {
+    let dir = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|entry| {
+            let path = entry.path();
+            fs::read_to_string(path.join("comm")).is_ok_and(|c| c.starts_with("git"))
+                && fs::read_link(path.join("cwd")).is_ok_and(|cwd| cwd.starts_with(&dir))
+        })
 }
 
 #[test]

@@ -6,10 +6,11 @@
 //! brings (every RFC 5545 rule, and every RRULE an event has), in local
 //! wall-clock time: the rule runs on the event's local times as if they
 //! were UTC, and each local start and end then becomes an instant as RFC
-//! 5545 says (`feed_instant`): a 09:00 hand-off stays at 09:00 across a
-//! clock change, a time in the hour the clocks skip is read with the offset
-//! before the change, and a time the clocks pass twice is the first. A
-//! DURATION's days are days on the clock, its hours exact hours. RDATE
+//! 5545 says (`feed_instant`): a time in the hour the clocks skip is read
+//! with the offset before the change, and a time the clocks pass twice is
+//! the first. A DTEND's end is read on the clock, so a 09:00 hand-off stays
+//! at 09:00 across a clock change (see `raw_event`); a DURATION's days are
+//! days on the clock, its hours exact hours, as RFC 5545 says. RDATE
 //! (also as periods with their own end), EXDATE, RECURRENCE-ID overrides
 //! (also with `RANGE=THISANDFUTURE`) and cancelled instances are applied
 //! here. Repeats are filled in up to the window's end; shifts the calendar
@@ -248,9 +249,9 @@ struct When {
     all_day: bool,
 }
 
-/// How long an occurrence lasts, as RFC 5545 reads it: days on the clock
-/// (a DURATION's days and weeks, a day-long event's), then exact time (a
-/// DURATION's hours, minutes and seconds; DTEND less DTSTART).
+/// How long an occurrence lasts: time on the clock (a DTEND's, a
+/// DURATION's days and weeks), then exact time (a DURATION's hours,
+/// minutes and seconds, an RDATE period's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Length {
     wall: Duration,
@@ -394,13 +395,13 @@ fn raw_event(
     }
     let start = start.ok_or("it has no DTSTART, so it's not clear when the cover starts")?;
     let length = match (end, duration) {
-        // RFC 5545: a DTEND gives every occurrence the same exact length
-        // (its instant less DTSTART's); a day-long event's, days.
-        (Some(end), _) if start.all_day => Length::wall(end.local_in(start.zone) - start.at),
-        (Some(end), _) => Length {
-            wall: Duration::zero(),
-            exact: feed_instant(end.zone, end.at) - feed_instant(start.zone, start.at),
-        },
+        // A DTEND is read on the clock: every occurrence ends at the same
+        // local time of day as the first. RFC 5545 (3.8.5.3) would give
+        // each the first's exact length, but a weekly 09:00 hand-off would
+        // then end at 08:00 or 10:00 the week the clocks change, leaving
+        // an hour with nobody on call or two people; on-call calendars mean
+        // the hand-off.
+        (Some(end), _) => Length::wall(end.local_in(start.zone) - start.at),
         (None, Some(d)) => d,
         (None, None) if start.all_day => Length::wall(Duration::days(1)),
         (None, None) if cancelled => Length::wall(Duration::zero()),

@@ -915,8 +915,26 @@ fn commit_local(
                 }
                 paths.push(path.to_owned());
             }
-            // Removed: the removal is shared.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => paths.push(path.to_owned()),
+            // Gone: Expedite never removes one of its files, so a git that
+            // was stopped while writing it, or a damaged copy moved aside,
+            // took it. Its last shared version is put back rather than its
+            // removal shared with every desk.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let put_back = git::run(
+                    root,
+                    &["checkout", "-q", "HEAD", "--", &format!(":(literal){path}")],
+                    &[],
+                    LOCAL_LIMIT,
+                );
+                if put_back.as_ref().is_ok_and(|o| o.ok) {
+                    synced.healed.push(format!(
+                        "{} was missing from the folder and was put back as last shared.",
+                        crate::text::one_line(path, 80)
+                    ));
+                } else {
+                    paths.push(path.to_owned());
+                }
+            }
             // A link or a folder where a shared file should be is never shared.
             _ => {}
         }

@@ -74,6 +74,8 @@ pub enum Why {
     AttributeRules,
     /// A data file that does not read as what its name says it is.
     Unreadable(String),
+    /// One of Expedite's files, removed.
+    Removed,
 }
 
 impl Why {
@@ -91,6 +93,7 @@ impl Why {
             Self::IgnoreRules => "would change which files stay on each desk".into(),
             Self::AttributeRules => "would change how git merges or converts the files".into(),
             Self::Unreadable(why) => format!("does not read as Expedite's ({why})"),
+            Self::Removed => "was removed, and Expedite never removes its files".into(),
         }
     }
 }
@@ -180,6 +183,20 @@ pub fn take_in(
         let entry = kept.remove(i);
         refused.push((entry, Why::Unreadable(why)));
     }
+    // Expedite never removes one of its files: one gone from the incoming
+    // tree would stop every merge with a desk that changed it, and take
+    // its record from everyone. It stays.
+    let present: BTreeSet<&str> = kept
+        .iter()
+        .chain(refused.iter().map(|(e, _)| e))
+        .map(|e| e.path.as_str())
+        .collect();
+    let removed: Vec<Entry> = at_base
+        .iter()
+        .filter(|b| b.path.ends_with(".ron") && !present.contains(b.path.as_str()))
+        .cloned()
+        .collect();
+    refused.extend(removed.into_iter().map(|e| (e, Why::Removed)));
     if refused.is_empty() {
         return Ok(Intake {
             commit: theirs,
@@ -592,11 +609,14 @@ fn culprits(
         let Ok(tree) = list_tree(root, commit) else {
             continue;
         };
-        for (i, (entry, _)) in refused.iter().enumerate() {
-            if tree
-                .iter()
-                .any(|e| e.path == entry.path && e.object == entry.object && e.mode == entry.mode)
-            {
+        for (i, (entry, why)) in refused.iter().enumerate() {
+            // Where it came in: the oldest commit holding it, or, for a
+            // removal, the oldest without it.
+            let holds = tree.iter().any(|e| {
+                e.path == entry.path
+                    && (*why == Why::Removed || (e.object == entry.object && e.mode == entry.mode))
+            });
+            if holds != (*why == Why::Removed) {
                 holder.insert(i, commit.clone());
             }
         }
