@@ -6,7 +6,7 @@
 #[path = "support/bus.rs"]
 mod bus;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -294,12 +294,15 @@ fn the_hidden_window_reminds_when_a_terminal_sets_the_due_time() {
         &data,
         &["update", "Investigating", "--next-in", "1h"],
     );
+    // The window's own messages go to a file: a pipe read after the
+    // window is killed waits for every process that inherited it.
+    let log_path = desktop.dir.path().join("window.log");
     let mut app = desktop
         .command(env!("CARGO_BIN_EXE_expedite"))
         .arg("--data-dir")
         .arg(&data)
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(std::fs::File::create(&log_path).unwrap())
         .spawn()
         .unwrap();
     // The title carries the countdown ("Expedite — update due in 59 min"); give up after 20 s.
@@ -336,9 +339,8 @@ fn the_hidden_window_reminds_when_a_terminal_sets_the_due_time() {
         "the app is still running"
     );
     let _ = app.kill();
-    let mut log = String::new();
-    let _ = app.stderr.take().unwrap().read_to_string(&mut log);
     let _ = app.wait();
+    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
     assert!(
         desktop
             .summaries()
