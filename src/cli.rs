@@ -428,15 +428,14 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                 &state.settings,
             )
             .expect("just recorded");
-            let delivery = channel::post_update(
-                &dir,
-                &actor,
-                &incident,
-                &update.channel,
-                update.at,
-                &text,
-                &crate::desk::now,
-            )?;
+            let out = crate::post::outbox::UpdateOut {
+                incident: incident.clone(),
+                channel: update.channel.clone(),
+                update_at: update.at,
+                update_by: update.by.clone(),
+                text,
+            };
+            let delivery = channel::post_update(&dir, &actor, &out, &crate::desk::now)?;
             match delivery {
                 None => {}
                 Some(d @ comms::Delivery::Sent { .. }) => {

@@ -191,13 +191,19 @@ fn a_post_the_service_asked_to_wait_is_not_sent_again_by_the_same_run() {
         start + chrono::Duration::hours(calls.get())
     };
     let incident = expedite::model::IncidentId::parse(&id).unwrap();
-    expedite::post::outbox::enqueue(d, &incident, "#expedite", start, "Errors falling", start)
-        .unwrap();
-    let first = expedite::post::outbox::drain(d, "Sam Patel", &clock).unwrap();
+    let update = expedite::post::outbox::UpdateOut {
+        incident,
+        channel: "#expedite".into(),
+        update_at: start,
+        update_by: "Sam Patel".into(),
+        text: "Errors falling".into(),
+    };
+    expedite::post::outbox::enqueue(d, &update, start).unwrap();
+    let first = expedite::post::outbox::drain(d, &clock, &mut |_, _| {}).unwrap();
     assert_eq!(first.len(), 1, "tried once: {first:?}");
     assert_eq!(server.seen().len(), 1, "sent once by this run");
     assert!(ok(expedite(d, &["outbox"])).contains("waiting (rate-limited"));
-    let second = expedite::post::outbox::drain(d, "Sam Patel", &clock).unwrap();
+    let second = expedite::post::outbox::drain(d, &clock, &mut |_, _| {}).unwrap();
     assert_eq!(second.len(), 1, "{second:?}");
     assert_eq!(server.seen().len(), 2);
     assert!(ok(expedite(d, &["outbox"])).contains("The outbox is empty"));
@@ -470,4 +476,135 @@ fn a_service_quoting_the_secret_back_never_puts_it_on_the_timeline() {
             );
         }
     }
+}
+
+#[test]
+fn a_connection_closed_once_the_service_read_the_post_may_have_arrived_and_is_never_sent_again_unasked()
+ {
+    let server = Server::start(vec![Answer::Close]);
+    let (dir, id) = declared();
+    let d = dir.path();
+    connect(d, "--webhook", &server.url("/hook"));
+    let out = expedite(d, &["update", "Errors falling"]);
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    assert!(said(&out).contains("may have arrived"), "{}", said(&out));
+    assert!(ok(expedite(d, &["outbox"])).contains("unknown"));
+    // The timeline says so for every desk.
+    assert!(
+        incident_file(d, &id).contains("it may have arrived"),
+        "{}",
+        incident_file(d, &id)
+    );
+    // Later drains (another update, the window's look every few seconds)
+    // leave it alone.
+    ok(expedite(
+        d,
+        &["update", "Still falling", "--channel", "#other"],
+    ));
+    ok(expedite(d, &["outbox"]));
+    assert_eq!(
+        server.seen().len(),
+        1,
+        "delivered once, never again unasked"
+    );
+}
+
+#[test]
+fn a_service_asking_to_wait_for_ages_is_asked_again_within_a_quarter_of_an_hour() {
+    // Each answer is its own server: the header is written as given.
+    for (n, header) in [
+        "Retry-After: 100000000000000\r\n",
+        "Retry-After: 9223372036854775807\r\n",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let server = Server::start(vec![Answer::Http(429, header, "rate_limited")]);
+        let (dir, _id) = declared();
+        let d = dir.path();
+        connect(d, "--webhook", &server.url("/hook"));
+        let before = chrono::Utc::now();
+        let out = ok(expedite(d, &["update", &format!("Update {n}")]));
+        assert!(out.contains("Waiting to post to #expedite"), "{out}");
+        let outbox = expedite::post::outbox::read(d).unwrap();
+        let post = &outbox.posts[0];
+        assert!(
+            matches!(
+                post.standing,
+                expedite::post::outbox::Standing::Waiting { .. }
+            ),
+            "{post:?}"
+        );
+        assert!(
+            post.next_try <= before + chrono::Duration::minutes(16) && post.next_try > before,
+            "asked again at {} (now {before})",
+            post.next_try
+        );
+        assert_eq!(server.seen().len(), 1);
+    }
+}
+
+#[test]
+fn updates_from_one_terminal_after_another_keep_the_destinations_pace() {
+    let server = Server::start(vec![Answer::Http(200, "", "ok")]);
+    let (dir, _id) = declared();
+    let d = dir.path();
+    connect(d, "--webhook", &server.url("/hook"));
+    for n in 1..=3 {
+        ok(expedite(d, &["update", &format!("Update {n}")]));
+    }
+    let seen = server.seen();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    for pair in seen.windows(2) {
+        let gap = pair[1].at - pair[0].at;
+        assert!(
+            gap >= Duration::from_millis(950),
+            "{gap:?} between two posts from two processes"
+        );
+    }
+}
+
+#[test]
+fn a_posting_process_killed_mid_post_leaves_its_update_and_the_next_run_says_it_may_have_arrived() {
+    let server = Server::start(vec![Answer::Hang, Answer::Http(200, "", "ok")]);
+    let (dir, id) = declared();
+    let d = dir.path();
+    connect(d, "--webhook", &server.url("/hook"));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_expedite"))
+        .args(["--data-dir", d.to_str().unwrap(), "--as", "Sam Patel"])
+        .args(["update", "Rolling back now"])
+        .env_remove("EXPEDITE_DATA_DIR")
+        .env("EXPEDITE_SECRETS", "file")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..500 {
+        if !server.seen().is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(server.seen().len(), 1, "the request went out");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let file = incident_file(d, &id);
+    assert!(
+        file.contains("Rolling back now"),
+        "the update stays: {file}"
+    );
+    // The next run finds the post cut off: unknown, said on the timeline,
+    // and not sent again by itself.
+    ok(expedite(d, &["update", "Rolled back"]));
+    let out = ok(expedite(d, &["outbox"]));
+    assert!(out.contains("unknown"), "{out}");
+    let file = incident_file(d, &id);
+    assert!(file.contains("it may have arrived"), "{file}");
+    let seen = server.seen();
+    assert_eq!(
+        seen.len(),
+        2,
+        "the new update, and the cut-off one not again"
+    );
+    assert!(seen[1].body.contains("Rolled back"), "{}", seen[1].body);
 }

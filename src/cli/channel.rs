@@ -195,7 +195,7 @@ pub fn outbox_cmd(
             );
         }
         outbox::retry_all(root, now()).map_err(|e| e.to_string())?;
-        let outcomes = outbox::drain(root, actor, now).map_err(|e| e.to_string())?;
+        let outcomes = drain(root, actor, now)?;
         for o in &outcomes {
             tell!(
                 "{} ({}).",
@@ -238,20 +238,44 @@ pub fn outbox_cmd(
 pub fn post_update(
     root: &Path,
     actor: &str,
-    incident: &crate::model::IncidentId,
-    channel: &str,
-    update_at: DateTime<Utc>,
-    text: &str,
+    update: &outbox::UpdateOut,
     now: &dyn Fn() -> DateTime<Utc>,
 ) -> Result<Option<Delivery>, String> {
-    if !outbox::enqueue_if_connected(root, incident, channel, update_at, text, now())
-        .map_err(|e| e.to_string())?
-    {
+    if !outbox::enqueue_if_connected(root, update, now()).map_err(|e| e.to_string())? {
         return Ok(None);
     }
-    let outcomes = outbox::drain(root, actor, now).map_err(|e| e.to_string())?;
+    let outcomes = drain(root, actor, now)?;
     Ok(outcomes
         .into_iter()
-        .find(|o| o.post.is(incident, channel, update_at, text))
+        .find(|o| {
+            o.post.is(
+                &update.incident,
+                &update.channel,
+                update.update_at,
+                &update.text,
+            )
+        })
         .map(|o| o.delivery))
+}
+
+/// Sends what is due in the outbox, writing what became of each post on
+/// its incident's timeline as soon as it is known, signed by `actor`.
+fn drain(
+    root: &Path,
+    actor: &str,
+    now: &dyn Fn() -> DateTime<Utc>,
+) -> Result<Vec<outbox::Outcome>, String> {
+    let mut store = crate::store::Store::open(root).map_err(|e| e.to_string())?;
+    let mut record = |post: &outbox::Post, delivery: &Delivery| {
+        let mut state = crate::model::State::default();
+        let command = outbox::delivery_command(post, delivery);
+        if let Err(e) = store.execute(&mut state, command, actor, now()) {
+            tell!(
+                "What became of the post to {} could not be written on {}: {e}",
+                post.channel,
+                post.incident
+            );
+        }
+    };
+    outbox::drain(root, now, &mut record).map_err(|e| e.to_string())
 }

@@ -101,6 +101,9 @@ pub enum Command {
         incident: IncidentId,
         channel: String,
         update_at: DateTime<Utc>,
+        /// Who recorded the update (`Update::by`), which with its time and
+        /// channel names it; `None`: the one recording this.
+        update_by: Option<String>,
         delivery: crate::model::comms::Delivery,
     },
     /// Put off the update reminder for a while.
@@ -746,16 +749,18 @@ fn apply_to_incident(
         RecordDelivery {
             channel,
             update_at,
+            update_by,
             delivery,
             ..
         } => {
             // A post that keeps waiting is said to wait once; sent, refused
             // and unanswered happen once to a post by themselves.
             let what = delivery.describe(&channel);
+            let by = update_by.unwrap_or_else(|| actor.to_owned());
             let waiting = matches!(delivery, crate::model::comms::Delivery::Queued { .. });
             let still_waiting = waiting
                 && inc
-                    .latest_posting(update_at, &channel, actor)
+                    .latest_posting(update_at, &channel, &by)
                     .is_some_and(|p| {
                         matches!(p.delivery, crate::model::comms::Delivery::Queued { .. })
                     });
@@ -767,7 +772,7 @@ fn apply_to_incident(
                 update_at,
                 channel,
                 at: now,
-                by: actor.to_owned(),
+                by,
                 delivery,
             });
             Ok(saved)

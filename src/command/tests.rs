@@ -575,6 +575,7 @@ fn each_update_keeps_its_own_standing_even_two_in_one_second() {
         incident: id.clone(),
         channel: "#expedite".into(),
         update_at,
+        update_by: None,
         delivery,
     };
     run(&mut state, record(first.at, Delivery::Sent { ts: None })).unwrap();

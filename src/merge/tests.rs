@@ -462,6 +462,7 @@ fn random_command(dice: &mut Dice, id: &IncidentId, n: u64) -> Command {
             incident,
             channel: (*dice.one(&["#expedite", "#deployments"])).to_owned(),
             update_at: DateTime::UNIX_EPOCH + Duration::minutes(dice.below(4) as i64),
+            update_by: None,
             delivery: match dice.below(3) {
                 0 => Delivery::Sent {
                     ts: Some(format!("1700000000.{n:06}")),

@@ -682,7 +682,8 @@ pub struct Posting {
     pub channel: String,
     /// When this became of it.
     pub at: DateTime<Utc>,
-    /// Whose desk posted it.
+    /// Who recorded the update (`Update::by`), whose desk posts it: with
+    /// `update_at` and the channel, which update this is about.
     pub by: String,
     /// What became of it.
     pub delivery: Delivery,

@@ -17,7 +17,6 @@ use super::{Connections, LocalError, connections_path, read_local, write_local};
 use crate::command::Command;
 use crate::model::IncidentId;
 use crate::model::comms::Delivery;
-use crate::store::Store;
 use crate::store::envelope::Kind;
 
 /// At most one message a second to one destination.
@@ -50,6 +49,11 @@ pub struct Post {
     /// When the update was recorded: with the channel and the text, which
     /// update it is.
     pub update_at: DateTime<Utc>,
+    /// Who recorded the update (`Update::by`): with its time and channel,
+    /// how the incident names it. Empty in outboxes written before it was
+    /// kept.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub update_by: String,
     /// Exactly what goes out.
     pub text: String,
     /// Where it stands.
@@ -57,6 +61,10 @@ pub struct Post {
     /// Tries so far.
     #[serde(default)]
     pub attempts: u32,
+    /// The process sending it, while it is being sent: a post marked
+    /// sending by a process that is gone was cut off mid-request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<u32>,
     /// Not before this.
     pub next_try: DateTime<Utc>,
 }
@@ -94,6 +102,11 @@ pub struct Outbox {
     /// Oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub posts: Vec<Post>,
+    /// When each destination (a digest of its address, never the address)
+    /// may next be sent to: pacing holds across every process posting from
+    /// this desk, the window and the terminal alike.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub paced: std::collections::BTreeMap<String, DateTime<Utc>>,
 }
 
 impl Kind for Outbox {
@@ -135,45 +148,52 @@ pub fn read(root: &Path) -> Result<Outbox, LocalError> {
 /// surprise); `false` when it is not connected.
 pub fn enqueue_if_connected(
     root: &Path,
-    incident: &IncidentId,
-    channel: &str,
-    update_at: DateTime<Utc>,
-    text: &str,
+    update: &UpdateOut,
     now: DateTime<Utc>,
 ) -> Result<bool, LocalError> {
     let connections: Connections = read_local(&connections_path(root))?;
-    if !connections.channels.contains_key(channel) {
+    if !connections.channels.contains_key(&update.channel) {
         return Ok(false);
     }
-    enqueue(root, incident, channel, update_at, text, now)?;
+    enqueue(root, update, now)?;
     Ok(true)
+}
+
+/// A saved update on its way out: the incident's name for it (its time,
+/// channel and author) and exactly what goes out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpdateOut {
+    pub incident: IncidentId,
+    pub channel: String,
+    pub update_at: DateTime<Utc>,
+    pub update_by: String,
+    pub text: String,
 }
 
 /// Puts a post in the outbox, to go out at once. The same post (incident,
 /// channel, time and text) is never queued twice.
-pub fn enqueue(
-    root: &Path,
-    incident: &IncidentId,
-    channel: &str,
-    update_at: DateTime<Utc>,
-    text: &str,
-    now: DateTime<Utc>,
-) -> Result<(), LocalError> {
+pub fn enqueue(root: &Path, update: &UpdateOut, now: DateTime<Utc>) -> Result<(), LocalError> {
     change(root, |outbox| {
-        let known = outbox
-            .posts
-            .iter()
-            .any(|p| p.is(incident, channel, update_at, text));
+        let known = outbox.posts.iter().any(|p| {
+            p.is(
+                &update.incident,
+                &update.channel,
+                update.update_at,
+                &update.text,
+            )
+        });
         if !known {
             outbox.posts.push(Post {
-                incident: incident.clone(),
-                channel: channel.to_owned(),
-                update_at,
-                text: text.to_owned(),
+                incident: update.incident.clone(),
+                channel: update.channel.clone(),
+                update_at: update.update_at,
+                update_by: update.update_by.clone(),
+                text: update.text.clone(),
                 standing: Standing::Waiting {
                     why: "not tried yet".into(),
                 },
                 attempts: 0,
+                sender: None,
                 next_try: now,
             });
         }
@@ -210,29 +230,42 @@ pub struct Outcome {
     pub delivery: Delivery,
 }
 
-/// Sends every post that is due, at most one a second to a destination,
-/// and records on each incident's timeline what became of it. Posts whose
-/// channel is not connected stay as they are. `now` is asked before each.
-/// Each post is tried at most once a drain: one the service asked to wait
-/// goes out on a later drain, however long this one took.
+/// Sends every post that is due, at most one a second to a destination
+/// (across every process posting from this desk), and hands each outcome
+/// to `record` as soon as it is known, to go on the incident's timeline
+/// (see [`delivery_command`]). Posts whose channel is not connected stay
+/// as they are. `now` is asked before each. Each post is tried at most
+/// once a drain: one the service asked to wait goes out on a later drain,
+/// however long this one took.
 pub fn drain(
     root: &Path,
-    actor: &str,
     now: &dyn Fn() -> DateTime<Utc>,
+    record: &mut dyn FnMut(&Post, &Delivery),
 ) -> Result<Vec<Outcome>, LocalError> {
     let connections: Connections = read_local(&connections_path(root))?;
-    // A post left marked "sending" was cut off mid-request: unknown now.
-    change(root, |outbox| {
+    // A post left marked "sending" was cut off mid-request: it may have
+    // arrived. Unknown now, and said on its timeline.
+    let cut_off = change(root, |outbox| {
+        let mut cut_off = Vec::new();
         for post in &mut outbox.posts {
-            if post.standing == Standing::Sending {
+            if post.standing == Standing::Sending && !post.sender.is_some_and(process_alive) {
+                post.sender = None;
                 post.standing = Standing::Unknown {
-                    why: "Expedite stopped while it was being sent".into(),
+                    why: STOPPED_MID_POST.into(),
                 };
+                cut_off.push(post.clone());
             }
         }
+        cut_off
     })?;
     let mut outcomes = Vec::new();
-    let mut last_sent: Vec<(String, std::time::Instant)> = Vec::new();
+    for post in cut_off {
+        let delivery = Delivery::Unknown {
+            why: STOPPED_MID_POST.into(),
+        };
+        record(&post, &delivery);
+        outcomes.push(Outcome { post, delivery });
+    }
     let mut tried: Vec<Post> = Vec::new();
     // Each channel's secret is asked of the keyring once a drain, not once a post.
     let mut secrets: std::collections::HashMap<String, Result<super::Connection, String>> =
@@ -248,6 +281,7 @@ pub fn drain(
                     && !tried.iter().any(|t| t.same_post(p))
             })?;
             post.standing = Standing::Sending;
+            post.sender = Some(std::process::id());
             post.attempts += 1;
             Some(post.clone())
         })?;
@@ -259,12 +293,7 @@ pub fn drain(
             .clone();
         let attempt = match connection {
             Ok(connection) => {
-                let url = connection.url();
-                if let Some((_, when)) = last_sent.iter().find(|(u, _)| *u == url)
-                    && when.elapsed() < PACE
-                {
-                    std::thread::sleep(PACE - when.elapsed());
-                }
+                pace(root, &connection.url(), now)?;
                 let thread = match connection {
                     super::Connection::SlackToken { .. } => thread_of(root, &post),
                     _ => None,
@@ -275,10 +304,7 @@ pub fn drain(
                     text: &post.text,
                     thread: thread.as_deref(),
                 };
-                let attempt = send::post(&connection, &message);
-                last_sent.retain(|(u, _)| *u != url);
-                last_sent.push((url, std::time::Instant::now()));
-                attempt
+                send::post(&connection, &message)
             }
             // Nothing went out: it waits for the keyring, asked again later.
             Err(why) => Attempt::Retry {
@@ -297,6 +323,7 @@ pub fn drain(
             let Some(i) = outbox.posts.iter().position(|p| p.same_post(&post)) else {
                 return;
             };
+            outbox.posts[i].sender = None;
             match &attempt {
                 Attempt::Sent { .. } => {
                     outbox.posts.remove(i);
@@ -304,8 +331,17 @@ pub fn drain(
                 Attempt::Retry { after, why } => {
                     let p = &mut outbox.posts[i];
                     let backoff = 2i64.saturating_pow(p.attempts.min(16)).min(MAX_BACKOFF);
-                    let wait = after.map_or(backoff, |a| a.as_secs() as i64);
-                    p.next_try = at + chrono::Duration::seconds(wait.max(1));
+                    // A service's wait is taken up to a bound: no answer can
+                    // put a post off for years (or overflow the clock).
+                    let asked = after.map(|a| {
+                        i64::try_from(a.as_secs())
+                            .unwrap_or(i64::MAX)
+                            .min(send::MAX_RETRY_AFTER.as_secs() as i64)
+                    });
+                    let wait = asked.unwrap_or(backoff).max(1);
+                    p.next_try = at
+                        .checked_add_signed(chrono::Duration::seconds(wait))
+                        .unwrap_or(at);
                     p.standing = Standing::Waiting { why: why.clone() };
                 }
                 Attempt::Failed { why } => {
@@ -316,10 +352,63 @@ pub fn drain(
                 }
             }
         })?;
-        record(root, actor, at, &post, &delivery);
+        record(&post, &delivery);
         outcomes.push(Outcome { post, delivery });
     }
     Ok(outcomes)
+}
+
+/// Whether the process `pid` still runs (another window or terminal
+/// sending a post this minute).
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        // This process marked it and is not sending it now: a drain of
+        // its own was cut short.
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // Signal 0 only asks whether the process is there.
+        // SAFETY: kill with signal 0 sends nothing; it has no memory effects.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
+/// Why a post found marked "sending" is unknown.
+const STOPPED_MID_POST: &str = "Expedite stopped while it was being sent";
+
+/// Waits for `url`'s turn: each destination takes one message a second from
+/// this desk, whichever process sends it. The turn is taken under the
+/// outbox's lock (so two processes never take the same one) and waited for
+/// outside it; a turn far ahead (a clock moved back) waits one pace at most.
+fn pace(root: &Path, url: &str, now: &dyn Fn() -> DateTime<Utc>) -> Result<(), LocalError> {
+    let key = format!("{:016x}", crate::store::envelope::digest(url));
+    let pace = chrono::Duration::from_std(PACE).unwrap_or_else(|_| chrono::Duration::seconds(1));
+    let at = now();
+    let turn = change(root, |outbox| {
+        outbox
+            .paced
+            .retain(|_, t| *t > at - chrono::Duration::minutes(1));
+        let turn = outbox
+            .paced
+            .get(&key)
+            .map_or(at, |last| (*last + pace).max(at));
+        outbox.paced.insert(key.clone(), turn);
+        turn
+    })?;
+    let wait = (turn - at).min(pace);
+    if let Ok(wait) = wait.to_std() {
+        std::thread::sleep(wait);
+    }
+    Ok(())
 }
 
 /// The Slack thread `post` goes in: its incident's first message posted to
@@ -337,32 +426,25 @@ fn thread_of(root: &Path, post: &Post) -> Option<String> {
     incident.slack_thread(&post.channel).map(str::to_owned)
 }
 
-/// Says on the incident's timeline what became of a post (once per
-/// outcome: a post that keeps waiting is said to wait once).
-fn record(root: &Path, actor: &str, at: DateTime<Utc>, post: &Post, delivery: &Delivery) {
-    let Ok(mut store) = Store::open(root) else {
-        return;
-    };
-    // The command re-reads the one incident it names; nothing else is needed.
-    let mut state = crate::model::State::default();
-    let command = Command::RecordDelivery {
+/// The command that says on `post`'s incident what became of it: naming
+/// the update as the incident does (its time, channel and author), with
+/// a service's words masked once more, since the timeline is shared with
+/// every desk. Give it the name of whoever is at this desk now.
+pub fn delivery_command(post: &Post, delivery: &Delivery) -> Command {
+    let masked = |why: &str| crate::text::one_line(&crate::text::mask_secrets(why, &[]), 160);
+    Command::RecordDelivery {
         incident: post.incident.clone(),
         channel: post.channel.clone(),
         update_at: post.update_at,
+        update_by: Some(post.update_by.clone()).filter(|b| !b.is_empty()),
         delivery: match delivery {
             // The timeline says "waiting" without the changing details.
             Delivery::Queued { .. } => Delivery::Queued {
                 why: "it goes out when the service can be reached".into(),
             },
-            // Masked once more: the timeline is shared with every desk.
-            Delivery::Failed { why } => Delivery::Failed {
-                why: crate::text::one_line(&crate::text::mask_secrets(why, &[]), 160),
-            },
-            Delivery::Unknown { why } => Delivery::Unknown {
-                why: crate::text::one_line(&crate::text::mask_secrets(why, &[]), 160),
-            },
+            Delivery::Failed { why } => Delivery::Failed { why: masked(why) },
+            Delivery::Unknown { why } => Delivery::Unknown { why: masked(why) },
             other => other.clone(),
         },
-    };
-    let _ = store.execute(&mut state, command, actor, at);
+    }
 }

@@ -11,6 +11,10 @@ const CONNECT_LIMIT: Duration = Duration::from_secs(5);
 /// How long the answer may take once the message is sent.
 const ANSWER_LIMIT: Duration = Duration::from_secs(10);
 
+/// The longest wait a service's `Retry-After` is taken for: a service
+/// that asks for more (a year, or 2^63 seconds) is asked again after this.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(15 * 60);
+
 /// What one attempt came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Attempt {
@@ -95,7 +99,7 @@ fn post_once(connection: &Connection, message: &Message) -> Attempt {
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
+        .map(|secs| Duration::from_secs(secs.min(MAX_RETRY_AFTER.as_secs())));
     let answer = response
         .body_mut()
         .with_config()
@@ -209,35 +213,82 @@ fn teams_escape(text: &str) -> String {
     out
 }
 
-/// An error before any answer came: not reached (try again), or sent with
-/// no answer (unknown).
+/// An error before any answer came. Only an error that shows the
+/// message never reached the service (its address not found, no
+/// connection, the connection or the sending of the message cut short)
+/// is worth trying again by itself; any other (the connection closed or
+/// reset once the message was written, an answer that can't be read) may
+/// have come after the service took the message: it may have arrived, and
+/// is never sent again unasked.
 fn failed_to_reach(e: ureq::Error) -> Attempt {
+    use std::io::ErrorKind;
+    let not_sent = |why: String| Attempt::Retry { after: None, why };
     match e {
+        ureq::Error::HostNotFound | ureq::Error::Timeout(ureq::Timeout::Resolve) => {
+            not_sent("offline (the service's address can't be looked up)".into())
+        }
+        ureq::Error::ConnectionFailed | ureq::Error::Timeout(ureq::Timeout::Connect) => {
+            not_sent("offline (no connection to the service)".into())
+        }
+        // Cut short while the message was being written: the service can't
+        // act on half a request.
+        ureq::Error::Timeout(ureq::Timeout::SendRequest | ureq::Timeout::SendBody) => {
+            not_sent("the service did not take the message in time".into())
+        }
+        ureq::Error::Io(io)
+            if matches!(
+                io.kind(),
+                ErrorKind::ConnectionRefused
+                    | ErrorKind::NetworkUnreachable
+                    | ErrorKind::HostUnreachable
+                    | ErrorKind::AddrNotAvailable
+                    | ErrorKind::NetworkDown
+                    | ErrorKind::NotConnected
+            ) =>
+        {
+            not_sent(format!("offline ({})", io_words(io.kind())))
+        }
+        // Before any message: the secure connection was refused, or the
+        // address can't be used as written.
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => Attempt::Failed {
+            why: "the service's secure connection can't be trusted — check the address, or ask whoever runs it".into(),
+        },
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) | ureq::Error::InvalidProxyUrl => {
+            Attempt::Failed {
+                why: "the address can't be used as written — connect the channel again with the address the service gave".into(),
+            }
+        }
         ureq::Error::Timeout(ureq::Timeout::RecvResponse | ureq::Timeout::RecvBody) => {
             Attempt::Unknown {
                 why: format!("no answer within {} s", ANSWER_LIMIT.as_secs()),
             }
         }
-        ureq::Error::Timeout(t) => Attempt::Retry {
-            after: None,
-            why: format!("the service did not answer in time ({t})"),
+        ureq::Error::Io(io) => Attempt::Unknown {
+            why: format!(
+                "the connection {} after the message was sent",
+                io_words(io.kind())
+            ),
         },
-        ureq::Error::HostNotFound => Attempt::Retry {
-            after: None,
-            why: "offline (the service's address can't be looked up)".into(),
+        other => Attempt::Unknown {
+            why: format!("the answer can't be read ({other})"),
         },
-        ureq::Error::Io(io) => Attempt::Retry {
-            after: None,
-            why: format!("offline ({io})"),
-        },
-        ureq::Error::ConnectionFailed => Attempt::Retry {
-            after: None,
-            why: "offline (no connection)".into(),
-        },
-        other => Attempt::Retry {
-            after: None,
-            why: other.to_string(),
-        },
+    }
+}
+
+/// An I/O error's kind in words, without the system's error number.
+fn io_words(kind: std::io::ErrorKind) -> &'static str {
+    use std::io::ErrorKind;
+    match kind {
+        ErrorKind::ConnectionRefused => "the service refused the connection",
+        ErrorKind::NetworkUnreachable | ErrorKind::NetworkDown => "no network",
+        ErrorKind::HostUnreachable => "the service's machine can't be reached",
+        ErrorKind::AddrNotAvailable | ErrorKind::NotConnected => "no connection",
+        ErrorKind::ConnectionReset => "was reset",
+        ErrorKind::ConnectionAborted => "was aborted",
+        ErrorKind::BrokenPipe => "was closed by the service",
+        ErrorKind::UnexpectedEof => "was closed before an answer came",
+        ErrorKind::TimedOut => "timed out",
+        _ => "failed",
     }
 }
 

@@ -758,6 +758,31 @@ impl Store {
         problems.pop()
     }
 
+    /// Applies `command` to its incident as the file holds it now (read
+    /// afresh, whatever this store read before) and saves it: for what
+    /// another part of the program records without the window's copy (what
+    /// became of a post). Returns the state the command left.
+    pub fn execute_fresh(
+        &mut self,
+        command: Command,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> (Result<Outcome, StoreError>, State) {
+        if let Some(id) = command.incident() {
+            let path = self.incident_path(id);
+            self.known.remove(&path);
+        }
+        let mut state = State::default();
+        let result = self.execute_seen(&mut state, command, actor, now, |_, _| {});
+        (result, state)
+    }
+
+    /// Who is at this desk: the name it was given (`desk.ron`), else the
+    /// login name.
+    pub fn desk_name(&mut self) -> String {
+        self.desk().me.unwrap_or_else(crate::desk::login_name)
+    }
+
     /// Applies `command` and saves what it changed, re-reading first any file
     /// someone else changed since we read it, so their work is kept.
     pub fn execute(

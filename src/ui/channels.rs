@@ -69,8 +69,10 @@ pub fn show(ui: &mut egui::Ui, form: &mut ChannelForm, news: &PostNews) -> Optio
                 .button(format!("Send a test message to {channel}"))
                 .clicked()
             {
+                // Signed by whoever is at this desk when it goes out.
                 job = Some(Job::Test {
                     channel: channel.clone(),
+                    from: String::new(),
                 });
             }
             if ui.button(format!("Disconnect {channel}")).clicked() {

@@ -15,6 +15,9 @@ pub enum Answer {
     Http(u16, &'static str, &'static str),
     /// Read the request, never answer.
     Hang,
+    /// Read the request, then close the connection without a word (a
+    /// proxy or a service that fell over once it had the message).
+    Close,
 }
 
 /// One request as the server read it.
@@ -85,6 +88,9 @@ impl Server {
                             std::thread::sleep(Duration::from_secs(60));
                             drop(stream);
                         });
+                    }
+                    Answer::Close => {
+                        let _ = stream.shutdown(std::net::Shutdown::Both);
                     }
                     Answer::Http(status, extra, body) => {
                         let _ = write!(

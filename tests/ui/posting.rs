@@ -7,7 +7,6 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use expedite::store::Store;
 use expedite::ui::ExpediteApp;
-use expedite::ui::app::poster::Poster;
 
 use crate::common::*;
 
@@ -16,10 +15,12 @@ const SECRET: egui::accesskit::Role = egui::accesskit::Role::PasswordInput;
 /// The window on `dir` at t(5), posting through a real poster thread.
 fn window_posting(dir: &std::path::Path) -> Harness<'static, ExpediteApp> {
     let store = Store::open(dir).unwrap();
-    let poster = Poster::start(dir.to_path_buf(), "Sam".into(), || {});
+    let root = dir.to_path_buf();
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(5))).with_poster(poster));
+        .build_eframe(move |_cc| {
+            ExpediteApp::new(store, Box::new(|| t(5))).posting_from(root, || {})
+        });
     settle(&mut harness);
     harness
 }
@@ -164,4 +165,55 @@ fn a_service_that_never_answers_leaves_the_window_free_and_the_post_said_to_wait
     harness.get_by_label_contains("Note: Still watching");
     assert!(incident_file(dir.path()).contains("Update posted in #expedite"));
     wait_for_within(&mut harness, "1 post waiting", 20);
+}
+
+#[test]
+fn on_a_first_run_the_name_typed_signs_the_post_and_every_desk_sees_it_posted() {
+    let server = Server::start(vec![Answer::Http(200, "", "ok")]);
+    let dir = folder_with_incident(Some("Sam"));
+    // A new desk: no name yet; the channel was connected from a terminal.
+    std::fs::remove_file(dir.path().join("desk.ron")).unwrap();
+    let mut connections = expedite::post::Connections::default();
+    connections.channels.insert(
+        "#expedite".into(),
+        expedite::post::Connection::Webhook {
+            url: server.url("/hook"),
+        },
+    );
+    expedite::post::write_local(&expedite::post::connections_path(dir.path()), &connections)
+        .unwrap();
+    let mut harness = window_posting(dir.path());
+    type_into(&mut harness, "Your name", "Dana Whitfield");
+    click(&mut harness, "Save");
+    click(&mut harness, "Post update…");
+    type_into(&mut harness, "Conditions — what you see", "Errors falling");
+    click(&mut harness, "Post update");
+    click(&mut harness, "Communicating");
+    wait_for_within(&mut harness, "Posted to #expedite at", 20);
+    assert!(harness.query_by_label_contains("Waiting to post").is_none());
+    assert_eq!(server.seen().len(), 1);
+    // Signed by the name typed, and named so that any desk finds it.
+    let file = incident_file(dir.path());
+    assert!(!file.contains("someone"), "{file}");
+    let mut store = Store::open(dir.path()).unwrap();
+    let (state, _) = store.load();
+    let incident = state.incidents.values().next().unwrap();
+    let update = incident.communication.updates.last().unwrap();
+    assert_eq!(update.by, "Dana Whitfield");
+    let posting = incident
+        .posting_of(update)
+        .expect("its posting, as any desk reads it");
+    assert!(
+        matches!(
+            posting.delivery,
+            expedite::model::comms::Delivery::Sent { .. }
+        ),
+        "{posting:?}"
+    );
+    let line = incident
+        .timeline
+        .iter()
+        .find(|e| e.what.starts_with("Posted to #expedite"))
+        .expect("the timeline says it was posted");
+    assert_eq!(line.by, "Dana Whitfield");
 }

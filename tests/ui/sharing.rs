@@ -64,7 +64,7 @@ fn shared_window(
     .unwrap();
     let store = Store::open(&mine).unwrap();
     let watcher = expedite::store::watch::Watcher::start(&mine, || {}).unwrap();
-    let syncer = Syncer::start(mine.clone(), "Alex Kim".into(), || {}).expect("shared");
+    let syncer = Syncer::start(mine.clone(), || {}).expect("a thread");
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(move |_cc| {
@@ -209,4 +209,79 @@ fn a_commit_pushed_with_a_desk_only_file_is_refused_and_said_in_the_header() {
     click(&mut harness, "Add note");
     wait_for_within(&mut harness, "In step · change refused", 10);
     assert!(!mine.join("connections.ron").exists());
+}
+
+#[test]
+fn a_folder_shared_from_the_terminal_while_the_window_is_open_starts_syncing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = tmp.path().join("remote.git");
+    let out = Process::new("git")
+        .args(["init", "-q", "--bare", "-b", "main"])
+        .arg(&remote)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (sams, mine) = (tmp.path().join("sam"), tmp.path().join("alex"));
+    let id = expedite(
+        &sams,
+        "Sam Patel",
+        &[
+            "declare",
+            "--title",
+            "Checkout returns 500",
+            "--evidence",
+            "error-screen:booking errors",
+        ],
+    );
+    expedite(&sams, "Sam Patel", &["share", remote.to_str().unwrap()]);
+    // My desk is not shared yet; my window is open on it.
+    std::fs::create_dir_all(&mine).unwrap();
+    std::fs::write(
+        mine.join("desk.ron"),
+        "(format: \"expedite/desk\", version: 2, revision: 1, data: (me: \"Alex Kim\", sync_every_seconds: 5))\n",
+    )
+    .unwrap();
+    let store = Store::open(&mine).unwrap();
+    let watcher = expedite::store::watch::Watcher::start(&mine, || {}).unwrap();
+    let syncer = Syncer::start(mine.clone(), || {}).expect("a thread");
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| {
+            ExpediteApp::new(store, Box::new(|| t(3)))
+                .with_watcher(watcher)
+                .with_syncer(syncer)
+        });
+    settle(&mut harness);
+    assert!(harness.query_by_label_contains("Shared").is_none());
+
+    // From a terminal on my desk: join the team's folder.
+    expedite(&mine, "Alex Kim", &["share", remote.to_str().unwrap()]);
+    wait_for_within(&mut harness, "Shared · in step", 10);
+    for _ in 0..500 {
+        harness.step();
+        if harness
+            .query_all_by_label_contains("Checkout returns 500")
+            .next()
+            .is_some()
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        harness
+            .query_all_by_label_contains("Checkout returns 500")
+            .next()
+            .is_some()
+    );
+
+    // A colleague's note now arrives by itself, without a restart.
+    expedite(
+        &sams,
+        "Sam Patel",
+        &["--incident", &id, "note", "Rolled back release 41"],
+    );
+    expedite(&sams, "Sam Patel", &["sync"]);
+    click(&mut harness, "Timeline");
+    wait_for_within(&mut harness, "Rolled back release 41", 15);
 }

@@ -124,21 +124,19 @@ impl ExpediteApp {
             .as_ref()
             .and_then(|s| s.status.try_iter().last())
         {
-            self.state.settings.clocks = status.clocks.clone();
-            self.sharing = Some(status);
+            self.state.settings.clocks = status
+                .as_ref()
+                .map(|s| s.clocks.clone())
+                .unwrap_or_default();
+            self.sharing = status;
         }
         let news: Vec<_> = self
             .poster
             .as_ref()
             .map(|p| p.news.try_iter().collect())
             .unwrap_or_default();
-        let mut recorded: Vec<PathBuf> = Vec::new();
-        for mut one in news {
-            recorded.append(&mut one.recorded);
-            self.posting = one;
-        }
-        if !recorded.is_empty() {
-            self.runner.send(Job::Outside(recorded));
+        if let Some(last) = news.into_iter().last() {
+            self.posting = last;
         }
         let events: Vec<ReminderEvent> = self
             .reminders

@@ -177,6 +177,18 @@ impl ExpediteApp {
                     self.refreshed(&feed, from_copy, result)
                 }
                 Done::Written(result) => self.exports.written(result),
+                Done::Recorded(_, Ok(_)) => {}
+                Done::Recorded(command, Err(e)) => {
+                    let what = match &*command {
+                        Command::RecordDelivery {
+                            channel, incident, ..
+                        } => format!(
+                            "What became of the post to {channel} could not be written on {incident}"
+                        ),
+                        _ => "Something the window did could not be written".to_owned(),
+                    };
+                    self.error = Some(format!("{what}: {e}"));
+                }
                 Done::DraftsSaved(drafts, result) => {
                     self.drafts_in_flight = false;
                     match result {
@@ -206,12 +218,13 @@ impl ExpediteApp {
         else {
             return;
         };
-        poster.ask(super::poster::Job::Post {
+        poster.ask(super::poster::Job::Post(crate::post::outbox::UpdateOut {
             incident: id.clone(),
             channel: update.channel,
             update_at: update.at,
+            update_by: update.by,
             text,
-        });
+        }));
     }
 }
 

@@ -427,7 +427,13 @@ impl eframe::App for ExpediteApp {
             self.perform(&ctx, action, Origin::Contacts);
         }
         if let (Some(job), Some(poster)) = (poster_job, &self.poster) {
-            poster.ask(job);
+            poster.ask(match job {
+                super::poster::Job::Test { channel, .. } => super::poster::Job::Test {
+                    channel,
+                    from: self.me(),
+                },
+                other => other,
+            });
         }
         self.dialogs(&ctx);
         super::dialogs::shortcuts_sheet(&ctx, &mut self.shortcuts_shown);

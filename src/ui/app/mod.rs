@@ -293,6 +293,19 @@ impl ExpediteApp {
         self
     }
 
+    /// Posts updates to connected channels from the data folder `root`,
+    /// on a poster thread that has what became of each post recorded by
+    /// this window's disk thread (the folder's one writer).
+    pub fn posting_from(self, root: std::path::PathBuf, wake: impl Fn() + Send + 'static) -> Self {
+        let recorder = self.runner.recorder();
+        let poster = poster::Poster::start(
+            root,
+            move |command| recorder.as_ref().is_some_and(|r| r.record(command)),
+            wake,
+        );
+        self.with_poster(poster)
+    }
+
     /// Keeps subscribed feeds current through this thread.
     pub fn with_refresher(mut self, refresher: feeds::Refresher) -> Self {
         self.refresher = Some(refresher);

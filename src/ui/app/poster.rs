@@ -11,9 +11,9 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-
+use crate::command::Command;
 use crate::model::IncidentId;
+use crate::model::comms::Delivery;
 use crate::post::outbox::{self, Standing};
 use crate::post::send;
 use crate::post::{Connection, Connections, connections_path, read_local};
@@ -24,12 +24,7 @@ const EVERY: Duration = Duration::from_secs(10);
 /// What the window asks of the poster.
 pub enum Job {
     /// An update was saved: post it, when its channel is connected.
-    Post {
-        incident: IncidentId,
-        channel: String,
-        update_at: DateTime<Utc>,
-        text: String,
-    },
+    Post(outbox::UpdateOut),
     /// Try failed and unknown posts again (the person asked).
     Retry,
     /// Connect a channel.
@@ -39,8 +34,8 @@ pub enum Job {
     },
     /// Disconnect a channel.
     Disconnect { channel: String },
-    /// Send a test message to a channel.
-    Test { channel: String },
+    /// Send a test message to a channel, from whoever is at this desk.
+    Test { channel: String, from: String },
     /// The window is closing.
     Stop,
 }
@@ -56,11 +51,9 @@ pub struct PostNews {
     pub failed: Vec<Stuck>,
     /// Posts that got no answer.
     pub unknown: Vec<Stuck>,
-    /// The answer to the last test message or connection change.
+    /// The answer to the last test message or connection change, or what
+    /// went wrong with the outbox.
     pub said: Option<Result<String, String>>,
-    /// The incident files the outbox just wrote what became of posts into:
-    /// the window reads them again.
-    pub recorded: Vec<PathBuf>,
 }
 
 /// A post not out yet: which incident's, to which channel, and why.
@@ -79,9 +72,15 @@ pub struct Poster {
 }
 
 impl Poster {
-    /// Starts posting from the data folder `root` as `actor`; `wake` is
-    /// called when where things stand has changed.
-    pub fn start(root: PathBuf, actor: String, wake: impl Fn() + Send + 'static) -> Self {
+    /// Starts posting from the data folder `root`; what became of each
+    /// post goes to `record` (the disk thread, the folder's one writer,
+    /// which signs it with the desk's name as it is then; `false` when it
+    /// has stopped). `wake` is called when where things stand has changed.
+    pub fn start(
+        root: PathBuf,
+        record: impl Fn(Command) -> bool + Send + 'static,
+        wake: impl Fn() + Send + 'static,
+    ) -> Self {
         let (tx, rx) = mpsc::channel();
         let (news_tx, news) = mpsc::channel();
         let _ = thread::Builder::new().name("poster".into()).spawn(move || {
@@ -94,15 +93,14 @@ impl Poster {
                 wait = EVERY;
                 match asked {
                     Ok(Job::Stop) | Err(RecvTimeoutError::Disconnected) => return,
-                    Ok(job) => said = handle(&root, &actor, job),
+                    Ok(job) => said = handle(&root, job),
                     Err(RecvTimeoutError::Timeout) => {}
                 }
                 // Said before sending (a post waits while its request is
                 // out, however long that takes), and again after.
-                let mut tell = |said: Option<Result<String, String>>, recorded: Vec<PathBuf>| {
+                let mut tell = |said: Option<Result<String, String>>| {
                     let mut news = news_of(&root);
                     news.said = said;
-                    news.recorded = recorded;
                     if last.as_ref() == Some(&news) {
                         return true;
                     }
@@ -111,18 +109,25 @@ impl Poster {
                     wake();
                     sent
                 };
-                if !tell(said.clone(), Vec::new()) {
+                if !tell(said.clone()) {
                     return;
                 }
                 // Anything due goes out now (pacing and backoff are the outbox's).
-                let outcomes = outbox::drain(&root, &actor, &crate::desk::now).unwrap_or_default();
-                let mut recorded: Vec<PathBuf> = outcomes
-                    .iter()
-                    .map(|o| crate::store::incident_file(&root, &o.post.incident))
-                    .collect();
-                recorded.sort();
-                recorded.dedup();
-                if !tell(said, recorded) {
+                let mut unrecorded = 0;
+                let mut to_record = |post: &outbox::Post, delivery: &Delivery| {
+                    if !record(outbox::delivery_command(post, delivery)) {
+                        unrecorded += 1;
+                    }
+                };
+                let drained = outbox::drain(&root, &crate::desk::now, &mut to_record);
+                let said = match drained {
+                    Err(e) => Some(Err(sentence(&format!("the outbox can't be used: {e}")))),
+                    Ok(_) if unrecorded > 0 => Some(Err(format!(
+                        "What became of {unrecorded} post(s) could not be written on the timeline: the window was closing. The outbox (expedite outbox) still says."
+                    ))),
+                    Ok(_) => said,
+                };
+                if !tell(said) {
                     return;
                 }
             }
@@ -142,29 +147,19 @@ impl Drop for Poster {
     }
 }
 
-fn handle(root: &std::path::Path, actor: &str, job: Job) -> Option<Result<String, String>> {
+fn handle(root: &std::path::Path, job: Job) -> Option<Result<String, String>> {
     let path = connections_path(root);
     match job {
-        Job::Post {
-            incident,
-            channel,
-            update_at,
-            text,
-        } => {
-            let _ = outbox::enqueue_if_connected(
-                root,
-                &incident,
-                &channel,
-                update_at,
-                &text,
-                crate::desk::now(),
-            );
-            None
-        }
-        Job::Retry => {
-            let _ = outbox::retry_all(root, crate::desk::now());
-            None
-        }
+        Job::Post(update) => outbox::enqueue_if_connected(root, &update, crate::desk::now())
+            .err()
+            .map(|e| {
+                Err(sentence(&format!(
+                    "the update is recorded, but it could not be put in the outbox to post: {e}"
+                )))
+            }),
+        Job::Retry => outbox::retry_all(root, crate::desk::now())
+            .err()
+            .map(|e| Err(sentence(&format!("the outbox can't be used: {e}")))),
         Job::Connect {
             channel,
             connection,
@@ -180,12 +175,12 @@ fn handle(root: &std::path::Path, actor: &str, job: Job) -> Option<Result<String
                 })
                 .map_err(|why| sentence(&why)),
         ),
-        Job::Test { channel } => Some((|| {
+        Job::Test { channel, from } => Some((|| {
             let connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
             let connection = connections
                 .with_secret(root, &channel)
                 .map_err(|why| sentence(&why))?;
-            send::test(&connection, &channel, actor).map_err(|why| sentence(&why))?;
+            send::test(&connection, &channel, &from).map_err(|why| sentence(&why))?;
             Ok(format!("The test message reached {channel}."))
         })()),
         Job::Stop => None,
@@ -237,7 +232,7 @@ mod tests {
     #[test]
     fn a_connection_made_through_the_poster_is_said_back() {
         let dir = tempfile::tempdir().unwrap();
-        let poster = Poster::start(dir.path().to_path_buf(), "Sam".into(), || {});
+        let poster = Poster::start(dir.path().to_path_buf(), |_| true, || {});
         poster.ask(Job::Connect {
             channel: "#expedite".into(),
             connection: Connection::Webhook {

@@ -61,6 +61,13 @@ pub enum Job {
         roster: Box<Roster>,
         options: Box<import::Options>,
     },
+    /// Record what another part of the window's work did (what became of a
+    /// post), against the incident as its file holds it, signed by whoever
+    /// is at this desk now. Sent through a [`Recorder`], not counted as
+    /// the window's own.
+    Record(Box<Command>),
+    /// The window is closing: no more jobs.
+    Stop,
 }
 
 /// What waits for the jobs before it to come back.
@@ -98,6 +105,8 @@ pub enum Done {
     /// A subscribed feed read again: what it changed (`None`: nothing), or
     /// why it could not be taken in.
     Refreshed(Box<Feed>, bool, Result<Option<String>, String>),
+    /// What another part of the window asked to record, saved (or why not).
+    Recorded(Box<Command>, Result<Outcome, StoreError>),
 }
 
 /// What a job re-read or changed, for the window's state. Whatever the
@@ -184,6 +193,9 @@ impl Runner {
             .spawn(move || {
                 let mut store = store;
                 for job in inbox {
+                    if matches!(job, Job::Stop) {
+                        break;
+                    }
                     // A slow disk, for tests and benches; ends early when unset.
                     let start = std::time::Instant::now();
                     while start.elapsed().as_millis() < u128::from(delay.load(Ordering::Relaxed)) {
@@ -271,7 +283,9 @@ impl Runner {
         let mut done = Vec::new();
         let mut changed = false;
         while let Ok((result, changes)) = self.done.try_recv() {
-            self.in_flight -= 1;
+            if !matches!(result, Done::Recorded(..)) {
+                self.in_flight = self.in_flight.saturating_sub(1);
+            }
             changed |= changes.apply_to(state);
             done.push(result);
         }
@@ -313,10 +327,35 @@ impl Runner {
     }
 }
 
+/// A way for another thread of the window (the poster) to have something
+/// recorded by the disk thread, the folder's one writer.
+#[derive(Clone)]
+pub struct Recorder {
+    jobs: Sender<Job>,
+}
+
+impl Recorder {
+    /// Has `command` applied and saved; `false` when the disk thread has
+    /// stopped (the window is closing).
+    pub fn record(&self, command: Command) -> bool {
+        self.jobs.send(Job::Record(Box::new(command))).is_ok()
+    }
+}
+
+impl Runner {
+    /// A [`Recorder`] for another thread.
+    pub fn recorder(&self) -> Option<Recorder> {
+        self.jobs.clone().map(|jobs| Recorder { jobs })
+    }
+}
+
 impl Drop for Runner {
     fn drop(&mut self) {
-        // Closing the channel ends the thread once its last job is done.
-        self.jobs = None;
+        // The thread ends once the jobs before this are done (a recorder
+        // elsewhere may still hold the channel open).
+        if let Some(jobs) = self.jobs.take() {
+            let _ = jobs.send(Job::Stop);
+        }
         if let Some(worker) = self.worker.take() {
             let _ = worker.join();
         }
@@ -471,5 +510,16 @@ fn work(store: &mut Store, job: Job) -> (Done, Changes) {
             let result = store.save_drafts(&*drafts);
             (Done::DraftsSaved(drafts, result), Changes::default())
         }
+        Job::Record(command) => {
+            let actor = store.desk_name();
+            let (result, state) =
+                store.execute_fresh((*command).clone(), &actor, crate::desk::now());
+            let changes = match &result {
+                Ok(_) => Changes::of(state, &Default::default(), false, false),
+                Err(_) => Changes::default(),
+            };
+            (Done::Recorded(command, result), changes)
+        }
+        Job::Stop => (Done::Accepted(Vec::new()), Changes::default()),
     }
 }

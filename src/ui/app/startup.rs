@@ -80,30 +80,18 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
                     let ctx = cc.egui_ctx.clone();
                     let root = preload.store.root().to_path_buf();
                     let watcher = Watcher::start(&root, move || ctx.request_repaint());
-                    let actor = preload
-                        .state
-                        .settings
-                        .me
-                        .clone()
-                        .unwrap_or_else(crate::desk::login_name);
                     let ctx = cc.egui_ctx.clone();
                     let syncer =
-                        super::sync::Syncer::start(root.clone(), actor.clone(), move || {
-                            ctx.request_repaint()
-                        });
-                    let ctx = cc.egui_ctx.clone();
-                    let poster =
-                        super::poster::Poster::start(root.clone(), actor.clone(), move || {
-                            ctx.request_repaint()
-                        });
+                        super::sync::Syncer::start(root.clone(), move || ctx.request_repaint());
                     let ctx = cc.egui_ctx.clone();
                     let refresher =
                         super::feeds::Refresher::start(root.clone(), move || ctx.request_repaint());
-                    let mut app = ExpediteApp::from_preload(preload, Box::new(crate::desk::now))
+                    let app = ExpediteApp::from_preload(preload, Box::new(crate::desk::now))
                         .with_reminders(reminders)
                         .with_lock(lock)
-                        .with_poster(poster)
                         .with_refresher(refresher);
+                    let ctx = cc.egui_ctx.clone();
+                    let mut app = app.posting_from(root.clone(), move || ctx.request_repaint());
                     if let Some(syncer) = syncer {
                         app = app.with_syncer(syncer);
                     }
