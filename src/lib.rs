@@ -16,11 +16,13 @@ pub mod pack;
 pub mod post;
 pub mod reminder;
 pub mod sample;
+pub mod services;
 pub mod share;
 pub mod store;
 pub mod text;
 pub mod time;
 pub mod ui;
+pub mod web;
 
 /// The application id: the window's app_id, the desktop entry's name and
 /// the notifications' desktop-entry hint, so the desktop shows the right name and icon.

@@ -1274,15 +1274,7 @@ pub fn same_person(a: &str, b: &str) -> bool {
 }
 
 fn check_link(link: String) -> Result<String, CommandError> {
-    let lower = link.to_ascii_lowercase();
-    let ok = (lower.starts_with("https://") || lower.starts_with("http://"))
-        && link.len() > "https://".len()
-        && !link.chars().any(char::is_whitespace);
-    if ok {
-        Ok(link)
-    } else {
-        Err(CommandError::BadLink(link))
-    }
+    crate::web::check(&link, crate::web::Use::Link).map_err(|_| CommandError::BadLink(link))
 }
 
 fn check_evidence(

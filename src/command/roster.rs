@@ -197,7 +197,7 @@ pub(super) fn apply(
                         .into(),
                 ));
             };
-            if on && crate::interop::fetch::address(&f.location).is_none() {
+            if on && crate::web::feed_address(&f.location).is_none() {
                 return Err(bad(format!(
                     "\"{}\" was read from a file ({}): only a feed's address (https:// or webcal://) can be subscribed to. Import it from its address.",
                     f.name, f.location

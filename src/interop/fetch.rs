@@ -17,36 +17,7 @@ const CONNECT_LIMIT: Duration = Duration::from_secs(10);
 /// How long the whole answer may take to arrive.
 const ANSWER_LIMIT: Duration = Duration::from_secs(30);
 
-/// The address to read, when `text` is one: `webcal://` read as
-/// `https://`; `None` for anything that is not a web address (a path).
-pub fn address(text: &str) -> Option<String> {
-    let text = text.trim();
-    let scheme_end = text.find("://")?;
-    let scheme = text[..scheme_end].to_ascii_lowercase();
-    let rest = &text[scheme_end + 3..];
-    if rest.is_empty()
-        || rest.starts_with('/')
-        || rest.contains(char::is_whitespace)
-        || rest.contains(char::is_control)
-        || text.len() > 2048
-    {
-        return None;
-    }
-    match scheme.as_str() {
-        "https" | "webcals" | "webcal" => Some(format!("https://{rest}")),
-        "http" => Some(format!("http://{rest}")),
-        _ => None,
-    }
-}
-
-/// Whether `text` is meant as a web address (`https://`, `webcal://`…),
-/// even a broken one, rather than a file's path.
-pub fn looks_like_address(text: &str) -> bool {
-    let text = text.trim().to_ascii_lowercase();
-    ["http://", "https://", "webcal://", "webcals://"]
-        .iter()
-        .any(|s| text.starts_with(s))
-}
+pub use crate::web::{feed_address as address, looks_like_address};
 
 /// The host an address names, for messages.
 fn host(url: &str) -> &str {

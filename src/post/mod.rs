@@ -130,56 +130,12 @@ impl Connection {
     }
 }
 
-/// A web address posts may go to: `https://`, or `http://` to this machine.
+/// A web address posts may go to: `https://`, or `http://` to this
+/// machine (`web::check` for posting).
 pub fn check_url(url: &str) -> Result<(), String> {
-    if url
-        .chars()
-        .any(|c| c.is_control() || crate::text::is_bidi_control(c))
-    {
-        return Err(format!(
-            "'{}' holds control characters (a NUL, a line break, an escape) — paste the address alone, on one line",
-            crate::text::one_line(url, 80)
-        ));
-    }
-    if url.trim().contains(char::is_whitespace) {
-        return Err(format!(
-            "'{}' has spaces in it — paste the address alone",
-            crate::text::one_line(url, 80)
-        ));
-    }
-    if url.len() > 2048 {
-        return Err(
-            "that address is over 2,048 characters — paste the webhook's address alone".into(),
-        );
-    }
-    let lower = url.trim().to_ascii_lowercase();
-    if let Some(rest) = lower.strip_prefix("https://") {
-        return if rest.is_empty() || rest.starts_with('/') {
-            Err(format!("'{url}' names no host"))
-        } else {
-            Ok(())
-        };
-    }
-    if let Some(rest) = lower.strip_prefix("http://") {
-        let host = rest.split(['/', '?']).next().unwrap_or_default();
-        let host = host.rsplit_once(':').map_or(host, |(h, port)| {
-            if port.chars().all(|c| c.is_ascii_digit()) {
-                h
-            } else {
-                host
-            }
-        });
-        return if matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
-            Ok(())
-        } else {
-            Err(format!(
-                "'{url}' is plain http — a webhook carries your team's messages and its own secret, so it must be https:// (plain http:// only to this machine, for testing)"
-            ))
-        };
-    }
-    Err(format!(
-        "'{url}' is not a web address — it starts with https://"
-    ))
+    crate::web::check(url, crate::web::Use::Post)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 fn mask(secret: &str) -> String {

@@ -1456,7 +1456,7 @@ fn display_name(path: &Path) -> String {
 
 /// Moves a damaged file aside as `<name>.corrupt-<UTC time>`, never over another.
 fn quarantine(path: &Path) -> io::Result<PathBuf> {
-    let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
+    let stamp = crate::desk::now().format("%Y%m%dT%H%M%SZ");
     let name = path
         .file_name()
         .unwrap_or_default()

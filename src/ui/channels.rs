@@ -5,10 +5,10 @@
 
 use eframe::egui;
 
-use super::app::poster::{Job, PostNews};
 use super::widgets;
 use crate::command::channel_name;
 use crate::post::{Connection, SLACK_API};
+use crate::services::posting::{Job, News as PostNews};
 
 /// The kinds a channel can be connected to, as the form offers them.
 const KINDS: [&str; 5] = [
@@ -175,6 +175,6 @@ fn connection(form: &ChannelForm) -> Result<(String, Connection), String> {
     };
     connection
         .check()
-        .map_err(|why| super::app::poster::sentence(&why))?;
+        .map_err(|why| crate::services::posting::sentence(&why))?;
     Ok((channel, connection))
 }

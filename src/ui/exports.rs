@@ -1,17 +1,15 @@
 //! Sending and saving the conclusion pack from the window: copy to the
 //! clipboard, open in the mail program, save a file.
 //!
-//! Files are saved through the desktop's own save dialog (rfd: the desktop
-//! portal, else zenity), asked on a thread of its own so the window keeps
-//! drawing. When no dialog can be shown at all, rfd answers at once as if
-//! the person had pressed Cancel; an answer that fast is taken to mean "no
-//! dialog here", and the window asks for a path instead. What is saved is
+//! Files are saved through the desktop's own save dialog, asked through
+//! the dialog service (`services::dialog`) so the window keeps drawing.
+//! When no dialog can be shown at all, rfd answers at once as if the person
+//! had pressed Cancel; an answer that fast is taken to mean "no dialog
+//! here", and the window asks for a path instead. What is saved is
 //! made when the button is pressed, so the file holds what was on screen.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use eframe::egui;
 
@@ -23,57 +21,7 @@ use crate::pack::postmortem;
 /// An answer faster than this comes from no dialog at all, not a person.
 const NO_DIALOG_WITHIN: Duration = Duration::from_millis(700);
 
-/// What the save dialog is asked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SaveRequest {
-    /// The dialog's title: "Save the postmortem draft".
-    pub title: String,
-    /// The file name offered.
-    pub file_name: String,
-    /// The file type's name for the filter: "Markdown".
-    pub kind: &'static str,
-    /// The extension, without the dot.
-    pub extension: &'static str,
-}
-
-/// Asks where to save a file; the answer (`None`: cancelled, or no dialog)
-/// comes on the receiver, and the window is woken when it does.
-pub trait SaveDialog: Send + Sync {
-    /// Starts asking.
-    fn ask(&self, ctx: &egui::Context, request: SaveRequest) -> Receiver<Option<PathBuf>>;
-}
-
-/// The desktop's own save dialog, through rfd.
-pub struct NativeDialog;
-
-impl SaveDialog for NativeDialog {
-    fn ask(&self, ctx: &egui::Context, request: SaveRequest) -> Receiver<Option<PathBuf>> {
-        let (tx, rx) = channel();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let mut dialog = rfd::FileDialog::new()
-                .set_title(&request.title)
-                .set_file_name(&request.file_name)
-                .add_filter(request.kind, &[request.extension]);
-            if let Some(dir) = documents() {
-                dialog = dialog.set_directory(dir);
-            }
-            let _ = tx.send(dialog.save_file());
-            ctx.request_repaint();
-        });
-        rx
-    }
-}
-
-/// The folder files are offered in: Documents when there is one, else home.
-fn documents() -> Option<PathBuf> {
-    let dirs = directories::UserDirs::new()?;
-    Some(
-        dirs.document_dir()
-            .unwrap_or_else(|| dirs.home_dir())
-            .to_path_buf(),
-    )
-}
+pub use crate::services::dialog::{NativeDialog, SaveDialog, SaveRequest, documents};
 
 /// A file to save: what the dialog is asked, and what goes in the file.
 pub struct Job {
@@ -90,8 +38,8 @@ pub struct Job {
 /// A file waiting for the save dialog's answer.
 struct Pending {
     job: Job,
-    asked: Instant,
-    answer: Receiver<Option<PathBuf>>,
+    /// Not yet handed to the dialog service (see [`Exports::take_ask`]).
+    to_ask: bool,
 }
 
 /// A file waiting for a typed path, because no dialog could be shown.
@@ -119,7 +67,6 @@ struct Writing {
 /// The window's exports: the dialog in use, files being saved, and the last
 /// thing that happened, in words.
 pub struct Exports {
-    dialog: Arc<dyn SaveDialog>,
     pending: Option<Pending>,
     typed: Option<Typed>,
     writing: Option<Writing>,
@@ -131,15 +78,14 @@ pub struct Exports {
 
 impl Default for Exports {
     fn default() -> Self {
-        Self::new(Arc::new(NativeDialog))
+        Self::new()
     }
 }
 
 impl Exports {
-    /// Exports through `dialog`.
-    pub fn new(dialog: Arc<dyn SaveDialog>) -> Self {
+    /// Nothing being exported yet.
+    pub fn new() -> Self {
         Self {
-            dialog,
             pending: None,
             typed: None,
             writing: None,
@@ -271,17 +217,57 @@ impl Exports {
         }
     }
 
-    /// Asks where to save the job's file and saves it there.
-    pub fn save(&mut self, ctx: &egui::Context, job: Job) {
+    /// Asks where to save the job's file and saves it there: the window
+    /// hands the question to the dialog service ([`Self::take_ask`]) and
+    /// its answer back ([`Self::answered`]).
+    pub fn save(&mut self, _ctx: &egui::Context, job: Job) {
         if self.busy() {
             return;
         }
-        let answer = self.dialog.ask(ctx, job.request.clone());
         self.notice = Some(("Choose where to save it in the dialog.".into(), false));
-        self.pending = Some(Pending {
+        self.pending = Some(Pending { job, to_ask: true });
+    }
+
+    /// What to ask the save dialog next, once.
+    pub fn take_ask(&mut self) -> Option<SaveRequest> {
+        let p = self.pending.as_mut().filter(|p| p.to_ask)?;
+        p.to_ask = false;
+        Some(p.job.request.clone())
+    }
+
+    /// No save dialog could be asked: the path is typed instead.
+    pub fn no_dialog(&mut self) {
+        if let Some(p) = self.pending.take() {
+            self.ask_for_path(p.job);
+        }
+    }
+
+    /// The save dialog's answer: the file is written where the person
+    /// chose; an answer that came at once (no dialog could be shown) asks
+    /// for a path instead.
+    pub fn answered(&mut self, path: Option<PathBuf>, took: Duration) {
+        let Some(p) = self.pending.take() else {
+            return;
+        };
+        match path {
+            Some(path) => self.write(p.job, path, None),
+            None if took < NO_DIALOG_WITHIN => self.ask_for_path(p.job),
+            None => self.notice = Some(("Not saved.".into(), false)),
+        }
+    }
+
+    fn ask_for_path(&mut self, job: Job) {
+        let path = documents()
+            .unwrap_or_default()
+            .join(&job.request.file_name)
+            .display()
+            .to_string();
+        self.typed = Some(Typed {
             job,
-            asked: Instant::now(),
-            answer,
+            path,
+            error: None,
+            fresh: true,
+            replace: None,
         });
     }
 
@@ -373,44 +359,9 @@ impl Exports {
         );
     }
 
-    /// Each frame: takes the dialog's answer when it comes, and shows the
-    /// typed-path dialog when no save dialog could be shown.
+    /// Each frame: shows the typed-path dialog when no save dialog could
+    /// be shown.
     pub fn show(&mut self, ctx: &egui::Context) {
-        if let Some(p) = &self.pending {
-            match p.answer.try_recv() {
-                Ok(answer) => {
-                    let p = self.pending.take().expect("just looked");
-                    match answer {
-                        Some(path) => self.write(p.job, path, None),
-                        None if p.asked.elapsed() < NO_DIALOG_WITHIN => {
-                            let path = documents()
-                                .unwrap_or_default()
-                                .join(&p.job.request.file_name)
-                                .display()
-                                .to_string();
-                            self.typed = Some(Typed {
-                                job: p.job,
-                                path,
-                                error: None,
-                                fresh: true,
-                                replace: None,
-                            });
-                        }
-                        None => self.notice = Some(("Not saved.".into(), false)),
-                    }
-                }
-                Err(std::sync::mpsc::TryRecvError::Empty) => {
-                    ctx.request_repaint_after(Duration::from_millis(200));
-                }
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                    self.pending = None;
-                    self.notice = Some((
-                        "The save dialog closed without an answer; nothing was saved.".into(),
-                        true,
-                    ));
-                }
-            }
-        }
         let Some(t) = &mut self.typed else {
             return;
         };

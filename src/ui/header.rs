@@ -315,10 +315,10 @@ impl Sooner<'_> {
 /// first, then one with no answer, then the waiting ones. A post of another
 /// incident than the one shown says so.
 fn posting_state(
-    p: &crate::ui::app::poster::PostNews,
+    p: &crate::services::posting::News,
     shown: &crate::model::IncidentId,
 ) -> Option<(String, String)> {
-    use crate::ui::app::poster::Stuck;
+    use crate::services::posting::Stuck;
     // Few words here (the title needs the room); which channel and why on hover.
     let whose = |stuck: &Stuck, words: &str| {
         if stuck.incident == *shown {

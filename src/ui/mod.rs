@@ -54,7 +54,7 @@ pub struct Facts<'a> {
     /// Where the shared folder stands, when the folder is shared.
     pub sharing: Option<&'a crate::share::SyncStatus>,
     /// Where posting stands.
-    pub posting: &'a app::poster::PostNews,
+    pub posting: &'a crate::services::posting::News,
 }
 
 /// What a view asks the app to do.

@@ -4,8 +4,6 @@
 //! the moment it started the process) and its peak memory, then closes.
 //! The bare-window example uses the same probe, so both are measured alike.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use eframe::egui;
 
 /// Watches frames when the environment asks for it; inert otherwise.
@@ -36,23 +34,11 @@ impl FirstFrameProbe {
             return;
         }
         if self.frames == 2 {
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos());
-            println!("first-frame-unix-ns {now}");
-            if let Some(kib) = peak_rss_kib() {
+            println!("first-frame-unix-ns {}", crate::desk::unix_nanos());
+            if let Some(kib) = crate::desk::peak_rss_kib() {
                 println!("peak-rss-kib {kib}");
             }
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
-}
-
-/// The process's peak resident memory so far (Linux: `VmHWM`).
-pub fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }

@@ -287,33 +287,7 @@ pub fn link(ui: &mut egui::Ui, text: &str) {
     }
 }
 
-/// Whether a link may be opened, checked as it is about to be offered,
-/// whatever brought it (a file, a colleague's desk): http and https; a
-/// `mailto:` of one plain address and nothing after it (no `?attach=`, no
-/// body); a `tel:` of a number (and `;ext=` digits) only.
-pub fn is_safe_link(text: &str) -> bool {
-    let text = text.trim();
-    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return false;
-    }
-    let after = |scheme: &str| {
-        text.get(..scheme.len())
-            .filter(|s| s.eq_ignore_ascii_case(scheme))
-            .map(|_| &text[scheme.len()..])
-    };
-    if let Some(address) = after("mailto:") {
-        return crate::model::roster::is_address(address);
-    }
-    if let Some(number) = after("tel:") {
-        let (number, extension) = number.split_once(";ext=").unwrap_or((number, "0"));
-        let digits = number.strip_prefix('+').unwrap_or(number);
-        return !digits.is_empty()
-            && digits.chars().all(|c| c.is_ascii_digit())
-            && !extension.is_empty()
-            && extension.chars().all(|c| c.is_ascii_digit());
-    }
-    after("http://").is_some() || after("https://").is_some()
-}
+pub use crate::web::is_safe_link;
 
 /// "14:05" today, "Tue 24 Nov 14:05" otherwise; in the reader's zone.
 pub fn when(at: DateTime<Utc>, now: DateTime<Utc>) -> String {

@@ -65,8 +65,9 @@ pub fn settle(harness: &mut Harness<'_, ExpediteApp>) {
             std::thread::sleep(std::time::Duration::from_millis(2));
             continue;
         }
-        harness.run();
-        if !harness.state().is_busy() {
+        // A service may wake the window meanwhile (a post's news, the
+        // sync's): frames go on until it is quiet.
+        if harness.try_run().is_ok() && !harness.state().is_busy() {
             return;
         }
     }
@@ -259,14 +260,8 @@ pub fn with_rota(dir: &std::path::Path) {
 pub struct SaveAnswer(pub Option<std::path::PathBuf>);
 
 impl expedite::ui::exports::SaveDialog for SaveAnswer {
-    fn ask(
-        &self,
-        _ctx: &egui::Context,
-        _request: expedite::ui::exports::SaveRequest,
-    ) -> std::sync::mpsc::Receiver<Option<std::path::PathBuf>> {
-        let (tx, rx) = std::sync::mpsc::channel();
-        tx.send(self.0.clone()).unwrap();
-        rx
+    fn ask(&self, _request: expedite::ui::exports::SaveRequest) -> Option<std::path::PathBuf> {
+        self.0.clone()
     }
 }
 

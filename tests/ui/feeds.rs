@@ -7,19 +7,15 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use expedite::store::Store;
 use expedite::ui::ExpediteApp;
-use expedite::ui::app::feeds::Refresher;
 
 use crate::common::*;
 
-/// The window on `dir` at t(0), refreshing feeds through a real thread.
+/// The window on `dir` at t(0), refreshing feeds through the real feeds service.
 fn window_refreshing(dir: &std::path::Path) -> Harness<'static, ExpediteApp> {
     let store = Store::open(dir).unwrap();
-    let refresher = Refresher::start(dir.to_path_buf(), || {});
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |_cc| {
-            ExpediteApp::new(store, Box::new(|| t(0))).with_refresher(refresher)
-        });
+        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(0))).with_feeds());
     settle(&mut harness);
     harness
 }

@@ -12,15 +12,12 @@ use crate::common::*;
 
 const SECRET: egui::accesskit::Role = egui::accesskit::Role::PasswordInput;
 
-/// The window on `dir` at t(5), posting through a real poster thread.
+/// The window on `dir` at t(5), posting through the real posting service.
 fn window_posting(dir: &std::path::Path) -> Harness<'static, ExpediteApp> {
     let store = Store::open(dir).unwrap();
-    let root = dir.to_path_buf();
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |_cc| {
-            ExpediteApp::new(store, Box::new(|| t(5))).posting_from(root, || {})
-        });
+        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(5))).with_posting());
     settle(&mut harness);
     harness
 }

@@ -14,7 +14,6 @@ use egui_kittest::kittest::Queryable;
 use expedite::command::Command;
 use expedite::store::Store;
 use expedite::ui::ExpediteApp;
-use expedite::ui::app::sync::Syncer;
 
 use crate::common::*;
 
@@ -64,13 +63,12 @@ fn shared_window(
     .unwrap();
     let store = Store::open(&mine).unwrap();
     let watcher = expedite::store::watch::Watcher::start(&mine, || {}).unwrap();
-    let syncer = Syncer::start(mine.clone(), || {}).expect("a thread");
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(move |_cc| {
             ExpediteApp::new(store, Box::new(|| t(3)))
                 .with_watcher(watcher)
-                .with_syncer(syncer)
+                .with_sync()
         });
     settle(&mut harness);
     wait_for_within(&mut harness, "Shared · in step", 10);
@@ -243,13 +241,12 @@ fn a_folder_shared_from_the_terminal_while_the_window_is_open_starts_syncing() {
     .unwrap();
     let store = Store::open(&mine).unwrap();
     let watcher = expedite::store::watch::Watcher::start(&mine, || {}).unwrap();
-    let syncer = Syncer::start(mine.clone(), || {}).expect("a thread");
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(move |_cc| {
             ExpediteApp::new(store, Box::new(|| t(3)))
                 .with_watcher(watcher)
-                .with_syncer(syncer)
+                .with_sync()
         });
     settle(&mut harness);
     assert!(harness.query_by_label_contains("Shared").is_none());

@@ -10,28 +10,21 @@ use eframe::egui;
 use crate::command::Command;
 use crate::model::roster::Feed;
 use crate::reminder::{NotificationAction, ReminderEvent};
+use crate::services::Event;
+use crate::services::disk::Job;
+use crate::services::feeds::Fetched;
 use crate::ui::Dialog;
-use crate::ui::app::feeds::{FeedStatus, Fetched};
-use crate::ui::app::runner::Job;
+use crate::ui::app::feeds::FeedStatus;
 
 use super::{DRAFT_SAVE_EVERY, ExpediteApp, Pending};
 use crate::ui::drafts;
 
 impl ExpediteApp {
-    /// Tells the refresh thread which feeds are subscribed to, takes in
-    /// what it read (to the disk thread, to be read against the roster as
-    /// saved) and says what it could not read, once per run of failures.
-    fn take_in_feeds(&mut self) {
-        let previews: Vec<_> = self.address_previews.1.try_iter().collect();
-        for preview in previews {
-            self.previews_reading = self.previews_reading.saturating_sub(1);
-            self.contacts.previewed(preview);
-        }
-        let Some(refresher) = &mut self.refresher else {
-            return;
-        };
-        refresher.feeds(&self.state.roster);
-        let (fetched, not_agreed) = refresher.take_news();
+    /// Takes in what the feeds service said: what it read goes to the
+    /// disk, to be read against the roster as saved; what it could not read
+    /// is said, once per run of failures.
+    fn take_in_feeds(&mut self, news: Vec<crate::services::feeds::News>) {
+        let (fetched, not_agreed) = self.refresher.take_news(news);
         for feed in not_agreed {
             let by = crate::store::feed_added_by(&feed).to_owned();
             self.feed_news
@@ -107,37 +100,42 @@ impl ExpediteApp {
             .insert(feed.id.clone(), FeedStatus::Failed(now, why));
     }
 
-    /// Takes in what happened in the background: data read, outside edits and reminders.
+    /// Takes in what happened outside the frame: what the services said,
+    /// outside edits and reminders; and tells the services what the frame
+    /// asks of them.
     pub(super) fn handle_background(&mut self, ctx: &egui::Context) {
         self.runner.wake(ctx);
-        self.take_in_loaded();
         if let Some(watcher) = &self.watcher {
             let paths: Vec<PathBuf> = watcher.changes.try_iter().collect();
             if !paths.is_empty() {
                 self.runner.send(Job::Outside(paths));
             }
         }
-        self.take_in_done(ctx);
-        self.take_in_feeds();
-        if let Some(status) = self
-            .syncer
-            .as_ref()
-            .and_then(|s| s.status.try_iter().last())
-        {
-            self.state.settings.clocks = status
-                .as_ref()
-                .map(|s| s.clocks.clone())
-                .unwrap_or_default();
-            self.sharing = status;
+        let mut feed_news = Vec::new();
+        for event in self.take_in_done(ctx) {
+            match event {
+                Event::Posting(news) => self.posting = news,
+                Event::Sync(status) => {
+                    self.state.settings.clocks = status
+                        .as_ref()
+                        .map(|s| s.clocks.clone())
+                        .unwrap_or_default();
+                    self.sharing = status;
+                }
+                Event::Feeds(news) => feed_news.push(news),
+                Event::Fetched(preview) => {
+                    self.previews_reading = self.previews_reading.saturating_sub(1);
+                    self.contacts.previewed(preview);
+                }
+                Event::Dialog(answer) => self.exports.answered(answer.path, answer.took),
+                Event::Read(read) => self.take_in_read(ctx, read),
+                // The disk's answers were taken in with the state.
+                Event::Disk(..) => {}
+            }
         }
-        let news: Vec<_> = self
-            .poster
-            .as_ref()
-            .map(|p| p.news.try_iter().collect())
-            .unwrap_or_default();
-        if let Some(last) = news.into_iter().last() {
-            self.posting = last;
-        }
+        self.take_in_feeds(feed_news);
+        self.refresher
+            .feeds(self.runner.services(), &self.state.roster);
         let events: Vec<ReminderEvent> = self
             .reminders
             .as_ref()
@@ -195,8 +193,17 @@ impl ExpediteApp {
         }
         self.drafts_saved_at = Some(Instant::now());
         self.drafts_in_flight = true;
+        self.send_drafts();
+    }
+
+    /// Sends the drafts to the disk to be written; they become the saved
+    /// drafts once it says so.
+    pub(super) fn send_drafts(&mut self) {
         let all = self.all_drafts();
-        self.runner.send(Job::SaveDrafts(all));
+        self.drafts_sent = Some(all.clone());
+        self.runner.send(Job::SaveDrafts(Box::new(move |store| {
+            store.save_drafts(&*all)
+        })));
     }
 
     /// Whether the drafts differ from what is on disk (empty ones dropped first).

@@ -5,9 +5,9 @@
 use eframe::egui;
 
 use crate::command::{Command, RosterChange};
+use crate::services::disk::{Done, Job};
 use crate::store::{self};
 use crate::ui::Action;
-use crate::ui::app::runner::{Done, Job};
 
 use super::{DRAFT_SAVE_EVERY, ExpediteApp, Origin, Pending};
 
@@ -73,16 +73,19 @@ impl ExpediteApp {
                 };
                 let source = path.to_string_lossy().into_owned();
                 if crate::interop::fetch::looks_like_address(&source) {
-                    // The network may take its time: not on the disk thread.
-                    self.previews_reading += 1;
-                    let back = self.address_previews.0.clone();
-                    let ctx = ctx.clone();
-                    std::thread::spawn(move || {
-                        let read = crate::interop::import::preview_from(&roster, &source, options)
-                            .map(|read| Box::new((path, read.format, read.preview)));
-                        let _ = back.send(read);
-                        ctx.request_repaint();
-                    });
+                    // The network may take its time: not on the disk's lane.
+                    let job = crate::services::fetch::Job::Preview {
+                        path,
+                        roster,
+                        options: Box::new(options),
+                    };
+                    if self
+                        .runner
+                        .services()
+                        .send(crate::services::Job::Fetch(job))
+                    {
+                        self.previews_reading += 1;
+                    }
                 } else {
                     self.runner.send(Job::Preview {
                         path,
@@ -92,15 +95,13 @@ impl ExpediteApp {
                 }
             }
             Action::AgreeFeed(id) => {
-                if let Some(refresher) = &mut self.refresher {
-                    refresher.agree(&id);
+                if self.refresher.agree(self.runner.services(), &id) {
                     self.feed_news
                         .insert(id, crate::ui::app::feeds::FeedStatus::Reading);
                 }
             }
             Action::RefreshFeed(id) => {
-                if let Some(refresher) = &mut self.refresher {
-                    refresher.now(&id);
+                if self.refresher.now(self.runner.services(), &id) {
                     self.feed_news
                         .insert(id, crate::ui::app::feeds::FeedStatus::Reading);
                 }
@@ -132,9 +133,9 @@ impl ExpediteApp {
         match result {
             Ok(outcome) => {
                 self.error = None;
-                if let Some(syncer) = &self.syncer {
-                    syncer.saved();
-                }
+                self.runner.services().send(crate::services::Job::Sync(
+                    crate::services::sync::Job::Saved,
+                ));
                 if let Some(Command::PostUpdate { incident, .. }) = &then.command {
                     self.post_saved_update(incident);
                 }
@@ -160,9 +161,10 @@ impl ExpediteApp {
         }
     }
 
-    /// Takes in what came back from the disk thread.
-    pub(super) fn take_in_done(&mut self, ctx: &egui::Context) {
-        let (done, changed) = self.runner.take_in(&mut self.state);
+    /// Takes in what came back from the disk; returns what the other
+    /// services said, for [`Self::handle_background`].
+    pub(super) fn take_in_done(&mut self, ctx: &egui::Context) -> Vec<crate::services::Event> {
+        let (done, others, changed) = self.runner.take_in(&mut self.state);
         if changed {
             self.reschedule();
         }
@@ -189,10 +191,15 @@ impl ExpediteApp {
                     };
                     self.error = Some(format!("{what}: {e}"));
                 }
-                Done::DraftsSaved(drafts, result) => {
+                Done::DraftsSaved(result) => {
                     self.drafts_in_flight = false;
+                    let sent = self.drafts_sent.take();
                     match result {
-                        Ok(()) => self.saved_drafts = *drafts,
+                        Ok(()) => {
+                            if let Some(sent) = sent {
+                                self.saved_drafts = *sent;
+                            }
+                        }
                         Err(e) => {
                             self.error = Some(format!(
                                 "What you typed is still here, but it could not be kept on disk in case of a restart: {e}"
@@ -203,14 +210,15 @@ impl ExpediteApp {
                 }
             }
         }
+        others
     }
 }
 
 impl ExpediteApp {
     /// Hands a just-saved update to the poster: the text written for its
     /// channel from the record as saved, as the dialog showed it.
-    fn post_saved_update(&self, id: &crate::model::IncidentId) {
-        let (Some(poster), Some(incident)) = (&self.poster, self.state.incidents.get(id)) else {
+    fn post_saved_update(&mut self, id: &crate::model::IncidentId) {
+        let Some(incident) = self.state.incidents.get(id) else {
             return;
         };
         let Some((update, text)) =
@@ -218,13 +226,18 @@ impl ExpediteApp {
         else {
             return;
         };
-        poster.ask(super::poster::Job::Post(crate::post::outbox::UpdateOut {
+        let out = crate::post::outbox::UpdateOut {
             incident: id.clone(),
             channel: update.channel,
             update_at: update.at,
             update_by: update.by,
             text,
-        }));
+        };
+        // Without the posting service (a window made for a test), it is
+        // recorded only, as on a desk with no channel connected.
+        self.runner.services().send(crate::services::Job::Post(
+            crate::services::posting::Job::Post(out),
+        ));
     }
 }
 

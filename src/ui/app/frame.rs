@@ -8,8 +8,9 @@ use crate::command::Command;
 use crate::model::procedure::{self, Stage};
 use crate::model::{Incident, State, comms};
 use crate::pack::Pack;
+use crate::services::disk::{Done, Job};
+use crate::services::posting::Job as Posting;
 use crate::store::Problem;
-use crate::ui::app::runner::{Done, Job};
 use crate::ui::{
     Action, Dialog, Facts, View, classification, communication, conclusion, declare, deployment,
     drafts, evidence, exports, fix, header, incidents, ownership, rail, team, timeline, widgets,
@@ -414,11 +415,11 @@ impl eframe::App for ExpediteApp {
         if view == View::Brief {
             // The brief names people with their numbers: the roster is read
             // now (in the background; this frame is already drawn).
-            self.roster.start(&ctx);
+            self.roster.start(self.runner.services());
         }
         if view == View::Incidents || picked == Some(View::Incidents) {
             // Resolved incidents are only read once someone looks for them.
-            self.archive.start(&ctx);
+            self.archive.start(self.runner.services());
         }
         for action in actions {
             self.perform(&ctx, action, Origin::View);
@@ -426,18 +427,26 @@ impl eframe::App for ExpediteApp {
         if let Some(action) = contacts_action {
             self.perform(&ctx, action, Origin::Contacts);
         }
-        if let (Some(job), Some(poster)) = (poster_job, &self.poster) {
-            poster.ask(match job {
-                super::poster::Job::Test { channel, .. } => super::poster::Job::Test {
+        if let Some(job) = poster_job {
+            let job = match job {
+                Posting::Test { channel, .. } => Posting::Test {
                     channel,
                     from: self.me(),
                 },
                 other => other,
-            });
+            };
+            self.runner.services().send(crate::services::Job::Post(job));
         }
         self.dialogs(&ctx);
         super::dialogs::shortcuts_sheet(&ctx, &mut self.shortcuts_shown);
         self.exports.show(&ctx);
+        if let Some(request) = self.exports.take_ask()
+            && !self.runner.services().send(crate::services::Job::Dialog(
+                crate::services::dialog::Job::Save(request),
+            ))
+        {
+            self.exports.no_dialog();
+        }
         if let Some((path, bytes)) = self.exports.take_write() {
             self.runner.send(Job::Write { path, bytes });
         }
@@ -473,11 +482,11 @@ impl eframe::App for ExpediteApp {
         // Whatever is under way finishes, and what was typed is kept, before
         // the window goes (a few seconds at most on a disk that hangs).
         if self.drafts_changed() {
-            self.runner.send(Job::SaveDrafts(self.all_drafts()));
+            self.send_drafts();
         }
         for done in self.runner.finish(&mut self.state, EXIT_WAIT) {
             match done {
-                Done::DraftsSaved(_, Err(e)) => {
+                Done::DraftsSaved(Err(e)) => {
                     eprintln!("expedite: what you typed could not be kept: {e}");
                 }
                 Done::Ran(Err(e)) => eprintln!("expedite: {e}"),

@@ -9,10 +9,8 @@ mod commands;
 mod dialogs;
 pub mod feeds;
 mod frame;
-pub mod poster;
 pub mod runner;
 pub mod startup;
-pub mod sync;
 
 pub use frame::window_title;
 pub use startup::{Preload, Refused, run};
@@ -92,6 +90,8 @@ pub struct ExpediteApp {
     pending: VecDeque<Pending>,
     /// Whether a save of the drafts is under way.
     drafts_in_flight: bool,
+    /// The drafts being saved, which become the saved ones once they are.
+    drafts_sent: Option<Box<drafts::Drafts>>,
     state: State,
     problems: Vec<Problem>,
     /// Everything typed and not yet a command.
@@ -127,26 +127,16 @@ pub struct ExpediteApp {
     asked_focus: bool,
     reminders: Option<Reminders>,
     watcher: Option<Watcher>,
-    /// Keeps a shared folder in step, when it is shared.
-    syncer: Option<sync::Syncer>,
-    /// Where the shared folder stands, as the sync thread last said.
+    /// Where the shared folder stands, as the sync service last said.
     sharing: Option<crate::share::SyncStatus>,
-    /// Posts updates to connected channels, when started.
-    poster: Option<poster::Poster>,
-    /// Where posting stands, as the poster last said.
-    posting: poster::PostNews,
-    /// Reads subscribed feeds every hour, when started.
-    refresher: Option<feeds::Refresher>,
+    /// Where posting stands, as the posting service last said.
+    posting: crate::services::posting::News,
+    /// The window's side of the feeds service.
+    refresher: feeds::Refresher,
     /// Where each subscribed feed stands on this desk.
     feed_news: feeds::FeedNews,
     /// Feeds' addresses being read for a preview.
     previews_reading: usize,
-    /// Feeds' addresses read for a preview, off the disk thread (the
-    /// network may take its time).
-    address_previews: (
-        std::sync::mpsc::Sender<crate::ui::contacts::forms::Previewed>,
-        std::sync::mpsc::Receiver<crate::ui::contacts::forms::Previewed>,
-    ),
     /// The form to connect a channel.
     channel_form: crate::ui::channels::ChannelForm,
     /// Hand-overs to this person from other desks already told of.
@@ -156,9 +146,9 @@ pub struct ExpediteApp {
     frame_trace: Option<(Instant, u64)>,
     probe: probe::FirstFrameProbe,
     /// The roster: read when the window is first used.
-    roster: Later<store::RosterRead>,
+    roster: Later,
     /// The resolved incidents: read when first looked for.
-    archive: Later<store::ArchiveRead>,
+    archive: Later,
 }
 
 impl ExpediteApp {
@@ -182,8 +172,8 @@ impl ExpediteApp {
     pub fn from_preload(preload: Preload, clock: Clock) -> Self {
         let mut app = Self::loaded(preload.store, preload.state, preload.problems, clock);
         let store::Deferred { roster, archive } = preload.deferred;
-        app.roster = Later::waiting(move || store::read_roster(&roster));
-        app.archive = Later::waiting(move || store::read_archive(&archive));
+        app.roster = Later::Waiting(Some(crate::services::read::Job::Roster(roster)));
+        app.archive = Later::Waiting(Some(crate::services::read::Job::Archive(archive)));
         app
     }
 
@@ -196,9 +186,10 @@ impl ExpediteApp {
         let mut drafts = drafts;
         let forms = std::mem::take(&mut drafts.roster);
         Self {
-            runner: runner::Runner::start(store),
+            runner: runner::Runner::start(store, Arc::new(exports::NativeDialog)),
             pending: VecDeque::new(),
             drafts_in_flight: false,
+            drafts_sent: None,
             state,
             problems,
             saved_drafts,
@@ -220,14 +211,11 @@ impl ExpediteApp {
             asked_focus: false,
             reminders: None,
             watcher: None,
-            syncer: None,
             sharing: None,
-            poster: None,
             posting: Default::default(),
-            refresher: None,
+            refresher: Default::default(),
             feed_news: Default::default(),
             previews_reading: 0,
-            address_previews: std::sync::mpsc::channel(),
             channel_form: Default::default(),
             told_hand_overs: Default::default(),
             _lock: None,
@@ -256,19 +244,18 @@ impl ExpediteApp {
         self.runner.is_busy()
             || self.exports.writing()
             || self.previews_reading > 0
-            || self
-                .refresher
-                .as_ref()
-                .is_some_and(feeds::Refresher::is_busy)
+            || self.refresher.is_busy()
     }
 
-    /// Reminds through this reminder thread, starting with what is due now.
     /// Saves files through `dialog` instead of the desktop's save dialog.
     pub fn with_save_dialog(mut self, dialog: Arc<dyn exports::SaveDialog>) -> Self {
-        self.exports = exports::Exports::new(dialog);
+        self.runner
+            .services()
+            .start(crate::services::dialog::Dialogs::new(dialog));
         self
     }
 
+    /// Reminds through this reminder thread, starting with what is due now.
     pub fn with_reminders(mut self, reminders: Reminders) -> Self {
         self.reminders = Some(reminders);
         self.reschedule();
@@ -287,34 +274,32 @@ impl ExpediteApp {
         self
     }
 
-    /// Posts updates to connected channels through this thread.
-    pub fn with_poster(mut self, poster: poster::Poster) -> Self {
-        self.poster = Some(poster);
+    /// Posts updates to connected channels: the posting service, whose
+    /// every outcome the disk service records.
+    pub fn with_posting(mut self) -> Self {
+        let root = self.runner.root().to_path_buf();
+        self.runner
+            .services()
+            .start(crate::services::posting::Posting::new(root));
         self
     }
 
-    /// Posts updates to connected channels from the data folder `root`,
-    /// on a poster thread that has what became of each post recorded by
-    /// this window's disk thread (the folder's one writer).
-    pub fn posting_from(self, root: std::path::PathBuf, wake: impl Fn() + Send + 'static) -> Self {
-        let recorder = self.runner.recorder();
-        let poster = poster::Poster::start(
-            root,
-            move |command| recorder.as_ref().is_some_and(|r| r.record(command)),
-            wake,
-        );
-        self.with_poster(poster)
-    }
-
-    /// Keeps subscribed feeds current through this thread.
-    pub fn with_refresher(mut self, refresher: feeds::Refresher) -> Self {
-        self.refresher = Some(refresher);
+    /// Keeps subscribed feeds current: the feeds service.
+    pub fn with_feeds(mut self) -> Self {
+        let root = self.runner.root().to_path_buf();
+        self.runner
+            .services()
+            .start(crate::services::feeds::Feeds::new(root));
         self
     }
 
-    /// Keeps the shared folder in step through this sync thread.
-    pub fn with_syncer(mut self, syncer: sync::Syncer) -> Self {
-        self.syncer = Some(syncer);
+    /// Keeps the folder in step while it is shared (from the start, or
+    /// once shared from a terminal): the sync service.
+    pub fn with_sync(mut self) -> Self {
+        let root = self.runner.root().to_path_buf();
+        self.runner
+            .services()
+            .start(crate::services::sync::Sync::new(root));
         self
     }
 

@@ -5,16 +5,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver};
 
 use eframe::egui;
 
-use crate::model::State;
 use crate::reminder::Reminders;
 use crate::reminder::desktop::DesktopNotifier;
+use crate::services::disk::Job;
+use crate::services::read;
 use crate::store::watch::Watcher;
-use crate::store::{self, Problem, Store};
-use crate::ui::app::runner::Job;
+use crate::store::{self, Problem};
 use crate::ui::widgets;
 
 use super::ExpediteApp;
@@ -26,19 +25,7 @@ use crate::ui::RENDERER;
 /// graphics are set up, so a team's history never delays the first frame.
 pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
     let folder = store::data_dir(data_dir.clone()).ok();
-    // Phone numbers' metadata, read once, before the contacts are shown.
-    std::thread::spawn(crate::model::phone::warm);
-    let preloading = std::thread::spawn(move || {
-        let store = Store::open(store::data_dir(data_dir)?)?;
-        let lock = store.lock_instance()?;
-        let icon = eframe::icon_data::from_png_bytes(include_bytes!(
-            "../../../assets/icons/expedite-256.png"
-        ))
-        // Only a broken build could get here; the window is still usable.
-        .inspect_err(|e| eprintln!("expedite: the window icon could not be read: {e}"))
-        .ok();
-        Ok::<_, store::StoreError>((Preload::read(store), lock, icon))
-    });
+    let preloading = read::before_the_window(data_dir);
     let viewport = egui::ViewportBuilder::default()
         .with_title("Expedite")
         .with_app_id(crate::APP_ID)
@@ -57,20 +44,17 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
                 .join()
                 .unwrap_or(Err(store::StoreError::Stopped { dir: folder }));
             Ok(match preloaded {
-                Ok((preload, lock, icon)) => {
+                Ok((preload, lock)) => {
+                    let icon = eframe::icon_data::from_png_bytes(include_bytes!(
+                        "../../../assets/icons/expedite-256.png"
+                    ))
+                    // Only a broken build could get here; the window is still usable.
+                    .inspect_err(|e| eprintln!("expedite: the window icon could not be read: {e}"))
+                    .ok();
                     if let Some(icon) = icon {
                         cc.egui_ctx
                             .send_viewport_cmd(egui::ViewportCommand::Icon(Some(Arc::new(icon))));
                     }
-                    // The system's fonts for scripts and emoji egui's own
-                    // lack, read off this thread and used from the next frame.
-                    let ctx = cc.egui_ctx.clone();
-                    std::thread::spawn(move || {
-                        if let Some(fonts) = crate::ui::fonts::with_system_fallbacks() {
-                            ctx.set_fonts(fonts);
-                            ctx.request_repaint();
-                        }
-                    });
                     let ctx = cc.egui_ctx.clone();
                     let reminders = Reminders::start(
                         Arc::new(DesktopNotifier::new()),
@@ -80,20 +64,17 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
                     let ctx = cc.egui_ctx.clone();
                     let root = preload.store.root().to_path_buf();
                     let watcher = Watcher::start(&root, move || ctx.request_repaint());
-                    let ctx = cc.egui_ctx.clone();
-                    let syncer =
-                        super::sync::Syncer::start(root.clone(), move || ctx.request_repaint());
-                    let ctx = cc.egui_ctx.clone();
-                    let refresher =
-                        super::feeds::Refresher::start(root.clone(), move || ctx.request_repaint());
-                    let app = ExpediteApp::from_preload(preload, Box::new(crate::desk::now))
+                    let mut app = ExpediteApp::from_preload(preload, Box::new(crate::desk::now))
                         .with_reminders(reminders)
                         .with_lock(lock)
-                        .with_refresher(refresher);
-                    let ctx = cc.egui_ctx.clone();
-                    let mut app = app.posting_from(root.clone(), move || ctx.request_repaint());
-                    if let Some(syncer) = syncer {
-                        app = app.with_syncer(syncer);
+                        .with_feeds()
+                        .with_posting()
+                        .with_sync();
+                    // Phone numbers' metadata, read once before the contacts
+                    // are shown; the system's fonts for scripts and emoji
+                    // egui's own lack, used from the frame after they are read.
+                    for job in [read::Job::Warm, read::Job::Fonts] {
+                        app.runner.services().send(crate::services::Job::Read(job));
                     }
                     match watcher {
                         Ok(watcher) => app = app.with_watcher(watcher),
@@ -147,87 +128,35 @@ impl eframe::App for Refused {
     }
 }
 
-/// What the window reads before its first frame: the settings and the open
-/// incidents. The roster is read when the window is first used, the resolved
-/// incidents when first asked for (see [`ExpediteApp::starting`]).
-pub struct Preload {
-    pub(super) store: Store,
-    pub(super) state: State,
-    pub(super) problems: Vec<Problem>,
-    pub(super) deferred: store::Deferred,
-}
+pub use crate::services::read::Preload;
 
-impl Preload {
-    /// Loads the settings and the open incidents.
-    pub fn read(mut store: Store) -> Self {
-        let (state, problems, deferred) = store.load_active();
-        Self {
-            store,
-            state,
-            problems,
-            deferred,
-        }
-    }
-}
-
-/// Data read later, on a thread of its own: not asked for yet, being read, in.
-pub(super) enum Later<T> {
-    /// Not read yet: how to read it.
-    Waiting(Box<dyn FnOnce() -> T + Send>),
+/// Data read later by the read service: not asked for yet, being read, in.
+pub(super) enum Later {
+    /// Not read yet: what to ask.
+    Waiting(Option<read::Job>),
     /// Being read; the window wakes when it is done.
-    Reading(Receiver<T>),
+    Reading,
     /// Taken in (or never needed).
     Done,
 }
 
-impl<T: Send + 'static> Later<T> {
-    pub(super) fn waiting(read: impl FnOnce() -> T + Send + 'static) -> Self {
-        Self::Waiting(Box::new(read))
-    }
-
+impl Later {
     /// Starts reading, unless it already has.
-    pub(super) fn start(&mut self, ctx: &egui::Context) {
-        *self = match std::mem::replace(self, Self::Done) {
-            Self::Waiting(read) => Self::Reading(in_background(ctx, read)),
-            other => other,
-        };
-    }
-
-    /// What was read, once, when it is ready.
-    pub(super) fn ready(&mut self) -> Option<T> {
-        let Self::Reading(rx) = self else {
-            return None;
-        };
-        match rx.try_recv() {
-            Ok(read) => {
-                *self = Self::Done;
-                Some(read)
-            }
-            Err(mpsc::TryRecvError::Empty) => None,
-            Err(mpsc::TryRecvError::Disconnected) => {
-                *self = Self::Done;
-                None
-            }
+    pub(super) fn start(&mut self, services: &crate::services::Services) {
+        if let Self::Waiting(job) = self
+            && let Some(job) = job.take()
+        {
+            *self = if services.send(crate::services::Job::Read(job)) {
+                Self::Reading
+            } else {
+                Self::Done
+            };
         }
     }
 
     pub(super) fn is_done(&self) -> bool {
         matches!(self, Self::Done)
     }
-}
-
-/// Runs `work` on a thread of its own; the window wakes when it is done.
-pub(super) fn in_background<T: Send + 'static>(
-    ctx: &egui::Context,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Receiver<T> {
-    let (tx, rx) = mpsc::channel();
-    let ctx = ctx.clone();
-    std::thread::spawn(move || {
-        let _ = tx.send(work());
-        ctx.request_repaint();
-    });
-    rx
 }
 
 impl ExpediteApp {
@@ -250,18 +179,28 @@ impl ExpediteApp {
             })
         });
         if used {
-            self.roster.start(ctx);
+            self.roster.start(self.runner.services());
         }
     }
 
-    /// Hands the roster and the archive, once read in the background, to
-    /// the disk thread to take in.
-    pub(super) fn take_in_loaded(&mut self) {
-        if let Some(read) = self.roster.ready() {
-            self.runner.send(Job::AcceptRoster(read));
-        }
-        if let Some(read) = self.archive.ready() {
-            self.runner.send(Job::AcceptArchive(read));
+    /// What the read service read: the roster and the archive go to the
+    /// disk to be taken in; the system's fonts are used from the next frame.
+    pub(super) fn take_in_read(&mut self, ctx: &egui::Context, read: read::Read) {
+        match read {
+            read::Read::Roster(read) => {
+                self.roster = Later::Done;
+                self.runner.send(Job::AcceptRoster(*read));
+            }
+            read::Read::Archive(read) => {
+                self.archive = Later::Done;
+                self.runner.send(Job::AcceptArchive(read));
+            }
+            read::Read::Fonts(found) => {
+                if let Some(fonts) = crate::ui::fonts::with_fallbacks(found) {
+                    ctx.set_fonts(fonts);
+                    ctx.request_repaint();
+                }
+            }
         }
     }
 }

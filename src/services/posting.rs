@@ -1,22 +1,21 @@
-//! Posting from the window: a thread of its own that puts saved updates in
-//! the outbox, sends what is due (with the outbox's pacing and retries),
-//! tests and changes connections, and tells the window where things stand.
-//! The network never runs on the UI thread; a service that accepts the
-//! connection and never answers holds up only this thread, and only for the
+//! Posting: saved updates put in the outbox and sent when due (with the
+//! outbox's pacing and retries, `post::outbox`), connections tested and
+//! changed, and where things stand told to the window. What became of each
+//! post is recorded by the disk service, the folder's one writer, signed
+//! with the desk's name at that moment. A service that accepts the
+//! connection and never answers holds up only this lane, and only for the
 //! request's time limit.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::thread;
 use std::time::Duration;
 
-use crate::command::Command;
 use crate::model::IncidentId;
 use crate::model::comms::Delivery;
 use crate::post::outbox::{self, Standing};
 use crate::post::send;
 use crate::post::{Connection, Connections, connections_path, read_local};
+
+use super::{AtExit, Event, Out, Routes, Service, lane::Inbox};
 
 /// How often waiting posts are looked at while the window is open.
 const EVERY: Duration = Duration::from_secs(10);
@@ -36,13 +35,11 @@ pub enum Job {
     Disconnect { channel: String },
     /// Send a test message to a channel, from whoever is at this desk.
     Test { channel: String, from: String },
-    /// The window is closing.
-    Stop,
 }
 
 /// Where posting stands, as the window shows it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PostNews {
+pub struct News {
     /// The connected channels, each with its connection as shown (masked).
     pub connected: BTreeMap<String, String>,
     /// Posts waiting to go out, with why.
@@ -64,86 +61,77 @@ pub struct Stuck {
     pub why: String,
 }
 
-/// The window's handle on the poster thread; stops it when dropped.
-pub struct Poster {
-    tx: Sender<Job>,
-    /// Where posting stands after each change.
-    pub news: Receiver<PostNews>,
+/// The posting service, for the data folder at its root.
+pub struct Posting {
+    root: std::path::PathBuf,
+    /// What was last told, so the same is not told again.
+    last: Option<News>,
+    /// The answer to the last job, told with the next news.
+    said: Option<Result<String, String>>,
 }
 
-impl Poster {
-    /// Starts posting from the data folder `root`; what became of each
-    /// post goes to `record` (the disk thread, the folder's one writer,
-    /// which signs it with the desk's name as it is then; `false` when it
-    /// has stopped). `wake` is called when where things stand has changed.
-    pub fn start(
-        root: PathBuf,
-        record: impl Fn(Command) -> bool + Send + 'static,
-        wake: impl Fn() + Send + 'static,
-    ) -> Self {
-        let (tx, rx) = mpsc::channel();
-        let (news_tx, news) = mpsc::channel();
-        let _ = thread::Builder::new().name("poster".into()).spawn(move || {
-            let mut last = None;
-            // At once on start: posts left waiting by the last run go now.
-            let mut wait = Duration::ZERO;
-            loop {
-                let mut said = None;
-                let asked = rx.recv_timeout(wait);
-                wait = EVERY;
-                match asked {
-                    Ok(Job::Stop) | Err(RecvTimeoutError::Disconnected) => return,
-                    Ok(job) => said = handle(&root, job),
-                    Err(RecvTimeoutError::Timeout) => {}
-                }
-                // Said before sending (a post waits while its request is
-                // out, however long that takes), and again after.
-                let mut tell = |said: Option<Result<String, String>>| {
-                    let mut news = news_of(&root);
-                    news.said = said;
-                    if last.as_ref() == Some(&news) {
-                        return true;
-                    }
-                    last = Some(news.clone());
-                    let sent = news_tx.send(news).is_ok();
-                    wake();
-                    sent
-                };
-                if !tell(said.clone()) {
-                    return;
-                }
-                // Anything due goes out now (pacing and backoff are the outbox's).
-                let mut unrecorded = 0;
-                let mut to_record = |post: &outbox::Post, delivery: &Delivery| {
-                    if !record(outbox::delivery_command(post, delivery)) {
-                        unrecorded += 1;
-                    }
-                };
-                let drained = outbox::drain(&root, &crate::desk::now, &mut to_record);
-                let said = match drained {
-                    Err(e) => Some(Err(sentence(&format!("the outbox can't be used: {e}")))),
-                    Ok(_) if unrecorded > 0 => Some(Err(format!(
-                        "What became of {unrecorded} post(s) could not be written on the timeline: the window was closing. The outbox (expedite outbox) still says."
-                    ))),
-                    Ok(_) => said,
-                };
-                if !tell(said) {
-                    return;
-                }
+impl Posting {
+    pub fn new(root: std::path::PathBuf) -> Self {
+        Self {
+            root,
+            last: None,
+            said: None,
+        }
+    }
+
+    /// Tells the window where posting stands, when it changed; `false`
+    /// when the window is gone.
+    fn tell(&mut self, out: &Out, said: Option<Result<String, String>>) -> bool {
+        let mut news = news_of(&self.root);
+        news.said = said;
+        if self.last.as_ref() == Some(&news) {
+            return true;
+        }
+        self.last = Some(news.clone());
+        out.tell(Event::Posting(news))
+    }
+}
+
+impl Service for Posting {
+    type Job = Job;
+    const NAME: &'static str = "poster";
+    const AT_EXIT: AtExit = AtExit::Moment;
+
+    fn route(routes: &mut Routes) -> &mut Option<Inbox<Job>> {
+        &mut routes.post
+    }
+
+    fn handle(&mut self, job: Job, out: &Out) -> Option<Duration> {
+        self.said = handle(&self.root, job);
+        // Said before sending (a post waits while its request is out,
+        // however long that takes), and again after.
+        self.tell(out, self.said.clone());
+        Some(Duration::ZERO)
+    }
+
+    /// At once on start (posts left waiting by the last run go now), then
+    /// every [`EVERY`] and after each job: anything due goes out (pacing
+    /// and backoff are the outbox's).
+    fn tick(&mut self, out: &Out) -> Option<Duration> {
+        let said = self.said.take();
+        let mut unrecorded = 0;
+        let mut record = |post: &outbox::Post, delivery: &Delivery| {
+            let command = outbox::delivery_command(post, delivery);
+            let record = super::disk::Job::Record(Box::new(command));
+            if !out.ask(super::Job::Disk(Box::new(record))) {
+                unrecorded += 1;
             }
-        });
-        Self { tx, news }
-    }
-
-    /// Asks the poster to do `job`.
-    pub fn ask(&self, job: Job) {
-        let _ = self.tx.send(job);
-    }
-}
-
-impl Drop for Poster {
-    fn drop(&mut self) {
-        let _ = self.tx.send(Job::Stop);
+        };
+        let drained = outbox::drain(&self.root, &crate::desk::now, &mut record);
+        let said = match drained {
+            Err(e) => Some(Err(sentence(&format!("the outbox can't be used: {e}")))),
+            Ok(_) if unrecorded > 0 => Some(Err(format!(
+                "What became of {unrecorded} post(s) could not be written on the timeline: the window was closing. The outbox (expedite outbox) still says."
+            ))),
+            Ok(_) => said,
+        };
+        self.tell(out, said);
+        Some(EVERY)
     }
 }
 
@@ -183,7 +171,6 @@ fn handle(root: &std::path::Path, job: Job) -> Option<Result<String, String>> {
             send::test(&connection, &channel, &from).map_err(|why| sentence(&why))?;
             Ok(format!("The test message reached {channel}."))
         })()),
-        Job::Stop => None,
     }
 }
 
@@ -198,16 +185,16 @@ pub fn sentence(why: &str) -> String {
     format!("{first}{rest}.")
 }
 
-fn news_of(root: &std::path::Path) -> PostNews {
+fn news_of(root: &std::path::Path) -> News {
     let connections: Connections = read_local(&connections_path(root)).unwrap_or_default();
     let posts = outbox::read(root).unwrap_or_default().posts;
-    let mut news = PostNews {
+    let mut news = News {
         connected: connections
             .channels
             .keys()
             .map(|c| (c.clone(), connections.shown(c).unwrap_or_default()))
             .collect(),
-        ..PostNews::default()
+        ..News::default()
     };
     for p in posts {
         let stuck = |why: String| Stuck {
@@ -228,26 +215,31 @@ fn news_of(root: &std::path::Path) -> PostNews {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::services::Services;
 
     #[test]
-    fn a_connection_made_through_the_poster_is_said_back() {
+    fn a_connection_made_through_the_posting_service_is_said_back() {
         let dir = tempfile::tempdir().unwrap();
-        let poster = Poster::start(dir.path().to_path_buf(), |_| true, || {});
-        poster.ask(Job::Connect {
+        let mut services = Services::new();
+        services.start(Posting::new(dir.path().to_path_buf()));
+        assert!(services.send(crate::services::Job::Post(Job::Connect {
             channel: "#expedite".into(),
             connection: Connection::Webhook {
                 url: "http://127.0.0.1:9/hook".into(),
             },
-        });
+        })));
         // The news of the start may come first; the answer follows.
+        let until = std::time::Instant::now() + Duration::from_secs(5);
         let news = loop {
-            let news = poster
-                .news
-                .recv_timeout(Duration::from_secs(5))
-                .expect("news");
-            if news.said.is_some() {
+            assert!(std::time::Instant::now() < until, "no answer");
+            let said = services.events().into_iter().find_map(|e| match e {
+                Event::Posting(news) if news.said.is_some() => Some(news),
+                _ => None,
+            });
+            if let Some(news) = said {
                 break news;
             }
+            std::thread::sleep(Duration::from_millis(10));
         };
         assert!(news.connected.contains_key("#expedite"), "{news:?}");
         assert!(matches!(news.said, Some(Ok(_))), "{news:?}");

@@ -1,0 +1,208 @@
+//! Everything the program does outside the frame, as jobs: the disk (the
+//! data folder's one writer), posting, syncing, subscribed feeds, reading a
+//! feed's address for a preview, the desktop's save dialog and reading what
+//! the first frame did not need. No egui here: the window holds one
+//! [`Services`], sends it [`Job`]s, takes its [`Event`]s each frame, and is
+//! woken by one [`Waker`] when there are some.
+//!
+//! Each kind of job is a [`Service`] in a module of its own, run on a lane
+//! (a thread of its own, `lane.rs`) with one inbox: jobs of one kind are
+//! done one at a time, in the order sent, and a slow network never holds up
+//! the disk. Adding a kind of job is one module and one arm in each of
+//! [`Job`], [`Event`] and the routes.
+
+mod lane;
+
+pub mod dialog;
+pub mod disk;
+pub mod feeds;
+pub mod fetch;
+pub mod posting;
+pub mod read;
+pub mod sync;
+
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, OnceLock, RwLock};
+
+pub use lane::{AtExit, Out, Service};
+
+/// Who to wake when an event is ready: the window, once it has a frame.
+#[derive(Clone, Default)]
+pub struct Waker(Arc<OnceLock<Box<dyn Fn() + Send + Sync>>>);
+
+impl Waker {
+    /// Wakes with `wake` from now on (only the first call counts).
+    pub fn set(&self, wake: impl Fn() + Send + Sync + 'static) {
+        let _ = self.0.set(Box::new(wake));
+    }
+
+    /// Wakes whoever is waiting for events, if anyone is yet.
+    pub fn wake(&self) {
+        if let Some(wake) = self.0.get() {
+            wake();
+        }
+    }
+}
+
+/// What the window asks of the world outside the frame.
+pub enum Job {
+    Disk(Box<disk::Job>),
+    Post(posting::Job),
+    Sync(sync::Job),
+    Feeds(feeds::Job),
+    Fetch(fetch::Job),
+    Dialog(dialog::Job),
+    Read(read::Job),
+}
+
+/// What comes back.
+pub enum Event {
+    /// The disk's answer, and what it re-read or changed.
+    Disk(Box<(disk::Done, disk::Changes)>),
+    Posting(posting::News),
+    /// Where the shared folder stands; `None` once it is not shared.
+    Sync(Option<crate::share::SyncStatus>),
+    Feeds(feeds::News),
+    Fetched(fetch::Fetched),
+    Dialog(dialog::Answer),
+    Read(read::Read),
+}
+
+/// Each running service's inbox.
+#[derive(Default)]
+pub struct Routes {
+    disk: Option<lane::Inbox<disk::Job>>,
+    post: Option<lane::Inbox<posting::Job>>,
+    sync: Option<lane::Inbox<sync::Job>>,
+    feeds: Option<lane::Inbox<feeds::Job>>,
+    fetch: Option<lane::Inbox<fetch::Job>>,
+    dialog: Option<lane::Inbox<dialog::Job>>,
+    read: Option<lane::Inbox<read::Job>>,
+}
+
+impl Routes {
+    /// Sends `job` to its service; `false` when that service is not
+    /// running (or has stopped).
+    fn send(&self, job: Job) -> bool {
+        match job {
+            Job::Disk(j) => lane::send(&self.disk, *j),
+            Job::Post(j) => lane::send(&self.post, j),
+            Job::Sync(j) => lane::send(&self.sync, j),
+            Job::Feeds(j) => lane::send(&self.feeds, j),
+            Job::Fetch(j) => lane::send(&self.fetch, j),
+            Job::Dialog(j) => lane::send(&self.dialog, j),
+            Job::Read(j) => lane::send(&self.read, j),
+        }
+    }
+
+    /// Tells every service but the disk to stop.
+    fn stop_all_but_the_disk(&mut self) {
+        lane::stop(&mut self.post);
+        lane::stop(&mut self.sync);
+        lane::stop(&mut self.feeds);
+        lane::stop(&mut self.fetch);
+        lane::stop(&mut self.dialog);
+        lane::stop(&mut self.read);
+    }
+}
+
+/// How long a closing window waits for a post under way to be sent and
+/// recorded (a request's own time limit is longer; what it leaves is found
+/// by the next run as "may have arrived").
+const EXIT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The window's one handle on everything outside the frame.
+pub struct Services {
+    routes: Arc<RwLock<Routes>>,
+    events: Receiver<Event>,
+    sender: Sender<Event>,
+    waker: Waker,
+    /// The lanes' threads, joined when the window closes: the disk's last
+    /// and whole, so what it was asked to save (and to record for the
+    /// others) is saved; the others for a moment.
+    threads: Vec<(AtExit, std::thread::JoinHandle<()>)>,
+}
+
+impl Default for Services {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Services {
+    /// No service running yet: start each with [`Self::start`].
+    pub fn new() -> Self {
+        let (sender, events) = mpsc::channel();
+        Self {
+            routes: Arc::default(),
+            events,
+            sender,
+            waker: Waker::default(),
+            threads: Vec::new(),
+        }
+    }
+
+    /// Starts `service` on a lane of its own (replacing one of its kind
+    /// already running, which stops once its current job is done).
+    pub fn start<S: Service>(&mut self, service: S) {
+        let out = Out::new(self.sender.clone(), self.waker.clone(), self.routes.clone());
+        let (inbox, thread) = lane::spawn(service, out);
+        if let Ok(mut routes) = self.routes.write() {
+            let slot = S::route(&mut routes);
+            lane::stop(slot);
+            *slot = Some(inbox);
+        }
+        self.threads.retain(|(_, thread)| !thread.is_finished());
+        if let Some(thread) = thread {
+            self.threads.push((S::AT_EXIT, thread));
+        }
+    }
+
+    /// Whether a service of this kind is running.
+    pub fn runs<S: Service>(&self) -> bool {
+        self.routes
+            .write()
+            .is_ok_and(|mut routes| S::route(&mut routes).is_some())
+    }
+
+    /// Asks for `job`; `false` when its service is not running.
+    pub fn send(&self, job: Job) -> bool {
+        self.routes.read().is_ok_and(|routes| routes.send(job))
+    }
+
+    /// What came back since last asked, oldest first.
+    pub fn events(&self) -> Vec<Event> {
+        self.events.try_iter().collect()
+    }
+
+    /// Wakes the window with `wake` when events are ready.
+    pub fn wake_with(&self, wake: impl Fn() + Send + Sync + 'static) {
+        self.waker.set(wake);
+    }
+}
+
+impl Drop for Services {
+    fn drop(&mut self) {
+        if let Ok(mut routes) = self.routes.write() {
+            routes.stop_all_but_the_disk();
+        }
+        let threads = std::mem::take(&mut self.threads);
+        let until = std::time::Instant::now() + EXIT_WAIT;
+        while threads
+            .iter()
+            .any(|(at_exit, t)| *at_exit == AtExit::Moment && !t.is_finished())
+            && std::time::Instant::now() < until
+        {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        if let Ok(mut routes) = self.routes.write() {
+            lane::stop(&mut routes.disk);
+        }
+        // What the disk was asked to save is saved before the window goes.
+        for (at_exit, thread) in threads {
+            if at_exit == AtExit::Everything {
+                let _ = thread.join();
+            }
+        }
+    }
+}
