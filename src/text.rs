@@ -121,9 +121,42 @@ fn mask_tokens(text: &str) -> String {
     out
 }
 
+/// The most of one text the window lays out: a person reads no more on
+/// screen, and a text of megabytes (from a file, a colleague's desk) would
+/// take the window's memory with it (every character laid out costs a
+/// hundred bytes and more).
+pub const SHOWN_MAX: usize = 4_000;
+
+/// `text` as the window shows it: whole up to `max` characters, else its
+/// start and how much more there is (the file keeps it all).
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => {
+            let more = text[end..].chars().count();
+            std::borrow::Cow::Owned(format!(
+                "{}… ({more} more characters, kept in the file)",
+                text[..end].trim_end()
+            ))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_of_megabytes_is_shown_by_its_start_and_how_much_more() {
+        assert_eq!(clip("a short note", SHOWN_MAX), "a short note");
+        let long = "é".repeat(SHOWN_MAX + 10);
+        let shown = clip(&long, SHOWN_MAX);
+        assert!(shown.starts_with(&"é".repeat(SHOWN_MAX)));
+        assert!(
+            shown.ends_with("… (10 more characters, kept in the file)"),
+            "{shown}"
+        );
+    }
 
     #[test]
     fn one_line_drops_what_acts_and_keeps_what_shows() {

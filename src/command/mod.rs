@@ -320,6 +320,8 @@ pub enum CommandError {
     TooFar(&'static str, Duration),
     /// A name longer than [`NAME_MAX`] (which, how long).
     NameTooLong(&'static str, usize),
+    /// Free text longer than [`TEXT_MAX`] (which, how long).
+    TextTooLong(&'static str, usize),
     /// A name holding control characters (which).
     NameHasControls(&'static str),
     /// Nobody to sign the change with (`--as ""`).
@@ -372,6 +374,10 @@ impl fmt::Display for CommandError {
                     "give a nearer day"
                 }
             ),
+            TextTooLong(field, length) => write!(
+                f,
+                "The {field} is {length} characters long; one entry takes at most {TEXT_MAX} — put a long log in a file or a page and give its link."
+            ),
             NameTooLong(field, length) => write!(
                 f,
                 "The {field} is {length} characters long; a name takes at most {NAME_MAX} — shorten it."
@@ -413,7 +419,7 @@ pub fn apply(
             evidence,
             owner,
         } => {
-            let title = required(title, "title", "say in a few words what is broken")?;
+            let title = present(title, "title", "say in a few words what is broken")?;
             let length = title.chars().count();
             if length > TITLE_MAX {
                 return Err(CommandError::TitleTooLong(length));
@@ -1234,7 +1240,7 @@ pub use crate::model::NAME_MAX;
 /// A name, as `required` takes it, of at most [`NAME_MAX`] characters and
 /// with no control characters (a name is shown on one line everywhere).
 fn name(value: String, field: &'static str, hint: &'static str) -> Result<String, CommandError> {
-    let value = required(value, field, hint)?;
+    let value = present(value, field, hint)?;
     check_name(&value, field)?;
     Ok(value)
 }
@@ -1254,18 +1260,33 @@ pub fn check_name(value: &str, field: &'static str) -> Result<(), CommandError> 
     Ok(())
 }
 
+/// Free text that must be there: trimmed, and at most [`TEXT_MAX`]
+/// characters.
 fn required(
     value: String,
     field: &'static str,
     hint: &'static str,
 ) -> Result<String, CommandError> {
+    let value = present(value, field, hint)?;
+    let length = value.chars().count();
+    if length > TEXT_MAX {
+        return Err(CommandError::TextTooLong(field, length));
+    }
+    Ok(value)
+}
+
+/// A value that must be there, trimmed (its own limit is checked by its kind).
+fn present(value: String, field: &'static str, hint: &'static str) -> Result<String, CommandError> {
     let value = value.trim();
     if value.is_empty() {
-        Err(CommandError::Missing(field, hint))
-    } else {
-        Ok(value.to_owned())
+        return Err(CommandError::Missing(field, hint));
     }
+    Ok(value.to_owned())
 }
+
+/// The longest free text one entry takes (a note, a fix, a reason): pages
+/// of it, and a log pasted whole goes in a file linked from a note.
+pub const TEXT_MAX: usize = 20_000;
 
 /// Whether two names are the same person's, as people type them (case and
 /// surrounding spaces aside).

@@ -1545,3 +1545,28 @@ fn moving_the_postmortem_says_from_when_to_when() {
     run(&mut state, schedule(mins(4440), "Jo")).unwrap();
     assert_eq!(incident(&state, &id).timeline.len(), lines);
 }
+
+#[test]
+fn a_note_of_a_whole_log_is_refused_with_where_to_put_it() {
+    let (mut state, id) = declared();
+    let text = "x".repeat(TEXT_MAX + 1);
+    let err = run(
+        &mut state,
+        Command::AddNote {
+            incident: id.clone(),
+            text,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err, CommandError::TextTooLong("note", TEXT_MAX + 1));
+    assert!(err.to_string().contains("give its link"), "{err}");
+    let fits = "x".repeat(TEXT_MAX);
+    run(
+        &mut state,
+        Command::AddNote {
+            incident: id,
+            text: fits,
+        },
+    )
+    .unwrap();
+}

@@ -293,7 +293,7 @@ pub fn drain(
             .clone();
         let attempt = match connection {
             Ok(connection) => {
-                pace(root, &connection.url(), now)?;
+                pace(root, &connection.url())?;
                 let thread = match connection {
                     super::Connection::SlackToken { .. } => thread_of(root, &post),
                     _ => None,
@@ -389,10 +389,12 @@ const STOPPED_MID_POST: &str = "Expedite stopped while it was being sent";
 /// this desk, whichever process sends it. The turn is taken under the
 /// outbox's lock (so two processes never take the same one) and waited for
 /// outside it; a turn far ahead (a clock moved back) waits one pace at most.
-fn pace(root: &Path, url: &str, now: &dyn Fn() -> DateTime<Utc>) -> Result<(), LocalError> {
+/// Turns are kept to the microsecond (whole seconds would let two posts
+/// through a tenth of a second apart).
+fn pace(root: &Path, url: &str) -> Result<(), LocalError> {
     let key = format!("{:016x}", crate::store::envelope::digest(url));
     let pace = chrono::Duration::from_std(PACE).unwrap_or_else(|_| chrono::Duration::seconds(1));
-    let at = now();
+    let at = crate::desk::now_precise();
     let turn = change(root, |outbox| {
         outbox
             .paced

@@ -1,7 +1,9 @@
 //! Reading what the first frame did not need, off the window's thread: the
-//! roster (when the window is first used), the resolved incidents (when
-//! first looked for), the system's fallback fonts, and the phone numbers'
-//! metadata. The store takes what was read in on the disk lane.
+//! roster (when the window is first used, and with it the phone numbers'
+//! metadata, before any number is shown) and the resolved incidents (when
+//! first looked for). The store takes what was read in on the disk lane.
+//! Before the services exist, [`before_the_window`] reads what the first
+//! frame needs (and the system's fallback fonts).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -16,18 +18,12 @@ pub enum Job {
     Roster(PathBuf),
     /// The resolved incidents' files.
     Archive(Vec<PathBuf>),
-    /// The system's fonts for scripts and emoji egui's own lack.
-    Fonts,
-    /// Phone numbers' metadata, read once, before the contacts are shown.
-    Warm,
 }
 
 /// What was read.
 pub enum Read {
     Roster(Box<RosterRead>),
     Archive(ArchiveRead),
-    /// Each font found: its path and its bytes.
-    Fonts(Vec<(String, Vec<u8>)>),
 }
 
 /// The read service.
@@ -42,16 +38,20 @@ impl Service for Reader {
     }
 
     fn handle(&mut self, job: Job, out: &Out) -> Option<Duration> {
-        let read = match job {
-            Job::Roster(path) => Read::Roster(Box::new(store::read_roster(&path))),
-            Job::Archive(paths) => Read::Archive(store::read_archive(&paths)),
-            Job::Fonts => Read::Fonts(system_fonts()),
-            Job::Warm => {
+        match job {
+            Job::Roster(path) => {
+                out.tell(Event::Read(Read::Roster(Box::new(store::read_roster(
+                    &path,
+                )))));
+                // Numbers are shown from now on: their metadata is read
+                // here, not at the first number drawn (nor at start, when
+                // no number may be needed at all).
                 crate::model::phone::warm();
-                return None;
             }
-        };
-        out.tell(Event::Read(read));
+            Job::Archive(paths) => {
+                out.tell(Event::Read(Read::Archive(store::read_archive(&paths))));
+            }
+        }
         None
     }
 }
@@ -94,6 +94,8 @@ pub struct Preload {
     pub state: crate::model::State,
     pub problems: Vec<store::Problem>,
     pub deferred: store::Deferred,
+    /// The system's fallback fonts found (see [`system_fonts`]).
+    pub fonts: Vec<(String, Vec<u8>)>,
 }
 
 impl Preload {
@@ -105,6 +107,7 @@ impl Preload {
             state,
             problems,
             deferred,
+            fonts: Vec::new(),
         }
     }
 }
@@ -119,6 +122,10 @@ pub fn before_the_window(
     std::thread::spawn(move || {
         let store = store::Store::open(store::data_dir(data_dir)?)?;
         let lock = store.lock_instance()?;
-        Ok((Preload::read(store), lock))
+        let mut preload = Preload::read(store);
+        // Given to the window before its first frame, so its fonts are
+        // built once (adding them later builds and uploads them again).
+        preload.fonts = system_fonts();
+        Ok((preload, lock))
     })
 }

@@ -91,7 +91,11 @@ fn not_plain(what: &str) -> io::Error {
 pub fn read_plain(path: &Path, max: u64) -> io::Result<String> {
     use std::io::Read as _;
     let file = open_plain(path)?;
-    let mut bytes = Vec::new();
+    // Sized once from what the file says it holds (bounded), so a file of
+    // megabytes costs its size, not twice that in a growing buffer; one
+    // that grows meanwhile is still read to the end, within the bound.
+    let size = file.metadata().map_or(0, |m| m.len()).min(max + 1);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
     file.take(max + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max {
         return Err(io::Error::new(
@@ -102,8 +106,11 @@ pub fn read_plain(path: &Path, max: u64) -> io::Result<String> {
             ),
         ));
     }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    String::from_utf8(body.to_vec())
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    // The bytes become the text in place: no copy.
+    String::from_utf8(bytes)
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "the file is not UTF-8 text"))
 }
 

@@ -68,8 +68,12 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
             }
             ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                 ui.add(
-                    egui::Label::new(egui::RichText::new(&incident.title).size(20.0).strong())
-                        .truncate(),
+                    egui::Label::new(
+                        egui::RichText::new(crate::text::clip(&incident.title, 300))
+                            .size(20.0)
+                            .strong(),
+                    )
+                    .truncate(),
                 );
             });
         });

@@ -122,8 +122,19 @@ fn cell(ui: &mut egui::Ui, width: f32, height: f32, text: egui::RichText) {
 /// One entry in words: "Owner set: from Sam to Jo".
 pub fn describe(entry: &TimelineEntry) -> String {
     match &entry.change {
-        Some(c) if c.from.is_empty() => format!("{}: {}", entry.what, c.to),
-        Some(c) => format!("{}: from {} to {}", entry.what, c.from, c.to),
-        None => entry.what.clone(),
+        Some(c) if c.from.is_empty() => format!("{}: {}", shown(&entry.what), shown(&c.to)),
+        Some(c) => format!(
+            "{}: from {} to {}",
+            shown(&entry.what),
+            shown(&c.from),
+            shown(&c.to)
+        ),
+        None => shown(&entry.what).into_owned(),
     }
+}
+
+/// A part of an entry as the timeline shows it: a text of megabytes (a
+/// colleague's pasted log) is cut, so the rows stay light.
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::text::clip(text, crate::text::SHOWN_MAX)
 }

@@ -552,3 +552,30 @@ fn the_window_shows_the_open_incident_before_reading_the_roster_and_history() {
         .click();
     wait_for(&mut harness, "Search was slow — resolved");
 }
+
+#[test]
+fn a_colleagues_note_of_megabytes_shows_its_start_and_how_much_more() {
+    let dir = folder_with_incident(Some("Sam"));
+    // A note pasted whole on another desk: five megabytes of log.
+    let file = dir.path().join("incidents/2026-11-26-sam-1.ron");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let log = "GET /checkout 500 ".repeat(300_000);
+    let entry =
+        format!("timeline: [(at: \"2026-11-26T09:01:00Z\", by: \"Dana\", what: \"Note: {log}\"), ");
+    let text = text.replacen("timeline: [", &entry, 1);
+    std::fs::write(&file, text).unwrap();
+    let mut harness = app_at(dir.path(), t(5));
+    click(&mut harness, "Timeline");
+    let shown = harness.get_by_label_contains("more characters, kept in the file");
+    let words = shown.value().unwrap_or_default();
+    assert!(
+        words.starts_with("Note: GET /checkout 500"),
+        "{}",
+        &words[..80]
+    );
+    assert!(
+        words.len() < 10_000,
+        "the row lays out {} characters",
+        words.len()
+    );
+}

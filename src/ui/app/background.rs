@@ -128,7 +128,7 @@ impl ExpediteApp {
                     self.contacts.previewed(preview);
                 }
                 Event::Dialog(answer) => self.exports.answered(answer.path, answer.took),
-                Event::Read(read) => self.take_in_read(ctx, read),
+                Event::Read(read) => self.take_in_read(read),
                 // The disk's answers were taken in with the state.
                 Event::Disk(..) => {}
             }
@@ -256,7 +256,10 @@ impl ExpediteApp {
             if !self.told_hand_overs.insert((id.clone(), last.at)) {
                 continue;
             }
-            let mut body = format!("You own it now. Note: {}", last.note);
+            let mut body = format!(
+                "You own it now. Note: {}",
+                crate::text::one_line(&last.note, 200)
+            );
             if last.note.is_empty() {
                 body = "You own it now.".to_owned();
             }

@@ -44,7 +44,14 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
                 .join()
                 .unwrap_or(Err(store::StoreError::Stopped { dir: folder }));
             Ok(match preloaded {
-                Ok((preload, lock)) => {
+                Ok((mut preload, lock)) => {
+                    // The system's fonts for scripts and emoji egui's own
+                    // lack, before the first frame builds the fonts.
+                    if let Some(fonts) =
+                        crate::ui::fonts::with_fallbacks(std::mem::take(&mut preload.fonts))
+                    {
+                        cc.egui_ctx.set_fonts(fonts);
+                    }
                     let icon = eframe::icon_data::from_png_bytes(include_bytes!(
                         "../../../assets/icons/expedite-256.png"
                     ))
@@ -70,12 +77,6 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
                         .with_feeds()
                         .with_posting()
                         .with_sync();
-                    // Phone numbers' metadata, read once before the contacts
-                    // are shown; the system's fonts for scripts and emoji
-                    // egui's own lack, used from the frame after they are read.
-                    for job in [read::Job::Warm, read::Job::Fonts] {
-                        app.runner.services().send(crate::services::Job::Read(job));
-                    }
                     match watcher {
                         Ok(watcher) => app = app.with_watcher(watcher),
                         Err(e) => app.problems.push(Problem {
@@ -184,8 +185,8 @@ impl ExpediteApp {
     }
 
     /// What the read service read: the roster and the archive go to the
-    /// disk to be taken in; the system's fonts are used from the next frame.
-    pub(super) fn take_in_read(&mut self, ctx: &egui::Context, read: read::Read) {
+    /// disk to be taken in.
+    pub(super) fn take_in_read(&mut self, read: read::Read) {
         match read {
             read::Read::Roster(read) => {
                 self.roster = Later::Done;
@@ -194,12 +195,6 @@ impl ExpediteApp {
             read::Read::Archive(read) => {
                 self.archive = Later::Done;
                 self.runner.send(Job::AcceptArchive(read));
-            }
-            read::Read::Fonts(found) => {
-                if let Some(fonts) = crate::ui::fonts::with_fallbacks(found) {
-                    ctx.set_fonts(fonts);
-                    ctx.request_repaint();
-                }
             }
         }
     }

@@ -24,7 +24,10 @@ pub fn show(
     let incident = pack.incident;
     let id = ("post-update", incident.id.as_str());
     let pressed = dialog(ctx, id, 460.0, "Post update", "Post update", error, |ui| {
-        ui.add(egui::Label::new(egui::RichText::new(&incident.title).weak()).truncate());
+        ui.add(
+            egui::Label::new(egui::RichText::new(crate::text::clip(&incident.title, 300)).weak())
+                .truncate(),
+        );
         ui.add_space(8.0);
         let label = ui.label("Conditions — what you see");
         let text = ui

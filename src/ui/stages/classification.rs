@@ -36,7 +36,11 @@ pub fn show(
             weak(ui, "None recorded.");
         }
         for hit in &c.metrics {
-            ui.label(format!("{}: {}", capital(hit.metric.describe()), hit.note));
+            ui.label(format!(
+                "{}: {}",
+                capital(hit.metric.describe()),
+                crate::text::clip(&hit.note, crate::text::SHOWN_MAX)
+            ));
         }
         if !c.expected_lifespan.is_empty() {
             section(ui, "Expected lifespan");

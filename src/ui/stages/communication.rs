@@ -114,7 +114,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, new_channel: &mut String) -> Optio
             ))
             .weak(),
         );
-        ui.add(egui::Label::new(&update.text).wrap());
+        ui.add(egui::Label::new(crate::text::clip(&update.text, crate::text::SHOWN_MAX)).wrap());
         let (words, tone) = standing(facts, update);
         let visuals = ui.visuals();
         let text = egui::RichText::new(words);

@@ -348,9 +348,10 @@ fn follow_ups(ui: &mut egui::Ui, facts: &Facts, form: &mut ConclusionDraft) -> O
         }
         ui.horizontal_wrapped(|ui| {
             let text = if done.is_some() {
-                egui::RichText::new(&f.text).strikethrough()
+                egui::RichText::new(crate::text::clip(&f.text, crate::text::SHOWN_MAX))
+                    .strikethrough()
             } else {
-                egui::RichText::new(&f.text)
+                egui::RichText::new(crate::text::clip(&f.text, crate::text::SHOWN_MAX))
             };
             if ui.checkbox(&mut ticked, text).changed() {
                 action = Some(Action::run(

@@ -80,7 +80,7 @@ pub fn show(
             let note = if r.note.is_empty() {
                 String::new()
             } else {
-                format!(" — {}", r.note)
+                format!(" — {}", crate::text::clip(&r.note, crate::text::SHOWN_MAX))
             };
             weak(
                 ui,

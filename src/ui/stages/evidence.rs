@@ -15,7 +15,10 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut EvidenceDraft) -> Opti
         ui.horizontal_wrapped(|ui| {
             ui.label(egui::RichText::new(capital(&e.kind.describe())).strong());
             if !e.text.is_empty() {
-                ui.label(format!("— {}", e.text));
+                ui.label(format!(
+                    "— {}",
+                    crate::text::clip(&e.text, crate::text::SHOWN_MAX)
+                ));
             }
             if let Some(url) = &e.link {
                 link(ui, url);

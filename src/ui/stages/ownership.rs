@@ -78,7 +78,10 @@ pub fn dialog(
 ) -> DialogOutcome {
     let id = ("hand-over", incident.id.as_str());
     let pressed = widgets::dialog(ctx, id, 460.0, "Hand over", "Hand over", error, |ui| {
-        ui.add(egui::Label::new(egui::RichText::new(&incident.title).weak()).truncate());
+        ui.add(
+            egui::Label::new(egui::RichText::new(crate::text::clip(&incident.title, 300)).weak())
+                .truncate(),
+        );
         // The hand-over starts from where things stand.
         egui::CollapsingHeader::new("The brief")
             .default_open(false)
