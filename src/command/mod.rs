@@ -247,6 +247,9 @@ pub enum Effect {
     SaveSettings,
     /// The next update's due time may have moved: tell the reminder.
     Reschedule,
+    /// The incident's latest update was recorded: post it where it goes
+    /// (when its channel is connected on this desk).
+    Post(IncidentId),
     /// Write the roster file.
     SaveRoster,
 }
@@ -750,7 +753,11 @@ fn apply_to_incident(
             if stakeholders {
                 inc.communication.next_update_due = next_in.map(|d| now + d);
             }
-            Ok(rescheduled)
+            Ok(vec![
+                Effect::SaveIncident(inc.id.clone()),
+                Effect::Reschedule,
+                Effect::Post(inc.id.clone()),
+            ])
         }
         RecordDelivery {
             channel,

@@ -622,6 +622,8 @@ fn posting_updates_sets_the_next_due_time() {
     )
     .unwrap();
     assert!(effects.contains(&Effect::Reschedule));
+    // What follows is said by the command: the update goes out where it goes.
+    assert!(effects.contains(&Effect::Post(id.clone())), "{effects:?}");
     let i = incident(&state, &id);
     assert_eq!(i.communication.updates[0].channel, "#expedite");
     assert_eq!(comms::next_update_due(&i, &cadence), Some(mins(25)));

@@ -821,12 +821,12 @@ impl Store {
                 }
                 Effect::SaveSettings => self.save_me(state.settings.me.clone())?,
                 Effect::SaveRoster => self.write(self.roster_path(), &*state.roster)?,
-                Effect::Reschedule => {}
+                Effect::Reschedule | Effect::Post(_) => {}
             }
         }
         let effects = effects
             .into_iter()
-            .filter(|e| *e == Effect::Reschedule)
+            .filter(|e| matches!(e, Effect::Reschedule | Effect::Post(_)))
             .collect();
         Ok(Outcome {
             effects,

@@ -4,7 +4,7 @@
 
 use eframe::egui;
 
-use crate::command::{Command, RosterChange};
+use crate::command::{Command, Effect, RosterChange};
 use crate::services::disk::{Done, Job};
 use crate::store::{self};
 use crate::ui::Action;
@@ -133,11 +133,16 @@ impl ExpediteApp {
         match result {
             Ok(outcome) => {
                 self.error = None;
+                // What follows the save is what the command said must.
                 self.runner.services().send(crate::services::Job::Sync(
                     crate::services::sync::Job::Saved,
                 ));
-                if let Some(Command::PostUpdate { incident, .. }) = &then.command {
-                    self.post_saved_update(incident);
+                for effect in &outcome.effects {
+                    match effect {
+                        Effect::Post(incident) => self.post_saved_update(incident),
+                        Effect::Reschedule => self.reschedule(),
+                        Effect::SaveIncident(_) | Effect::SaveSettings | Effect::SaveRoster => {}
+                    }
                 }
                 if let Some(words) = then.command.as_ref().and_then(confirmation) {
                     self.exports.say(words);
