@@ -320,16 +320,26 @@ fn teams_takes_an_adaptive_card_and_answers_202() {
     assert!(incident_file(d, &id).contains("Posted to #expedite"));
 }
 
-#[test]
-fn a_service_that_never_answers_leaves_the_post_unknown_and_never_resent_by_itself() {
-    let server = Server::start(vec![Answer::Hang]);
-    let (dir, _id) = declared();
+/// An update posted to a webhook that gives `answer` instead of an answer:
+/// the update is recorded, the terminal says the post may have arrived
+/// (exit 1), and the outbox calls it unknown. The server, the folder and
+/// the incident's id.
+fn posted_with_no_answer(answer: Answer) -> (Server, tempfile::TempDir, String) {
+    let server = Server::start(vec![answer]);
+    let (dir, id) = declared();
     let d = dir.path();
     connect(d, "--webhook", &server.url("/hook"));
     let out = expedite(d, &["update", "Errors falling"]);
     assert_eq!(out.status.code(), Some(1), "{}", said(&out));
     assert!(said(&out).contains("may have arrived"), "{}", said(&out));
     assert!(ok(expedite(d, &["outbox"])).contains("unknown"));
+    (server, dir, id)
+}
+
+#[test]
+fn a_service_that_never_answers_leaves_the_post_unknown_and_never_resent_by_itself() {
+    let (server, dir, _id) = posted_with_no_answer(Answer::Hang);
+    let d = dir.path();
     // A later drain (the window's, or another update) does not send it again.
     ok(expedite(
         d,
@@ -481,14 +491,8 @@ fn a_service_quoting_the_secret_back_never_puts_it_on_the_timeline() {
 #[test]
 fn a_connection_closed_once_the_service_read_the_post_may_have_arrived_and_is_never_sent_again_unasked()
  {
-    let server = Server::start(vec![Answer::Close]);
-    let (dir, id) = declared();
+    let (server, dir, id) = posted_with_no_answer(Answer::Close);
     let d = dir.path();
-    connect(d, "--webhook", &server.url("/hook"));
-    let out = expedite(d, &["update", "Errors falling"]);
-    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
-    assert!(said(&out).contains("may have arrived"), "{}", said(&out));
-    assert!(ok(expedite(d, &["outbox"])).contains("unknown"));
     // The timeline says so for every desk.
     assert!(
         incident_file(d, &id).contains("it may have arrived"),

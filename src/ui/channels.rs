@@ -44,7 +44,7 @@ impl Default for ChannelForm {
 }
 
 /// The Channels view; returns what to ask of the poster.
-pub fn show(ui: &mut egui::Ui, form: &mut ChannelForm, news: &PostNews) -> Option<Job> {
+pub fn show(ui: &mut egui::Ui, form: &mut ChannelForm, news: &PostNews) -> Option<super::Action> {
     let mut job = None;
     widgets::title(ui, "Channels");
     ui.label(
@@ -150,7 +150,7 @@ pub fn show(ui: &mut egui::Ui, form: &mut ChannelForm, news: &PostNews) -> Optio
             job = Some(Job::Retry);
         }
     }
-    job
+    job.map(super::Action::Channel)
 }
 
 fn connection(form: &ChannelForm) -> Result<(String, Connection), String> {

@@ -81,6 +81,9 @@ pub enum Action {
     /// Read this feed (by id), subscribed to on another desk, from its
     /// address from now on.
     AgreeFeed(smol_str::SmolStr),
+    /// Connect, test or disconnect a channel, or post what waits again
+    /// (a test message is signed by whoever is at this desk when it goes).
+    Channel(crate::services::posting::Job),
 }
 
 impl Action {

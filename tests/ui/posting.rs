@@ -22,6 +22,14 @@ fn window_posting(dir: &std::path::Path) -> Harness<'static, ExpediteApp> {
     harness
 }
 
+/// `#expedite` connected to `connection` on the desk at `dir`, as on a
+/// desk where it was set up yesterday.
+fn connected_beforehand(dir: &std::path::Path, connection: expedite::post::Connection) {
+    let mut connections = expedite::post::Connections::default();
+    connections.channels.insert("#expedite".into(), connection);
+    expedite::post::write_local(&expedite::post::connections_path(dir), &connections).unwrap();
+}
+
 /// Types into the password field with this label, replacing what it holds.
 fn type_secret(harness: &mut Harness<'_, ExpediteApp>, label: &str, text: &str) {
     harness.get_by_role_and_label(SECRET, label).click();
@@ -95,15 +103,12 @@ fn a_channel_connected_in_the_window_gets_a_test_message_and_the_update_as_shown
 fn an_update_the_service_refused_says_so_under_it_with_what_to_do() {
     let server = Server::start(vec![Answer::Http(404, "", "channel_not_found")]);
     let dir = folder_with_incident(Some("Sam"));
-    let mut connections = expedite::post::Connections::default();
-    connections.channels.insert(
-        "#expedite".into(),
+    connected_beforehand(
+        dir.path(),
         expedite::post::Connection::SlackWebhook {
             url: server.url("/services/T/B/gone"),
         },
     );
-    expedite::post::write_local(&expedite::post::connections_path(dir.path()), &connections)
-        .unwrap();
     // A second incident, declared later: the window opens on it.
     declare_another(dir.path(), "Search is slow", t(1));
     let mut harness = window_posting(dir.path());
@@ -136,15 +141,12 @@ fn a_service_that_never_answers_leaves_the_window_free_and_the_post_said_to_wait
     let server = Server::start(vec![Answer::Hang]);
     let dir = folder_with_incident(Some("Sam"));
     // Connected beforehand, as on a desk where it was set up yesterday.
-    let mut connections = expedite::post::Connections::default();
-    connections.channels.insert(
-        "#expedite".into(),
+    connected_beforehand(
+        dir.path(),
         expedite::post::Connection::Webhook {
             url: server.url("/hook"),
         },
     );
-    expedite::post::write_local(&expedite::post::connections_path(dir.path()), &connections)
-        .unwrap();
     let mut harness = window_posting(dir.path());
     // The window has heard from the poster before anything is clicked.
     click(&mut harness, "Channels");
@@ -170,15 +172,12 @@ fn on_a_first_run_the_name_typed_signs_the_post_and_every_desk_sees_it_posted() 
     let dir = folder_with_incident(Some("Sam"));
     // A new desk: no name yet; the channel was connected from a terminal.
     std::fs::remove_file(dir.path().join("desk.ron")).unwrap();
-    let mut connections = expedite::post::Connections::default();
-    connections.channels.insert(
-        "#expedite".into(),
+    connected_beforehand(
+        dir.path(),
         expedite::post::Connection::Webhook {
             url: server.url("/hook"),
         },
     );
-    expedite::post::write_local(&expedite::post::connections_path(dir.path()), &connections)
-        .unwrap();
     let mut harness = window_posting(dir.path());
     type_into(&mut harness, "Your name", "Dana Whitfield");
     click(&mut harness, "Save");

@@ -35,6 +35,24 @@ fn shared_window(
     std::path::PathBuf,
     Harness<'static, ExpediteApp>,
 ) {
+    let (sams, mine, id, remote) = sams_shared_desk_and_mine(tmp);
+    expedite(&mine, "Alex Kim", &["share", remote.to_str().unwrap()]);
+    let mut harness = my_window(&mine);
+    wait_for_within(&mut harness, "Shared · in step", 10);
+    (sams, mine, id, remote, harness)
+}
+
+/// A bare remote in `tmp`, Sam's desk with one incident shared through
+/// it, and my desk (Alex's, syncing every 5 s once shared) not shared yet.
+/// Sam's folder, mine, the incident's id, the remote.
+fn sams_shared_desk_and_mine(
+    tmp: &Path,
+) -> (
+    std::path::PathBuf,
+    std::path::PathBuf,
+    String,
+    std::path::PathBuf,
+) {
     let remote = tmp.join("remote.git");
     let out = Process::new("git")
         .args(["init", "-q", "--bare", "-b", "main"])
@@ -55,14 +73,19 @@ fn shared_window(
         ],
     );
     expedite(&sams, "Sam Patel", &["share", remote.to_str().unwrap()]);
-    expedite(&mine, "Alex Kim", &["share", remote.to_str().unwrap()]);
+    std::fs::create_dir_all(&mine).unwrap();
     std::fs::write(
         mine.join("desk.ron"),
         "(format: \"expedite/desk\", version: 2, revision: 1, data: (me: \"Alex Kim\", sync_every_seconds: 5))\n",
     )
     .unwrap();
-    let store = Store::open(&mine).unwrap();
-    let watcher = expedite::store::watch::Watcher::start(&mine, || {}).unwrap();
+    (sams, mine, id, remote)
+}
+
+/// My window on my desk, watching the folder and syncing it while shared.
+fn my_window(mine: &Path) -> Harness<'static, ExpediteApp> {
+    let store = Store::open(mine).unwrap();
+    let watcher = expedite::store::watch::Watcher::start(mine, || {}).unwrap();
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(move |_cc| {
@@ -71,8 +94,7 @@ fn shared_window(
                 .with_sync()
         });
     settle(&mut harness);
-    wait_for_within(&mut harness, "Shared · in step", 10);
-    (sams, mine, id, remote, harness)
+    harness
 }
 
 #[test]
@@ -212,43 +234,9 @@ fn a_commit_pushed_with_a_desk_only_file_is_refused_and_said_in_the_header() {
 #[test]
 fn a_folder_shared_from_the_terminal_while_the_window_is_open_starts_syncing() {
     let tmp = tempfile::tempdir().unwrap();
-    let remote = tmp.path().join("remote.git");
-    let out = Process::new("git")
-        .args(["init", "-q", "--bare", "-b", "main"])
-        .arg(&remote)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let (sams, mine) = (tmp.path().join("sam"), tmp.path().join("alex"));
-    let id = expedite(
-        &sams,
-        "Sam Patel",
-        &[
-            "declare",
-            "--title",
-            "Checkout returns 500",
-            "--evidence",
-            "error-screen:booking errors",
-        ],
-    );
-    expedite(&sams, "Sam Patel", &["share", remote.to_str().unwrap()]);
+    let (sams, mine, id, remote) = sams_shared_desk_and_mine(tmp.path());
     // My desk is not shared yet; my window is open on it.
-    std::fs::create_dir_all(&mine).unwrap();
-    std::fs::write(
-        mine.join("desk.ron"),
-        "(format: \"expedite/desk\", version: 2, revision: 1, data: (me: \"Alex Kim\", sync_every_seconds: 5))\n",
-    )
-    .unwrap();
-    let store = Store::open(&mine).unwrap();
-    let watcher = expedite::store::watch::Watcher::start(&mine, || {}).unwrap();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |_cc| {
-            ExpediteApp::new(store, Box::new(|| t(3)))
-                .with_watcher(watcher)
-                .with_sync()
-        });
-    settle(&mut harness);
+    let mut harness = my_window(&mine);
     assert!(harness.query_by_label_contains("Shared").is_none());
 
     // From a terminal on my desk: join the team's folder.

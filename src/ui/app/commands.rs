@@ -6,6 +6,7 @@ use eframe::egui;
 
 use crate::command::{Command, Effect, RosterChange};
 use crate::services::disk::{Done, Job};
+use crate::services::posting::Job as Posting;
 use crate::store::{self};
 use crate::ui::Action;
 
@@ -105,6 +106,16 @@ impl ExpediteApp {
                     self.feed_news
                         .insert(id, crate::ui::app::feeds::FeedStatus::Reading);
                 }
+            }
+            Action::Channel(job) => {
+                let job = match job {
+                    Posting::Test { channel, .. } => Posting::Test {
+                        channel,
+                        from: self.me(),
+                    },
+                    other => other,
+                };
+                self.runner.services().send(crate::services::Job::Post(job));
             }
             Action::Open(dialog) => self.open_dialog(dialog),
             Action::Select(id) => {

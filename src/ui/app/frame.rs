@@ -9,7 +9,6 @@ use crate::model::procedure::{self, Stage};
 use crate::model::{Incident, State, comms};
 use crate::pack::Pack;
 use crate::services::disk::{Done, Job};
-use crate::services::posting::Job as Posting;
 use crate::store::Problem;
 use crate::ui::{
     Action, Dialog, Facts, View, classification, communication, conclusion, declare, deployment,
@@ -340,7 +339,6 @@ impl eframe::App for ExpediteApp {
         let contacts = &mut self.contacts;
         let exports = &mut self.exports;
         let mut contacts_action = None;
-        let mut poster_job = None;
         let dialog_open = self.dialog.is_some();
         let roster_loading = !self.roster.is_done();
         let archive_loading = !self.archive.is_done();
@@ -373,9 +371,7 @@ impl eframe::App for ExpediteApp {
                     None
                 }
                 (View::Channels, _) => {
-                    poster_job =
-                        crate::ui::channels::show(ui, &mut self.channel_form, &self.posting);
-                    None
+                    crate::ui::channels::show(ui, &mut self.channel_form, &self.posting)
                 }
                 (View::Incidents, _) => {
                     incidents::show(ui, state, self.selected.as_ref(), now, archive_loading)
@@ -426,16 +422,6 @@ impl eframe::App for ExpediteApp {
         }
         if let Some(action) = contacts_action {
             self.perform(&ctx, action, Origin::Contacts);
-        }
-        if let Some(job) = poster_job {
-            let job = match job {
-                Posting::Test { channel, .. } => Posting::Test {
-                    channel,
-                    from: self.me(),
-                },
-                other => other,
-            };
-            self.runner.services().send(crate::services::Job::Post(job));
         }
         self.dialogs(&ctx);
         super::dialogs::shortcuts_sheet(&ctx, &mut self.shortcuts_shown);
