@@ -164,10 +164,14 @@ fn notify_child() {
         std::env::var(CHILD).expect("run by a notification test, which names the reminder");
     let notifier = DesktopNotifier::new();
     let (tx, rx) = std::sync::mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    let actions = expedite::reminder::Actions::new(move |event| {
+        let _ = tx.lock().unwrap().send(event);
+    });
     use expedite::reminder::Notifier;
-    let mut result = notifier.show(&reminder(&summary), tx.clone());
+    let mut result = notifier.show(&reminder(&summary), actions.clone());
     if result.is_ok() && summary.contains("twice") {
-        result = notifier.show(&reminder(&format!("{summary} again")), tx);
+        result = notifier.show(&reminder(&format!("{summary} again")), actions);
     }
     if result.is_ok() && summary.contains("withdrawn") {
         result = notifier.withdraw(&reminder(&summary).incident);

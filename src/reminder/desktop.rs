@@ -3,7 +3,6 @@
 //! one bubble per incident; elsewhere a plain notification under the app's id.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 
 use notify_rust::Notification;
@@ -12,7 +11,9 @@ use notify_rust::{Hint, Timeout, Urgency};
 
 #[cfg(all(unix, not(target_os = "macos")))]
 use super::NotificationAction;
-use super::{Notifier, Reminder, ReminderEvent};
+#[cfg(all(unix, not(target_os = "macos")))]
+use super::ReminderEvent;
+use super::{Actions, Notifier, Reminder};
 use crate::model::IncidentId;
 
 const SNOOZE: &str = "snooze-15";
@@ -40,7 +41,7 @@ impl DesktopNotifier {
 
 #[cfg(not(all(unix, not(target_os = "macos"))))]
 impl Notifier for DesktopNotifier {
-    fn show(&self, reminder: &Reminder, _actions: Sender<ReminderEvent>) -> Result<(), String> {
+    fn show(&self, reminder: &Reminder, _actions: Actions) -> Result<(), String> {
         let mut n = Notification::new();
         n.summary(&reminder.summary).body(&reminder.body);
         // Windows attributes toasts to the Start Menu shortcut with this id.
@@ -54,7 +55,7 @@ impl Notifier for DesktopNotifier {
 
 #[cfg(all(unix, not(target_os = "macos")))]
 impl Notifier for DesktopNotifier {
-    fn show(&self, reminder: &Reminder, actions: Sender<ReminderEvent>) -> Result<(), String> {
+    fn show(&self, reminder: &Reminder, actions: Actions) -> Result<(), String> {
         // Servers without the "actions" capability would show the labels as noise.
         let with_actions = notify_rust::get_capabilities()
             .map_err(|e| describe(&e.to_string()))?
@@ -107,7 +108,7 @@ impl Notifier for DesktopNotifier {
                             _ => None,
                         };
                         if let Some(chosen) = chosen {
-                            let _ = actions.send(ReminderEvent::Action(incident, chosen));
+                            actions.send(ReminderEvent::Action(incident, chosen));
                         }
                     });
                     if let Ok(mut l) = listening.lock() {

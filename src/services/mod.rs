@@ -1,7 +1,7 @@
 //! Everything the program does outside the frame, as jobs: the disk (the
 //! data folder's one writer), posting, syncing, subscribed feeds, reading a
-//! feed's address for a preview, the desktop's save dialog and reading what
-//! the first frame did not need. No egui here: the window holds one
+//! feed's address for a preview, the desktop's save dialog, reading what
+//! the first frame did not need, and the update reminders. No egui here: the window holds one
 //! [`Services`], sends it [`Job`]s, takes its [`Event`]s each frame, and is
 //! woken by one [`Waker`] when there are some.
 //!
@@ -19,6 +19,7 @@ pub mod feeds;
 pub mod fetch;
 pub mod posting;
 pub mod read;
+pub mod remind;
 pub mod sync;
 
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -53,6 +54,7 @@ pub enum Job {
     Fetch(fetch::Job),
     Dialog(dialog::Job),
     Read(read::Job),
+    Remind(remind::Job),
 }
 
 /// What comes back.
@@ -66,6 +68,8 @@ pub enum Event {
     Fetched(fetch::Fetched),
     Dialog(dialog::Answer),
     Read(read::Read),
+    /// A reminder shown (or not), or a notification's button clicked.
+    Reminder(crate::reminder::ReminderEvent),
 }
 
 /// Each running service's inbox.
@@ -78,6 +82,7 @@ pub struct Routes {
     fetch: Option<lane::Inbox<fetch::Job>>,
     dialog: Option<lane::Inbox<dialog::Job>>,
     read: Option<lane::Inbox<read::Job>>,
+    remind: Option<lane::Inbox<remind::Job>>,
 }
 
 impl Routes {
@@ -92,6 +97,7 @@ impl Routes {
             Job::Fetch(j) => lane::send(&self.fetch, j),
             Job::Dialog(j) => lane::send(&self.dialog, j),
             Job::Read(j) => lane::send(&self.read, j),
+            Job::Remind(j) => lane::send(&self.remind, j),
         }
     }
 
@@ -103,6 +109,7 @@ impl Routes {
         lane::stop(&mut self.fetch);
         lane::stop(&mut self.dialog);
         lane::stop(&mut self.read);
+        lane::stop(&mut self.remind);
     }
 }
 

@@ -160,7 +160,7 @@ impl expedite::reminder::Notifier for Broken {
     fn show(
         &self,
         _: &expedite::reminder::Reminder,
-        _: std::sync::mpsc::Sender<expedite::reminder::ReminderEvent>,
+        _: expedite::reminder::Actions,
     ) -> Result<(), String> {
         Err("no notification server is running on this desktop".into())
     }
@@ -170,13 +170,9 @@ impl expedite::reminder::Notifier for Broken {
 fn when_notifications_fail_the_window_says_so() {
     let dir = folder_with_incident(None);
     let store = Store::open(dir.path()).unwrap();
-    let reminders = expedite::reminder::Reminders::start(
-        std::sync::Arc::new(Broken),
-        Box::new(|| t(30)),
-        || {},
-    );
     let mut harness = Harness::new_eframe(move |_cc| {
-        ExpediteApp::new(store, Box::new(|| t(30))).with_reminders(reminders)
+        ExpediteApp::new(store, Box::new(|| t(30)))
+            .with_reminders(std::sync::Arc::new(Broken), Box::new(|| t(30)))
     });
     wait_for(
         &mut harness,

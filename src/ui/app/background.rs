@@ -112,6 +112,7 @@ impl ExpediteApp {
             }
         }
         let mut feed_news = Vec::new();
+        let mut reminders = Vec::new();
         for event in self.take_in_done(ctx) {
             match event {
                 Event::Posting(news) => self.posting = news,
@@ -129,6 +130,7 @@ impl ExpediteApp {
                 }
                 Event::Dialog(answer) => self.exports.answered(answer.path, answer.took),
                 Event::Read(read) => self.take_in_read(read),
+                Event::Reminder(event) => reminders.push(event),
                 // The disk's answers were taken in with the state.
                 Event::Disk(..) => {}
             }
@@ -136,12 +138,7 @@ impl ExpediteApp {
         self.take_in_feeds(feed_news);
         self.refresher
             .feeds(self.runner.services(), &self.state.roster);
-        let events: Vec<ReminderEvent> = self
-            .reminders
-            .as_ref()
-            .map(|r| r.events.try_iter().collect())
-            .unwrap_or_default();
-        for event in events {
+        for event in reminders {
             match event {
                 ReminderEvent::Shown(reminder) => {
                     self.notification_trouble = None;
@@ -273,9 +270,9 @@ impl ExpediteApp {
                 critical: false,
                 count: 1,
             };
-            if let Some(reminders) = &self.reminders {
-                reminders.show(notice);
-            }
+            self.runner.services().send(crate::services::Job::Remind(
+                crate::services::remind::Job::Show(notice),
+            ));
         }
     }
 }

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use crate::command::Command;
 use crate::model::{IncidentId, State};
-use crate::reminder::{Reminders, Watch};
+use crate::reminder::{Notifier, WallClock, Watch};
 use crate::store::watch::Watcher;
 use crate::store::{self, InstanceLock, Problem, Store};
 use crate::ui::{Clock, Dialog, View, contacts, drafts, exports, probe};
@@ -125,7 +125,6 @@ pub struct ExpediteApp {
     shown_view: Option<(Option<IncidentId>, View)>,
     /// Whether the name field has been given focus once.
     asked_focus: bool,
-    reminders: Option<Reminders>,
     watcher: Option<Watcher>,
     /// Where the shared folder stands, as the sync service last said.
     sharing: Option<crate::share::SyncStatus>,
@@ -209,7 +208,6 @@ impl ExpediteApp {
             shortcuts_shown: false,
             shown_view: None,
             asked_focus: false,
-            reminders: None,
             watcher: None,
             sharing: None,
             posting: Default::default(),
@@ -255,9 +253,12 @@ impl ExpediteApp {
         self
     }
 
-    /// Reminds through this reminder thread, starting with what is due now.
-    pub fn with_reminders(mut self, reminders: Reminders) -> Self {
-        self.reminders = Some(reminders);
+    /// Reminds through `notifier` on the wall clock `clock` (the reminder
+    /// service), starting with what is due now.
+    pub fn with_reminders(mut self, notifier: Arc<dyn Notifier>, clock: WallClock) -> Self {
+        self.runner
+            .services()
+            .start(crate::services::remind::Remind::new(notifier, clock));
         self.reschedule();
         self
     }
@@ -304,13 +305,14 @@ impl ExpediteApp {
     }
 
     /// Tells the reminder thread the due times as they are now.
-    pub(super) fn reschedule(&self) {
-        if let Some(reminders) = &self.reminders {
-            let repeat = chrono::Duration::minutes(i64::from(
-                self.state.settings.overdue_repeat_minutes.max(1),
-            ));
-            reminders.watch(Watch::all(&self.state), repeat);
-        }
+    pub(super) fn reschedule(&mut self) {
+        let repeat =
+            chrono::Duration::minutes(i64::from(self.state.settings.overdue_repeat_minutes.max(1)));
+        let watch = crate::services::remind::Job::Watch(Watch::all(&self.state), repeat);
+        // Without the reminder service (a window made for a test) nothing reminds.
+        self.runner
+            .services()
+            .send(crate::services::Job::Remind(watch));
     }
 
     pub(super) fn me(&self) -> String {

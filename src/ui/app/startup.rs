@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use eframe::egui;
 
-use crate::reminder::Reminders;
 use crate::reminder::desktop::DesktopNotifier;
 use crate::services::disk::Job;
 use crate::services::read;
@@ -63,16 +62,13 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
                             .send_viewport_cmd(egui::ViewportCommand::Icon(Some(Arc::new(icon))));
                     }
                     let ctx = cc.egui_ctx.clone();
-                    let reminders = Reminders::start(
-                        Arc::new(DesktopNotifier::new()),
-                        Box::new(crate::desk::now),
-                        move || ctx.request_repaint(),
-                    );
-                    let ctx = cc.egui_ctx.clone();
                     let root = preload.store.root().to_path_buf();
                     let watcher = Watcher::start(&root, move || ctx.request_repaint());
                     let mut app = ExpediteApp::from_preload(preload, Box::new(crate::desk::now))
-                        .with_reminders(reminders)
+                        .with_reminders(
+                            Arc::new(DesktopNotifier::new()),
+                            Box::new(crate::desk::now),
+                        )
                         .with_lock(lock)
                         .with_feeds()
                         .with_posting()
