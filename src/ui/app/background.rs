@@ -24,17 +24,20 @@ impl ExpediteApp {
     /// disk, to be read against the roster as saved; what it could not read
     /// is said, once per run of failures.
     fn take_in_feeds(&mut self, news: Vec<crate::services::feeds::News>) {
-        let (fetched, not_agreed) = self.refresher.take_news(news);
+        let (fetched, not_agreed) = self.news.refresher.take_news(news);
         for feed in not_agreed {
             let by = crate::store::feed_added_by(&feed).to_owned();
-            self.feed_news
+            self.news
+                .feed_news
                 .insert(feed.id.clone(), FeedStatus::NotAgreed(by));
         }
         for Fetched { feed, result, copy } in fetched {
             let now = (self.clock)();
             match (result, copy) {
                 (Ok(text), _) => {
-                    self.feed_news.insert(feed.id.clone(), FeedStatus::Reading);
+                    self.news
+                        .feed_news
+                        .insert(feed.id.clone(), FeedStatus::Reading);
                     let me = self.me();
                     self.runner.refresh(feed, text, false, me, now);
                 }
@@ -78,7 +81,8 @@ impl ExpediteApp {
                     self.exports
                         .say(format!("\"{}\" refreshed: {said}", feed.name));
                 }
-                self.feed_news
+                self.news
+                    .feed_news
                     .insert(feed.id.clone(), FeedStatus::Read(now, changed));
             }
             Err(why) => self.feed_failed(feed, why, now),
@@ -89,14 +93,18 @@ impl ExpediteApp {
     /// failures (again when someone asks for it again), and kept for the
     /// feeds list.
     fn feed_failed(&mut self, feed: &Feed, why: String, now: chrono::DateTime<chrono::Utc>) {
-        let again = matches!(self.feed_news.get(&feed.id), Some(FeedStatus::Failed(..)));
+        let again = matches!(
+            self.news.feed_news.get(&feed.id),
+            Some(FeedStatus::Failed(..))
+        );
         if !again {
             self.exports.warn(format!(
                 "\"{}\" could not be refreshed: {why} The rota keeps its shifts as they were.",
                 feed.name
             ));
         }
-        self.feed_news
+        self.news
+            .feed_news
             .insert(feed.id.clone(), FeedStatus::Failed(now, why));
     }
 
@@ -105,7 +113,7 @@ impl ExpediteApp {
     /// asks of them.
     pub(super) fn handle_background(&mut self, ctx: &egui::Context) {
         self.runner.wake(ctx);
-        if let Some(watcher) = &self.watcher {
+        if let Some(watcher) = &self.desk.watcher {
             let paths: Vec<PathBuf> = watcher.changes.try_iter().collect();
             if !paths.is_empty() {
                 self.runner.send(Job::Outside(paths));
@@ -115,17 +123,17 @@ impl ExpediteApp {
         let mut reminders = Vec::new();
         for event in self.take_in_done(ctx) {
             match event {
-                Event::Posting(news) => self.posting = news,
+                Event::Posting(news) => self.news.posting = news,
                 Event::Sync(status) => {
                     self.state.settings.clocks = status
                         .as_ref()
                         .map(|s| s.clocks.clone())
                         .unwrap_or_default();
-                    self.sharing = status;
+                    self.news.sharing = status;
                 }
                 Event::Feeds(news) => feed_news.push(news),
                 Event::Fetched(preview) => {
-                    self.previews_reading = self.previews_reading.saturating_sub(1);
+                    self.news.previews_reading = self.news.previews_reading.saturating_sub(1);
                     self.contacts.previewed(preview);
                 }
                 Event::Dialog(answer) => self.exports.answered(answer.path, answer.took),
@@ -136,12 +144,13 @@ impl ExpediteApp {
             }
         }
         self.take_in_feeds(feed_news);
-        self.refresher
+        self.news
+            .refresher
             .feeds(self.runner.services(), &self.state.roster);
         for event in reminders {
             match event {
                 ReminderEvent::Shown(reminder) => {
-                    self.notification_trouble = None;
+                    self.notices.notification_trouble = None;
                     let attention = if reminder.critical {
                         egui::UserAttentionType::Critical
                     } else {
@@ -150,7 +159,7 @@ impl ExpediteApp {
                     ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(attention));
                 }
                 ReminderEvent::Failed(_, why) => {
-                    self.notification_trouble = Some(why);
+                    self.notices.notification_trouble = Some(why);
                     ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
                         egui::UserAttentionType::Critical,
                     ));
@@ -166,7 +175,7 @@ impl ExpediteApp {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
                     ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
                     ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
-                    self.selected = Some(incident.clone());
+                    self.nav.selected = Some(incident.clone());
                     self.open_dialog(Dialog::PostUpdate(incident));
                 }
             }
@@ -179,17 +188,17 @@ impl ExpediteApp {
         if !self.drafts_changed() {
             return;
         }
-        let since = self.drafts_saved_at.map(|t| t.elapsed());
+        let since = self.typing.drafts_saved_at.map(|t| t.elapsed());
         if !now_please && since.is_some_and(|s| s < DRAFT_SAVE_EVERY) {
             ctx.request_repaint_after(DRAFT_SAVE_EVERY - since.unwrap_or_default());
             return;
         }
-        if self.drafts_in_flight {
+        if self.typing.drafts_in_flight {
             // The one under way comes back with a frame; this goes after it.
             return;
         }
-        self.drafts_saved_at = Some(Instant::now());
-        self.drafts_in_flight = true;
+        self.typing.drafts_saved_at = Some(Instant::now());
+        self.typing.drafts_in_flight = true;
         self.send_drafts();
     }
 
@@ -197,7 +206,7 @@ impl ExpediteApp {
     /// drafts once it says so.
     pub(super) fn send_drafts(&mut self) {
         let all = self.all_drafts();
-        self.drafts_sent = Some(all.clone());
+        self.typing.drafts_sent = Some(all.clone());
         self.runner.send(Job::SaveDrafts(Box::new(move |store| {
             store.save_drafts(&*all)
         })));
@@ -205,10 +214,10 @@ impl ExpediteApp {
 
     /// Whether the drafts differ from what is on disk (empty ones dropped first).
     pub(super) fn drafts_changed(&mut self) -> bool {
-        self.drafts.prune();
-        let saved = &self.saved_drafts;
-        self.drafts.declare != saved.declare
-            || self.drafts.incidents != saved.incidents
+        self.typing.drafts.prune();
+        let saved = &self.typing.saved_drafts;
+        self.typing.drafts.declare != saved.declare
+            || self.typing.drafts.incidents != saved.incidents
             || self.contacts.forms != saved.roster
     }
 
@@ -217,7 +226,7 @@ impl ExpediteApp {
     pub(super) fn all_drafts(&self) -> Box<drafts::Drafts> {
         Box::new(drafts::Drafts {
             roster: self.contacts.forms.clone(),
-            ..self.drafts.clone()
+            ..self.typing.drafts.clone()
         })
     }
 }
@@ -250,7 +259,7 @@ impl ExpediteApp {
             if by.is_empty() || same(&by, &me) {
                 continue;
             }
-            if !self.told_hand_overs.insert((id.clone(), last.at)) {
+            if !self.news.told_hand_overs.insert((id.clone(), last.at)) {
                 continue;
             }
             let mut body = format!(

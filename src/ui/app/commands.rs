@@ -19,6 +19,7 @@ impl ExpediteApp {
         // The same again while the first is being saved (a double click):
         // once is what was meant.
         if self
+            .typing
             .pending
             .iter()
             .any(|p| p.command.as_ref() == Some(&command))
@@ -32,7 +33,7 @@ impl ExpediteApp {
         let actor = self.me();
         let now = (self.clock)();
         self.runner.run(command, actor, now);
-        self.pending.push_back(then);
+        self.typing.pending.push_back(then);
     }
 
     /// Does what a view or dialog asked: a command goes to the disk thread,
@@ -47,14 +48,14 @@ impl ExpediteApp {
                 let then = Pending {
                     declared: matches!(command, Command::Declare { .. }),
                     form,
-                    sent: self.drafts.clone(),
-                    dialog: self.dialog.clone().filter(|_| from == Origin::Dialog),
+                    sent: self.typing.drafts.clone(),
+                    dialog: self.nav.dialog.clone().filter(|_| from == Origin::Dialog),
                     contacts: after,
                     ..Pending::default()
                 };
                 self.execute(command, then);
             }
-            Action::Refuse(why) => self.error = Some(why),
+            Action::Refuse(why) => self.notices.error = Some(why),
             Action::Preview {
                 path,
                 role,
@@ -85,7 +86,7 @@ impl ExpediteApp {
                         .services()
                         .send(crate::services::Job::Fetch(job))
                     {
-                        self.previews_reading += 1;
+                        self.news.previews_reading += 1;
                     }
                 } else {
                     self.runner.send(Job::Preview {
@@ -96,14 +97,16 @@ impl ExpediteApp {
                 }
             }
             Action::AgreeFeed(id) => {
-                if self.refresher.agree(self.runner.services(), &id) {
-                    self.feed_news
+                if self.news.refresher.agree(self.runner.services(), &id) {
+                    self.news
+                        .feed_news
                         .insert(id, crate::ui::app::feeds::FeedStatus::Reading);
                 }
             }
             Action::RefreshFeed(id) => {
-                if self.refresher.now(self.runner.services(), &id) {
-                    self.feed_news
+                if self.news.refresher.now(self.runner.services(), &id) {
+                    self.news
+                        .feed_news
                         .insert(id, crate::ui::app::feeds::FeedStatus::Reading);
                 }
             }
@@ -119,9 +122,9 @@ impl ExpediteApp {
             }
             Action::Open(dialog) => self.open_dialog(dialog),
             Action::Select(id) => {
-                self.selected = Some(id);
-                self.view = None;
-                self.error = None;
+                self.nav.selected = Some(id);
+                self.nav.view = None;
+                self.notices.error = None;
                 if from == Origin::Dialog {
                     self.close_dialog(ctx);
                 }
@@ -140,10 +143,10 @@ impl ExpediteApp {
         ctx: &egui::Context,
         result: Result<store::Outcome, store::StoreError>,
     ) {
-        let then = self.pending.pop_front().unwrap_or_default();
+        let then = self.typing.pending.pop_front().unwrap_or_default();
         match result {
             Ok(outcome) => {
-                self.error = None;
+                self.notices.error = None;
                 // What follows the save is what the command said must.
                 self.runner.services().send(crate::services::Job::Sync(
                     crate::services::sync::Job::Saved,
@@ -160,20 +163,22 @@ impl ExpediteApp {
                 }
                 if then.declared {
                     // Show the new incident.
-                    self.selected = outcome.saved.first().cloned();
-                    self.view = None;
+                    self.nav.selected = outcome.saved.first().cloned();
+                    self.nav.view = None;
                 }
                 let incident = then.command.as_ref().and_then(Command::incident);
-                self.drafts.clear_as_sent(&then.sent, incident, then.form);
+                self.typing
+                    .drafts
+                    .clear_as_sent(&then.sent, incident, then.form);
                 // The dialog it came from closes, if it is still the one open.
-                if then.dialog.is_some() && self.dialog == then.dialog {
+                if then.dialog.is_some() && self.nav.dialog == then.dialog {
                     self.close_dialog(ctx);
                 }
                 if let Some(after) = then.contacts {
                     self.contacts.saved(after);
                 }
             }
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.notices.error = Some(e.to_string()),
         }
     }
 
@@ -188,8 +193,8 @@ impl ExpediteApp {
             match done {
                 Done::Ran(result) => self.finished(ctx, result),
                 Done::Outside(Ok(reloaded)) => self.tell_of_hand_overs(&reloaded.incidents),
-                Done::Outside(Err(e)) => self.error = Some(e.to_string()),
-                Done::Accepted(problems) => self.problems.extend(problems),
+                Done::Outside(Err(e)) => self.notices.error = Some(e.to_string()),
+                Done::Accepted(problems) => self.notices.problems.extend(problems),
                 Done::Previewed(read) => self.contacts.previewed(read),
                 Done::Refreshed(feed, from_copy, result) => {
                     self.refreshed(&feed, from_copy, result)
@@ -205,19 +210,19 @@ impl ExpediteApp {
                         ),
                         _ => "Something the window did could not be written".to_owned(),
                     };
-                    self.error = Some(format!("{what}: {e}"));
+                    self.notices.error = Some(format!("{what}: {e}"));
                 }
                 Done::DraftsSaved(result) => {
-                    self.drafts_in_flight = false;
-                    let sent = self.drafts_sent.take();
+                    self.typing.drafts_in_flight = false;
+                    let sent = self.typing.drafts_sent.take();
                     match result {
                         Ok(()) => {
                             if let Some(sent) = sent {
-                                self.saved_drafts = *sent;
+                                self.typing.saved_drafts = *sent;
                             }
                         }
                         Err(e) => {
-                            self.error = Some(format!(
+                            self.notices.error = Some(format!(
                                 "What you typed is still here, but it could not be kept on disk in case of a restart: {e}"
                             ));
                             ctx.request_repaint_after(DRAFT_SAVE_EVERY);

@@ -10,28 +10,28 @@ use super::{ExpediteApp, Origin};
 impl ExpediteApp {
     /// Opens a dialog; its first field takes the keyboard.
     pub(super) fn open_dialog(&mut self, dialog: Dialog) {
-        self.dialog = Some(dialog);
-        self.dialog_fresh = true;
-        self.error = None;
+        self.nav.dialog = Some(dialog);
+        self.nav.dialog_fresh = true;
+        self.notices.error = None;
     }
 
     pub(super) fn close_dialog(&mut self, ctx: &egui::Context) {
-        self.dialog = None;
-        self.error = None;
+        self.nav.dialog = None;
+        self.notices.error = None;
         self.keep_drafts(ctx, true);
     }
 
     /// The open dialog, if any.
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
-        let Some(dialog) = self.dialog.clone() else {
+        let Some(dialog) = self.nav.dialog.clone() else {
             return;
         };
-        let fresh = std::mem::take(&mut self.dialog_fresh);
-        let error = self.error.as_deref();
+        let fresh = std::mem::take(&mut self.nav.dialog_fresh);
+        let error = self.notices.error.as_deref();
         let outcome = match &dialog {
             Dialog::Declare => {
                 let me = self.me();
-                let draft = &mut self.drafts.declare;
+                let draft = &mut self.typing.drafts.declare;
                 declare::dialog(ctx, draft, &me, &self.state.roster, error, fresh)
             }
             Dialog::PostUpdate(id) => {
@@ -45,7 +45,7 @@ impl ExpediteApp {
                     &self.state.settings,
                     (self.clock)(),
                 );
-                let draft = self.drafts.of(id).update.get_or_insert_with(|| {
+                let draft = self.typing.drafts.of(id).update.get_or_insert_with(|| {
                     drafts::UpdateDraft::new(
                         incident,
                         cadence,
@@ -53,7 +53,14 @@ impl ExpediteApp {
                         crate::pack::update::default_needs(&pack),
                     )
                 });
-                post_update::show(ctx, draft, &pack, &self.posting.connected, error, fresh)
+                post_update::show(
+                    ctx,
+                    draft,
+                    &pack,
+                    &self.news.posting.connected,
+                    error,
+                    fresh,
+                )
             }
             Dialog::HandOver(id) => {
                 let Some(incident) = self.state.incidents.get(id) else {
@@ -65,7 +72,7 @@ impl ExpediteApp {
                     crate::pack::brief::Brief::new(&Pack::new(incident, roster, settings, now))
                         .text()
                 };
-                let draft = &mut self.drafts.of(id).hand_over;
+                let draft = &mut self.typing.drafts.of(id).hand_over;
                 ownership::dialog(
                     ctx,
                     draft,
@@ -90,14 +97,15 @@ impl ExpediteApp {
         let pressed = |modifiers, key| ctx.input_mut(|i| i.consume_key(modifiers, key));
         let sheet = pressed(Modifiers::NONE, Key::F1) || pressed(Modifiers::COMMAND, Key::Slash);
         if sheet {
-            self.shortcuts_shown = !self.shortcuts_shown;
+            self.nav.shortcuts_shown = !self.nav.shortcuts_shown;
         }
-        if self.dialog.is_some() || self.state.settings.me.is_none() {
+        if self.nav.dialog.is_some() || self.state.settings.me.is_none() {
             return;
         }
         // The open incident the keys act on: the one shown, else the most
         // active one.
         let open = self
+            .nav
             .selected
             .as_ref()
             .and_then(|id| self.state.incidents.get(id))
@@ -127,7 +135,7 @@ impl ExpediteApp {
                     .say("Reminder snoozed for 15 min (Ctrl+Shift+S again for 15 more).".into());
             }
         } else if pressed(Modifiers::COMMAND, Key::F) {
-            self.view = Some(View::Contacts);
+            self.nav.view = Some(View::Contacts);
             self.contacts.focus = true;
             self.contacts.page = contacts::Page::List;
         } else if pressed(Modifiers::COMMAND, Key::B) {
@@ -158,8 +166,8 @@ impl ExpediteApp {
     /// Goes to a view, by a click on the rail or by key: the refusal and
     /// the "Saved to …" notice were about the view left.
     pub(super) fn go(&mut self, view: View) {
-        self.view = Some(view);
-        self.error = None;
+        self.nav.view = Some(view);
+        self.notices.error = None;
         self.exports.clear_notice();
     }
 }

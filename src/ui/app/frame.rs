@@ -18,13 +18,13 @@ use crate::ui::{
 use super::{EXIT_WAIT, ExpediteApp, Origin, Pending, SLOW_SAVE};
 
 impl ExpediteApp {
-    fn notices(&mut self, slow_save: bool, dialog_open: bool) -> Notices<'_> {
-        Notices {
+    fn notices(&mut self, slow_save: bool, dialog_open: bool) -> Strip<'_> {
+        Strip {
             slow_save,
-            notification_trouble: &mut self.notification_trouble,
-            problems: &mut self.problems,
+            notification_trouble: &mut self.notices.notification_trouble,
+            problems: &mut self.notices.problems,
             exports: &mut self.exports,
-            error: &mut self.error,
+            error: &mut self.notices.error,
             dialog_open,
         }
     }
@@ -32,7 +32,7 @@ impl ExpediteApp {
     /// Whether the oldest command under way has taken long enough to say
     /// so; until then, wakes the window when it will have.
     fn slow_save(&self, ctx: &egui::Context) -> bool {
-        let Some(sent) = self.pending.front().map(|p| p.sent_at) else {
+        let Some(sent) = self.typing.pending.front().map(|p| p.sent_at) else {
             return false;
         };
         let waited = sent.elapsed();
@@ -45,16 +45,17 @@ impl ExpediteApp {
     /// Keeps the shown incident valid: the one picked, else the most active open one.
     pub(super) fn keep_selection(&mut self) {
         let valid = self
+            .nav
             .selected
             .as_ref()
             .is_some_and(|id| self.state.incidents.contains_key(id));
         if !valid {
-            self.selected = self.state.current_incident().map(|i| i.id.clone());
+            self.nav.selected = self.state.current_incident().map(|i| i.id.clone());
             if matches!(
-                self.view,
+                self.nav.view,
                 Some(View::Brief | View::Stage(_) | View::Timeline)
             ) {
-                self.view = None;
+                self.nav.view = None;
             }
         }
     }
@@ -76,21 +77,21 @@ impl ExpediteApp {
             let label = ui.label("Your name");
             let field = ui
                 .add(
-                    egui::TextEdit::singleline(&mut self.me_draft)
+                    egui::TextEdit::singleline(&mut self.typing.me_draft)
                         .hint_text("e.g. Sam Patel")
                         .desired_width(240.0),
                 )
                 .labelled_by(label.id);
-            if !self.asked_focus {
+            if !self.nav.asked_focus {
                 // Ready to type at once: no click needed at 3 a.m.
                 field.request_focus();
-                self.asked_focus = true;
+                self.nav.asked_focus = true;
             }
             submit = widgets::submitted(ui, &field);
             submit |= ui.button("Save").clicked();
         });
         if submit {
-            let name = self.me_draft.clone();
+            let name = self.typing.me_draft.clone();
             self.execute(Command::SetMe { name }, Pending::default());
         }
     }
@@ -102,7 +103,7 @@ impl ExpediteApp {
 /// pushes the view it is about down from under the pointer. A refusal goes
 /// when dismissed or when the person types again; it shows in the dialog
 /// instead while one is open.
-pub(super) struct Notices<'a> {
+pub(super) struct Strip<'a> {
     pub slow_save: bool,
     pub notification_trouble: &'a mut Option<String>,
     pub problems: &'a mut Vec<Problem>,
@@ -111,7 +112,7 @@ pub(super) struct Notices<'a> {
     pub dialog_open: bool,
 }
 
-impl Notices<'_> {
+impl Strip<'_> {
     fn show(self, ui: &mut egui::Ui) {
         let refusal = self.error.clone().filter(|_| !self.dialog_open);
         let said = self.exports.notice().map(|(t, bad)| (t.to_owned(), bad));
@@ -267,14 +268,14 @@ impl eframe::App for ExpediteApp {
             })
         });
         if typing {
-            self.error = None;
+            self.notices.error = None;
         }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.probe.frame(ui.ctx());
+        self.desk.probe.frame(ui.ctx());
         self.read_roster_when_used(ui.ctx());
-        if let Some((start, frames)) = &mut self.frame_trace {
+        if let Some((start, frames)) = &mut self.desk.frame_trace {
             // One line per frame, for scripts/count-frames.
             *frames += 1;
             eprintln!("frame {frames} at {} ms", start.elapsed().as_millis());
@@ -292,10 +293,11 @@ impl eframe::App for ExpediteApp {
         let me = self.me();
         let state = &self.state;
         let incident = self
+            .nav
             .selected
             .as_ref()
             .and_then(|id| state.incidents.get(id));
-        let view = self.view.unwrap_or(match incident {
+        let view = self.nav.view.unwrap_or(match incident {
             Some(i) if i.is_open() => View::Brief,
             Some(_) => View::Stage(Stage::Conclusion),
             // No incident: the calm empty state with its one action.
@@ -309,8 +311,8 @@ impl eframe::App for ExpediteApp {
             state,
             now,
             me: &me,
-            sharing: self.sharing.as_ref(),
-            posting: &self.posting,
+            sharing: self.news.sharing.as_ref(),
+            posting: &self.news.posting,
         });
         if let Some(facts) = &facts {
             egui::Panel::top("header").show(ui, |ui| {
@@ -335,26 +337,29 @@ impl eframe::App for ExpediteApp {
                     }
                 });
             });
-        let drafts = &mut self.drafts;
+        let drafts = &mut self.typing.drafts;
         let contacts = &mut self.contacts;
         let exports = &mut self.exports;
         let mut contacts_action = None;
-        let dialog_open = self.dialog.is_some();
-        let roster_loading = !self.roster.is_done();
-        let archive_loading = !self.archive.is_done();
-        Notices {
+        let dialog_open = self.nav.dialog.is_some();
+        let roster_loading = !self.later.roster.is_done();
+        let archive_loading = !self.later.archive.is_done();
+        Strip {
             slow_save,
-            notification_trouble: &mut self.notification_trouble,
-            problems: &mut self.problems,
+            notification_trouble: &mut self.notices.notification_trouble,
+            problems: &mut self.notices.problems,
             exports,
-            error: &mut self.error,
+            error: &mut self.notices.error,
             dialog_open,
         }
         .show(ui);
         // A view just opened takes the keyboard at its start: Tab goes on
         // into its content, not through the header and the rail first.
-        let fresh_view = self.shown_view.replace((self.selected.clone(), view))
-            != Some((self.selected.clone(), view));
+        let fresh_view = self
+            .nav
+            .shown_view
+            .replace((self.nav.selected.clone(), view))
+            != Some((self.nav.selected.clone(), view));
         egui::CentralPanel::default().show(ui, |ui| {
             widgets::name_region(ui, "View");
             view_start(ui, view, fresh_view && !dialog_open);
@@ -366,15 +371,15 @@ impl eframe::App for ExpediteApp {
                         roster_loading,
                         now,
                         exports,
-                        &self.feed_news,
+                        &self.news.feed_news,
                     );
                     None
                 }
                 (View::Channels, _) => {
-                    crate::ui::channels::show(ui, &mut self.channel_form, &self.posting)
+                    crate::ui::channels::show(ui, &mut self.channel_form, &self.news.posting)
                 }
                 (View::Incidents, _) => {
-                    incidents::show(ui, state, self.selected.as_ref(), now, archive_loading)
+                    incidents::show(ui, state, self.nav.selected.as_ref(), now, archive_loading)
                 }
                 (View::Brief | View::Stage(_) | View::Timeline, None) => declare::empty_state(ui),
                 (View::Brief, Some(facts)) => {
@@ -411,11 +416,11 @@ impl eframe::App for ExpediteApp {
         if view == View::Brief {
             // The brief names people with their numbers: the roster is read
             // now (in the background; this frame is already drawn).
-            self.roster.start(self.runner.services());
+            self.later.roster.start(self.runner.services());
         }
         if view == View::Incidents || picked == Some(View::Incidents) {
             // Resolved incidents are only read once someone looks for them.
-            self.archive.start(self.runner.services());
+            self.later.archive.start(self.runner.services());
         }
         for action in actions {
             self.perform(&ctx, action, Origin::View);
@@ -424,7 +429,7 @@ impl eframe::App for ExpediteApp {
             self.perform(&ctx, action, Origin::Contacts);
         }
         self.dialogs(&ctx);
-        super::dialogs::shortcuts_sheet(&ctx, &mut self.shortcuts_shown);
+        super::dialogs::shortcuts_sheet(&ctx, &mut self.nav.shortcuts_shown);
         self.exports.show(&ctx);
         if let Some(request) = self.exports.take_ask()
             && !self.runner.services().send(crate::services::Job::Dialog(
@@ -442,14 +447,15 @@ impl eframe::App for ExpediteApp {
         ctx.accesskit_node_builder(egui::accesskit_root_id(), |root| {
             root.set_label(title.clone());
         });
-        if title != self.title {
+        if title != self.nav.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
-            self.title = title;
+            self.nav.title = title;
         }
         // Sleep until a time shown on screen (the countdown, the incident's
         // age, the window title) next changes; nothing repaints in between.
         let cadence = &self.state.settings;
         let shown = self
+            .nav
             .selected
             .as_ref()
             .and_then(|id| self.state.incidents.get(id));

@@ -82,18 +82,44 @@ impl Default for Pending {
     }
 }
 
-/// The main window.
+/// The main window, in a handful of parts.
 pub struct ExpediteApp {
-    /// The one way to the disk: store transactions and drafts saves run there.
+    /// The window's handle on everything outside the frame (the services),
+    /// and the order of what it asks of the disk.
     runner: runner::Runner,
+    /// The record as this window knows it.
+    state: State,
+    /// What is being typed, kept, and on its way to the disk.
+    typing: Typing,
+    /// What the window has to say: the last error, notifications' trouble,
+    /// files that did not load (the exports' notice is the exports').
+    notices: Notices,
+    /// What is shown: the incident, the view, the dialog.
+    nav: Navigation,
+    /// What the services said of posting, sharing and feeds.
+    news: News,
+    /// This desk's window: the watcher, the instance lock, the probes.
+    desk: Desk,
+    /// What is read later: the roster, the resolved incidents.
+    later: Reads,
+    /// The views with state of their own.
+    contacts: contacts::Contacts,
+    /// Copying, mailing and saving the conclusion pack.
+    exports: exports::Exports,
+    /// The form to connect a channel.
+    channel_form: crate::ui::channels::ChannelForm,
+    clock: Clock,
+}
+
+/// Everything typed and not yet saved, and the commands on their way.
+#[derive(Default)]
+struct Typing {
     /// Commands sent and not back yet, in order, with what to do once saved.
     pending: VecDeque<Pending>,
     /// Whether a save of the drafts is under way.
     drafts_in_flight: bool,
     /// The drafts being saved, which become the saved ones once they are.
     drafts_sent: Option<Box<drafts::Drafts>>,
-    state: State,
-    problems: Vec<Problem>,
     /// Everything typed and not yet a command.
     drafts: drafts::Drafts,
     /// The drafts as last written to disk.
@@ -101,10 +127,22 @@ pub struct ExpediteApp {
     drafts_saved_at: Option<Instant>,
     /// What is being typed into "Your name"; kept until saved.
     me_draft: String,
+}
+
+/// What the window has to say, in one place.
+#[derive(Default)]
+struct Notices {
     /// The last thing that went wrong, shown until the next success.
     error: Option<String>,
     /// Why desktop notifications don't work, when they don't.
     notification_trouble: Option<String>,
+    /// Files that did not load, with why.
+    problems: Vec<Problem>,
+}
+
+/// What is shown.
+#[derive(Default)]
+struct Navigation {
     /// The incident shown.
     selected: Option<IncidentId>,
     /// The view picked; `None` follows the incident's next step.
@@ -112,10 +150,6 @@ pub struct ExpediteApp {
     dialog: Option<Dialog>,
     /// The dialog shown has not been drawn yet: its first field takes the keyboard.
     dialog_fresh: bool,
-    contacts: contacts::Contacts,
-    /// Copying, mailing and saving the conclusion pack.
-    exports: exports::Exports,
-    clock: Clock,
     /// The title last given to the window, so it is only sent when it changes.
     title: String,
     /// The keyboard shortcuts sheet (F1) is open.
@@ -125,7 +159,11 @@ pub struct ExpediteApp {
     shown_view: Option<(Option<IncidentId>, View)>,
     /// Whether the name field has been given focus once.
     asked_focus: bool,
-    watcher: Option<Watcher>,
+}
+
+/// What the services said.
+#[derive(Default)]
+struct News {
     /// Where the shared folder stands, as the sync service last said.
     sharing: Option<crate::share::SyncStatus>,
     /// Where posting stands, as the posting service last said.
@@ -136,14 +174,21 @@ pub struct ExpediteApp {
     feed_news: feeds::FeedNews,
     /// Feeds' addresses being read for a preview.
     previews_reading: usize,
-    /// The form to connect a channel.
-    channel_form: crate::ui::channels::ChannelForm,
     /// Hand-overs to this person from other desks already told of.
     told_hand_overs: std::collections::HashSet<(IncidentId, chrono::DateTime<chrono::Utc>)>,
+}
+
+/// This desk's window.
+struct Desk {
+    watcher: Option<Watcher>,
     _lock: Option<InstanceLock>,
     /// With `EXPEDITE_TRACE_FRAMES` set: when the window started, and frames built so far.
     frame_trace: Option<(Instant, u64)>,
     probe: probe::FirstFrameProbe,
+}
+
+/// What is read later.
+struct Reads {
     /// The roster: read when the window is first used.
     roster: Later,
     /// The resolved incidents: read when first looked for.
@@ -171,8 +216,8 @@ impl ExpediteApp {
     pub fn from_preload(preload: Preload, clock: Clock) -> Self {
         let mut app = Self::loaded(preload.store, preload.state, preload.problems, clock);
         let store::Deferred { roster, archive } = preload.deferred;
-        app.roster = Later::Waiting(Some(crate::services::read::Job::Roster(roster)));
-        app.archive = Later::Waiting(Some(crate::services::read::Job::Archive(archive)));
+        app.later.roster = Later::Waiting(Some(crate::services::read::Job::Roster(roster)));
+        app.later.archive = Later::Waiting(Some(crate::services::read::Job::Archive(archive)));
         app
     }
 
@@ -186,41 +231,32 @@ impl ExpediteApp {
         let forms = std::mem::take(&mut drafts.roster);
         Self {
             runner: runner::Runner::start(store, Arc::new(exports::NativeDialog)),
-            pending: VecDeque::new(),
-            drafts_in_flight: false,
-            drafts_sent: None,
             state,
-            problems,
-            saved_drafts,
-            drafts,
-            drafts_saved_at: None,
-            me_draft: String::new(),
-            error: None,
-            notification_trouble: None,
-            selected: None,
-            view: None,
-            dialog: None,
-            dialog_fresh: false,
+            typing: Typing {
+                saved_drafts,
+                drafts,
+                ..Typing::default()
+            },
+            notices: Notices {
+                problems,
+                ..Notices::default()
+            },
+            nav: Navigation::default(),
+            news: News::default(),
+            desk: Desk {
+                watcher: None,
+                _lock: None,
+                frame_trace: std::env::var_os("EXPEDITE_TRACE_FRAMES").map(|_| (Instant::now(), 0)),
+                probe: probe::FirstFrameProbe::from_env(),
+            },
+            later: Reads {
+                roster: Later::Done,
+                archive: Later::Done,
+            },
             contacts: contacts::Contacts::with_forms(forms),
             exports: exports::Exports::default(),
-            clock,
-            title: String::new(),
-            shortcuts_shown: false,
-            shown_view: None,
-            asked_focus: false,
-            watcher: None,
-            sharing: None,
-            posting: Default::default(),
-            refresher: Default::default(),
-            feed_news: Default::default(),
-            previews_reading: 0,
             channel_form: Default::default(),
-            told_hand_overs: Default::default(),
-            _lock: None,
-            frame_trace: std::env::var_os("EXPEDITE_TRACE_FRAMES").map(|_| (Instant::now(), 0)),
-            probe: probe::FirstFrameProbe::from_env(),
-            roster: Later::Done,
-            archive: Later::Done,
+            clock,
         }
     }
 
@@ -241,8 +277,8 @@ impl ExpediteApp {
     pub fn is_busy(&self) -> bool {
         self.runner.is_busy()
             || self.exports.writing()
-            || self.previews_reading > 0
-            || self.refresher.is_busy()
+            || self.news.previews_reading > 0
+            || self.news.refresher.is_busy()
     }
 
     /// Saves files through `dialog` instead of the desktop's save dialog.
@@ -265,13 +301,13 @@ impl ExpediteApp {
 
     /// Holds the instance lock for the window's life.
     pub fn with_lock(mut self, lock: InstanceLock) -> Self {
-        self._lock = Some(lock);
+        self.desk._lock = Some(lock);
         self
     }
 
     /// Watches the data folder for changes made elsewhere.
     pub fn with_watcher(mut self, watcher: Watcher) -> Self {
-        self.watcher = Some(watcher);
+        self.desk.watcher = Some(watcher);
         self
     }
 

@@ -75,7 +75,7 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
                         .with_sync();
                     match watcher {
                         Ok(watcher) => app = app.with_watcher(watcher),
-                        Err(e) => app.problems.push(Problem {
+                        Err(e) => app.notices.problems.push(Problem {
                             path: root,
                             message: format!(
                                 "Changes made elsewhere (a terminal, a shared folder) won't show until restart: the folder can't be watched ({e})."
@@ -162,7 +162,7 @@ impl ExpediteApp {
     /// never pays for 10,000 contacts, and a used one has them within a
     /// blink, before any suggestion or search needs them.
     pub(super) fn read_roster_when_used(&mut self, ctx: &egui::Context) {
-        if !matches!(self.roster, Later::Waiting(_)) {
+        if !matches!(self.later.roster, Later::Waiting(_)) {
             return;
         }
         let used = ctx.input(|i| {
@@ -176,7 +176,7 @@ impl ExpediteApp {
             })
         });
         if used {
-            self.roster.start(self.runner.services());
+            self.later.roster.start(self.runner.services());
         }
     }
 
@@ -185,11 +185,11 @@ impl ExpediteApp {
     pub(super) fn take_in_read(&mut self, read: read::Read) {
         match read {
             read::Read::Roster(read) => {
-                self.roster = Later::Done;
+                self.later.roster = Later::Done;
                 self.runner.send(Job::AcceptRoster(*read));
             }
             read::Read::Archive(read) => {
-                self.archive = Later::Done;
+                self.later.archive = Later::Done;
                 self.runner.send(Job::AcceptArchive(read));
             }
         }
