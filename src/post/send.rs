@@ -98,8 +98,7 @@ fn post_once(connection: &Connection, message: &Message) -> Attempt {
         .headers()
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(|secs| Duration::from_secs(secs.min(MAX_RETRY_AFTER.as_secs())));
+        .and_then(|v| retry_after(v, crate::desk::now_precise()));
     let answer = response
         .body_mut()
         .with_config()
@@ -107,6 +106,20 @@ fn post_once(connection: &Connection, message: &Message) -> Attempt {
         .read_to_string()
         .unwrap_or_default();
     understand(connection, status, retry_after, answer.trim())
+}
+
+/// How long a `Retry-After` asks to wait, as RFC 9110 writes it: seconds,
+/// or an HTTP date (read against `now`); at most [`MAX_RETRY_AFTER`].
+fn retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let value = value.trim();
+    let secs = match value.parse::<u64>() {
+        Ok(secs) => secs,
+        Err(_) => {
+            let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+            u64::try_from((at.to_utc() - now).num_seconds().max(0)).ok()?
+        }
+    };
+    Some(Duration::from_secs(secs.min(MAX_RETRY_AFTER.as_secs())))
 }
 
 /// Sends a test message from `actor` to `channel` now, outside the outbox;
@@ -384,4 +397,34 @@ fn slack_advice(error: &str) -> String {
         _ => "check the channel's connection (expedite channel list) and retry",
     };
     format!("{error}: {todo}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn retry_after_is_read_as_seconds_or_a_date_and_bounded() {
+        let now = chrono::Utc.with_ymd_and_hms(2026, 12, 7, 3, 0, 0).unwrap();
+        assert_eq!(retry_after("30", now), Some(Duration::from_secs(30)));
+        assert_eq!(
+            retry_after("Mon, 07 Dec 2026 03:02:00 GMT", now),
+            Some(Duration::from_secs(120))
+        );
+        // A date gone by: at once; years ahead or 2^64−1 s: the bound.
+        assert_eq!(
+            retry_after("Mon, 07 Dec 2026 02:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            retry_after("18446744073709551615", now),
+            Some(MAX_RETRY_AFTER)
+        );
+        assert_eq!(
+            retry_after("Fri, 01 Jan 2100 00:00:00 GMT", now),
+            Some(MAX_RETRY_AFTER)
+        );
+        assert_eq!(retry_after("soon", now), None);
+    }
 }
