@@ -249,7 +249,7 @@ fn parse_incident_id(text: &str) -> Result<IncidentId, String> {
 }
 
 fn parse_next_in(text: &str) -> Result<Duration, String> {
-    time::parse_length(text)
+    Ok(time::parse_length(text)?)
 }
 
 /// Reads `KIND:TEXT` evidence.

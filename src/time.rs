@@ -65,8 +65,61 @@ const LOCAL_FORMATS: [&str; 5] = [
     "%d/%m/%Y %H:%M",
 ];
 
+/// Why a typed time can't be read; says what to write instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TimeError {
+    /// Not a moment (what was typed).
+    NotATime(String),
+    /// Not a day.
+    NotADay(String),
+    /// Not a time of day.
+    NotATimeOfDay(String),
+    /// Not a length of time.
+    NotALength(String),
+    /// A number without its unit (what was typed, the number).
+    NoUnit(String, i64),
+    /// A length of nothing, or less.
+    NotPositive(String),
+}
+
+impl std::fmt::Display for TimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotATime(t) => write!(
+                f,
+                "'{t}' is not a time — write 14:05 for today, 2026-12-03 14:05, or 2026-12-03 for 09:00 that day"
+            ),
+            Self::NotADay(t) => write!(
+                f,
+                "'{t}' is not a day — write 2026-12-11, 11/12/2026, tomorrow or in 7 days"
+            ),
+            Self::NotATimeOfDay(t) => {
+                write!(f, "'{t}' is not a time of day — write it like 09:00")
+            }
+            Self::NotALength(t) => write!(
+                f,
+                "'{t}' is not a length of time — write it like 90s, 15m, 1h30m or 2h"
+            ),
+            Self::NoUnit(t, n) => write!(
+                f,
+                "'{t}' needs a unit after the number — s, m or h (e.g. {n}m)"
+            ),
+            Self::NotPositive(t) => write!(f, "'{t}' is not a positive length of time"),
+        }
+    }
+}
+
+impl std::error::Error for TimeError {}
+
+/// Said where words are made (the terminal, the window).
+impl From<TimeError> for String {
+    fn from(e: TimeError) -> Self {
+        e.to_string()
+    }
+}
+
 /// Reads a typed moment without placing it in a zone yet. `now` answers `now`.
-pub fn read_moment(text: &str, now: DateTime<Utc>) -> Result<Typed, String> {
+pub fn read_moment(text: &str, now: DateTime<Utc>) -> Result<Typed, TimeError> {
     let t = text.trim();
     if t.eq_ignore_ascii_case("now") {
         return Ok(Typed::Instant(now));
@@ -86,9 +139,7 @@ pub fn read_moment(text: &str, now: DateTime<Utc>) -> Result<Typed, String> {
     if let Ok(day) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         return Ok(Typed::Local(day.and_time(DAY_STARTS)));
     }
-    Err(format!(
-        "'{t}' is not a time — write 14:05 for today, 2026-12-03 14:05, or 2026-12-03 for 09:00 that day"
-    ))
+    Err(TimeError::NotATime(t.to_owned()))
 }
 
 /// A typed moment as an instant: a local one on `zone`'s wall clock, by the
@@ -98,7 +149,7 @@ pub fn moment<Z: TimeZone>(
     zone: &Z,
     now: DateTime<Utc>,
     edge: Edge,
-) -> Result<DateTime<Utc>, String> {
+) -> Result<DateTime<Utc>, TimeError> {
     Ok(match read_moment(text, now)? {
         Typed::Instant(at) => at,
         typed => instant(zone, typed.wall_clock(zone, now), edge),
@@ -111,13 +162,13 @@ pub fn wall_clock<Z: TimeZone>(
     text: &str,
     zone: &Z,
     now: DateTime<Utc>,
-) -> Result<NaiveDateTime, String> {
+) -> Result<NaiveDateTime, TimeError> {
     Ok(read_moment(text, now)?.wall_clock(zone, now))
 }
 
 /// A day as typed, `today` being the reader's: `2026-12-11`, `11/12/2026`,
 /// `today`, `tomorrow`, or `in 7 days` / `7d` / `2w` from today.
-pub fn day(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+pub fn day(text: &str, today: NaiveDate) -> Result<NaiveDate, TimeError> {
     let t = text.trim().to_lowercase();
     match t.as_str() {
         "today" => return Ok(today),
@@ -142,19 +193,16 @@ pub fn day(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     {
         return Ok(today + Duration::days(n * per));
     }
-    Err(format!(
-        "'{}' is not a day — write 2026-12-11, 11/12/2026, tomorrow or in 7 days",
-        text.trim()
-    ))
+    Err(TimeError::NotADay(text.trim().to_owned()))
 }
 
 /// A time of day as typed: `09:00`, `9:00` or `17:30:00`.
-pub fn time_of_day(text: &str) -> Result<NaiveTime, String> {
+pub fn time_of_day(text: &str) -> Result<NaiveTime, TimeError> {
     let t = text.trim();
     ["%H:%M", "%H:%M:%S"]
         .iter()
         .find_map(|f| NaiveTime::parse_from_str(t, f).ok())
-        .ok_or_else(|| format!("'{t}' is not a time of day — write it like 09:00"))
+        .ok_or_else(|| TimeError::NotATimeOfDay(t.to_owned()))
 }
 
 /// The instant a wall-clock time in `zone` means, by the `edge` rule.
@@ -190,9 +238,9 @@ fn after_gap<Z: TimeZone>(zone: &Z, local: NaiveDateTime) -> DateTime<Utc> {
 /// `1h30` (the bare number after hours is minutes), `2h`, `20 min`,
 /// `20 minutes`, `1 hour 30 minutes`. Units go largest first, each once;
 /// the length must be positive.
-pub fn parse_length(text: &str) -> Result<Duration, String> {
+pub fn parse_length(text: &str) -> Result<Duration, TimeError> {
     let t = text.trim();
-    let bad = || format!("'{t}' is not a length of time — write it like 90s, 15m, 1h30m or 2h");
+    let bad = || TimeError::NotALength(t.to_owned());
     if t.is_empty() {
         return Err(bad());
     }
@@ -216,11 +264,7 @@ pub fn parse_length(text: &str) -> Result<Duration, String> {
             "s" | "sec" | "secs" | "second" | "seconds" => 3,
             // "1h30": a bare number after a unit counts in the next smaller one.
             "" if rest.is_empty() && (1..3).contains(&last) => last + 1,
-            "" if rest.is_empty() => {
-                return Err(format!(
-                    "'{t}' needs a unit after the number — s, m or h (e.g. {n}m)"
-                ));
-            }
+            "" if rest.is_empty() => return Err(TimeError::NoUnit(t.to_owned(), n)),
             _ => return Err(bad()),
         };
         if rank <= last {
@@ -231,7 +275,7 @@ pub fn parse_length(text: &str) -> Result<Duration, String> {
         last = rank;
     }
     if total <= Duration::zero() {
-        return Err(format!("'{t}' is not a positive length of time"));
+        return Err(TimeError::NotPositive(t.to_owned()));
     }
     Ok(total)
 }
@@ -304,7 +348,7 @@ mod tests {
         assert_eq!(super::day("today", today), Ok(today));
         assert_eq!(super::day("in 7 days", today), Ok(d(2026, 12, 9)));
         assert_eq!(super::day("2w", today), Ok(d(2026, 12, 16)));
-        let bad = super::day("next-ish", today).unwrap_err();
+        let bad = super::day("next-ish", today).unwrap_err().to_string();
         assert!(bad.contains("'next-ish' is not a day"), "{bad}");
         assert!(super::day("0d", today).is_err());
     }
@@ -352,14 +396,15 @@ mod tests {
             "20 furlongs",
             "99999999999999999h",
         ] {
-            let err = parse_length(bad).expect_err(bad);
+            let err = parse_length(bad).expect_err(bad).to_string();
             assert!(err.contains("length of time"), "{bad}: {err}");
             assert!(err.contains(bad.trim()), "{bad}: {err}");
         }
-        assert!(parse_length("15").unwrap_err().contains("needs a unit"));
+        assert_eq!(parse_length("15"), Err(TimeError::NoUnit("15".into(), 15)));
         assert!(
             parse_length("1m30s20")
                 .unwrap_err()
+                .to_string()
                 .contains("needs a unit")
         );
         assert_eq!(format_length(Duration::minutes(90)), "1h30m");
@@ -393,7 +438,9 @@ mod tests {
         assert_eq!(at("14:05"), utc(2026, 7, 1, 13, 5));
         assert_eq!(at("2026-07-03"), utc(2026, 7, 3, 8, 0));
         assert_eq!(at("now"), now);
-        let err = moment("tomorrow", &london, now, Edge::Start).unwrap_err();
+        let err = moment("tomorrow", &london, now, Edge::Start)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("'tomorrow' is not a time"), "{err}");
     }
 

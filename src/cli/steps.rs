@@ -530,7 +530,7 @@ fn follow_ups(inc: &Incident, now: DateTime<Utc>) -> String {
 
 /// A typed time in this machine's zone, as the window reads one.
 fn moment(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
-    time::moment(text, &chrono::Local, now, Edge::Start)
+    Ok(time::moment(text, &chrono::Local, now, Edge::Start)?)
 }
 
 fn parse_decision(text: &str) -> Result<Decision, String> {

@@ -165,13 +165,6 @@ impl Services {
         }
     }
 
-    /// Whether a service of this kind is running.
-    pub fn runs<S: Service>(&self) -> bool {
-        self.routes
-            .write()
-            .is_ok_and(|mut routes| S::route(&mut routes).is_some())
-    }
-
     /// Asks for `job`; `false` when its service is not running.
     pub fn send(&self, job: Job) -> bool {
         self.routes.read().is_ok_and(|routes| routes.send(job))

@@ -541,7 +541,12 @@ pub fn parse_local_time(
     if typed.trim().is_empty() {
         return default.ok_or_else(|| "Give a time, e.g. 14:00 or 2026-12-01 14:00.".to_owned());
     }
-    crate::time::moment(typed, &chrono::Local, now, crate::time::Edge::Start)
+    Ok(crate::time::moment(
+        typed,
+        &chrono::Local,
+        now,
+        crate::time::Edge::Start,
+    )?)
 }
 
 #[cfg(test)]
