@@ -102,7 +102,7 @@ pub struct Outbox {
     /// Oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub posts: Vec<Post>,
-    /// When each destination (a digest of its address, never the address)
+    /// When each channel's destination (by a digest of the channel's name)
     /// may next be sent to: pacing holds across every process posting from
     /// this desk, the window and the terminal alike.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -273,6 +273,7 @@ pub fn drain(
     loop {
         // Take the next due post, and mark it sending, under the lock.
         let at = now();
+        // Its channel's turn is taken in the same change (see [`take_turn`]).
         let next = change(root, |outbox| {
             let post = outbox.posts.iter_mut().find(|p| {
                 matches!(p.standing, Standing::Waiting { .. })
@@ -283,9 +284,12 @@ pub fn drain(
             post.standing = Standing::Sending;
             post.sender = Some(std::process::id());
             post.attempts += 1;
-            Some(post.clone())
+            let post = post.clone();
+            let wait = take_turn(&mut outbox.paced, &post.channel);
+            Some((post, wait))
         })?;
-        let Some(post) = next else { break };
+        let Some((post, wait)) = next else { break };
+        std::thread::sleep(wait);
         tried.push(post.clone());
         let connection = secrets
             .entry(post.channel.clone())
@@ -293,7 +297,6 @@ pub fn drain(
             .clone();
         let attempt = match connection {
             Ok(connection) => {
-                pace(root, &connection.url())?;
                 let thread = match connection {
                     super::Connection::SlackToken { .. } => thread_of(root, &post),
                     _ => None,
@@ -385,32 +388,26 @@ fn process_alive(pid: u32) -> bool {
 /// Why a post found marked "sending" is unknown.
 const STOPPED_MID_POST: &str = "Expedite stopped while it was being sent";
 
-/// Waits for `url`'s turn: each destination takes one message a second from
-/// this desk, whichever process sends it. The turn is taken under the
-/// outbox's lock (so two processes never take the same one) and waited for
-/// outside it; a turn far ahead (a clock moved back) waits one pace at most.
-/// Turns are kept to the microsecond (whole seconds would let two posts
-/// through a tenth of a second apart).
-fn pace(root: &Path, url: &str) -> Result<(), LocalError> {
-    let key = format!("{:016x}", crate::store::envelope::digest(url));
+/// Takes `channel`'s next turn in `paced` and says how long to wait for
+/// it: each channel's destination takes one message a second from this
+/// desk, whichever process sends it. Taken in the same locked change that
+/// marks the post sending (so two processes never take the same turn, and
+/// pacing costs no write of its own), waited for outside the lock; a turn
+/// far ahead (a clock moved back) waits one pace at most. Kept to the
+/// microsecond: whole seconds would let two posts through a tenth of a
+/// second apart.
+fn take_turn(
+    paced: &mut std::collections::BTreeMap<String, DateTime<Utc>>,
+    channel: &str,
+) -> Duration {
+    let key = format!("{:016x}", crate::store::envelope::digest(channel));
     let pace = chrono::Duration::from_std(PACE).unwrap_or_else(|_| chrono::Duration::seconds(1));
     let at = crate::desk::now_precise();
-    let turn = change(root, |outbox| {
-        outbox
-            .paced
-            .retain(|_, t| *t > at - chrono::Duration::minutes(1));
-        let turn = outbox
-            .paced
-            .get(&key)
-            .map_or(at, |last| (*last + pace).max(at));
-        outbox.paced.insert(key.clone(), turn);
-        turn
-    })?;
-    let wait = (turn - at).min(pace);
-    if let Ok(wait) = wait.to_std() {
-        std::thread::sleep(wait);
-    }
-    Ok(())
+    // A turn more than a pace ago holds nobody back any more.
+    paced.retain(|_, t| *t + pace > at);
+    let turn = paced.get(&key).map_or(at, |last| (*last + pace).max(at));
+    paced.insert(key, turn);
+    (turn - at).min(pace).to_std().unwrap_or(Duration::ZERO)
 }
 
 /// The Slack thread `post` goes in: its incident's first message posted to
