@@ -441,15 +441,7 @@ fn waiting_posts_go_out_at_the_pace_the_destination_allows_and_no_faster() {
     }
     let server = Server::start_on(port, vec![Answer::Http(200, "", "")]);
     ok(expedite(d, &["outbox", "retry"]));
-    let seen = server.seen();
-    assert_eq!(seen.len(), 3, "{seen:?}");
-    for pair in seen.windows(2) {
-        let gap = pair[1].at - pair[0].at;
-        assert!(
-            gap >= Duration::from_millis(950),
-            "{gap:?} between two posts"
-        );
-    }
+    let seen = three_a_second_apart(&server);
     // In the order they were written.
     for (n, s) in seen.iter().enumerate() {
         assert!(s.body.contains(&format!("Update {}", n + 1)), "{}", s.body);
@@ -557,15 +549,7 @@ fn updates_from_one_terminal_after_another_keep_the_destinations_pace() {
     for n in 1..=3 {
         ok(expedite(d, &["update", &format!("Update {n}")]));
     }
-    let seen = server.seen();
-    assert_eq!(seen.len(), 3, "{seen:?}");
-    for pair in seen.windows(2) {
-        let gap = pair[1].at - pair[0].at;
-        assert!(
-            gap >= Duration::from_millis(950),
-            "{gap:?} between two posts from two processes"
-        );
-    }
+    three_a_second_apart(&server);
 }
 
 #[test]
@@ -611,4 +595,19 @@ fn a_posting_process_killed_mid_post_leaves_its_update_and_the_next_run_says_it_
         "the new update, and the cut-off one not again"
     );
     assert!(seen[1].body.contains("Rolled back"), "{}", seen[1].body);
+}
+
+/// What the server was sent: three posts, at least a second apart (less a
+/// little for the clock's grain).
+fn three_a_second_apart(server: &Server) -> Vec<http::Seen> {
+    let seen = server.seen();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    for pair in seen.windows(2) {
+        let gap = pair[1].at - pair[0].at;
+        assert!(
+            gap >= Duration::from_millis(950),
+            "{gap:?} between two posts"
+        );
+    }
+    seen
 }
