@@ -121,8 +121,13 @@ pub fn show(ui: &mut egui::Ui, form: &mut ChannelForm, news: &PostNews) -> Optio
             .labelled_by(label.id);
             ui.end_row();
         });
-    let error = form.error.clone().unwrap_or_else(|| " ".into());
-    ui.label(egui::RichText::new(error).color(ui.visuals().warn_fg_color));
+    // The refusal's lines are kept whether or not there is one, so Connect
+    // stays where the pointer is (a refusal wraps to several lines at 800 px).
+    widgets::reserved(ui, 4, |ui| {
+        if let Some(error) = &form.error {
+            ui.label(egui::RichText::new(error).color(ui.visuals().warn_fg_color));
+        }
+    });
     if widgets::primary(ui, "Connect").clicked() {
         match connection(form) {
             Ok((channel, connection)) => {

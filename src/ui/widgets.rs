@@ -502,6 +502,23 @@ pub fn name_region(ui: &egui::Ui, name: &str) {
     }
 }
 
+/// Space for `lines` lines of body text, taken whether `add` shows anything
+/// or not: what appears there (a refusal, a note) pushes nothing below it.
+pub fn reserved(ui: &mut egui::Ui, lines: u8, add: impl FnOnce(&mut egui::Ui)) {
+    let line = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+    let height = line * f32::from(lines);
+    let width = ui.available_width();
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, height),
+        egui::Layout::top_down(egui::Align::Min),
+        |ui| {
+            ui.set_min_size(egui::vec2(width, height));
+            ui.set_max_height(height);
+            add(ui);
+        },
+    );
+}
+
 #[cfg(test)]
 mod name_tests {
     use super::*;

@@ -213,3 +213,19 @@ fn on_a_first_run_the_name_typed_signs_the_post_and_every_desk_sees_it_posted() 
         .expect("the timeline says it was posted");
     assert_eq!(line.by, "Dana Whitfield");
 }
+
+#[test]
+fn at_800_px_a_refused_address_moves_nothing_under_the_pointer() {
+    let dir = folder_with_incident(Some("Sam"));
+    let store = Store::open(dir.path()).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(800.0, 600.0))
+        .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(|| t(5))).with_posting());
+    settle(&mut harness);
+    click(&mut harness, "Channels");
+    type_secret(&mut harness, "Webhook URL", "http://hooks.example.com/x");
+    let connect_at = harness.get_by_label("Connect").rect();
+    click(&mut harness, "Connect");
+    harness.get_by_label_contains("must be https://");
+    assert_eq!(harness.get_by_label("Connect").rect(), connect_at);
+}
