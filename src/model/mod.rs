@@ -2,6 +2,7 @@
 
 pub mod clocks;
 pub mod comms;
+pub mod exact;
 pub mod incident;
 pub mod phone;
 pub mod procedure;

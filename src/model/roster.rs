@@ -51,19 +51,31 @@ pub struct Contact {
     /// Full name; also how incidents refer to them.
     pub name: SmolStr,
     /// What they can do on an incident.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::exact::list"
+    )]
     pub roles: Vec<Role>,
     /// Their team.
     #[serde(default, skip_serializing_if = "SmolStr::is_empty")]
     pub team: SmolStr,
     /// Their numbers, most useful first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::exact::list"
+    )]
     pub phones: Vec<Phone>,
     /// Email address: the one mail goes to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<SmolStr>,
     /// Their other addresses (a feed may name them by any).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::exact::list"
+    )]
     pub more_emails: Vec<Email>,
     /// Chat handle, e.g. `@sam`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,7 +92,11 @@ pub struct Contact {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Roster {
     /// The contacts, in the order the team keeps them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::exact::list"
+    )]
     pub contacts: Vec<Contact>,
     /// When the team is at work; outside them is "out of hours".
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -268,13 +284,25 @@ pub struct Override {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rota {
     /// Explicit shifts (typed in, or imported from an on-call feed).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::exact::list"
+    )]
     pub shifts: Vec<Shift>,
     /// Weekly rotations.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::exact::list"
+    )]
     pub rotations: Vec<Rotation>,
     /// Cover swapped for a while.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::exact::list"
+    )]
     pub overrides: Vec<Override>,
     /// The feeds shifts were imported from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
