@@ -140,3 +140,27 @@ fn the_services_know_nothing_of_the_window() {
         found.join("\n")
     );
 }
+
+#[test]
+fn views_hand_back_actions_and_do_nothing_themselves() {
+    let root = format!("{}/src/ui/", env!("CARGO_MANIFEST_DIR"));
+    let window_side = [format!("{root}app/"), format!("{root}exports.rs")];
+    let found: Vec<String> = holding(
+        &["src/ui"],
+        &[
+            "&mut Exports",
+            "&mut exports::Exports",
+            "&mut crate::ui::exports::Exports",
+            "Services",
+            "services::Job",
+        ],
+    )
+    .into_iter()
+    .filter(|f| !window_side.iter().any(|w| f.starts_with(w.as_str())))
+    .collect();
+    assert!(
+        found.is_empty(),
+        "a view returns an Action and the window performs it:\n{}",
+        found.join("\n")
+    );
+}

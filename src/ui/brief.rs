@@ -4,19 +4,13 @@
 
 use eframe::egui;
 
-use super::exports::Exports;
 use super::widgets::{section, title, weak};
 use super::{Action, Dialog, Facts};
 use crate::pack::Pack;
 use crate::pack::brief::Brief;
 
 /// The brief for the shown incident.
-pub fn show(
-    ui: &mut egui::Ui,
-    facts: &Facts,
-    exports: &mut Exports,
-    roster_loading: bool,
-) -> Option<Action> {
+pub fn show(ui: &mut egui::Ui, facts: &Facts, roster_loading: bool) -> Option<Action> {
     let incident = facts.incident;
     let pack = Pack::new(
         incident,
@@ -33,7 +27,7 @@ pub fn show(
             .on_hover_text("The brief as text, to paste into a chat or read out on a call")
             .clicked()
         {
-            exports.copy(ui.ctx(), brief.text(), "The hand-over note");
+            action = Some(super::exports::copy(brief.text(), "The hand-over note"));
         }
         if incident.is_open() && ui.button("Hand over…").on_hover_text("Ctrl+H").clicked() {
             action = Some(Action::Open(Dialog::HandOver(incident.id.clone())));

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use eframe::egui;
 
+use super::Action;
 use super::widgets::{Pressed, dialog};
 use crate::pack::Pack;
 use crate::pack::email::Email;
@@ -33,6 +34,17 @@ pub struct Job {
     pub after: Vec<String>,
     /// The incident whose postmortem draft this is, so its invite can link it.
     pub draft_of: Option<String>,
+}
+
+/// What a view asks of the exports: it returns this in an
+/// [`Action::Export`](super::Action::Export), and the window does it.
+pub enum Export {
+    /// Put this text on the clipboard, saying what it was.
+    Copy { text: String, what: String },
+    /// Open this email in the mail program (copied when too long for a link).
+    Mail { email: Box<Email>, what: String },
+    /// Ask where to save this file, and save it there.
+    Save(Box<Job>),
 }
 
 /// A file waiting for the save dialog's answer.
@@ -176,26 +188,32 @@ impl Exports {
     }
 
     /// "Save timeline as CSV…", in the conclusion and on the timeline.
-    pub fn timeline_button(&mut self, ui: &mut egui::Ui, pack: &Pack<'_>) {
+    pub fn timeline_button(&self, ui: &mut egui::Ui, pack: &Pack<'_>) -> Option<Action> {
         let button = egui::Button::new("Save timeline as CSV…");
-        if ui
-            .add_enabled(!self.busy(), button)
+        ui.add_enabled(!self.busy(), button)
             .on_hover_text("Time (UTC), time in the team's zone, event, who — for a spreadsheet")
             .clicked()
-        {
-            self.save_timeline(ui.ctx(), pack);
+            .then(|| save(timeline(pack)))
+    }
+
+    /// Does what a view asked.
+    pub fn perform(&mut self, ctx: &egui::Context, export: Export) {
+        match export {
+            Export::Copy { text, what } => self.copy(ctx, text, &what),
+            Export::Mail { email, what } => self.open_mail(ctx, &email, &what),
+            Export::Save(job) => self.save(*job),
         }
     }
 
     /// Puts `text` on the clipboard and says so.
-    pub fn copy(&mut self, ctx: &egui::Context, text: String, what: &str) {
+    fn copy(&mut self, ctx: &egui::Context, text: String, what: &str) {
         ctx.copy_text(text);
         self.notice = Some((format!("{what} copied — paste it where it goes."), false));
     }
 
     /// Opens the email in the mail program, or copies it when it is too long
     /// for a `mailto:` link.
-    pub fn open_mail(&mut self, ctx: &egui::Context, email: &Email, what: &str) {
+    fn open_mail(&mut self, ctx: &egui::Context, email: &Email, what: &str) {
         match email.mailto() {
             Some(link) => {
                 ctx.open_url(egui::OpenUrl::same_tab(link));
@@ -220,7 +238,7 @@ impl Exports {
     /// Asks where to save the job's file and saves it there: the window
     /// hands the question to the dialog service ([`Self::take_ask`]) and
     /// its answer back ([`Self::answered`]).
-    pub fn save(&mut self, _ctx: &egui::Context, job: Job) {
+    fn save(&mut self, job: Job) {
         if self.busy() {
             return;
         }
@@ -271,92 +289,25 @@ impl Exports {
         });
     }
 
-    /// Saves the postmortem draft of the incident in `pack`.
-    pub fn save_postmortem(&mut self, ctx: &egui::Context, pack: &Pack<'_>) {
-        let request = SaveRequest {
-            title: "Save the postmortem draft".into(),
-            file_name: postmortem::file_name(pack, "md"),
-            kind: "Markdown",
-            extension: "md",
-        };
-        self.save(
-            ctx,
-            Job {
-                request,
-                bytes: postmortem::markdown(pack).into_bytes(),
-                after: Vec::new(),
-                draft_of: Some(pack.incident.id.to_string()),
-            },
-        );
-    }
-
-    /// Saves the postmortem invite, pointing at the draft where it was saved.
-    pub fn save_invite(&mut self, ctx: &egui::Context, pack: &Pack<'_>) {
+    /// The postmortem invite, pointing at the draft where it was saved.
+    pub fn invite(&self, pack: &Pack<'_>) -> Job {
         let draft = self
             .draft_paths
             .get(pack.incident.id.as_str())
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| postmortem::file_name(pack, "md"));
         let invite = postmortem::invite(pack, &draft);
-        let request = SaveRequest {
-            title: "Save the postmortem invite".into(),
-            file_name: postmortem::file_name(pack, "ics"),
-            kind: "Calendar invite",
-            extension: "ics",
-        };
-        self.save(
-            ctx,
-            Job {
-                request,
-                bytes: invite.ics.into_bytes(),
-                after: invite.warnings,
-                draft_of: None,
+        Job {
+            request: SaveRequest {
+                title: "Save the postmortem invite".into(),
+                file_name: postmortem::file_name(pack, "ics"),
+                kind: "Calendar invite",
+                extension: "ics",
             },
-        );
-    }
-
-    /// Saves an email as an `.eml` draft.
-    pub fn save_email(
-        &mut self,
-        ctx: &egui::Context,
-        email: &Email,
-        now: chrono::DateTime<chrono::Utc>,
-        title: &str,
-    ) {
-        let request = SaveRequest {
-            title: format!("Save the {title} as a draft email"),
-            file_name: format!("{}.eml", email.id),
-            kind: "Email",
-            extension: "eml",
-        };
-        self.save(
-            ctx,
-            Job {
-                request,
-                bytes: email.eml(now).into_bytes(),
-                after: Vec::new(),
-                draft_of: None,
-            },
-        );
-    }
-
-    /// Saves the timeline as CSV.
-    pub fn save_timeline(&mut self, ctx: &egui::Context, pack: &Pack<'_>) {
-        let request = SaveRequest {
-            title: "Save the timeline".into(),
-            file_name: format!("timeline-{}.csv", pack.incident.id),
-            kind: "CSV",
-            extension: "csv",
-        };
-        self.save(
-            ctx,
-            Job {
-                request,
-                bytes: postmortem::timeline_csv(pack).into_bytes(),
-                after: Vec::new(),
-                draft_of: None,
-            },
-        );
+            bytes: invite.ics.into_bytes(),
+            after: invite.warnings,
+            draft_of: None,
+        }
     }
 
     /// Each frame: shows the typed-path dialog when no save dialog could
@@ -464,4 +415,70 @@ fn unusable(path: &Path, extension: &str) -> Option<String> {
         ));
     }
     None
+}
+
+/// Asks the window to save this file.
+pub fn save(job: Job) -> Action {
+    Action::Export(Export::Save(Box::new(job)))
+}
+
+/// Asks the window to copy this text, saying what it is.
+pub fn copy(text: String, what: &str) -> Action {
+    Action::Export(Export::Copy {
+        text,
+        what: what.to_owned(),
+    })
+}
+
+/// Asks the window to open this email in the mail program.
+pub fn mail(email: Email, what: &str) -> Action {
+    Action::Export(Export::Mail {
+        email: Box::new(email),
+        what: what.to_owned(),
+    })
+}
+
+/// The postmortem draft of the incident in `pack`.
+pub fn postmortem_draft(pack: &Pack<'_>) -> Job {
+    Job {
+        request: SaveRequest {
+            title: "Save the postmortem draft".into(),
+            file_name: postmortem::file_name(pack, "md"),
+            kind: "Markdown",
+            extension: "md",
+        },
+        bytes: postmortem::markdown(pack).into_bytes(),
+        after: Vec::new(),
+        draft_of: Some(pack.incident.id.to_string()),
+    }
+}
+
+/// An email as an `.eml` draft.
+pub fn email(email: &Email, now: chrono::DateTime<chrono::Utc>, title: &str) -> Job {
+    Job {
+        request: SaveRequest {
+            title: format!("Save the {title} as a draft email"),
+            file_name: format!("{}.eml", email.id),
+            kind: "Email",
+            extension: "eml",
+        },
+        bytes: email.eml(now).into_bytes(),
+        after: Vec::new(),
+        draft_of: None,
+    }
+}
+
+/// The timeline as CSV.
+pub fn timeline(pack: &Pack<'_>) -> Job {
+    Job {
+        request: SaveRequest {
+            title: "Save the timeline".into(),
+            file_name: format!("timeline-{}.csv", pack.incident.id),
+            kind: "CSV",
+            extension: "csv",
+        },
+        bytes: postmortem::timeline_csv(pack).into_bytes(),
+        after: Vec::new(),
+        draft_of: None,
+    }
 }

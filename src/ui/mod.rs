@@ -84,6 +84,11 @@ pub enum Action {
     /// Connect, test or disconnect a channel, or post what waits again
     /// (a test message is signed by whoever is at this desk when it goes).
     Channel(crate::services::posting::Job),
+    /// Copy, open in the mail program or save a file.
+    Export(exports::Export),
+    /// A contacts page's action, and the page that view goes to once it
+    /// is saved (a refusal leaves it where it is).
+    Contacts(Box<Action>, contacts::AfterSave),
 }
 
 impl Action {

@@ -4,7 +4,7 @@
 use eframe::egui;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use expedite::command::Command;
 use expedite::store::Store;
 use expedite::ui::ExpediteApp;
@@ -531,4 +531,22 @@ fn the_offices_phone_country_gives_numbers_written_without_one_their_country() {
     assert!(harness.query_by_label("no country").is_none());
     let roster = std::fs::read_to_string(dir.path().join("roster.ron")).unwrap();
     assert!(roster.contains("+447700900999"), "{roster}");
+}
+
+#[test]
+fn a_second_file_waits_until_the_first_is_saved() {
+    let dir = folder_with_incident(Some("Sam"));
+    // No save dialog on this desktop: the path is asked for in the window.
+    let mut harness = at_conclusion(dir.path(), None);
+    click(&mut harness, "Contacts");
+    click(&mut harness, "Import or export…");
+    let rota = |h: &Harness<'static, ExpediteApp>| {
+        h.get_by_label("Save rota as .ics…")
+            .accesskit_node()
+            .is_disabled()
+    };
+    assert!(!rota(&harness), "nothing is being saved yet");
+    click(&mut harness, "Save contacts as vCard…");
+    harness.get_by_label_contains("Type where to save the file instead");
+    assert!(rota(&harness), "the contacts are still being saved");
 }

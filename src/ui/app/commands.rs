@@ -39,11 +39,20 @@ impl ExpediteApp {
     /// Does what a view or dialog asked: a command goes to the disk thread,
     /// the rest happens at once.
     pub(super) fn perform(&mut self, ctx: &egui::Context, action: Action, from: Origin) {
-        let after = match from {
-            Origin::Contacts => self.contacts.take_after_save(),
-            _ => None,
-        };
+        self.perform_then(ctx, action, from, None);
+    }
+
+    /// Does `action`; `after` is where the contacts view goes once it is saved.
+    fn perform_then(
+        &mut self,
+        ctx: &egui::Context,
+        action: Action,
+        from: Origin,
+        after: Option<crate::ui::contacts::AfterSave>,
+    ) {
         match action {
+            Action::Contacts(action, after) => self.perform_then(ctx, *action, from, Some(after)),
+            Action::Export(export) => self.exports.perform(ctx, export),
             Action::Run(command, form) => {
                 let then = Pending {
                     declared: matches!(command, Command::Declare { .. }),

@@ -211,7 +211,7 @@ fn stage_view(
     facts: &Facts,
     stage: Stage,
     drafts: &mut drafts::IncidentDrafts,
-    exports: &mut exports::Exports,
+    exports: &exports::Exports,
 ) -> Option<Action> {
     match stage {
         Stage::Defined => evidence::show(ui, facts, &mut drafts.evidence),
@@ -339,7 +339,6 @@ impl eframe::App for ExpediteApp {
             });
         let drafts = &mut self.typing.drafts;
         let contacts = &mut self.contacts;
-        let exports = &mut self.exports;
         let mut contacts_action = None;
         let dialog_open = self.nav.dialog.is_some();
         let roster_loading = !self.later.roster.is_done();
@@ -348,11 +347,12 @@ impl eframe::App for ExpediteApp {
             slow_save,
             notification_trouble: &mut self.notices.notification_trouble,
             problems: &mut self.notices.problems,
-            exports,
+            exports: &mut self.exports,
             error: &mut self.notices.error,
             dialog_open,
         }
         .show(ui);
+        let exports = &self.exports;
         // A view just opened takes the keyboard at its start: Tab goes on
         // into its content, not through the header and the rail first.
         let fresh_view = self
@@ -385,17 +385,15 @@ impl eframe::App for ExpediteApp {
                 (View::Brief, Some(facts)) => {
                     egui::ScrollArea::vertical()
                         .auto_shrink(false)
-                        .show(ui, |ui| {
-                            crate::ui::brief::show(ui, facts, exports, roster_loading)
-                        })
+                        .show(ui, |ui| crate::ui::brief::show(ui, facts, roster_loading))
                         .inner
                 }
                 (View::Timeline, Some(facts)) => {
                     let incident = facts.incident;
                     widgets::title(ui, "Timeline");
                     let pack = Pack::new(incident, &state.roster, &state.settings, now);
-                    exports.timeline_button(ui, &pack);
-                    timeline::show(ui, facts, &mut drafts.of(&incident.id).note)
+                    let save = exports.timeline_button(ui, &pack);
+                    timeline::show(ui, facts, &mut drafts.of(&incident.id).note).or(save)
                 }
                 (View::Stage(stage), Some(facts)) => {
                     let incident = facts.incident;
@@ -426,7 +424,7 @@ impl eframe::App for ExpediteApp {
             self.perform(&ctx, action, Origin::View);
         }
         if let Some(action) = contacts_action {
-            self.perform(&ctx, action, Origin::Contacts);
+            self.perform(&ctx, action, Origin::View);
         }
         self.dialogs(&ctx);
         super::dialogs::shortcuts_sheet(&ctx, &mut self.nav.shortcuts_shown);

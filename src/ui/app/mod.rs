@@ -45,8 +45,6 @@ enum Origin {
     View,
     /// The open dialog: it closes once its command is saved.
     Dialog,
-    /// The contacts view: it moves on to the page it asked for.
-    Contacts,
 }
 
 /// What to do once a command sent to the disk is saved.

@@ -19,7 +19,7 @@ use crate::time::{self, Edge};
 use crate::ui::Action;
 use crate::ui::app::feeds::{FeedNews, FeedStatus};
 use crate::ui::drafts::Form;
-use crate::ui::exports::Exports;
+use crate::ui::exports::{self, Exports};
 use crate::ui::widgets::save_button;
 use crate::ui::widgets::{area, field, form_label, section, weak};
 
@@ -708,7 +708,7 @@ impl ImportForm {
         draft: &mut ImportDraft,
         roster: &Roster,
         now: DateTime<Utc>,
-        exports: &mut Exports,
+        exports: &Exports,
         news: &FeedNews,
     ) -> Option<Action> {
         let mut action = None;
@@ -832,31 +832,35 @@ impl ImportForm {
             "The contacts as vCard 4.0, and the rota as an iCalendar feed 12 weeks ahead in UTC, for other tools.",
         );
         ui.horizontal(|ui| {
-            let ctx = ui.ctx().clone();
-            if ui.button("Save contacts as vCard…").clicked() {
-                exports.save(
-                    &ctx,
-                    document(
-                        "Save the contacts",
-                        "expedite-contacts.vcf",
-                        "vCard",
-                        "vcf",
-                        vcard::write(roster),
-                    ),
-                );
-            }
-            if ui.button("Save rota as .ics…").clicked() {
-                exports.save(
-                    &ctx,
-                    document(
-                        "Save the rota",
-                        "expedite-rota.ics",
-                        "iCalendar",
-                        "ics",
-                        ical::write(roster, now, 12),
-                    ),
-                );
-            }
+            let idle = !exports.busy();
+            let file = |ui: &mut egui::Ui, label: &str, make: &dyn Fn() -> exports::Job| {
+                ui.add_enabled(idle, egui::Button::new(label))
+                    .clicked()
+                    .then(|| exports::save(make()))
+            };
+            let vcf = || {
+                let text = vcard::write(roster);
+                document(
+                    "Save the contacts",
+                    "expedite-contacts.vcf",
+                    "vCard",
+                    "vcf",
+                    text,
+                )
+            };
+            let ics = || {
+                let text = ical::write(roster, now, 12);
+                document(
+                    "Save the rota",
+                    "expedite-rota.ics",
+                    "iCalendar",
+                    "ics",
+                    text,
+                )
+            };
+            let saved = file(ui, "Save contacts as vCard…", &vcf);
+            let saved = saved.or(file(ui, "Save rota as .ics…", &ics));
+            action = saved.or(action.take());
         });
         action
     }

@@ -65,9 +65,6 @@ pub struct Contacts {
     cover: Option<CoverNow>,
     /// Roles whose whole cover is listed, not just the first few.
     expanded: Vec<Role>,
-    /// The page to go to once the command from this one is saved, and
-    /// whether the form it came from starts empty again then.
-    after_save: Option<(Page, bool)>,
 }
 
 /// Where the contacts view goes once its command is saved, and whether the
@@ -78,6 +75,12 @@ pub struct AfterSave {
     empty: bool,
 }
 
+/// `action`, and once it is saved the view goes to `page`, the form it came
+/// from emptied when `empty`.
+fn then(action: Action, page: Page, empty: bool) -> Action {
+    Action::Contacts(Box::new(action), AfterSave { page, empty })
+}
+
 impl Contacts {
     /// The view; returns what the person asked for.
     pub fn show(
@@ -86,7 +89,7 @@ impl Contacts {
         roster: &Stamped<Roster>,
         loading: bool,
         now: DateTime<Utc>,
-        exports: &mut crate::ui::exports::Exports,
+        exports: &crate::ui::exports::Exports,
         news: &crate::ui::app::feeds::FeedNews,
     ) -> Option<Action> {
         if loading {
@@ -150,14 +153,6 @@ impl Contacts {
         self.files.progress = Some(progress);
     }
 
-    /// Where this view goes once the command it just asked for is saved;
-    /// taken by the window with the command, so a refusal leaves it here.
-    pub fn take_after_save(&mut self) -> Option<AfterSave> {
-        self.after_save
-            .take()
-            .map(|(page, empty)| AfterSave { page, empty })
-    }
-
     /// The command from this view was saved: go on to the page it asked
     /// for, a form for adding starting empty again.
     pub fn saved(&mut self, after: AfterSave) {
@@ -199,7 +194,7 @@ impl Contacts {
                     | RosterChange::AddRotation(_)
                     | RosterChange::SetOfficeHours(_)
             );
-            self.after_save = Some((self.page.clone(), adds));
+            return action.map(|a| then(a, self.page.clone(), adds));
         }
         action
     }
@@ -558,13 +553,13 @@ impl Contacts {
                     .button(egui::RichText::new(confirm).color(ui.visuals().error_fg_color))
                     .clicked()
                 {
-                    action = Some(Action::run(
+                    let remove = Action::run(
                         Command::Roster(Box::new(RosterChange::RemoveContact {
                             name: contact.name.clone(),
                         })),
                         Form::None,
-                    ));
-                    self.after_save = Some((Page::List, false));
+                    );
+                    action = Some(then(remove, Page::List, false));
                 }
                 if ui.button("Keep").clicked() {
                     self.removing = false;
@@ -605,11 +600,12 @@ impl Contacts {
         crate::ui::widgets::title(ui, &heading);
         let contact = self.forms.contact.show(ui)?;
         let _ = roster;
-        self.after_save = Some((Page::Card(contact.name.trim().into()), true));
-        Some(Action::run(
+        let card = Page::Card(contact.name.trim().into());
+        let save = Action::run(
             Command::Roster(Box::new(RosterChange::SaveContact { replacing, contact })),
             Form::None,
-        ))
+        );
+        Some(then(save, card, true))
     }
 }
 

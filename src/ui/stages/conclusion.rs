@@ -8,7 +8,7 @@ use crate::model::FollowUpKind;
 use crate::pack::Pack;
 use crate::pack::email::{self, Email};
 use crate::ui::drafts::{ConclusionDraft, Form, parse_local_time};
-use crate::ui::exports::Exports;
+use crate::ui::exports::{self, Exports};
 use crate::ui::widgets::{
     accepted_name, area, capital, field, form_label, link, section, suggestions, weak, when,
 };
@@ -20,7 +20,7 @@ pub fn show(
     ui: &mut egui::Ui,
     facts: &Facts,
     form: &mut ConclusionDraft,
-    exports: &mut Exports,
+    exports: &Exports,
 ) -> Option<Action> {
     let incident = facts.incident;
     let id = &incident.id;
@@ -54,7 +54,6 @@ pub fn show(
         for l in &sent.links {
             link(ui, l);
         }
-        send_row(ui, exports, || email::summary(&pack), "summary", facts.now);
     } else {
         area(
             ui,
@@ -63,16 +62,22 @@ pub fn show(
             "https://github.com/…/pull/4821",
             2,
         );
-        send_row(ui, exports, || email::summary(&pack), "summary", facts.now);
-        if ui.button("Mark summary sent").clicked() {
-            action = Some(Action::run(
-                Command::MarkSummarySent {
-                    incident: id.clone(),
-                    links: pack.extra_links.clone(),
-                },
-                Form::SummaryLinks,
-            ));
-        }
+    }
+    action = action.or(send_row(
+        ui,
+        exports,
+        || email::summary(&pack),
+        "summary",
+        facts.now,
+    ));
+    if c.summary_sent.is_none() && ui.button("Mark summary sent").clicked() {
+        action = Some(Action::run(
+            Command::MarkSummarySent {
+                incident: id.clone(),
+                links: pack.extra_links.clone(),
+            },
+            Form::SummaryLinks,
+        ));
     }
 
     section(ui, "Word back to whoever reported it");
@@ -83,13 +88,13 @@ pub fn show(
             when(told.done.at, facts.now),
             told.done.by
         ));
-        send_row(
+        action = action.or(send_row(
             ui,
             exports,
             || email::origin(&pack, &told.whom),
             "note",
             facts.now,
-        );
+        ));
     } else {
         field(
             ui,
@@ -101,13 +106,13 @@ pub fn show(
         // the note will say is in sight before anything is typed.
         field(ui, "What they noticed", &mut form.noticed, &noticed_default)
             .on_hover_text("In their words — the note says it back to them");
-        send_row(
+        action = action.or(send_row(
             ui,
             exports,
             || email::origin(&pack, &form.whom),
             "note",
             facts.now,
-        );
+        ));
         if ui.button("Mark origin told").clicked() {
             action = Some(Action::run(
                 Command::MarkOriginTold {
@@ -137,25 +142,25 @@ pub fn show(
         action = action.or(postmortem_form(ui, facts, form));
     }
 
-    ui.horizontal_wrapped(|ui| {
+    let saved = ui.horizontal_wrapped(|ui| {
         let busy = exports.busy();
-        let ctx = ui.ctx().clone();
         if ui
             .add_enabled(!busy, egui::Button::new("Save postmortem draft…"))
             .on_hover_text("Markdown: summary, impact, timeline, action items")
             .clicked()
         {
-            exports.save_postmortem(&ctx, &pack);
+            return Some(exports::save(exports::postmortem_draft(&pack)));
         }
         if ui
             .add_enabled(!busy, egui::Button::new("Save invite…"))
             .on_hover_text("A calendar invite (.ics) for the team, linking the draft")
             .clicked()
         {
-            exports.save_invite(&ctx, &pack);
+            return Some(exports::save(exports.invite(&pack)));
         }
-        exports.timeline_button(ui, &pack);
+        exports.timeline_button(ui, &pack)
     });
+    action = action.or(saved.inner);
 
     section(ui, "Follow-ups");
     action = action.or(follow_ups(ui, facts, form));
@@ -243,23 +248,23 @@ pub fn show(
 /// not every frame.
 fn send_row(
     ui: &mut egui::Ui,
-    exports: &mut Exports,
+    exports: &Exports,
     mail: impl Fn() -> Email,
     what: &str,
     now: chrono::DateTime<chrono::Utc>,
-) {
-    let ctx = ui.ctx().clone();
+) -> Option<Action> {
     let title = capital(what);
+    let mut action = None;
     ui.horizontal_wrapped(|ui| {
         if ui.button(format!("Copy {what}")).clicked() {
-            exports.copy(&ctx, mail().text(), &title);
+            action = Some(exports::copy(mail().text(), &title));
         }
         if ui
             .button(format!("Open {what} in mail app"))
             .on_hover_text("A new email with the subject and text filled in")
             .clicked()
         {
-            exports.open_mail(&ctx, &mail(), &title);
+            action = Some(exports::mail(mail(), &title));
         }
         if ui
             .add_enabled(
@@ -269,7 +274,7 @@ fn send_row(
             .on_hover_text("A draft email file that mail programs open, ready to send")
             .clicked()
         {
-            exports.save_email(&ctx, &mail(), now, what);
+            action = Some(exports::save(exports::email(&mail(), now, what)));
         }
     });
     egui::CollapsingHeader::new(format!("Read the {what}"))
@@ -277,6 +282,7 @@ fn send_row(
         .show(ui, |ui| {
             ui.add(egui::Label::new(egui::RichText::new(mail().text()).monospace()).wrap());
         });
+    action
 }
 
 /// When the postmortem is and who runs it: to schedule it, or to move it.
