@@ -164,3 +164,27 @@ fn views_hand_back_actions_and_do_nothing_themselves() {
         found.join("\n")
     );
 }
+
+#[test]
+fn the_window_has_one_writer_per_folder() {
+    let root = format!("{}/src/services/", env!("CARGO_MANIFEST_DIR"));
+    // The store is opened once, before the window, and handed to the disk
+    // lane; no other service keeps one.
+    let found: Vec<String> = holding(&["src/services", "src/post"], &["Store::open"])
+        .into_iter()
+        .filter(|f| !f.starts_with(&format!("{root}read.rs")))
+        .chain(
+            holding(
+                &["src/services", "src/post"],
+                &[": Store,", "Option<Store>"],
+            )
+            .into_iter()
+            .filter(|f| !f.starts_with(&format!("{root}disk.rs"))),
+        )
+        .collect();
+    assert!(
+        found.is_empty(),
+        "the disk lane is the folder's one writer; others ask it:\n{}",
+        found.join("\n")
+    );
+}

@@ -90,7 +90,9 @@ impl Service for Disk {
         while start.elapsed().as_millis() < u128::from(self.slow.load(Ordering::Relaxed)) {
             std::thread::sleep(Duration::from_millis(2));
         }
-        let (done, changes) = work(&mut self.store, job);
+        // Another lane's work answers that lane itself, and what it
+        // changed reaches the window through the folder's watcher.
+        let (done, changes) = work(&mut self.store, job)?;
         out.tell(Event::Disk(Box::new((done, changes))));
         None
     }
@@ -124,6 +126,11 @@ pub enum Job {
         roster: Box<Roster>,
         options: Box<import::Options>,
     },
+    /// Work another lane needs done with the folder's store — a sync's
+    /// commits and merges, under the folder's write lock — done here so the
+    /// folder has one writer. It sends its own answer to the lane that
+    /// waits for it.
+    With(Box<dyn FnOnce(&mut Store) + Send>),
     /// Record what another service did (what became of a post), against
     /// the incident as its file holds it, signed by whoever is at this desk
     /// now. Comes back as [`Done::Recorded`].
@@ -256,9 +263,13 @@ fn run(
     (result, changes)
 }
 
-/// Does one job on the disk thread.
-fn work(store: &mut Store, job: Job) -> (Done, Changes) {
-    match job {
+/// Does one job on the disk thread: what to tell the window, if anything.
+fn work(store: &mut Store, job: Job) -> Option<(Done, Changes)> {
+    let answer = match job {
+        Job::With(work) => {
+            work(store);
+            return None;
+        }
         Job::Run {
             command,
             actor,
@@ -345,5 +356,6 @@ fn work(store: &mut Store, job: Job) -> (Done, Changes) {
             };
             (Done::Recorded(command, result), changes)
         }
-    }
+    };
+    Some(answer)
 }

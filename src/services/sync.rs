@@ -1,21 +1,24 @@
-//! Keeping a shared folder in step: a lane of its own with its own handle
-//! on the folder, so a slow or absent network never holds up a save. It
-//! syncs shortly after each saved change and every interval (`desk.ron`,
-//! 30 s by default), committing as the desk's name at that moment; what git
-//! merges in reaches the window through the folder watcher, like any
-//! change made elsewhere.
+//! Keeping a shared folder in step: a lane of its own, so a slow or absent
+//! network never holds up a save. It syncs shortly after each saved change
+//! and every interval (`desk.ron`, 30 s by default), committing as the
+//! desk's name at that moment. It holds no store: what changes the folder
+//! (committing, merging) it asks of the disk lane, the folder's one writer,
+//! and waits for; fetching and pushing it does itself. What git merges in
+//! reaches the window through the folder watcher, like any change made
+//! elsewhere.
 //!
 //! Whether the folder is shared is looked at every few seconds, so a
 //! folder shared (`expedite share`) or unshared from a terminal while the
 //! window is open starts or stops syncing without a restart.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::share;
+use crate::share::{self, LockedWork, SyncError, Synced};
 use crate::store::Store;
 
-use super::{Event, Out, Routes, Service, lane::Inbox};
+use super::{Event, Out, Routes, Service, disk, lane::Inbox};
 
 /// How long after a save the sync waits, so a burst of saves goes out as one.
 const AFTER_SAVE: Duration = Duration::from_millis(800);
@@ -32,8 +35,8 @@ pub enum Job {
 /// The sync service, for the data folder at its root.
 pub struct Sync {
     root: PathBuf,
-    /// The folder, while it is shared.
-    store: Option<Store>,
+    /// Whether the folder was shared at the last look.
+    shared: bool,
     /// Where it stood last, in words (the window is woken only when they change).
     said: Option<String>,
     /// When the next sync is due.
@@ -46,7 +49,7 @@ impl Sync {
     pub fn new(root: PathBuf) -> Self {
         Self {
             root,
-            store: None,
+            shared: false,
             said: None,
             due: Instant::now(),
             asked: false,
@@ -69,32 +72,40 @@ impl Service for Sync {
 
     fn tick(&mut self, out: &Out) -> Option<Duration> {
         if !share::is_shared(&self.root) {
-            if self.store.take().is_some() || self.said.is_some() {
+            if std::mem::take(&mut self.shared) || self.said.is_some() {
                 self.said = None;
                 out.tell(Event::Sync(None));
             }
             return Some(LOOK);
         }
-        if self.store.is_none() {
+        if !self.shared {
             // Shared since the last look (or at start): say where it
             // stands, then sync at once.
-            self.store = Store::open(&self.root).ok();
+            self.shared = true;
             self.due = Instant::now();
             if let Some(state) = share::status(&self.root, crate::desk::now()) {
                 self.said = Some(state.summary());
                 out.tell(Event::Sync(Some(state)));
             }
         }
-        let Some(store) = self.store.as_mut() else {
-            // It can't be opened now: looked at again shortly.
-            return Some(LOOK);
-        };
         if self.asked || Instant::now() >= self.due {
+            // Who is at this desk now, and how often they sync: asked of
+            // the disk lane, which reads `desk.ron` (it may mend it).
+            let Some((actor, every)) =
+                with_store(out, |store| (store.desk_name(), store.desk().sync_every()))
+            else {
+                // The disk lane has stopped: the window is closing.
+                return None;
+            };
             self.asked = false;
-            self.due = Instant::now() + store.desk().sync_every();
+            self.due = Instant::now() + every;
             let now = crate::desk::now();
-            let actor = store.desk_name();
-            let _ = share::sync(store, &actor, now);
+            let mut writer = ThroughDisk {
+                root: &self.root,
+                out,
+            };
+            // Its result is kept with the folder (`share::status` reads it).
+            let _ = share::sync(&mut writer, &actor, now);
             if let Some(state) = share::status(&self.root, now) {
                 let words = Some(state.summary());
                 let changed = words != self.said;
@@ -108,5 +119,41 @@ impl Service for Sync {
             }
         }
         Some(self.due.saturating_duration_since(Instant::now()).min(LOOK))
+    }
+}
+
+/// Runs `work` with the folder's store on the disk lane and waits for its
+/// answer; `None` when the disk lane is not there to do it.
+fn with_store<R: Send + 'static>(
+    out: &Out,
+    work: impl FnOnce(&mut Store) -> R + Send + 'static,
+) -> Option<R> {
+    let (answer, answered) = mpsc::channel();
+    let job = disk::Job::With(Box::new(move |store| {
+        let _ = answer.send(work(store));
+    }));
+    if !out.ask(super::Job::Disk(Box::new(job))) {
+        return None;
+    }
+    answered.recv().ok()
+}
+
+/// The window's folder as a sync's writer: the disk lane.
+struct ThroughDisk<'a> {
+    root: &'a Path,
+    out: &'a Out,
+}
+
+impl share::Writer for ThroughDisk<'_> {
+    fn folder(&self) -> &Path {
+        self.root
+    }
+
+    fn locked(&mut self, work: LockedWork) -> Result<Synced, SyncError> {
+        with_store(self.out, move |store| store.locked(work)).unwrap_or_else(|| {
+            Err(SyncError::Failed(
+                "The window is closing: what was saved is committed at the next sync.".into(),
+            ))
+        })
     }
 }

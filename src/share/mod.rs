@@ -670,8 +670,7 @@ pub fn share(
                 if push(&root, &branch)? == Pushed::Behind {
                     // A colleague pushed meanwhile: a sync merges it in.
                     return sync(store, actor, now).map(|more| {
-                        synced.refused.extend(more.refused);
-                        synced.healed.extend(more.healed);
+                        synced.and(more);
                         (Shared::Merged, synced)
                     });
                 }
@@ -1278,38 +1277,77 @@ fn lost_race(line: &str) -> bool {
 /// pushing first.
 const PUSH_TRIES: u32 = 6;
 
+/// The part of a sync that changes the data folder (commit what changed,
+/// merge what came), done under the folder's write lock by whoever writes
+/// the folder: it returns what it healed along the way.
+pub type LockedWork = Box<dyn FnOnce(&mut Store) -> Result<Synced, SyncError> + Send>;
+
+/// Whoever writes the data folder. A sync hands it the work that changes
+/// the folder, so the folder keeps one writer: on the command line the
+/// store itself, in the window the disk lane (`services::sync`). Fetching
+/// and pushing, which may take the network's time, stay with the sync.
+pub trait Writer {
+    /// The data folder.
+    fn folder(&self) -> &Path;
+    /// Runs `work` with the folder's store, under its write lock.
+    fn locked(&mut self, work: LockedWork) -> Result<Synced, SyncError>;
+}
+
+impl Writer for Store {
+    fn folder(&self) -> &Path {
+        self.root()
+    }
+
+    fn locked(&mut self, work: LockedWork) -> Result<Synced, SyncError> {
+        let _lock = self.lock_for_sync().map_err(store_failed)?;
+        work(self)
+    }
+}
+
+impl Synced {
+    /// Adds what another part of the same sync did.
+    fn and(&mut self, more: Synced) {
+        self.refused.extend(more.refused);
+        self.healed.extend(more.healed);
+    }
+}
+
 /// Commits what changed, fetches, merges what may be taken in and pushes,
 /// until in step with the remote. Never force-pushes; a local change stays
 /// committed when the remote cannot be reached, and goes out on the next
-/// sync. One sync at a time per folder.
-pub fn sync(store: &mut Store, actor: &str, now: DateTime<Utc>) -> Result<Synced, SyncError> {
-    let root = store.root().to_path_buf();
+/// sync. One sync at a time per folder; what changes the folder is done by
+/// `writer`.
+pub fn sync(writer: &mut dyn Writer, actor: &str, now: DateTime<Utc>) -> Result<Synced, SyncError> {
+    let root = writer.folder().to_path_buf();
     if !is_shared(&root) {
         return Err(SyncError::NotShared);
     }
-    let result = heal::SyncLock::take(&root).and_then(|_sync| sync_inner(store, &root, actor, now));
+    let result =
+        heal::SyncLock::take(&root).and_then(|_sync| sync_inner(writer, &root, actor, now));
     record(&root, &result, now);
     result
 }
 
 fn sync_inner(
-    store: &mut Store,
+    writer: &mut dyn Writer,
     root: &Path,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Synced, SyncError> {
     let mut synced = Synced::default();
     ensure_setup(root, false)?;
-    {
-        let _lock = store.lock_for_sync().map_err(store_failed)?;
-        for lock in heal::clear_stale_locks(root, now.into())? {
+    let (folder, me) = (root.to_path_buf(), actor.to_owned());
+    synced.and(writer.locked(Box::new(move |store| {
+        let mut synced = Synced::default();
+        for lock in heal::clear_stale_locks(&folder, now.into())? {
             synced.healed.push(format!(
                 "{lock} was left by a git that stopped mid-way and was cleared."
             ));
         }
-        settle_interrupted_merge(root, &mut synced)?;
-        commit_local(store, root, actor, "changes", &mut synced)?;
-    }
+        settle_interrupted_merge(&folder, &mut synced)?;
+        commit_local(store, &folder, &me, "changes", &mut synced)?;
+        Ok(synced)
+    }))?);
     let branch = current_branch(root).unwrap_or_else(|| "main".into());
     let theirs = format!("refs/remotes/origin/{branch}");
     let started = std::time::Instant::now();
@@ -1350,13 +1388,18 @@ fn sync_inner(
                         synced.refused.push(message);
                     }
                 }
-                let _lock = store.lock_for_sync().map_err(store_failed)?;
-                // What a window saved since the commit above goes in first.
-                commit_local(store, root, actor, "changes", &mut synced)?;
-                merge(root, &intake.commit, &[], &env)?;
-                // An incident the merge driver had to give a new id to.
-                commit_local(store, root, actor, "an incident renumbered", &mut synced)?;
-                make_private(root, true);
+                let (folder, me, commit) = (root.to_path_buf(), actor.to_owned(), intake.commit);
+                let env = env.clone();
+                synced.and(writer.locked(Box::new(move |store| {
+                    let mut synced = Synced::default();
+                    // What a window saved since the commit above goes in first.
+                    commit_local(store, &folder, &me, "changes", &mut synced)?;
+                    merge(&folder, &commit, &[], &env)?;
+                    // An incident the merge driver had to give a new id to.
+                    commit_local(store, &folder, &me, "an incident renumbered", &mut synced)?;
+                    make_private(&folder, true);
+                    Ok(synced)
+                }))?);
                 1
             }
             Some((ahead, _)) => ahead,
