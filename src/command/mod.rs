@@ -331,6 +331,14 @@ pub enum CommandError {
     NoActor,
     /// A roster change that can't be made, with what to do instead.
     Roster(String),
+    /// A roster entry that is not right as given.
+    Entry(crate::model::roster::RosterError),
+}
+
+impl From<crate::model::roster::RosterError> for CommandError {
+    fn from(e: crate::model::roster::RosterError) -> Self {
+        Self::Entry(e)
+    }
 }
 
 impl fmt::Display for CommandError {
@@ -393,6 +401,7 @@ impl fmt::Display for CommandError {
                 "Every change is signed with a name, and none was given — say who you are (--as NAME, or your name in the window).",
             ),
             Roster(why) => f.write_str(why),
+            Entry(e) => e.fmt(f),
         }
     }
 }

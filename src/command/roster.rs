@@ -74,7 +74,7 @@ pub(super) fn apply(
                 let (number, _) = crate::model::phone::split_extension(&phone.number);
                 phone.number = number.into();
             }
-            typed.check().map_err(bad)?;
+            typed.check()?;
             let country = roster.phone_country().map(str::to_owned);
             contact.keep_numbers_international(country.as_deref());
             for phone in contact.phones.iter().filter(|p| p.number.starts_with('+')) {
@@ -86,7 +86,7 @@ pub(super) fn apply(
                     ))
                 })?;
             }
-            contact.check().map_err(bad)?;
+            contact.check()?;
             let at = match &replacing {
                 Some(old) => Some(
                     roster
@@ -123,7 +123,7 @@ pub(super) fn apply(
         }
         SetOfficeHours(hours) => {
             if let Some(h) = &hours {
-                h.check().map_err(bad)?;
+                h.check()?;
             }
             roster.office_hours = hours;
             // Numbers kept as written for want of a country get the
@@ -134,7 +134,7 @@ pub(super) fn apply(
             }
         }
         AddRotation(rotation) => {
-            rotation.check().map_err(bad)?;
+            rotation.check()?;
             if roster
                 .rota
                 .rotations
@@ -156,7 +156,7 @@ pub(super) fn apply(
             }
         }
         AddShift(shift) => {
-            shift.check().map_err(bad)?;
+            shift.check()?;
             if !roster.rota.shifts.contains(&shift) {
                 roster.rota.shifts.push(shift);
             }
@@ -167,7 +167,7 @@ pub(super) fn apply(
             }
         }
         AddOverride(o) => {
-            o.check().map_err(bad)?;
+            o.check()?;
             if !roster.rota.overrides.contains(&o) {
                 roster.rota.overrides.push(o);
             }
@@ -183,10 +183,10 @@ pub(super) fn apply(
             feed,
         } => {
             for c in &contacts {
-                c.check().map_err(bad)?;
+                c.check()?;
             }
             for s in &shifts {
-                s.check().map_err(bad)?;
+                s.check()?;
             }
             roster.merge(contacts, shifts, feed);
         }

@@ -311,7 +311,10 @@ pub fn read_with(
         left_out.extend(dropped.into_iter().map(|a| (c.name.to_string(), a)));
         match c.check() {
             Ok(()) => contacts.push((line, c)),
-            Err(message) => problems.push(Problem { line, message }),
+            Err(e) => problems.push(Problem {
+                line,
+                message: e.to_string(),
+            }),
         }
     }
     notes.extend(left_out_note(&left_out));

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::{Problem, csv_roster, ical, vcard};
 use crate::command::RosterChange;
 use crate::model::Role;
-use crate::model::roster::{Contact, Feed, Merged, Roster, Shift};
+use crate::model::roster::{Contact, Feed, Merged, Roster, RosterError, Shift};
 
 /// The largest file an import reads.
 pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
@@ -381,10 +381,14 @@ fn feed_preview(roster: &Roster, text: &str, options: &Options, preview: &mut Pr
         Some(name) if !name.is_empty() => match roster.find(name) {
             Some(c) => Some(c),
             None => {
-                let why = roster
-                    .check_name(name)
-                    .err()
-                    .unwrap_or_else(|| format!("'{name}' is not on the roster."));
+                let why =
+                    roster
+                        .check_name(name)
+                        .err()
+                        .unwrap_or_else(|| RosterError::NotOnRoster {
+                            name: name.to_owned(),
+                            nearest: None,
+                        });
                 preview.problems.push(Problem {
                     line: 0,
                     message: format!("{why} Choose whose shifts these are from the roster."),

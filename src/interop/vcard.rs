@@ -262,7 +262,7 @@ fn contact(
             format!("{}\n{titles}", c.notes).into()
         };
     }
-    c.check()?;
+    c.check().map_err(|e| e.to_string())?;
     Ok((c, left_out))
 }
 

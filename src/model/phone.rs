@@ -184,17 +184,47 @@ fn written_international(number: &str) -> Option<String> {
         .then(|| format!("+{digits}"))
 }
 
+/// Why an international number is not one that can be dialled; its words
+/// follow the number in a sentence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotPossible {
+    /// Not read as a phone number at all.
+    Unreadable,
+    /// Its country code is no country's.
+    NoSuchCode(u16),
+    /// The wrong number of digits after the code (how many, the code, the
+    /// lengths numbers there have).
+    Length(usize, u16, Vec<usize>),
+}
+
+impl std::fmt::Display for NotPossible {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unreadable => f.write_str("can't be read as a phone number — check it"),
+            Self::NoSuchCode(code) => {
+                write!(f, "starts +{code}, which is no country's code — check it")
+            }
+            Self::Length(length, code, lengths) => {
+                let said: Vec<String> = lengths.iter().map(usize::to_string).collect();
+                write!(
+                    f,
+                    "has {length} digits after +{code}; numbers there have {} — check it",
+                    said.join(" or ")
+                )
+            }
+        }
+    }
+}
+
 /// Whether an international number is one libphonenumber calls possible:
 /// as many digits after its country code as that country's numbers have.
-/// `Err` says what is wrong, to follow the number in a sentence.
-pub fn check_possible(number: &str) -> Result<(), String> {
-    let parsed = phonenumber::parse(None, number)
-        .map_err(|_| "can't be read as a phone number — check it".to_owned())?;
+pub fn check_possible(number: &str) -> Result<(), NotPossible> {
+    let parsed = phonenumber::parse(None, number).map_err(|_| NotPossible::Unreadable)?;
     let code = parsed.code().value();
     let length = parsed.national().to_string().len();
     let metadata = phonenumber::metadata::DATABASE
         .by_code(&code)
-        .ok_or_else(|| format!("starts +{code}, which is no country's code — check it"))?;
+        .ok_or(NotPossible::NoSuchCode(code))?;
     // The lengths of every kind of number there (the general descriptor's
     // own list is empty in this metadata).
     let mut lengths: Vec<usize> = metadata
@@ -226,11 +256,7 @@ pub fn check_possible(number: &str) -> Result<(), String> {
     if lengths.is_empty() || lengths.contains(&length) {
         return Ok(());
     }
-    let said: Vec<String> = lengths.iter().map(usize::to_string).collect();
-    Err(format!(
-        "has {length} digits after +{code}; numbers there have {} — check it",
-        said.join(" or ")
-    ))
+    Err(NotPossible::Length(length, code, lengths))
 }
 
 /// A stored number as people write it: an international number grouped

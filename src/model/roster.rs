@@ -344,14 +344,151 @@ pub struct Cover {
     pub next: Option<(DateTime<Utc>, Vec<SmolStr>)>,
 }
 
-/// A time zone from its IANA name, or a message saying what is wrong.
-pub fn zone(name: &str) -> Result<Tz, String> {
-    name.trim().parse::<Tz>().map_err(|_| {
-        format!(
-            "\"{}\" is not a time zone this app knows. Use an IANA name such as Europe/London or America/New_York.",
-            name.trim()
-        )
-    })
+/// What is wrong with a roster entry; its words (`Display`) say how to put
+/// it right.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RosterError {
+    /// Not a time zone (the name given).
+    UnknownZone(String),
+    /// Not a country's two-letter code.
+    NotACountry(String),
+    /// Office hours on no day.
+    NoWorkingDays,
+    /// A working day that ends before it starts.
+    DayEndsBeforeStart { start: NaiveTime, end: NaiveTime },
+    /// A rotation without a name.
+    UnnamedRotation,
+    /// A rotation with nobody in it (its name).
+    EmptyRotation(String),
+    /// A shift or cover naming nobody.
+    NobodyCovers,
+    /// A shift or a cover that ends before it starts.
+    CoverEndsBeforeStart {
+        cover: bool,
+        who: String,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    },
+    /// A name that is not on the roster, and the nearest that is.
+    NotOnRoster {
+        name: String,
+        nearest: Option<String>,
+    },
+    /// A contact without a name.
+    Unnamed,
+    /// A name longer than [`super::NAME_MAX`] (its length).
+    NameTooLong(usize),
+    /// A name with a tab or a line break in it.
+    NameNotOneLine(String),
+    /// A number that can't be dialled: whose, the number, what is wrong.
+    BadNumber {
+        who: String,
+        number: String,
+        why: NumberError,
+    },
+    /// Not an email address: whose, the text.
+    NotAnAddress { who: String, text: String },
+    /// A contact's zone that is not a time zone.
+    ContactZone { who: String, zone: String },
+}
+
+/// What is wrong with a typed phone number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumberError {
+    Empty,
+    NotDigits,
+    TooShort,
+}
+
+impl std::fmt::Display for NumberError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Empty => "is empty. Type the number or remove it.",
+            Self::NotDigits => "has letters or symbols in it. Use digits, spaces and a leading +.",
+            Self::TooShort => "is too short to dial.",
+        })
+    }
+}
+
+impl std::fmt::Display for RosterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let zone = |f: &mut std::fmt::Formatter<'_>, name: &str| {
+            write!(
+                f,
+                "\"{name}\" is not a time zone this app knows. Use an IANA name such as Europe/London or America/New_York."
+            )
+        };
+        match self {
+            Self::UnknownZone(name) => zone(f, name),
+            Self::NotACountry(country) => write!(
+                f,
+                "\"{country}\" is not a country's code. Write its two letters, as GB, US or DE, or leave it empty for the time zone's country."
+            ),
+            Self::NoWorkingDays => f.write_str("Pick at least one working day."),
+            Self::DayEndsBeforeStart { start, end } => write!(
+                f,
+                "The working day ends ({}) before it starts ({}). Give an end after the start.",
+                end.format("%H:%M"),
+                start.format("%H:%M")
+            ),
+            Self::UnnamedRotation => f.write_str("Give the rotation a name."),
+            Self::EmptyRotation(name) => write!(
+                f,
+                "Rotation \"{name}\" has nobody in it. Add the people who take turns."
+            ),
+            Self::NobodyCovers => f.write_str("Say who covers."),
+            Self::CoverEndsBeforeStart {
+                cover,
+                who,
+                start,
+                end,
+            } => write!(
+                f,
+                "{} {who} ends ({}) before it starts ({}). Give an end after the start.",
+                if *cover {
+                    "The cover by"
+                } else {
+                    "The shift for"
+                },
+                end.format("%Y-%m-%d %H:%M UTC"),
+                start.format("%Y-%m-%d %H:%M UTC")
+            ),
+            Self::NotOnRoster { name, nearest } => match nearest {
+                Some(n) => write!(f, "'{name}' is not on the roster — did you mean {n}?"),
+                None => write!(f, "'{name}' is not on the roster."),
+            },
+            Self::Unnamed => f.write_str("Give the contact a name."),
+            Self::NameTooLong(length) => write!(
+                f,
+                "A contact's name is {length} characters long; a name takes at most {} — shorten it.",
+                super::NAME_MAX
+            ),
+            Self::NameNotOneLine(name) => write!(
+                f,
+                "\"{name}\" holds control characters (a tab, a line break) — type the name on one line."
+            ),
+            Self::BadNumber { who, number, why } => {
+                write!(f, "{who}'s number \"{number}\" {why}")
+            }
+            Self::NotAnAddress { who, text } => write!(
+                f,
+                "{who}'s email \"{text}\" is not an address. Write it as name@example.com, with nothing after it."
+            ),
+            Self::ContactZone { who, zone: name } => {
+                write!(f, "{who}: ")?;
+                zone(f, name)
+            }
+        }
+    }
+}
+
+impl std::error::Error for RosterError {}
+
+/// A time zone from its IANA name.
+pub fn zone(name: &str) -> Result<Tz, RosterError> {
+    name.trim()
+        .parse::<Tz>()
+        .map_err(|_| RosterError::UnknownZone(name.trim().to_owned()))
 }
 
 /// The instant a local start time means: the first of two when clocks go
@@ -368,24 +505,21 @@ pub fn end_instant(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
 
 impl OfficeHours {
     /// What is wrong with these hours, if anything.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), RosterError> {
         zone(&self.time_zone)?;
         if let Some(country) = &self.country
             && !super::phone::is_country(country)
         {
-            return Err(format!(
-                "\"{country}\" is not a country's code. Write its two letters, as GB, US or DE, or leave it empty for the time zone's country."
-            ));
+            return Err(RosterError::NotACountry(country.to_string()));
         }
         if self.days.is_empty() {
-            return Err("Pick at least one working day.".into());
+            return Err(RosterError::NoWorkingDays);
         }
         if self.end <= self.start {
-            return Err(format!(
-                "The working day ends ({}) before it starts ({}). Give an end after the start.",
-                self.end.format("%H:%M"),
-                self.start.format("%H:%M")
-            ));
+            return Err(RosterError::DayEndsBeforeStart {
+                start: self.start,
+                end: self.end,
+            });
         }
         Ok(())
     }
@@ -428,15 +562,12 @@ impl OfficeHours {
 
 impl Rotation {
     /// What is wrong with this rotation, if anything.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), RosterError> {
         if self.name.trim().is_empty() {
-            return Err("Give the rotation a name.".into());
+            return Err(RosterError::UnnamedRotation);
         }
         if self.people.iter().all(|p| p.trim().is_empty()) {
-            return Err(format!(
-                "Rotation \"{}\" has nobody in it. Add the people who take turns.",
-                self.name
-            ));
+            return Err(RosterError::EmptyRotation(self.name.to_string()));
         }
         zone(&self.time_zone).map(|_| ())
     }
@@ -531,15 +662,15 @@ impl Rotation {
 
 impl Shift {
     /// What is wrong with this shift, if anything.
-    pub fn check(&self) -> Result<(), String> {
-        check_period(&self.who, self.start, self.end, "The shift for")
+    pub fn check(&self) -> Result<(), RosterError> {
+        check_period(&self.who, self.start, self.end, false)
     }
 }
 
 impl Override {
     /// What is wrong with this override, if anything.
-    pub fn check(&self) -> Result<(), String> {
-        check_period(&self.who, self.start, self.end, "The cover by")
+    pub fn check(&self) -> Result<(), RosterError> {
+        check_period(&self.who, self.start, self.end, true)
     }
 }
 
@@ -548,17 +679,18 @@ fn check_period(
     who: &str,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-    what: &str,
-) -> Result<(), String> {
+    cover: bool,
+) -> Result<(), RosterError> {
     if who.trim().is_empty() {
-        return Err("Say who covers.".into());
+        return Err(RosterError::NobodyCovers);
     }
     if end <= start {
-        return Err(format!(
-            "{what} {who} ends ({}) before it starts ({}). Give an end after the start.",
-            end.format("%Y-%m-%d %H:%M UTC"),
-            start.format("%Y-%m-%d %H:%M UTC")
-        ));
+        return Err(RosterError::CoverEndsBeforeStart {
+            cover,
+            who: who.to_owned(),
+            start,
+            end,
+        });
     }
     Ok(())
 }
@@ -594,16 +726,15 @@ impl Roster {
     /// roster), as a sentence: "'Dana Whitfeld' is not on the roster — did
     /// you mean Dana Whitfield?" or "'Zoltan' is not on the roster.". What
     /// to do about it is the caller's to add.
-    pub fn check_name(&self, name: &str) -> Result<(), String> {
+    pub fn check_name(&self, name: &str) -> Result<(), RosterError> {
         let name = name.trim();
         if name.is_empty() || self.contacts.is_empty() || self.find(name).is_some() {
             return Ok(());
         }
-        let hint = self
-            .nearest_names(name, 1)
-            .first()
-            .map_or_else(|| ".".to_owned(), |n| format!(" — did you mean {n}?"));
-        Err(format!("'{name}' is not on the roster{hint}"))
+        Err(RosterError::NotOnRoster {
+            name: name.to_owned(),
+            nearest: self.nearest_names(name, 1).first().map(|n| (*n).to_owned()),
+        })
     }
 
     /// The first number to call the contact with this name on, as stored.
@@ -1016,38 +1147,42 @@ impl Contact {
 
     /// What is wrong with this contact, if anything, in words that say how
     /// to put it right.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), RosterError> {
+        let who = || self.name.to_string();
         if self.name.trim().is_empty() {
-            return Err("Give the contact a name.".into());
+            return Err(RosterError::Unnamed);
         }
         let length = self.name.chars().count();
         if length > super::NAME_MAX {
-            return Err(format!(
-                "A contact's name is {length} characters long; a name takes at most {} — shorten it.",
-                super::NAME_MAX
-            ));
+            return Err(RosterError::NameTooLong(length));
         }
         if self.name.chars().any(char::is_control) {
-            return Err(format!(
-                "\"{}\" holds control characters (a tab, a line break) — type the name on one line.",
-                crate::text::one_line(&self.name, 60)
-            ));
+            return Err(RosterError::NameNotOneLine(crate::text::one_line(
+                &self.name, 60,
+            )));
         }
         for phone in &self.phones {
-            check_number(&phone.number)
-                .map_err(|why| format!("{}'s number \"{}\" {why}", self.name, phone.number))?;
+            check_number(&phone.number).map_err(|why| RosterError::BadNumber {
+                who: who(),
+                number: phone.number.to_string(),
+                why,
+            })?;
         }
         for email in self.addresses() {
             if !is_address(email.trim()) {
-                return Err(format!(
-                    "{}'s email \"{}\" is not an address. Write it as name@example.com, with nothing after it.",
-                    self.name,
-                    email.trim()
-                ));
+                return Err(RosterError::NotAnAddress {
+                    who: who(),
+                    text: email.trim().to_owned(),
+                });
             }
         }
-        if let Some(tz) = &self.time_zone {
-            zone(tz).map_err(|why| format!("{}: {why}", self.name))?;
+        if let Some(tz) = &self.time_zone
+            && zone(tz).is_err()
+        {
+            return Err(RosterError::ContactZone {
+                who: who(),
+                zone: tz.trim().to_owned(),
+            });
         }
         Ok(())
     }
@@ -1091,20 +1226,20 @@ pub fn is_address(text: &str) -> bool {
 
 /// Whether `number` reads as a phone number: digits, spaces and the usual
 /// punctuation, with an optional leading `+`.
-fn check_number(number: &str) -> Result<(), &'static str> {
+fn check_number(number: &str) -> Result<(), NumberError> {
     let number = number.trim();
     if number.is_empty() {
-        return Err("is empty. Type the number or remove it.");
+        return Err(NumberError::Empty);
     }
     let bad = number
         .chars()
         .enumerate()
         .any(|(i, c)| !(c.is_ascii_digit() || " -.()/".contains(c) || (i == 0 && c == '+')));
     if bad {
-        return Err("has letters or symbols in it. Use digits, spaces and a leading +.");
+        return Err(NumberError::NotDigits);
     }
     if number.chars().filter(char::is_ascii_digit).count() < 3 {
-        return Err("is too short to dial.");
+        return Err(NumberError::TooShort);
     }
     Ok(())
 }
@@ -1289,4 +1424,46 @@ impl Word {
 /// [`SearchIndex::search`] for a one-off search (the command line).
 pub fn search(roster: &Roster, query: &str) -> Vec<usize> {
     SearchIndex::new(roster).search(query)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_wrong_is_told_as_a_kind_and_said_in_words() {
+        let contact = Contact {
+            name: "Sam".into(),
+            phones: vec![Phone {
+                label: "mobile".into(),
+                number: "call me".into(),
+                extension: SmolStr::default(),
+            }],
+            ..Contact::default()
+        };
+        let err = contact.check().unwrap_err();
+        assert!(matches!(
+            &err,
+            RosterError::BadNumber { who, why: NumberError::NotDigits, .. } if who == "Sam"
+        ));
+        assert_eq!(
+            err.to_string(),
+            "Sam's number \"call me\" has letters or symbols in it. Use digits, spaces and a leading +."
+        );
+        let roster = Roster {
+            contacts: vec![contact],
+            ..Roster::default()
+        };
+        assert_eq!(
+            roster.check_name("Sma").unwrap_err(),
+            RosterError::NotOnRoster {
+                name: "Sma".into(),
+                nearest: Some("Sam".into())
+            }
+        );
+        assert_eq!(
+            zone(" Mars/Olympus ").unwrap_err().to_string(),
+            "\"Mars/Olympus\" is not a time zone this app knows. Use an IANA name such as Europe/London or America/New_York."
+        );
+    }
 }

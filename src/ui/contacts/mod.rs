@@ -521,7 +521,7 @@ impl Contacts {
                 if let Some(tz) = &contact.time_zone {
                     ui.label("Their time");
                     let text = zone(tz).map_or_else(
-                        |e| e,
+                        |e| e.to_string(),
                         |z| format!("{} ({tz})", now.with_timezone(&z).format("%H:%M %a")),
                     );
                     ui.label(text);
