@@ -188,3 +188,20 @@ fn the_window_has_one_writer_per_folder() {
         found.join("\n")
     );
 }
+
+#[test]
+fn what_the_window_says_has_one_home() {
+    let home = format!("{}/src/ui/notices.rs", env!("CARGO_MANIFEST_DIR"));
+    let found: Vec<String> = holding(
+        &["src/ui"],
+        &["notice: Option<", "said: Option<", "notification_trouble:"],
+    )
+    .into_iter()
+    .filter(|f| !f.starts_with(&home))
+    .collect();
+    assert!(
+        found.is_empty(),
+        "the window's notices live in ui/notices.rs:\n{}",
+        found.join("\n")
+    );
+}

@@ -14,6 +14,7 @@ use std::time::Duration;
 use eframe::egui;
 
 use super::Action;
+use super::notices::Notices;
 use super::widgets::{Pressed, dialog};
 use crate::pack::Pack;
 use crate::pack::email::Email;
@@ -76,14 +77,12 @@ struct Writing {
     sent: bool,
 }
 
-/// The window's exports: the dialog in use, files being saved, and the last
-/// thing that happened, in words.
+/// The window's exports: the dialog in use and the files being saved (what
+/// happened is said in the window's [`Notices`]).
 pub struct Exports {
     pending: Option<Pending>,
     typed: Option<Typed>,
     writing: Option<Writing>,
-    /// What happened last: "Saved …", "Copied …"; `true` when it went wrong.
-    pub notice: Option<(String, bool)>,
     /// Where each incident's postmortem draft was last saved, for the invite.
     draft_paths: std::collections::BTreeMap<String, PathBuf>,
 }
@@ -101,7 +100,6 @@ impl Exports {
             pending: None,
             typed: None,
             writing: None,
-            notice: None,
             draft_paths: Default::default(),
         }
     }
@@ -126,7 +124,7 @@ impl Exports {
     }
 
     /// The disk thread wrote the file (or could not): say so, and where.
-    pub fn written(&mut self, result: std::io::Result<()>) {
+    pub fn written(&mut self, result: std::io::Result<()>, notices: &mut Notices) {
         let Some(w) = self.writing.take() else {
             return;
         };
@@ -140,7 +138,7 @@ impl Exports {
                     notice.push(' ');
                     notice.push_str(a);
                 }
-                self.notice = Some((notice, false));
+                notices.said = Some((notice, false));
             }
             Err(e) => {
                 let why = format!(
@@ -150,7 +148,7 @@ impl Exports {
                 match w.typed {
                     // The typed-path dialog comes back, with the path as typed and why.
                     Some(typed) => {
-                        self.notice = None;
+                        notices.said = None;
                         self.typed = Some(Typed {
                             job: w.job,
                             path: typed,
@@ -159,32 +157,10 @@ impl Exports {
                             replace: w.path.exists().then_some(w.path),
                         })
                     }
-                    None => self.notice = Some((why, true)),
+                    None => notices.said = Some((why, true)),
                 }
             }
         }
-    }
-
-    /// What happened last, and whether it went wrong: shown by the window
-    /// in its strip of notices.
-    pub fn notice(&self) -> Option<(&str, bool)> {
-        self.notice.as_ref().map(|(t, bad)| (t.as_str(), *bad))
-    }
-
-    /// The notice was read (dismissed, or the view it was about left).
-    pub fn clear_notice(&mut self) {
-        self.notice = None;
-    }
-
-    /// Says that something was done, in the strip of notices.
-    pub fn say(&mut self, text: String) {
-        self.notice = Some((text, false));
-    }
-
-    /// Says that something went wrong that nobody asked for just now (a
-    /// feed's refresh), in the strip of notices.
-    pub fn warn(&mut self, text: String) {
-        self.notice = Some((text, true));
     }
 
     /// "Save timeline as CSV…", in the conclusion and on the timeline.
@@ -197,34 +173,34 @@ impl Exports {
     }
 
     /// Does what a view asked.
-    pub fn perform(&mut self, ctx: &egui::Context, export: Export) {
+    pub fn perform(&mut self, ctx: &egui::Context, export: Export, notices: &mut Notices) {
         match export {
-            Export::Copy { text, what } => self.copy(ctx, text, &what),
-            Export::Mail { email, what } => self.open_mail(ctx, &email, &what),
-            Export::Save(job) => self.save(*job),
+            Export::Copy { text, what } => Self::copy_text(ctx, text, &what, notices),
+            Export::Mail { email, what } => Self::open_mail(ctx, &email, &what, notices),
+            Export::Save(job) => self.save(*job, notices),
         }
     }
 
     /// Puts `text` on the clipboard and says so.
-    fn copy(&mut self, ctx: &egui::Context, text: String, what: &str) {
+    fn copy_text(ctx: &egui::Context, text: String, what: &str, notices: &mut Notices) {
         ctx.copy_text(text);
-        self.notice = Some((format!("{what} copied — paste it where it goes."), false));
+        notices.said = Some((format!("{what} copied — paste it where it goes."), false));
     }
 
     /// Opens the email in the mail program, or copies it when it is too long
     /// for a `mailto:` link.
-    fn open_mail(&mut self, ctx: &egui::Context, email: &Email, what: &str) {
+    fn open_mail(ctx: &egui::Context, email: &Email, what: &str, notices: &mut Notices) {
         match email.mailto() {
             Some(link) => {
                 ctx.open_url(egui::OpenUrl::same_tab(link));
-                self.notice = Some((
+                notices.said = Some((
                     format!("{what} opened in your mail program — check it, then send."),
                     false,
                 ));
             }
             None => {
                 ctx.copy_text(email.text());
-                self.notice = Some((
+                notices.said = Some((
                     format!(
                         "{what} is too long for a mail link, so it was copied instead: paste it \
                          into a new email (the first line is the subject)."
@@ -238,11 +214,11 @@ impl Exports {
     /// Asks where to save the job's file and saves it there: the window
     /// hands the question to the dialog service ([`Self::take_ask`]) and
     /// its answer back ([`Self::answered`]).
-    fn save(&mut self, job: Job) {
+    fn save(&mut self, job: Job, notices: &mut Notices) {
         if self.busy() {
             return;
         }
-        self.notice = Some(("Choose where to save it in the dialog.".into(), false));
+        notices.said = Some(("Choose where to save it in the dialog.".into(), false));
         self.pending = Some(Pending { job, to_ask: true });
     }
 
@@ -263,14 +239,14 @@ impl Exports {
     /// The save dialog's answer: the file is written where the person
     /// chose; an answer that came at once (no dialog could be shown) asks
     /// for a path instead.
-    pub fn answered(&mut self, path: Option<PathBuf>, took: Duration) {
+    pub fn answered(&mut self, path: Option<PathBuf>, took: Duration, notices: &mut Notices) {
         let Some(p) = self.pending.take() else {
             return;
         };
         match path {
-            Some(path) => self.write(p.job, path, None),
+            Some(path) => self.write(p.job, path, None, notices),
             None if took < NO_DIALOG_WITHIN => self.ask_for_path(p.job),
-            None => self.notice = Some(("Not saved.".into(), false)),
+            None => notices.said = Some(("Not saved.".into(), false)),
         }
     }
 
@@ -312,7 +288,7 @@ impl Exports {
 
     /// Each frame: shows the typed-path dialog when no save dialog could
     /// be shown.
-    pub fn show(&mut self, ctx: &egui::Context) {
+    pub fn show(&mut self, ctx: &egui::Context, notices: &mut Notices) {
         let Some(t) = &mut self.typed else {
             return;
         };
@@ -345,7 +321,7 @@ impl Exports {
             Pressed::Nothing => {}
             Pressed::Close => {
                 self.typed = None;
-                self.notice = Some(("Not saved.".into(), false));
+                notices.said = Some(("Not saved.".into(), false));
             }
             Pressed::Send => {
                 let t = self.typed.take().expect("shown above");
@@ -368,15 +344,15 @@ impl Exports {
                             ..t
                         })
                     }
-                    None => self.write(t.job, path, Some(t.path)),
+                    None => self.write(t.job, path, Some(t.path), notices),
                 }
             }
         }
     }
 
     /// Hands the file to the disk thread; [`Self::written`] says how it went.
-    fn write(&mut self, job: Job, path: PathBuf, typed: Option<String>) {
-        self.notice = Some((format!("Saving to {}…", path.display()), false));
+    fn write(&mut self, job: Job, path: PathBuf, typed: Option<String>, notices: &mut Notices) {
+        notices.said = Some((format!("Saving to {}…", path.display()), false));
         self.writing = Some(Writing {
             job,
             path,

@@ -12,6 +12,7 @@ pub mod exports;
 pub mod fonts;
 pub mod header;
 pub mod incidents;
+pub mod notices;
 pub mod probe;
 pub mod rail;
 

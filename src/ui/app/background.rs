@@ -68,7 +68,7 @@ impl ExpediteApp {
             // The feed itself was not read: its failure stays said; what
             // the copy filled in is said beside it.
             if let Ok(Some(said)) = result {
-                self.exports.warn(format!(
+                self.notices.warn(format!(
                     "\"{}\" could not be read; from this desk's last good copy: {said}",
                     feed.name
                 ));
@@ -78,7 +78,7 @@ impl ExpediteApp {
         match result {
             Ok(changed) => {
                 if let Some(said) = &changed {
-                    self.exports
+                    self.notices
                         .say(format!("\"{}\" refreshed: {said}", feed.name));
                 }
                 self.news
@@ -98,7 +98,7 @@ impl ExpediteApp {
             Some(FeedStatus::Failed(..))
         );
         if !again {
-            self.exports.warn(format!(
+            self.notices.warn(format!(
                 "\"{}\" could not be refreshed: {why} The rota keeps its shifts as they were.",
                 feed.name
             ));
@@ -136,7 +136,10 @@ impl ExpediteApp {
                     self.news.previews_reading = self.news.previews_reading.saturating_sub(1);
                     self.contacts.previewed(preview);
                 }
-                Event::Dialog(answer) => self.exports.answered(answer.path, answer.took),
+                Event::Dialog(answer) => {
+                    self.exports
+                        .answered(answer.path, answer.took, &mut self.notices)
+                }
                 Event::Read(read) => self.take_in_read(read),
                 Event::Reminder(event) => reminders.push(event),
                 // The disk's answers were taken in with the state.

@@ -52,7 +52,7 @@ impl ExpediteApp {
     ) {
         match action {
             Action::Contacts(action, after) => self.perform_then(ctx, *action, from, Some(after)),
-            Action::Export(export) => self.exports.perform(ctx, export),
+            Action::Export(export) => self.exports.perform(ctx, export, &mut self.notices),
             Action::Run(command, form) => {
                 let then = Pending {
                     declared: matches!(command, Command::Declare { .. }),
@@ -168,7 +168,7 @@ impl ExpediteApp {
                     }
                 }
                 if let Some(words) = then.command.as_ref().and_then(confirmation) {
-                    self.exports.say(words);
+                    self.notices.say(words);
                 }
                 if then.declared {
                     // Show the new incident.
@@ -208,7 +208,7 @@ impl ExpediteApp {
                 Done::Refreshed(feed, from_copy, result) => {
                     self.refreshed(&feed, from_copy, result)
                 }
-                Done::Written(result) => self.exports.written(result),
+                Done::Written(result) => self.exports.written(result, &mut self.notices),
                 Done::Recorded(_, Ok(_)) => {}
                 Done::Recorded(command, Err(e)) => {
                     let what = match &*command {

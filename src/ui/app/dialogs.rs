@@ -131,7 +131,7 @@ impl ExpediteApp {
                     for_: chrono::Duration::minutes(15),
                 };
                 self.execute(snooze, super::Pending::default());
-                self.exports
+                self.notices
                     .say("Reminder snoozed for 15 min (Ctrl+Shift+S again for 15 more).".into());
             }
         } else if pressed(Modifiers::COMMAND, Key::F) {
@@ -168,7 +168,7 @@ impl ExpediteApp {
     pub(super) fn go(&mut self, view: View) {
         self.nav.view = Some(view);
         self.notices.error = None;
-        self.exports.clear_notice();
+        self.notices.said = None;
     }
 }
 

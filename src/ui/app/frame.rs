@@ -9,7 +9,6 @@ use crate::model::procedure::{self, Stage};
 use crate::model::{Incident, State, comms};
 use crate::pack::Pack;
 use crate::services::disk::{Done, Job};
-use crate::store::Problem;
 use crate::ui::{
     Action, Dialog, Facts, View, classification, communication, conclusion, declare, deployment,
     drafts, evidence, exports, fix, header, incidents, ownership, rail, team, timeline, widgets,
@@ -18,17 +17,6 @@ use crate::ui::{
 use super::{EXIT_WAIT, ExpediteApp, Origin, Pending, SLOW_SAVE};
 
 impl ExpediteApp {
-    fn notices(&mut self, slow_save: bool, dialog_open: bool) -> Strip<'_> {
-        Strip {
-            slow_save,
-            notification_trouble: &mut self.notices.notification_trouble,
-            problems: &mut self.notices.problems,
-            exports: &mut self.exports,
-            error: &mut self.notices.error,
-            dialog_open,
-        }
-    }
-
     /// Whether the oldest command under way has taken long enough to say
     /// so; until then, wakes the window when it will have.
     fn slow_save(&self, ctx: &egui::Context) -> bool {
@@ -94,91 +82,6 @@ impl ExpediteApp {
             let name = self.typing.me_draft.clone();
             self.execute(Command::SetMe { name }, Pending::default());
         }
-    }
-}
-
-/// What the window has to say — saving is slow, notifications are not
-/// working, a file did not load, a file was saved or copied, why the last
-/// action was refused — in a strip along the bottom of the window: it never
-/// pushes the view it is about down from under the pointer. A refusal goes
-/// when dismissed or when the person types again; it shows in the dialog
-/// instead while one is open.
-pub(super) struct Strip<'a> {
-    pub slow_save: bool,
-    pub notification_trouble: &'a mut Option<String>,
-    pub problems: &'a mut Vec<Problem>,
-    pub exports: &'a mut exports::Exports,
-    pub error: &'a mut Option<String>,
-    pub dialog_open: bool,
-}
-
-impl Strip<'_> {
-    fn show(self, ui: &mut egui::Ui) {
-        let refusal = self.error.clone().filter(|_| !self.dialog_open);
-        let said = self.exports.notice().map(|(t, bad)| (t.to_owned(), bad));
-        let any = self.slow_save
-            || self.notification_trouble.is_some()
-            || !self.problems.is_empty()
-            || said.is_some()
-            || refusal.is_some();
-        // The strip is always there (empty and flat when there is nothing
-        // to say): the widgets after it keep their identities, so a field
-        // being typed in keeps its focus when a message goes.
-        let panel = egui::Panel::bottom("notices")
-            .resizable(false)
-            .show_separator_line(any);
-        let panel = if any {
-            panel
-        } else {
-            panel.frame(egui::Frame::NONE).exact_size(0.0)
-        };
-        panel.show(ui, |ui| {
-            widgets::name_region(ui, "Notices");
-            if !any {
-                return;
-            }
-            ui.add_space(4.0);
-            if self.slow_save {
-                widgets::weak(
-                    ui,
-                    "Saving… the disk is slow to answer. What you typed stays where it is until it is saved.",
-                );
-            }
-            if let Some(why) = self.notification_trouble.as_deref() {
-                let text = format!(
-                    "Desktop notifications are not working: {why}. Reminders still show here — the countdown turns red and the window asks for attention — so keep this window in sight."
-                );
-                if widgets::error_box(ui, &text) {
-                    // Read: it comes back if a later reminder fails too.
-                    *self.notification_trouble = None;
-                }
-            }
-            let mut dismissed = None;
-            for (i, p) in self.problems.iter().enumerate() {
-                if widgets::error_box(ui, &p.message) {
-                    dismissed = Some(i);
-                }
-            }
-            if let Some(i) = dismissed {
-                self.problems.remove(i);
-            }
-            if let Some((text, bad)) = said {
-                let gone = if bad {
-                    widgets::error_box(ui, &text)
-                } else {
-                    widgets::notice_box(ui, &text)
-                };
-                if gone {
-                    self.exports.clear_notice();
-                }
-            }
-            if let Some(e) = refusal
-                && widgets::error_box(ui, &e)
-            {
-                *self.error = None;
-            }
-            ui.add_space(4.0);
-        });
     }
 }
 
@@ -284,7 +187,7 @@ impl eframe::App for ExpediteApp {
         let ctx = ui.ctx().clone();
         let slow_save = self.slow_save(&ctx);
         if self.state.settings.me.is_none() {
-            self.notices(slow_save, false).show(ui);
+            self.notices.show(ui, slow_save, false);
             egui::CentralPanel::default().show(ui, |ui| self.ask_for_name(ui));
             return;
         }
@@ -343,15 +246,7 @@ impl eframe::App for ExpediteApp {
         let dialog_open = self.nav.dialog.is_some();
         let roster_loading = !self.later.roster.is_done();
         let archive_loading = !self.later.archive.is_done();
-        Strip {
-            slow_save,
-            notification_trouble: &mut self.notices.notification_trouble,
-            problems: &mut self.notices.problems,
-            exports: &mut self.exports,
-            error: &mut self.notices.error,
-            dialog_open,
-        }
-        .show(ui);
+        self.notices.show(ui, slow_save, dialog_open);
         let exports = &self.exports;
         // A view just opened takes the keyboard at its start: Tab goes on
         // into its content, not through the header and the rail first.
@@ -428,7 +323,7 @@ impl eframe::App for ExpediteApp {
         }
         self.dialogs(&ctx);
         super::dialogs::shortcuts_sheet(&ctx, &mut self.nav.shortcuts_shown);
-        self.exports.show(&ctx);
+        self.exports.show(&ctx, &mut self.notices);
         if let Some(request) = self.exports.take_ask()
             && !self.runner.services().send(crate::services::Job::Dialog(
                 crate::services::dialog::Job::Save(request),

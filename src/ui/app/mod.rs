@@ -24,6 +24,7 @@ use crate::model::{IncidentId, State};
 use crate::reminder::{Notifier, WallClock, Watch};
 use crate::store::watch::Watcher;
 use crate::store::{self, InstanceLock, Problem, Store};
+use crate::ui::notices::Notices;
 use crate::ui::{Clock, Dialog, View, contacts, drafts, exports, probe};
 
 use startup::Later;
@@ -125,17 +126,6 @@ struct Typing {
     drafts_saved_at: Option<Instant>,
     /// What is being typed into "Your name"; kept until saved.
     me_draft: String,
-}
-
-/// What the window has to say, in one place.
-#[derive(Default)]
-struct Notices {
-    /// The last thing that went wrong, shown until the next success.
-    error: Option<String>,
-    /// Why desktop notifications don't work, when they don't.
-    notification_trouble: Option<String>,
-    /// Files that did not load, with why.
-    problems: Vec<Problem>,
 }
 
 /// What is shown.
