@@ -23,9 +23,22 @@ pub struct Notices {
     /// What was done ("Saved …", "Copied …"), or what went wrong that
     /// nobody asked for just now (`true`: a feed's refresh failed).
     pub said: Option<(String, bool)>,
+    /// When each thing said was first seen, by its words: the newest is
+    /// shown first.
+    seen: std::collections::HashMap<String, u64>,
+    /// The next moment to give.
+    next: u64,
 }
 
 impl Notices {
+    /// Files that did not load, to say first.
+    pub fn with_problems(problems: Vec<Problem>) -> Self {
+        Self {
+            problems,
+            ..Self::default()
+        }
+    }
+
     /// Says that something was done.
     pub fn say(&mut self, text: String) {
         self.said = Some((text, false));
@@ -36,72 +49,126 @@ impl Notices {
         self.said = Some((text, true));
     }
 
-    /// The strip: what there is to say, each with its way to dismiss it.
+    /// The strip along the bottom of the window: always there and always
+    /// as tall, so nothing in the view above it moves when something is
+    /// said or dismissed, and it never covers the field in use. It says
+    /// one thing at a time — why the last thing asked was refused, then a
+    /// file that did not load, then notifications not working, then what
+    /// was done — with "Dismiss" always in the same place and how many
+    /// more wait; with nothing to say, how to find the shortcuts.
     /// `slow_save`: a save has taken long enough to say so.
     pub fn show(&mut self, ui: &mut egui::Ui, slow_save: bool, dialog_open: bool) {
-        let refusal = self.error.clone().filter(|_| !dialog_open);
-        let any = slow_save
-            || self.notification_trouble.is_some()
-            || !self.problems.is_empty()
-            || self.said.is_some()
-            || refusal.is_some();
-        // The strip is always there (empty and flat when there is nothing
-        // to say): the widgets after it keep their identities, so a field
-        // being typed in keeps its focus when a message goes.
-        let panel = egui::Panel::bottom("notices")
+        let row = ui.text_style_height(&egui::TextStyle::Body);
+        egui::Panel::bottom("notices")
             .resizable(false)
-            .show_separator_line(any);
-        let panel = if any {
-            panel
-        } else {
-            panel.frame(egui::Frame::NONE).exact_size(0.0)
-        };
-        panel.show(ui, |ui| {
-            widgets::name_region(ui, "Notices");
-            if !any {
-                return;
-            }
-            ui.add_space(4.0);
-            if slow_save {
-                widgets::weak(
-                    ui,
-                    "Saving… the disk is slow to answer. What you typed stays where it is until it is saved.",
-                );
-            }
-            if let Some(why) = self.notification_trouble.as_deref() {
-                let text = format!(
-                    "Desktop notifications are not working: {why}. Reminders still show here — the countdown turns red and the window asks for attention — so keep this window in sight."
-                );
-                if widgets::error_box(ui, &text) {
-                    // Read: it comes back if a later reminder fails too.
-                    self.notification_trouble = None;
-                }
-            }
-            let mut dismissed = None;
-            for (i, p) in self.problems.iter().enumerate() {
-                if widgets::error_box(ui, &p.message) {
-                    dismissed = Some(i);
-                }
-            }
-            if let Some(i) = dismissed {
-                self.problems.remove(i);
-            }
-            if let Some((text, bad)) = self.said.clone() {
-                let gone = if bad {
-                    widgets::error_box(ui, &text)
-                } else {
-                    widgets::notice_box(ui, &text)
+            .exact_size(row * ROWS as f32 + 18.0)
+            .show(ui, |ui| {
+                widgets::name_region(ui, "Notices");
+                ui.add_space(4.0);
+                let mut said = self.said_now(dialog_open);
+                let waiting = said.len().saturating_sub(1);
+                let Some((kind, text, bad)) = said.drain(..).next() else {
+                    let idle = if slow_save {
+                        "Saving… the disk is slow to answer. What you typed stays where it is until it is saved."
+                    } else {
+                        "F1 shows every shortcut."
+                    };
+                    widgets::weak(ui, idle);
+                    return;
                 };
-                if gone {
-                    self.said = None;
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+                    if ui.small_button("Dismiss").clicked() {
+                        self.dismiss(kind);
+                    }
+                    if waiting > 0 {
+                        widgets::weak(ui, format!("{waiting} more"));
+                    }
+                    ui.with_layout(egui::Layout::left_to_right(egui::Align::Min), |ui| {
+                        message(ui, &text, bad);
+                    });
+                });
+            });
+    }
+
+    /// What there is to say, newest first: (which, the words, whether it
+    /// went wrong). The newest is what the person just did, or what just
+    /// happened: it is never hidden behind something older.
+    fn said_now(&mut self, dialog_open: bool) -> Vec<(Kind, String, bool)> {
+        let mut out = Vec::new();
+        if let Some(e) = self.error.as_ref().filter(|_| !dialog_open) {
+            out.push((Kind::Refusal, e.clone(), true));
+        }
+        for (i, p) in self.problems.iter().enumerate() {
+            out.push((Kind::Problem(i), p.message.clone(), true));
+        }
+        if let Some(why) = &self.notification_trouble {
+            out.push((
+                Kind::Notifications,
+                format!(
+                    "Desktop notifications are not working: {why}. Reminders still show here — the countdown turns red and the window asks for attention — so keep this window in sight."
+                ),
+                true,
+            ));
+        }
+        if let Some((text, bad)) = &self.said {
+            out.push((Kind::Said, text.clone(), *bad));
+        }
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.retain(|text, _| out.iter().any(|(_, t, _)| t == text));
+        for (_, text, _) in &out {
+            seen.entry(text.clone()).or_insert_with(|| {
+                self.next += 1;
+                self.next
+            });
+        }
+        out.sort_by_key(|(_, text, _)| std::cmp::Reverse(seen[text]));
+        self.seen = seen;
+        out
+    }
+
+    fn dismiss(&mut self, kind: Kind) {
+        match kind {
+            Kind::Refusal => self.error = None,
+            Kind::Problem(i) => {
+                if i < self.problems.len() {
+                    self.problems.remove(i);
                 }
             }
-            if let Some(e) = refusal
-                && widgets::error_box(ui, &e)
-            {
-                self.error = None;
-            }
-            ui.add_space(4.0);
-        });
+            // Read: it comes back if a later reminder fails too.
+            Kind::Notifications => self.notification_trouble = None,
+            Kind::Said => self.said = None,
+        }
     }
+}
+
+/// How many lines a notice takes in the strip (the rest on hover).
+const ROWS: usize = 2;
+
+/// Which notice is shown.
+#[derive(Clone, Copy)]
+enum Kind {
+    Refusal,
+    Problem(usize),
+    Notifications,
+    Said,
+}
+
+/// The words, in the error colour when something went wrong, at most
+/// [`ROWS`] lines (the whole on hover); a screen reader reads them out when
+/// they appear (at once for an error, in turn for a notice).
+fn message(ui: &mut egui::Ui, text: &str, bad: bool) {
+    let color = if bad {
+        ui.visuals().error_fg_color
+    } else {
+        ui.visuals().strong_text_color()
+    };
+    let job = widgets::at_most(ui, text, color, ROWS);
+    let said = ui.add(egui::Label::new(job)).on_hover_text(text);
+    let live = if bad {
+        egui::accesskit::Live::Assertive
+    } else {
+        egui::accesskit::Live::Polite
+    };
+    ui.ctx()
+        .accesskit_node_builder(said.id, |node| node.set_live(live));
 }

@@ -7,29 +7,43 @@ use super::View;
 use crate::model::Incident;
 use crate::model::procedure::{self, Progress};
 
+/// How many lines the next step may take (the rest on hover).
+const STEP_ROWS: usize = 7;
+
 /// The rail; returns the view picked.
 pub fn show(ui: &mut egui::Ui, incident: Option<&Incident>, view: &View) -> Option<View> {
     let mut picked = None;
     ui.add_space(6.0);
     if let Some(incident) = incident {
         let guidance = procedure::next_step(incident);
-        if incident.is_open() {
+        // The next step takes the same room whatever it says, open or
+        // resolved: the stages below it never move when it changes.
+        let row = ui.text_style_height(&egui::TextStyle::Body);
+        let room = egui::vec2(ui.available_width(), row * (STEP_ROWS as f32 + 1.0) + 4.0);
+        ui.allocate_ui_with_layout(room, egui::Layout::top_down(egui::Align::Min), |ui| {
+            ui.set_min_size(room);
+            if !incident.is_open() {
+                ui.label(egui::RichText::new("Incident resolved").weak());
+                return;
+            }
             ui.label(egui::RichText::new("Next step").weak());
-            let response = ui.add(
-                egui::Label::new(egui::RichText::new(&guidance.step).strong())
-                    .wrap()
-                    .sense(egui::Sense::click()),
-            );
+            let color = ui.visuals().strong_text_color();
+            let job = super::widgets::at_most(ui, &guidance.step, color, STEP_ROWS);
+            let response = ui.add(egui::Label::new(job).sense(egui::Sense::click()));
             if response
                 .on_hover_cursor(egui::CursorIcon::PointingHand)
-                .on_hover_text(format!("Open {}", guidance.stage.name()))
+                .on_hover_text(format!(
+                    "{} — open {}",
+                    guidance.step,
+                    guidance.stage.name()
+                ))
                 .clicked()
             {
                 picked = Some(View::Stage(guidance.stage));
             }
-            ui.add_space(6.0);
-            ui.separator();
-        }
+        });
+        ui.add_space(6.0);
+        ui.separator();
         if ui
             .selectable_label(*view == View::Brief, "Brief")
             .on_hover_text("Where it stands, on one screen (Ctrl+B)")

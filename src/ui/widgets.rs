@@ -29,6 +29,84 @@ pub fn field(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) -> e
     .inner
 }
 
+/// The button that marks a step done, or, once it is (`done` says when and
+/// by whom), the same button greyed with what it did beside it, then
+/// `after` on the same line: a step looks the same before and after, and
+/// nothing below it moves. Whether it was pressed.
+pub fn marked(
+    ui: &mut egui::Ui,
+    mark: &str,
+    marked: &str,
+    done: Option<String>,
+    after: impl FnOnce(&mut egui::Ui),
+) -> bool {
+    ui.horizontal(|ui| match done {
+        None => ui.button(mark).clicked(),
+        Some(done) => {
+            ui.add_enabled(false, egui::Button::new(marked));
+            ui.label(done);
+            after(ui);
+            false
+        }
+    })
+    .inner
+}
+
+/// `text` in `color`, at most `rows` lines wide as the space there, cut
+/// short with "…" (a label shows the whole on hover): for words that must
+/// take the same room whatever they say.
+pub fn at_most(
+    ui: &egui::Ui,
+    text: &str,
+    color: egui::Color32,
+    rows: usize,
+) -> egui::text::LayoutJob {
+    let mut job = egui::text::LayoutJob::single_section(
+        text.to_owned(),
+        egui::TextFormat {
+            font_id: egui::TextStyle::Body.resolve(ui.style()),
+            color,
+            ..Default::default()
+        },
+    );
+    job.wrap = egui::text::TextWrapping {
+        max_width: ui.available_width(),
+        max_rows: rows,
+        break_anywhere: false,
+        overflow_character: Some('…'),
+    };
+    job
+}
+
+/// A small button offering `name` ("Add Alex Kim"), or, once `taken`, a
+/// greyed "Alex Kim added" in its place: both as wide as the wider, so
+/// pressing an offer never moves the ones after it. Whether it was pressed.
+pub fn offer(ui: &mut egui::Ui, label: &str, name: &str, taken: bool) -> bool {
+    let done = format!("{name} added");
+    let width = [label, done.as_str()]
+        .into_iter()
+        .map(|text| {
+            let font = egui::TextStyle::Button.resolve(ui.style());
+            ui.painter()
+                .layout_no_wrap(text.to_owned(), font, egui::Color32::PLACEHOLDER)
+                .size()
+                .x
+        })
+        .fold(0.0, f32::max)
+        + 2.0 * ui.spacing().button_padding.x;
+    let button = egui::Button::new(if taken { done.as_str() } else { label });
+    ui.add_enabled(!taken, button.small().min_size(egui::vec2(width, 0.0)))
+        .clicked()
+}
+
+/// Gives a control the name a screen reader says (and tests find it by)
+/// when the words beside it are another control's: a "why" field beside
+/// its checkbox.
+pub fn named(ui: &egui::Ui, response: &egui::Response, name: &str) {
+    ui.ctx()
+        .accesskit_node_builder(response.id, |node| node.set_label(name));
+}
+
 /// A label in the form's label column.
 pub fn form_label(ui: &mut egui::Ui, text: &str) -> egui::Response {
     ui.scope(|ui| {
@@ -93,8 +171,8 @@ pub fn suggestions(
     suggestions_except(ui, roster, typed, role, verb, &[])
 }
 
-/// As [`suggestions`], never offering the names in `except` (the people
-/// already in the role).
+/// As [`suggestions`], the names in `except` (the people already in the
+/// role) shown ticked and greyed where they would be offered.
 pub fn suggestions_except(
     ui: &mut egui::Ui,
     roster: &Roster,
@@ -139,14 +217,15 @@ fn name_line(
         // The cheap test first: the exact-match one allocates, so it only
         // runs on names that already match (10,000 contacts, every frame).
         .filter(|c| contains_ignoring_case(&c.name, &lower))
-        .filter(|c| !except.iter().any(|e| e.eq_ignore_ascii_case(&c.name)))
         .map(|c| c.name.as_str())
         .take(5)
         .collect();
     if !matches.is_empty() {
         ui.label(egui::RichText::new("From the roster:").weak());
         for name in matches {
-            if ui.small_button(format!("{verb}{name}")).clicked() {
+            // One already taken keeps its place, ticked: nothing after it moves.
+            let taken = except.iter().any(|e| e.eq_ignore_ascii_case(name));
+            if offer(ui, &format!("{verb}{name}"), name, taken) {
                 picked = Some(name.to_owned());
             }
         }

@@ -9,6 +9,7 @@ mod feeds;
 #[path = "../support/http.rs"]
 mod http;
 mod keyboard;
+mod layout;
 mod posting;
 mod sharing;
 mod stages;

@@ -102,9 +102,12 @@ fn view_start(ui: &mut egui::Ui, view: View, focus: bool) {
 }
 
 /// The heading of a stage view: its name, where it stands, what is missing.
+/// Where it stands takes one line whatever it says (the whole of it on
+/// hover): what is pressed below changes it, and the form must not move.
 fn stage_heading(ui: &mut egui::Ui, incident: &Incident, stage: Stage) {
     widgets::title(ui, stage.name());
-    widgets::weak(ui, procedure::stage_status(incident, stage).describe());
+    let status = procedure::stage_status(incident, stage).describe();
+    ui.add(egui::Label::new(egui::RichText::new(status).weak()).truncate());
     ui.add_space(4.0);
 }
 

@@ -225,10 +225,7 @@ impl ExpediteApp {
                 drafts,
                 ..Typing::default()
             },
-            notices: Notices {
-                problems,
-                ..Notices::default()
-            },
+            notices: Notices::with_problems(problems),
             nav: Navigation::default(),
             news: News::default(),
             desk: Desk {

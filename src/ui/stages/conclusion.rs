@@ -10,7 +10,7 @@ use crate::pack::email::{self, Email};
 use crate::ui::drafts::{ConclusionDraft, Form, parse_local_time};
 use crate::ui::exports::{self, Exports};
 use crate::ui::widgets::{
-    accepted_name, area, capital, field, form_label, link, section, suggestions, weak, when,
+    accepted_name, area, capital, field, form_label, link, marked, section, suggestions, weak, when,
 };
 use crate::ui::{Action, Facts};
 
@@ -44,25 +44,21 @@ pub fn show(
     let noticed_default = crate::model::shorten(&pack.noticed(), 80);
     pack.noticed = form.noticed.clone();
 
+    // Each step looks the same before and after it is marked done: what
+    // was typed stays where it was (greyed, as recorded), and the button
+    // that marked it says so in its place. Nothing below moves.
     section(ui, "Summary email to web");
-    if let Some(sent) = &c.summary_sent {
-        ui.label(format!(
-            "Sent {} by {}",
-            when(sent.done.at, facts.now),
-            sent.done.by
-        ));
-        for l in &sent.links {
-            link(ui, l);
-        }
-    } else {
+    let sent = c.summary_sent.as_ref();
+    let mut links = sent.map(|s| s.links.join("\n"));
+    ui.add_enabled_ui(sent.is_none(), |ui| {
         area(
             ui,
             "PRs, tickets and links, one per line",
-            &mut form.links,
+            links.as_mut().unwrap_or(&mut form.links),
             "https://github.com/…/pull/4821",
             2,
         );
-    }
+    });
     action = action.or(send_row(
         ui,
         exports,
@@ -70,7 +66,21 @@ pub fn show(
         "summary",
         facts.now,
     ));
-    if c.summary_sent.is_none() && ui.button("Mark summary sent").clicked() {
+    let said = sent.map(|s| format!("Sent {} by {}", when(s.done.at, facts.now), s.done.by));
+    let sent_links = sent.map_or(&[][..], |s| &s.links[..]);
+    // What it linked to, on the same line (one line whatever it holds).
+    let links_after = |ui: &mut egui::Ui| {
+        for l in sent_links {
+            link(ui, l);
+        }
+    };
+    if marked(
+        ui,
+        "Mark summary sent",
+        "Summary marked sent",
+        said,
+        links_after,
+    ) {
         action = Some(Action::run(
             Command::MarkSummarySent {
                 incident: id.clone(),
@@ -81,48 +91,50 @@ pub fn show(
     }
 
     section(ui, "Word back to whoever reported it");
-    if let Some(told) = &c.origin_told {
-        ui.label(format!(
-            "{} told {} by {}",
-            told.whom,
-            when(told.done.at, facts.now),
-            told.done.by
-        ));
-        action = action.or(send_row(
-            ui,
-            exports,
-            || email::origin(&pack, &told.whom),
-            "note",
-            facts.now,
-        ));
-    } else {
+    let told = c.origin_told.as_ref();
+    let (mut whom, mut about) = (told.map(|t| t.whom.clone()), told.map(|t| t.about.clone()));
+    ui.add_enabled_ui(told.is_none(), |ui| {
         field(
             ui,
             "Who reported it",
-            &mut form.whom,
+            whom.as_mut().unwrap_or(&mut form.whom),
             "e.g. the call centre, the finance department",
         );
         // Their words, not the team's title: shown as the hint, so what
         // the note will say is in sight before anything is typed.
-        field(ui, "What they noticed", &mut form.noticed, &noticed_default)
-            .on_hover_text("In their words — the note says it back to them");
-        action = action.or(send_row(
+        field(
             ui,
-            exports,
-            || email::origin(&pack, &form.whom),
-            "note",
-            facts.now,
+            "What they noticed",
+            about.as_mut().unwrap_or(&mut form.noticed),
+            &noticed_default,
+        )
+        .on_hover_text("In their words — the note says it back to them");
+    });
+    let to = told.map_or(form.whom.as_str(), |t| t.whom.as_str());
+    action = action.or(send_row(
+        ui,
+        exports,
+        || email::origin(&pack, to),
+        "note",
+        facts.now,
+    ));
+    let said = told.map(|t| {
+        format!(
+            "{} told {} by {}",
+            t.whom,
+            when(t.done.at, facts.now),
+            t.done.by
+        )
+    });
+    if marked(ui, "Mark origin told", "Origin marked told", said, |_| {}) {
+        action = Some(Action::run(
+            Command::MarkOriginTold {
+                incident: id.clone(),
+                whom: form.whom.clone(),
+                about: pack.noticed(),
+            },
+            Form::OriginWhom,
         ));
-        if ui.button("Mark origin told").clicked() {
-            action = Some(Action::run(
-                Command::MarkOriginTold {
-                    incident: id.clone(),
-                    whom: form.whom.clone(),
-                    about: pack.noticed(),
-                },
-                Form::OriginWhom,
-            ));
-        }
     }
 
     section(ui, "Blameless postmortem");
@@ -169,21 +181,26 @@ pub fn show(
     ui.separator();
     if let Some(at) = incident.resolved_at {
         ui.label(egui::RichText::new(format!("Resolved {}", when(at, facts.now))).strong());
-        field(
-            ui,
-            "Why reopen",
-            &mut form.reopen_reason,
-            "the problem is back because…",
-        );
-        if ui.button("Reopen incident").clicked() {
-            action = Some(Action::run(
-                Command::Reopen {
-                    incident: id.clone(),
-                    reason: form.reopen_reason.clone(),
-                },
-                Form::ReopenReason,
-            ));
-        }
+        // "Reopen" at the end of its field's line: once pressed, what
+        // resolves ("Resolve incident…", at the line's start) is not
+        // under the pointer.
+        ui.horizontal(|ui| {
+            field(
+                ui,
+                "Why reopen",
+                &mut form.reopen_reason,
+                "the problem is back because…",
+            );
+            if ui.button("Reopen incident").clicked() {
+                action = Some(Action::run(
+                    Command::Reopen {
+                        incident: id.clone(),
+                        reason: form.reopen_reason.clone(),
+                    },
+                    Form::ReopenReason,
+                ));
+            }
+        });
     } else {
         weak(
             ui,

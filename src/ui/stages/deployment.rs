@@ -8,7 +8,7 @@ use egui_plot::{Line, Plot, PlotPoints, Points, VLine};
 use crate::command::Command;
 use crate::model::{EvidenceKind, Incident};
 use crate::ui::drafts::{DeploymentDraft, Form, ReadingDraft, parse_local_time};
-use crate::ui::widgets::{field, section, weak, when};
+use crate::ui::widgets::{field, marked, section, weak, when};
 use crate::ui::{Action, Facts};
 
 /// The deployment, the readings plot and the forms for both.
@@ -22,33 +22,44 @@ pub fn show(
     let open = incident.is_open();
     let d = &incident.deployment;
     let mut action = None;
+    // The same rows before and after it is recorded: what was recorded
+    // stays in its field, greyed, and the button says it was done.
     section(ui, "Deployed");
-    if let Some(at) = d.deployed_at {
-        ui.label(format!(
-            "{} — {}",
-            when(at, facts.now),
-            if d.usual_way {
-                "the usual way, so it can be rolled back"
+    if open || d.deployed_at.is_some() {
+        let recorded = d.deployed_at.is_some();
+        let (mut usual, mut plan, mut at) = (
+            d.usual_way,
+            d.rollback_plan.clone(),
+            d.deployed_at
+                .map(|t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+        );
+        ui.add_enabled_ui(!recorded, |ui| {
+            let (usual, plan, at) = if recorded {
+                (&mut usual, &mut plan, &mut at)
             } else {
-                "NOT the usual way"
-            }
-        ));
-        if !d.rollback_plan.is_empty() {
-            ui.add(egui::Label::new(format!("Rollback plan: {}", d.rollback_plan)).wrap());
-        }
-    } else if open {
-        ui.checkbox(
-            &mut deploy.usual_way,
-            "Deployed the usual way (it can be rolled back)",
-        );
-        field(
-            ui,
-            "Rollback plan",
-            &mut deploy.rollback_plan,
-            "e.g. redeploy v2.31.4",
-        );
-        field(ui, "Deployed at", &mut deploy.at, "now, or HH:MM");
-        if crate::ui::widgets::primary(ui, "Record deployment").clicked() {
+                (
+                    &mut deploy.usual_way,
+                    &mut deploy.rollback_plan,
+                    &mut deploy.at,
+                )
+            };
+            ui.checkbox(usual, "Deployed the usual way (it can be rolled back)");
+            field(ui, "Rollback plan", plan, "e.g. redeploy v2.31.4");
+            field(ui, "Deployed at", at, "now, or HH:MM");
+        });
+        let done = d.deployed_at.map(|at| {
+            format!(
+                "{} — {}",
+                when(at, facts.now),
+                if d.usual_way {
+                    "the usual way, so it can be rolled back"
+                } else {
+                    "NOT the usual way"
+                }
+            )
+        });
+        if marked(ui, "Record deployment", "Deployment recorded", done, |_| {}) {
             action = Some(
                 match parse_local_time(&deploy.at, facts.now, Some(facts.now)) {
                     Ok(at) => Action::run(
@@ -73,21 +84,6 @@ pub fn show(
         ui,
         "Monitor the metric that confirmed the issue until it is back to normal.",
     );
-    if !d.readings.is_empty() {
-        plot(ui, incident);
-        for r in d.readings.iter().rev().take(5) {
-            let state = if r.normal { "normal" } else { "not normal yet" };
-            let note = if r.note.is_empty() {
-                String::new()
-            } else {
-                format!(" — {}", crate::text::clip(&r.note, crate::text::SHOWN_MAX))
-            };
-            weak(
-                ui,
-                format!("{} · {} · {state}{note}", when(r.at, facts.now), r.value),
-            );
-        }
-    }
     if open {
         ui.horizontal(|ui| {
             field(ui, "Reading", &mut reading.value, "e.g. 3");
@@ -128,6 +124,23 @@ pub fn show(
                 )),
             });
         }
+    }
+    // Below the form: a reading added grows the page under the last
+    // control, and moves none.
+    if !d.readings.is_empty() {
+        for r in d.readings.iter().rev().take(5) {
+            let state = if r.normal { "normal" } else { "not normal yet" };
+            let note = if r.note.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", crate::text::clip(&r.note, crate::text::SHOWN_MAX))
+            };
+            weak(
+                ui,
+                format!("{} · {} · {state}{note}", when(r.at, facts.now), r.value),
+            );
+        }
+        plot(ui, incident);
     }
     action
 }

@@ -6,8 +6,11 @@ use eframe::egui;
 use crate::command::Command;
 use crate::model::{Deviation, DeviationReason};
 use crate::ui::drafts::{FixDraft, Form};
-use crate::ui::widgets::{Editable, area, capital, editable, field, section, weak, when};
+use crate::ui::widgets::{Editable, area, editable, field, named, section, weak, when};
 use crate::ui::{Action, Facts};
+
+/// How wide a reason's "why" is, beside its box.
+const FIELD_WIDTH: f32 = 300.0;
 
 /// The fix as recorded, or the form to record or change it.
 pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut Option<FixDraft>) -> Option<Action> {
@@ -57,32 +60,37 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut Option<FixDraft>) -> O
             ui,
             "Code developed with our best practices and procedures. Breaking them is discussed now and justified later in the summary — never a get-out clause.",
         );
-        for (reason, ticked, why) in &mut form.deviations {
-            let name = capital(reason.describe());
-            ui.checkbox(ticked, format!("Broken for {}", reason.describe()));
-            if *ticked {
-                ui.indent(("deviation", name.as_str()), |ui| {
-                    field(
-                        ui,
-                        &format!("Why ({})", reason.describe()),
-                        why,
-                        "the justification",
-                    );
-                });
-            }
-        }
+        // Every reason has its row, its "why" beside it (open once ticked),
+        // and the permanent fix its row below: ticking one moves nothing.
         let temporary = form
             .deviations
             .iter()
             .any(|(r, ticked, _)| *r == DeviationReason::TemporaryFix && *ticked);
-        if temporary || !form.permanent_fix.is_empty() {
+        egui::Grid::new("deviations")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                for (reason, ticked, why) in &mut form.deviations {
+                    ui.checkbox(ticked, format!("Broken for {}", reason.describe()));
+                    let name = format!("Why ({})", reason.describe());
+                    let field = ui.add_enabled(
+                        *ticked,
+                        egui::TextEdit::singleline(why)
+                            .hint_text("why — the justification")
+                            .desired_width(FIELD_WIDTH),
+                    );
+                    named(ui, &field, &name);
+                    ui.end_row();
+                }
+            });
+        ui.add_enabled_ui(temporary || !form.permanent_fix.is_empty(), |ui| {
             field(
                 ui,
                 "Permanent fix to follow",
                 &mut form.permanent_fix,
                 "what will replace the temporary fix",
             );
-        }
+        });
     };
     let submit = |form: &FixDraft| {
         let deviations = form

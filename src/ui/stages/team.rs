@@ -8,10 +8,26 @@ use eframe::egui;
 use crate::command::Command;
 use crate::model::Role;
 use crate::ui::drafts::Form;
-use crate::ui::widgets::{capital, field, section, submitted, weak};
+use crate::ui::widgets::{capital, field, named, section, submitted, weak};
 use crate::ui::{Action, Facts};
 
-/// Each team role: who fills it, and how to add someone or mark it not needed.
+/// How wide a team member's name is in the list.
+const NAME_WIDTH: f32 = 170.0;
+/// How wide their part is.
+const ROLE_WIDTH: f32 = 100.0;
+/// How wide their number is.
+const NUMBER_WIDTH: f32 = 150.0;
+/// How wide how the last call went is ("no answer 3 min ago (Sam)"),
+/// where someone else follows it on the line.
+const CALL_WIDTH: f32 = 190.0;
+
+/// Each team role with how to add someone or mark it not needed, then the
+/// team itself. Nothing here moves when something is pressed: each role's
+/// rows are there whatever it holds (a person added stays in the roster's
+/// suggestions, ticked and greyed; "not needed" takes the place of its
+/// button), and the team is listed below every role, in the order people
+/// joined, a person taken off keeping their row (to put them back) for as
+/// long as the window is open.
 pub fn show(
     ui: &mut egui::Ui,
     facts: &Facts,
@@ -25,8 +41,7 @@ pub fn show(
         "Cross-functional: developers to fix, developers to review promptly, a tester and a product owner.",
     );
     for role in Role::TEAM {
-        let title = plural(role);
-        section(ui, &title);
+        section(ui, &plural(role));
         let members: Vec<&str> = incident
             .team
             .members
@@ -35,78 +50,170 @@ pub fn show(
             .map(|m| m.name.as_str())
             .collect();
         let not_needed = incident.team.not_needed.contains(&role);
-        for name in &members {
-            ui.horizontal(|ui| {
-                ui.label(*name);
-                if let Some(call) = call_row(ui, facts, name) {
-                    action = Some(call);
+        if !open {
+            let whom = if not_needed {
+                "Not needed for this incident.".to_owned()
+            } else if members.is_empty() {
+                "Nobody.".to_owned()
+            } else {
+                members.join(", ")
+            };
+            weak(ui, whom);
+            continue;
+        }
+        if let Some(picked) = add_rows(ui, facts, role, typed, &members, not_needed, &mut action) {
+            action = Some(Action::run(
+                Command::AddTeamMember {
+                    incident: incident.id.clone(),
+                    name: picked,
+                    role,
+                },
+                Form::TeamRole(role),
+            ));
+        }
+        ui.horizontal(|ui| {
+            if not_needed {
+                weak(ui, "Not needed for this incident.");
+                if ui
+                    .small_button(format!("{} needed after all", capital(role.describe())))
+                    .clicked()
+                {
+                    action = Some(needed(facts, role, true));
                 }
-                if open && ui.small_button(format!("Take {name} off")).clicked() {
+            } else if ui
+                .add_enabled(
+                    members.is_empty(),
+                    egui::Button::new(format!("No {} needed", role.describe())).small(),
+                )
+                .clicked()
+            {
+                action = Some(needed(facts, role, false));
+            }
+        });
+    }
+    typed.retain(|_, name| !name.is_empty());
+    section(ui, "On the team");
+    let rows = rows_shown(ui, facts);
+    if rows.is_empty() {
+        weak(ui, "Nobody yet.");
+    }
+    for member in rows {
+        let on = incident
+            .team
+            .members
+            .iter()
+            .any(|m| m.role == member.role && m.name == member.name);
+        let name = member.name.as_str();
+        ui.horizontal(|ui| {
+            // Cells of a set width, so a longer name added below moves
+            // nobody's buttons; how the last call went comes after them.
+            cell(ui, NAME_WIDTH, egui::RichText::new(name).strong());
+            cell(
+                ui,
+                ROLE_WIDTH,
+                egui::RichText::new(capital(member.role.describe())),
+            );
+            if !on {
+                weak(ui, "taken off");
+                let back = ui.small_button("Put back");
+                named(ui, &back, &format!("Put {name} back"));
+                if open && back.clicked() {
                     action = Some(Action::run(
-                        Command::RemoveTeamMember {
+                        Command::AddTeamMember {
                             incident: incident.id.clone(),
-                            name: (*name).to_owned(),
-                            role,
+                            name: name.to_owned(),
+                            role: member.role,
                         },
                         Form::None,
                     ));
                 }
-            });
-        }
-        if not_needed {
-            ui.horizontal(|ui| {
-                weak(ui, "Not needed for this incident.");
-                if open
-                    && ui
-                        .small_button(format!("{} needed after all", capital(role.describe())))
-                        .clicked()
-                {
-                    action = Some(needed(facts, role, true));
-                }
-            });
-            continue;
-        }
-        if !open {
-            if members.is_empty() {
-                weak(ui, "Nobody.");
+                return;
             }
-            continue;
-        }
-        let name = typed.entry(role).or_default();
-        let label = format!("Add {}", role.describe());
-        let mut add = None;
-        let mut refused = None;
+            ui.allocate_ui_with_layout(
+                egui::vec2(NUMBER_WIDTH, ui.spacing().interact_size.y),
+                egui::Layout::left_to_right(egui::Align::Center),
+                |ui| {
+                    ui.set_min_width(NUMBER_WIDTH);
+                    number(ui, facts, name);
+                },
+            );
+            if let Some(call) = call_button(ui, facts, name) {
+                action = Some(call);
+            }
+            if open {
+                let off = ui.small_button("Take off");
+                named(ui, &off, &format!("Take {name} off"));
+                if off.clicked() {
+                    action = Some(Action::run(
+                        Command::RemoveTeamMember {
+                            incident: incident.id.clone(),
+                            name: name.to_owned(),
+                            role: member.role,
+                        },
+                        Form::None,
+                    ));
+                }
+            }
+            last_call(ui, facts, name, None);
+        });
+    }
+    action
+}
+
+/// A label in a cell `width` wide, from its left, cut short (whole on hover).
+fn cell(ui: &mut egui::Ui, width: f32, text: egui::RichText) {
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, ui.spacing().interact_size.y),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_min_width(width);
+            ui.add(egui::Label::new(text).truncate());
+        },
+    );
+}
+
+/// The add field, who is on call, and the roster's suggestions for a role;
+/// the name picked or typed (and accepted). A refusal goes to `action`.
+fn add_rows(
+    ui: &mut egui::Ui,
+    facts: &Facts,
+    role: Role,
+    typed: &mut BTreeMap<Role, String>,
+    members: &[&str],
+    not_needed: bool,
+    action: &mut Option<Action>,
+) -> Option<String> {
+    let name = typed.entry(role).or_default();
+    let label = format!("Add {}", role.describe());
+    let mut add = None;
+    ui.add_enabled_ui(!not_needed, |ui| {
         ui.horizontal(|ui| {
             let response = field(ui, &label, name, "type a name");
             if ui.button("Add").on_hover_text(&label).clicked() || submitted(ui, &response) {
                 // A typed name is a person on the roster, or meant anyway.
                 match crate::ui::widgets::accepted_name(ui.ctx(), &facts.state.roster, name) {
                     Ok(()) => add = Some(name.clone()),
-                    Err(why) => refused = Some(why),
+                    Err(why) => *action = Some(Action::Refuse(why)),
                 }
             }
         });
-        // Out of hours the question is who is on call: the rota's answer first.
-        let on_call: Vec<_> = facts
-            .state
-            .roster
-            .covering(role, facts.now)
-            .into_iter()
-            .filter(|c| !members.iter().any(|m| m.eq_ignore_ascii_case(&c.who)))
-            .collect();
+        // Out of hours the question is who is on call: the rota's answer
+        // first, those already on the team ticked where they were.
+        let on_call = facts.state.roster.covering(role, facts.now);
         if !on_call.is_empty() {
             ui.horizontal_wrapped(|ui| {
                 ui.label(egui::RichText::new("On call now:").weak());
                 for c in on_call {
-                    if ui
-                        .small_button(format!("Add {} (on call)", c.who))
-                        .clicked()
-                    {
+                    let added = members.iter().any(|m| m.eq_ignore_ascii_case(&c.who));
+                    let offer = format!("Add {} (on call)", c.who);
+                    if crate::ui::widgets::offer(ui, &offer, &c.who, added) {
                         add = Some(c.who.to_string());
                     }
-                    if let Some(call) = call_row(ui, facts, &c.who) {
-                        action = Some(call);
+                    number(ui, facts, &c.who);
+                    if let Some(call) = call_button(ui, facts, &c.who) {
+                        *action = Some(call);
                     }
+                    last_call(ui, facts, &c.who, Some(CALL_WIDTH));
                 }
             });
         }
@@ -116,60 +223,72 @@ pub fn show(
             name,
             Some(role),
             "Add ",
-            &members,
+            members,
         ) {
             add = Some(picked);
         }
-        if members.is_empty()
-            && ui
-                .small_button(format!("No {} needed", role.describe()))
-                .clicked()
-        {
-            action = Some(needed(facts, role, false));
-        }
-        if let Some(why) = refused {
-            action = Some(Action::Refuse(why));
-        }
-        if let Some(name) = add {
-            action = Some(Action::run(
-                Command::AddTeamMember {
-                    incident: incident.id.clone(),
-                    name,
-                    role,
-                },
-                Form::TeamRole(role),
-            ));
-        }
-    }
-    typed.retain(|_, name| !name.is_empty());
-    action
+    });
+    add
 }
 
-/// A person's number to call (a `tel:` link), how the last call went, and
-/// "Call Alex Kim…" to record one: forming a team out of hours is calling
-/// people, and the next person on shift should see who was tried.
-fn call_row(ui: &mut egui::Ui, facts: &Facts, name: &str) -> Option<Action> {
-    use crate::model::CallOutcome;
-    crate::ui::contacts::number_or_none(ui, facts.state.roster.number_of(name));
-    if let Some(call) = facts.incident.last_call(name) {
-        let text = format!(
-            "{} {} ({})",
-            call.outcome.describe(),
-            crate::ui::widgets::when(call.at, facts.now),
-            call.by
-        );
-        let text = egui::RichText::new(text);
-        ui.label(match call.outcome {
-            CallOutcome::NoAnswer => text.color(ui.visuals().warn_fg_color),
-            CallOutcome::Answered => text.color(crate::ui::widgets::DONE),
-            CallOutcome::Called => text.weak(),
-        });
+/// The team's rows as shown: everyone on it in the order they joined, and
+/// anyone taken off while the window is open, in the row they had.
+fn rows_shown(ui: &egui::Ui, facts: &Facts) -> Vec<crate::model::TeamMember> {
+    let id = egui::Id::unique(("team-rows", facts.incident.id.as_str()));
+    let mut rows: Vec<crate::model::TeamMember> =
+        ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
+    for member in &facts.incident.team.members {
+        if !rows.contains(member) {
+            rows.push(member.clone());
+        }
     }
+    ui.data_mut(|d| d.insert_temp(id, rows.clone()));
+    rows
+}
+
+/// A person's number to call (a `tel:` link), or that the roster has none.
+fn number(ui: &mut egui::Ui, facts: &Facts, name: &str) {
+    crate::ui::contacts::number_or_none(ui, facts.state.roster.number_of(name));
+}
+
+/// How the last call to them went: forming a team out of hours is calling
+/// people, and the next person on shift should see who was tried. In a
+/// cell `width` wide when given (where others follow it on the line).
+fn last_call(ui: &mut egui::Ui, facts: &Facts, name: &str, width: Option<f32>) {
+    use crate::model::CallOutcome;
+    let text = match facts.incident.last_call(name) {
+        Some(call) => {
+            let text = egui::RichText::new(format!(
+                "{} {} ({})",
+                call.outcome.describe(),
+                crate::ui::widgets::when(call.at, facts.now),
+                call.by
+            ));
+            match call.outcome {
+                CallOutcome::NoAnswer => text.color(ui.visuals().warn_fg_color),
+                CallOutcome::Answered => text.color(crate::ui::widgets::DONE),
+                CallOutcome::Called => text.weak(),
+            }
+        }
+        None if width.is_none() => return,
+        None => egui::RichText::new(""),
+    };
+    match width {
+        Some(width) => cell(ui, width, text),
+        None => {
+            ui.label(text);
+        }
+    }
+}
+
+/// "Call…" (named "Call Alex Kim…") to record a call and how it went.
+fn call_button(ui: &mut egui::Ui, facts: &Facts, name: &str) -> Option<Action> {
+    use crate::model::CallOutcome;
     if !facts.incident.is_open() {
         return None;
     }
     let mut picked = None;
-    ui.menu_button(format!("Call {name}…"), |ui| {
+    let menu = ui.menu_button("Call…", |ui| {
         for (label, outcome) in [
             ("Answered", CallOutcome::Answered),
             ("No answer", CallOutcome::NoAnswer),
@@ -181,6 +300,7 @@ fn call_row(ui: &mut egui::Ui, facts: &Facts, name: &str) -> Option<Action> {
             }
         }
     });
+    named(ui, &menu.response, &format!("Call {name}…"));
     picked.map(|outcome| {
         Action::run(
             Command::RecordCall {
