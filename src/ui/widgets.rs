@@ -52,6 +52,29 @@ pub fn marked(
     .inner
 }
 
+/// The rows a list shows: what it holds now, in the order first seen, and
+/// what was taken out of it since the window opened, still in its row
+/// (`false`), to be put back: taking one out moves none below it.
+pub fn kept_rows<T: Clone + PartialEq + Send + Sync + 'static>(
+    ui: &egui::Ui,
+    id: egui::Id,
+    now: &[T],
+) -> Vec<(T, bool)> {
+    let mut rows: Vec<T> = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
+    for item in now {
+        if !rows.contains(item) {
+            rows.push(item.clone());
+        }
+    }
+    ui.data_mut(|d| d.insert_temp(id, rows.clone()));
+    rows.into_iter()
+        .map(|item| {
+            let present = now.contains(&item);
+            (item, present)
+        })
+        .collect()
+}
+
 /// `text` in `color`, at most `rows` lines wide as the space there, cut
 /// short with "…" (a label shows the whole on hover): for words that must
 /// take the same room whatever they say.

@@ -40,12 +40,14 @@ enum Press<'a> {
     Tick(&'a str),
     /// Type into the field with this label (and press nothing else).
     Type(&'a str, &'a str),
+    /// Pick the radio button with this label.
+    Radio(&'a str),
 }
 
 impl Press<'_> {
     fn label(&self) -> &str {
         match self {
-            Press::Click(l) | Press::Tick(l) | Press::Type(l, _) => l,
+            Press::Click(l) | Press::Tick(l) | Press::Type(l, _) | Press::Radio(l) => l,
         }
     }
 
@@ -53,6 +55,7 @@ impl Press<'_> {
         match self {
             Press::Click(_) => Role::Button,
             Press::Tick(_) => Role::CheckBox,
+            Press::Radio(_) => Role::RadioButton,
             Press::Type(label, _) => [Role::TextInput, Role::PasswordInput]
                 .into_iter()
                 .find(|role| harness.query_by_role_and_label(*role, label).is_some())
@@ -98,7 +101,7 @@ fn walk(harness: &mut Harness<'static, ExpediteApp>, view: &str, presses: &[Pres
             .next()
             .unwrap();
         match press {
-            Press::Click(_) | Press::Tick(_) => node.click(),
+            Press::Click(_) | Press::Tick(_) | Press::Radio(_) => node.click(),
             Press::Type(_, text) => {
                 node.click();
                 harness.step();
@@ -234,6 +237,57 @@ fn the_channels_view_keeps_its_controls_in_place() {
             Press::Click("Connect"),
             Press::Type("Webhook URL", "http://hooks.example.com/x"),
             Press::Click("Connect"),
+        ],
+    );
+}
+
+#[test]
+fn the_evidence_keeps_its_controls_in_place() {
+    walk_view(
+        |_| {},
+        5,
+        "Defined",
+        &[
+            Press::Click("Add evidence"),
+            Press::Type("How many", "120"),
+            Press::Type("What you see", "PaymentDeclined on checkout"),
+            Press::Type("Link", "https://errors.example.com/issue/1"),
+            Press::Click("Add evidence"),
+        ],
+    );
+}
+
+#[test]
+fn the_classification_keeps_its_controls_in_place() {
+    walk_view(
+        with_roster,
+        5,
+        "Classified",
+        &[
+            Press::Radio("Unsure"),
+            Press::Tick("Conversion"),
+            Press::Click("Rosa Lind"),
+            Press::Radio("Yes, expedite"),
+            Press::Click("Record classification"),
+        ],
+    );
+}
+
+#[test]
+fn the_communication_keeps_its_controls_in_place() {
+    walk_view(
+        |_| {},
+        5,
+        "Communicating",
+        &[
+            Press::Type("Dedicated channel", "#inc-checkout"),
+            Press::Click("Add channel"),
+            Press::Type("Dedicated channel", "#inc-payments"),
+            Press::Click("Add channel"),
+            Press::Click("Stop using #inc-checkout"),
+            Press::Click("Use #inc-checkout again"),
+            Press::Tick("#deployments"),
+            Press::Click("15 min"),
         ],
     );
 }

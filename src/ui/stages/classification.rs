@@ -58,30 +58,34 @@ pub fn show(
             ui.radio_value(&mut form.decision, Some(Decision::DoNotExpedite), "No");
             ui.radio_value(&mut form.decision, Some(Decision::Unsure), "Unsure");
         });
-        if form.decision == Some(Decision::Unsure) {
+        // The advice rows are there whatever is picked (greyed unless
+        // "Unsure" or a name is given): picking moves nothing below them.
+        let advising = form.decision == Some(Decision::Unsure) || !form.asked.is_empty();
+        ui.add_enabled_ui(advising, |ui| {
             weak(
                 ui,
                 "When unsure, seek a product owner's advice before going on.",
             );
-        }
-        if form.decision == Some(Decision::Unsure) || !form.asked.is_empty() {
             field(
                 ui,
                 "Which product owner did you ask?",
                 &mut form.asked,
                 "a name",
             );
-            if let Some(name) = suggestions(
+            let picked = suggestions(
                 ui,
                 &facts.state.roster,
                 &form.asked,
                 Some(Role::ProductOwner),
                 "",
-            ) {
+            );
+            let answer = field(ui, "What did they say?", &mut form.answer, "their advice");
+            if let Some(name) = picked {
                 form.asked = name;
+                // What they said is typed next: it goes where it belongs.
+                answer.request_focus();
             }
-            field(ui, "What did they say?", &mut form.answer, "their advice");
-        }
+        });
         section(ui, "Which metrics does it hurt?");
         // Each metric's "how" opens on its own row, to the right: ticking one
         // never moves the next checkbox from under the pointer.

@@ -66,21 +66,6 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, new_channel: &mut String) -> Optio
         }
         action = Some(set(list));
     }
-    for channel in channels
-        .iter()
-        .filter(|c| *c != EXPEDITE_CHANNEL && *c != DEPLOYMENTS_CHANNEL)
-    {
-        ui.horizontal(|ui| {
-            ui.label(channel);
-            if open && ui.small_button(format!("Stop using {channel}")).clicked() {
-                action = Some(set(channels
-                    .iter()
-                    .filter(|c| *c != channel)
-                    .cloned()
-                    .collect()));
-            }
-        });
-    }
     if open {
         ui.horizontal(|ui| {
             let response = field(ui, "Dedicated channel", new_channel, "#inc-checkout");
@@ -98,6 +83,35 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, new_channel: &mut String) -> Optio
             ui,
             "When the issue is complex; #expedite still gets the regular updates.",
         );
+    }
+    // Below the field that adds them: one added grows the list under the
+    // last control, one no longer used keeps its row to be used again.
+    let dedicated: Vec<String> = channels
+        .iter()
+        .filter(|c| *c != EXPEDITE_CHANNEL && *c != DEPLOYMENTS_CHANNEL)
+        .cloned()
+        .collect();
+    let id = egui::Id::unique(("dedicated-channels", incident.id.as_str()));
+    for (channel, used) in crate::ui::widgets::kept_rows(ui, id, &dedicated) {
+        ui.horizontal(|ui| {
+            if !used {
+                weak(ui, format!("{channel} — no longer used"));
+                if open && ui.small_button(format!("Use {channel} again")).clicked() {
+                    let mut list = channels.clone();
+                    list.push(channel.clone());
+                    action = Some(set(list));
+                }
+                return;
+            }
+            ui.label(&channel);
+            if open && ui.small_button(format!("Stop using {channel}")).clicked() {
+                action = Some(set(channels
+                    .iter()
+                    .filter(|c| **c != channel)
+                    .cloned()
+                    .collect()));
+            }
+        });
     }
     section(ui, "Updates");
     let updates = &incident.communication.updates;

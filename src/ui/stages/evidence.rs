@@ -7,9 +7,27 @@ use crate::ui::drafts::{EvidenceChoice, EvidenceDraft, Form};
 use crate::ui::widgets::{capital, field, link, section, weak, when};
 use crate::ui::{Action, Facts};
 
-/// The evidence list and the form to add more.
+/// The form to add evidence, then the evidence so far below it: a piece
+/// added grows the list under the last control and moves nothing.
 pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut EvidenceDraft) -> Option<Action> {
     let incident = facts.incident;
+    let mut action = None;
+    if incident.is_open() {
+        section(ui, "Add evidence");
+        fields(ui, draft, "evidence");
+        if crate::ui::widgets::primary(ui, "Add evidence").clicked() {
+            action = Some(match draft.to_evidence() {
+                Ok(evidence) => Action::run(
+                    Command::AddEvidence {
+                        incident: incident.id.clone(),
+                        evidence,
+                    },
+                    Form::Evidence,
+                ),
+                Err(why) => Action::Refuse(why),
+            });
+        }
+    }
     section(ui, "Evidence so far");
     for e in &incident.evidence {
         ui.horizontal_wrapped(|ui| {
@@ -29,24 +47,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut EvidenceDraft) -> Opti
             format!("added {} by {}", when(e.added_at, facts.now), e.added_by),
         );
     }
-    if !incident.is_open() {
-        return None;
-    }
-    section(ui, "Add evidence");
-    fields(ui, draft, "evidence");
-    if crate::ui::widgets::primary(ui, "Add evidence").clicked() {
-        return Some(match draft.to_evidence() {
-            Ok(evidence) => Action::run(
-                Command::AddEvidence {
-                    incident: incident.id.clone(),
-                    evidence,
-                },
-                Form::Evidence,
-            ),
-            Err(why) => Action::Refuse(why),
-        });
-    }
-    None
+    action
 }
 
 /// The evidence fields, shared with the declare dialog; returns the first text field.
@@ -62,10 +63,15 @@ pub fn fields(ui: &mut egui::Ui, draft: &mut EvidenceDraft, salt: &str) -> egui:
             &options,
         );
     });
-    let count = draft
-        .kind
-        .counted()
-        .then(|| field(ui, "How many", &mut draft.count, "e.g. 120"));
+    // There for every kind (greyed for one not counted): choosing a kind
+    // moves no field below it.
+    let counted = draft.kind.counted();
+    let count = ui
+        .add_enabled_ui(counted, |ui| {
+            field(ui, "How many", &mut draft.count, "e.g. 120")
+        })
+        .inner;
+    let count = counted.then_some(count);
     let text = field(
         ui,
         "What you see",

@@ -93,16 +93,12 @@ pub fn show(
     }
     typed.retain(|_, name| !name.is_empty());
     section(ui, "On the team");
-    let rows = rows_shown(ui, facts);
+    let id = egui::Id::unique(("team-rows", incident.id.as_str()));
+    let rows = crate::ui::widgets::kept_rows(ui, id, &incident.team.members);
     if rows.is_empty() {
         weak(ui, "Nobody yet.");
     }
-    for member in rows {
-        let on = incident
-            .team
-            .members
-            .iter()
-            .any(|m| m.role == member.role && m.name == member.name);
+    for (member, on) in rows {
         let name = member.name.as_str();
         ui.horizontal(|ui| {
             // Cells of a set width, so a longer name added below moves
@@ -229,21 +225,6 @@ fn add_rows(
         }
     });
     add
-}
-
-/// The team's rows as shown: everyone on it in the order they joined, and
-/// anyone taken off while the window is open, in the row they had.
-fn rows_shown(ui: &egui::Ui, facts: &Facts) -> Vec<crate::model::TeamMember> {
-    let id = egui::Id::unique(("team-rows", facts.incident.id.as_str()));
-    let mut rows: Vec<crate::model::TeamMember> =
-        ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
-    for member in &facts.incident.team.members {
-        if !rows.contains(member) {
-            rows.push(member.clone());
-        }
-    }
-    ui.data_mut(|d| d.insert_temp(id, rows.clone()));
-    rows
 }
 
 /// A person's number to call (a `tel:` link), or that the roster has none.
