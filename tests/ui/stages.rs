@@ -419,3 +419,25 @@ fn the_team_stage_offers_who_is_on_call() {
     click(&mut harness, "Add Priya Shah (on call)");
     assert!(incident_file(dir.path()).contains("Priya Shah"));
 }
+
+#[test]
+fn picking_the_product_owner_asked_puts_the_keyboard_in_what_they_said() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let mut harness = app_at(dir.path(), t(2));
+    click(&mut harness, "Classified");
+    harness
+        .get_by_role_and_label(Role::RadioButton, "Unsure")
+        .click();
+    settle(&mut harness);
+    click(&mut harness, "Rosa Lind");
+    // Typed straight away, as a person does after picking the name.
+    harness.get_by_role_and_label(Role::TextInput, "What did they say?");
+    harness.event(egui::Event::Text("Expedite it".into()));
+    settle(&mut harness);
+    assert_eq!(field_value(&harness, "What did they say?"), "Expedite it");
+    assert_eq!(
+        field_value(&harness, "Which product owner did you ask?"),
+        "Rosa Lind"
+    );
+}
