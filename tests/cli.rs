@@ -290,17 +290,23 @@ fn snooze_moves_the_next_update_and_shows_in_status() {
         dir.path(),
         &["declare", "--title", "x", "--evidence", "other:seen"],
     ));
-    let before = chrono::Utc::now();
+    let due = || {
+        let s = status_json(dir.path(), &[]);
+        chrono::DateTime::parse_from_rfc3339(s["next_update_due"].as_str().unwrap())
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    // The first update is still ahead: the snooze puts it off from there.
+    let before = due();
+    assert!(before > chrono::Utc::now());
     let out = ok(expedite(dir.path(), &["snooze", "10m"]));
     assert!(
         stderr(&out).contains("snoozed. Next update due at"),
         "{}",
         stderr(&out)
     );
-    let s = status_json(dir.path(), &[]);
-    let due = chrono::DateTime::parse_from_rfc3339(s["next_update_due"].as_str().unwrap()).unwrap();
-    let minutes = (due.with_timezone(&chrono::Utc) - before).num_seconds();
-    assert!((595..=605).contains(&minutes), "due {minutes} s from now");
+    let put_off = (due() - before).num_seconds();
+    assert_eq!(put_off, 600, "put off by 10 min");
     let out = expedite(dir.path(), &["snooze", "soon"]);
     assert_eq!(out.status.code(), Some(2));
 }
@@ -321,10 +327,12 @@ fn lengths_and_times_are_read_as_people_write_them() {
     };
     let secs = due_in(&["update", "Looking", "--next-in", "20 minutes"]);
     assert!((1195..=1205).contains(&secs), "due {secs} s from now");
+    // A snooze puts the deadline off from where it was (20 min ahead),
+    // never brings it forward.
     let secs = due_in(&["snooze", "1h30"]);
-    assert!((5395..=5405).contains(&secs), "due {secs} s from now");
+    assert!((6595..=6605).contains(&secs), "due {secs} s from now");
     let secs = due_in(&["snooze", "45 min"]);
-    assert!((2695..=2705).contains(&secs), "due {secs} s from now");
+    assert!((9295..=9305).contains(&secs), "due {secs} s from now");
     let out = expedite(dir.path(), &["snooze", "a while"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(

@@ -493,9 +493,12 @@ pub fn apply(
                 .incidents
                 .get_mut(&id)
                 .ok_or_else(|| CommandError::UnknownIncident(id.clone()))?;
+            // When the next update is due as this desk reads it (a snooze
+            // puts it off from there).
+            let due = crate::model::comms::next_update_due(incident, &state.settings);
             // Work on a copy so that a rejection half-way leaves nothing changed.
             let mut draft = incident.clone();
-            let effects = apply_to_incident(&mut draft, other, actor, now)?;
+            let effects = apply_to_incident(&mut draft, other, actor, now, due)?;
             crate::merge::stamp_incident(incident, &mut draft, actor, now);
             *incident = draft;
             Ok(effects)
@@ -508,6 +511,7 @@ fn apply_to_incident(
     command: Command,
     actor: &str,
     now: DateTime<Utc>,
+    due: Option<DateTime<Utc>>,
 ) -> Result<Vec<Effect>, CommandError> {
     use Command::*;
     let saved = vec![Effect::SaveIncident(inc.id.clone())];
@@ -807,7 +811,13 @@ fn apply_to_incident(
             if for_ > LONGEST_WAIT {
                 return Err(CommandError::TooFar("snooze", LONGEST_WAIT));
             }
-            let until = now + for_;
+            // Put off, never brought forward: from the deadline when it is
+            // still ahead, from now when it has passed.
+            let from = due.map_or(now, |due| due.max(now));
+            let until = from + for_;
+            if until - now > LONGEST_WAIT {
+                return Err(CommandError::TooFar("snooze", LONGEST_WAIT));
+            }
             log(
                 inc,
                 actor,

@@ -1401,6 +1401,38 @@ fn not_expedited_is_told_to_go_to_the_normal_queue() {
 }
 
 #[test]
+fn a_snooze_puts_the_next_update_off_and_never_brings_it_forward() {
+    let (mut state, id) = declared();
+    // Due in ten minutes, from an update just posted.
+    run(
+        &mut state,
+        Command::PostUpdate {
+            incident: id.clone(),
+            text: "Looking into it".into(),
+            channel: None,
+            next_in: Some(Duration::minutes(10)),
+        },
+    )
+    .unwrap();
+    let due = |state: &State| {
+        comms::next_update_due(
+            &incident(state, &id),
+            &crate::model::settings::Settings::default(),
+        )
+    };
+    let before = due(&state).unwrap();
+    run(
+        &mut state,
+        Command::Snooze {
+            incident: id.clone(),
+            for_: Duration::minutes(1),
+        },
+    )
+    .unwrap();
+    assert_eq!(due(&state), Some(before + Duration::minutes(1)));
+}
+
+#[test]
 fn snooze_moves_the_due_time_and_is_on_the_timeline() {
     let (mut state, id) = declared();
     let effects = run(
@@ -1413,13 +1445,14 @@ fn snooze_moves_the_due_time_and_is_on_the_timeline() {
     .unwrap();
     assert!(effects.contains(&Effect::Reschedule));
     let i = incident(&state, &id);
+    // The first update was due at 02:15: put off by 15 minutes from there.
     assert_eq!(
         comms::next_update_due(&i, &crate::model::settings::Settings::default()),
-        Some(mins(20))
+        Some(mins(30))
     );
     assert_eq!(
         i.timeline.last().unwrap().what,
-        "Update reminder snoozed for 15m (until 02:20 UTC)"
+        "Update reminder snoozed for 15m (until 02:30 UTC)"
     );
     assert_eq!(
         refused(

@@ -260,11 +260,14 @@ fn next_update(due: Option<DateTime<Utc>>, now: DateTime<Utc>, pack: &Pack) -> S
         return "Resolved: no more updates due.".to_owned();
     };
     if due >= now {
+        // To the nearest minute: "in 5 min" right after a five-minute snooze.
         format!(
             "Next update due {}, in {}.",
             pack.clock(due),
-            length(due - now)
+            length(due - now + chrono::Duration::seconds(29))
         )
+    } else if now - due < chrono::Duration::minutes(1) {
+        format!("Next update overdue (was due {}).", pack.clock(due))
     } else {
         format!(
             "Next update overdue by {} (was due {}).",

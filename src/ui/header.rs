@@ -156,7 +156,7 @@ pub fn countdown(
     let left = (due - now).num_seconds();
     match left {
         l if l > TICKING => (
-            format!("Next update in {}", minutes(l)),
+            format!("Next update in {}", minutes_left(l)),
             visuals.strong_text_color(),
         ),
         l if l >= 0 => (
@@ -206,11 +206,17 @@ fn announce(ui: &mut egui::Ui, due: DateTime<Utc>, now: DateTime<Utc>) {
 /// "overdue", "overdue by 3 min".
 pub fn due_words(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
     match (due - now).num_seconds() {
-        l if l >= 60 => format!("due in {}", minutes(l)),
+        l if l >= 60 => format!("due in {}", minutes_left(l)),
         l if l >= 0 => "due in under a minute".to_owned(),
         l if l > -60 => "overdue".to_owned(),
         l => format!("overdue by {}", minutes(-l)),
     }
+}
+
+/// The minutes left, to the nearest (a half rounded down): "5 min" right
+/// after a five-minute snooze, not "4 min".
+fn minutes_left(seconds: i64) -> String {
+    minutes(seconds + 29)
 }
 
 /// "12 min", "1 h 5 min" (whole minutes, rounded down).
@@ -240,8 +246,8 @@ pub fn countdown_changes_in(due: DateTime<Utc>, now: DateTime<Utc>) -> std::time
     let wait = if left.abs() <= TICKING {
         1
     } else if left > TICKING {
-        // The next whole minute, or the moment it starts ticking.
-        (left - TICKING).min(left.rem_euclid(60) + 1)
+        // The next minute shown, or the moment it starts ticking.
+        (left - TICKING).min((left + 29).rem_euclid(60) + 1)
     } else {
         60 - (-left).rem_euclid(60)
     };

@@ -147,11 +147,11 @@ fn snoozing_from_the_window_moves_the_countdown() {
     click(&mut harness, "15 min");
     harness.get_by_label("Next update in 15 min");
     assert!(incident_file(dir.path()).contains("Update reminder snoozed for 15m"));
-    // Beside the countdown too, from any view.
+    // Beside the countdown too, from any view: put off by 30 more minutes.
     click(&mut harness, "Timeline");
     click(&mut harness, "Snooze");
     click(&mut harness, "Snooze for 30 min");
-    harness.get_by_label("Next update in 30 min");
+    harness.get_by_label("Next update in 45 min");
 }
 
 struct Broken;
@@ -307,6 +307,23 @@ fn the_next_update_can_be_written_out_in_words() {
 }
 
 #[test]
+fn the_minutes_left_are_rounded_to_the_nearest_not_down() {
+    let dir = folder_with_incident(None);
+    // Due at t(15); a second after a five-minute wait began.
+    let harness = app_at(dir.path(), t(10) + Duration::seconds(1));
+    harness.get_by_label("Next update in 5 min");
+    brief_says(&harness, "in 5 min.");
+    // Overdue by less than a minute: overdue, not "by 0 min".
+    let harness = app_at(dir.path(), t(15) + Duration::seconds(20));
+    brief_says(&harness, "Next update overdue (was due");
+}
+
+/// The brief's "Next update" line holds `words`.
+fn brief_says(harness: &Harness<'static, ExpediteApp>, words: &str) {
+    harness.get_by_label_contains(words);
+}
+
+#[test]
 fn the_countdown_ticks_in_seconds_only_around_the_due_time() {
     use expedite::ui::header::countdown_changes_in;
     let dir = folder_with_incident(None);
@@ -323,9 +340,11 @@ fn the_countdown_ticks_in_seconds_only_around_the_due_time() {
     // And the window sleeps until the text changes.
     let due = t(15);
     let secs = |d: std::time::Duration| d.as_secs();
+    // 12 min 30 s left shows "12 min" (to the nearest minute, a half
+    // down) until 11 min 30 s are left, a minute on.
     assert_eq!(
         secs(countdown_changes_in(due, due - Duration::seconds(750))),
-        31
+        60
     );
     assert_eq!(
         secs(countdown_changes_in(due, due - Duration::seconds(130))),
