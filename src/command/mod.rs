@@ -928,19 +928,28 @@ fn apply_to_incident(
             ..
         } => {
             let at = past_time(inc, at, now, "deployment time")?;
-            let rollback_plan = rollback_plan.trim().to_owned();
+            let rollback_plan = present(
+                rollback_plan,
+                "rollback plan",
+                "say how to undo the deployment if it goes wrong, e.g. redeploy v2.31.4",
+            )?;
             let way = if usual_way {
                 "the usual way"
             } else {
                 "NOT the usual way"
             };
-            log(
-                inc,
-                actor,
-                now,
-                format!("Fix deployed {way} at {}", at.format("%H:%M UTC")),
-                None,
-            );
+            // Recorded again with only a new plan: the plan's change alone
+            // goes on the timeline.
+            let d = &inc.deployment;
+            if d.deployed_at != Some(at) || d.usual_way != usual_way {
+                log(
+                    inc,
+                    actor,
+                    now,
+                    format!("Fix deployed {way} at {}", at.format("%H:%M UTC")),
+                    None,
+                );
+            }
             if rollback_plan != inc.deployment.rollback_plan {
                 log(
                     inc,

@@ -1274,16 +1274,26 @@ fn the_whole_procedure_guides_each_step() {
             .step
             .starts_with("Deploy the fix the usual way")
     );
-    run(
-        &mut state,
-        Command::RecordDeployment {
-            incident: id.clone(),
-            at: None,
-            usual_way: true,
-            rollback_plan: " ".into(),
-        },
-    )
-    .unwrap();
+    // A deployment without a plan is refused; one recorded without (as an
+    // older file may hold) asks for it.
+    assert!(matches!(
+        refused(
+            &mut state,
+            Command::RecordDeployment {
+                incident: id.clone(),
+                at: None,
+                usual_way: true,
+                rollback_plan: " ".into(),
+            },
+        ),
+        CommandError::Missing("rollback plan", _)
+    ));
+    {
+        let mut older = incident(&state, &id);
+        older.deployment.deployed_at = Some(mins(40));
+        older.deployment.usual_way = true;
+        state.incidents.insert(id.clone(), older.into());
+    }
     assert_eq!(
         step(&state).step,
         "Write down the rollback plan for the deployment."

@@ -441,3 +441,38 @@ fn picking_the_product_owner_asked_puts_the_keyboard_in_what_they_said() {
         "Rosa Lind"
     );
 }
+
+#[test]
+fn the_rollback_plan_is_asked_for_and_can_be_put_right_later() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(30));
+    click(&mut harness, "Deployment");
+    click(&mut harness, "Record deployment");
+    harness.get_by_label_contains("The rollback plan is empty");
+    assert!(!incident_file(dir.path()).contains("deployed_at"));
+    type_into(&mut harness, "Rollback plan", "redeploy v2.31.4");
+    click(&mut harness, "Record deployment");
+    harness.get_by_label_contains("the usual way, so it can be rolled back");
+    // Later, a better plan: the field holds the one recorded.
+    assert_eq!(field_value(&harness, "Rollback plan"), "redeploy v2.31.4");
+    retype(
+        &mut harness,
+        "Rollback plan",
+        "roll back the flag checkout-v2",
+    );
+    click(&mut harness, "Change rollback plan");
+    let file = incident_file(dir.path());
+    assert!(
+        file.contains("rollback_plan: \"roll back the flag checkout-v2\""),
+        "{file}"
+    );
+    assert_eq!(
+        file.matches("Fix deployed the usual way").count(),
+        1,
+        "the deployment itself is said once: {file}"
+    );
+    assert_eq!(
+        field_value(&harness, "Rollback plan"),
+        "roll back the flag checkout-v2"
+    );
+}

@@ -27,25 +27,56 @@ pub fn show(
     section(ui, "Deployed");
     if open || d.deployed_at.is_some() {
         let recorded = d.deployed_at.is_some();
-        let (mut usual, mut plan, mut at) = (
+        let (mut usual, mut at) = (
             d.usual_way,
-            d.rollback_plan.clone(),
             d.deployed_at
                 .map(|t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_default(),
         );
         ui.add_enabled_ui(!recorded, |ui| {
-            let (usual, plan, at) = if recorded {
-                (&mut usual, &mut plan, &mut at)
+            let usual = if recorded {
+                &mut usual
             } else {
-                (
-                    &mut deploy.usual_way,
-                    &mut deploy.rollback_plan,
-                    &mut deploy.at,
-                )
+                &mut deploy.usual_way
             };
             ui.checkbox(usual, "Deployed the usual way (it can be rolled back)");
-            field(ui, "Rollback plan", plan, "e.g. redeploy v2.31.4");
+        });
+        // The plan can be put right until the incident is resolved: once
+        // recorded, the field holds it, and "Change rollback plan" beside
+        // it saves what is typed there.
+        if recorded && deploy.rollback_plan.is_empty() {
+            deploy.rollback_plan = d.rollback_plan.clone();
+        }
+        let mut plan = d.rollback_plan.clone();
+        ui.horizontal(|ui| {
+            ui.add_enabled_ui(open, |ui| {
+                let text = if open {
+                    &mut deploy.rollback_plan
+                } else {
+                    &mut plan
+                };
+                field(ui, "Rollback plan", text, "e.g. redeploy v2.31.4");
+            });
+            let changed = deploy.rollback_plan.trim() != d.rollback_plan;
+            if recorded
+                && open
+                && ui
+                    .add_enabled(changed, egui::Button::new("Change rollback plan"))
+                    .clicked()
+            {
+                action = Some(Action::run(
+                    Command::RecordDeployment {
+                        incident: incident.id.clone(),
+                        at: d.deployed_at,
+                        usual_way: d.usual_way,
+                        rollback_plan: deploy.rollback_plan.clone(),
+                    },
+                    Form::Deployment,
+                ));
+            }
+        });
+        ui.add_enabled_ui(!recorded, |ui| {
+            let at = if recorded { &mut at } else { &mut deploy.at };
             field(ui, "Deployed at", at, "now, or HH:MM");
         });
         let done = d.deployed_at.map(|at| {
@@ -86,7 +117,14 @@ pub fn show(
     );
     if open {
         ui.horizontal(|ui| {
-            field(ui, "Reading", &mut reading.value, "e.g. 3");
+            // A set width: the box beside it stays put whatever the room.
+            let label = crate::ui::widgets::form_label(ui, "Reading");
+            ui.add(
+                egui::TextEdit::singleline(&mut reading.value)
+                    .hint_text("e.g. 3")
+                    .desired_width(120.0),
+            )
+            .labelled_by(label.id);
             ui.checkbox(&mut reading.normal, "Back to normal");
         });
         field(
