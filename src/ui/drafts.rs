@@ -110,7 +110,15 @@ impl Drafts {
             Form::Channel => d.channel.clear(),
             Form::Fix => d.fix = None,
             Form::Deployment => d.deployment = DeploymentDraft::default(),
-            Form::Reading => d.reading = ReadingDraft::default(),
+            // What the metric shows (its unit, where it is read) is the same
+            // for the next reading: it stays.
+            Form::Reading => {
+                let note = std::mem::take(&mut d.reading.note);
+                d.reading = ReadingDraft {
+                    note,
+                    ..ReadingDraft::default()
+                };
+            }
             Form::SummaryLinks => d.conclusion.links.clear(),
             Form::OriginWhom => {
                 d.conclusion.whom.clear();

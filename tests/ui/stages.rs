@@ -476,3 +476,20 @@ fn the_rollback_plan_is_asked_for_and_can_be_put_right_later() {
         "roll back the flag checkout-v2"
     );
 }
+
+#[test]
+fn what_the_metric_shows_stays_for_the_next_reading() {
+    let dir = folder_with_incident(None);
+    let mut harness = app_at(dir.path(), t(30));
+    click(&mut harness, "Deployment");
+    type_into(&mut harness, "Reading", "40");
+    type_into(&mut harness, "What it shows", "errors/min in Bugsnag");
+    click(&mut harness, "Add reading");
+    harness.get_by_label_contains("· 40 · not normal yet — errors/min in Bugsnag");
+    // The value is emptied for the next one; what it shows is not.
+    assert_eq!(field_value(&harness, "Reading"), "");
+    assert_eq!(
+        field_value(&harness, "What it shows"),
+        "errors/min in Bugsnag"
+    );
+}
