@@ -249,6 +249,13 @@ pub struct Edit {
 }
 
 impl Incident {
+    /// The fix recorded before the incident came back, when no fix was
+    /// recorded since: it was deployed and did not hold.
+    pub fn failed_fix(&self) -> Option<&Fix> {
+        let back = self.reopened.as_ref()?.done.at;
+        self.fix.as_ref().filter(|f| f.recorded_at < back)
+    }
+
     /// A freshly declared incident with nothing recorded yet.
     pub fn new(id: IncidentId, title: String, opened_at: DateTime<Utc>) -> Self {
         Self {

@@ -107,6 +107,11 @@ impl Brief {
         }
         if let Some(at) = incident.deployment.deployed_at {
             broken.push(format!("Fix deployed {}", pack.stamp(at)));
+        } else if let Some(fix) = incident.failed_fix() {
+            broken.push(format!(
+                "The fix deployed before it came back did not hold: {}",
+                one_line(&fix.description)
+            ));
         } else if let Some(fix) = &incident.fix {
             broken.push(format!(
                 "Fix (not deployed yet): {}",
@@ -397,5 +402,53 @@ mod tests {
             "{}",
             late.next_update
         );
+    }
+
+    #[test]
+    fn after_a_reopen_the_brief_says_the_fix_did_not_hold() {
+        let mut state = State::default();
+        let declare = Command::Declare {
+            title: "Checkout returns 500".into(),
+            evidence: NewEvidence {
+                kind: EvidenceKind::ErrorScreen,
+                text: "booking errors".into(),
+                link: None,
+            },
+            owner: None,
+        };
+        apply(&mut state, declare, "Sam Patel", t(0)).unwrap();
+        let id = state.incidents.keys().next().unwrap().clone();
+        let steps = [
+            Command::RecordFix {
+                incident: id.clone(),
+                description: "Revert PR 4821".into(),
+                deviations: Vec::new(),
+                permanent_fix: None,
+            },
+            Command::RecordDeployment {
+                incident: id.clone(),
+                at: None,
+                usual_way: true,
+                rollback_plan: "redeploy v2.31.4".into(),
+            },
+            Command::Resolve {
+                incident: id.clone(),
+            },
+            Command::Reopen {
+                incident: id.clone(),
+                reason: "errors are back".into(),
+            },
+        ];
+        for (n, step) in steps.into_iter().enumerate() {
+            apply(&mut state, step, "Sam Patel", t(1 + n as i64)).unwrap();
+        }
+        let (roster, settings) = (Roster::default(), Settings::default());
+        let brief = Brief::new(&Pack::new(&state.incidents[&id], &roster, &settings, t(10)));
+        let said = brief.broken.join("\n");
+        assert!(
+            said.contains("The fix deployed before it came back did not hold: Revert PR 4821"),
+            "{said}"
+        );
+        assert!(!said.contains("not deployed yet"), "{said}");
     }
 }

@@ -246,10 +246,20 @@ fn full(pack: &Pack<'_>, typed: &str, next_at: Option<DateTime<Utc>>) -> String 
 }
 
 /// What we see now, from the record: the latest reading, else the evidence
-/// that confirmed it.
+/// that confirmed it; once it came back, why, until a reading since.
 fn conditions(pack: &Pack<'_>) -> Option<String> {
     let i = pack.incident;
-    if let Some(r) = i.deployment.readings.last() {
+    let last = i.deployment.readings.last();
+    if let Some(back) = &i.reopened
+        && last.is_none_or(|r| r.at < back.done.at)
+    {
+        return Some(format!(
+            "it came back at {}: {}",
+            pack.clock(back.done.at),
+            one_line(&back.reason)
+        ));
+    }
+    if let Some(r) = last {
         let normal = if r.normal {
             "back to normal"
         } else {
@@ -270,6 +280,12 @@ fn conditions(pack: &Pack<'_>) -> Option<String> {
 /// What we are doing, from the record.
 fn actions(pack: &Pack<'_>) -> Option<String> {
     let i = pack.incident;
+    if let Some(fix) = i.failed_fix() {
+        return Some(format!(
+            "the fix deployed earlier did not hold ({}); working on the next one",
+            one_line(&fix.description)
+        ));
+    }
     Some(match (&i.fix, i.deployment.deployed_at) {
         (Some(fix), Some(at)) => format!(
             "fix deployed at {} ({}); watching the metric",
@@ -391,5 +407,55 @@ mod tests {
         let out = written(&i, DEPLOYMENTS_CHANNEL, "Conditions: holding deploys");
         assert!(out.contains("Rollback plan: revert PR 812\n"), "{out}");
         assert!(out.contains("Details: holding deploys\n"), "{out}");
+    }
+
+    #[test]
+    fn after_a_reopen_the_update_says_it_came_back_and_the_fix_did_not_hold() {
+        let mut i = incident();
+        let t = i.opened_at;
+        i.fix = Some(crate::model::Fix {
+            description: "Revert PR 4821".into(),
+            deviations: Vec::new(),
+            permanent_fix: None,
+            recorded_at: t + Duration::minutes(3),
+            recorded_by: "Sam Patel".into(),
+        });
+        i.deployment.readings.push(crate::model::MetricReading {
+            at: t + Duration::minutes(5),
+            value: 2.0,
+            normal: true,
+            note: String::new(),
+            by: "Sam Patel".into(),
+        });
+        let before = written(&i, EXPEDITE_CHANNEL, "");
+        assert!(before.contains("(back to normal)"), "{before}");
+        i.reopened = Some(crate::model::Reopening {
+            done: crate::model::Done {
+                at: t + Duration::minutes(8),
+                by: "Sam Patel".into(),
+            },
+            reason: "errors are back after the cache flush".into(),
+        });
+        let out = written(&i, EXPEDITE_CHANNEL, "");
+        assert!(!out.contains("back to normal"), "{out}");
+        assert!(
+            out.contains("it came back at")
+                && out.contains(": errors are back after the cache flush\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Actions: the fix deployed earlier did not hold (Revert PR 4821); working on the next one\n"),
+            "{out}"
+        );
+        // A reading taken since says where it stands again.
+        i.deployment.readings.push(crate::model::MetricReading {
+            at: t + Duration::minutes(9),
+            value: 40.0,
+            normal: false,
+            note: String::new(),
+            by: "Sam Patel".into(),
+        });
+        let out = written(&i, EXPEDITE_CHANNEL, "");
+        assert!(out.contains("the metric read 40"), "{out}");
     }
 }
