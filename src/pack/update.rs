@@ -298,16 +298,23 @@ fn actions(pack: &Pack<'_>) -> Option<String> {
     })
 }
 
-/// What we need: the team's missing roles, else nothing.
+/// What we need: the team's missing roles, else what the last update
+/// asked for (still needed until someone says otherwise), else nothing.
 fn needs(pack: &Pack<'_>) -> String {
     let missing = pack.roles_missing();
     if pack.incident.is_open() && !missing.is_empty() {
         let roles: Vec<String> = missing.iter().map(|r| format!("a {r}")).collect();
-        format!("{} to join the team", roles.join(", "))
-    } else {
-        "nothing right now".to_owned()
+        return format!("{} to join the team", roles.join(", "));
     }
+    pack.incident
+        .last_stakeholder_update()
+        .and_then(|u| Typed::read(&u.text).needs)
+        .filter(|n| !n.trim().is_empty() && n.trim() != NOTHING)
+        .unwrap_or_else(|| NOTHING.to_owned())
 }
+
+/// Needs, when nothing is.
+const NOTHING: &str = "nothing right now";
 
 fn next(pack: &Pack<'_>, next_at: Option<DateTime<Utc>>) -> String {
     match (pack.incident.is_open(), next_at) {
@@ -457,5 +464,30 @@ mod tests {
         });
         let out = written(&i, EXPEDITE_CHANNEL, "");
         assert!(out.contains("the metric read 40"), "{out}");
+    }
+
+    #[test]
+    fn what_the_last_update_asked_for_is_still_needed_in_the_next() {
+        let mut i = incident();
+        // The team is formed: no role is missing.
+        i.team.not_needed = crate::model::Role::TEAM.to_vec();
+        assert_eq!(
+            default_needs(&Pack::new(
+                &i,
+                &Roster::default(),
+                &Settings::default(),
+                i.opened_at
+            )),
+            "nothing right now"
+        );
+        i.communication.updates.push(crate::model::Update {
+            at: i.opened_at + Duration::minutes(5),
+            by: "Sam Patel".into(),
+            channel: EXPEDITE_CHANNEL.into(),
+            text: Typed::write("Errors falling", "", "a DBA to check the locks"),
+        });
+        let (roster, settings) = (Roster::default(), Settings::default());
+        let pack = Pack::new(&i, &roster, &settings, i.opened_at + Duration::minutes(6));
+        assert_eq!(default_needs(&pack), "a DBA to check the locks");
     }
 }
