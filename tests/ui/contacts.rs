@@ -550,3 +550,13 @@ fn a_second_file_waits_until_the_first_is_saved() {
     harness.get_by_label_contains("Type where to save the file instead");
     assert!(rota(&harness), "the contacts are still being saved");
 }
+
+#[test]
+fn a_search_that_finds_nobody_says_so_and_offers_nothing_to_open() {
+    let (_dir, mut harness) = contacts_at(with_roster, t(0));
+    type_into(&mut harness, "Find contact", "zzzz");
+    harness.get_by_label(
+        "No contact matches (4 on the roster). Try part of a name, a team or a number.",
+    );
+    assert!(harness.query_by_label_contains("Enter opens").is_none());
+}

@@ -287,14 +287,14 @@ impl Contacts {
             );
             return None;
         }
-        weak(
-            ui,
-            format!(
-                "{} of {} · Enter opens the first",
-                self.hits.len(),
+        let count = match self.hits.len() {
+            0 => format!(
+                "No contact matches ({} on the roster). Try part of a name, a team or a number.",
                 roster.contacts.len()
             ),
-        );
+            n => format!("{n} of {} · Enter opens the first", roster.contacts.len()),
+        };
+        weak(ui, count);
         let row_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 16.0;
         let mut opened = None;
         egui::ScrollArea::vertical()
