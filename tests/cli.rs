@@ -508,7 +508,7 @@ fn import_a_roster_then_ask_who_covers_out_of_hours() {
         "{text}"
     );
     assert!(
-        text.contains("Developer\n  Nobody on the rota at that time."),
+        text.contains("Developer\n  Nobody on the rota at that time — anyone with this role:"),
         "{text}"
     );
     let json: serde_json::Value = serde_json::from_str(&stdout(&ok(expedite(

@@ -97,21 +97,25 @@ pub fn cover(
         let cover = roster.cover(role, at);
         let _ = write!(text, "\n{}\n", role.title());
         if cover.now.is_empty() {
-            if roster.rota.covers(role) {
-                let _ = writeln!(text, "  Nobody on the rota {then}.");
-            } else {
-                // Without a rota anyone with the role may be called: all
-                // of them, each with their numbers.
-                let anyone: Vec<_> = roster.with_role(role).collect();
-                if anyone.is_empty() {
+            // With nobody on call (no rota, or none of its turns then),
+            // anyone with the role may be called: all of them, each with
+            // their numbers.
+            let anyone: Vec<_> = roster.with_role(role).collect();
+            match (roster.rota.covers(role), anyone.is_empty()) {
+                (true, true) => {
+                    let _ = writeln!(text, "  Nobody on the rota {then}.");
+                }
+                (true, false) => {
+                    let _ = writeln!(text, "  Nobody on the rota {then} — anyone with this role:");
+                }
+                (false, true) => {
                     text.push_str("  No rota, and nobody on the roster has this role.\n");
-                } else {
-                    text.push_str("  No rota — anyone with this role:\n");
                 }
-                for contact in anyone {
-                    let _ = writeln!(text, "  {}", contact.name);
-                    reach(&mut text, contact, "    ", at);
-                }
+                (false, false) => text.push_str("  No rota — anyone with this role:\n"),
+            }
+            for contact in anyone {
+                let _ = writeln!(text, "  {}", contact.name);
+                reach(&mut text, contact, "    ", at);
             }
         }
         for c in &cover.now {

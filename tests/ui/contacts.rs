@@ -560,3 +560,27 @@ fn a_search_that_finds_nobody_says_so_and_offers_nothing_to_open() {
     );
     assert!(harness.query_by_label_contains("Enter opens").is_none());
 }
+
+#[test]
+fn a_rota_not_started_yet_leaves_everyone_with_the_role_in_sight() {
+    fn testers_rotating_later(dir: &std::path::Path) {
+        std::fs::write(
+            dir.join("roster.ron"),
+            r#"(contacts: [
+                (name: "Tom Berg", roles: [Tester], phones: [(label: "mobile", number: "+44 7700 900111")]),
+                (name: "Lee Park", roles: [Tester]),
+            ],
+            rota: (rotations: [(name: "Testers", role: Tester, people: ["Tom Berg", "Lee Park"],
+                hand_off_day: "Mon", hand_off_time: "09:00:00", time_zone: "Europe/London",
+                starts: "2026-12-07")]))"#,
+        )
+        .unwrap();
+    }
+    // The rotation's first turn is over a week away.
+    let (_dir, harness) = contacts_at(testers_rotating_later, t(0));
+    harness.get_by_label("Nobody on the rota now — anyone with this role:");
+    // Each in the cover as well as in the list below it.
+    assert_eq!(harness.get_all_by_label("Tom Berg").count(), 2);
+    assert_eq!(harness.get_all_by_label("Lee Park").count(), 2);
+    harness.get_by_label_contains("Next: Tom Berg from");
+}

@@ -351,21 +351,28 @@ impl Contacts {
                     ui.label(egui::RichText::new(row.role.title()).strong());
                     ui.vertical(|ui| {
                         if row.cover.now.is_empty() {
-                            if row.rota {
-                                ui.colored_label(
-                                    ui.visuals().warn_fg_color,
-                                    "Nobody on the rota now",
-                                );
-                            } else if row.anyone.is_empty() {
-                                weak(ui, "No rota, nobody with this role");
-                            } else {
-                                weak(ui, "No rota — anyone with this role:");
+                            match (row.rota, row.anyone.is_empty()) {
+                                (true, true) => {
+                                    ui.colored_label(
+                                        ui.visuals().warn_fg_color,
+                                        "Nobody on the rota now",
+                                    );
+                                }
+                                (true, false) => {
+                                    ui.colored_label(
+                                        ui.visuals().warn_fg_color,
+                                        "Nobody on the rota now — anyone with this role:",
+                                    );
+                                }
+                                (false, true) => weak(ui, "No rota, nobody with this role"),
+                                (false, false) => weak(ui, "No rota — anyone with this role:"),
                             }
                         }
-                        // Without a rota, everyone with the role, each
-                        // with their number: any of them may be called.
+                        // With nobody on call (no rota, or none of its turns
+                        // now), everyone with the role, each with their
+                        // number: any of them may be called.
                         let all = expanded.contains(&row.role);
-                        let anyone = if row.cover.now.is_empty() && !row.rota {
+                        let anyone = if row.cover.now.is_empty() {
                             &row.anyone[..]
                         } else {
                             &[]
@@ -422,10 +429,12 @@ impl Contacts {
                         }
                         // Below the cover, not beside it, so a narrow window keeps it.
                         if let Some((from, who)) = &row.cover.next {
-                            let who = if who.is_empty() {
-                                "nobody".to_owned()
-                            } else {
-                                who.join(", ")
+                            let who = match (who.is_empty(), row.anyone.is_empty()) {
+                                (false, _) => who.join(", "),
+                                (true, true) => "nobody".to_owned(),
+                                (true, false) => {
+                                    "nobody on the rota (anyone with the role)".to_owned()
+                                }
                             };
                             quiet(ui, format!("Next: {who} from {}", near(*from, tz, now)));
                         }
@@ -636,7 +645,7 @@ struct RoleCover {
     contacts: Vec<Option<usize>>,
     /// Whether the rota covers this role at all.
     rota: bool,
-    /// Without a rota: the first few people with the role.
+    /// Everyone with the role: who may be called when nobody is on call.
     anyone: Vec<usize>,
 }
 
