@@ -193,17 +193,17 @@ impl Brief {
         } else {
             said.push("No update posted yet.".to_owned());
         }
-        if let Some(h) = incident
-            .hand_overs
-            .iter()
-            .rev()
-            .find(|h| !h.note.trim().is_empty())
-        {
+        // The last change of hands, with its note or saying it had none:
+        // an older hand-over's note is not where things stand now.
+        if let Some(h) = incident.hand_overs.last().filter(|h| h.from.is_some()) {
+            let note = match one_line(&h.note) {
+                note if note.trim().is_empty() => "no note was left".to_owned(),
+                note => note,
+            };
             said.push(format!(
-                "{} {}: {}",
+                "{} {}: {note}",
                 pack.hand_over(h),
-                pack.stamp(h.at),
-                one_line(&h.note)
+                pack.stamp(h.at)
             ));
         }
 

@@ -189,19 +189,7 @@ impl<'a> Pack<'a> {
     /// ownership", "Dana took ownership from Alex Kim", "Sam Patel handed
     /// over to Alex Kim", "Sam Patel made Jo the owner".
     pub fn hand_over(&self, h: &HandOver) -> String {
-        let same = crate::command::same_person;
-        let (to, by) = (one_line(&h.to), one_line(&h.by));
-        match h.from.as_deref().map(one_line) {
-            None if by.is_empty() || same(&by, &to) => format!("{to} took ownership"),
-            None => format!("{by} made {to} the owner"),
-            Some(from) if !by.is_empty() && same(&by, &to) => {
-                format!("{to} took ownership from {from}")
-            }
-            Some(from) if by.is_empty() || same(&by, &from) => {
-                format!("{from} handed over to {to}")
-            }
-            Some(from) => format!("{by} handed it from {from} to {to}"),
-        }
+        hand_over(h)
     }
 
     /// The updates posted, by channel: "3 updates (2 in #expedite, 1 in #deployments)".
@@ -342,6 +330,24 @@ pub fn or_missing(text: Option<&str>) -> String {
     match text.map(one_line) {
         Some(t) if !t.is_empty() => t,
         _ => NOT_RECORDED.to_owned(),
+    }
+}
+
+/// A change of owner as it happened: "Alex Kim took ownership from Sam",
+/// "Sam handed over to Alex Kim", "Dana handed it from Sam to Alex Kim".
+pub fn hand_over(h: &HandOver) -> String {
+    let same = crate::command::same_person;
+    let (to, by) = (one_line(&h.to), one_line(&h.by));
+    match h.from.as_deref().map(one_line) {
+        None if by.is_empty() || same(&by, &to) => format!("{to} took ownership"),
+        None => format!("{by} made {to} the owner"),
+        Some(from) if !by.is_empty() && same(&by, &to) => {
+            format!("{to} took ownership from {from}")
+        }
+        Some(from) if by.is_empty() || same(&by, &from) => {
+            format!("{from} handed over to {to}")
+        }
+        Some(from) => format!("{by} handed it from {from} to {to}"),
     }
 }
 

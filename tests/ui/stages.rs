@@ -493,3 +493,35 @@ fn what_the_metric_shows_stays_for_the_next_reading() {
         "errors/min in Bugsnag"
     );
 }
+
+#[test]
+fn taking_ownership_says_who_took_it_and_leaves_no_stale_note_in_the_brief() {
+    let dir = folder_with_incident(Some("Dana Whitfield"));
+    {
+        let mut store = Store::open(dir.path()).unwrap();
+        let (mut state, _) = store.load();
+        let id = state.incidents.keys().next().unwrap().clone();
+        let hand_over = Command::HandOver {
+            incident: id,
+            to: "Alex Morgan".into(),
+            note: "rollback half done; watch the error rate".into(),
+        };
+        store
+            .execute(&mut state, hand_over, "Dana Whitfield", t(1))
+            .unwrap();
+    }
+    let mut harness = app_at(dir.path(), t(5));
+    click(&mut harness, "Owned");
+    click(&mut harness, "Take ownership");
+    harness.get_by_label("Sam took ownership from Alex Morgan");
+    harness.get_by_label("Dana Whitfield handed over to Alex Morgan");
+    click(&mut harness, "Brief");
+    harness.get_by_label_contains("Sam took ownership from Alex Morgan");
+    harness.get_by_label_contains("no note was left");
+    assert!(
+        harness
+            .query_by_label_contains("rollback half done")
+            .is_none(),
+        "the older note is not where things stand now"
+    );
+}

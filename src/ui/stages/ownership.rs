@@ -48,14 +48,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
     if !hand_overs.is_empty() {
         section(ui, "Hand-overs");
         for h in hand_overs.into_iter().rev() {
-            ui.label(
-                egui::RichText::new(format!(
-                    "{} handed over to {}",
-                    h.from.as_deref().unwrap_or("nobody"),
-                    h.to
-                ))
-                .strong(),
-            );
+            ui.label(egui::RichText::new(crate::pack::hand_over(h)).strong());
             weak(ui, when(h.at, facts.now));
             if !h.note.is_empty() {
                 ui.add(egui::Label::new(&h.note).wrap());
