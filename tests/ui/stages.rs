@@ -6,6 +6,7 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use expedite::command::Command;
 use expedite::store::Store;
+use expedite::ui::ExpediteApp;
 
 use crate::common::*;
 
@@ -99,8 +100,11 @@ fn taking_ownership_and_handing_over_with_a_note() {
     harness.get_by_label_contains("Rollback deployed; watching Bugsnag");
 }
 
-#[test]
-fn unsure_classification_needs_the_product_owner_asked() {
+/// The Classified view over a folder with a roster, "Unsure" picked.
+fn classifying_unsure() -> (
+    tempfile::TempDir,
+    egui_kittest::Harness<'static, ExpediteApp>,
+) {
     let dir = folder_with_incident(None);
     with_roster(dir.path());
     let mut harness = app_at(dir.path(), t(2));
@@ -109,6 +113,12 @@ fn unsure_classification_needs_the_product_owner_asked() {
         .get_by_role_and_label(Role::RadioButton, "Unsure")
         .click();
     settle(&mut harness);
+    (dir, harness)
+}
+
+#[test]
+fn unsure_classification_needs_the_product_owner_asked() {
+    let (dir, mut harness) = classifying_unsure();
     click(&mut harness, "Record classification");
     harness.get_by_label_contains("name the product owner you asked");
     click(&mut harness, "Rosa Lind");
@@ -422,14 +432,7 @@ fn the_team_stage_offers_who_is_on_call() {
 
 #[test]
 fn picking_the_product_owner_asked_puts_the_keyboard_in_what_they_said() {
-    let dir = folder_with_incident(None);
-    with_roster(dir.path());
-    let mut harness = app_at(dir.path(), t(2));
-    click(&mut harness, "Classified");
-    harness
-        .get_by_role_and_label(Role::RadioButton, "Unsure")
-        .click();
-    settle(&mut harness);
+    let (_dir, mut harness) = classifying_unsure();
     click(&mut harness, "Rosa Lind");
     // Typed straight away, as a person does after picking the name.
     harness.get_by_role_and_label(Role::TextInput, "What did they say?");
