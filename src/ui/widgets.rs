@@ -75,15 +75,16 @@ pub fn kept_rows<T: Clone + PartialEq + Send + Sync + 'static>(
         .collect()
 }
 
-/// `text` in `color`, at most `rows` lines wide as the space there, cut
-/// short with "…" (a label shows the whole on hover): for words that must
-/// take the same room whatever they say.
+/// `text` in `color`, at most `rows` lines as wide as the space there, cut
+/// short with "…" (a label shows the whole on hover), laid out here so no
+/// layout wraps it again: for words that must take the same room whatever
+/// they say.
 pub fn at_most(
     ui: &egui::Ui,
     text: &str,
     color: egui::Color32,
     rows: usize,
-) -> egui::text::LayoutJob {
+) -> std::sync::Arc<egui::Galley> {
     let mut job = egui::text::LayoutJob::single_section(
         text.to_owned(),
         egui::TextFormat {
@@ -98,7 +99,7 @@ pub fn at_most(
         break_anywhere: false,
         overflow_character: Some('…'),
     };
-    job
+    ui.painter().layout_job(job)
 }
 
 /// A small button offering `name` ("Add Alex Kim"), or, once `taken`, a
