@@ -285,26 +285,22 @@ impl Sooner<'_> {
     /// "Also overdue: Login fails — 2 min" (red), or "Also due: Login
     /// fails in 3 min"; clicking it shows that incident.
     fn show(&self, ui: &mut egui::Ui, now: DateTime<Utc>) -> Option<Action> {
-        // In a narrow window the other incident's title gives way (it is
-        // on hover), so that the shown incident's own title keeps room.
+        // In a narrow window the other incident's name is shorter, but it
+        // is always named: "Also overdue" alone would not say which one.
         let narrow = ui.available_width() < 560.0;
-        let title = crate::model::shorten(&self.incident.title, 14);
+        let title = crate::model::shorten(&self.incident.title, if narrow { 9 } else { 14 });
         let left = (self.due - now).num_seconds();
         let when = minutes(left.abs().max(60));
         let (words, color) = if left < 0 {
-            let words = if narrow {
-                format!("Also overdue: {when}")
-            } else {
-                format!("Also overdue: {title} — {when}")
-            };
-            (words, ui.visuals().error_fg_color)
+            (
+                format!("Also overdue: {title} — {when}"),
+                ui.visuals().error_fg_color,
+            )
         } else {
-            let words = if narrow {
-                format!("Also due in {when}")
-            } else {
-                format!("Also due: {title} in {when}")
-            };
-            (words, ui.visuals().warn_fg_color)
+            (
+                format!("Also due: {title} in {when}"),
+                ui.visuals().warn_fg_color,
+            )
         };
         let whole = format!(
             "{} ({}): update {}. Click to show it.",

@@ -97,6 +97,13 @@ fn posting_an_update_resets_the_countdown() {
     // With no channel connected, the update says it was recorded only.
     click(&mut harness, "Communicating");
     harness.get_by_label_contains("Recorded, not posted: #expedite is not connected here");
+    // ...and is one click from the clipboard, as it was recorded.
+    let copied = click_and_copy(&mut harness, "Copy this update for #expedite");
+    assert!(
+        copied.contains("Conditions: Rolled back; errors falling"),
+        "{copied}"
+    );
+    harness.get_by_label("The update for #expedite copied — paste it where it goes.");
 }
 
 #[test]
@@ -221,6 +228,12 @@ fn with_two_incidents_open_the_overdue_one_is_never_hidden() {
     harness.get_by_label("Update overdue by 3 min");
     harness.get_by_label("Checkout returns 500");
     assert!(harness.query_by_label_contains("Also ").is_none());
+    drop(harness);
+
+    // In a narrow window the other incident is still named, more briefly.
+    let mut harness = app_sized(dir.path(), t(18), egui::vec2(800.0, 600.0));
+    click(&mut harness, "Also overdue: Checkout… — 3 min");
+    harness.get_by_label("Checkout returns 500");
 }
 
 #[test]

@@ -16,9 +16,18 @@ pub fn t(minutes: i64) -> DateTime<Utc> {
 }
 
 pub fn app_at(dir: &std::path::Path, now: DateTime<Utc>) -> Harness<'static, ExpediteApp> {
+    app_sized(dir, now, egui::vec2(1280.0, 800.0))
+}
+
+/// The window on `dir` at `now`, `size` big.
+pub fn app_sized(
+    dir: &std::path::Path,
+    now: DateTime<Utc>,
+    size: egui::Vec2,
+) -> Harness<'static, ExpediteApp> {
     let store = Store::open(dir).unwrap();
     let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
+        .with_size(size)
         .build_eframe(move |_cc| ExpediteApp::new(store, Box::new(move || now)));
     settle(&mut harness);
     harness

@@ -133,11 +133,22 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, new_channel: &mut String) -> Optio
         let visuals = ui.visuals();
         let text = egui::RichText::new(words);
         let text = match tone {
-            Tone::Calm => text.weak(),
+            Tone::Calm | Tone::ByHand => text.weak(),
             Tone::Waiting => text.color(visuals.warn_fg_color),
             Tone::Stuck => text.color(visuals.error_fg_color),
         };
         ui.add(egui::Label::new(text).wrap());
+        // What only a person can post is one click from the clipboard.
+        if matches!(tone, Tone::ByHand | Tone::Stuck)
+            && ui
+                .small_button(format!("Copy this update for {}", update.channel))
+                .clicked()
+        {
+            action = Some(Action::Export(crate::ui::exports::Export::Copy {
+                text: update.text.clone(),
+                what: format!("The update for {}", update.channel),
+            }));
+        }
         ui.add_space(4.0);
     }
     action
@@ -146,8 +157,10 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, new_channel: &mut String) -> Optio
 /// How much a post's standing asks of the person.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tone {
-    /// Posted, or recorded with nothing to post it to.
+    /// Posted.
     Calm,
+    /// Recorded with nothing here to post it to: a person pastes it.
+    ByHand,
     /// Goes out by itself.
     Waiting,
     /// Needs a person: refused, or no answer.
@@ -167,7 +180,7 @@ fn standing(facts: &Facts, update: &crate::model::Update) -> (String, Tone) {
                 format!(
                     "Recorded, not posted: {channel} is not connected here — copy it into the channel."
                 ),
-                Tone::Calm,
+                Tone::ByHand,
             )
         };
     };
