@@ -765,8 +765,9 @@ fn parse_at(text: &str, roster: &Roster, now: DateTime<Utc>) -> Result<DateTime<
     let tz = roster.office_zone();
     time::moment(text, &tz, now, Edge::Start).map_err(|e| {
         format!(
-            "{e} (in the office's time zone, {}), or an exact time such as 2026-11-28T02:00:00Z",
-            tz.name()
+            "{e} (in the office's time zone, {}), or an exact time such as {}T02:00:00Z",
+            tz.name(),
+            time::example_day(now).format("%Y-%m-%d")
         )
     })
 }

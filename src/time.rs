@@ -68,10 +68,11 @@ const LOCAL_FORMATS: [&str; 5] = [
 /// Why a typed time can't be read; says what to write instead.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TimeError {
-    /// Not a moment (what was typed).
-    NotATime(String),
-    /// Not a day.
-    NotADay(String),
+    /// Not a moment (what was typed, and a day to show in the example:
+    /// tomorrow, never one already past).
+    NotATime(String, NaiveDate),
+    /// Not a day (what was typed, and the example's day).
+    NotADay(String, NaiveDate),
     /// Not a time of day.
     NotATimeOfDay(String),
     /// Not a length of time.
@@ -85,13 +86,18 @@ pub enum TimeError {
 impl std::fmt::Display for TimeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::NotATime(t) => write!(
+            Self::NotATime(t, day) => {
+                let day = day.format("%Y-%m-%d");
+                write!(
+                    f,
+                    "'{t}' is not a time — write 14:05 for today, {day} 14:05, or {day} for 09:00 that day"
+                )
+            }
+            Self::NotADay(t, day) => write!(
                 f,
-                "'{t}' is not a time — write 14:05 for today, 2026-12-03 14:05, or 2026-12-03 for 09:00 that day"
-            ),
-            Self::NotADay(t) => write!(
-                f,
-                "'{t}' is not a day — write 2026-12-11, 11/12/2026, tomorrow or in 7 days"
+                "'{t}' is not a day — write {}, {}, tomorrow or in 7 days",
+                day.format("%Y-%m-%d"),
+                day.format("%d/%m/%Y")
             ),
             Self::NotATimeOfDay(t) => {
                 write!(f, "'{t}' is not a time of day — write it like 09:00")
@@ -139,7 +145,13 @@ pub fn read_moment(text: &str, now: DateTime<Utc>) -> Result<Typed, TimeError> {
     if let Ok(day) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         return Ok(Typed::Local(day.and_time(DAY_STARTS)));
     }
-    Err(TimeError::NotATime(t.to_owned()))
+    Err(TimeError::NotATime(t.to_owned(), example_day(now)))
+}
+
+/// The day examples of typed times show: the day after `now` (in UTC, so
+/// that it is never one already past anywhere).
+pub fn example_day(now: DateTime<Utc>) -> NaiveDate {
+    now.date_naive() + Duration::days(1)
 }
 
 /// A typed moment as an instant: a local one on `zone`'s wall clock, by the
@@ -193,7 +205,10 @@ pub fn day(text: &str, today: NaiveDate) -> Result<NaiveDate, TimeError> {
     {
         return Ok(today + Duration::days(n * per));
     }
-    Err(TimeError::NotADay(text.trim().to_owned()))
+    Err(TimeError::NotADay(
+        text.trim().to_owned(),
+        today + Duration::days(7),
+    ))
 }
 
 /// A time of day as typed: `09:00`, `9:00` or `17:30:00`.
@@ -338,6 +353,21 @@ pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_examples_in_a_refusal_are_days_still_ahead() {
+        let now = Utc.with_ymd_and_hms(2031, 3, 9, 23, 30, 0).unwrap();
+        let day = super::day("someday", now.date_naive()).unwrap_err();
+        assert_eq!(
+            day.to_string(),
+            "'someday' is not a day — write 2031-03-16, 16/03/2031, tomorrow or in 7 days"
+        );
+        let moment = super::read_moment("half past", now).unwrap_err();
+        assert_eq!(
+            moment.to_string(),
+            "'half past' is not a time — write 14:05 for today, 2031-03-10 14:05, or 2031-03-10 for 09:00 that day"
+        );
+    }
+
     #[test]
     fn a_day_is_read_as_people_write_it() {
         let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();

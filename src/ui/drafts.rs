@@ -547,7 +547,10 @@ pub fn parse_local_time(
     default: Option<DateTime<Utc>>,
 ) -> Result<DateTime<Utc>, String> {
     if typed.trim().is_empty() {
-        return default.ok_or_else(|| "Give a time, e.g. 14:00 or 2026-12-01 14:00.".to_owned());
+        return default.ok_or_else(|| {
+            let day = crate::time::example_day(now).format("%Y-%m-%d");
+            format!("Give a time, e.g. 14:00 or {day} 14:00.")
+        });
     }
     Ok(crate::time::moment(
         typed,

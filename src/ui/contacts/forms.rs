@@ -88,6 +88,24 @@ fn role_picker(ui: &mut egui::Ui, id: &str, role: &mut Role) {
 }
 
 /// A wall-clock time in the office's zone as typed, or what is wrong with it.
+/// Two days to show as examples of holidays: the next Christmas Day and
+/// the next working day after Boxing Day, never days already past.
+fn example_holidays(now: DateTime<Utc>) -> (NaiveDate, NaiveDate) {
+    use chrono::Datelike;
+    let today = now.date_naive();
+    let year = if today.ordinal() > 350 { today.year() + 1 } else { today.year() };
+    let day = |d| NaiveDate::from_ymd_opt(year, 12, d).unwrap_or(today);
+    (day(25), day(28))
+}
+
+/// The next Monday after `now`, as a rota's first turn is written.
+fn next_monday(now: DateTime<Utc>) -> String {
+    use chrono::Datelike;
+    let today = now.date_naive();
+    let ahead = 7 - i64::from(today.weekday().num_days_from_monday());
+    (today + Duration::days(ahead)).format("%Y-%m-%d").to_string()
+}
+
 fn local_time(text: &str, what: &str, tz: Tz, now: DateTime<Utc>) -> Result<NaiveDateTime, String> {
     time::wall_clock(text, &tz, now).map_err(|e| format!("The {what} {e}."))
 }
@@ -309,7 +327,7 @@ impl From<OfficeHours> for HoursForm {
 
 impl HoursForm {
     /// The form; the change once saved.
-    pub fn show(&mut self, ui: &mut egui::Ui, roster: &Roster) -> Option<Action> {
+    pub fn show(&mut self, ui: &mut egui::Ui, roster: &Roster, now: DateTime<Utc>) -> Option<Action> {
         weak(
             ui,
             "Outside these hours the roster says \"Out of hours\" and shows who covers.",
@@ -334,7 +352,8 @@ impl HoursForm {
         });
         field(ui, "Starts at", &mut self.start, "09:00");
         field(ui, "Ends at", &mut self.end, "17:30");
-        field(ui, "Holidays", &mut self.holidays, "2026-12-25, 2026-12-28");
+        let (one, two) = example_holidays(now);
+        field(ui, "Holidays", &mut self.holidays, &format!("{one}, {two}"));
         let from_zone = crate::model::phone::country_of_zone(self.zone.trim())
             .map_or_else(|| "GB".to_owned(), |c| format!("{c} (the time zone's)"));
         field(ui, "Phone country", &mut self.country, &from_zone);
@@ -384,18 +403,18 @@ impl HoursForm {
         if !save_button(ui, "Save office hours") {
             return None;
         }
-        Some(match self.hours() {
+        Some(match self.hours(now) {
             Ok(h) => change(RosterChange::SetOfficeHours(Some(h))),
             Err(why) => Action::Refuse(why),
         })
     }
 
-    fn hours(&self) -> Result<OfficeHours, String> {
+    fn hours(&self, now: DateTime<Utc>) -> Result<OfficeHours, String> {
         let holidays = self
             .holidays
             .split([',', ' ', ';'])
             .filter(|s| !s.trim().is_empty())
-            .map(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("The holiday \"{}\" is not a date. Write dates like 2026-12-25, separated by commas.", s.trim())))
+            .map(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("The holiday \"{}\" is not a date. Write dates like {}, separated by commas.", s.trim(), example_holidays(now).0)))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(OfficeHours {
             time_zone: self.zone.trim().into(),
@@ -499,8 +518,19 @@ impl CoverForm {
             self.covers_for = name;
         }
         role_picker(ui, "cover-role", &mut self.role);
-        field(ui, "From", &mut self.from, "2026-11-28 18:00");
-        field(ui, "Until", &mut self.to, "2026-11-29 09:00");
+        let tomorrow = crate::time::example_day(now);
+        field(
+            ui,
+            "From",
+            &mut self.from,
+            &format!("{} 18:00", tomorrow.format("%Y-%m-%d")),
+        );
+        field(
+            ui,
+            "Until",
+            &mut self.to,
+            &format!("{} 09:00", tomorrow.succ_opt().unwrap_or(tomorrow).format("%Y-%m-%d")),
+        );
         if save_button(ui, "Add cover") {
             let ctx = ui.ctx().clone();
             let named = crate::ui::widgets::accepted_name(&ctx, roster, &self.who)
@@ -645,13 +675,14 @@ impl RotationForm {
         });
         field(ui, "Hand-off time", &mut self.time, "09:00");
         field(ui, "Time zone", &mut self.zone, "Europe/London");
-        field(ui, "First turn from", &mut self.starts, "2026-11-30");
+        let monday = next_monday(now);
+        field(ui, "First turn from", &mut self.starts, &monday);
         if save_button(ui, "Add rotation") {
             let made = clock_time(&self.time, "hand-off time").and_then(|time| {
                 let starts =
                     NaiveDate::parse_from_str(self.starts.trim(), "%Y-%m-%d").map_err(|_| {
                         format!(
-                            "\"{}\" is not a date. Write it like 2026-11-30.",
+                            "\"{}\" is not a date. Write it like {monday}.",
                             self.starts.trim()
                         )
                     })?;

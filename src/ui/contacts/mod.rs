@@ -118,7 +118,7 @@ impl Contacts {
                     Page::Card(name) => self.card(ui, roster, &name, now),
                     Page::Edit(name) => self.edit(ui, roster, name),
                     Page::OfficeHours => self.form_page(ui, "Office hours", Page::List, |v, ui| {
-                        v.forms.hours.show(ui, roster)
+                        v.forms.hours.show(ui, roster, now)
                     }),
                     Page::Cover => self.form_page(ui, "Cover for someone", Page::List, |v, ui| {
                         v.forms.cover.show(ui, roster, now)

@@ -417,11 +417,12 @@ fn follow_ups(ui: &mut egui::Ui, facts: &Facts, form: &mut ConclusionDraft) -> O
     if let Some(name) = suggestions(ui, &facts.state.roster, &form.follow_up_owner, None, "") {
         form.follow_up_owner = name;
     }
+    let in_a_week = (today + chrono::Duration::days(7)).format("%Y-%m-%d");
     field(
         ui,
         "Due by",
         &mut form.follow_up_due,
-        "optional — e.g. 2026-12-11, in 7 days",
+        &format!("optional — e.g. {in_a_week}, in 7 days"),
     );
     if ui.button("Add follow-up").clicked() {
         let owner = form.follow_up_owner.trim();
