@@ -186,6 +186,9 @@ pub enum Command {
     },
     /// The name this person goes by.
     SetMe { name: String },
+    /// Where the summary email goes (the web team's list), for the whole
+    /// team; `None` forgets it.
+    SetWebTeam { email: Option<String> },
     /// A change to the roster or the rota.
     Roster(Box<RosterChange>),
 }
@@ -210,7 +213,7 @@ impl Command {
     pub fn incident(&self) -> Option<&IncidentId> {
         use Command::*;
         match self {
-            Declare { .. } | SetMe { .. } | Roster(_) => None,
+            Declare { .. } | SetMe { .. } | SetWebTeam { .. } | Roster(_) => None,
             AddEvidence { incident, .. }
             | TakeOwnership { incident }
             | HandOver { incident, .. }
@@ -243,8 +246,10 @@ impl Command {
 pub enum Effect {
     /// Write this incident's file.
     SaveIncident(IncidentId),
-    /// Write the settings file.
+    /// Write this desk's settings file (its person's name).
     SaveSettings,
+    /// Write the team's settings file.
+    SaveTeamSettings,
     /// The next update's due time may have moved: tell the reminder.
     Reschedule,
     /// The incident's latest update was recorded: post it where it goes
@@ -333,6 +338,8 @@ pub enum CommandError {
     Roster(String),
     /// A roster entry that is not right as given.
     Entry(crate::model::roster::RosterError),
+    /// Not one email address (what was typed).
+    BadAddress(String),
 }
 
 impl From<crate::model::roster::RosterError> for CommandError {
@@ -402,6 +409,10 @@ impl fmt::Display for CommandError {
             ),
             Roster(why) => f.write_str(why),
             Entry(e) => e.fmt(f),
+            BadAddress(text) => write!(
+                f,
+                "'{text}' is not an email address — write one address, like web-team@example.com."
+            ),
         }
     }
 }
@@ -479,6 +490,19 @@ pub fn apply(
             state.settings.me = Some(name);
             Ok(vec![Effect::SaveSettings])
         }
+        SetWebTeam { email } => {
+            let email = email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
+            if let Some(e) = &email
+                && !crate::model::roster::is_address(e)
+            {
+                return Err(CommandError::BadAddress(crate::model::shorten(e, 80)));
+            }
+            if state.settings.web_team_email == email {
+                return Ok(Vec::new());
+            }
+            state.settings.web_team_email = email;
+            Ok(vec![Effect::SaveTeamSettings])
+        }
         Roster(change) => {
             // Work on a copy so that a refusal leaves nothing changed.
             let mut roster = state.roster.clone();
@@ -524,7 +548,9 @@ fn apply_to_incident(
         }
     };
     match command {
-        Declare { .. } | SetMe { .. } | Roster(_) => unreachable!("handled by apply"),
+        Declare { .. } | SetMe { .. } | SetWebTeam { .. } | Roster(_) => {
+            unreachable!("handled by apply")
+        }
         AddEvidence { evidence, .. } => {
             let evidence = check_evidence(evidence, actor, now)?;
             log_evidence(inc, &evidence, actor, now);

@@ -1151,6 +1151,45 @@ fn set_me_saves_settings() {
     assert_eq!(state.settings.me.as_deref(), Some("Sam"));
 }
 
+#[test]
+fn the_web_teams_address_is_one_address_and_is_kept_for_the_team() {
+    let mut state = State::default();
+    let set = |email: &str| Command::SetWebTeam {
+        email: Some(email.into()),
+    };
+    for bad in [
+        "web team",
+        "a@b@c.test",
+        "web@host",
+        "x@y.test\nBcc: z@y.test",
+    ] {
+        let refused = apply(&mut state, set(bad), "Sam", t0()).unwrap_err();
+        assert!(
+            refused.to_string().contains("is not an email address"),
+            "{refused}"
+        );
+    }
+    assert_eq!(state.settings.web_team_email, None);
+    assert_eq!(
+        apply(&mut state, set(" web@shop.test "), "Sam", t0()),
+        Ok(vec![Effect::SaveTeamSettings])
+    );
+    assert_eq!(
+        state.settings.web_team_email.as_deref(),
+        Some("web@shop.test")
+    );
+    // The same again changes nothing; empty forgets it.
+    assert_eq!(
+        apply(&mut state, set("web@shop.test"), "Sam", t0()),
+        Ok(vec![])
+    );
+    assert_eq!(
+        apply(&mut state, set(""), "Sam", t0()),
+        Ok(vec![Effect::SaveTeamSettings])
+    );
+    assert_eq!(state.settings.web_team_email, None);
+}
+
 /// The procedure walked end to end, checking the guidance at each step.
 #[test]
 fn the_whole_procedure_guides_each_step() {

@@ -820,6 +820,14 @@ impl Store {
                     saved.push(id.clone());
                 }
                 Effect::SaveSettings => self.save_me(state.settings.me.clone())?,
+                Effect::SaveTeamSettings => {
+                    // This desk's name stays in desk.ron, out of the team's file.
+                    let shared = Settings {
+                        me: None,
+                        ..state.settings.clone()
+                    };
+                    self.write(self.settings_path(), &shared)?;
+                }
                 Effect::SaveRoster => self.write(self.roster_path(), &*state.roster)?,
                 Effect::Reschedule | Effect::Post(_) => {}
             }

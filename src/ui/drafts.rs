@@ -45,6 +45,8 @@ pub enum Form {
     Reading,
     /// The summary's links.
     SummaryLinks,
+    /// The web team's address as typed.
+    WebTeam,
     /// Whom the word back to the origin goes to.
     OriginWhom,
     /// The postmortem's slot and owner.
@@ -120,6 +122,7 @@ impl Drafts {
                 };
             }
             Form::SummaryLinks => d.conclusion.links.clear(),
+            Form::WebTeam => d.conclusion.web_team = None,
             Form::OriginWhom => {
                 d.conclusion.whom.clear();
                 d.conclusion.noticed.clear();
@@ -511,6 +514,13 @@ pub struct ReadingDraft {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ConclusionDraft {
+    /// The web team's address as typed, where it differs from the team's
+    /// settings (`None`: as the settings have it).
+    pub web_team: Option<String>,
+    /// The web team's address was left changed: keep it for the team (as
+    /// soon as nothing else pressed in the same moment is being done).
+    #[serde(skip)]
+    pub keep_web_team: bool,
     /// PRs, tickets and links for the summary, one per line.
     pub links: String,
     /// Who reported it.

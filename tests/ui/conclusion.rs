@@ -260,3 +260,54 @@ fn a_copied_notice_moves_nothing_on_the_page() {
     click(&mut harness, "Timeline");
     assert!(harness.query_by_label_contains("copied").is_none());
 }
+
+#[test]
+fn the_web_teams_address_is_typed_once_and_the_summary_goes_to_it() {
+    let dir = folder_with_incident(Some("Sam"));
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("summary.eml");
+    let mut harness = at_conclusion(dir.path(), Some(path.clone()));
+    harness.get_by_label("No address yet: your mail program will ask");
+    // Not an address: said beside the field, and nothing is kept.
+    type_into(&mut harness, "To", "web team");
+    harness.get_by_label("Not an email address yet");
+    click(&mut harness, "Copy summary");
+    assert!(
+        !std::fs::read_to_string(dir.path().join("settings.ron"))
+            .unwrap_or_default()
+            .contains("web team")
+    );
+    retype(&mut harness, "To", "web-team@shop.test");
+    harness.get_by_label("Kept for the team when you leave the field");
+    // Leaving the field (here, to save the summary) keeps it for the team…
+    click(&mut harness, "Save summary as .eml…");
+    harness.get_by_label(&format!("Saved to {}.", path.display()));
+    let eml = std::fs::read_to_string(&path).unwrap();
+    assert!(eml.contains("To: <web-team@shop.test>"), "{eml}");
+    harness.get_by_label("The team's address");
+    let settings = std::fs::read_to_string(dir.path().join("settings.ron")).unwrap();
+    assert!(
+        settings.contains("web_team_email: \"web-team@shop.test\""),
+        "{settings}"
+    );
+    assert!(
+        !settings.contains("me:"),
+        "this desk's name stays its own: {settings}"
+    );
+    // (the drafts, written at most once a second, forget what was typed)
+    let drafts = dir.path().join("drafts.ron");
+    for _ in 0..200 {
+        if !std::fs::read_to_string(&drafts)
+            .unwrap_or_default()
+            .contains("web")
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
+    drop(harness);
+    // …and the next time, it is already there.
+    let harness = at_conclusion(dir.path(), None);
+    assert_eq!(field_value(&harness, "To"), "web-team@shop.test");
+}

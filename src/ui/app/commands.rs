@@ -164,7 +164,10 @@ impl ExpediteApp {
                     match effect {
                         Effect::Post(incident) => self.post_saved_update(incident),
                         Effect::Reschedule => self.reschedule(),
-                        Effect::SaveIncident(_) | Effect::SaveSettings | Effect::SaveRoster => {}
+                        Effect::SaveIncident(_)
+                        | Effect::SaveSettings
+                        | Effect::SaveTeamSettings
+                        | Effect::SaveRoster => {}
                     }
                 }
                 if let Some(words) = then.command.as_ref().and_then(confirmation) {

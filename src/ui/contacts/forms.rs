@@ -93,7 +93,11 @@ fn role_picker(ui: &mut egui::Ui, id: &str, role: &mut Role) {
 fn example_holidays(now: DateTime<Utc>) -> (NaiveDate, NaiveDate) {
     use chrono::Datelike;
     let today = now.date_naive();
-    let year = if today.ordinal() > 350 { today.year() + 1 } else { today.year() };
+    let year = if today.ordinal() > 350 {
+        today.year() + 1
+    } else {
+        today.year()
+    };
     let day = |d| NaiveDate::from_ymd_opt(year, 12, d).unwrap_or(today);
     (day(25), day(28))
 }
@@ -103,7 +107,9 @@ fn next_monday(now: DateTime<Utc>) -> String {
     use chrono::Datelike;
     let today = now.date_naive();
     let ahead = 7 - i64::from(today.weekday().num_days_from_monday());
-    (today + Duration::days(ahead)).format("%Y-%m-%d").to_string()
+    (today + Duration::days(ahead))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 fn local_time(text: &str, what: &str, tz: Tz, now: DateTime<Utc>) -> Result<NaiveDateTime, String> {
@@ -327,7 +333,12 @@ impl From<OfficeHours> for HoursForm {
 
 impl HoursForm {
     /// The form; the change once saved.
-    pub fn show(&mut self, ui: &mut egui::Ui, roster: &Roster, now: DateTime<Utc>) -> Option<Action> {
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        roster: &Roster,
+        now: DateTime<Utc>,
+    ) -> Option<Action> {
         weak(
             ui,
             "Outside these hours the roster says \"Out of hours\" and shows who covers.",
@@ -529,7 +540,10 @@ impl CoverForm {
             ui,
             "Until",
             &mut self.to,
-            &format!("{} 09:00", tomorrow.succ_opt().unwrap_or(tomorrow).format("%Y-%m-%d")),
+            &format!(
+                "{} 09:00",
+                tomorrow.succ_opt().unwrap_or(tomorrow).format("%Y-%m-%d")
+            ),
         );
         if save_button(ui, "Add cover") {
             let ctx = ui.ctx().clone();

@@ -25,7 +25,14 @@ pub fn show(
     let incident = facts.incident;
     let id = &incident.id;
     let c = &incident.conclusion;
-    let mut action = None;
+    // Where the summary goes: as typed here, else the team's address.
+    let kept = facts
+        .state
+        .settings
+        .web_team_email
+        .clone()
+        .unwrap_or_default();
+    let mut web_to = form.web_team.clone().unwrap_or_else(|| kept.clone());
     let mut pack = Pack::new(
         incident,
         &facts.state.roster,
@@ -48,6 +55,16 @@ pub fn show(
     // was typed stays where it was (greyed, as recorded), and the button
     // that marked it says so in its place. Nothing below moves.
     section(ui, "Summary email to web");
+    if web_team(ui, &mut web_to, &kept) {
+        form.keep_web_team = true;
+        ui.ctx().request_repaint();
+    }
+    let mut action = None;
+    form.web_team = (web_to != kept).then(|| web_to.clone());
+    let typed = web_to.trim();
+    if crate::model::roster::is_address(typed) {
+        pack.web_team = Some(typed);
+    }
     let sent = c.summary_sent.as_ref();
     let mut links = sent.map(|s| s.links.join("\n"));
     ui.add_enabled_ui(sent.is_none(), |ui| {
@@ -257,7 +274,53 @@ pub fn show(
             }
         }
     }
+    // Kept once nothing else pressed with leaving the field is in the way.
+    if action.is_none() && std::mem::take(&mut form.keep_web_team) {
+        action = Some(Action::run(
+            Command::SetWebTeam {
+                email: Some(web_to.trim().to_owned()),
+            },
+            Form::WebTeam,
+        ));
+    }
     action
+}
+
+/// The web team's address, kept for the whole team once typed (when the
+/// field is left or Enter pressed: whether it was, with a change to keep);
+/// beside it, on the same line, whether it is an address and whether it is
+/// kept.
+fn web_team(ui: &mut egui::Ui, to: &mut String, kept: &str) -> bool {
+    ui.horizontal(|ui| {
+        let label = form_label(ui, "To");
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(to)
+                    .hint_text("the web team's address, e.g. web-team@example.com")
+                    .desired_width((ui.available_width() - 220.0).clamp(160.0, 360.0)),
+            )
+            .labelled_by(label.id);
+        let typed = to.trim();
+        let (words, warn) = if typed.is_empty() {
+            ("No address yet: your mail program will ask", false)
+        } else if !crate::model::roster::is_address(typed) {
+            ("Not an email address yet", true)
+        } else if typed == kept.trim() {
+            ("The team's address", false)
+        } else {
+            ("Kept for the team when you leave the field", false)
+        };
+        let text = egui::RichText::new(words);
+        ui.label(if warn {
+            text.color(ui.visuals().warn_fg_color)
+        } else {
+            text.weak()
+        });
+        field.lost_focus()
+            && typed != kept.trim()
+            && (typed.is_empty() || crate::model::roster::is_address(typed))
+    })
+    .inner
 }
 
 /// Copy, open in the mail program, save as `.eml` — and a look at the text.
