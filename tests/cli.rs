@@ -112,7 +112,7 @@ fn declare_update_status_round_trip() {
     ));
     let file = std::fs::read_to_string(dir.path().join(format!("incidents/{id}.ron"))).unwrap();
     assert!(
-        file.contains("Update posted in #deployments: Fix deploying"),
+        file.contains("Update for #deployments: Fix deploying"),
         "{file}"
     );
     assert!(file.contains("Note: Called the payment provider"));

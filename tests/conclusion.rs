@@ -134,6 +134,14 @@ fn full() -> State {
         next_in: Some(Duration::minutes(15)),
     };
     run(s, post, "Sam Patel", t(12));
+    let delivered = Command::RecordDelivery {
+        incident: i(),
+        channel: "#expedite".into(),
+        update_at: t(12),
+        update_by: None,
+        delivery: expedite::model::comms::Delivery::Sent { ts: None },
+    };
+    run(s, delivered, "Sam Patel", t(12));
     let hand_over = Command::HandOver {
         incident: i(),
         to: "Alex Kim".into(),

@@ -142,7 +142,7 @@ fn a_refusal_says_what_is_wrong_and_what_to_do_and_stays_in_the_outbox() {
     assert!(why.contains("channel_not_found"), "{why}");
     assert!(why.contains("connect the channel again"), "{why}");
     assert!(why.contains("The update is recorded"), "{why}");
-    assert!(incident_file(d, &id).contains("Update posted in #expedite"));
+    assert!(incident_file(d, &id).contains("Update for #expedite"));
     let outbox = ok(expedite(d, &["outbox"]));
     assert!(outbox.contains("failed: channel_not_found"), "{outbox}");
 }

@@ -758,7 +758,7 @@ fn apply_to_incident(
                 actor,
                 now,
                 format!(
-                    "Update posted in {channel}: {}",
+                    "Update for {channel}: {}",
                     text.lines()
                         .map(str::trim)
                         .filter(|l| !l.is_empty())

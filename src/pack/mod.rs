@@ -192,17 +192,28 @@ impl<'a> Pack<'a> {
         hand_over(h)
     }
 
-    /// The updates posted, by channel: "3 updates (2 in #expedite, 1 in #deployments)".
+    /// The updates, by channel, and how many Expedite posted: "3 updates
+    /// posted (2 in #expedite, 1 in #deployments)", or, when some were only
+    /// recorded, "3 updates (…): 2 posted, 1 recorded but not posted by
+    /// Expedite" — an update is counted as posted only when its channel's
+    /// service took it.
     pub fn updates(&self) -> String {
+        use crate::model::comms::Delivery;
         let updates = &self.incident.communication.updates;
         if updates.is_empty() {
             return "no updates posted".to_owned();
         }
         let mut by_channel: Vec<(&str, usize)> = Vec::new();
+        let (mut posted, mut maybe) = (0, 0);
         for u in updates {
             match by_channel.iter_mut().find(|(c, _)| *c == u.channel) {
                 Some((_, n)) => *n += 1,
                 None => by_channel.push((&u.channel, 1)),
+            }
+            match self.incident.posting_of(u).map(|p| &p.delivery) {
+                Some(Delivery::Sent { .. }) => posted += 1,
+                Some(Delivery::Unknown { .. }) => maybe += 1,
+                _ => {}
             }
         }
         let parts: Vec<String> = by_channel
@@ -210,11 +221,22 @@ impl<'a> Pack<'a> {
             .map(|(c, n)| format!("{n} in {c}"))
             .collect();
         let n = updates.len();
-        format!(
-            "{n} update{} posted ({})",
-            if n == 1 { "" } else { "s" },
-            parts.join(", ")
-        )
+        let s = if n == 1 { "" } else { "s" };
+        if posted == n {
+            return format!("{n} update{s} posted ({})", parts.join(", "));
+        }
+        let mut how = Vec::new();
+        if posted > 0 {
+            how.push(format!("{posted} posted"));
+        }
+        if maybe > 0 {
+            how.push(format!("{maybe} sent with no answer (it may have arrived)"));
+        }
+        let unposted = n - posted - maybe;
+        if unposted > 0 {
+            how.push(format!("{unposted} recorded but not posted by Expedite"));
+        }
+        format!("{n} update{s} ({}): {}", parts.join(", "), how.join(", "))
     }
 
     /// Everyone who owned the incident or is on its team, first seen first.
@@ -404,6 +426,57 @@ mod tests {
                 "Dana took ownership from Alex",
                 "Sam handed it from Dana to Lee",
             ]
+        );
+    }
+
+    #[test]
+    fn only_updates_a_service_took_are_counted_as_posted() {
+        use crate::command::{Command, NewEvidence, apply};
+        use crate::model::comms::Delivery;
+        use crate::model::{EvidenceKind, State};
+        let t0 = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 26, 2, 0, 0).unwrap();
+        let at = |m| t0 + Duration::minutes(m);
+        let mut state = State::default();
+        let declare = Command::Declare {
+            title: "Checkout 500s".into(),
+            evidence: NewEvidence {
+                kind: EvidenceKind::ErrorScreen,
+                text: "errors".into(),
+                link: None,
+            },
+            owner: None,
+        };
+        apply(&mut state, declare, "Sam", t0).unwrap();
+        let id = state.incidents.keys().next().unwrap().clone();
+        for (m, delivery) in [
+            (1, Some(Delivery::Sent { ts: None })),
+            (2, Some(Delivery::Unknown { why: "reset".into() })),
+            (3, None),
+            (4, Some(Delivery::Failed { why: "archived".into() })),
+        ] {
+            let post = Command::PostUpdate {
+                incident: id.clone(),
+                text: format!("update {m}"),
+                channel: None,
+                next_in: None,
+            };
+            apply(&mut state, post, "Sam", at(m)).unwrap();
+            if let Some(delivery) = delivery {
+                let record = Command::RecordDelivery {
+                    incident: id.clone(),
+                    channel: "#expedite".into(),
+                    update_at: at(m),
+                    update_by: None,
+                    delivery,
+                };
+                apply(&mut state, record, "Sam", at(m)).unwrap();
+            }
+        }
+        let (roster, settings) = (Roster::default(), Settings::default());
+        let pack = Pack::new(&state.incidents[&id], &roster, &settings, at(5));
+        assert_eq!(
+            pack.updates(),
+            "4 updates (4 in #expedite): 1 posted, 1 sent with no answer (it may have arrived), 2 recorded but not posted by Expedite"
         );
     }
 

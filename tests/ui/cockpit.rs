@@ -87,12 +87,12 @@ fn posting_an_update_resets_the_countdown() {
     assert!(harness.query_by_label(label).is_none(), "the dialog closed");
     assert!(
         incident_file(dir.path())
-            .contains("Update posted in #expedite: Conditions: Rolled back; errors falling")
+            .contains("Update for #expedite: Conditions: Rolled back; errors falling")
     );
     // The timeline shows it, newest first.
     click(&mut harness, "Timeline");
     harness.get_by_label_contains(
-        "Update posted in #expedite: Conditions: Rolled back; errors falling",
+        "Update for #expedite: Conditions: Rolled back; errors falling",
     );
     // With no channel connected, the update says it was recorded only.
     click(&mut harness, "Communicating");

@@ -162,7 +162,7 @@ fn a_service_that_never_answers_leaves_the_window_free_and_the_post_said_to_wait
     type_into(&mut harness, "Note", "Still watching");
     click(&mut harness, "Add note");
     harness.get_by_label_contains("Note: Still watching");
-    assert!(incident_file(dir.path()).contains("Update posted in #expedite"));
+    assert!(incident_file(dir.path()).contains("Update for #expedite"));
     wait_for_within(&mut harness, "1 post waiting", 20);
 }
 
