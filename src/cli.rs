@@ -90,6 +90,9 @@ pub enum Sub {
         /// When the next update is due, e.g. 90s, 15m, 1h30m [default: the cadence].
         #[arg(long, value_name = "DURATION", value_parser = parse_next_in)]
         next_in: Option<Duration>,
+        /// The last update: it says no more will come, and resolves the incident.
+        #[arg(long, conflicts_with = "next_in")]
+        last: bool,
     },
     /// Put off the update reminder, e.g. `expedite snooze 15m`.
     Snooze {
@@ -405,21 +408,32 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
             text,
             channel,
             next_in,
+            last,
         } => {
             let incident = pick(&state)?;
-            execute(
-                &mut state,
+            let command = if last {
+                Command::PostLastUpdate {
+                    incident: incident.clone(),
+                    text,
+                    channel: Some(channel),
+                }
+            } else {
                 Command::PostUpdate {
                     incident: incident.clone(),
                     text,
                     channel: Some(channel),
                     next_in,
-                },
-            )?;
-            tell!(
-                "Update recorded on {incident}.{}",
-                due_sentence(&state, &incident)
-            );
+                }
+            };
+            execute(&mut state, command)?;
+            if last {
+                tell!("Last update recorded on {incident}; it is resolved.");
+            } else {
+                tell!(
+                    "Update recorded on {incident}.{}",
+                    due_sentence(&state, &incident)
+                );
+            }
             // Posted where it goes, when the channel is connected: the text
             // `expedite export update` shows for it.
             let (update, text) = crate::pack::update::as_posted(

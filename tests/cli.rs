@@ -123,6 +123,17 @@ fn declare_update_status_round_trip() {
     assert!(text.contains("Checkout returns 500"), "{text}");
     assert!(text.contains("OVERDUE"), "{text}");
     assert!(text.contains("Owner:        sam"), "{text}");
+
+    // The last update resolves it, and what it says promises nothing more.
+    let said = stderr(&ok(expedite(
+        dir.path(),
+        &["update", "Back to normal", "--last"],
+    )));
+    assert!(said.contains("it is resolved"), "{said}");
+    let s = status_json(dir.path(), &["--incident", &id]);
+    assert!(s["next_update_due"].is_null(), "{s}");
+    let posted = stdout(&ok(expedite(dir.path(), &["export", "update"])));
+    assert!(posted.contains("No more updates"), "{posted}");
 }
 
 #[test]

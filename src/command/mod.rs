@@ -95,6 +95,13 @@ pub enum Command {
         /// When the next update is due, from now; the cadence when `None`.
         next_in: Option<Duration>,
     },
+    /// The last update, and the incident resolved with it: the update says
+    /// no more will come (never "next update at").
+    PostLastUpdate {
+        incident: IncidentId,
+        text: String,
+        channel: Option<String>,
+    },
     /// What became of posting an update (the one posted at `update_at`)
     /// to its channel's destination.
     RecordDelivery {
@@ -223,6 +230,7 @@ impl Command {
             | SetRoleNeeded { incident, .. }
             | SetChannels { incident, .. }
             | PostUpdate { incident, .. }
+            | PostLastUpdate { incident, .. }
             | RecordDelivery { incident, .. }
             | Snooze { incident, .. }
             | AddNote { incident, .. }
@@ -550,6 +558,25 @@ fn apply_to_incident(
     match command {
         Declare { .. } | SetMe { .. } | SetWebTeam { .. } | Roster(_) => {
             unreachable!("handled by apply")
+        }
+        PostLastUpdate {
+            incident,
+            text,
+            channel,
+        } => {
+            let update = PostUpdate {
+                incident: incident.clone(),
+                text,
+                channel,
+                next_in: None,
+            };
+            let mut effects = apply_to_incident(inc, update, actor, now, due)?;
+            for effect in apply_to_incident(inc, Resolve { incident }, actor, now, due)? {
+                if !effects.contains(&effect) {
+                    effects.push(effect);
+                }
+            }
+            Ok(effects)
         }
         AddEvidence { evidence, .. } => {
             let evidence = check_evidence(evidence, actor, now)?;

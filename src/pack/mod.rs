@@ -450,9 +450,19 @@ mod tests {
         let id = state.incidents.keys().next().unwrap().clone();
         for (m, delivery) in [
             (1, Some(Delivery::Sent { ts: None })),
-            (2, Some(Delivery::Unknown { why: "reset".into() })),
+            (
+                2,
+                Some(Delivery::Unknown {
+                    why: "reset".into(),
+                }),
+            ),
             (3, None),
-            (4, Some(Delivery::Failed { why: "archived".into() })),
+            (
+                4,
+                Some(Delivery::Failed {
+                    why: "archived".into(),
+                }),
+            ),
         ] {
             let post = Command::PostUpdate {
                 incident: id.clone(),

@@ -116,6 +116,8 @@ pub enum Dialog {
     Declare,
     /// Post an update on this incident.
     PostUpdate(IncidentId),
+    /// Post the last update on this incident and resolve it.
+    LastUpdate(IncidentId),
     /// Hand this incident over.
     HandOver(IncidentId),
 }

@@ -91,9 +91,7 @@ fn posting_an_update_resets_the_countdown() {
     );
     // The timeline shows it, newest first.
     click(&mut harness, "Timeline");
-    harness.get_by_label_contains(
-        "Update for #expedite: Conditions: Rolled back; errors falling",
-    );
+    harness.get_by_label_contains("Update for #expedite: Conditions: Rolled back; errors falling");
     // With no channel connected, the update says it was recorded only.
     click(&mut harness, "Communicating");
     harness.get_by_label_contains("Recorded, not posted: #expedite is not connected here");

@@ -311,3 +311,35 @@ fn the_web_teams_address_is_typed_once_and_the_summary_goes_to_it() {
     let harness = at_conclusion(dir.path(), None);
     assert_eq!(field_value(&harness, "To"), "web-team@shop.test");
 }
+
+#[test]
+fn the_last_update_promises_no_next_one_and_resolves_the_incident() {
+    let dir = folder_with_incident(Some("Sam"));
+    let mut harness = at_conclusion(dir.path(), None);
+    click(&mut harness, "Resolve incident…");
+    click(&mut harness, "Post a last update…");
+    harness.get_by_label("Last update");
+    harness.get_by_label("None: it says the incident is resolved, and resolves it.");
+    assert!(harness.query_by_label("Next update in").is_none());
+    type_into(
+        &mut harness,
+        "Conditions — what you see",
+        "Checkout back to normal for 15 min",
+    );
+    // What is pasted (or posted) says it is over, never when the next comes.
+    let copied = click_and_copy(&mut harness, "Copy for #expedite");
+    assert!(copied.contains("— resolved 02:30"), "{copied}");
+    assert!(
+        copied.contains("No more updates: the incident is resolved."),
+        "{copied}"
+    );
+    assert!(!copied.contains("Next update"), "{copied}");
+    click(&mut harness, "Post and resolve");
+    harness.get_by_label("Resolved");
+    let file = incident_file(dir.path());
+    assert!(file.contains("resolved_at"), "{file}");
+    assert!(
+        file.contains("Update for #expedite: Conditions: Checkout back to normal for 15 min"),
+        "{file}"
+    );
+}

@@ -34,7 +34,7 @@ impl ExpediteApp {
                 let draft = &mut self.typing.drafts.declare;
                 declare::dialog(ctx, draft, &me, &self.state.roster, error, fresh)
             }
-            Dialog::PostUpdate(id) => {
+            Dialog::PostUpdate(id) | Dialog::LastUpdate(id) => {
                 let Some(incident) = self.state.incidents.get(id) else {
                     return self.close_dialog(ctx);
                 };
@@ -58,8 +58,8 @@ impl ExpediteApp {
                     draft,
                     &pack,
                     &self.news.posting.connected,
-                    error,
-                    fresh,
+                    (error, fresh),
+                    matches!(dialog, Dialog::LastUpdate(_)),
                 )
             }
             Dialog::HandOver(id) => {

@@ -12,18 +12,24 @@ use crate::ui::{Action, DialogOutcome};
 
 /// Shows the dialog for `draft` on the pack's incident; `error` is why the
 /// last try was refused; `fresh` on the frame it opens, when the text box
-/// takes the keyboard.
+/// takes the keyboard. The `last` update resolves the incident as it is
+/// posted, and promises no next one.
 pub fn show(
     ctx: &egui::Context,
     draft: &mut UpdateDraft,
     pack: &Pack<'_>,
     connected: &std::collections::BTreeMap<String, String>,
-    error: Option<&str>,
-    fresh: bool,
+    (error, fresh): (Option<&str>, bool),
+    last: bool,
 ) -> DialogOutcome {
     let incident = pack.incident;
     let id = ("post-update", incident.id.as_str());
-    let pressed = dialog(ctx, id, 460.0, "Post update", "Post update", error, |ui| {
+    let (heading, send) = if last {
+        ("Last update", "Post and resolve")
+    } else {
+        ("Post update", "Post update")
+    };
+    let pressed = dialog(ctx, id, 460.0, heading, send, error, |ui| {
         ui.add(
             egui::Label::new(egui::RichText::new(crate::text::clip(&incident.title, 300)).weak())
                 .truncate(),
@@ -86,23 +92,36 @@ pub fn show(
                 };
                 ui.add(egui::Label::new(egui::RichText::new(posts_to).weak()).wrap());
                 ui.end_row();
-                let label = ui.label("Next update in");
-                ui.add(
-                    egui::TextEdit::singleline(&mut draft.next_in)
-                        .desired_width(80.0)
-                        .hint_text("15m"),
-                )
-                .labelled_by(label.id);
+                if last {
+                    ui.label("Next update");
+                    ui.label("None: it says the incident is resolved, and resolves it.");
+                } else {
+                    let label = ui.label("Next update in");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut draft.next_in)
+                            .desired_width(80.0)
+                            .hint_text("15m"),
+                    )
+                    .labelled_by(label.id);
+                }
                 ui.end_row();
             });
         ui.add_space(6.0);
-        copy_for_channel(ui, draft, pack);
+        copy_for_channel(ui, draft, pack, last);
     });
     match pressed {
         Pressed::Nothing => DialogOutcome::Open,
         Pressed::Close => DialogOutcome::Closed,
         Pressed::Send if draft.text.trim().is_empty() => DialogOutcome::Done(Action::Refuse(
             "The update is empty — say under Conditions what you see now.".into(),
+        )),
+        Pressed::Send if last => DialogOutcome::Done(Action::run(
+            Command::PostLastUpdate {
+                incident: incident.id.clone(),
+                text: update::Typed::write(&draft.text, &draft.actions, &draft.needs),
+                channel: Some(draft.channel.clone()),
+            },
+            Form::Update,
         )),
         Pressed::Send => DialogOutcome::Done(match parse_length(&draft.next_in) {
             Ok(next_in) => Action::run(
@@ -121,8 +140,17 @@ pub fn show(
 
 /// "Copy for #expedite": the update written for the chosen channel, put on
 /// the clipboard to paste there; the text itself can be looked at first.
-fn copy_for_channel(ui: &mut egui::Ui, draft: &UpdateDraft, pack: &Pack<'_>) {
+fn copy_for_channel(ui: &mut egui::Ui, draft: &UpdateDraft, pack: &Pack<'_>, last: bool) {
+    // The last update is written as it will be posted: resolved now.
+    let mut resolved = pack.incident.clone();
+    resolved.resolved_at = Some(pack.now);
+    let resolved_pack = Pack {
+        incident: &resolved,
+        ..pack.clone()
+    };
+    let pack = if last { &resolved_pack } else { pack };
     let next_at = match parse_length(&draft.next_in) {
+        _ if last => pack.now,
         Ok(d) => pack.now + d,
         Err(e) => {
             // Never a text whose due time disagrees with what will be recorded.

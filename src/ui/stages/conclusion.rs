@@ -253,9 +253,13 @@ pub fn show(
                     if ui.button("Not yet").clicked() {
                         form.confirm_resolve = false;
                     }
-                    if ui.button("Post a last update…").clicked() {
+                    if ui
+                        .button("Post a last update…")
+                        .on_hover_text("Posting it resolves the incident")
+                        .clicked()
+                    {
                         form.confirm_resolve = false;
-                        action = Some(Action::Open(crate::ui::Dialog::PostUpdate(id.clone())));
+                        action = Some(Action::Open(crate::ui::Dialog::LastUpdate(id.clone())));
                     }
                     if ui.button("Resolve now").clicked() {
                         form.confirm_resolve = false;
