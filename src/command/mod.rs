@@ -1093,7 +1093,13 @@ fn apply_to_incident(
                 "origin",
                 "say who reported it: the call centre or which department",
             )?;
-            log(inc, actor, now, format!("Told {whom}"), None);
+            let interim = inc.fixed_at().is_none();
+            let what = if interim {
+                format!("Told {whom} it is being worked on")
+            } else {
+                format!("Told {whom}")
+            };
+            log(inc, actor, now, what, None);
             inc.conclusion.origin_told = Some(OriginTold {
                 done: Done {
                     at: now,
@@ -1101,6 +1107,7 @@ fn apply_to_incident(
                 },
                 whom,
                 about: about.trim().to_owned(),
+                interim,
             });
             Ok(saved)
         }
@@ -1227,6 +1234,15 @@ fn apply_to_incident(
             log(inc, actor, now, "Resolved".into(), None);
             inc.resolved_at = Some(now);
             inc.reopened = None;
+            if let Some(told) = &inc.conclusion.origin_told
+                && told.interim
+            {
+                let what = format!(
+                    "{} was told it was being worked on: tell them it is fixed",
+                    told.whom
+                );
+                log(inc, actor, now, what, None);
+            }
             Ok(rescheduled)
         }
         Reopen { reason, .. } => {

@@ -765,6 +765,82 @@ fn resolved_incident_refuses_updates_until_reopened() {
 }
 
 #[test]
+fn word_back_while_it_is_still_being_worked_on_is_asked_for_again_once_fixed() {
+    let (mut state, id) = declared();
+    let told = || Command::MarkOriginTold {
+        incident: id.clone(),
+        whom: "the call centre".into(),
+        about: String::new(),
+    };
+    run(&mut state, told()).unwrap();
+    let i = incident(&state, &id);
+    assert!(i.conclusion.origin_told.as_ref().unwrap().interim);
+    assert!(!next_step(&i).step.starts_with("Tell the origin"));
+    run(
+        &mut state,
+        Command::Resolve {
+            incident: id.clone(),
+        },
+    )
+    .unwrap();
+    let i = incident(&state, &id);
+    let said: Vec<&str> = i.timeline.iter().map(|e| e.what.as_str()).collect();
+    assert!(said.contains(&"Told the call centre it is being worked on"));
+    assert!(
+        said.contains(&"the call centre was told it was being worked on: tell them it is fixed")
+    );
+    assert!(
+        stage_status(&i, Stage::Conclusion)
+            .missing
+            .contains(&"word back to the call centre that it is fixed".to_owned())
+    );
+    run(&mut state, told()).unwrap();
+    let i = incident(&state, &id);
+    assert!(!i.conclusion.origin_told.as_ref().unwrap().interim);
+    assert!(
+        !stage_status(&i, Stage::Conclusion)
+            .missing
+            .iter()
+            .any(|m| m.contains("call centre"))
+    );
+
+    // Once the fix is out and the metric reads normal, it is fixed: the
+    // word back says so before the incident is resolved.
+    let (mut state, id) = declared();
+    let steps = [
+        Command::RecordDeployment {
+            incident: id.clone(),
+            at: None,
+            usual_way: true,
+            rollback_plan: "redeploy v41".into(),
+        },
+        Command::AddMetricReading {
+            incident: id.clone(),
+            at: None,
+            value: 1.0,
+            normal: true,
+            note: String::new(),
+        },
+        Command::MarkOriginTold {
+            incident: id.clone(),
+            whom: "the call centre".into(),
+            about: String::new(),
+        },
+    ];
+    for step in steps {
+        run(&mut state, step).unwrap();
+    }
+    assert!(
+        !incident(&state, &id)
+            .conclusion
+            .origin_told
+            .as_ref()
+            .unwrap()
+            .interim
+    );
+}
+
+#[test]
 fn reopening_undoes_what_said_it_was_fixed_and_keeps_the_record() {
     let (mut state, id) = declared();
     let steps = [

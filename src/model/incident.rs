@@ -285,6 +285,18 @@ impl Incident {
         self.resolved_at.is_none()
     }
 
+    /// When it was fixed, as far as the record shows: when it was resolved,
+    /// else when the fix went out, once the original metric has read normal
+    /// since. `None` while it is still being worked on.
+    pub fn fixed_at(&self) -> Option<DateTime<Utc>> {
+        let d = &self.deployment;
+        self.resolved_at.or_else(|| {
+            d.latest_reading_after_deploy()
+                .filter(|r| r.normal)
+                .and(d.deployed_at)
+        })
+    }
+
     /// The last time anything happened to it; used to pick the "current" incident.
     pub fn last_activity(&self) -> DateTime<Utc> {
         self.timeline.last().map_or(self.opened_at, |e| e.at)
@@ -887,6 +899,18 @@ pub struct OriginTold {
     /// team's; empty in files from before it was asked.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub about: String,
+    /// They were told it was being worked on, not that it is fixed: the
+    /// word back is asked for again once it is.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interim: bool,
+}
+
+impl OriginTold {
+    /// Whether this word back still has to be followed by one saying it
+    /// is fixed, now that the incident is as it is.
+    pub fn still_owed(&self, incident: &Incident) -> bool {
+        self.interim && incident.fixed_at().is_some()
+    }
 }
 
 /// The blameless postmortem, scheduled.

@@ -162,8 +162,12 @@ pub fn stage_status(incident: &Incident, stage: Stage) -> StageStatus {
             if c.summary_sent.is_none() {
                 missing.push("the summary email to web".to_owned());
             }
-            if c.origin_told.is_none() {
-                missing.push("word back to the origin of the report".to_owned());
+            match &c.origin_told {
+                None => missing.push("word back to the origin of the report".to_owned()),
+                Some(t) if t.still_owed(incident) => {
+                    missing.push(format!("word back to {} that it is fixed", t.whom))
+                }
+                Some(_) => {}
             }
             if c.postmortem.is_none() {
                 missing.push("a blameless postmortem scheduled".to_owned());
@@ -430,7 +434,11 @@ pub fn next_step(incident: &Incident) -> Guidance {
             "Send the summary email to web, with the PRs, tickets and links.",
         );
     }
-    if conclusion.origin_told.is_none() {
+    if conclusion
+        .origin_told
+        .as_ref()
+        .is_none_or(|t| t.still_owed(incident))
+    {
         return say(
             Stage::Conclusion,
             "Tell the origin of the report (call centre or other department) that it is fixed.",
@@ -607,6 +615,7 @@ mod tests {
             },
             whom: "call centre".into(),
             about: String::new(),
+            interim: false,
         });
         let s = stage_status(&i, Stage::Conclusion);
         assert_eq!(s.progress, Progress::InProgress);

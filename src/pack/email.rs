@@ -299,7 +299,7 @@ pub fn origin(pack: &Pack<'_>, whom: &str) -> Email {
         "Thank you for telling us about this problem: {}.\n\n",
         noticed.trim_end_matches('.')
     ));
-    match i.resolved_at {
+    match i.fixed_at() {
         Some(at) => b.push_str(&format!(
             "It was fixed on {}, and everything should work as normal again. Customers who \
              had trouble before then can try again now.\n\n",
@@ -309,7 +309,7 @@ pub fn origin(pack: &Pack<'_>, whom: &str) -> Email {
             b.push_str("We are still working on it and will tell you as soon as it is fixed.\n\n")
         }
     }
-    if i.fix.as_ref().is_some_and(Fix::is_temporary) && i.resolved_at.is_some() {
+    if i.fix.as_ref().is_some_and(Fix::is_temporary) && i.fixed_at().is_some() {
         b.push_str(
             "What we did first is a quick repair; a lasting one will follow. You should not \
              notice anything when it does.\n\n",
@@ -342,7 +342,7 @@ pub fn origin(pack: &Pack<'_>, whom: &str) -> Email {
         .into_iter()
         .collect();
     let about = crate::model::shorten(&noticed, 70);
-    let subject = match i.resolved_at {
+    let subject = match i.fixed_at() {
         Some(_) => format!("Fixed: {about}"),
         None => format!("We are working on it: {about}"),
     };

@@ -343,3 +343,23 @@ fn the_last_update_promises_no_next_one_and_resolves_the_incident() {
         "{file}"
     );
 }
+
+#[test]
+fn word_back_given_while_open_is_asked_for_again_once_it_is_fixed() {
+    let dir = folder_with_incident(Some("Sam"));
+    let mut harness = at_conclusion(dir.path(), None);
+    type_into(&mut harness, "Who reported it", "the call centre");
+    let note = click_and_copy(&mut harness, "Copy note");
+    assert!(note.contains("We are still working on it"), "{note}");
+    click(&mut harness, "Mark origin told");
+    harness.get_by_label("the call centre told it is being worked on, 02:30 by Sam");
+    click(&mut harness, "Resolve incident…");
+    click(&mut harness, "Resolve now");
+    harness.get_by_label("Resolved");
+    // Now the note says it is fixed, and the step is open again for it.
+    let note = click_and_copy(&mut harness, "Copy note");
+    assert!(note.contains("It was fixed on"), "{note}");
+    click(&mut harness, "Mark origin told it is fixed");
+    harness.get_by_label("the call centre told 02:30 by Sam");
+    assert!(incident_file(dir.path()).contains("Told the call centre\""));
+}

@@ -108,14 +108,19 @@ pub fn show(
     }
 
     section(ui, "Word back to whoever reported it");
-    let told = c.origin_told.as_ref();
+    // Told it was being worked on, and it is fixed now: asked for again
+    // (the note now says it is fixed), from the same person.
+    let owed = c.origin_told.as_ref().filter(|t| t.still_owed(incident));
+    let told = c.origin_told.as_ref().filter(|t| !t.still_owed(incident));
     let (mut whom, mut about) = (told.map(|t| t.whom.clone()), told.map(|t| t.about.clone()));
     ui.add_enabled_ui(told.is_none(), |ui| {
         field(
             ui,
             "Who reported it",
             whom.as_mut().unwrap_or(&mut form.whom),
-            "e.g. the call centre, the finance department",
+            owed.map_or("e.g. the call centre, the finance department", |t| {
+                t.whom.as_str()
+            }),
         );
         // Their words, not the team's title: shown as the hint, so what
         // the note will say is in sight before anything is typed.
@@ -127,7 +132,11 @@ pub fn show(
         )
         .on_hover_text("In their words — the note says it back to them");
     });
-    let to = told.map_or(form.whom.as_str(), |t| t.whom.as_str());
+    let to = match (told, owed) {
+        (Some(t), _) => t.whom.as_str(),
+        (None, Some(t)) if form.whom.trim().is_empty() => t.whom.as_str(),
+        _ => form.whom.as_str(),
+    };
     action = action.or(send_row(
         ui,
         exports,
@@ -137,17 +146,27 @@ pub fn show(
     ));
     let said = told.map(|t| {
         format!(
-            "{} told {} by {}",
+            "{} told {}{} by {}",
             t.whom,
+            if t.interim {
+                "it is being worked on, "
+            } else {
+                ""
+            },
             when(t.done.at, facts.now),
             t.done.by
         )
     });
-    if marked(ui, "Mark origin told", "Origin marked told", said, |_| {}) {
+    let mark = if owed.is_some() {
+        "Mark origin told it is fixed"
+    } else {
+        "Mark origin told"
+    };
+    if marked(ui, mark, "Origin marked told", said, |_| {}) {
         action = Some(Action::run(
             Command::MarkOriginTold {
                 incident: id.clone(),
-                whom: form.whom.clone(),
+                whom: to.to_owned(),
                 about: pack.noticed(),
             },
             Form::OriginWhom,
