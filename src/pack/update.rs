@@ -293,8 +293,30 @@ fn actions(pack: &Pack<'_>) -> Option<String> {
             one_line(&fix.description)
         ),
         (Some(fix), None) => format!("working on the fix: {}", one_line(&fix.description)),
-        (None, _) if !i.team.members.is_empty() => format!("investigating — {}", pack.team()),
-        (None, _) => format!("{} is investigating", pack.owner()?),
+        (None, _) => {
+            // Only who is on it: someone called who has not answered is
+            // said as such, never as working on it.
+            let (engaged, waiting): (Vec<_>, Vec<_>) = i.team.members.iter().partition(|m| {
+                i.last_call(&m.name)
+                    .is_none_or(|c| c.outcome == crate::model::CallOutcome::Answered)
+            });
+            let named = |people: Vec<&crate::model::TeamMember>| {
+                people
+                    .iter()
+                    .map(|m| format!("{} ({})", one_line(&m.name), m.role.describe()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut said = if engaged.is_empty() {
+                format!("{} is investigating", pack.owner()?)
+            } else {
+                format!("investigating — {}", named(engaged))
+            };
+            if !waiting.is_empty() {
+                said.push_str(&format!("; called, no answer yet: {}", named(waiting)));
+            }
+            said
+        }
     })
 }
 
@@ -370,6 +392,39 @@ mod tests {
         let now = i.opened_at + Duration::minutes(10);
         let pack = Pack::new(i, &roster, &settings, now);
         text(&pack, channel, typed, Some(now + Duration::minutes(15)))
+    }
+
+    #[test]
+    fn actions_name_as_engaged_only_who_answered_or_was_not_called() {
+        use crate::model::{Call, CallOutcome, Role, TeamMember};
+        let mut i = incident();
+        for (name, role) in [("Alex Kim", Role::Developer), ("Ben Ode", Role::Tester)] {
+            i.team.members.push(TeamMember {
+                name: name.into(),
+                role,
+            });
+        }
+        let call = |who: &str, outcome, m| Call {
+            at: i.opened_at + Duration::minutes(m),
+            by: "Sam Patel".into(),
+            who: who.into(),
+            outcome,
+        };
+        i.calls.push(call("Ben Ode", CallOutcome::Answered, 1));
+        i.calls.push(call("Ben Ode", CallOutcome::NoAnswer, 2));
+        let out = written(&i, EXPEDITE_CHANNEL, "Errors");
+        assert!(
+            out.contains(
+                "Actions: investigating — Alex Kim (developer); called, no answer yet: Ben Ode (tester)\n"
+            ),
+            "{out}"
+        );
+        i.calls.push(call("Alex Kim", CallOutcome::Called, 3));
+        let out = written(&i, EXPEDITE_CHANNEL, "Errors");
+        assert!(
+            out.contains("Actions: Sam Patel is investigating; called, no answer yet: Alex Kim (developer), Ben Ode (tester)\n"),
+            "{out}"
+        );
     }
 
     #[test]
