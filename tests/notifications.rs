@@ -229,6 +229,10 @@ fn a_reminder_no_longer_true_is_withdrawn_from_the_screen() {
         desktop.history().is_some_and(|n| n >= 1),
         "it was shown, then closed"
     );
+    // Closed as it was, never first replaced by another bubble.
+    let shown = desktop.summaries();
+    assert!(shown.contains("withdrawn once posted"), "{shown}");
+    assert!(!shown.contains("Update posted"), "{shown}");
 }
 
 #[test]

@@ -129,17 +129,21 @@ impl Notifier for DesktopNotifier {
         else {
             return Ok(());
         };
-        // The freedesktop API closes by the handle of a notification: take
-        // over the bubble's id (a replacement), then close it.
-        let handle = Notification::new()
-            .appname("Expedite")
-            .summary("Update posted")
-            .id(id)
-            .timeout(Timeout::Milliseconds(1))
-            .show()
-            .map_err(|e| describe(&e.to_string()))?;
-        handle.close();
-        Ok(())
+        // Closed by its id, as the freedesktop API allows: the bubble goes
+        // without first showing anything else.
+        zbus::block_on(async {
+            let bus = zbus::Connection::session().await?;
+            bus.call_method(
+                Some("org.freedesktop.Notifications"),
+                "/org/freedesktop/Notifications",
+                Some("org.freedesktop.Notifications"),
+                "CloseNotification",
+                &(id,),
+            )
+            .await
+            .map(drop)
+        })
+        .map_err(|e: zbus::Error| describe(&e.to_string()))
     }
 }
 
