@@ -30,6 +30,9 @@ pub struct ChannelForm {
     pub secret: String,
     /// Why the last try was refused here.
     pub error: Option<String>,
+    /// The channel, kind and secret as they were when it was refused:
+    /// once any changes, the refusal no longer holds.
+    refused_as: (String, usize, String),
 }
 
 impl Default for ChannelForm {
@@ -39,6 +42,7 @@ impl Default for ChannelForm {
             kind: 0,
             secret: String::new(),
             error: None,
+            refused_as: Default::default(),
         }
     }
 }
@@ -121,6 +125,9 @@ pub fn show(ui: &mut egui::Ui, form: &mut ChannelForm, news: &PostNews) -> Optio
             .labelled_by(label.id);
             ui.end_row();
         });
+    if form.error.is_some() && form.refused_as != (form.channel.clone(), form.kind, form.secret.clone()) {
+        form.error = None;
+    }
     // The refusal's lines are kept whether or not there is one, so Connect
     // stays where the pointer is (a refusal wraps to several lines at 800 px).
     widgets::reserved(ui, 4, |ui| {
@@ -138,7 +145,10 @@ pub fn show(ui: &mut egui::Ui, form: &mut ChannelForm, news: &PostNews) -> Optio
                     connection,
                 });
             }
-            Err(why) => form.error = Some(why),
+            Err(why) => {
+                form.error = Some(why);
+                form.refused_as = (form.channel.clone(), form.kind, form.secret.clone());
+            }
         }
     }
     let stuck = news.failed.len() + news.unknown.len();

@@ -122,6 +122,12 @@ fn unsure_classification_needs_the_product_owner_asked() {
     click(&mut harness, "Record classification");
     harness.get_by_label_contains("name the product owner you asked");
     click(&mut harness, "Rosa Lind");
+    // Picking one answers the refusal: it goes.
+    assert!(
+        harness
+            .query_by_label_contains("name the product owner you asked")
+            .is_none()
+    );
     type_into(
         &mut harness,
         "What did they say?",

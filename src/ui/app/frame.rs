@@ -176,6 +176,20 @@ impl eframe::App for ExpediteApp {
         if typing {
             self.notices.error = None;
         }
+        // So does any change to what the forms hold (a name picked from
+        // the suggestions, a choice made), however it was made.
+        match (&self.notices.error, &self.typing.refused_with) {
+            (None, _) => self.typing.refused_with = None,
+            (Some(error), Some((then, drafts))) if then == error => {
+                if **drafts != *self.all_drafts() {
+                    self.notices.error = None;
+                    self.typing.refused_with = None;
+                }
+            }
+            (Some(error), _) => {
+                self.typing.refused_with = Some((error.clone(), self.all_drafts()));
+            }
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

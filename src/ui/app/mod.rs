@@ -126,6 +126,9 @@ struct Typing {
     drafts_saved_at: Option<Instant>,
     /// What is being typed into "Your name"; kept until saved.
     me_draft: String,
+    /// The refusal shown, and the drafts as they were when it came: once
+    /// they change (a field retyped, a chip picked), it no longer holds.
+    refused_with: Option<(String, Box<drafts::Drafts>)>,
 }
 
 /// What is shown.
