@@ -450,12 +450,9 @@ pub fn apply(
             evidence,
             owner,
         } => {
-            let title = present(title, "title", "say in a few words what is broken")?;
-            let length = title.chars().count();
-            if length > TITLE_MAX {
-                return Err(CommandError::TitleTooLong(length));
-            }
+            // In the order the declare form asks: the evidence, then the title.
             let evidence = check_evidence(evidence, actor, now)?;
+            let title = check_title(title)?;
             let owner = match owner {
                 Some(o) => name(
                     o,
@@ -1402,7 +1399,19 @@ fn check_link(link: String) -> Result<String, CommandError> {
     crate::web::check(&link, crate::web::Use::Link).map_err(|_| CommandError::BadLink(link))
 }
 
-fn check_evidence(
+/// What is broken, in a few words: present, and not longer than a title.
+pub fn check_title(title: String) -> Result<String, CommandError> {
+    let title = present(title, "title", "say in a few words what is broken")?;
+    let length = title.chars().count();
+    if length > TITLE_MAX {
+        return Err(CommandError::TitleTooLong(length));
+    }
+    Ok(title)
+}
+
+/// Evidence as typed, checked as a declaration or an addition checks it
+/// (`now` and `actor` sign it).
+pub fn check_evidence(
     e: NewEvidence,
     actor: &str,
     now: DateTime<Utc>,

@@ -125,7 +125,9 @@ pub fn show(ui: &mut egui::Ui, form: &mut ChannelForm, news: &PostNews) -> Optio
             .labelled_by(label.id);
             ui.end_row();
         });
-    if form.error.is_some() && form.refused_as != (form.channel.clone(), form.kind, form.secret.clone()) {
+    if form.error.is_some()
+        && form.refused_as != (form.channel.clone(), form.kind, form.secret.clone())
+    {
         form.error = None;
     }
     // The refusal's lines are kept whether or not there is one, so Connect

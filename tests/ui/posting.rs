@@ -58,7 +58,11 @@ fn a_channel_connected_in_the_window_gets_a_test_message_and_the_update_as_shown
         &server.url("/services/T/B/secret-part"),
     );
     // Retyped, the refusal no longer holds and goes.
-    assert!(harness.query_by_label_contains("must be https://").is_none());
+    assert!(
+        harness
+            .query_by_label_contains("must be https://")
+            .is_none()
+    );
     click(&mut harness, "Connect");
     wait_for_within(&mut harness, "#expedite is connected", 20);
     settle(&mut harness);

@@ -42,6 +42,30 @@ fn declaring_from_the_empty_state_asks_for_the_metric_first() {
 }
 
 #[test]
+fn a_declaration_with_several_things_wrong_is_refused_in_the_forms_order() {
+    let dir = folder_with_incident(Some("Sam"));
+    with_roster(dir.path());
+    let mut harness = app_at(dir.path(), t(1));
+    click(&mut harness, "Declare incident…");
+    // Nothing but an owner off the roster: the evidence is said first.
+    harness
+        .get_by_role_and_label(Role::RadioButton, "Someone else")
+        .click();
+    settle(&mut harness);
+    type_into(&mut harness, "Owner's name", "Nobody Known");
+    type_into(&mut harness, "How many", "3");
+    click(&mut harness, "Declare");
+    harness.get_by_label_contains("The evidence is empty");
+    // Then the title, then the owner.
+    type_into(&mut harness, "What you see", "errors");
+    click(&mut harness, "Declare");
+    harness.get_by_label_contains("The title is empty");
+    type_into(&mut harness, "What is broken", "Search is slow");
+    click(&mut harness, "Declare");
+    harness.get_by_label_contains("Pick a name from the roster, or tick");
+}
+
+#[test]
 fn ctrl_n_opens_the_declare_dialog_and_escape_closes_it_keeping_the_text() {
     let dir = folder_with_incident(None);
     let mut harness = app_at(dir.path(), t(1));

@@ -94,7 +94,18 @@ pub fn dialog(
     match pressed {
         Pressed::Nothing => DialogOutcome::Open,
         Pressed::Close => DialogOutcome::Closed,
+        // Refused in the form's order: the evidence, the title, the owner.
         Pressed::Send => DialogOutcome::Done(match draft.evidence.to_evidence() {
+            Ok(evidence)
+                if let Err(why) = crate::command::check_evidence(
+                    evidence.clone(),
+                    me,
+                    chrono::DateTime::UNIX_EPOCH,
+                )
+                .and_then(|_| crate::command::check_title(draft.title.clone())) =>
+            {
+                Action::Refuse(why.to_string())
+            }
             Ok(_)
                 if draft.someone_else
                     && let Err(why) =
