@@ -292,6 +292,7 @@ impl Exports {
         let Some(t) = &mut self.typed else {
             return;
         };
+        let mut entered = false;
         let pressed = dialog(
             ctx,
             "typed-save-path",
@@ -315,8 +316,14 @@ impl Exports {
                 if std::mem::take(&mut t.fresh) {
                     field.request_focus();
                 }
+                // Enter in the path saves, as in any save dialog.
+                entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             },
         );
+        let pressed = match pressed {
+            Pressed::Nothing if entered => Pressed::Send,
+            other => other,
+        };
         match pressed {
             Pressed::Nothing => {}
             Pressed::Close => {

@@ -520,7 +520,12 @@ pub fn dialog(
             },
         );
     });
-    if matches!(pressed, Pressed::Nothing) && modal.should_close() {
+    // Esc or Cancel close it; a click beside it does nothing (a stray click
+    // never throws a dialog away, nor reaches what is behind it).
+    if matches!(pressed, Pressed::Nothing)
+        && !modal.backdrop_response.clicked()
+        && modal.should_close()
+    {
         pressed = Pressed::Close;
     }
     pressed
