@@ -90,6 +90,8 @@ pub enum Action {
     /// A contacts page's action, and the page that view goes to once it
     /// is saved (a refusal leaves it where it is).
     Contacts(Box<Action>, contacts::AfterSave),
+    /// Show Contacts, on this page.
+    ShowContacts(contacts::Page),
 }
 
 impl Action {

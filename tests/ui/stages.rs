@@ -42,6 +42,17 @@ fn declaring_from_the_empty_state_asks_for_the_metric_first() {
 }
 
 #[test]
+fn the_calm_first_screen_offers_the_contacts_and_the_shortcuts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("settings.ron"), "(me: \"Sam\")").unwrap();
+    let mut harness = app_at(dir.path(), t(0));
+    harness.get_by_label("No incident open");
+    harness.get_by_label("F1 shows every shortcut.");
+    click(&mut harness, "Import contacts…");
+    harness.get_by_label("Import and export");
+}
+
+#[test]
 fn a_declaration_with_several_things_wrong_is_refused_in_the_forms_order() {
     let dir = folder_with_incident(Some("Sam"));
     with_roster(dir.path());

@@ -65,6 +65,10 @@ impl ExpediteApp {
                 self.execute(command, then);
             }
             Action::Refuse(why) => self.notices.error = Some(why),
+            Action::ShowContacts(page) => {
+                self.go(crate::ui::View::Contacts);
+                self.contacts.page = page;
+            }
             Action::Preview {
                 path,
                 role,

@@ -33,6 +33,20 @@ pub fn empty_state(ui: &mut egui::Ui) -> Option<Action> {
         if ui.add(button).on_hover_text("Ctrl+N").clicked() {
             action = Some(Action::Open(Dialog::Declare));
         }
+        // What is worth doing before anything breaks, in the calm.
+        ui.add_space(28.0);
+        weak(
+            ui,
+            "Before you need them: the team's numbers for out-of-hours calls.",
+        );
+        if ui
+            .button("Import contacts…")
+            .on_hover_text("A vCard, CSV or calendar file, or a feed's address")
+            .clicked()
+        {
+            action = Some(Action::ShowContacts(crate::ui::contacts::Page::Files));
+        }
+        // (The strip along the bottom says that F1 shows every shortcut.)
     });
     action
 }
