@@ -1,6 +1,6 @@
-//! The desktop's save dialog (rfd: the desktop portal, else zenity), asked
-//! on a lane of its own so the window keeps drawing while a person picks a
-//! place. The answer says how long it took: an answer that comes at once is
+//! The desktop's save and open dialogs (rfd: the desktop portal, else
+//! zenity), asked on a lane of its own so the window keeps drawing while a
+//! person picks a place. The answer says how long it took: an answer that comes at once is
 //! no dialog at all (rfd answers as if Cancel was pressed when none can be
 //! shown), and the window then asks for a path instead.
 
@@ -23,10 +23,25 @@ pub struct SaveRequest {
     pub extension: &'static str,
 }
 
-/// Asks where to save a file, and waits for the answer (`None`:
-/// cancelled, or no dialog). Runs on the dialog service's lane.
+/// What the open dialog is asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenRequest {
+    /// The dialog's title: "Import contacts or shifts".
+    pub title: String,
+    /// The kinds of file offered: a name and its extensions.
+    pub kinds: Vec<(&'static str, &'static [&'static str])>,
+}
+
+/// Asks where to save a file, or which file to open, and waits for the
+/// answer (`None`: cancelled, or no dialog). Runs on the dialog service's
+/// lane.
 pub trait SaveDialog: Send + Sync {
     fn ask(&self, request: SaveRequest) -> Option<PathBuf>;
+
+    /// Which file to open; a desktop with no open dialog answers `None`.
+    fn open(&self, _request: OpenRequest) -> Option<PathBuf> {
+        None
+    }
 }
 
 /// The desktop's own save dialog, through rfd.
@@ -42,6 +57,17 @@ impl SaveDialog for NativeDialog {
             dialog = dialog.set_directory(dir);
         }
         dialog.save_file()
+    }
+
+    fn open(&self, request: OpenRequest) -> Option<PathBuf> {
+        let mut dialog = rfd::FileDialog::new().set_title(&request.title);
+        for (kind, extensions) in &request.kinds {
+            dialog = dialog.add_filter(*kind, extensions);
+        }
+        if let Some(dir) = documents() {
+            dialog = dialog.set_directory(dir);
+        }
+        dialog.pick_file()
     }
 }
 
@@ -59,13 +85,17 @@ pub fn documents() -> Option<PathBuf> {
 pub enum Job {
     /// Where to save a file.
     Save(SaveRequest),
+    /// Which file to open.
+    Open(OpenRequest),
 }
 
-/// Where the person chose to save (`None`: cancelled, or no dialog), and
-/// how long the dialog was open.
+/// Where the person chose to save, or what to open (`None`: cancelled, or
+/// no dialog), and how long the dialog was open.
 pub struct Answer {
     pub path: Option<PathBuf>,
     pub took: Duration,
+    /// It answers an open dialog, not a save one.
+    pub opened: bool,
 }
 
 /// The dialog service, with the dialog it shows.
@@ -87,12 +117,16 @@ impl Service for Dialogs {
         &mut routes.dialog
     }
 
-    fn handle(&mut self, Job::Save(request): Job, out: &Out) -> Option<Duration> {
+    fn handle(&mut self, job: Job, out: &Out) -> Option<Duration> {
         let asked = Instant::now();
-        let path = self.dialog.ask(request);
+        let (path, opened) = match job {
+            Job::Save(request) => (self.dialog.ask(request), false),
+            Job::Open(request) => (self.dialog.open(request), true),
+        };
         out.tell(Event::Dialog(Answer {
             path,
             took: asked.elapsed(),
+            opened,
         }));
         None
     }

@@ -21,7 +21,7 @@ use crate::pack::email::Email;
 use crate::pack::postmortem;
 
 /// An answer faster than this comes from no dialog at all, not a person.
-const NO_DIALOG_WITHIN: Duration = Duration::from_millis(700);
+pub const NO_DIALOG_WITHIN: Duration = Duration::from_millis(700);
 
 pub use crate::services::dialog::{NativeDialog, SaveDialog, SaveRequest, documents};
 

@@ -92,6 +92,8 @@ pub enum Action {
     Contacts(Box<Action>, contacts::AfterSave),
     /// Show Contacts, on this page.
     ShowContacts(contacts::Page),
+    /// Ask the desktop which file to import.
+    BrowseImport,
 }
 
 impl Action {

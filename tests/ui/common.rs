@@ -272,6 +272,13 @@ impl expedite::ui::exports::SaveDialog for SaveAnswer {
     fn ask(&self, _request: expedite::ui::exports::SaveRequest) -> Option<std::path::PathBuf> {
         self.0.clone()
     }
+
+    fn open(
+        &self,
+        _request: expedite::services::dialog::OpenRequest,
+    ) -> Option<std::path::PathBuf> {
+        self.0.clone()
+    }
 }
 
 /// The window at the conclusion of an incident owned by Sam, whose team

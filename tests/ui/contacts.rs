@@ -105,6 +105,49 @@ fn a_search_shows_a_colleagues_rename_without_retyping() {
 }
 
 #[test]
+fn the_file_to_import_can_be_picked_in_the_desktops_dialog() {
+    let dir = folder_with_incident(None);
+    with_roster(dir.path());
+    let csv = dir.path().join("picked.csv");
+    std::fs::write(&csv, "Name,Role,Mobile\nLee Park,Tester,+44 7700 900555\n").unwrap();
+    let store = expedite::store::Store::open(dir.path()).unwrap();
+    let answer = std::sync::Arc::new(SaveAnswer(Some(csv.clone())));
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(eframe::egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| {
+            expedite::ui::ExpediteApp::new(store, Box::new(|| t(0))).with_save_dialog(answer)
+        });
+    settle(&mut harness);
+    click(&mut harness, "Contacts");
+    click(&mut harness, "Import or export…");
+    click(&mut harness, "Browse…");
+    wait_for(
+        &mut harness,
+        "Press Preview import to see what it would change.",
+    );
+    assert_eq!(
+        field_value(&harness, "File or address"),
+        csv.display().to_string()
+    );
+    click(&mut harness, "Preview import");
+    harness.get_by_label("Add 1 contact: Lee Park");
+
+    // A desktop with no open dialog says to type the path.
+    let store = expedite::store::Store::open(dir.path()).unwrap();
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(eframe::egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| {
+            expedite::ui::ExpediteApp::new(store, Box::new(|| t(0)))
+                .with_save_dialog(std::sync::Arc::new(SaveAnswer(None)))
+        });
+    settle(&mut harness);
+    click(&mut harness, "Contacts");
+    click(&mut harness, "Import or export…");
+    click(&mut harness, "Browse…");
+    wait_for(&mut harness, "No file dialog can be shown on this desktop");
+}
+
+#[test]
 fn in_office_hours_the_banner_says_so() {
     // 10:00 in London on a Thursday.
     let (_dir, harness) = contacts_at(with_rota, t(8 * 60));

@@ -136,6 +136,7 @@ impl ExpediteApp {
                     self.news.previews_reading = self.news.previews_reading.saturating_sub(1);
                     self.contacts.previewed(preview);
                 }
+                Event::Dialog(answer) if answer.opened => self.import_file_picked(answer),
                 Event::Dialog(answer) => {
                     self.exports
                         .answered(answer.path, answer.took, &mut self.notices)
@@ -182,6 +183,27 @@ impl ExpediteApp {
                     self.open_dialog(Dialog::PostUpdate(incident));
                 }
             }
+        }
+    }
+
+    /// The file picked to import goes where its path is typed, ready to
+    /// preview; a desktop with no open dialog says to type it.
+    fn import_file_picked(&mut self, answer: crate::services::dialog::Answer) {
+        match answer.path {
+            Some(path) => {
+                self.contacts.file_picked(&path);
+                self.notices.said = Some((
+                    "Press Preview import to see what it would change.".into(),
+                    false,
+                ));
+            }
+            None if answer.took < crate::ui::exports::NO_DIALOG_WITHIN => {
+                self.notices.said = Some((
+                    "No file dialog can be shown on this desktop (it needs the desktop portal or zenity): type the file's path.".into(),
+                    false,
+                ));
+            }
+            None => {}
         }
     }
 

@@ -65,6 +65,22 @@ impl ExpediteApp {
                 self.execute(command, then);
             }
             Action::Refuse(why) => self.notices.error = Some(why),
+            Action::BrowseImport => {
+                let request = crate::services::dialog::OpenRequest {
+                    title: "Import contacts or shifts".into(),
+                    kinds: vec![
+                        (
+                            "Contacts and shifts",
+                            &["csv", "vcf", "vcard", "ics", "ical"],
+                        ),
+                        ("All files", &["*"]),
+                    ],
+                };
+                let job = crate::services::dialog::Job::Open(request);
+                self.runner
+                    .services()
+                    .send(crate::services::Job::Dialog(job));
+            }
             Action::ShowContacts(page) => {
                 self.go(crate::ui::View::Contacts);
                 self.contacts.page = page;

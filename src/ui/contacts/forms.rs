@@ -762,12 +762,26 @@ impl ImportForm {
             ui,
             "Contacts from a CSV (with a header row) or vCard file; shifts from an on-call calendar feed (.ics, or its https:// or webcal:// address) of PagerDuty, Opsgenie, GoAlert or Grafana OnCall. You see what will change before anything does.",
         );
-        let response = field(
-            ui,
-            "File or address",
-            &mut draft.path,
-            "/home/you/team.csv or webcal://…",
-        );
+        let (response, browse) = ui
+            .horizontal(|ui| {
+                let label = form_label(ui, "File or address");
+                let field = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut draft.path)
+                            .hint_text("/home/you/team.csv or webcal://…")
+                            .desired_width((ui.available_width() - 100.0).clamp(120.0, 360.0)),
+                    )
+                    .labelled_by(label.id);
+                let browse = ui
+                    .button("Browse…")
+                    .on_hover_text("Pick the file on this computer")
+                    .clicked();
+                (field, browse)
+            })
+            .inner;
+        if browse {
+            action = Some(Action::BrowseImport);
+        }
         if response.changed() {
             self.preview = None;
         }
@@ -911,6 +925,12 @@ impl ImportForm {
     }
 
     /// What the disk thread read of the file asked for.
+    /// What was previewed no longer stands (another file was picked).
+    pub fn forget_preview(&mut self) {
+        self.preview = None;
+        self.trouble = None;
+    }
+
     pub fn previewed(&mut self, read: Previewed) {
         self.reading = None;
         self.progress = None;

@@ -148,6 +148,13 @@ impl Contacts {
         self.files.previewed(read);
     }
 
+    /// A file picked in the desktop's open dialog: its path is the one to
+    /// import, and what was previewed of another goes.
+    pub fn file_picked(&mut self, path: &std::path::Path) {
+        self.forms.import.path = path.display().to_string();
+        self.files.forget_preview();
+    }
+
     /// The import asked for is being read; this says how far it has got.
     pub fn reading(&mut self, progress: crate::interop::Progress) {
         self.files.progress = Some(progress);
