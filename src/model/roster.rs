@@ -412,11 +412,15 @@ impl std::fmt::Display for NumberError {
 
 impl std::fmt::Display for RosterError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let zone = |f: &mut std::fmt::Formatter<'_>, name: &str| {
-            write!(
+        let zone = |f: &mut std::fmt::Formatter<'_>, name: &str| match nearest_zone(name) {
+            Some(meant) => write!(
+                f,
+                "\"{name}\" is not a time zone this app knows — did you mean {meant}?"
+            ),
+            None => write!(
                 f,
                 "\"{name}\" is not a time zone this app knows. Use an IANA name such as Europe/London or America/New_York."
-            )
+            ),
         };
         match self {
             Self::UnknownZone(name) => zone(f, name),
@@ -483,6 +487,36 @@ impl std::fmt::Display for RosterError {
 }
 
 impl std::error::Error for RosterError {}
+
+/// The IANA zone a person most likely meant by a city or a zone written
+/// in the wrong case: "London" or "europe/london" → Europe/London, "new
+/// york" → America/New_York. `None` when no zone is named so.
+pub fn nearest_zone(name: &str) -> Option<&'static str> {
+    let typed = name.trim().replace(' ', "_");
+    if typed.is_empty() || typed.len() > 64 {
+        return None;
+    }
+    let zones = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+    let mut whole = zones.clone().filter(|z| z.eq_ignore_ascii_case(&typed));
+    if let Some(z) = whole.next() {
+        return Some(z);
+    }
+    // A city: the last part of a zone's name, preferring a canonical
+    // Continent/City over a legacy alias.
+    zones
+        .filter(|z| {
+            z.rsplit('/')
+                .next()
+                .is_some_and(|city| city.eq_ignore_ascii_case(&typed))
+        })
+        .min_by_key(|z| {
+            (
+                !z.contains('/'),
+                z.starts_with("US/") || z.starts_with("Etc/"),
+                z.len(),
+            )
+        })
+}
 
 /// A time zone from its IANA name.
 pub fn zone(name: &str) -> Result<Tz, RosterError> {
@@ -1465,5 +1499,16 @@ mod tests {
             zone(" Mars/Olympus ").unwrap_err().to_string(),
             "\"Mars/Olympus\" is not a time zone this app knows. Use an IANA name such as Europe/London or America/New_York."
         );
+        for (typed, meant) in [
+            ("London", "Europe/London"),
+            ("europe/london", "Europe/London"),
+            ("new york", "America/New_York"),
+            ("Berlin", "Europe/Berlin"),
+        ] {
+            assert_eq!(
+                zone(typed).unwrap_err().to_string(),
+                format!("\"{typed}\" is not a time zone this app knows — did you mean {meant}?")
+            );
+        }
     }
 }
