@@ -148,6 +148,24 @@ fn the_file_to_import_can_be_picked_in_the_desktops_dialog() {
 }
 
 #[test]
+fn a_rotations_misspelt_name_is_put_right_in_one_click() {
+    let (_dir, mut harness) = contacts_at(with_roster, t(0));
+    click(&mut harness, "Rotations…");
+    type_into(&mut harness, "People in order", "Alex Kimm, Tom Berg");
+    harness.get_by_label("Not on the roster: Alex Kimm");
+    click(&mut harness, "Use Alex Kim");
+    assert_eq!(
+        field_value(&harness, "People in order"),
+        "Alex Kim, Tom Berg"
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Not on the roster")
+            .is_none()
+    );
+}
+
+#[test]
 fn in_office_hours_the_banner_says_so() {
     // 10:00 in London on a Thursday.
     let (_dir, harness) = contacts_at(with_rota, t(8 * 60));

@@ -662,6 +662,7 @@ impl RotationForm {
             .filter(|p| !p.is_empty())
             .collect();
         let unknown = crate::ui::widgets::unknown_names(roster, &listed);
+        let mut picked = None;
         let row = ui.spacing().interact_size.y + 2.0;
         ui.allocate_ui_with_layout(
             egui::vec2(ui.available_width(), row),
@@ -669,14 +670,42 @@ impl RotationForm {
             |ui| {
                 ui.set_min_height(row);
                 if !unknown.is_empty() {
+                    let strangers: Vec<&str> = listed
+                        .iter()
+                        .copied()
+                        .filter(|n| roster.find(n).is_none())
+                        .collect();
                     ui.label(
-                        egui::RichText::new(format!("Not on the roster: {}", unknown.join(", ")))
+                        egui::RichText::new(format!("Not on the roster: {}", strangers.join(", ")))
                             .color(ui.visuals().warn_fg_color),
                     );
+                    // The nearest name one click away, in place of the one typed.
+                    for typed in &strangers {
+                        let Some(near) = roster.nearest_names(typed, 1).into_iter().next() else {
+                            continue;
+                        };
+                        if ui
+                            .small_button(format!("Use {near}"))
+                            .on_hover_text(format!("Instead of \"{typed}\""))
+                            .clicked()
+                        {
+                            picked = Some((typed.to_string(), near.to_string()));
+                        }
+                    }
                     crate::ui::widgets::anyway_checkbox(ui, &self.people, "Use these names anyway");
                 }
             },
         );
+        if let Some((typed, near)) = picked {
+            self.people = self
+                .people
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| if p == typed { near.as_str() } else { p })
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
         ui.horizontal(|ui| {
             let label = form_label(ui, "Hand-off day");
             let names = WEEKDAYS.map(|d| d.to_string());
