@@ -287,6 +287,15 @@ pub fn at_conclusion(
     dir: &std::path::Path,
     answer: Option<std::path::PathBuf>,
 ) -> Harness<'static, ExpediteApp> {
+    at_conclusion_sized(dir, answer, egui::vec2(1280.0, 800.0))
+}
+
+/// [`at_conclusion`] in a window `size` big.
+pub fn at_conclusion_sized(
+    dir: &std::path::Path,
+    answer: Option<std::path::PathBuf>,
+    size: egui::Vec2,
+) -> Harness<'static, ExpediteApp> {
     std::fs::write(
         dir.join("roster.ron"),
         r#"(contacts: [
@@ -296,12 +305,10 @@ pub fn at_conclusion(
     )
     .unwrap();
     let store = Store::open(dir).unwrap();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |_cc| {
-            ExpediteApp::new(store, Box::new(|| t(30)))
-                .with_save_dialog(std::sync::Arc::new(SaveAnswer(answer)))
-        });
+    let mut harness = Harness::builder().with_size(size).build_eframe(move |_cc| {
+        ExpediteApp::new(store, Box::new(|| t(30)))
+            .with_save_dialog(std::sync::Arc::new(SaveAnswer(answer)))
+    });
     settle(&mut harness);
     click(&mut harness, "Conclusion");
     harness

@@ -310,25 +310,54 @@ fn the_deployment_keeps_its_controls_in_place() {
 
 #[test]
 fn the_conclusion_keeps_its_controls_in_place() {
-    let dir = folder_with_incident(None);
-    let mut harness = at_conclusion(dir.path(), None);
-    let moved = walk(
-        &mut harness,
-        "Conclusion",
-        &[
-            Press::Type(
-                "PRs, tickets and links, one per line",
-                "https://example.com/pr/1",
-            ),
-            Press::Click("Mark summary sent"),
-            Press::Click("Mark origin told"),
-            Press::Click("Copy summary"),
-            // Refused (nothing typed), at the foot of the page; then the
-            // notices are dismissed with the page scrolled to its end.
-            Press::Click("Add follow-up"),
-            Press::Click("Dismiss"),
-            Press::Click("Dismiss"),
-        ],
-    );
+    let mut moved = Vec::new();
+    for (w, h) in SIZES {
+        let dir = folder_with_incident(None);
+        let mut harness = at_conclusion_sized(dir.path(), None, egui::vec2(w, h));
+        moved.extend(walk(
+            &mut harness,
+            &format!("Conclusion at {w}x{h}"),
+            &[
+                Press::Type("To", "web-team@shop.test"),
+                Press::Type(
+                    "PRs, tickets and links, one per line",
+                    "https://example.com/pr/1",
+                ),
+                Press::Click("Mark summary sent"),
+                Press::Click("Mark origin told"),
+                Press::Click("Copy summary"),
+                // Refused (nothing typed), at the foot of the page; then the
+                // notices are dismissed with the page scrolled to its end.
+                Press::Click("Add follow-up"),
+                Press::Click("Dismiss"),
+                Press::Click("Dismiss"),
+            ],
+        ));
+    }
+    judge(moved);
+}
+
+#[test]
+fn the_import_page_keeps_its_controls_in_place() {
+    let mut moved = Vec::new();
+    for (w, h) in SIZES {
+        let dir = folder_with_incident(None);
+        with_roster(dir.path());
+        let csv = dir.path().join("more.csv");
+        std::fs::write(&csv, "Name,Role,Mobile\nLee Park,Tester,+44 7700 900555\n").unwrap();
+        let mut harness = window(dir.path(), t(0), egui::vec2(w, h));
+        click(&mut harness, "Contacts");
+        click(&mut harness, "Import or export…");
+        let path = csv.display().to_string();
+        moved.extend(walk(
+            &mut harness,
+            &format!("Import at {w}x{h}"),
+            &[
+                Press::Type("File or address", &path),
+                Press::Click("Preview import"),
+                Press::Click("Import"),
+            ],
+        ));
+    }
     judge(moved);
 }

@@ -786,6 +786,51 @@ impl ImportForm {
         news: &FeedNews,
     ) -> Option<Action> {
         let mut action = None;
+        // Export and the feeds come first: the import's preview, which
+        // comes and goes, grows below everything else, so nothing moves
+        // under the pointer when it does.
+        if !roster.rota.feeds.is_empty() {
+            section(ui, "Feeds");
+            for feed in &roster.rota.feeds {
+                action = feed_row(ui, feed, news.get(&feed.id), roster, now).or(action);
+            }
+        }
+        section(ui, "Export");
+        weak(
+            ui,
+            "The contacts as vCard 4.0, and the rota as an iCalendar feed 12 weeks ahead in UTC, for other tools.",
+        );
+        ui.horizontal(|ui| {
+            let idle = !exports.busy();
+            let file = |ui: &mut egui::Ui, label: &str, make: &dyn Fn() -> exports::Job| {
+                ui.add_enabled(idle, egui::Button::new(label))
+                    .clicked()
+                    .then(|| exports::save(make()))
+            };
+            let vcf = || {
+                let text = vcard::write(roster);
+                document(
+                    "Save the contacts",
+                    "expedite-contacts.vcf",
+                    "vCard",
+                    "vcf",
+                    text,
+                )
+            };
+            let ics = || {
+                let text = ical::write(roster, now, 12);
+                document(
+                    "Save the rota",
+                    "expedite-rota.ics",
+                    "iCalendar",
+                    "ics",
+                    text,
+                )
+            };
+            let saved = file(ui, "Save contacts as vCard…", &vcf);
+            let saved = saved.or(file(ui, "Save rota as .ics…", &ics));
+            action = saved.or(action.take());
+        });
         section(ui, "Import");
         weak(
             ui,
@@ -908,48 +953,6 @@ impl ImportForm {
                 self.preview = None;
             }
         }
-        if !roster.rota.feeds.is_empty() {
-            section(ui, "Feeds");
-            for feed in &roster.rota.feeds {
-                action = feed_row(ui, feed, news.get(&feed.id), roster, now).or(action);
-            }
-        }
-        section(ui, "Export");
-        weak(
-            ui,
-            "The contacts as vCard 4.0, and the rota as an iCalendar feed 12 weeks ahead in UTC, for other tools.",
-        );
-        ui.horizontal(|ui| {
-            let idle = !exports.busy();
-            let file = |ui: &mut egui::Ui, label: &str, make: &dyn Fn() -> exports::Job| {
-                ui.add_enabled(idle, egui::Button::new(label))
-                    .clicked()
-                    .then(|| exports::save(make()))
-            };
-            let vcf = || {
-                let text = vcard::write(roster);
-                document(
-                    "Save the contacts",
-                    "expedite-contacts.vcf",
-                    "vCard",
-                    "vcf",
-                    text,
-                )
-            };
-            let ics = || {
-                let text = ical::write(roster, now, 12);
-                document(
-                    "Save the rota",
-                    "expedite-rota.ics",
-                    "iCalendar",
-                    "ics",
-                    text,
-                )
-            };
-            let saved = file(ui, "Save contacts as vCard…", &vcf);
-            let saved = saved.or(file(ui, "Save rota as .ics…", &ics));
-            action = saved.or(action.take());
-        });
         action
     }
 
