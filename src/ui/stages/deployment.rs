@@ -1,7 +1,7 @@
 //! Deployment: deployed the usual way with a rollback plan, then readings of
 //! the original problem metric, plotted so "is it fixed?" shows at a glance.
 
-use chrono::{DateTime, Local, TimeZone, Utc};
+use chrono::{DateTime, DurationRound, Local, TimeZone, Utc};
 use eframe::egui;
 use egui_plot::{Line, Plot, PlotPoints, Points, VLine};
 
@@ -185,7 +185,13 @@ pub fn show(
 
 /// Readings over time, with the declaration and the deploy marked.
 fn plot(ui: &mut egui::Ui, incident: &Incident) {
-    let origin = incident.opened_at;
+    // Minutes from the hour the incident was declared in, so that the
+    // axis marks fall on round clock times (02:10, 02:20), not on the
+    // declaration's odd seconds.
+    let origin = incident
+        .opened_at
+        .duration_trunc(chrono::Duration::hours(1))
+        .unwrap_or(incident.opened_at);
     let minutes = |t: DateTime<Utc>| (t - origin).num_seconds() as f64 / 60.0;
     let points: Vec<[f64; 2]> = incident
         .deployment
@@ -218,7 +224,6 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
             _ => None,
         })
         .collect();
-    // Room above the highest point for the legend, so it covers no reading.
     let top = points
         .iter()
         .chain(&declared)
@@ -234,20 +239,64 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
     let good = crate::ui::widgets::DONE;
     let warn = ui.visuals().warn_fg_color;
     let accent = ui.visuals().hyperlink_color;
+    let declared_at = minutes(incident.opened_at);
+    // The key above the plot, where it covers neither a line nor a point.
+    ui.horizontal_wrapped(|ui| {
+        // Each mark drawn as the plot draws it, then what it stands for.
+        let key = |ui: &mut egui::Ui, mark: Mark, color: egui::Color32, what: &str| {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+            let c = rect.center();
+            let painter = ui.painter();
+            match mark {
+                Mark::Dot(r) => {
+                    painter.circle_filled(c, r, color);
+                }
+                Mark::Diamond => {
+                    painter.add(egui::Shape::convex_polygon(
+                        vec![
+                            c + egui::vec2(0.0, -5.0),
+                            c + egui::vec2(5.0, 0.0),
+                            c + egui::vec2(0.0, 5.0),
+                            c + egui::vec2(-5.0, 0.0),
+                        ],
+                        color,
+                        egui::Stroke::NONE,
+                    ));
+                }
+                Mark::Line => {
+                    painter.vline(c.x, rect.y_range(), egui::Stroke::new(1.5, color));
+                }
+            }
+            ui.label(egui::RichText::new(what).small());
+            ui.add_space(6.0);
+        };
+        key(ui, Mark::Dot(3.0), strong, "Metric");
+        key(ui, Mark::Dot(5.0), good, "Back to normal");
+        if !declared.is_empty() {
+            key(ui, Mark::Diamond, warn, "Count given as evidence");
+        }
+        key(ui, Mark::Line, warn, "Declared");
+        if deployed.is_some() {
+            key(ui, Mark::Line, accent, "Deployed");
+        }
+    });
     Plot::new(("readings", incident.id.as_str()))
         .height(170.0)
         .allow_scroll(false)
         .allow_zoom(false)
         .allow_drag(false)
         .include_y(0.0)
-        .include_y(if top > 0.0 { top * 1.45 } else { 1.0 })
+        .include_y(if top > 0.0 { top * 1.15 } else { 1.0 })
+        // A little room either side, so neither line sits on the frame.
+        .include_x(declared_at - 5.0)
+        .include_x(deployed.unwrap_or(declared_at) + 5.0)
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(clock_steps))
         .x_axis_formatter(move |mark, _| clock(mark.value).to_string())
         .label_formatter(move |hover| {
             let (egui_plot::HoverPosition::NearDataPoint { position, .. }
             | egui_plot::HoverPosition::Elsewhere { position }) = *hover;
             Some(format!("{} — {:.1}", clock(position.x), position.y))
         })
-        .legend(egui_plot::Legend::default().position(egui_plot::Corner::RightTop))
         .show(ui, |plot| {
             plot.line(Line::new("Metric", PlotPoints::from(points.clone())).color(strong));
             plot.points(
@@ -268,9 +317,32 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
                         .color(warn),
                 );
             }
-            plot.vline(VLine::new("Declared", 0.0).color(warn));
+            plot.vline(VLine::new("Declared", declared_at).color(warn));
             if let Some(x) = deployed {
                 plot.vline(VLine::new("Deployed", x).color(accent));
             }
         });
+}
+
+/// How a key's mark is drawn.
+#[derive(Clone, Copy)]
+enum Mark {
+    Dot(f32),
+    Diamond,
+    Line,
+}
+
+/// Clock-friendly steps for the time axis, in minutes: the smallest of 1,
+/// 2, 5, 10, 15, 30 minutes, 1, 2, 3, 6, 12 hours or a day that the plot
+/// can show apart, and the two after it for the thicker lines.
+fn clock_steps(input: egui_plot::GridInput) -> [f64; 3] {
+    const STEPS: [f64; 13] = [
+        1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 180.0, 360.0, 720.0, 1440.0, 2880.0,
+    ];
+    let first = STEPS
+        .iter()
+        .position(|s| *s >= input.base_step_size)
+        .unwrap_or(STEPS.len() - 3)
+        .min(STEPS.len() - 3);
+    [STEPS[first], STEPS[first + 1], STEPS[first + 2]]
 }
