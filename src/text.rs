@@ -21,6 +21,31 @@ fn acts(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
 
+/// `text` without the system's error numbers that Rust's I/O errors add
+/// ("Connection refused (os error 111)" → "Connection refused"): the
+/// words say what happened; the number helps nobody reading it.
+pub fn without_os_codes(text: &str) -> std::borrow::Cow<'_, str> {
+    const MARK: &str = " (os error ";
+    if !text.contains(MARK) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + MARK.len()..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 && after[digits..].starts_with(')') {
+            rest = &after[digits + 1..];
+        } else {
+            out.push_str(MARK);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// `text` on one line of at most `max` characters, for a commit message, a
 /// log or a message: line breaks and tabs become spaces, other control
 /// characters and bidirectional controls are dropped, runs of spaces are
@@ -144,6 +169,19 @@ pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_systems_error_numbers_are_left_out() {
+        assert_eq!(
+            super::without_os_codes("Can't connect: Connection refused (os error 111)."),
+            "Can't connect: Connection refused."
+        );
+        assert_eq!(
+            super::without_os_codes("a (os error x) and (os error 2)"),
+            "a (os error x) and"
+        );
+        assert_eq!(super::without_os_codes("calm"), "calm");
+    }
+
     use super::*;
 
     #[test]

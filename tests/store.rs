@@ -668,3 +668,14 @@ fn a_writer_that_keeps_the_folder_busy_is_named_as_such() {
         .execute(&mut state, post(&id, "waiting"), "sam", t(1))
         .unwrap();
 }
+
+#[test]
+fn a_disk_error_is_said_in_words_without_the_systems_number() {
+    let error = expedite::store::StoreError::Write {
+        path: "/data/incidents/x.ron".into(),
+        error: std::io::Error::from_raw_os_error(28),
+    };
+    let said = error.to_string();
+    assert!(said.contains("No space left on device."), "{said}");
+    assert!(!said.contains("os error"), "{said}");
+}

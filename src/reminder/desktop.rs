@@ -157,7 +157,7 @@ pub fn describe(error: &str) -> String {
         || error.contains("Connection refused")
         || error.contains("Address")
     {
-        format!("there is no desktop session bus to reach the notification server ({error})")
+        "there is no desktop session bus to reach the notification server".to_owned()
     } else {
         format!("the notification server refused it ({error})")
     }

@@ -89,13 +89,15 @@ impl fmt::Display for StoreError {
             Self::Command(e) => e.fmt(f),
             Self::Read { path, error } => write!(
                 f,
-                "Could not read {}: {error}. Nothing was changed — check that the folder is there and yours to read, then try again.",
-                path.display()
+                "Could not read {}: {}. Nothing was changed — check that the folder is there and yours to read, then try again.",
+                path.display(),
+                crate::text::without_os_codes(&error.to_string())
             ),
             Self::Write { path, error } => write!(
                 f,
-                "Could not write {}: {error}. Nothing was lost — check the disk has room and the folder is yours to write, then try again.",
-                path.display()
+                "Could not write {}: {}. Nothing was lost — check the disk has room and the folder is yours to write, then try again.",
+                path.display(),
+                crate::text::without_os_codes(&error.to_string())
             ),
             Self::ChangedElsewhere { path } => write!(
                 f,

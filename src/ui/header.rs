@@ -135,7 +135,8 @@ fn status(ui: &mut egui::Ui, words: &str, whole: &str, warn: bool) {
     } else {
         text.weak()
     };
-    ui.label(text).on_hover_text(whole);
+    ui.label(text)
+        .on_hover_text(crate::text::without_os_codes(whole));
     ui.add_space(8.0);
 }
 

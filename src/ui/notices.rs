@@ -157,6 +157,7 @@ enum Kind {
 /// [`ROWS`] lines (the whole on hover); a screen reader reads them out when
 /// they appear (at once for an error, in turn for a notice).
 fn message(ui: &mut egui::Ui, text: &str, bad: bool) {
+    let text = &*crate::text::without_os_codes(text);
     let color = if bad {
         ui.visuals().error_fg_color
     } else {
