@@ -253,7 +253,7 @@ impl Incident {
     /// recorded since: it was deployed and did not hold.
     pub fn failed_fix(&self) -> Option<&Fix> {
         let back = self.reopened.as_ref()?.done.at;
-        self.fix.as_ref().filter(|f| f.recorded_at < back)
+        self.fix.as_ref().filter(|f| f.recorded_at <= back)
     }
 
     /// A freshly declared incident with nothing recorded yet.

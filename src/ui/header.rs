@@ -78,7 +78,10 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
             });
         });
     });
-    ui.horizontal_wrapped(|ui| {
+    // One line whatever it holds (a wrapped line would push the whole
+    // window down on one incident and not on another): the reopening's
+    // reason comes last and gives way first.
+    ui.horizontal(|ui| {
         let weak = |ui: &mut egui::Ui, text: &str| ui.label(egui::RichText::new(text).weak());
         weak(ui, "Owner");
         let owner = incident.owner.as_deref().unwrap_or("nobody");
@@ -95,16 +98,6 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
                 &format!("Declared {}", age(incident.opened_at, facts.now)),
             ),
         };
-        if let (Some(back), true) = (&incident.reopened, incident.is_open()) {
-            ui.separator();
-            let words = format!(
-                "Reopened {}: {}",
-                age(back.done.at, facts.now),
-                crate::model::shorten(&back.reason, 60)
-            );
-            ui.label(egui::RichText::new(words).color(ui.visuals().warn_fg_color))
-                .on_hover_text(format!("Reopened by {}: {}", back.done.by, back.reason));
-        }
         ui.separator();
         weak(ui, "Stage");
         // The stage it is at is the first one not done: say so, so that
@@ -118,6 +111,19 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
         ui.label(egui::RichText::new(format!("{}{progress}", stage.name())).strong());
         ui.separator();
         weak(ui, incident.id.as_str());
+        if let (Some(back), true) = (&incident.reopened, incident.is_open()) {
+            ui.separator();
+            let words = format!(
+                "Reopened {}: {}",
+                age(back.done.at, facts.now),
+                crate::model::shorten(&back.reason, 60)
+            );
+            ui.add(
+                egui::Label::new(egui::RichText::new(words).color(ui.visuals().warn_fg_color))
+                    .truncate(),
+            )
+            .on_hover_text(format!("Reopened by {}: {}", back.done.by, back.reason));
+        }
     });
     ui.add_space(4.0);
     action
