@@ -98,9 +98,10 @@ fn posting_an_update_resets_the_countdown() {
     // ...and is one click from the clipboard, as it was recorded.
     let copied = click_and_copy(&mut harness, "Copy this update for #expedite");
     assert!(
-        copied.contains("Conditions: Rolled back; errors falling"),
+        copied.starts_with("Expedite update: Checkout returns 500 (2026-11-26-sam-1)\nConditions: Rolled back; errors falling\n"),
         "{copied}"
     );
+    assert!(copied.contains("Next update at "), "{copied}");
     harness.get_by_label("The update for #expedite copied — paste it where it goes.");
 }
 

@@ -145,13 +145,28 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, new_channel: &mut String) -> Optio
                 .clicked()
         {
             action = Some(Action::Export(crate::ui::exports::Export::Copy {
-                text: update.text.clone(),
+                text: as_posted(facts, update),
                 what: format!("The update for {}", update.channel),
             }));
         }
         ui.add_space(4.0);
     }
     action
+}
+
+/// The update as it would have been posted to its channel: the latest with
+/// when the next one is due, an earlier one as it was written then.
+fn as_posted(facts: &Facts, update: &crate::model::Update) -> String {
+    let (incident, state) = (facts.incident, facts.state);
+    if incident.last_update() == Some(update)
+        && let Some((_, text)) =
+            crate::pack::update::as_posted(incident, &state.roster, &state.settings)
+    {
+        return text;
+    }
+    let mut pack = crate::pack::Pack::new(incident, &state.roster, &state.settings, update.at);
+    pack.next_update = None;
+    crate::pack::update::text(&pack, &update.channel, &update.text, None)
 }
 
 /// How much a post's standing asks of the person.
