@@ -841,6 +841,60 @@ fn word_back_while_it_is_still_being_worked_on_is_asked_for_again_once_fixed() {
 }
 
 #[test]
+fn after_a_reopening_the_fix_that_did_not_hold_asks_for_the_next_one() {
+    let (mut state, id) = declared();
+    let fix = |what: &str| Command::RecordFix {
+        incident: id.clone(),
+        description: what.into(),
+        deviations: vec![],
+        permanent_fix: None,
+    };
+    run(&mut state, fix("Revert PR 4821")).unwrap();
+    assert_eq!(
+        stage_status(&incident(&state, &id), Stage::Fix).progress,
+        Progress::Done
+    );
+    run(
+        &mut state,
+        Command::Resolve {
+            incident: id.clone(),
+        },
+    )
+    .unwrap();
+    let reopen = Command::Reopen {
+        incident: id.clone(),
+        reason: "errors are back".into(),
+    };
+    apply(&mut state, reopen, "jo", mins(30)).unwrap();
+    let post = Command::PostUpdate {
+        incident: id.clone(),
+        text: "It is back".into(),
+        channel: None,
+        next_in: None,
+    };
+    apply(&mut state, post, "jo", mins(31)).unwrap();
+    let i = incident(&state, &id);
+    let status = stage_status(&i, Stage::Fix);
+    assert_eq!(status.progress, Progress::InProgress);
+    assert!(
+        status.missing[0].starts_with("the next fix"),
+        "{:?}",
+        status.missing
+    );
+    apply(
+        &mut state,
+        fix("Revert PR 4821 and warm the cache"),
+        "jo",
+        mins(40),
+    )
+    .unwrap();
+    assert_eq!(
+        stage_status(&incident(&state, &id), Stage::Fix).progress,
+        Progress::Done
+    );
+}
+
+#[test]
 fn reopening_undoes_what_said_it_was_fixed_and_keeps_the_record() {
     let (mut state, id) = declared();
     let steps = [

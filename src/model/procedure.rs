@@ -234,6 +234,9 @@ fn fix(incident: &Incident) -> StageStatus {
             d.reason.describe()
         ));
     }
+    if incident.is_open() && incident.failed_fix().is_some() {
+        missing.push("the next fix (the one deployed before it came back did not hold)".to_owned());
+    }
     if fix.is_temporary()
         && fix
             .permanent_fix
@@ -399,6 +402,9 @@ pub fn next_step(incident: &Incident) -> Guidance {
     if fix.progress != Progress::Done {
         let step = match incident.fix {
             None => "Describe the fix, and say whether it breaks best practice and why.".to_owned(),
+            Some(_) if incident.failed_fix().is_some() => {
+                "The fix deployed before it came back did not hold: record the next fix (Change the fix), then deploy it.".to_owned()
+            }
             Some(_) => format!("Complete the fix record: {}.", fix.missing.join("; ")),
         };
         return Guidance {

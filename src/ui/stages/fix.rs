@@ -34,6 +34,12 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut Option<FixDraft>) -> O
                 fix.recorded_by
             ),
         );
+        if incident.is_open() && incident.failed_fix().is_some() {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                "Deployed before it came back, and it did not hold: change the fix to the next one, then deploy it.",
+            );
+        }
         section(ui, "Process");
         if fix.is_best_practice() {
             ui.label("Best practice followed.");
