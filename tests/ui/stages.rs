@@ -569,3 +569,43 @@ fn taking_ownership_says_who_took_it_and_leaves_no_stale_note_in_the_brief() {
         "the older note is not where things stand now"
     );
 }
+
+#[test]
+fn after_a_reopening_the_deployment_starts_from_the_kept_plan_and_old_readings_say_so() {
+    let dir = folder_with_incident(Some("Sam"));
+    let id = expedite::model::IncidentId::parse("2026-11-26-sam-1").unwrap();
+    let mut store = expedite::store::Store::open(dir.path()).unwrap();
+    let (mut state, _) = store.load();
+    let steps = [
+        Command::RecordDeployment {
+            incident: id.clone(),
+            at: None,
+            usual_way: true,
+            rollback_plan: "redeploy v41".into(),
+        },
+        Command::AddMetricReading {
+            incident: id.clone(),
+            at: None,
+            value: 2.0,
+            normal: true,
+            note: "errors/min".into(),
+        },
+        Command::Resolve {
+            incident: id.clone(),
+        },
+        Command::Reopen {
+            incident: id.clone(),
+            reason: "errors are back".into(),
+        },
+    ];
+    for (n, step) in steps.into_iter().enumerate() {
+        store
+            .execute(&mut state, step, "Sam", t(10 + n as i64))
+            .unwrap();
+    }
+    drop(store);
+    let mut harness = app_at(dir.path(), t(20));
+    click(&mut harness, "Deployment");
+    assert_eq!(field_value(&harness, "Rollback plan"), "redeploy v41");
+    harness.get_by_label_contains("2 · normal then, before it came back — errors/min");
+}

@@ -44,7 +44,9 @@ pub fn show(
         // The plan can be put right until the incident is resolved: once
         // recorded, the field holds it, and "Change rollback plan" beside
         // it saves what is typed there.
-        if recorded && deploy.rollback_plan.is_empty() {
+        // So it starts from the plan kept when a reopening took back the
+        // deployment that did not hold.
+        if deploy.rollback_plan.is_empty() {
             deploy.rollback_plan = d.rollback_plan.clone();
         }
         let mut plan = d.rollback_plan.clone();
@@ -167,7 +169,15 @@ pub fn show(
     // control, and moves none.
     if !d.readings.is_empty() {
         for r in d.readings.iter().rev().take(5) {
-            let state = if r.normal { "normal" } else { "not normal yet" };
+            let before_it_came_back = incident
+                .reopened
+                .as_ref()
+                .is_some_and(|back| r.at <= back.done.at && open);
+            let state = match (r.normal, before_it_came_back) {
+                (true, true) => "normal then, before it came back",
+                (true, false) => "normal",
+                (false, _) => "not normal yet",
+            };
             let note = if r.note.is_empty() {
                 String::new()
             } else {
