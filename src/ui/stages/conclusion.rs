@@ -319,8 +319,8 @@ fn web_team(ui: &mut egui::Ui, to: &mut String, kept: &str) -> bool {
         let field = ui
             .add(
                 egui::TextEdit::singleline(to)
-                    .hint_text("the web team's address, e.g. web-team@example.com")
-                    .desired_width((ui.available_width() - 220.0).clamp(160.0, 360.0)),
+                    .hint_text("the web team's, e.g. web@example.com")
+                    .desired_width((ui.available_width() - 180.0).clamp(160.0, 360.0)),
             )
             .labelled_by(label.id);
         let typed = to.trim();
@@ -334,11 +334,16 @@ fn web_team(ui: &mut egui::Ui, to: &mut String, kept: &str) -> bool {
             ("Kept for the team when you leave the field", false)
         };
         let text = egui::RichText::new(words);
-        ui.label(if warn {
-            text.color(ui.visuals().warn_fg_color)
-        } else {
-            text.weak()
-        });
+        // In the room left on the line (all of it on hover).
+        ui.add(
+            egui::Label::new(if warn {
+                text.color(ui.visuals().warn_fg_color)
+            } else {
+                text.weak()
+            })
+            .truncate(),
+        )
+        .on_hover_text(words);
         field.lost_focus()
             && typed != kept.trim()
             && (typed.is_empty() || crate::model::roster::is_address(typed))
