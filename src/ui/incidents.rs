@@ -30,12 +30,17 @@ pub fn show(
     }
     for incident in open.into_iter().rev() {
         let is_selected = selected == Some(&incident.id);
+        // Opened when, or reopened when: a relapse is not a fresh incident.
+        let opened = match &incident.reopened {
+            Some(back) => format!("reopened {}", when(back.done.at, now)),
+            None => when(incident.opened_at, now),
+        };
         let text = format!(
             "{} — {} · {} · {}",
             crate::model::shorten(&incident.title, 80),
             incident.owner.as_deref().unwrap_or("no owner"),
             procedure::current_stage(incident).name(),
-            when(incident.opened_at, now),
+            opened,
         );
         ui.horizontal(|ui| {
             // Each open incident's countdown first, so an overdue one is never

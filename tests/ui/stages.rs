@@ -379,6 +379,9 @@ fn resolving_walks_the_conclusion() {
         !resolve_at.intersects(reopen_at),
         "{resolve_at:?} under {reopen_at:?}"
     );
+    // The list of incidents says it came back, not when it was first opened.
+    click(&mut harness, "Incidents");
+    harness.get_by_label_contains("· reopened ");
 }
 
 #[test]
