@@ -17,6 +17,9 @@ pub enum Use {
     /// Where a channel's posts go: https, or http to this machine only
     /// (a secret never crosses the network in the clear).
     Post,
+    /// Where a metric is read: https, or http to this machine only (its
+    /// key never crosses the network in the clear).
+    Source,
 }
 
 /// Why an address can't be used.
@@ -30,8 +33,8 @@ pub enum WebError {
     TooLong,
     /// `https://` and nothing after it.
     NoHost(String),
-    /// Plain http to another machine, where only https will do.
-    PlainHttp(String),
+    /// Plain http to another machine, where only https will do (for what).
+    PlainHttp(String, Use),
     /// Not a web address at all.
     NotWeb(String),
 }
@@ -49,7 +52,11 @@ impl fmt::Display for WebError {
                 "that address is over {MAX_ADDRESS} characters — paste the address alone"
             ),
             Self::NoHost(a) => write!(f, "'{a}' names no host"),
-            Self::PlainHttp(a) => write!(
+            Self::PlainHttp(a, Use::Source) => write!(
+                f,
+                "'{a}' is plain http — the metric's key would cross the network readable by anyone on the way, so it must be https:// (plain http:// only to this machine)"
+            ),
+            Self::PlainHttp(a, _) => write!(
                 f,
                 "'{a}' is plain http — a webhook carries your team's messages and its own secret, so it must be https:// (plain http:// only to this machine, for testing)"
             ),
@@ -87,8 +94,8 @@ pub fn check(text: &str, use_: Use) -> Result<String, WebError> {
     if host.is_empty() {
         return Err(WebError::NoHost(shown()));
     }
-    if use_ == Use::Post && !secure && !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
-        return Err(WebError::PlainHttp(shown()));
+    if use_ != Use::Link && !secure && !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+        return Err(WebError::PlainHttp(shown(), use_));
     }
     Ok(text.to_owned())
 }
@@ -173,12 +180,12 @@ mod tests {
         assert!(check("http://localhost/hook", Use::Post).is_ok());
         assert!(matches!(
             check("http://hooks.example.com/x", Use::Post),
-            Err(WebError::PlainHttp(_))
+            Err(WebError::PlainHttp(..))
         ));
         // A user part can't pass another host off as this machine.
         assert!(matches!(
             check("http://127.0.0.1@evil.example/x", Use::Post),
-            Err(WebError::PlainHttp(_))
+            Err(WebError::PlainHttp(..))
         ));
         assert!(check("http://dashboards.internal/x", Use::Link).is_ok());
     }

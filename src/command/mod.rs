@@ -10,6 +10,7 @@ use std::fmt;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
+use crate::model::metric::{self, Watch};
 use crate::model::{
     Advice, Change, Decision, Deviation, Done, EXPEDITE_CHANNEL, Evidence, EvidenceKind, Fix,
     FollowUp, FollowUpKind, Incident, IncidentId, MetricHit, MetricReading, OriginTold, Postmortem,
@@ -150,6 +151,33 @@ pub enum Command {
         normal: bool,
         note: String,
     },
+    /// Watch the confirming metric where the team keeps it (replacing the
+    /// one watched before, and what was read of it).
+    WatchMetric {
+        incident: IncidentId,
+        source: Box<crate::model::metric::Source>,
+    },
+    /// Stop reading the metric; what was read stays, and is still judged.
+    StopWatching { incident: IncidentId },
+    /// Readings of the watched metric, joined to those kept (one per span).
+    RecordSeries {
+        incident: IncidentId,
+        buckets: Vec<crate::model::metric::Bucket>,
+    },
+    /// The owner's threshold (`None`: the proposed one) and confirmation
+    /// time, in minutes.
+    SetMetricLimits {
+        incident: IncidentId,
+        threshold: Option<f64>,
+        confirm_minutes: u32,
+    },
+    /// The owner's correction of the impact window (`None`: as the data
+    /// shows it).
+    SetImpact {
+        incident: IncidentId,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+    },
     /// The summary email went to web.
     MarkSummarySent {
         incident: IncidentId,
@@ -238,6 +266,11 @@ impl Command {
             | RecordFix { incident, .. }
             | RecordDeployment { incident, .. }
             | AddMetricReading { incident, .. }
+            | WatchMetric { incident, .. }
+            | StopWatching { incident }
+            | RecordSeries { incident, .. }
+            | SetMetricLimits { incident, .. }
+            | SetImpact { incident, .. }
             | MarkSummarySent { incident, .. }
             | MarkOriginTold { incident, .. }
             | SchedulePostmortem { incident, .. }
@@ -330,6 +363,16 @@ pub enum CommandError {
     NoSuchFollowUp(String),
     /// A reading that is not a number.
     BadReading,
+    /// A metric's source that can't be read as given.
+    BadSource(crate::model::metric::SourceError),
+    /// No metric is watched on this incident.
+    NotWatching(IncidentId),
+    /// A threshold that is not a number a metric reaches.
+    BadThreshold,
+    /// A confirmation time of none, or over a day.
+    BadConfirmTime,
+    /// An impact window that ends before it starts.
+    ImpactBackwards,
     /// "Next update in" zero or less.
     NonPositiveInterval,
     /// A length of time further than it may reach (what, the most).
@@ -385,6 +428,11 @@ impl fmt::Display for CommandError {
             PostmortemInPast => f.write_str("That time has passed — schedule the postmortem for a time still to come."),
             FollowUpDueInPast(day) => write!(f, "{} has passed — give a day from today on, or leave the due day empty.", day.format("%a %-d %b %Y")),
             NoSuchFollowUp(text) => write!(f, "There is no follow-up \"{text}\" on this incident — it may have been changed on another desk; look at the list again."),
+            BadSource(e) => write!(f, "The metric can't be watched: {e}."),
+            NotWatching(id) => write!(f, "No metric is watched on {id} — connect one first (Watch this metric…, or expedite metric connect)."),
+            BadThreshold => f.write_str("The threshold is not a number the metric reaches — give a value per minute, like 10, or leave it empty for the proposed one."),
+            BadConfirmTime => f.write_str("The confirmation time is from 1 to 1440 minutes — 15 is usual."),
+            ImpactBackwards => f.write_str("The impact window ends before it starts — check the two times."),
             BadReading => f.write_str("The reading is not a number a dashboard shows (or is past a million billion) — give the metric's value."),
             NonPositiveInterval => f.write_str("The next update must be due some time from now — give a positive length, e.g. 15m."),
             TooFar(what, most) => write!(
@@ -1054,6 +1102,148 @@ fn apply_to_incident(
                     note,
                     by: actor.to_owned(),
                 },
+            );
+            Ok(saved)
+        }
+        WatchMetric { source, .. } => {
+            let source = source.checked().map_err(CommandError::BadSource)?;
+            if inc
+                .watch
+                .as_ref()
+                .is_some_and(|w| w.source == source && w.stopped.is_none())
+            {
+                return Ok(Vec::new());
+            }
+            log(
+                inc,
+                actor,
+                now,
+                format!("Watching the metric: {}", source.describe()),
+                None,
+            );
+            // Readings of another metric say nothing of this one.
+            inc.series.clear();
+            let kept = inc.watch.take();
+            let mut watch = Watch::new(
+                source,
+                Done {
+                    at: now,
+                    by: actor.to_owned(),
+                },
+            );
+            if let Some(kept) = kept {
+                watch.confirm_minutes = kept.confirm_minutes;
+            }
+            inc.watch = Some(watch);
+            Ok(saved)
+        }
+        StopWatching { .. } => {
+            let watch = inc
+                .watch
+                .as_mut()
+                .filter(|w| w.stopped.is_none())
+                .ok_or_else(|| CommandError::NotWatching(inc.id.clone()))?;
+            watch.stopped = Some(Done {
+                at: now,
+                by: actor.to_owned(),
+            });
+            log(
+                inc,
+                actor,
+                now,
+                "Stopped watching the metric (what was read is kept)".into(),
+                None,
+            );
+            Ok(saved)
+        }
+        RecordSeries { buckets, .. } => {
+            let Some(watch) = &inc.watch else {
+                return Err(CommandError::NotWatching(inc.id.clone()));
+            };
+            let deployed = inc.deployment.deployed_at;
+            let before = metric::judge(&inc.series, watch, inc.opened_at, deployed).verdict;
+            // Nothing from the future, nothing long before the baseline's
+            // day, nothing read before this metric was connected.
+            let earliest = inc.opened_at - Duration::hours(27);
+            let fresh: Vec<_> = buckets
+                .into_iter()
+                .filter(|b| b.start >= earliest && b.end() <= now && b.read_at >= watch.since.at)
+                .collect();
+            let series = metric::join_buckets(&inc.series, &fresh);
+            if series == inc.series {
+                return Ok(Vec::new());
+            }
+            inc.series = series;
+            let judgement = metric::judge(&inc.series, watch, inc.opened_at, deployed);
+            if judgement.verdict != before && judgement.verdict != metric::Verdict::Unknown {
+                let what = format!(
+                    "The metric: {}",
+                    metric::verdict_words(&judgement, watch, deployed, |t| {
+                        t.format("%H:%M UTC").to_string()
+                    })
+                );
+                log(inc, actor, now, what, None);
+            }
+            Ok(saved)
+        }
+        SetMetricLimits {
+            threshold,
+            confirm_minutes,
+            ..
+        } => {
+            if threshold.is_some_and(|t| !t.is_finite() || !(0.0..=1e15).contains(&t)) {
+                return Err(CommandError::BadThreshold);
+            }
+            if !(1..=24 * 60).contains(&confirm_minutes) {
+                return Err(CommandError::BadConfirmTime);
+            }
+            let watch = inc
+                .watch
+                .as_mut()
+                .ok_or_else(|| CommandError::NotWatching(inc.id.clone()))?;
+            if watch.threshold == threshold && watch.confirm_minutes == confirm_minutes {
+                return Ok(Vec::new());
+            }
+            watch.threshold = threshold;
+            watch.confirm_minutes = confirm_minutes;
+            let what = match threshold {
+                Some(t) => format!(
+                    "Metric threshold set to {} a minute, normal after {confirm_minutes} min under it",
+                    metric::number(t)
+                ),
+                None => format!(
+                    "Metric threshold back to the proposed one, normal after {confirm_minutes} min under it"
+                ),
+            };
+            log(inc, actor, now, what, None);
+            Ok(saved)
+        }
+        SetImpact { start, end, .. } => {
+            if let (Some(s), Some(e)) = (start, end)
+                && e < s
+            {
+                return Err(CommandError::ImpactBackwards);
+            }
+            if start.is_some_and(|s| s > now) || end.is_some_and(|e| e > now) {
+                return Err(CommandError::InFuture("impact window"));
+            }
+            let watch = inc
+                .watch
+                .as_mut()
+                .ok_or_else(|| CommandError::NotWatching(inc.id.clone()))?;
+            watch.impact_start = start;
+            watch.impact_end = end;
+            let time = |t: Option<DateTime<Utc>>| {
+                t.map_or("as the metric shows".to_owned(), |t| {
+                    t.format("%Y-%m-%d %H:%M UTC").to_string()
+                })
+            };
+            log(
+                inc,
+                actor,
+                now,
+                format!("Impact window set: from {} to {}", time(start), time(end)),
+                None,
             );
             Ok(saved)
         }

@@ -83,6 +83,13 @@ pub fn merge_incident(base: Option<&Incident>, ours: &Incident, theirs: &Inciden
         &theirs.deployment.readings,
         reading_key,
     );
+    // Two desks reading the same minutes keep one bucket for each.
+    out.series = crate::model::metric::join_buckets(&ours.series, &theirs.series);
+    // Readings from before the metric watched now was connected are of
+    // another one.
+    if let Some(w) = &out.watch {
+        out.series.retain(|b| b.read_at >= w.since.at);
+    }
     out.follow_ups = join(&ours.follow_ups, &theirs.follow_ups, follow_up_key);
     // One follow-up marked on either desk: its marks from both, so the
     // later mark says where it stands.
@@ -148,6 +155,7 @@ fn same(part: Part, a: &Incident, b: &Incident) -> bool {
         Part::OriginTold => a.conclusion.origin_told == b.conclusion.origin_told,
         Part::Postmortem => a.conclusion.postmortem == b.conclusion.postmortem,
         Part::Resolution => a.resolved_at == b.resolved_at && a.reopened == b.reopened,
+        Part::Watch => a.watch == b.watch,
     }
 }
 
@@ -178,6 +186,7 @@ fn copy(part: Part, from: &Incident, to: &mut Incident) {
             .conclusion
             .postmortem
             .clone_from(&from.conclusion.postmortem),
+        Part::Watch => to.watch.clone_from(&from.watch),
         Part::Resolution => {
             to.resolved_at = from.resolved_at;
             to.reopened.clone_from(&from.reopened);
@@ -202,6 +211,7 @@ fn value_key(part: Part, inc: &Incident) -> String {
         Part::OriginTold => format!("{:?}", inc.conclusion.origin_told),
         Part::Postmortem => format!("{:?}", inc.conclusion.postmortem),
         Part::Resolution => format!("{:?} {:?}", inc.resolved_at, inc.reopened),
+        Part::Watch => format!("{:?}", inc.watch),
     }
 }
 
@@ -235,6 +245,7 @@ fn label(part: Part) -> &'static str {
         Part::OriginTold => "word to the origin",
         Part::Postmortem => "postmortem",
         Part::Resolution => "state",
+        Part::Watch => "metric watched",
     }
 }
 
@@ -298,6 +309,10 @@ fn describe(part: Part, inc: &Incident) -> String {
         Part::Resolution => inc
             .resolved_at
             .map_or("open".into(), |at| format!("resolved {}", time(at))),
+        Part::Watch => inc
+            .watch
+            .as_ref()
+            .map_or("none".into(), |w| w.source.describe()),
     }
 }
 

@@ -181,6 +181,12 @@ pub struct Incident {
     /// How the fix went out and how the metric looks since (stage "Deployment").
     #[serde(default)]
     pub deployment: Deployment,
+    /// The confirming metric, read from where the team keeps it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watch: Option<super::metric::Watch>,
+    /// What was read of it, oldest first, one bucket per span.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub series: Vec<super::metric::Bucket>,
     /// Summary, word to the origin, postmortem (stage "Conclusion").
     #[serde(default)]
     pub conclusion: Conclusion,
@@ -220,11 +226,13 @@ pub enum Part {
     Postmortem,
     /// Resolved, or open.
     Resolution,
+    /// The metric watched, and how it is judged.
+    Watch,
 }
 
 impl Part {
     /// Every part, in the order the procedure meets them.
-    pub const ALL: [Part; 10] = [
+    pub const ALL: [Part; 11] = [
         Self::Title,
         Self::Owner,
         Self::Classification,
@@ -235,6 +243,7 @@ impl Part {
         Self::OriginTold,
         Self::Postmortem,
         Self::Resolution,
+        Self::Watch,
     ];
 }
 
@@ -273,6 +282,8 @@ impl Incident {
             communication: Communication::default(),
             fix: None,
             deployment: Deployment::default(),
+            watch: None,
+            series: Vec::new(),
             conclusion: Conclusion::default(),
             follow_ups: Vec::new(),
             timeline: Vec::new(),

@@ -4,6 +4,7 @@ pub mod clocks;
 pub mod comms;
 pub mod exact;
 pub mod incident;
+pub mod metric;
 pub mod phone;
 pub mod procedure;
 pub mod roster;
