@@ -21,6 +21,7 @@ macro_rules! tell {
 
 mod channel;
 mod export;
+mod metric;
 mod steps;
 pub mod terminal;
 mod who;
@@ -149,6 +150,13 @@ pub enum Sub {
         /// What to do.
         #[command(subcommand)]
         what: channel::ChannelWhat,
+    },
+    /// Watch the metric that confirms the incident: connect it, read it
+    /// now, show what it says, disconnect.
+    Metric {
+        /// What to do.
+        #[command(subcommand)]
+        what: metric::MetricWhat,
     },
     /// The posts waiting to go out (offline, rate-limited, failed or unknown).
     Outbox {
@@ -732,6 +740,21 @@ fn run_inner(cli: Cli, sub: Sub) -> Result<(), String> {
                     ),
                 }
             );
+        }
+        Sub::Metric { what } => {
+            let incident = pick(&state)?;
+            metric::run(
+                what,
+                metric::Call {
+                    dir: &dir,
+                    store: &mut store,
+                    state: &mut state,
+                    actor: &actor,
+                    now,
+                    incident,
+                    json: cli.json,
+                },
+            )?;
         }
         Sub::MergeDriver { .. } | Sub::Sync | Sub::Channel { .. } | Sub::Outbox { .. } => {
             unreachable!("handled before the folder is read")

@@ -18,6 +18,7 @@ pub mod reminder;
 pub mod sample;
 pub mod services;
 pub mod share;
+pub mod sources;
 pub mod store;
 pub mod text;
 pub mod time;

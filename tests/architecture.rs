@@ -94,6 +94,7 @@ fn the_core_is_pure() {
         &[
             "crate::post",
             "crate::interop::fetch",
+            "crate::sources",
             "crate::services",
             "crate::store",
             "crate::share",

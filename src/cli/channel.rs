@@ -67,7 +67,7 @@ pub enum OutboxWhat {
 /// hundred characters.
 const SECRET_MAX: usize = 4096;
 
-fn secret(value: String) -> Result<String, String> {
+pub(super) fn secret(value: String) -> Result<String, String> {
     let too_long = || {
         format!(
             "that secret is over {SECRET_MAX} characters — a webhook address or token is far shorter; check what was pasted or piped in"

@@ -392,6 +392,45 @@ pub fn baseline_windows(opened: DateTime<Utc>) -> [(DateTime<Utc>, DateTime<Utc>
     [at(DAY_EARLIER), at(HOURS_BEFORE)]
 }
 
+/// The spans to read next for an incident declared at `opened` whose
+/// readings so far are `series`, at `now`: the day-earlier baseline once,
+/// and from the last reading (its newest five minutes again: they may
+/// still have been filling in) or three hours before the declaration to
+/// the last whole minute — a day at most per read, the rest next time.
+pub fn spans_to_read(
+    series: &[Bucket],
+    opened: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let minute = |t: DateTime<Utc>| {
+        DateTime::from_timestamp(t.timestamp().div_euclid(60) * 60, 0).unwrap_or(t)
+    };
+    let to = minute(now);
+    let mut spans = Vec::new();
+    let (day_from, day_to) = baseline_windows(opened)[0];
+    let (_, _, least) = DAY_EARLIER;
+    let read_of_day = series
+        .iter()
+        .filter(|b| b.start >= day_from && b.end() <= day_to)
+        .count();
+    if read_of_day < least && day_to <= to {
+        spans.push((minute(day_from), minute(day_to)));
+    }
+    let watched_from = minute(opened - Duration::minutes(HOURS_BEFORE.0));
+    let from = series
+        .iter()
+        .rev()
+        .find(|b| b.start >= watched_from)
+        .map_or(watched_from, |b| {
+            minute(b.end() - Duration::minutes(5)).max(watched_from)
+        });
+    let until = to.min(from + Duration::days(1));
+    if from < until {
+        spans.push((from, until));
+    }
+    spans
+}
+
 /// The median and the median absolute deviation of `values` (not empty).
 fn median_and_mad(values: &mut [f64]) -> (f64, f64) {
     let median = median(values);
@@ -448,6 +487,11 @@ pub fn judge(
     let threshold = watch
         .threshold
         .or_else(|| base.map(|(b, s)| proposed_threshold(b, s)));
+    // The watched span: the incident's three hours before the declaration
+    // on; the day-earlier baseline is not part of it.
+    let from = opened - Duration::minutes(HOURS_BEFORE.0);
+    let first = series.partition_point(|b| b.start < from);
+    let series = &series[first..];
     let latest = series.last().map(|b| Point {
         at: b.end(),
         value: b.value,
@@ -470,16 +514,13 @@ pub fn judge(
         return judgement;
     }
     let confirm = watch.confirm();
-    // The watched span: the incident's three hours before the declaration
-    // on; the day-earlier baseline is not part of it.
-    let from = opened - Duration::minutes(HOURS_BEFORE.0);
     let mut start: Option<DateTime<Utc>> = None;
     let mut end: Option<DateTime<Utc>> = None;
     // The current run: whether over, and since when.
     let mut run: Option<(bool, DateTime<Utc>)> = None;
     let mut came_down_since_fix = false;
     let mut regressed = false;
-    for b in series.iter().filter(|b| b.start >= from) {
+    for b in series {
         let over = b.value > threshold;
         let quiet_before = match run {
             Some((false, since)) => b.start - since >= confirm,
@@ -752,6 +793,23 @@ mod tests {
         bad[1].value = -1.0;
         bad[2].secs = 0;
         assert_eq!(join_buckets(&joined, &bad).len(), 15);
+    }
+
+    #[test]
+    fn what_to_read_next_starts_where_the_last_read_ended() {
+        // Nothing read: the day earlier, then from three hours before.
+        let spans = spans_to_read(&[], t0(), at(10) + Duration::seconds(42));
+        assert_eq!(
+            spans,
+            vec![(at(-26 * 60), at(-22 * 60)), (at(-180), at(10))]
+        );
+        // Read to minute 10: from minute 5 again (still filling in).
+        let mut s = series(-26 * 60, -22 * 60, |_| 1.0);
+        s.extend(series(-180, 10, |_| 1.0));
+        assert_eq!(spans_to_read(&s, t0(), at(12)), vec![(at(5), at(12))]);
+        // Long unread: a day at a time.
+        let spans = spans_to_read(&s, t0(), at(3 * 24 * 60));
+        assert_eq!(spans, vec![(at(5), at(5 + 24 * 60))]);
     }
 
     #[test]

@@ -175,6 +175,13 @@ pub struct Connections {
     /// how it is shown (masked, as `channel list` prints it).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub in_keyring: BTreeMap<String, String>,
+    /// This desk's keys for each incident's metric, by the incident's id;
+    /// those kept in the keyring are here without their secrets.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metric_keys: BTreeMap<String, crate::sources::Keys>,
+    /// The incidents whose metric keys are in the desktop's keyring.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub metric_keys_in_keyring: std::collections::BTreeSet<String>,
 }
 
 impl Connections {

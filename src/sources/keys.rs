@@ -1,0 +1,91 @@
+//! This desk's keys for a metric, kept like a channel's secret: in the
+//! desktop's keyring when there is one, else in `connections.ron`, which
+//! only this desk's owner may read and which never leaves the desk.
+
+use std::path::Path;
+
+use super::Keys;
+use crate::post::{Connections, Kept, connections_path, keyring, read_local, write_local};
+
+/// The keyring's name for an incident's metric keys.
+fn item(incident: &str) -> String {
+    format!("metric {incident}")
+}
+
+/// Keeps `keys` for `incident`'s metric, replacing any kept before.
+pub fn keep(root: &Path, incident: &str, keys: &Keys) -> Result<Kept, String> {
+    let path = connections_path(root);
+    let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
+    let secret = serde_json::json!({"token": keys.token, "app_key": keys.app_key}).to_string();
+    let label = format!("Expedite: the metric of {incident}");
+    let kept = match keyring::store(root, &item(incident), &label, &secret) {
+        Ok(()) => {
+            connections.metric_keys.insert(
+                incident.to_owned(),
+                Keys {
+                    origin: keys.origin.clone(),
+                    ..Keys::default()
+                },
+            );
+            connections
+                .metric_keys_in_keyring
+                .insert(incident.to_owned());
+            Kept::Keyring
+        }
+        Err(why) => {
+            connections
+                .metric_keys
+                .insert(incident.to_owned(), keys.clone());
+            connections.metric_keys_in_keyring.remove(incident);
+            Kept::File { why }
+        }
+    };
+    write_local(&path, &connections).map_err(|e| e.to_string())?;
+    if let Kept::File { .. } = kept {
+        let _ = keyring::forget(root, &item(incident));
+    }
+    Ok(kept)
+}
+
+/// The keys this desk keeps for `incident`'s metric: none (empty) when it
+/// has none. `Err` says why the keyring could not be read.
+pub fn fetch(root: &Path, incident: &str) -> Result<Keys, String> {
+    let connections: Connections =
+        read_local(&connections_path(root)).map_err(|e| e.to_string())?;
+    from(&connections, root, incident)
+}
+
+/// As [`fetch`], from connections already read.
+pub fn from(connections: &Connections, root: &Path, incident: &str) -> Result<Keys, String> {
+    let Some(mut keys) = connections.metric_keys.get(incident).cloned() else {
+        return Ok(Keys::default());
+    };
+    if connections.metric_keys_in_keyring.contains(incident) {
+        let secret = keyring::fetch(root, &item(incident))
+            .map_err(|why| {
+                format!("the metric's key is in the desktop's keyring, which could not be read: {why} — start or unlock the keyring, or give the key again")
+            })?
+            .ok_or_else(|| {
+                "the desktop's keyring no longer holds the metric's key — give it again".to_owned()
+            })?;
+        let value: serde_json::Value = serde_json::from_str(&secret).unwrap_or_default();
+        keys.token = value["token"].as_str().unwrap_or_default().to_owned();
+        keys.app_key = value["app_key"].as_str().unwrap_or_default().to_owned();
+    }
+    Ok(keys)
+}
+
+/// Forgets the keys kept for `incident`'s metric.
+pub fn forget(root: &Path, incident: &str) -> Result<(), String> {
+    let path = connections_path(root);
+    let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
+    let had = connections.metric_keys.remove(incident).is_some();
+    let in_keyring = connections.metric_keys_in_keyring.remove(incident);
+    if had {
+        write_local(&path, &connections).map_err(|e| e.to_string())?;
+    }
+    if in_keyring {
+        keyring::forget(root, &item(incident))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,439 @@
+//! Watching the confirming metric against real servers: VictoriaMetrics
+//! and Prometheus (Debian's packages) on 127.0.0.1, fed back-dated samples,
+//! read through `expedite metric …` as a team's script would.
+
+#[path = "support/desk.rs"]
+mod desk;
+#[path = "support/team.rs"]
+mod team;
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration as Wait, Instant};
+
+use chrono::{DateTime, Duration, Utc};
+use expedite::command::{Command as Cmd, NewEvidence};
+use expedite::model::{EvidenceKind, IncidentId};
+use expedite::store::Store;
+
+fn expedite(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_expedite"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("EXPEDITE_DATA_DIR")
+        .env("EXPEDITE_SECRETS", "file")
+        .env("USER", "sam")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn ok(o: Output) -> Output {
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    o
+}
+
+fn show(dir: &Path, id: &IncidentId) -> serde_json::Value {
+    let o = ok(expedite(
+        dir,
+        &["metric", "show", "--json", "--incident", id.as_str()],
+    ));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// The whole minute `minutes` from the declaration.
+fn minute(declared: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
+    declared + Duration::minutes(minutes)
+}
+
+/// The scenarios, each a label on one counter, as errors a minute by the
+/// minute (from the declaration): 4 a minute normally; 80 from 20 minutes
+/// before the declaration; the fix deployed at +30 works from +33
+/// ("recover"), or works and stops working at +70 ("relapse"), or never
+/// works ("high").
+fn rate(scenario: &str, m: i64) -> u64 {
+    let high = match scenario {
+        "recover" => (-20..33).contains(&m),
+        "relapse" => (-20..33).contains(&m) || m >= 70,
+        _ => m >= -20,
+    };
+    if high { 80 } else { 4 }
+}
+
+const SCENARIOS: [&str; 3] = ["recover", "relapse", "high"];
+/// Where the samples begin, in minutes from the declaration: before the
+/// day-earlier baseline.
+const FIRST: i64 = -27 * 60;
+/// Now, in minutes from the declaration.
+const NOW: i64 = 90;
+
+/// Every sample: (scenario, unix milliseconds, counter value), a sample
+/// every 15 s, the counter rising by a quarter of the minute's rate.
+fn samples(declared: DateTime<Utc>) -> Vec<(&'static str, i64, u64)> {
+    let mut out = Vec::new();
+    for scenario in SCENARIOS {
+        let mut value = 0;
+        for m in FIRST..NOW {
+            for q in 0..4 {
+                if m == FIRST && q == 0 {
+                    out.push((scenario, minute(declared, m).timestamp_millis(), 0));
+                }
+                value += rate(scenario, m) / 4;
+                let at = minute(declared, m) + Duration::seconds(15 * (q + 1));
+                out.push((scenario, at.timestamp_millis(), value));
+            }
+        }
+    }
+    out
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn program(name: &str) -> String {
+    let path = format!("/usr/bin/{name}");
+    assert!(
+        Path::new(&path).exists(),
+        "{path} is missing: install Debian's victoria-metrics and prometheus packages (see .ci/run)"
+    );
+    path
+}
+
+/// Waits until `url` answers 200.
+fn wait_ready(url: &str) {
+    let start = Instant::now();
+    while start.elapsed() < Wait::from_secs(60) {
+        if let Ok(r) = ureq::get(url).call()
+            && r.status() == 200
+        {
+            return;
+        }
+        std::thread::sleep(Wait::from_millis(100));
+    }
+    panic!("{url} never answered");
+}
+
+fn victoria(dir: &Path, declared: DateTime<Utc>) -> (Running, String) {
+    let port = free_port();
+    let child = Command::new(program("victoria-metrics"))
+        .arg(format!("-httpListenAddr=127.0.0.1:{port}"))
+        .arg(format!("-storageDataPath={}", dir.display()))
+        .arg("-retentionPeriod=100y")
+        .arg("-search.latencyOffset=0s")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let running = Running(child);
+    let url = format!("http://127.0.0.1:{port}");
+    wait_ready(&format!("{url}/health"));
+    let mut body = String::new();
+    for (scenario, ms, value) in samples(declared) {
+        body.push_str(&format!(
+            "checkout_errors_total{{scenario=\"{scenario}\"}} {value} {ms}\n"
+        ));
+    }
+    let answer = ureq::post(format!("{url}/api/v1/import/prometheus"))
+        .send(body.as_str())
+        .unwrap();
+    assert_eq!(answer.status(), 204);
+    ureq::get(format!("{url}/internal/force_flush")).call().ok();
+    (running, url)
+}
+
+fn prometheus(dir: &Path, declared: DateTime<Utc>) -> (Running, String) {
+    let data = dir.join("data");
+    let mut open_metrics = String::from("# TYPE checkout_errors counter\n");
+    for (scenario, ms, value) in samples(declared) {
+        open_metrics.push_str(&format!(
+            "checkout_errors_total{{scenario=\"{scenario}\"}} {value} {}.{:03}\n",
+            ms / 1000,
+            ms % 1000
+        ));
+    }
+    open_metrics.push_str("# EOF\n");
+    let file = dir.join("samples.om");
+    std::fs::write(&file, open_metrics).unwrap();
+    let made = Command::new(program("promtool"))
+        .args(["tsdb", "create-blocks-from", "openmetrics"])
+        .arg(&file)
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", text(&made));
+    let config = dir.join("prometheus.yml");
+    std::fs::write(&config, "global:\n  scrape_interval: 1h\n").unwrap();
+    let port = free_port();
+    let child = Command::new(program("prometheus"))
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!("--storage.tsdb.path={}", data.display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .arg("--storage.tsdb.retention.time=100y")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let running = Running(child);
+    let url = format!("http://127.0.0.1:{port}");
+    wait_ready(&format!("{url}/-/ready"));
+    (running, url)
+}
+
+/// An incident declared at `declared` with its fix deployed 30 minutes on,
+/// in a new data folder.
+fn desk(declared: DateTime<Utc>) -> (tempfile::TempDir, IncidentId) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let (mut state, _) = store.load();
+    store
+        .execute(
+            &mut state,
+            Cmd::Declare {
+                title: "Checkout errors".into(),
+                evidence: NewEvidence {
+                    kind: EvidenceKind::ErrorTracker { count: 80 },
+                    text: "80 checkout errors a minute".into(),
+                    link: None,
+                },
+                owner: None,
+            },
+            "Sam",
+            declared,
+        )
+        .unwrap();
+    let id = state.incidents.keys().next().unwrap().clone();
+    store
+        .execute(
+            &mut state,
+            Cmd::RecordFix {
+                incident: id.clone(),
+                description: "roll back the tax change".into(),
+                deviations: Vec::new(),
+                permanent_fix: None,
+            },
+            "Sam",
+            minute(declared, 25),
+        )
+        .unwrap();
+    store
+        .execute(
+            &mut state,
+            Cmd::RecordDeployment {
+                incident: id.clone(),
+                at: Some(minute(declared, 30)),
+                usual_way: true,
+                rollback_plan: "redeploy the previous build".into(),
+            },
+            "Sam",
+            minute(declared, 30),
+        )
+        .unwrap();
+    (dir, id)
+}
+
+fn declared_now() -> DateTime<Utc> {
+    let now = Utc::now();
+    let whole = DateTime::from_timestamp(now.timestamp() / 60 * 60, 0).unwrap();
+    whole - Duration::minutes(NOW)
+}
+
+fn rfc(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Each scenario through one server: connect, poll, show.
+fn scenarios(url: &str, declared: DateTime<Utc>) {
+    for scenario in SCENARIOS {
+        let (dir, id) = desk(declared);
+        let query = format!("sum(increase(checkout_errors_total{{scenario=\"{scenario}\"}}[1m]))");
+        ok(expedite(
+            dir.path(),
+            &[
+                "metric",
+                "connect",
+                "prometheus",
+                "--url",
+                url,
+                "--query",
+                &query,
+            ],
+        ));
+        let polled = ok(expedite(dir.path(), &["metric", "poll"]));
+        let said = text(&polled);
+        let json = show(dir.path(), &id);
+        assert_eq!(json["baseline"], 4.0, "{scenario}: {json}\n{said}");
+        assert_eq!(json["threshold"], 5.0, "{scenario}: {json}");
+        assert_eq!(
+            json["impact"]["start"],
+            rfc(minute(declared, -20)),
+            "{scenario}: the impact began before the declaration\n{json}"
+        );
+        match scenario {
+            "recover" => {
+                assert_eq!(json["verdict"], "normal", "{json}\n{said}");
+                assert_eq!(json["impact"]["end"], rfc(minute(declared, 33)), "{json}");
+                assert_eq!(json["latest"]["value"], 4.0, "{json}");
+                assert!(said.contains("Back to normal for"), "{said}");
+            }
+            "relapse" => {
+                assert_eq!(json["verdict"], "regressed", "{json}\n{said}");
+                assert_eq!(json["impact"]["end"], serde_json::Value::Null, "{json}");
+                assert!(
+                    said.contains("Back above normal after the fix: 80 a minute"),
+                    "{said}"
+                );
+            }
+            _ => {
+                assert_eq!(json["verdict"], "above", "{json}\n{said}");
+                assert_eq!(json["impact"]["end"], serde_json::Value::Null, "{json}");
+            }
+        }
+        // A second poll reads only the newest minutes, and adds no point
+        // twice.
+        let points = json["points"].as_u64().unwrap();
+        ok(expedite(dir.path(), &["metric", "poll"]));
+        assert_eq!(show(dir.path(), &id)["points"].as_u64().unwrap(), points);
+        // The verdict went on the timeline once.
+        let file = std::fs::read_to_string(dir.path().join("incidents").join(format!("{id}.ron")))
+            .unwrap();
+        assert_eq!(file.matches("The metric: ").count(), 1, "{file}");
+    }
+}
+
+#[test]
+fn victoria_metrics_a_recovery_a_relapse_and_a_metric_still_high() {
+    let declared = declared_now();
+    let store = tempfile::tempdir().unwrap();
+    let (_server, url) = victoria(store.path(), declared);
+    scenarios(&url, declared);
+
+    // A query giving more than one number, and a server gone: exit 1, why.
+    let (dir, _) = desk(declared);
+    ok(expedite(
+        dir.path(),
+        &[
+            "metric",
+            "connect",
+            "prometheus",
+            "--url",
+            &url,
+            "--query",
+            "increase(checkout_errors_total[1m])",
+        ],
+    ));
+    let o = expedite(dir.path(), &["metric", "poll"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("gives 3 series"), "{}", text(&o));
+    assert!(text(&o).contains("wrap it in sum(…)"), "{}", text(&o));
+    let gone = format!("http://127.0.0.1:{}", free_port());
+    ok(expedite(
+        dir.path(),
+        &[
+            "metric",
+            "connect",
+            "prometheus",
+            "--url",
+            &gone,
+            "--query",
+            "up",
+        ],
+    ));
+    let o = expedite(dir.path(), &["metric", "poll"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("could not be read: offline"),
+        "{}",
+        text(&o)
+    );
+    // Plain http to another machine would carry the key in the clear.
+    let o = expedite(
+        dir.path(),
+        &[
+            "metric",
+            "connect",
+            "prometheus",
+            "--url",
+            "http://prom.example.com",
+            "--query",
+            "up",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("must be https://"), "{}", text(&o));
+}
+
+#[test]
+fn two_desks_polling_one_metric_keep_each_minute_once() {
+    let declared = declared_now();
+    let store = tempfile::tempdir().unwrap();
+    let (_server, url) = victoria(store.path(), declared);
+    let (_team, a, b, id) = team::two_desks();
+    let query = "sum(increase(checkout_errors_total{scenario=\"high\"}[1m]))";
+    let run = |dir: &Path, who: &str, args: &[&str]| team::ok(team::expedite(dir, who, args));
+    run(
+        &a,
+        "Sam Patel",
+        &[
+            "metric",
+            "connect",
+            "prometheus",
+            "--url",
+            &url,
+            "--query",
+            query,
+        ],
+    );
+    run(&a, "Sam Patel", &["sync"]);
+    run(&b, "Alex Kim", &["sync"]);
+    // Both read the same hours, each on its own desk.
+    run(&b, "Alex Kim", &["metric", "poll"]);
+    run(&a, "Sam Patel", &["metric", "poll"]);
+    let alone = team::incidents(&a)[0].series.len();
+    assert!(alone > 200, "{alone} readings");
+    run(&a, "Sam Patel", &["sync"]);
+    run(&b, "Alex Kim", &["sync"]);
+    run(&a, "Sam Patel", &["sync"]);
+    for dir in [&a, &b] {
+        let incident = &team::incidents(dir)[0];
+        assert_eq!(incident.id.as_str(), id);
+        let mut starts: Vec<_> = incident.series.iter().map(|b| b.start).collect();
+        let n = starts.len();
+        starts.dedup();
+        assert_eq!(starts.len(), n, "a minute kept twice");
+        assert!(
+            n >= alone && n <= alone + 2,
+            "{n} after the merge, {alone} before"
+        );
+    }
+    assert_eq!(team::incidents(&a)[0].series, team::incidents(&b)[0].series);
+}
+
+#[test]
+fn prometheus_a_recovery_a_relapse_and_a_metric_still_high() {
+    let declared = declared_now();
+    let store = tempfile::tempdir().unwrap();
+    let (_server, url) = prometheus(store.path(), declared);
+    scenarios(&url, declared);
+}
