@@ -23,7 +23,7 @@ use crate::model::metric::{Bucket, Source, SourceKind};
 /// How long finding and connecting to the service may take.
 const CONNECT_LIMIT: Duration = Duration::from_secs(5);
 /// How long the answer may take.
-const ANSWER_LIMIT: Duration = Duration::from_secs(15);
+const ANSWER_LIMIT: Duration = Duration::from_secs(10);
 /// The largest answer read: a day at one point a minute is far smaller.
 pub const MAX_ANSWER: u64 = 8 << 20;
 /// The longest a service's request to wait is honoured; asked again after.

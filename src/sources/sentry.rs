@@ -42,11 +42,12 @@ pub(super) fn read(
         .ok_or_else(|| ReadError::Garbled(format!("{label}'s answer has no data")))?;
     let points = data.iter().filter_map(|row| {
         let at = unix(row[0].as_f64()?)?;
-        let count = row[1].as_array().map(|parts| {
+        // A count the service can't say is left out, not taken for none.
+        let count = row[1].as_array().and_then(|parts| {
             parts
                 .iter()
-                .filter_map(|p| p["count"].as_f64())
-                .sum::<f64>()
+                .map(|p| p["count"].as_f64())
+                .sum::<Option<f64>>()
         });
         Some((at, count))
     });
