@@ -10,7 +10,7 @@
 mod bugsnag;
 mod datadog;
 pub mod keys;
-mod prometheus;
+pub mod prometheus;
 mod sentry;
 
 use std::time::Duration;

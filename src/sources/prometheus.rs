@@ -38,7 +38,13 @@ pub(super) fn read(
     if !source.org.is_empty() {
         request = request.header("X-Scope-OrgID", &source.org);
     }
-    let answer = json(&get(request, label)?, label)?;
+    parse(&get(request, label)?, now)
+}
+
+/// A `query_range` answer as buckets read at `now`.
+pub fn parse(text: &str, now: DateTime<Utc>) -> Result<Read, ReadError> {
+    let label = "Prometheus";
+    let answer = json(text, label)?;
     if answer["status"] != "success" {
         return Err(ReadError::Garbled(format!(
             "{label} did not say the query succeeded"
