@@ -296,6 +296,23 @@ fn scenarios(url: &str, declared: DateTime<Utc>) {
                 assert_eq!(json["impact"]["end"], rfc(minute(declared, 33)), "{json}");
                 assert_eq!(json["latest"]["value"], 4.0, "{json}");
                 assert!(said.contains("Back to normal for"), "{said}");
+                // The impact window goes into the summary, the postmortem
+                // and the brief (the status), in the team's zone (UTC here).
+                let stamp = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+                let window = format!(
+                    "Impact, from the metric: {} to {} (53 min)",
+                    stamp(minute(declared, -20)),
+                    stamp(minute(declared, 33))
+                );
+                for part in ["summary", "postmortem"] {
+                    let o = ok(expedite(dir.path(), &["export", part]));
+                    let out = String::from_utf8_lossy(&o.stdout);
+                    assert!(out.contains(&window), "{part}: {out}");
+                    assert!(
+                        out.contains("It began 20 min before it was declared."),
+                        "{part}: {out}"
+                    );
+                }
             }
             "relapse" => {
                 assert_eq!(json["verdict"], "regressed", "{json}\n{said}");

@@ -203,16 +203,12 @@ fn poll(call: &mut Call) -> Result<(), String> {
             "the metric on {id} is no longer watched — connect it again to read it"
         ));
     }
-    let spans = metric::spans_to_read(&incident.series, incident.opened_at, call.now);
+    let progress = metric::Progress::of(&incident.series, incident.opened_at);
+    let spans = metric::spans_to_read(&progress, incident.opened_at, call.now);
     let keys = keys::fetch(call.dir, id.as_str())?;
-    let mut read = Vec::new();
-    let mut left_out = 0;
-    for (from, to) in spans {
-        let got = sources::read(&watch.source, &keys, from, to, call.now)
-            .map_err(|e| format!("the metric could not be read: {e}"))?;
-        read.extend(got.buckets);
-        left_out += got.left_out;
-    }
+    let got = sources::read_spans(&watch.source, &keys, &spans, call.now)
+        .map_err(|e| format!("the metric could not be read: {e}"))?;
+    let (read, left_out) = (got.buckets, got.left_out);
     let lengths: std::collections::BTreeSet<u32> = read.iter().map(|b| b.secs).collect();
     let count = read.len();
     if !read.is_empty() {

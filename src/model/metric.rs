@@ -392,13 +392,45 @@ pub fn baseline_windows(opened: DateTime<Utc>) -> [(DateTime<Utc>, DateTime<Utc>
     [at(DAY_EARLIER), at(HOURS_BEFORE)]
 }
 
-/// The spans to read next for an incident declared at `opened` whose
-/// readings so far are `series`, at `now`: the day-earlier baseline once,
-/// and from the last reading (its newest five minutes again: they may
-/// still have been filling in) or three hours before the declaration to
-/// the last whole minute — a day at most per read, the rest next time.
+/// How far an incident's metric has been read: what the next read asks for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Minutes read of the day-earlier baseline window.
+    pub day_read: usize,
+    /// The end of the newest reading of the watched span.
+    pub last_end: Option<DateTime<Utc>>,
+}
+
+impl Progress {
+    /// How far `series` goes, for an incident declared at `opened`.
+    pub fn of(series: &[Bucket], opened: DateTime<Utc>) -> Self {
+        let mut progress = Self::default();
+        progress.absorb(series, opened);
+        progress
+    }
+
+    /// Takes in what was just read.
+    pub fn absorb(&mut self, read: &[Bucket], opened: DateTime<Utc>) {
+        let (day_from, day_to) = baseline_windows(opened)[0];
+        let watched_from = opened - Duration::minutes(HOURS_BEFORE.0);
+        for b in read {
+            if b.start >= day_from && b.end() <= day_to {
+                self.day_read += 1;
+            }
+            if b.start >= watched_from && self.last_end.is_none_or(|e| b.end() > e) {
+                self.last_end = Some(b.end());
+            }
+        }
+    }
+}
+
+/// The spans to read next for an incident declared at `opened`, read as
+/// far as `progress` says, at `now`: the day-earlier baseline once, and
+/// from the last reading (its newest five minutes again: they may still
+/// have been filling in) or three hours before the declaration to the last
+/// whole minute — a day at most per read, the rest next time.
 pub fn spans_to_read(
-    series: &[Bucket],
+    progress: &Progress,
     opened: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
@@ -408,22 +440,13 @@ pub fn spans_to_read(
     let to = minute(now);
     let mut spans = Vec::new();
     let (day_from, day_to) = baseline_windows(opened)[0];
-    let (_, _, least) = DAY_EARLIER;
-    let read_of_day = series
-        .iter()
-        .filter(|b| b.start >= day_from && b.end() <= day_to)
-        .count();
-    if read_of_day < least && day_to <= to {
+    if progress.day_read < DAY_EARLIER.2 && day_to <= to {
         spans.push((minute(day_from), minute(day_to)));
     }
     let watched_from = minute(opened - Duration::minutes(HOURS_BEFORE.0));
-    let from = series
-        .iter()
-        .rev()
-        .find(|b| b.start >= watched_from)
-        .map_or(watched_from, |b| {
-            minute(b.end() - Duration::minutes(5)).max(watched_from)
-        });
+    let from = progress.last_end.map_or(watched_from, |end| {
+        minute(end - Duration::minutes(5)).max(watched_from)
+    });
     let until = to.min(from + Duration::days(1));
     if from < until {
         spans.push((from, until));
@@ -798,7 +821,8 @@ mod tests {
     #[test]
     fn what_to_read_next_starts_where_the_last_read_ended() {
         // Nothing read: the day earlier, then from three hours before.
-        let spans = spans_to_read(&[], t0(), at(10) + Duration::seconds(42));
+        let p = |s: &[Bucket]| Progress::of(s, t0());
+        let spans = spans_to_read(&p(&[]), t0(), at(10) + Duration::seconds(42));
         assert_eq!(
             spans,
             vec![(at(-26 * 60), at(-22 * 60)), (at(-180), at(10))]
@@ -806,9 +830,9 @@ mod tests {
         // Read to minute 10: from minute 5 again (still filling in).
         let mut s = series(-26 * 60, -22 * 60, |_| 1.0);
         s.extend(series(-180, 10, |_| 1.0));
-        assert_eq!(spans_to_read(&s, t0(), at(12)), vec![(at(5), at(12))]);
+        assert_eq!(spans_to_read(&p(&s), t0(), at(12)), vec![(at(5), at(12))]);
         // Long unread: a day at a time.
-        let spans = spans_to_read(&s, t0(), at(3 * 24 * 60));
+        let spans = spans_to_read(&p(&s), t0(), at(3 * 24 * 60));
         assert_eq!(spans, vec![(at(5), at(5 + 24 * 60))]);
     }
 

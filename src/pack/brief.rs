@@ -105,6 +105,7 @@ impl Brief {
                 }
             ));
         }
+        broken.extend(pack.metric_lines());
         if let Some(at) = incident.deployment.deployed_at {
             broken.push(format!("Fix deployed {}", pack.stamp(at)));
         } else if let Some(fix) = incident.failed_fix() {

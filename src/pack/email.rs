@@ -216,7 +216,11 @@ pub fn summary(pack: &Pack<'_>) -> Email {
     if !d.rollback_plan.trim().is_empty() {
         b.push_str(&format!("Rollback plan: {}\n", one_line(&d.rollback_plan)));
     }
-    if d.readings.is_empty() {
+    let watched = pack.metric_lines();
+    for line in &watched {
+        b.push_str(&format!("{line}\n"));
+    }
+    if d.readings.is_empty() && watched.is_empty() {
         b.push_str(&format!("The original metric: {NOT_RECORDED}\n"));
     }
     for r in &d.readings {

@@ -95,6 +95,48 @@ impl<'a> Pack<'a> {
             .map_or_else(|| i.title.trim().to_owned(), str::to_owned)
     }
 
+    /// What the watched metric says and the impact window it shows (with
+    /// the owner's corrections), in lines for the brief, the summary and
+    /// the postmortem; none when no metric is watched.
+    pub fn metric_lines(&self) -> Vec<String> {
+        use crate::model::metric;
+        let i = self.incident;
+        let Some(watch) = &i.watch else {
+            return Vec::new();
+        };
+        let j = metric::judge(&i.series, watch, i.opened_at, i.deployment.deployed_at);
+        let clock = |t: DateTime<Utc>| self.clock(t);
+        let mut lines = vec![format!(
+            "The metric ({}): {}",
+            watch.source.describe(),
+            metric::verdict_words(&j, watch, i.deployment.deployed_at, clock)
+        )];
+        let corrected = |by_hand: bool| if by_hand { " (set by hand)" } else { "" };
+        match (j.impact.start, j.impact.end) {
+            (Some(start), Some(end)) => lines.push(format!(
+                "Impact, from the metric: {}{} to {}{} ({})",
+                self.stamp(start),
+                corrected(watch.impact_start.is_some()),
+                self.stamp(end),
+                corrected(watch.impact_end.is_some()),
+                length(end - start)
+            )),
+            (Some(start), None) => lines.push(format!(
+                "Impact, from the metric: since {}{}, not over",
+                self.stamp(start),
+                corrected(watch.impact_start.is_some())
+            )),
+            _ => {}
+        }
+        if let (Some(start), true) = (j.impact.start, j.impact.start < Some(i.opened_at)) {
+            lines.push(format!(
+                "It began {} before it was declared.",
+                length(i.opened_at - start)
+            ));
+        }
+        lines
+    }
+
     /// `at` in the team's zone, with the day: "Thu 26 Nov 2026 02:00 GMT".
     pub fn local(&self, at: DateTime<Utc>) -> String {
         at.with_timezone(&self.zone)

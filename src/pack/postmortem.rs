@@ -146,6 +146,9 @@ pub fn markdown(pack: &Pack<'_>) -> String {
             ),
         );
     }
+    for line in pack.metric_lines() {
+        bullet(&mut m, &line);
+    }
     bullet(&mut m, &format!("Permanent fix: {}", permanent_fix(pack)));
 
     heading(&mut m, "Timeline");

@@ -1,7 +1,8 @@
 //! Everything the program does outside the frame, as jobs: the disk (the
 //! data folder's one writer), posting, syncing, subscribed feeds, reading a
 //! feed's address for a preview, the desktop's save dialog, reading what
-//! the first frame did not need, and the update reminders. No egui here: the window holds one
+//! the first frame did not need, the update reminders and the watched
+//! metrics. No egui here: the window holds one
 //! [`Services`], sends it [`Job`]s, takes its [`Event`]s each frame, and is
 //! woken by one [`Waker`] when there are some.
 //!
@@ -17,6 +18,7 @@ pub mod dialog;
 pub mod disk;
 pub mod feeds;
 pub mod fetch;
+pub mod metrics;
 pub mod posting;
 pub mod read;
 pub mod remind;
@@ -55,6 +57,7 @@ pub enum Job {
     Dialog(dialog::Job),
     Read(read::Job),
     Remind(remind::Job),
+    Metrics(metrics::Job),
 }
 
 /// What comes back.
@@ -70,6 +73,8 @@ pub enum Event {
     Read(read::Read),
     /// A reminder shown (or not), or a notification's button clicked.
     Reminder(crate::reminder::ReminderEvent),
+    /// Where a watched metric stands.
+    Metrics(metrics::News),
 }
 
 /// Each running service's inbox.
@@ -83,6 +88,7 @@ pub struct Routes {
     dialog: Option<lane::Inbox<dialog::Job>>,
     read: Option<lane::Inbox<read::Job>>,
     remind: Option<lane::Inbox<remind::Job>>,
+    metrics: Option<lane::Inbox<metrics::Job>>,
 }
 
 impl Routes {
@@ -98,6 +104,7 @@ impl Routes {
             Job::Dialog(j) => lane::send(&self.dialog, j),
             Job::Read(j) => lane::send(&self.read, j),
             Job::Remind(j) => lane::send(&self.remind, j),
+            Job::Metrics(j) => lane::send(&self.metrics, j),
         }
     }
 
@@ -110,6 +117,7 @@ impl Routes {
         lane::stop(&mut self.dialog);
         lane::stop(&mut self.read);
         lane::stop(&mut self.remind);
+        lane::stop(&mut self.metrics);
     }
 }
 

@@ -35,6 +35,12 @@ pub enum Job {
     Disconnect { channel: String },
     /// Send a test message to a channel, from whoever is at this desk.
     Test { channel: String, from: String },
+    /// Keep this desk's keys for an incident's metric (`None`: forget
+    /// them); they live beside the channels' secrets, in the same file.
+    MetricKeys {
+        incident: String,
+        keys: Option<crate::sources::Keys>,
+    },
 }
 
 /// Where posting stands, as the window shows it.
@@ -163,6 +169,24 @@ fn handle(root: &std::path::Path, job: Job) -> Option<Result<String, String>> {
                 })
                 .map_err(|why| sentence(&why)),
         ),
+        Job::MetricKeys {
+            incident,
+            keys: Some(keys),
+        } => Some(
+            crate::sources::keys::keep(root, &incident, &keys)
+                .map(|kept| sentence(&format!("This desk's key for the metric is kept: {kept}")))
+                .map_err(|why| sentence(&format!("the metric's key could not be kept: {why}"))),
+        ),
+        Job::MetricKeys {
+            incident,
+            keys: None,
+        } => crate::sources::keys::forget(root, &incident)
+            .err()
+            .map(|why| {
+                Err(sentence(&format!(
+                    "this desk's key for the metric could not be forgotten: {why}"
+                )))
+            }),
         Job::Test { channel, from } => Some((|| {
             let connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
             let connection = connections

@@ -192,6 +192,26 @@ pub fn read(
     })
 }
 
+/// Reads each of `spans` in turn (see `metric::spans_to_read`): every
+/// reading, or the first reason one could not be read.
+pub fn read_spans(
+    source: &Source,
+    keys: &Keys,
+    spans: &[(DateTime<Utc>, DateTime<Utc>)],
+    now: DateTime<Utc>,
+) -> Result<Read, ReadError> {
+    let mut all = Read {
+        buckets: Vec::new(),
+        left_out: 0,
+    };
+    for (from, to) in spans {
+        let got = read(source, keys, *from, *to, now)?;
+        all.buckets.extend(got.buckets);
+        all.left_out += got.left_out;
+    }
+    Ok(all)
+}
+
 /// One GET: the answer's text when it is 200, else what it means.
 fn get(
     request: ureq::RequestBuilder<ureq::typestate::WithoutBody>,

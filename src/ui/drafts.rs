@@ -116,8 +116,12 @@ impl Drafts {
             // for the next reading: it stays.
             Form::Reading => {
                 let note = std::mem::take(&mut d.reading.note);
+                let threshold = std::mem::take(&mut d.reading.threshold);
+                let confirm = std::mem::take(&mut d.reading.confirm);
                 d.reading = ReadingDraft {
                     note,
+                    threshold,
+                    confirm,
                     ..ReadingDraft::default()
                 };
             }
@@ -508,6 +512,10 @@ pub struct ReadingDraft {
     pub note: String,
     /// When it was read, as typed; empty means now.
     pub at: String,
+    /// The watched metric's threshold, as typed; empty: the proposed one.
+    pub threshold: String,
+    /// How long under it counts as normal, in minutes, as typed.
+    pub confirm: String,
 }
 
 /// The conclusion's fields.

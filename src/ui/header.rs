@@ -111,6 +111,10 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
         ui.label(egui::RichText::new(format!("{}{progress}", stage.name())).strong());
         ui.separator();
         weak(ui, incident.id.as_str());
+        if let (Some(watch), Some((judgement, _))) = (&incident.watch, facts.metric) {
+            ui.separator();
+            crate::ui::metric::chip(ui, judgement, watch, incident);
+        }
         if let (Some(back), true) = (&incident.reopened, incident.is_open()) {
             ui.separator();
             let words = format!(

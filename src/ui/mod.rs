@@ -12,6 +12,7 @@ pub mod exports;
 pub mod fonts;
 pub mod header;
 pub mod incidents;
+pub mod metric;
 pub mod notices;
 pub mod probe;
 pub mod rail;
@@ -56,6 +57,12 @@ pub struct Facts<'a> {
     pub sharing: Option<&'a crate::share::SyncStatus>,
     /// Where posting stands.
     pub posting: &'a crate::services::posting::News,
+    /// What the incident's watched metric says, and where reading it
+    /// stands on this desk.
+    pub metric: Option<(
+        &'a crate::model::metric::Judgement,
+        Option<&'a app::metrics::MetricStatus>,
+    )>,
 }
 
 /// What a view asks the app to do.
@@ -94,6 +101,24 @@ pub enum Action {
     ShowContacts(contacts::Page),
     /// Ask the desktop which file to import.
     BrowseImport,
+    /// Watch this metric on the incident, keeping this desk's keys for it
+    /// when given.
+    WatchMetric {
+        incident: IncidentId,
+        source: Box<crate::model::metric::Source>,
+        keys: Option<crate::sources::Keys>,
+    },
+    /// Read this source for the last hour, once, to see it before watching
+    /// it (with these keys, else the incident's kept ones).
+    TestMetric {
+        incident: IncidentId,
+        source: Box<crate::model::metric::Source>,
+        keys: Option<crate::sources::Keys>,
+    },
+    /// Read the incident's watched metric now.
+    ReadMetricNow(IncidentId),
+    /// Stop reading the incident's metric, and forget this desk's keys.
+    StopWatching(IncidentId),
 }
 
 impl Action {
@@ -124,6 +149,8 @@ pub enum Dialog {
     LastUpdate(IncidentId),
     /// Hand this incident over.
     HandOver(IncidentId),
+    /// Watch the metric that confirms this incident.
+    WatchMetric(IncidentId),
 }
 
 /// What the main area shows.

@@ -143,11 +143,21 @@ impl ExpediteApp {
                 }
                 Event::Read(read) => self.take_in_read(read),
                 Event::Reminder(event) => reminders.push(event),
+                Event::Metrics(news) => self.news.metrics.take(news),
                 // The disk's answers were taken in with the state.
                 Event::Disk(..) => {}
             }
         }
         self.take_in_feeds(feed_news);
+        self.news.metrics.tell(self.runner.services(), &self.state);
+        let clock = |t: chrono::DateTime<chrono::Utc>| {
+            t.with_timezone(&chrono::Local).format("%H:%M").to_string()
+        };
+        for notice in self.news.metrics.changed_verdicts(&self.state, clock) {
+            self.runner.services().send(crate::services::Job::Remind(
+                crate::services::remind::Job::Show(notice),
+            ));
+        }
         self.news
             .refresher
             .feeds(self.runner.services(), &self.state.roster);

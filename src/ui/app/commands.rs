@@ -149,6 +149,45 @@ impl ExpediteApp {
                 };
                 self.runner.services().send(crate::services::Job::Post(job));
             }
+            Action::WatchMetric {
+                incident,
+                source,
+                keys,
+            } => {
+                if let Some(keys) = keys {
+                    let job = Posting::MetricKeys {
+                        incident: incident.to_string(),
+                        keys: Some(keys),
+                    };
+                    self.runner.services().send(crate::services::Job::Post(job));
+                }
+                let then = Pending {
+                    dialog: self.nav.dialog.clone().filter(|_| from == Origin::Dialog),
+                    ..Pending::default()
+                };
+                self.news.metrics.tested = None;
+                self.execute(Command::WatchMetric { incident, source }, then);
+            }
+            Action::TestMetric {
+                incident,
+                source,
+                keys,
+            } => {
+                self.news
+                    .metrics
+                    .test(self.runner.services(), incident, source, keys);
+            }
+            Action::ReadMetricNow(incident) => {
+                self.news.metrics.now(self.runner.services(), &incident);
+            }
+            Action::StopWatching(incident) => {
+                let job = Posting::MetricKeys {
+                    incident: incident.to_string(),
+                    keys: None,
+                };
+                self.runner.services().send(crate::services::Job::Post(job));
+                self.execute(Command::StopWatching { incident }, Pending::default());
+            }
             Action::Open(dialog) => self.open_dialog(dialog),
             Action::Select(id) => {
                 self.nav.selected = Some(id);

@@ -83,6 +83,18 @@ impl ExpediteApp {
                     fresh,
                 )
             }
+            Dialog::WatchMetric(id) => {
+                let Some(incident) = self.state.incidents.get(id) else {
+                    return self.close_dialog(ctx);
+                };
+                crate::ui::metric::dialog(
+                    ctx,
+                    &mut self.metric_form,
+                    incident,
+                    self.news.metrics.tested.as_ref(),
+                    error,
+                )
+            }
         };
         match outcome {
             DialogOutcome::Open => {}

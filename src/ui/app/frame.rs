@@ -226,6 +226,10 @@ impl eframe::App for ExpediteApp {
         let mut actions: Vec<Action> = Vec::new();
         let mut picked = None;
         // What the header and the incident's views see, built once a frame.
+        if let Some(incident) = incident {
+            self.news.metrics.judged(incident);
+        }
+        let metrics = &self.news.metrics;
         let facts = incident.map(|incident| Facts {
             incident,
             state,
@@ -233,6 +237,9 @@ impl eframe::App for ExpediteApp {
             me: &me,
             sharing: self.news.sharing.as_ref(),
             posting: &self.news.posting,
+            metric: metrics
+                .judgement(&incident.id)
+                .map(|j| (j, metrics.status.get(&incident.id))),
         });
         if let Some(facts) = &facts {
             egui::Panel::top("header").show(ui, |ui| {

@@ -9,6 +9,7 @@ mod commands;
 mod dialogs;
 pub mod feeds;
 mod frame;
+pub mod metrics;
 pub mod runner;
 pub mod startup;
 
@@ -107,6 +108,8 @@ pub struct ExpediteApp {
     exports: exports::Exports,
     /// The form to connect a channel.
     channel_form: crate::ui::channels::ChannelForm,
+    /// The form to watch a metric (its keys never reach the drafts).
+    metric_form: crate::ui::metric::MetricForm,
     clock: Clock,
 }
 
@@ -165,6 +168,8 @@ struct News {
     feed_news: feeds::FeedNews,
     /// Feeds' addresses being read for a preview.
     previews_reading: usize,
+    /// The window's side of the metrics service.
+    metrics: metrics::MetricNews,
     /// Hand-overs to this person from other desks already told of.
     told_hand_overs: std::collections::HashSet<(IncidentId, chrono::DateTime<chrono::Utc>)>,
 }
@@ -244,6 +249,7 @@ impl ExpediteApp {
             contacts: contacts::Contacts::with_forms(forms),
             exports: exports::Exports::default(),
             channel_form: Default::default(),
+            metric_form: Default::default(),
             clock,
         }
     }
@@ -315,6 +321,16 @@ impl ExpediteApp {
         self.runner
             .services()
             .start(crate::services::feeds::Feeds::new(root));
+        self
+    }
+
+    /// Reads each open incident's watched metric every minute: the
+    /// metrics service.
+    pub fn with_metrics(mut self) -> Self {
+        let root = self.runner.root().to_path_buf();
+        self.runner
+            .services()
+            .start(crate::services::metrics::Metrics::new(root));
         self
     }
 

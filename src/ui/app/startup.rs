@@ -71,6 +71,7 @@ pub fn run(data_dir: Option<PathBuf>) -> ExitCode {
                         )
                         .with_lock(lock)
                         .with_feeds()
+                        .with_metrics()
                         .with_posting()
                         .with_sync();
                     match watcher {

@@ -165,9 +165,10 @@ pub fn show(
             });
         }
     }
+    watched(ui, facts, reading, &mut action);
     // Below the form: a reading added grows the page under the last
     // control, and moves none.
-    if !d.readings.is_empty() {
+    if !d.readings.is_empty() || !incident.series.is_empty() {
         for r in d.readings.iter().rev().take(5) {
             let before_it_came_back = incident
                 .reopened
@@ -188,13 +189,156 @@ pub fn show(
                 format!("{} · {} · {state}{note}", when(r.at, facts.now), r.value),
             );
         }
-        plot(ui, incident);
+        plot(ui, incident, facts.metric.map(|(j, _)| j));
     }
     action
 }
 
-/// Readings over time, with the declaration and the deploy marked.
-fn plot(ui: &mut egui::Ui, incident: &Incident) {
+/// The watched metric: the button that connects or changes it (always in
+/// the same place), then what it says, when it was last read, and its
+/// threshold — rows that are there whether or not it has been read.
+fn watched(
+    ui: &mut egui::Ui,
+    facts: &Facts,
+    reading: &mut ReadingDraft,
+    action: &mut Option<Action>,
+) {
+    let incident = facts.incident;
+    let open = incident.is_open();
+    let watch = incident.watch.as_ref();
+    let reading_now = watch.is_some_and(|w| w.stopped.is_none());
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        let label = if reading_now {
+            "Change the metric…"
+        } else {
+            "Watch this metric…"
+        };
+        if ui
+            .add_enabled(open, egui::Button::new(label))
+            .on_hover_text("Read it every minute from Prometheus, Bugsnag, Sentry or Datadog")
+            .clicked()
+        {
+            *action = Some(Action::Open(crate::ui::Dialog::WatchMetric(
+                incident.id.clone(),
+            )));
+        }
+        if ui
+            .add_enabled(open && reading_now, egui::Button::new("Read now"))
+            .clicked()
+        {
+            *action = Some(Action::ReadMetricNow(incident.id.clone()));
+        }
+        if ui
+            .add_enabled(open && reading_now, egui::Button::new("Stop watching"))
+            .on_hover_text("What was read stays; this desk's key is forgotten")
+            .clicked()
+        {
+            *action = Some(Action::StopWatching(incident.id.clone()));
+        }
+    });
+    let (Some(watch), Some((judgement, status))) = (watch, facts.metric) else {
+        weak(
+            ui,
+            "Not watched: readings are typed by hand. Watch it to have it read every minute.",
+        );
+        return;
+    };
+    let (words, trouble) =
+        crate::ui::metric::status_words(judgement, watch, incident, status, facts.now);
+    ui.add(egui::Label::new(egui::RichText::new(words).strong()).truncate());
+    // The line for trouble is kept whether or not there is any.
+    let trouble_text =
+        egui::RichText::new(trouble.unwrap_or_default()).color(ui.visuals().warn_fg_color);
+    ui.add(egui::Label::new(trouble_text).truncate());
+    weak(ui, watch.source.describe());
+    ui.horizontal(|ui| {
+        let label = crate::ui::widgets::form_label(ui, "Threshold");
+        let proposed = judgement
+            .threshold
+            .filter(|_| !judgement.threshold_set)
+            .or_else(|| {
+                judgement
+                    .baseline
+                    .zip(judgement.spread)
+                    .map(|(b, s)| crate::model::metric::proposed_threshold(b, s))
+            })
+            .map_or("proposed when the baseline is read".to_owned(), |t| {
+                format!("proposed {}", crate::model::metric::number(t))
+            });
+        ui.add_enabled(
+            open,
+            egui::TextEdit::singleline(&mut reading.threshold)
+                .hint_text(proposed)
+                .desired_width(150.0),
+        )
+        .labelled_by(label.id);
+        ui.label("a minute; normal after");
+        ui.add_enabled(
+            open,
+            egui::TextEdit::singleline(&mut reading.confirm)
+                .hint_text(watch.confirm_minutes.to_string())
+                .desired_width(40.0),
+        )
+        .on_hover_text("Minutes under the threshold that count as back to normal");
+        ui.label("min");
+        if ui.add_enabled(open, egui::Button::new("Set")).clicked() {
+            *action = Some(limits(incident, watch, reading));
+        }
+    });
+    let at = |t: Option<DateTime<Utc>>| t.map_or("—".to_owned(), |t| when(t, facts.now));
+    weak(
+        ui,
+        format!(
+            "Impact, as the metric shows it: from {} to {}",
+            at(judgement.impact.start),
+            at(judgement.impact.end)
+        ),
+    );
+}
+
+/// The threshold and confirmation time as typed, as a command.
+fn limits(
+    incident: &Incident,
+    watch: &crate::model::metric::Watch,
+    typed: &ReadingDraft,
+) -> Action {
+    let threshold = match typed.threshold.trim().replace(',', ".") {
+        t if t.is_empty() => None,
+        t => match t.parse::<f64>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                return Action::Refuse(format!(
+                    "Threshold: '{t}' is not a number — give a value a minute, like 10, or leave it empty for the proposed one."
+                ));
+            }
+        },
+    };
+    let confirm = match typed.confirm.trim() {
+        "" => watch.confirm_minutes,
+        t => match t.parse::<u32>() {
+            Ok(m) => m,
+            Err(_) => {
+                return Action::Refuse(format!(
+                    "Normal after: '{t}' is not a number of minutes — 15 is usual."
+                ));
+            }
+        },
+    };
+    Action::run(
+        Command::SetMetricLimits {
+            incident: incident.id.clone(),
+            threshold,
+            confirm_minutes: confirm,
+        },
+        Form::None,
+    )
+}
+
+/// Readings over time, with the declaration and the deploy marked; the
+/// watched metric's readings with its normal band, threshold and impact
+/// window when it is watched.
+fn plot(ui: &mut egui::Ui, incident: &Incident, judged: Option<&crate::model::metric::Judgement>) {
     // Minutes from the hour the incident was declared in, so that the
     // axis marks fall on round clock times (02:10, 02:20), not on the
     // declaration's odd seconds.
@@ -234,10 +378,24 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
             _ => None,
         })
         .collect();
+    // The watched metric's readings, from three hours before the
+    // declaration (the day-earlier baseline is not drawn), each at the end
+    // of its span.
+    let watched_from = incident.opened_at - chrono::Duration::hours(3);
+    let series: Vec<[f64; 2]> = incident
+        .series
+        .iter()
+        .filter(|b| b.start >= watched_from)
+        .map(|b| [minutes(b.end()), b.value])
+        .collect();
+    let judged = judged.filter(|_| !series.is_empty());
+    let threshold = judged.and_then(|j| j.threshold);
     let top = points
         .iter()
         .chain(&declared)
+        .chain(&series)
         .map(|p| p[1])
+        .chain(threshold)
         .fold(0.0_f64, f64::max);
     let deployed = incident.deployment.deployed_at.map(minutes);
     // The x axis is minutes since the declaration; people read clock times.
@@ -249,6 +407,7 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
     let good = crate::ui::widgets::DONE;
     let warn = ui.visuals().warn_fg_color;
     let accent = ui.visuals().hyperlink_color;
+    let error = ui.visuals().error_fg_color;
     let declared_at = minutes(incident.opened_at);
     // The key above the plot, where it covers neither a line nor a point.
     ui.horizontal_wrapped(|ui| {
@@ -276,12 +435,27 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
                 Mark::Line => {
                     painter.vline(c.x, rect.y_range(), egui::Stroke::new(1.5, color));
                 }
+                Mark::Bar => {
+                    painter.rect_filled(
+                        egui::Rect::from_center_size(c, egui::vec2(12.0, 5.0)),
+                        1.0,
+                        color,
+                    );
+                }
             }
             ui.label(egui::RichText::new(what).small());
             ui.add_space(6.0);
         };
-        key(ui, Mark::Dot(3.0), strong, "Metric");
-        key(ui, Mark::Dot(5.0), good, "Back to normal");
+        if !points.is_empty() {
+            key(ui, Mark::Dot(3.0), strong, "Metric");
+            key(ui, Mark::Dot(5.0), good, "Back to normal");
+        }
+        if judged.is_some() {
+            key(ui, Mark::Bar, accent, "Read every minute");
+            key(ui, Mark::Bar, good.gamma_multiply(0.5), "Normal");
+            key(ui, Mark::Bar, error.gamma_multiply(0.6), "Threshold");
+            key(ui, Mark::Bar, error.gamma_multiply(0.25), "Impact");
+        }
         if !declared.is_empty() {
             key(ui, Mark::Diamond, warn, "Count given as evidence");
         }
@@ -298,7 +472,13 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
         .include_y(0.0)
         .include_y(if top > 0.0 { top * 1.15 } else { 1.0 })
         // A little room either side, so neither line sits on the frame.
-        .include_x(declared_at - 5.0)
+        .include_x(
+            series
+                .first()
+                .map_or(declared_at, |p| p[0])
+                .min(declared_at)
+                - 5.0,
+        )
         .include_x(deployed.unwrap_or(declared_at) + 5.0)
         .x_grid_spacer(egui_plot::uniform_grid_spacer(clock_steps))
         .x_axis_formatter(move |mark, _| clock(mark.value).to_string())
@@ -308,6 +488,40 @@ fn plot(ui: &mut egui::Ui, incident: &Incident) {
             Some(format!("{} — {:.1}", clock(position.x), position.y))
         })
         .show(ui, |plot| {
+            if let Some(j) = judged {
+                if let (Some(b), Some(spread)) = (j.baseline, j.spread) {
+                    let band = (b - spread).max(0.0)..=(b + spread).max(b + 0.2);
+                    plot.span(
+                        egui_plot::Span::new("Normal", band)
+                            .axis(egui_plot::Axis::Y)
+                            .fill(good.gamma_multiply(0.15))
+                            .border_width(0.0),
+                    );
+                }
+                if let Some(start) = j.impact.start {
+                    let end = j
+                        .impact
+                        .end
+                        .map(minutes)
+                        .or(series.last().map(|p| p[0]))
+                        .unwrap_or(minutes(start));
+                    plot.span(
+                        egui_plot::Span::new("Impact", minutes(start)..=end)
+                            .fill(error.gamma_multiply(0.12))
+                            .border_width(0.0),
+                    );
+                }
+                if let Some(t) = j.threshold {
+                    plot.hline(
+                        egui_plot::HLine::new("Threshold", t)
+                            .color(error.gamma_multiply(0.6))
+                            .style(egui_plot::LineStyle::dashed_loose()),
+                    );
+                }
+                plot.line(
+                    Line::new("Read every minute", PlotPoints::from(series.clone())).color(accent),
+                );
+            }
             plot.line(Line::new("Metric", PlotPoints::from(points.clone())).color(strong));
             plot.points(
                 Points::new("Metric", PlotPoints::from(points))
@@ -340,6 +554,7 @@ enum Mark {
     Dot(f32),
     Diamond,
     Line,
+    Bar,
 }
 
 /// Clock-friendly steps for the time axis, in minutes: the smallest of 1,

@@ -1,0 +1,221 @@
+//! Watching the confirming metrics: every minute, each open incident's
+//! watched metric is read from where the team keeps it (`sources`), from
+//! where the last read ended; what was read goes to the disk service (the
+//! folder's one writer) as readings to record, and where each metric
+//! stands is told to the window. A service that asks to wait, or fails,
+//! is left alone for a while (`ReadError::back_off`); a read changes
+//! nothing at the service, so it is simply tried again then.
+//!
+//! The minute is counted on the wall clock: a laptop that slept reads as
+//! soon as it wakes. A read that comes back with nothing new changes no
+//! file and wakes no frame.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::command::Command;
+use crate::model::IncidentId;
+use crate::model::metric::{self, Bucket, Progress, Source};
+use crate::sources::{self, Keys, ReadError};
+
+use super::{Event, Out, Routes, Service, lane::Inbox};
+
+/// How often a watched metric is read.
+pub const EVERY: Duration = Duration::from_secs(60);
+
+/// One incident's watched metric, as the window knows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Watched {
+    pub incident: IncidentId,
+    pub source: Source,
+    /// When the incident was declared (the spans read follow from it).
+    pub opened: DateTime<Utc>,
+    /// How far its readings go already.
+    pub progress: Progress,
+}
+
+/// What the metrics service is asked.
+pub enum Job {
+    /// The metrics to watch now (the open incidents' that are watched).
+    Watch(Vec<Watched>),
+    /// Read this incident's metric now.
+    Now(IncidentId),
+    /// Read `source` for the hour before now with `keys` (else those kept
+    /// for the incident), once, for a person deciding whether to watch
+    /// it; nothing is recorded.
+    Test {
+        incident: IncidentId,
+        source: Box<Source>,
+        keys: Option<Keys>,
+    },
+}
+
+/// What the metrics service says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum News {
+    /// Read at this time (what was new went to the disk to record).
+    Read {
+        incident: IncidentId,
+        at: DateTime<Utc>,
+    },
+    /// Could not be read at this time, and why; asked again after `again`.
+    Failed {
+        incident: IncidentId,
+        at: DateTime<Utc>,
+        why: String,
+        again: DateTime<Utc>,
+    },
+    /// A test read: the readings of the last hour, or why not.
+    Tested(Result<Vec<Bucket>, String>),
+}
+
+struct Standing {
+    watched: Watched,
+    due: DateTime<Utc>,
+    failures: u32,
+}
+
+/// The metrics service, for the data folder at its root.
+pub struct Metrics {
+    root: PathBuf,
+    watching: BTreeMap<IncidentId, Standing>,
+}
+
+impl Metrics {
+    pub fn new(root: PathBuf) -> Self {
+        Self {
+            root,
+            watching: BTreeMap::new(),
+        }
+    }
+
+    /// Reads every metric that is due; how long until the next one is.
+    fn read_due(&mut self, out: &Out) -> Duration {
+        let now = crate::desk::now();
+        for standing in self.watching.values_mut() {
+            if standing.due > now {
+                continue;
+            }
+            read_one(&self.root, standing, out);
+        }
+        let now = crate::desk::now();
+        self.watching
+            .values()
+            .map(|s| s.due)
+            .min()
+            .and_then(|at| (at - now).to_std().ok())
+            .map_or(EVERY, |d| d.min(EVERY))
+    }
+}
+
+fn after(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or_else(|_| chrono::Duration::minutes(15))
+}
+
+/// Reads one watched metric and records what was new.
+fn read_one(root: &std::path::Path, standing: &mut Standing, out: &Out) {
+    let w = &standing.watched;
+    let now = crate::desk::now();
+    let spans = metric::spans_to_read(&w.progress, w.opened, now);
+    let got = sources::keys::fetch(root, w.incident.as_str())
+        .map_err(ReadError::NoKey)
+        .and_then(|keys| sources::read_spans(&w.source, &keys, &spans, now));
+    match got {
+        Ok(read) => {
+            standing.failures = 0;
+            standing.due = now + after(EVERY);
+            let incident = w.incident.clone();
+            standing.watched.progress.absorb(&read.buckets, w.opened);
+            if !read.buckets.is_empty() {
+                let record = Command::RecordSeries {
+                    incident: incident.clone(),
+                    buckets: read.buckets,
+                };
+                out.ask(super::Job::Disk(Box::new(super::disk::Job::Record(
+                    Box::new(record),
+                ))));
+            }
+            // The disk's answer wakes the window when something changed.
+            out.note(Event::Metrics(News::Read { incident, at: now }));
+        }
+        Err(e) => {
+            let again = now + after(e.back_off(standing.failures));
+            standing.failures = standing.failures.saturating_add(1);
+            standing.due = again;
+            out.tell(Event::Metrics(News::Failed {
+                incident: w.incident.clone(),
+                at: now,
+                why: e.to_string(),
+                again,
+            }));
+        }
+    }
+}
+
+impl Service for Metrics {
+    type Job = Job;
+    const NAME: &'static str = "metrics";
+
+    fn route(routes: &mut Routes) -> &mut Option<Inbox<Job>> {
+        &mut routes.metrics
+    }
+
+    fn handle(&mut self, job: Job, out: &Out) -> Option<Duration> {
+        match job {
+            Job::Watch(list) => {
+                let now = crate::desk::now();
+                let mut kept = BTreeMap::new();
+                for watched in list {
+                    let standing = match self.watching.remove(&watched.incident) {
+                        // The same metric: where it stood, with what the
+                        // incident holds now where that is further on.
+                        Some(mut s) if s.watched.source == watched.source => {
+                            if watched.progress.last_end > s.watched.progress.last_end {
+                                s.watched.progress = watched.progress;
+                            }
+                            s
+                        }
+                        _ => Standing {
+                            watched: watched.clone(),
+                            due: now,
+                            failures: 0,
+                        },
+                    };
+                    kept.insert(watched.incident, standing);
+                }
+                self.watching = kept;
+            }
+            Job::Now(id) => {
+                if let Some(s) = self.watching.get_mut(&id) {
+                    s.due = DateTime::UNIX_EPOCH;
+                }
+            }
+            Job::Test {
+                incident,
+                source,
+                keys,
+            } => {
+                let now = crate::desk::now();
+                let from = now - chrono::Duration::hours(1);
+                let keys = match keys {
+                    Some(keys) => Ok(keys),
+                    None => sources::keys::fetch(&self.root, incident.as_str()),
+                };
+                let got = keys
+                    .map_err(ReadError::NoKey)
+                    .and_then(|keys| sources::read(&source, &keys, from, now, now))
+                    .map(|r| r.buckets)
+                    .map_err(|e| e.to_string());
+                out.tell(Event::Metrics(News::Tested(got)));
+            }
+        }
+        Some(self.read_due(out))
+    }
+
+    fn tick(&mut self, out: &Out) -> Option<Duration> {
+        Some(self.read_due(out))
+    }
+}
