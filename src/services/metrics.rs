@@ -43,6 +43,10 @@ pub enum Job {
     Watch(Vec<Watched>),
     /// Read this incident's metric now.
     Now(IncidentId),
+    /// The keys this desk just gave for an incident's metric (`None`: it
+    /// took them back), used at once: the posting service keeps them in
+    /// the desk's file, which may not hold them yet.
+    Keys(IncidentId, Option<Keys>),
     /// Read `source` for the hour before now with `keys` (else those kept
     /// for the incident), once, for a person deciding whether to watch
     /// it; nothing is recorded.
@@ -82,6 +86,8 @@ struct Standing {
 pub struct Metrics {
     root: PathBuf,
     watching: BTreeMap<IncidentId, Standing>,
+    /// Keys just given, before the desk's file holds them.
+    given: BTreeMap<IncidentId, Option<Keys>>,
 }
 
 impl Metrics {
@@ -89,6 +95,7 @@ impl Metrics {
         Self {
             root,
             watching: BTreeMap::new(),
+            given: BTreeMap::new(),
         }
     }
 
@@ -99,7 +106,12 @@ impl Metrics {
             if standing.due > now {
                 continue;
             }
-            read_one(&self.root, standing, out);
+            let keys = match self.given.get(&standing.watched.incident) {
+                Some(Some(keys)) => Ok(keys.clone()),
+                Some(None) => Ok(Keys::default()),
+                None => sources::keys::fetch(&self.root, standing.watched.incident.as_str()),
+            };
+            read_one(keys, standing, out);
         }
         let now = crate::desk::now();
         self.watching
@@ -115,12 +127,12 @@ fn after(d: Duration) -> chrono::Duration {
     chrono::Duration::from_std(d).unwrap_or_else(|_| chrono::Duration::minutes(15))
 }
 
-/// Reads one watched metric and records what was new.
-fn read_one(root: &std::path::Path, standing: &mut Standing, out: &Out) {
+/// Reads one watched metric with `keys` and records what was new.
+fn read_one(keys: Result<Keys, String>, standing: &mut Standing, out: &Out) {
     let w = &standing.watched;
     let now = crate::desk::now();
     let spans = metric::spans_to_read(&w.progress, w.opened, now);
-    let got = sources::keys::fetch(root, w.incident.as_str())
+    let got = keys
         .map_err(ReadError::NoKey)
         .and_then(|keys| sources::read_spans(&w.source, &keys, &spans, now));
     match got {
@@ -188,6 +200,13 @@ impl Service for Metrics {
                 }
                 self.watching = kept;
             }
+            Job::Keys(id, keys) => {
+                if let Some(s) = self.watching.get_mut(&id) {
+                    s.due = DateTime::UNIX_EPOCH;
+                    s.failures = 0;
+                }
+                self.given.insert(id, keys);
+            }
             Job::Now(id) => {
                 if let Some(s) = self.watching.get_mut(&id) {
                     s.due = DateTime::UNIX_EPOCH;
@@ -200,9 +219,10 @@ impl Service for Metrics {
             } => {
                 let now = crate::desk::now();
                 let from = now - chrono::Duration::hours(1);
-                let keys = match keys {
-                    Some(keys) => Ok(keys),
-                    None => sources::keys::fetch(&self.root, incident.as_str()),
+                let keys = match (keys, self.given.get(&incident)) {
+                    (Some(keys), _) => Ok(keys),
+                    (None, Some(Some(keys))) => Ok(keys.clone()),
+                    (None, _) => sources::keys::fetch(&self.root, incident.as_str()),
                 };
                 let got = keys
                     .map_err(ReadError::NoKey)

@@ -99,14 +99,10 @@ pub fn scroll_to(harness: &mut Harness<'_, ExpediteApp>, role: Role, label: &str
 
 /// Types into the text field with this label, as a person would: click, then type.
 pub fn type_into(harness: &mut Harness<'_, ExpediteApp>, label: &str, text: &str) {
-    let role = if harness
-        .query_by_role_and_label(Role::TextInput, label)
-        .is_some()
-    {
-        Role::TextInput
-    } else {
-        Role::MultilineTextInput
-    };
+    let role = [Role::TextInput, Role::PasswordInput]
+        .into_iter()
+        .find(|role| harness.query_by_role_and_label(*role, label).is_some())
+        .unwrap_or(Role::MultilineTextInput);
     scroll_to(harness, role, label);
     harness.get_by_role_and_label(role, label).click();
     settle(harness);

@@ -10,6 +10,7 @@ mod feeds;
 mod http;
 mod keyboard;
 mod layout;
+mod metrics;
 mod posting;
 mod sharing;
 mod stages;

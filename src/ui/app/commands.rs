@@ -155,6 +155,9 @@ impl ExpediteApp {
                 keys,
             } => {
                 if let Some(keys) = keys {
+                    self.news
+                        .metrics
+                        .keys(self.runner.services(), &incident, Some(keys.clone()));
                     let job = Posting::MetricKeys {
                         incident: incident.to_string(),
                         keys: Some(keys),
@@ -181,6 +184,9 @@ impl ExpediteApp {
                 self.news.metrics.now(self.runner.services(), &incident);
             }
             Action::StopWatching(incident) => {
+                self.news
+                    .metrics
+                    .keys(self.runner.services(), &incident, None);
                 let job = Posting::MetricKeys {
                     incident: incident.to_string(),
                     keys: None,

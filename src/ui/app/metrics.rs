@@ -84,6 +84,17 @@ impl MetricNews {
         services.send(services::Job::Metrics(Job::Now(incident.clone())));
     }
 
+    /// Tells the service of keys just given (or taken back) for an
+    /// incident's metric, to use at once.
+    pub fn keys(
+        &self,
+        services: &Services,
+        incident: &IncidentId,
+        keys: Option<crate::sources::Keys>,
+    ) {
+        services.send(services::Job::Metrics(Job::Keys(incident.clone(), keys)));
+    }
+
     /// Reads `source` once for the last hour, to show before watching it.
     pub fn test(
         &mut self,
