@@ -218,8 +218,8 @@ fn poll(call: &mut Call) -> Result<(), String> {
         })?;
     }
     let resolution = match (lengths.first(), lengths.last()) {
-        (Some(&a), Some(&b)) if a == b => format!(" of {}", length(a)),
-        (Some(&a), Some(&b)) => format!(" of {} to {}", length(a), length(b)),
+        (Some(&a), Some(&b)) if a == b => format!(", each over {}", length(a)),
+        (Some(&a), Some(&b)) => format!(", each over {} to {}", length(a), length(b)),
         _ => String::new(),
     };
     let left = if left_out > 0 {
@@ -243,9 +243,15 @@ fn poll(call: &mut Call) -> Result<(), String> {
     Ok(())
 }
 
-/// A bucket's length in words: "1 min", "1 h".
+/// A bucket's length in words: "a minute", "an hour", "5 min".
 fn length(secs: u32) -> String {
-    crate::time::format_length(chrono::Duration::seconds(i64::from(secs)))
+    match secs {
+        60 => "a minute".into(),
+        3600 => "an hour".into(),
+        s if s % 3600 == 0 => format!("{} hours", s / 3600),
+        s if s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {

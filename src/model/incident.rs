@@ -301,11 +301,26 @@ impl Incident {
     /// since. `None` while it is still being worked on.
     pub fn fixed_at(&self) -> Option<DateTime<Utc>> {
         let d = &self.deployment;
+        let watched_normal = self.watched_since_deploy() == Some(super::metric::Verdict::Normal);
         self.resolved_at.or_else(|| {
             d.latest_reading_after_deploy()
                 .filter(|r| r.normal)
                 .and(d.deployed_at)
+                .or(d.deployed_at.filter(|_| watched_normal))
         })
+    }
+
+    /// What the watched metric says, once it has been read since the fix
+    /// was deployed (and newer than any reading typed by hand since).
+    pub fn watched_since_deploy(&self) -> Option<super::metric::Verdict> {
+        let deployed = self.deployment.deployed_at?;
+        let watch = self.watch.as_ref()?;
+        let last = self.series.last().filter(|b| b.start >= deployed)?;
+        let typed = self.deployment.latest_reading_after_deploy();
+        if typed.is_some_and(|r| r.at > last.end()) {
+            return None;
+        }
+        Some(super::metric::judge(&self.series, watch, self.opened_at, Some(deployed)).verdict)
     }
 
     /// The last time anything happened to it; used to pick the "current" incident.

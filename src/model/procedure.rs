@@ -268,12 +268,23 @@ fn deployment(incident: &Incident) -> StageStatus {
     if d.rollback_plan.trim().is_empty() {
         missing.push("a rollback plan".to_owned());
     }
-    match d.latest_reading_after_deploy() {
-        None => missing.push("a reading of the original metric since the deploy".to_owned()),
-        Some(r) if !r.normal => {
+    use super::metric::Verdict;
+    match (incident.watched_since_deploy(), d.latest_reading_after_deploy()) {
+        (Some(Verdict::Normal), _) => {}
+        (Some(Verdict::Recovering), _) => missing.push(format!(
+            "the original metric back to normal (it is coming down; {} min under the threshold confirm it)",
+            incident.watch.as_ref().map_or(15, |w| w.confirm_minutes)
+        )),
+        (Some(Verdict::Above | Verdict::Regressed), _) => missing
+            .push("the original metric back to normal (the watched metric is above normal)".to_owned()),
+        (Some(Verdict::Unknown), _) => missing.push(
+            "the original metric back to normal (set the watched metric's threshold: too little was read before the declaration to know what is normal)".to_owned(),
+        ),
+        (None, None) => missing.push("a reading of the original metric since the deploy".to_owned()),
+        (None, Some(r)) if !r.normal => {
             missing.push("the original metric back to normal (latest reading is not)".to_owned())
         }
-        Some(_) => {}
+        (None, Some(_)) => {}
     }
     let progress = if missing.is_empty() {
         Progress::Done

@@ -118,6 +118,12 @@ fn a_metric_connected_from_the_deployment_stage_is_read_and_judged() {
     click(&mut harness, "Watch");
     wait_for(&mut harness, "Back to normal for 57 min since the deploy");
     harness.get_by_label("Metric normal");
+    // The stage counts what the watched metric read since the deploy.
+    assert!(
+        harness
+            .query_by_label_contains("a reading of the original metric since the deploy")
+            .is_none()
+    );
     harness.get_by_label_contains("Prometheus at http://127.0.0.1");
     harness.get_by_label_contains("Impact, as the metric shows it: from ");
     // The button that opened it is where it was, saying what it does now.
@@ -201,6 +207,7 @@ fn the_fix_not_holding_is_told_once_by_a_notification() {
         "Back above normal after the fix: 80 a minute since",
     );
     harness.get_by_label("Metric back above normal");
+    harness.get_by_label_contains("the watched metric is above normal");
     let told = || {
         notifier
             .0
