@@ -107,9 +107,9 @@ impl<'a> Pack<'a> {
         let j = metric::judge(&i.series, watch, i.opened_at, i.deployment.deployed_at);
         let clock = |t: DateTime<Utc>| self.clock(t);
         let mut lines = vec![format!(
-            "The metric ({}): {}",
+            "The metric: {} — {}",
+            metric::verdict_words(&j, watch, i.deployment.deployed_at, clock),
             watch.source.describe(),
-            metric::verdict_words(&j, watch, i.deployment.deployed_at, clock)
         )];
         let corrected = |by_hand: bool| if by_hand { " (set by hand)" } else { "" };
         match (j.impact.start, j.impact.end) {

@@ -559,7 +559,9 @@ enum Mark {
 
 /// Clock-friendly steps for the time axis, in minutes: the smallest of 1,
 /// 2, 5, 10, 15, 30 minutes, 1, 2, 3, 6, 12 hours or a day that the plot
-/// can show apart, and the two after it for the thicker lines.
+/// can show apart, and two a few steps coarser for the thicker, labelled
+/// lines (labels need room: over hours of readings, 1-2-5 minutes would
+/// leave the axis without a time at all).
 fn clock_steps(input: egui_plot::GridInput) -> [f64; 3] {
     const STEPS: [f64; 13] = [
         1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 180.0, 360.0, 720.0, 1440.0, 2880.0,
@@ -567,7 +569,7 @@ fn clock_steps(input: egui_plot::GridInput) -> [f64; 3] {
     let first = STEPS
         .iter()
         .position(|s| *s >= input.base_step_size)
-        .unwrap_or(STEPS.len() - 3)
-        .min(STEPS.len() - 3);
-    [STEPS[first], STEPS[first + 1], STEPS[first + 2]]
+        .unwrap_or(STEPS.len() - 5)
+        .min(STEPS.len() - 5);
+    [STEPS[first], STEPS[first + 2], STEPS[first + 4]]
 }

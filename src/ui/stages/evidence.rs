@@ -15,18 +15,37 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts, draft: &mut EvidenceDraft) -> Opti
     if incident.is_open() {
         section(ui, "Add evidence");
         fields(ui, draft, "evidence");
-        if crate::ui::widgets::primary(ui, "Add evidence").clicked() {
-            action = Some(match draft.to_evidence() {
-                Ok(evidence) => Action::run(
-                    Command::AddEvidence {
-                        incident: incident.id.clone(),
-                        evidence,
-                    },
-                    Form::Evidence,
-                ),
-                Err(why) => Action::Refuse(why),
-            });
-        }
+        ui.horizontal(|ui| {
+            if crate::ui::widgets::primary(ui, "Add evidence").clicked() {
+                action = Some(match draft.to_evidence() {
+                    Ok(evidence) => Action::run(
+                        Command::AddEvidence {
+                            incident: incident.id.clone(),
+                            evidence,
+                        },
+                        Form::Evidence,
+                    ),
+                    Err(why) => Action::Refuse(why),
+                });
+            }
+            // The metric that confirms it, read every minute from where
+            // the team keeps it, from the start.
+            let watched = incident.watch.as_ref().is_some_and(|w| w.stopped.is_none());
+            let label = if watched {
+                "Change the metric…"
+            } else {
+                "Watch this metric…"
+            };
+            if ui
+                .button(label)
+                .on_hover_text("Read it every minute from Prometheus, Bugsnag, Sentry or Datadog")
+                .clicked()
+            {
+                action = Some(Action::Open(crate::ui::Dialog::WatchMetric(
+                    incident.id.clone(),
+                )));
+            }
+        });
     }
     section(ui, "Evidence so far");
     for e in &incident.evidence {
