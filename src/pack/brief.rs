@@ -106,6 +106,11 @@ impl Brief {
             ));
         }
         broken.extend(pack.metric_lines());
+        if incident.is_open()
+            && incident.watched_since_deploy() == Some(crate::model::metric::Verdict::Normal)
+        {
+            broken.push("Back to normal since the fix: post a last update and resolve?".into());
+        }
         if let Some(at) = incident.deployment.deployed_at {
             broken.push(format!("Fix deployed {}", pack.stamp(at)));
         } else if let Some(fix) = incident.failed_fix() {

@@ -118,10 +118,14 @@ impl Drafts {
                 let note = std::mem::take(&mut d.reading.note);
                 let threshold = std::mem::take(&mut d.reading.threshold);
                 let confirm = std::mem::take(&mut d.reading.confirm);
+                let impact_start = std::mem::take(&mut d.reading.impact_start);
+                let impact_end = std::mem::take(&mut d.reading.impact_end);
                 d.reading = ReadingDraft {
                     note,
                     threshold,
                     confirm,
+                    impact_start,
+                    impact_end,
                     ..ReadingDraft::default()
                 };
             }
@@ -516,6 +520,10 @@ pub struct ReadingDraft {
     pub threshold: String,
     /// How long under it counts as normal, in minutes, as typed.
     pub confirm: String,
+    /// When the impact began, as corrected by hand; empty: as the metric shows.
+    pub impact_start: String,
+    /// When it ended, as corrected by hand; empty: as the metric shows.
+    pub impact_end: String,
 }
 
 /// The conclusion's fields.

@@ -155,6 +155,19 @@ fn a_metric_connected_from_the_deployment_stage_is_read_and_judged() {
     click(&mut harness, "Set");
     wait_for(&mut harness, "Normal: 4 a minute, never over the threshold");
     assert!(incident_file(dir.path()).contains("Metric threshold set to 100 a minute"));
+    // The owner corrects when the impact began; the end stays the metric's.
+    type_into(&mut harness, "Impact from", "01:45");
+    click(&mut harness, "Set impact window");
+    settle(&mut harness);
+    let file = incident_file(dir.path());
+    assert!(file.contains("Impact window set: from "), "{file}");
+    assert!(file.contains(" to as the metric shows"), "{file}");
+    type_into(&mut harness, "Impact from", "soon");
+    click(&mut harness, "Set impact window");
+    harness.get_by_label_contains("Impact from: ");
+    // The brief proposes what comes next.
+    click(&mut harness, "Brief");
+    harness.get_by_label_contains("post a last update and resolve?");
 }
 
 #[test]

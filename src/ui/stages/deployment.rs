@@ -291,10 +291,62 @@ fn watched(
         ui,
         format!(
             "Impact, as the metric shows it: from {} to {}",
-            at(judgement.impact.start),
-            at(judgement.impact.end)
+            at(judgement.proposed.start),
+            at(judgement.proposed.end)
         ),
     );
+    // The owner's correction of either end; empty keeps the metric's.
+    ui.horizontal(|ui| {
+        let label = crate::ui::widgets::form_label(ui, "Impact from");
+        let hint = |t: Option<DateTime<Utc>>| {
+            t.map_or("as the metric shows".to_owned(), |t| {
+                t.with_timezone(&Local).format("%H:%M").to_string()
+            })
+        };
+        ui.add_enabled(
+            open,
+            egui::TextEdit::singleline(&mut reading.impact_start)
+                .hint_text(hint(watch.impact_start))
+                .desired_width(150.0),
+        )
+        .labelled_by(label.id);
+        let to = ui.label("to");
+        ui.add_enabled(
+            open,
+            egui::TextEdit::singleline(&mut reading.impact_end)
+                .hint_text(hint(watch.impact_end))
+                .desired_width(150.0),
+        )
+        .labelled_by(to.id);
+        if ui
+            .add_enabled(open, egui::Button::new("Set impact window"))
+            .on_hover_text("Empty fields take the metric's times")
+            .clicked()
+        {
+            let time = |typed: &str, what: &str| match typed.trim() {
+                "" => Ok(None),
+                t => parse_local_time(t, facts.now, None)
+                    .map(Some)
+                    .map_err(|why| format!("Impact {what}: {why}")),
+            };
+            *action = Some(
+                match (
+                    time(&reading.impact_start, "from"),
+                    time(&reading.impact_end, "to"),
+                ) {
+                    (Ok(start), Ok(end)) => Action::run(
+                        Command::SetImpact {
+                            incident: incident.id.clone(),
+                            start,
+                            end,
+                        },
+                        Form::None,
+                    ),
+                    (Err(why), _) | (_, Err(why)) => Action::Refuse(why),
+                },
+            );
+        }
+    });
 }
 
 /// The threshold and confirmation time as typed, as a command.
