@@ -290,11 +290,25 @@ impl Bucket {
     }
 }
 
-/// `theirs` joined into `ours`, one bucket per span (the later read wins,
-/// then the larger value, so every desk keeps the same), oldest first, the
-/// newest [`MAX_BUCKETS`] kept. Unsound buckets are dropped.
+/// `theirs` joined into `ours`, one bucket per span, oldest first, the
+/// newest [`MAX_BUCKETS`] kept; unsound buckets are dropped. A span read
+/// again with the same value keeps its first read (re-reading the newest
+/// minutes changes nothing); read with another value, the later read wins
+/// (then the larger value), so every desk keeps the same.
 pub fn join_buckets(ours: &[Bucket], theirs: &[Bucket]) -> Vec<Bucket> {
     let mut all: Vec<&Bucket> = ours.iter().chain(theirs).filter(|b| b.is_sound()).collect();
+    // Each value a span was read at, once, with its first read.
+    all.sort_by(|a, b| {
+        (a.start, a.secs)
+            .cmp(&(b.start, b.secs))
+            .then(a.value.total_cmp(&b.value))
+            .then(a.read_at.cmp(&b.read_at))
+    });
+    all.dedup_by(|later, kept| {
+        (later.start, later.secs, later.value.to_bits())
+            == (kept.start, kept.secs, kept.value.to_bits())
+    });
+    // Of those, the latest read.
     all.sort_by(|a, b| {
         (a.start, a.secs)
             .cmp(&(b.start, b.secs))
@@ -811,6 +825,12 @@ mod tests {
         );
         let minute_9 = joined.iter().find(|b| b.start == at(9)).unwrap();
         assert_eq!(minute_9.value, 6.0);
+        // Read again with the same value: nothing changes.
+        let mut again = series(0, 10, |_| 5.0);
+        for b in &mut again {
+            b.read_at = at(500);
+        }
+        assert_eq!(join_buckets(&ours, &again), ours);
         // NaN, negative and endless buckets are not kept.
         let mut bad = series(20, 23, |_| f64::NAN);
         bad[1].value = -1.0;

@@ -298,24 +298,25 @@ fn watched(
     // The owner's correction of either end; empty keeps the metric's.
     ui.horizontal(|ui| {
         let label = crate::ui::widgets::form_label(ui, "Impact from");
-        let hint = |t: Option<DateTime<Utc>>| {
-            t.map_or("as the metric shows".to_owned(), |t| {
+        // The hint is the time in use: the owner's, else the metric's.
+        let hint = |set: Option<DateTime<Utc>>, shown: Option<DateTime<Utc>>| {
+            set.or(shown).map_or("—".to_owned(), |t| {
                 t.with_timezone(&Local).format("%H:%M").to_string()
             })
         };
         ui.add_enabled(
             open,
             egui::TextEdit::singleline(&mut reading.impact_start)
-                .hint_text(hint(watch.impact_start))
-                .desired_width(150.0),
+                .hint_text(hint(watch.impact_start, judgement.proposed.start))
+                .desired_width(90.0),
         )
         .labelled_by(label.id);
         let to = ui.label("to");
         ui.add_enabled(
             open,
             egui::TextEdit::singleline(&mut reading.impact_end)
-                .hint_text(hint(watch.impact_end))
-                .desired_width(150.0),
+                .hint_text(hint(watch.impact_end, judgement.proposed.end))
+                .desired_width(90.0),
         )
         .labelled_by(to.id);
         if ui
@@ -533,6 +534,7 @@ fn plot(ui: &mut egui::Ui, incident: &Incident, judged: Option<&crate::model::me
         )
         .include_x(deployed.unwrap_or(declared_at) + 5.0)
         .x_grid_spacer(egui_plot::uniform_grid_spacer(clock_steps))
+        .y_grid_spacer(egui_plot::uniform_grid_spacer(value_steps))
         .x_axis_formatter(move |mark, _| clock(mark.value).to_string())
         .label_formatter(move |hover| {
             let (egui_plot::HoverPosition::NearDataPoint { position, .. }
@@ -609,19 +611,42 @@ enum Mark {
     Bar,
 }
 
-/// Clock-friendly steps for the time axis, in minutes: the smallest of 1,
-/// 2, 5, 10, 15, 30 minutes, 1, 2, 3, 6, 12 hours or a day that the plot
-/// can show apart, and two a few steps coarser for the thicker, labelled
-/// lines (labels need room: over hours of readings, 1-2-5 minutes would
-/// leave the axis without a time at all).
+/// Clock-friendly steps for the time axis, in minutes: 1, 2, 5, 10, 15, 30
+/// minutes, 1, 2, 3, 6, 12 hours or a day — the finest the plot can show
+/// apart, and coarser ones with room for a label (a time needs about ten
+/// times the finest spacing).
 fn clock_steps(input: egui_plot::GridInput) -> [f64; 3] {
     const STEPS: [f64; 13] = [
         1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 180.0, 360.0, 720.0, 1440.0, 2880.0,
     ];
-    let first = STEPS
-        .iter()
-        .position(|s| *s >= input.base_step_size)
-        .unwrap_or(STEPS.len() - 5)
-        .min(STEPS.len() - 5);
-    [STEPS[first], STEPS[first + 2], STEPS[first + 4]]
+    let at_least = |size: f64| {
+        STEPS
+            .iter()
+            .copied()
+            .find(|s| *s >= size)
+            .unwrap_or(STEPS[STEPS.len() - 1])
+    };
+    let base = input.base_step_size;
+    [at_least(base), at_least(base * 5.0), at_least(base * 10.0)]
+}
+
+/// Steps for the value axis on a 1-2-5 scale at any size: the finest the
+/// plot can show apart, and coarser ones with room for a label (about
+/// four times the finest spacing), so a metric of 80 a minute reads 0, 20,
+/// 40… rather than only 0.
+fn value_steps(input: egui_plot::GridInput) -> [f64; 3] {
+    let at_least = |size: f64| {
+        let size = size.max(1e-9);
+        let decade = 10f64.powf(size.log10().floor());
+        [1.0, 2.0, 5.0, 10.0]
+            .into_iter()
+            .map(|m| m * decade)
+            .find(|s| *s >= size)
+            .unwrap_or(10.0 * decade)
+    };
+    let base = input.base_step_size;
+    // The labelled step divides the thickest, so their labels never mix
+    // (20, 40, 50, 60).
+    let labelled = at_least(base * 4.0);
+    [at_least(base), labelled, labelled * 5.0]
 }
