@@ -308,6 +308,79 @@ fn the_deployment_keeps_its_controls_in_place() {
     );
 }
 
+/// The incident deployed at +10, its metric watched and read: down since.
+fn watched(dir: &std::path::Path) {
+    use expedite::model::metric::{Bucket, Source, SourceKind};
+    let id = expedite::model::IncidentId::parse("2026-11-26-sam-1").unwrap();
+    let mut store = expedite::store::Store::open(dir).unwrap();
+    let (mut state, _) = store.load();
+    let source = Source {
+        kind: SourceKind::Prometheus,
+        url: "http://127.0.0.1:9".into(),
+        query: "sum(increase(checkout_errors_total[1m]))".into(),
+        org: String::new(),
+        project: String::new(),
+        error: String::new(),
+        issue: String::new(),
+    };
+    let buckets = (-180..25)
+        .map(|m| Bucket {
+            start: t(m),
+            secs: 60,
+            value: if (-20..12).contains(&m) { 80.0 } else { 4.0 },
+            source: SourceKind::Prometheus,
+            read_at: t(26),
+        })
+        .collect();
+    let steps = [
+        (
+            expedite::command::Command::RecordDeployment {
+                incident: id.clone(),
+                at: Some(t(10)),
+                usual_way: true,
+                rollback_plan: "redeploy v41".into(),
+            },
+            t(10),
+        ),
+        (
+            expedite::command::Command::WatchMetric {
+                incident: id.clone(),
+                source: Box::new(source),
+            },
+            t(11),
+        ),
+        (
+            expedite::command::Command::RecordSeries {
+                incident: id,
+                buckets,
+            },
+            t(26),
+        ),
+    ];
+    for (step, at) in steps {
+        store.execute(&mut state, step, "Sam", at).unwrap();
+    }
+}
+
+#[test]
+fn the_watched_metric_keeps_its_controls_in_place() {
+    walk_view(
+        watched,
+        30,
+        "Deployment",
+        &[
+            Press::Type("Threshold", "lots"),
+            Press::Click("Set"),
+            Press::Type("Threshold", "0"),
+            Press::Click("Set"),
+            Press::Type("Impact from", "soon"),
+            Press::Click("Set impact window"),
+            Press::Click("Read now"),
+            Press::Click("Stop watching"),
+        ],
+    );
+}
+
 #[test]
 fn the_conclusion_keeps_its_controls_in_place() {
     let mut moved = Vec::new();

@@ -214,8 +214,10 @@ fn watched(
         } else {
             "Watch this metric…"
         };
+        // One width for both of its words: the buttons after it stay put.
+        let button = egui::Button::new(label).min_size(egui::vec2(150.0, 0.0));
         if ui
-            .add_enabled(open, egui::Button::new(label))
+            .add_enabled(open, button)
             .on_hover_text("Read it every minute from Prometheus, Bugsnag, Sentry or Datadog")
             .clicked()
         {
