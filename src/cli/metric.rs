@@ -208,7 +208,10 @@ fn poll(call: &mut Call) -> Result<(), String> {
     let keys = keys::fetch(call.dir, id.as_str())?;
     let got = sources::read_spans(&watch.source, &keys, &spans, call.now)
         .map_err(|e| format!("the metric could not be read: {e}"))?;
-    let (read, left_out) = (got.buckets, got.left_out);
+    let (mut read, left_out) = (got.buckets, got.left_out);
+    for b in &mut read {
+        b.of = watch.key();
+    }
     let lengths: std::collections::BTreeSet<u32> = read.iter().map(|b| b.secs).collect();
     let count = read.len();
     if !read.is_empty() {

@@ -159,7 +159,8 @@ pub enum Command {
     },
     /// Stop reading the metric; what was read stays, and is still judged.
     StopWatching { incident: IncidentId },
-    /// Readings of the watched metric, joined to those kept (one per span).
+    /// Readings of the watched metric, joined to those kept (one per span);
+    /// only those read for the watch now in place (`Bucket::of`) are kept.
     RecordSeries {
         incident: IncidentId,
         buckets: Vec<crate::model::metric::Bucket>,
@@ -1163,11 +1164,12 @@ fn apply_to_incident(
             let deployed = inc.deployment.deployed_at;
             let before = metric::judge(&inc.series, watch, inc.opened_at, deployed).verdict;
             // Nothing from the future, nothing long before the baseline's
-            // day, nothing read before this metric was connected.
+            // day, nothing read for a metric watched before.
             let earliest = inc.opened_at - Duration::hours(27);
+            let key = watch.key();
             let fresh: Vec<_> = buckets
                 .into_iter()
-                .filter(|b| b.start >= earliest && b.end() <= now && b.read_at >= watch.since.at)
+                .filter(|b| b.start >= earliest && b.end() <= now && b.of == key)
                 .collect();
             let series = metric::join_buckets(&inc.series, &fresh);
             if series == inc.series {

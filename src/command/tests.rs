@@ -1784,3 +1784,110 @@ fn a_note_of_a_whole_log_is_refused_with_where_to_put_it() {
     )
     .unwrap();
 }
+
+fn prometheus(url: &str) -> Box<crate::model::metric::Source> {
+    Box::new(crate::model::metric::Source {
+        kind: crate::model::metric::SourceKind::Prometheus,
+        url: url.into(),
+        query: "sum(increase(checkout_errors_total[1m]))".into(),
+        org: String::new(),
+        project: String::new(),
+        error: String::new(),
+        issue: String::new(),
+    })
+}
+
+fn minute_read(m: i64, value: f64, of: i64) -> crate::model::metric::Bucket {
+    crate::model::metric::Bucket {
+        start: mins(m),
+        secs: 60,
+        value,
+        source: crate::model::metric::SourceKind::Prometheus,
+        read_at: mins(m + 1),
+        of,
+    }
+}
+
+#[test]
+fn a_metric_is_watched_only_over_https_and_with_what_its_kind_needs() {
+    let (mut state, id) = declared();
+    let err = refused(
+        &mut state,
+        Command::WatchMetric {
+            incident: id.clone(),
+            source: prometheus("http://prom.example.com"),
+        },
+    );
+    assert!(err.to_string().contains("must be https://"), "{err}");
+    let mut no_query = prometheus("https://prom.example.com");
+    no_query.query.clear();
+    let err = refused(
+        &mut state,
+        Command::WatchMetric {
+            incident: id.clone(),
+            source: no_query,
+        },
+    );
+    assert!(err.to_string().contains("needs --query"), "{err}");
+    let err = refused(
+        &mut state,
+        Command::RecordSeries {
+            incident: id,
+            buckets: vec![minute_read(1, 3.0, 0)],
+        },
+    );
+    assert!(matches!(err, CommandError::NotWatching(_)), "{err}");
+}
+
+#[test]
+fn readings_belong_to_the_watch_they_were_read_for_whatever_the_clocks_say() {
+    let (mut state, id) = declared();
+    // Connected on a colleague's desk whose clock is two hours ahead.
+    apply(
+        &mut state,
+        Command::WatchMetric {
+            incident: id.clone(),
+            source: prometheus("https://prom.example.com"),
+        },
+        "alex",
+        mins(120),
+    )
+    .unwrap();
+    let key = incident(&state, &id).watch.unwrap().key();
+    // Read here, on a clock that says it is earlier: still this watch's.
+    run(
+        &mut state,
+        Command::RecordSeries {
+            incident: id.clone(),
+            buckets: vec![minute_read(1, 3.0, key), minute_read(2, 4.0, key - 1)],
+        },
+    )
+    .unwrap();
+    let i = incident(&state, &id);
+    assert_eq!(
+        i.series.len(),
+        1,
+        "the reading of another watch is left out"
+    );
+    assert_eq!(i.series[0].value, 3.0);
+    // Connected again to another metric: what was read of the first goes.
+    run(
+        &mut state,
+        Command::WatchMetric {
+            incident: id.clone(),
+            source: prometheus("https://other.example.com"),
+        },
+    )
+    .unwrap();
+    assert!(incident(&state, &id).series.is_empty());
+    // Stopped: what was read stays, and nothing more is taken as read.
+    run(
+        &mut state,
+        Command::StopWatching {
+            incident: id.clone(),
+        },
+    )
+    .unwrap();
+    let err = refused(&mut state, Command::StopWatching { incident: id });
+    assert!(matches!(err, CommandError::NotWatching(_)), "{err}");
+}

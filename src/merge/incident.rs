@@ -85,10 +85,10 @@ pub fn merge_incident(base: Option<&Incident>, ours: &Incident, theirs: &Inciden
     );
     // Two desks reading the same minutes keep one bucket for each.
     out.series = crate::model::metric::join_buckets(&ours.series, &theirs.series);
-    // Readings from before the metric watched now was connected are of
-    // another one.
+    // Readings of a metric watched before are not this one's.
     if let Some(w) = &out.watch {
-        out.series.retain(|b| b.read_at >= w.since.at);
+        let key = w.key();
+        out.series.retain(|b| b.of == key);
     }
     out.follow_ups = join(&ours.follow_ups, &theirs.follow_ups, follow_up_key);
     // One follow-up marked on either desk: its marks from both, so the

@@ -254,6 +254,12 @@ impl Watch {
         }
     }
 
+    /// What names this watch on its readings: when it was connected, in
+    /// milliseconds (a watch connected again is another).
+    pub fn key(&self) -> i64 {
+        self.since.at.timestamp_millis()
+    }
+
     /// The confirmation time.
     pub fn confirm(&self) -> Duration {
         Duration::minutes(i64::from(self.confirm_minutes.clamp(1, 24 * 60)))
@@ -275,6 +281,10 @@ pub struct Bucket {
     /// When it was read (a later read of the same span replaces it: the
     /// newest minutes are still filling in when first read).
     pub read_at: DateTime<Utc>,
+    /// The watch it was read for ([`Watch::key`]): readings of a metric
+    /// watched before are not this one's, whatever the desks' clocks say.
+    #[serde(default)]
+    pub of: i64,
 }
 
 impl Bucket {
@@ -697,6 +707,7 @@ mod tests {
                 value: value(m),
                 source: SourceKind::Prometheus,
                 read_at: at(to + 1),
+                of: 0,
             })
             .collect()
     }

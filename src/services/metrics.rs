@@ -35,6 +35,8 @@ pub struct Watched {
     pub opened: DateTime<Utc>,
     /// How far its readings go already.
     pub progress: Progress,
+    /// The watch its readings are for ([`metric::Watch::key`]).
+    pub key: i64,
 }
 
 /// What the metrics service is asked.
@@ -139,12 +141,16 @@ fn read_one(keys: Result<Keys, String>, standing: &mut Standing, out: &Out) {
         Ok(read) => {
             standing.failures = 0;
             standing.due = now + after(EVERY);
-            let incident = w.incident.clone();
-            standing.watched.progress.absorb(&read.buckets, w.opened);
+            let (incident, key, opened) = (w.incident.clone(), w.key, w.opened);
+            standing.watched.progress.absorb(&read.buckets, opened);
             if !read.buckets.is_empty() {
+                let mut buckets = read.buckets;
+                for b in &mut buckets {
+                    b.of = key;
+                }
                 let record = Command::RecordSeries {
                     incident: incident.clone(),
-                    buckets: read.buckets,
+                    buckets,
                 };
                 out.ask(super::Job::Disk(Box::new(super::disk::Job::Record(
                     Box::new(record),
@@ -184,7 +190,10 @@ impl Service for Metrics {
                     let standing = match self.watching.remove(&watched.incident) {
                         // The same metric: where it stood, with what the
                         // incident holds now where that is further on.
-                        Some(mut s) if s.watched.source == watched.source => {
+                        Some(mut s)
+                            if s.watched.source == watched.source
+                                && s.watched.key == watched.key =>
+                        {
                             if watched.progress.last_end > s.watched.progress.last_end {
                                 s.watched.progress = watched.progress;
                             }

@@ -67,6 +67,7 @@ pub(super) fn read(
                     value: count / (f64::from(secs) / 60.0),
                     source: SourceKind::Bugsnag,
                     read_at: now,
+                    of: 0,
                 })
             }
             _ => read.left_out += 1,

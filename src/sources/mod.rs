@@ -130,7 +130,8 @@ impl ReadError {
     }
 }
 
-/// What one read gave.
+/// What one read gave (its buckets not yet named for a watch: the one
+/// who records them sets `of`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Read {
     /// The buckets, oldest first.
@@ -387,6 +388,7 @@ fn buckets(
             value: value.map(&per_minute).unwrap_or(f64::NAN),
             source: kind,
             read_at: now,
+            of: 0,
         };
         if bucket.is_sound() && bucket.end() <= now {
             read.buckets.push(bucket);

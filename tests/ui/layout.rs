@@ -330,6 +330,8 @@ fn watched(dir: &std::path::Path) {
             value: if (-20..12).contains(&m) { 80.0 } else { 4.0 },
             source: SourceKind::Prometheus,
             read_at: t(26),
+            // Read for the watch connected at +11.
+            of: t(11).timestamp_millis(),
         })
         .collect();
     let steps = [

@@ -197,9 +197,13 @@ fn the_fix_not_holding_is_told_once_by_a_notification() {
         )
         .unwrap();
     // What was read before: back to normal since +33.
-    let read_before: Vec<_> = expedite::sources::prometheus::parse(answer(60, None), t(61))
+    let mut read_before: Vec<_> = expedite::sources::prometheus::parse(answer(60, None), t(61))
         .unwrap()
         .buckets;
+    // Read for the watch connected at +31.
+    for b in &mut read_before {
+        b.of = t(31).timestamp_millis();
+    }
     store
         .execute(
             &mut state,
@@ -252,5 +256,208 @@ fn the_fix_not_holding_is_told_once_by_a_notification() {
         file.matches("The metric: Back above normal after the fix")
             .count(),
         1
+    );
+}
+
+/// A real VictoriaMetrics on 127.0.0.1, when installed (under CI it must
+/// be): its address, and the server, stopped when dropped.
+struct Victoria(std::process::Child, String);
+
+impl Drop for Victoria {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Victoria {
+    fn start(dir: &std::path::Path) -> Option<Self> {
+        let installed = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+            .any(|d| d.join("victoria-metrics").exists());
+        if !installed {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "under CI the metric tests must run, but victoria-metrics is not installed (see .ci/run)"
+            );
+            eprintln!("skipped: victoria-metrics not installed (see .ci/run)");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new("victoria-metrics")
+            .arg(format!("-httpListenAddr=127.0.0.1:{port}"))
+            .arg(format!("-storageDataPath={}", dir.display()))
+            .args(["-retentionPeriod=100y", "-search.latencyOffset=0s"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Self(child, format!("http://127.0.0.1:{port}"));
+        for _ in 0..600 {
+            if ureq::get(format!("{}/health", server.1)).call().is_ok() {
+                return Some(server);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("victoria-metrics did not start");
+    }
+
+    /// Stores `name`'s value for each minute from `minutes`, each written
+    /// at the end of its minute.
+    fn import(
+        &self,
+        name: &str,
+        declared: DateTime<Utc>,
+        minutes: impl Iterator<Item = (i64, u32)>,
+    ) {
+        let mut body = String::new();
+        for (m, value) in minutes {
+            let at = declared + chrono::Duration::minutes(m + 1);
+            body.push_str(&format!("{name} {value} {}\n", at.timestamp_millis()));
+        }
+        let answer = ureq::post(format!("{}/api/v1/import/prometheus", self.1))
+            .send(body.as_str())
+            .unwrap();
+        assert_eq!(answer.status(), 204);
+        let _ = ureq::get(format!("{}/internal/force_flush", self.1)).call();
+    }
+}
+
+/// Against a real VictoriaMetrics and the real clock: a fix deployed 30
+/// minutes after the declaration brings the errors down at +33; an hour on
+/// the window says so and proposes the impact window, the summary carries
+/// it; then the errors come back, and the next read raises a notification.
+#[test]
+fn a_real_metric_server_shows_the_fix_working_and_then_not_holding() {
+    let store = tempfile::tempdir().unwrap();
+    let Some(server) = Victoria::start(store.path()) else {
+        return;
+    };
+    let now = Utc::now();
+    let declared = DateTime::from_timestamp(now.timestamp() / 60 * 60, 0).unwrap()
+        - chrono::Duration::minutes(90);
+    // Errors a minute: 4, then 80 from 20 minutes before the declaration
+    // until the fix works; each minute's value stands for that minute.
+    let rate = |m: i64| if (-20..33).contains(&m) { 80 } else { 4 };
+    server.import(
+        "checkout_errors",
+        declared,
+        (-27 * 60..90).map(|m| (m, rate(m))),
+    );
+    let dir = folder_with_incident(Some("Sam"));
+    let mut disk = Store::open(dir.path()).unwrap();
+    let (mut state, _) = disk.load();
+    // The same incident, declared 90 minutes ago.
+    let id = IncidentId::parse("2026-11-26-sam-1").unwrap();
+    let steps = [
+        Command::RecordDeployment {
+            incident: id.clone(),
+            at: Some(declared + chrono::Duration::minutes(30)),
+            usual_way: true,
+            rollback_plan: "redeploy v41".into(),
+        },
+        Command::WatchMetric {
+            incident: id.clone(),
+            source: Box::new(Source {
+                kind: SourceKind::Prometheus,
+                url: server.1.clone(),
+                query:
+                    r#"sum(max_over_time({__name__=~"checkout_errors|checkout_errors_again"}[1m]))"#
+                        .into(),
+                org: String::new(),
+                project: String::new(),
+                error: String::new(),
+                issue: String::new(),
+            }),
+        },
+    ];
+    for step in steps {
+        disk.execute(&mut state, step, "Sam", now).unwrap();
+    }
+    // Declared 90 minutes ago, as the record has it.
+    let file = dir.path().join("incidents/2026-11-26-sam-1.ron");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let opened = state.incidents[&id].opened_at;
+    let shifted = text.replace(
+        &format!(
+            "opened_at: \"{}\"",
+            opened.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        &format!(
+            "opened_at: \"{}\"",
+            declared.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+    );
+    assert_ne!(shifted, text, "the declaration's time is in the file");
+    std::fs::write(&file, shifted).unwrap();
+    drop(disk);
+    let notifier = Arc::new(Recording::default());
+    let store = Store::open(dir.path()).unwrap();
+    let told = notifier.clone();
+    let mut harness = Harness::builder()
+        .with_size(eframe::egui::vec2(1280.0, 800.0))
+        .build_eframe(move |_cc| {
+            ExpediteApp::new(store, Box::new(Utc::now))
+                .with_reminders(told, Box::new(Utc::now))
+                .with_metrics()
+        });
+    click(&mut harness, "Deployment");
+    wait_for_within(
+        &mut harness,
+        "Back to normal for 57 min since the deploy",
+        20,
+    );
+    harness.get_by_label("Metric normal");
+    let clock = |m: i64| {
+        (declared + chrono::Duration::minutes(m))
+            .with_timezone(&chrono::Local)
+            .format("%H:%M")
+            .to_string()
+    };
+    harness.get_by_label_contains(&format!(
+        "Impact, as the metric shows it: from {} to {}",
+        clock(-20),
+        clock(33)
+    ));
+    // The errors come back for the last five minutes read: the next read
+    // (every minute; Read now here) sees it.
+    server.import("checkout_errors_again", declared, (85..90).map(|m| (m, 76)));
+    click(&mut harness, "Read now");
+    wait_for_within(
+        &mut harness,
+        "Back above normal after the fix: 80 a minute",
+        20,
+    );
+    for _ in 0..100 {
+        if notifier
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|r| r.summary.contains("back above normal"))
+        {
+            break;
+        }
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let told: Vec<_> = notifier
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.summary.contains("back above normal"))
+        .cloned()
+        .collect();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(
+        told[0]
+            .body
+            .contains(&format!("80 a minute since {}", clock(85))),
+        "{}",
+        told[0].body
     );
 }

@@ -37,7 +37,7 @@ type Seen = (
 #[derive(Default)]
 pub struct MetricNews {
     /// The watched metrics last told of.
-    told: Vec<(IncidentId, Source)>,
+    told: Vec<(IncidentId, Source, i64)>,
     /// Where each stands.
     pub status: BTreeMap<IncidentId, MetricStatus>,
     /// Each watched incident's judgement, and what it was judged from.
@@ -56,9 +56,9 @@ fn watched(incident: &Incident) -> Option<&metric::Watch> {
 impl MetricNews {
     /// Tells the service which metrics to watch, when that changed.
     pub fn tell(&mut self, services: &Services, state: &State) {
-        let now: Vec<(IncidentId, Source)> = state
+        let now: Vec<(IncidentId, Source, i64)> = state
             .open_incidents()
-            .filter_map(|i| watched(i).map(|w| (i.id.clone(), w.source.clone())))
+            .filter_map(|i| watched(i).map(|w| (i.id.clone(), w.source.clone(), w.key())))
             .collect();
         if now == self.told {
             return;
@@ -71,6 +71,7 @@ impl MetricNews {
                     source: w.source.clone(),
                     opened: i.opened_at,
                     progress: Progress::of(&i.series, i.opened_at),
+                    key: w.key(),
                 })
             })
             .collect();
