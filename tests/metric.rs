@@ -446,6 +446,13 @@ fn two_desks_polling_one_metric_keep_each_minute_once() {
         );
     }
     assert_eq!(team::incidents(&a)[0].series, team::incidents(&b)[0].series);
+    // Both saw it above normal; the timeline says so once.
+    let lines = team::timeline(&a, &id);
+    let verdicts = lines
+        .iter()
+        .filter(|l| l.contains("The metric: Above normal"))
+        .count();
+    assert_eq!(verdicts, 1, "{lines:#?}");
 }
 
 #[test]

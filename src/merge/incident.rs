@@ -133,6 +133,11 @@ pub fn merge_incident(base: Option<&Incident>, ours: &Incident, theirs: &Inciden
         timeline.sort_by(|a, b| timeline_key(a).cmp(&timeline_key(b)));
         timeline.dedup_by(|a, b| timeline_key(a) == timeline_key(b));
     }
+    // A verdict on the watched metric seen on two desks is one line: the
+    // first (the timeline is in order, so the earliest is kept).
+    let mut seen = std::collections::HashSet::new();
+    let verdict = crate::model::metric::TIMELINE_LINE;
+    timeline.retain(|e| !e.what.starts_with(verdict) || seen.insert(e.what.clone()));
     out.timeline = timeline;
     out
 }

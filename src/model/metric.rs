@@ -143,6 +143,10 @@ impl std::fmt::Display for SourceError {
     }
 }
 
+/// How a verdict on the timeline starts ("The metric: Above normal…"):
+/// one line a change, the same seen on two desks kept once.
+pub const TIMELINE_LINE: &str = "The metric: ";
+
 /// The longest query or id taken.
 pub const FIELD_MAX: usize = 4096;
 
