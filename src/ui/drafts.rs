@@ -224,6 +224,8 @@ pub struct DeclareDraft {
     pub owner: String,
     /// Whether someone else takes ownership.
     pub someone_else: bool,
+    /// Connect the confirming metric, to be read every minute, once declared.
+    pub watch_next: bool,
 }
 
 /// The kinds of evidence, as a person chooses them.

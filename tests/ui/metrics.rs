@@ -324,6 +324,25 @@ impl Victoria {
         assert_eq!(answer.status(), 204);
         let _ = ureq::get(format!("{}/internal/force_flush", self.1)).call();
     }
+
+    /// Waits until the server answers queries with `name`'s sample at `at`
+    /// (a busy machine may take a moment to make what was stored searchable).
+    fn wait_until_served(&self, name: &str, at: DateTime<Utc>) {
+        for _ in 0..300 {
+            let answer = ureq::get(format!("{}/api/v1/query", self.1))
+                .query("query", name)
+                .query("time", at.timestamp().to_string())
+                .call()
+                .ok()
+                .and_then(|mut r| r.body_mut().read_to_string().ok())
+                .unwrap_or_default();
+            if answer.contains(&format!("\"{name}\"")) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("{name} was stored but never served");
+    }
 }
 
 /// Against a real VictoriaMetrics and the real clock: a fix deployed 30
@@ -425,6 +444,10 @@ fn a_real_metric_server_shows_the_fix_working_and_then_not_holding() {
     // The errors come back for the last five minutes read: the next read
     // (every minute; Read now here) sees it.
     server.import("checkout_errors_again", declared, (85..90).map(|m| (m, 76)));
+    server.wait_until_served(
+        "checkout_errors_again",
+        declared + chrono::Duration::minutes(90),
+    );
     click(&mut harness, "Read now");
     wait_for_within(
         &mut harness,
@@ -460,4 +483,24 @@ fn a_real_metric_server_shows_the_fix_working_and_then_not_holding() {
         "{}",
         told[0].body
     );
+}
+
+#[test]
+fn declaring_can_go_straight_on_to_connecting_its_metric() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("settings.ron"), "(me: \"Sam\")").unwrap();
+    let mut harness = app_at(dir.path(), t(0));
+    click(&mut harness, "Declare incident");
+    type_into(&mut harness, "How many", "40");
+    type_into(&mut harness, "What you see", "PaymentDeclined on checkout");
+    type_into(&mut harness, "What is broken", "Card payments fail");
+    harness
+        .get_by_label_contains("Then connect this metric")
+        .click();
+    settle(&mut harness);
+    click(&mut harness, "Declare");
+    // Declared, and the metric's dialog is open over the new incident.
+    harness.get_by_label("Watch this metric");
+    harness.get_by_label("Key or token");
+    assert!(incident_file(dir.path()).contains("Card payments fail"));
 }

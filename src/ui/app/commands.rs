@@ -242,6 +242,11 @@ impl ExpediteApp {
                     // Show the new incident.
                     self.nav.selected = outcome.saved.first().cloned();
                     self.nav.view = None;
+                    // On to connecting its metric, when asked for.
+                    if let (true, Some(id)) = (then.sent.declare.watch_next, outcome.saved.first())
+                    {
+                        self.open_dialog(crate::ui::Dialog::WatchMetric(id.clone()));
+                    }
                 }
                 let incident = then.command.as_ref().and_then(Command::incident);
                 self.typing

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 
 use crate::model::metric::{self, Bucket, Judgement, Progress, Source, Verdict};
-use crate::model::{Incident, IncidentId, State};
+use crate::model::{Incident, IncidentId, Stamp, Stamped, State};
 use crate::reminder::Reminder;
 use crate::services::metrics::{Job, News, Watched};
 use crate::services::{self, Services};
@@ -24,14 +24,9 @@ pub struct MetricStatus {
     pub failed: Option<(DateTime<Utc>, String, DateTime<Utc>)>,
 }
 
-/// What a verdict was judged from: judged again only when it changes.
-type Seen = (
-    usize,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-    Option<u64>,
-    u32,
-);
+/// What a verdict was judged from — the incident as it was (every change
+/// gives it a new stamp): judged again only when it changes.
+type Seen = Stamp;
 
 /// The window's side of the metrics service.
 #[derive(Default)]
@@ -140,16 +135,10 @@ impl MetricNews {
     /// The incident's watched metric judged, again only when its
     /// readings, deployment or limits changed since; the verdict before
     /// when it was judged again (`None` when first judged).
-    fn judge(&mut self, incident: &Incident) -> Option<Option<Verdict>> {
+    fn judge(&mut self, incident: &Stamped<Incident>) -> Option<Option<Verdict>> {
         let watch = incident.watch.as_ref()?;
         let deployed = incident.deployment.deployed_at;
-        let seen: Seen = (
-            incident.series.len(),
-            incident.series.last().map(|b| b.read_at),
-            deployed,
-            watch.threshold.map(f64::to_bits),
-            watch.confirm_minutes,
-        );
+        let seen: Seen = incident.stamp();
         if self
             .judged
             .get(&incident.id)
@@ -171,7 +160,7 @@ impl MetricNews {
     }
 
     /// What the incident's watched metric says, judged when it changed.
-    pub fn judged(&mut self, incident: &Incident) -> Option<&Judgement> {
+    pub fn judged(&mut self, incident: &Stamped<Incident>) -> Option<&Judgement> {
         self.judge(incident);
         self.judged.get(&incident.id).map(|(_, j)| j)
     }
@@ -186,7 +175,7 @@ impl MetricNews {
         clock: impl Fn(DateTime<Utc>) -> String + Copy,
     ) -> Vec<Reminder> {
         let mut owed = Vec::new();
-        for incident in state.open_incidents() {
+        for incident in state.incidents.values().filter(|i| i.is_open()) {
             let Some(Some(before)) = self.judge(incident) else {
                 continue;
             };

@@ -90,6 +90,10 @@ pub fn dialog(
             egui::RichText::new(" ").weak()
         };
         ui.label(counter.small());
+        ui.checkbox(
+            &mut draft.watch_next,
+            "Then connect this metric, to be read every minute (Prometheus, Bugsnag, Sentry, Datadog)",
+        );
         ui.add_space(2.0);
         ui.horizontal(|ui| {
             ui.label("Owner");
