@@ -1163,13 +1163,14 @@ fn apply_to_incident(
             };
             let deployed = inc.deployment.deployed_at;
             let before = metric::judge(&inc.series, watch, inc.opened_at, deployed).verdict;
-            // Nothing from the future, nothing long before the baseline's
-            // day, nothing read for a metric watched before.
+            // Nothing read before it happened (on the reading desk's own
+            // clock: another desk's may be hours off), nothing long before
+            // the baseline's day, nothing read for a metric watched before.
             let earliest = inc.opened_at - Duration::hours(27);
             let key = watch.key();
             let fresh: Vec<_> = buckets
                 .into_iter()
-                .filter(|b| b.start >= earliest && b.end() <= now && b.of == key)
+                .filter(|b| b.start >= earliest && b.end() <= b.read_at && b.of == key)
                 .collect();
             let series = metric::join_buckets(&inc.series, &fresh);
             if series == inc.series {

@@ -87,15 +87,19 @@ struct Standing {
 /// The metrics service, for the data folder at its root.
 pub struct Metrics {
     root: PathBuf,
+    /// The wall clock (the minute is counted on it, and readings are
+    /// stamped with it).
+    clock: crate::reminder::WallClock,
     watching: BTreeMap<IncidentId, Standing>,
     /// Keys just given, before the desk's file holds them.
     given: BTreeMap<IncidentId, Option<Keys>>,
 }
 
 impl Metrics {
-    pub fn new(root: PathBuf) -> Self {
+    pub fn new(root: PathBuf, clock: crate::reminder::WallClock) -> Self {
         Self {
             root,
+            clock,
             watching: BTreeMap::new(),
             given: BTreeMap::new(),
         }
@@ -103,7 +107,7 @@ impl Metrics {
 
     /// Reads every metric that is due; how long until the next one is.
     fn read_due(&mut self, out: &Out) -> Duration {
-        let now = crate::desk::now();
+        let now = (self.clock)();
         for standing in self.watching.values_mut() {
             if standing.due > now {
                 continue;
@@ -113,9 +117,9 @@ impl Metrics {
                 Some(None) => Ok(Keys::default()),
                 None => sources::keys::fetch(&self.root, standing.watched.incident.as_str()),
             };
-            read_one(keys, standing, out);
+            read_one(keys, standing, now, out);
         }
-        let now = crate::desk::now();
+        let now = (self.clock)();
         self.watching
             .values()
             .map(|s| s.due)
@@ -130,9 +134,8 @@ fn after(d: Duration) -> chrono::Duration {
 }
 
 /// Reads one watched metric with `keys` and records what was new.
-fn read_one(keys: Result<Keys, String>, standing: &mut Standing, out: &Out) {
+fn read_one(keys: Result<Keys, String>, standing: &mut Standing, now: DateTime<Utc>, out: &Out) {
     let w = &standing.watched;
-    let now = crate::desk::now();
     let spans = metric::spans_to_read(&w.progress, w.opened, now);
     let got = keys
         .map_err(ReadError::NoKey)
@@ -184,7 +187,7 @@ impl Service for Metrics {
     fn handle(&mut self, job: Job, out: &Out) -> Option<Duration> {
         match job {
             Job::Watch(list) => {
-                let now = crate::desk::now();
+                let now = (self.clock)();
                 let mut kept = BTreeMap::new();
                 for watched in list {
                     let standing = match self.watching.remove(&watched.incident) {
@@ -226,7 +229,7 @@ impl Service for Metrics {
                 source,
                 keys,
             } => {
-                let now = crate::desk::now();
+                let now = (self.clock)();
                 let from = now - chrono::Duration::hours(1);
                 let keys = match (keys, self.given.get(&incident)) {
                     (Some(keys), _) => Ok(keys),

@@ -83,7 +83,7 @@ fn app(
         .build_eframe(move |_cc| {
             ExpediteApp::new(store, Box::new(move || now))
                 .with_reminders(notifier, Box::new(move || now))
-                .with_metrics()
+                .with_metrics_on(Box::new(move || now))
                 .with_posting()
         });
     settle(&mut harness);
@@ -290,14 +290,35 @@ impl Victoria {
         let child = std::process::Command::new("victoria-metrics")
             .arg(format!("-httpListenAddr=127.0.0.1:{port}"))
             .arg(format!("-storageDataPath={}", dir.display()))
-            .args(["-retentionPeriod=100y", "-search.latencyOffset=0s"])
+            // Back-dated samples: no answer is served from the cache.
+            .args([
+                "-retentionPeriod=100y",
+                "-search.latencyOffset=0s",
+                "-search.disableCache",
+            ])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
         let server = Self(child, format!("http://127.0.0.1:{port}"));
         for _ in 0..600 {
-            if ureq::get(format!("{}/health", server.1)).call().is_ok() {
+            if let Ok(answer) = ureq::get(format!("{}/health", server.1)).call() {
+                // A Go program keeps the real time under faketime, and
+                // refuses samples days in its future: with this test's
+                // clock moved ahead, it cannot run.
+                let date = answer
+                    .headers()
+                    .get("date")
+                    .and_then(|d| d.to_str().ok())
+                    .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
+                    .map(|d| d.to_utc())
+                    .unwrap_or_else(Utc::now);
+                if Utc::now() - date > chrono::Duration::days(1) {
+                    eprintln!(
+                        "skipped: the clock is moved ahead, and VictoriaMetrics keeps the real one"
+                    );
+                    return None;
+                }
                 return Some(server);
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
@@ -366,52 +387,45 @@ fn a_real_metric_server_shows_the_fix_working_and_then_not_holding() {
         declared,
         (-27 * 60..90).map(|m| (m, rate(m))),
     );
-    let dir = folder_with_incident(Some("Sam"));
+    // An incident declared 90 minutes ago, its fix deployed at +30.
+    let dir = tempfile::tempdir().unwrap();
     let mut disk = Store::open(dir.path()).unwrap();
     let (mut state, _) = disk.load();
-    // The same incident, declared 90 minutes ago.
-    let id = IncidentId::parse("2026-11-26-sam-1").unwrap();
-    let steps = [
-        Command::RecordDeployment {
-            incident: id.clone(),
-            at: Some(declared + chrono::Duration::minutes(30)),
-            usual_way: true,
-            rollback_plan: "redeploy v41".into(),
+    let me = Command::SetMe { name: "Sam".into() };
+    disk.execute(&mut state, me, "Sam", declared).unwrap();
+    let declare = Command::Declare {
+        title: "Checkout returns 500".into(),
+        evidence: expedite::command::NewEvidence {
+            kind: expedite::model::EvidenceKind::ErrorTracker { count: 80 },
+            text: "checkout errors".into(),
+            link: None,
         },
-        Command::WatchMetric {
-            incident: id.clone(),
-            source: Box::new(Source {
-                kind: SourceKind::Prometheus,
-                url: server.1.clone(),
-                query:
-                    r#"sum(max_over_time({__name__=~"checkout_errors|checkout_errors_again"}[1m]))"#
-                        .into(),
-                org: String::new(),
-                project: String::new(),
-                error: String::new(),
-                issue: String::new(),
-            }),
-        },
-    ];
-    for step in steps {
-        disk.execute(&mut state, step, "Sam", now).unwrap();
-    }
-    // Declared 90 minutes ago, as the record has it.
-    let file = dir.path().join("incidents/2026-11-26-sam-1.ron");
-    let text = std::fs::read_to_string(&file).unwrap();
-    let opened = state.incidents[&id].opened_at;
-    let shifted = text.replace(
-        &format!(
-            "opened_at: \"{}\"",
-            opened.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        ),
-        &format!(
-            "opened_at: \"{}\"",
-            declared.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        ),
-    );
-    assert_ne!(shifted, text, "the declaration's time is in the file");
-    std::fs::write(&file, shifted).unwrap();
+        owner: None,
+    };
+    disk.execute(&mut state, declare, "Sam", declared).unwrap();
+    let id = state.incidents.keys().next().unwrap().clone();
+    let deployed = declared + chrono::Duration::minutes(30);
+    let deploy = Command::RecordDeployment {
+        incident: id.clone(),
+        at: Some(deployed),
+        usual_way: true,
+        rollback_plan: "redeploy v41".into(),
+    };
+    disk.execute(&mut state, deploy, "Sam", deployed).unwrap();
+    let watch = Command::WatchMetric {
+        incident: id.clone(),
+        source: Box::new(Source {
+            kind: SourceKind::Prometheus,
+            url: server.1.clone(),
+            query: r#"sum(max_over_time({__name__=~"checkout_errors|checkout_errors_again"}[1m]))"#
+                .into(),
+            org: String::new(),
+            project: String::new(),
+            error: String::new(),
+            issue: String::new(),
+        }),
+    };
+    disk.execute(&mut state, watch, "Sam", now).unwrap();
     drop(disk);
     let notifier = Arc::new(Recording::default());
     let store = Store::open(dir.path()).unwrap();

@@ -326,11 +326,16 @@ impl ExpediteApp {
 
     /// Reads each open incident's watched metric every minute: the
     /// metrics service.
-    pub fn with_metrics(mut self) -> Self {
+    pub fn with_metrics(self) -> Self {
+        self.with_metrics_on(Box::new(crate::desk::now))
+    }
+
+    /// As [`Self::with_metrics`], counting minutes on `clock`.
+    pub fn with_metrics_on(mut self, clock: WallClock) -> Self {
         let root = self.runner.root().to_path_buf();
         self.runner
             .services()
-            .start(crate::services::metrics::Metrics::new(root));
+            .start(crate::services::metrics::Metrics::new(root, clock));
         self
     }
 
