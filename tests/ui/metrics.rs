@@ -518,3 +518,69 @@ fn declaring_can_go_straight_on_to_connecting_its_metric() {
     harness.get_by_label("Key or token");
     assert!(incident_file(dir.path()).contains("Card payments fail"));
 }
+
+#[test]
+fn back_to_normal_for_the_confirmation_time_is_told_with_what_to_do_next() {
+    // Read so far: down since +33, for 7 minutes (coming down); the next
+    // read reaches +60.
+    let server = Server::start(vec![Answer::Http(200, "", answer(60, None))]);
+    let dir = deployed_folder();
+    let mut store = Store::open(dir.path()).unwrap();
+    let (mut state, _) = store.load();
+    let source = Source {
+        kind: SourceKind::Prometheus,
+        url: server.url(""),
+        query: "sum(increase(checkout_errors_total[1m]))".into(),
+        org: String::new(),
+        project: String::new(),
+        error: String::new(),
+        issue: String::new(),
+    };
+    let watch = Command::WatchMetric {
+        incident: id(),
+        source: Box::new(source),
+    };
+    store.execute(&mut state, watch, "Sam", t(31)).unwrap();
+    let mut read_before = expedite::sources::prometheus::parse(answer(40, None), t(41))
+        .unwrap()
+        .buckets;
+    for b in &mut read_before {
+        b.of = t(31).timestamp_millis();
+    }
+    let record = Command::RecordSeries {
+        incident: id(),
+        buckets: read_before,
+    };
+    store.execute(&mut state, record, "Sam", t(41)).unwrap();
+    drop(store);
+    let notifier = Arc::new(Recording::default());
+    let mut harness = app(dir.path(), t(61), notifier.clone());
+    click(&mut harness, "Deployment");
+    wait_for(&mut harness, "Back to normal for 27 min since the deploy");
+    let told = || {
+        notifier
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.summary.contains("back to normal"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    for _ in 0..100 {
+        if !told().is_empty() {
+            break;
+        }
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let told = told();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].summary, "Checkout returns 500: back to normal");
+    assert!(
+        told[0].body.ends_with("— post a last update and resolve?"),
+        "{}",
+        told[0].body
+    );
+    assert!(!told[0].critical);
+}
