@@ -869,6 +869,21 @@ pub fn status_json(
         "next_update_due": due.map(|t| t.to_rfc3339()),
         "overdue": comms::is_overdue(incident, cadence, now),
         "updates": incident.communication.updates.len(),
+        "metric": incident.watch.as_ref().map(|w| {
+            let j = crate::model::metric::judge(
+                &incident.series,
+                w,
+                incident.opened_at,
+                incident.deployment.deployed_at,
+            );
+            serde_json::json!({
+                "verdict": j.verdict.name(),
+                "impact": {
+                    "start": j.impact.start.map(|t| t.to_rfc3339()),
+                    "end": j.impact.end.map(|t| t.to_rfc3339()),
+                },
+            })
+        }),
         "shared": sharing.map(|s| serde_json::json!({
             "remote": s.remote,
             "state": s.summary(),
@@ -924,6 +939,15 @@ pub fn status_text(incident: &Incident, state: &State, now: DateTime<Utc>) -> St
             ""
         };
         lines.push(format!("Next update:  {}{flag}", when(due)));
+    }
+    if let Some(w) = &incident.watch {
+        let deployed = incident.deployment.deployed_at;
+        let j = crate::model::metric::judge(&incident.series, w, incident.opened_at, deployed);
+        let clock = |t: DateTime<Utc>| t.format("%H:%M UTC").to_string();
+        lines.push(format!(
+            "Metric:       {}",
+            crate::model::metric::verdict_words(&j, w, deployed, clock)
+        ));
     }
     lines.join("\n")
 }

@@ -354,6 +354,16 @@ fn scenarios(url: &str, declared: DateTime<Utc>) {
                 assert_eq!(json["impact"]["end"], serde_json::Value::Null, "{json}");
             }
         }
+        // The incident's status says it too.
+        let status = ok(expedite(dir.path(), &["status", "--json"]));
+        let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+        assert_eq!(status["metric"]["verdict"], json["verdict"], "{status}");
+        let status = ok(expedite(dir.path(), &["status"]));
+        assert!(
+            String::from_utf8_lossy(&status.stdout).contains("Metric:       "),
+            "{}",
+            text(&status)
+        );
         // A second poll reads only the newest minutes, and adds no point
         // twice.
         let points = json["points"].as_u64().unwrap();
