@@ -10,8 +10,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Keys, Read, ReadError, get, json};
-use crate::model::metric::{Bucket, MAX_BUCKET_SECS, Source, SourceKind};
+use super::{Keys, Read, ReadError, buckets, get, json};
+use crate::model::metric::{Source, SourceKind};
 
 pub(super) fn read(
     agent: &ureq::Agent,
@@ -48,34 +48,15 @@ pub(super) fn read(
             .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
             .map(|t| t.to_utc())
     };
-    let mut read = Read {
-        buckets: Vec::new(),
-        left_out: 0,
-    };
-    for bucket in list.iter().take(super::MAX_POINTS) {
-        let (Some(start), Some(end)) = (time(&bucket["from"]), time(&bucket["to"])) else {
-            read.left_out += 1;
-            continue;
-        };
-        let secs = (end - start).num_seconds();
-        let count = bucket["events_count"].as_f64();
-        match (u32::try_from(secs), count) {
-            (Ok(secs), Some(count)) if (1..=MAX_BUCKET_SECS).contains(&secs) && end <= now => {
-                read.buckets.push(Bucket {
-                    start,
-                    secs,
-                    value: count / (f64::from(secs) / 60.0),
-                    source: SourceKind::Bugsnag,
-                    read_at: now,
-                    of: 0,
-                })
-            }
-            _ => read.left_out += 1,
-        }
-    }
-    read.buckets.retain(Bucket::is_sound);
-    read.buckets.sort_by_key(|b| b.start);
-    Ok(read)
+    let points = list.iter().filter_map(|bucket| {
+        let (start, end) = (time(&bucket["from"])?, time(&bucket["to"])?);
+        Some((
+            start,
+            (end - start).num_seconds(),
+            bucket["events_count"].as_f64(),
+        ))
+    });
+    buckets(points, list.len(), SourceKind::Bugsnag, now)
 }
 
 /// An id as one segment of a path.

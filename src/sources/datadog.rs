@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Keys, Read, ReadError, buckets, get, json, unix};
+use super::{Keys, Read, ReadError, buckets, get, json, one_series, unix};
 use crate::model::metric::{MAX_BUCKET_SECS, Source, SourceKind};
 
 pub(super) fn read(
@@ -40,30 +40,19 @@ pub(super) fn read(
     let series = answer["series"]
         .as_array()
         .ok_or_else(|| ReadError::Garbled(format!("{label}'s answer has no series")))?;
-    let one = match series.as_slice() {
-        [] => return buckets([], 60, |v| v, SourceKind::Datadog, now),
-        [one] => one,
-        many => {
-            return Err(ReadError::Refused(format!(
-                "the query gives {} series, and Expedite watches one number — use sum:… without a by {{…}}",
-                many.len()
-            )));
-        }
+    let Some(one) = one_series(series, "use sum:… without a by {…}")? else {
+        return buckets([], 0, SourceKind::Datadog, now);
     };
     let interval = one["interval"]
-        .as_u64()
-        .and_then(|i| u32::try_from(i).ok())
-        .filter(|i| (1..=MAX_BUCKET_SECS).contains(i))
+        .as_i64()
+        .filter(|i| (1..=i64::from(MAX_BUCKET_SECS)).contains(i))
         .unwrap_or(60);
     let list = one["pointlist"]
         .as_array()
         .ok_or_else(|| ReadError::Garbled(format!("{label}'s series has no points")))?;
     let points = list.iter().filter_map(|pair| {
         let at = unix(pair[0].as_f64()? / 1000.0)?;
-        Some((at, pair[1].as_f64()))
+        Some((at, interval, pair[1].as_f64()))
     });
-    let minutes = f64::from(interval) / 60.0;
-    let mut read = buckets(points, interval, |v| v / minutes, SourceKind::Datadog, now)?;
-    read.left_out += list.len() - read.buckets.len() - read.left_out;
-    Ok(read)
+    buckets(points, list.len(), SourceKind::Datadog, now)
 }

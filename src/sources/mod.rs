@@ -363,41 +363,62 @@ fn json(text: &str, label: &str) -> Result<serde_json::Value, ReadError> {
     })
 }
 
-/// Points (the end of each span, its value over the span) as buckets of
-/// `secs`, per minute; the unsound left out and counted.
+/// A value as a service gives it: when its span began, how long the span
+/// lasted in seconds, and the value over it (`None`: none, or not a number).
+type Point = (DateTime<Utc>, i64, Option<f64>);
+
+/// `points` (of the `total` the answer held) as buckets of a value a
+/// minute read at `now`; those with no value, no sound span, or not over
+/// yet are left out and counted.
 fn buckets(
-    points: impl IntoIterator<Item = (DateTime<Utc>, Option<f64>)>,
-    secs: u32,
-    per_minute: impl Fn(f64) -> f64,
+    points: impl IntoIterator<Item = Point>,
+    total: usize,
     kind: SourceKind,
     now: DateTime<Utc>,
 ) -> Result<Read, ReadError> {
-    let mut read = Read {
-        buckets: Vec::new(),
-        left_out: 0,
-    };
-    for (n, (start, value)) in points.into_iter().enumerate() {
+    let mut kept = Vec::new();
+    for (n, (start, secs, value)) in points.into_iter().enumerate() {
         if n >= MAX_POINTS {
             return Err(ReadError::Garbled(format!(
                 "the answer holds over {MAX_POINTS} points — ask for one number a minute"
             )));
         }
+        let Ok(secs) = u32::try_from(secs) else {
+            continue;
+        };
         let bucket = Bucket {
             start,
             secs,
-            value: value.map(&per_minute).unwrap_or(f64::NAN),
+            value: value.map_or(f64::NAN, |v| v * 60.0 / f64::from(secs)),
             source: kind,
             read_at: now,
             of: 0,
         };
         if bucket.is_sound() && bucket.end() <= now {
-            read.buckets.push(bucket);
-        } else {
-            read.left_out += 1;
+            kept.push(bucket);
         }
     }
-    read.buckets.sort_by_key(|b| b.start);
-    Ok(read)
+    kept.sort_by_key(|b| b.start);
+    Ok(Read {
+        left_out: total.saturating_sub(kept.len()),
+        buckets: kept,
+    })
+}
+
+/// The one series of `list`: none when it is empty; refused, with `hint`
+/// on how to make it one, when there are more.
+fn one_series<'a>(
+    list: &'a [serde_json::Value],
+    hint: &str,
+) -> Result<Option<&'a serde_json::Value>, ReadError> {
+    match list {
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
+        many => Err(ReadError::Refused(format!(
+            "the query gives {} series, and Expedite watches one number — {hint}",
+            many.len()
+        ))),
+    }
 }
 
 /// Unix seconds (whole or not) as a time.

@@ -13,7 +13,7 @@
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 
-use super::{Keys, Read, ReadError, buckets, get, json, unix};
+use super::{Keys, Read, ReadError, buckets, get, json, one_series, unix};
 use crate::model::metric::{Source, SourceKind};
 
 pub(super) fn read(
@@ -58,27 +58,19 @@ pub fn parse(text: &str, now: DateTime<Utc>) -> Result<Read, ReadError> {
             "{label} did not answer with a series over time"
         )));
     }
-    let series = match result.as_slice() {
-        [] => return buckets([], 60, |v| v, SourceKind::Prometheus, now),
-        [one] => one,
-        many => {
-            return Err(ReadError::Refused(format!(
-                "the query gives {} series, and Expedite watches one number — wrap it in sum(…)",
-                many.len()
-            )));
-        }
+    let Some(series) = one_series(result, "wrap it in sum(…)")? else {
+        return buckets([], 0, SourceKind::Prometheus, now);
     };
     let values = series["values"]
         .as_array()
         .ok_or_else(|| ReadError::Garbled(format!("{label}'s series has no values")))?;
+    // The point at `t` is the minute that ended at `t`.
     let points = values.iter().filter_map(|pair| {
         let at = unix(pair[0].as_f64()?)?;
         let value = pair[1].as_str().and_then(|v| v.trim().parse::<f64>().ok());
-        Some((at - chrono::Duration::seconds(60), value))
+        Some((at - chrono::Duration::seconds(60), 60, value))
     });
-    let mut read = buckets(points, 60, |v| v, SourceKind::Prometheus, now)?;
-    read.left_out += values.len() - read.buckets.len() - read.left_out;
-    Ok(read)
+    buckets(points, values.len(), SourceKind::Prometheus, now)
 }
 
 /// The `Authorization` header for a token: as given when it names its

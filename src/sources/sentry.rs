@@ -49,9 +49,7 @@ pub(super) fn read(
                 .map(|p| p["count"].as_f64())
                 .sum::<Option<f64>>()
         });
-        Some((at, count))
+        Some((at, 60, count))
     });
-    let mut read = buckets(points, 60, |v| v, SourceKind::Sentry, now)?;
-    read.left_out += data.len() - read.buckets.len() - read.left_out;
-    Ok(read)
+    buckets(points, data.len(), SourceKind::Sentry, now)
 }
