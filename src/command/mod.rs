@@ -1073,7 +1073,7 @@ fn apply_to_incident(
         } => {
             // Counts, rates and timings people read off a dashboard: a
             // value past a million billion was not read off one.
-            if !value.is_finite() || value.abs() > 1e15 {
+            if !value.is_finite() || value.abs() > metric::MAX_VALUE {
                 return Err(CommandError::BadReading);
             }
             // Readings from before the declaration are welcome: they show the baseline.
@@ -1194,7 +1194,7 @@ fn apply_to_incident(
             confirm_minutes,
             ..
         } => {
-            if threshold.is_some_and(|t| !t.is_finite() || !(0.0..=1e15).contains(&t)) {
+            if threshold.is_some_and(|t| !(0.0..=metric::MAX_VALUE).contains(&t)) {
                 return Err(CommandError::BadThreshold);
             }
             if !(1..=24 * 60).contains(&confirm_minutes) {

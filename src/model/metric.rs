@@ -42,6 +42,11 @@ pub const CONFIRM_MINUTES: u32 = 15;
 /// go first; a colleague's file with more is cut to these.
 pub const MAX_BUCKETS: usize = 7 * 24 * 60;
 
+/// The largest value a metric takes, a reading typed by hand or read from
+/// a service: counts, rates and timings past a million billion were not
+/// read off a dashboard.
+pub const MAX_VALUE: f64 = 1e15;
+
 /// The longest bucket taken: a day (a source's coarsest resolution).
 pub const MAX_BUCKET_SECS: u32 = 24 * 60 * 60;
 
@@ -297,10 +302,10 @@ impl Bucket {
         self.start + Duration::seconds(i64::from(self.secs))
     }
 
-    /// Whether the bucket can be kept: a finite value, not negative, a
-    /// length from a second to a day.
+    /// Whether the bucket can be kept: a value from nought to
+    /// [`MAX_VALUE`], a length from a second to a day.
     pub fn is_sound(&self) -> bool {
-        self.value.is_finite() && self.value >= 0.0 && (1..=MAX_BUCKET_SECS).contains(&self.secs)
+        (0.0..=MAX_VALUE).contains(&self.value) && (1..=MAX_BUCKET_SECS).contains(&self.secs)
     }
 }
 
@@ -846,10 +851,12 @@ mod tests {
             b.read_at = at(500);
         }
         assert_eq!(join_buckets(&ours, &again), ours);
-        // NaN, negative and endless buckets are not kept.
-        let mut bad = series(20, 23, |_| f64::NAN);
+        // NaN, negative, absurd and endless buckets (a colleague's file
+        // may hold anything) are not kept.
+        let mut bad = series(20, 24, |_| f64::NAN);
         bad[1].value = -1.0;
         bad[2].secs = 0;
+        bad[3].value = 1e300;
         assert_eq!(join_buckets(&joined, &bad).len(), 15);
     }
 
