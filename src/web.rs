@@ -37,6 +37,9 @@ pub enum WebError {
     PlainHttp(String, Use),
     /// Not a web address at all.
     NotWeb(String),
+    /// A name and password written into a metric's address, which the
+    /// team shares: the password would be in the shared file.
+    Credentials,
 }
 
 impl fmt::Display for WebError {
@@ -52,6 +55,10 @@ impl fmt::Display for WebError {
                 "that address is over {MAX_ADDRESS} characters — paste the address alone"
             ),
             Self::NoHost(a) => write!(f, "'{a}' names no host"),
+            // The address is not repeated: it holds the password.
+            Self::Credentials => f.write_str(
+                "the address holds a name and password, and the metric's address is shared with the team — give the address without them, and the name:password as the key (--token -)",
+            ),
             Self::PlainHttp(a, Use::Source) => write!(
                 f,
                 "'{a}' is plain http — the metric's key would cross the network readable by anyone on the way, so it must be https:// (plain http:// only to this machine)"
@@ -91,6 +98,10 @@ pub fn check(text: &str, use_: Use) -> Result<String, WebError> {
         (None, None) => return Err(WebError::NotWeb(shown())),
     };
     let host = host_of(rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if use_ == Use::Source && authority.contains('@') {
+        return Err(WebError::Credentials);
+    }
     if host.is_empty() {
         return Err(WebError::NoHost(shown()));
     }

@@ -78,6 +78,17 @@ fn faults(kind: SourceKind, header: &'static str, asked: u64) {
     assert!(start.elapsed() < Wait::from_secs(20));
     let (got, _s) = read(kind, vec![Answer::Http(200, "", "{\"data\": [[1, ")]);
     assert!(matches!(got, Err(ReadError::Garbled(_))), "{got:?}");
+    // Closed once the request was read: a read changes nothing there, so
+    // it is simply asked again later.
+    let (got, _s) = read(kind, vec![Answer::Close]);
+    assert!(matches!(got, Err(ReadError::Service(_))), "{got:?}");
+    // An answer far past any day of points is not read into memory.
+    let huge = leak(format!("[{}]", "0,".repeat(5 << 20)));
+    let (got, _s) = read(kind, vec![Answer::Http(200, "", huge)]);
+    assert!(
+        matches!(got, Err(ReadError::Garbled(ref w)) if w.contains("over 8 MB")),
+        "{got:?}"
+    );
     let (got, _s) = read(
         kind,
         vec![Answer::Http(
@@ -319,4 +330,80 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+/// What a crafted commit can put in the shared source is read only as a
+/// source connected here could be: no plain http to another machine, and a
+/// password in the address is refused before it is kept anywhere.
+#[test]
+fn a_shared_source_is_checked_again_before_it_is_read() {
+    let server = Server::start(vec![Answer::Http(200, "", "{}")]);
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| desk::expedite_as(dir.path(), "Sam", args);
+    let o = run(&[
+        "declare",
+        "--title",
+        "Checkout errors",
+        "--evidence",
+        "error-tracker:80 errors",
+    ]);
+    assert!(o.status.success(), "{}", desk::printed(&o));
+    let o = run(&[
+        "metric",
+        "connect",
+        "prometheus",
+        "--url",
+        "https://bob:hunter2@prom.example.com",
+        "--query",
+        "up",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", desk::printed(&o));
+    assert!(
+        desk::printed(&o).contains("holds a name and password"),
+        "{}",
+        desk::printed(&o)
+    );
+    assert!(!desk::printed(&o).contains("hunter2"));
+    let o = run(&[
+        "metric",
+        "connect",
+        "prometheus",
+        "--url",
+        &server.url(""),
+        "--query",
+        "up",
+    ]);
+    assert!(o.status.success(), "{}", desk::printed(&o));
+    for entry in walk(dir.path()) {
+        let text = std::fs::read_to_string(&entry).unwrap_or_default();
+        assert!(!text.contains("hunter2"), "{}", entry.display());
+    }
+    // Someone with push access points the shared source at another
+    // machine over plain http.
+    let file = walk(dir.path())
+        .into_iter()
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "ron")
+                && p.parent().is_some_and(|d| d.ends_with("incidents"))
+        })
+        .unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace(&server.url(""), "http://192.0.2.10:9090"),
+    )
+    .unwrap();
+    let o = run(&["metric", "poll"]);
+    assert_eq!(o.status.code(), Some(1), "{}", desk::printed(&o));
+    assert!(
+        desk::printed(&o).contains("can't be read as it stands"),
+        "{}",
+        desk::printed(&o)
+    );
+    assert!(
+        desk::printed(&o).contains("must be https://"),
+        "{}",
+        desk::printed(&o)
+    );
+    assert!(server.seen().is_empty(), "nothing was asked of anyone");
 }
