@@ -72,6 +72,70 @@ impl Notifier for Recording {
     }
 }
 
+/// A Prometheus-API source at `url` for `query`.
+fn source(url: &str, query: &str) -> Box<Source> {
+    Box::new(Source {
+        kind: SourceKind::Prometheus,
+        url: url.into(),
+        query: query.into(),
+        org: String::new(),
+        project: String::new(),
+        error: String::new(),
+        issue: String::new(),
+    })
+}
+
+/// The incident deployed at +30, its metric on `server` watched from +31
+/// and read as `answer` gave it up to `read_to` minutes.
+fn watched_folder(server: &Server, read_to: i64) -> tempfile::TempDir {
+    let dir = deployed_folder();
+    let mut store = Store::open(dir.path()).unwrap();
+    let (mut state, _) = store.load();
+    let watch = Command::WatchMetric {
+        incident: id(),
+        source: source(&server.url(""), "sum(increase(checkout_errors_total[1m]))"),
+    };
+    store.execute(&mut state, watch, "Sam", t(31)).unwrap();
+    let read_at = t(read_to + 1);
+    let mut read_before = expedite::sources::prometheus::parse(answer(read_to, None), read_at)
+        .unwrap()
+        .buckets;
+    // Read for the watch connected at +31.
+    for b in &mut read_before {
+        b.of = t(31).timestamp_millis();
+    }
+    let record = Command::RecordSeries {
+        incident: id(),
+        buckets: read_before,
+    };
+    store.execute(&mut state, record, "Sam", read_at).unwrap();
+    dir
+}
+
+/// The notifications whose summary says `about`, once the window has had
+/// two seconds to show any.
+fn told(
+    harness: &mut Harness<'static, ExpediteApp>,
+    notifier: &Recording,
+    about: &str,
+) -> Vec<Reminder> {
+    let shown = || -> Vec<Reminder> {
+        let all = notifier.0.lock().unwrap();
+        all.iter()
+            .filter(|r| r.summary.contains(about))
+            .cloned()
+            .collect()
+    };
+    for _ in 0..100 {
+        if !shown().is_empty() {
+            break;
+        }
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    shown()
+}
+
 fn app(
     dir: &std::path::Path,
     now: DateTime<Utc>,
@@ -173,49 +237,8 @@ fn a_metric_connected_from_the_deployment_stage_is_read_and_judged() {
 #[test]
 fn the_fix_not_holding_is_told_once_by_a_notification() {
     let server = Server::start(vec![Answer::Http(200, "", answer(95, Some(70)))]);
-    let dir = deployed_folder();
-    let mut store = Store::open(dir.path()).unwrap();
-    let (mut state, _) = store.load();
-    let source = Source {
-        kind: SourceKind::Prometheus,
-        url: server.url(""),
-        query: "sum(increase(checkout_errors_total[1m]))".into(),
-        org: String::new(),
-        project: String::new(),
-        error: String::new(),
-        issue: String::new(),
-    };
-    store
-        .execute(
-            &mut state,
-            Command::WatchMetric {
-                incident: id(),
-                source: Box::new(source),
-            },
-            "Sam",
-            t(31),
-        )
-        .unwrap();
     // What was read before: back to normal since +33.
-    let mut read_before: Vec<_> = expedite::sources::prometheus::parse(answer(60, None), t(61))
-        .unwrap()
-        .buckets;
-    // Read for the watch connected at +31.
-    for b in &mut read_before {
-        b.of = t(31).timestamp_millis();
-    }
-    store
-        .execute(
-            &mut state,
-            Command::RecordSeries {
-                incident: id(),
-                buckets: read_before,
-            },
-            "Sam",
-            t(61),
-        )
-        .unwrap();
-    drop(store);
+    let dir = watched_folder(&server, 60);
     let notifier = Arc::new(Recording::default());
     let mut harness = app(dir.path(), t(96), notifier.clone());
     click(&mut harness, "Deployment");
@@ -225,24 +248,7 @@ fn the_fix_not_holding_is_told_once_by_a_notification() {
     );
     harness.get_by_label("Metric back above normal");
     harness.get_by_label_contains("the watched metric is above normal");
-    let told = || {
-        notifier
-            .0
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|r| r.summary.contains("back above normal"))
-            .cloned()
-            .collect::<Vec<_>>()
-    };
-    for _ in 0..100 {
-        if !told().is_empty() {
-            break;
-        }
-        harness.step();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let told = told();
+    let told = told(&mut harness, &notifier, "back above normal");
     assert_eq!(told.len(), 1, "{told:?}");
     assert_eq!(told[0].summary, "Checkout returns 500: back above normal");
     assert!(
@@ -414,16 +420,10 @@ fn a_real_metric_server_shows_the_fix_working_and_then_not_holding() {
     disk.execute(&mut state, deploy, "Sam", deployed).unwrap();
     let watch = Command::WatchMetric {
         incident: id.clone(),
-        source: Box::new(Source {
-            kind: SourceKind::Prometheus,
-            url: server.1.clone(),
-            query: r#"sum(max_over_time({__name__=~"checkout_errors|checkout_errors_again"}[1m]))"#
-                .into(),
-            org: String::new(),
-            project: String::new(),
-            error: String::new(),
-            issue: String::new(),
-        }),
+        source: source(
+            &server.1,
+            r#"sum(max_over_time({__name__=~"checkout_errors|checkout_errors_again"}[1m]))"#,
+        ),
     };
     disk.execute(&mut state, watch, "Sam", now).unwrap();
     drop(disk);
@@ -524,57 +524,12 @@ fn back_to_normal_for_the_confirmation_time_is_told_with_what_to_do_next() {
     // Read so far: down since +33, for 7 minutes (coming down); the next
     // read reaches +60.
     let server = Server::start(vec![Answer::Http(200, "", answer(60, None))]);
-    let dir = deployed_folder();
-    let mut store = Store::open(dir.path()).unwrap();
-    let (mut state, _) = store.load();
-    let source = Source {
-        kind: SourceKind::Prometheus,
-        url: server.url(""),
-        query: "sum(increase(checkout_errors_total[1m]))".into(),
-        org: String::new(),
-        project: String::new(),
-        error: String::new(),
-        issue: String::new(),
-    };
-    let watch = Command::WatchMetric {
-        incident: id(),
-        source: Box::new(source),
-    };
-    store.execute(&mut state, watch, "Sam", t(31)).unwrap();
-    let mut read_before = expedite::sources::prometheus::parse(answer(40, None), t(41))
-        .unwrap()
-        .buckets;
-    for b in &mut read_before {
-        b.of = t(31).timestamp_millis();
-    }
-    let record = Command::RecordSeries {
-        incident: id(),
-        buckets: read_before,
-    };
-    store.execute(&mut state, record, "Sam", t(41)).unwrap();
-    drop(store);
+    let dir = watched_folder(&server, 40);
     let notifier = Arc::new(Recording::default());
     let mut harness = app(dir.path(), t(61), notifier.clone());
     click(&mut harness, "Deployment");
     wait_for(&mut harness, "Back to normal for 27 min since the deploy");
-    let told = || {
-        notifier
-            .0
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|r| r.summary.contains("back to normal"))
-            .cloned()
-            .collect::<Vec<_>>()
-    };
-    for _ in 0..100 {
-        if !told().is_empty() {
-            break;
-        }
-        harness.step();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let told = told();
+    let told = told(&mut harness, &notifier, "back to normal");
     assert_eq!(told.len(), 1, "{told:?}");
     assert_eq!(told[0].summary, "Checkout returns 500: back to normal");
     assert!(
