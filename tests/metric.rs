@@ -45,6 +45,22 @@ fn ok(o: Output) -> Output {
     o
 }
 
+/// `expedite metric connect prometheus --url URL --query QUERY`.
+fn connect(dir: &Path, url: &str, query: &str) -> Output {
+    expedite(
+        dir,
+        &[
+            "metric",
+            "connect",
+            "prometheus",
+            "--url",
+            url,
+            "--query",
+            query,
+        ],
+    )
+}
+
 fn show(dir: &Path, id: &IncidentId) -> serde_json::Value {
     let o = ok(expedite(
         dir,
@@ -295,18 +311,7 @@ fn scenarios(url: &str, declared: DateTime<Utc>) {
     for scenario in SCENARIOS {
         let (dir, id) = desk(declared);
         let query = format!("sum(increase(checkout_errors_total{{scenario=\"{scenario}\"}}[1m]))");
-        ok(expedite(
-            dir.path(),
-            &[
-                "metric",
-                "connect",
-                "prometheus",
-                "--url",
-                url,
-                "--query",
-                &query,
-            ],
-        ));
+        ok(connect(dir.path(), url, &query));
         let polled = ok(expedite(dir.path(), &["metric", "poll"]));
         let said = text(&polled);
         let json = show(dir.path(), &id);
@@ -390,35 +395,17 @@ fn victoria_metrics_a_recovery_a_relapse_and_a_metric_still_high() {
 
     // A query giving more than one number, and a server gone: exit 1, why.
     let (dir, _) = desk(declared);
-    ok(expedite(
+    ok(connect(
         dir.path(),
-        &[
-            "metric",
-            "connect",
-            "prometheus",
-            "--url",
-            &url,
-            "--query",
-            "increase(checkout_errors_total[1m])",
-        ],
+        &url,
+        "increase(checkout_errors_total[1m])",
     ));
     let o = expedite(dir.path(), &["metric", "poll"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("gives 3 series"), "{}", text(&o));
     assert!(text(&o).contains("wrap it in sum(…)"), "{}", text(&o));
     let gone = format!("http://127.0.0.1:{}", free_port());
-    ok(expedite(
-        dir.path(),
-        &[
-            "metric",
-            "connect",
-            "prometheus",
-            "--url",
-            &gone,
-            "--query",
-            "up",
-        ],
-    ));
+    ok(connect(dir.path(), &gone, "up"));
     let o = expedite(dir.path(), &["metric", "poll"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
@@ -427,18 +414,7 @@ fn victoria_metrics_a_recovery_a_relapse_and_a_metric_still_high() {
         text(&o)
     );
     // Plain http to another machine would carry the key in the clear.
-    let o = expedite(
-        dir.path(),
-        &[
-            "metric",
-            "connect",
-            "prometheus",
-            "--url",
-            "http://prom.example.com",
-            "--query",
-            "up",
-        ],
-    );
+    let o = connect(dir.path(), "http://prom.example.com", "up");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("must be https://"), "{}", text(&o));
 }
