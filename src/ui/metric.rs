@@ -93,7 +93,7 @@ impl MetricForm {
 fn uses(kind: SourceKind, field: &str) -> Option<&'static str> {
     use SourceKind::*;
     match (kind, field) {
-        (Prometheus, "url") => Some("https://prometheus.example.com (the address /api/v1 follows)"),
+        (Prometheus, "url") => Some("https://prometheus.example.com"),
         (Bugsnag, "url") => Some("https://api.bugsnag.com"),
         (Sentry, "url") => Some("https://sentry.io"),
         (Datadog, "url") => Some("https://api.datadoghq.com"),
