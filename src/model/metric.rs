@@ -540,9 +540,10 @@ pub fn judge(
     deployed: Option<DateTime<Utc>>,
 ) -> Judgement {
     let base = baseline(series, opened);
-    let threshold = watch
-        .threshold
-        .or_else(|| base.map(|(b, s)| proposed_threshold(b, s)));
+    // The owner's, when it is one a command would take (a colleague's file
+    // may hold anything), else the proposed one.
+    let owners = watch.threshold.filter(|t| (0.0..=MAX_VALUE).contains(t));
+    let threshold = owners.or_else(|| base.map(|(b, s)| proposed_threshold(b, s)));
     // The watched span: the incident's three hours before the declaration
     // on; the day-earlier baseline is not part of it.
     let from = opened - Duration::minutes(HOURS_BEFORE.0);
@@ -557,7 +558,7 @@ pub fn judge(
         baseline: base.map(|(b, _)| b),
         spread: base.map(|(_, s)| s),
         threshold,
-        threshold_set: watch.threshold.is_some(),
+        threshold_set: owners.is_some(),
         latest,
         proposed: Impact::default(),
         impact: Impact::default(),
@@ -814,7 +815,11 @@ mod tests {
         let j = judge(&s, &w, t0(), None);
         assert_eq!(j.verdict, Verdict::Normal, "80 is under 100");
         assert_eq!(j.proposed.start, None);
+        // A threshold no command takes (from a crafted file) is not used.
+        w.threshold = Some(f64::NAN);
+        let crafted = judge(&s, &w, t0(), None);
         w.threshold = None;
+        assert_eq!(crafted, judge(&s, &w, t0(), None), "the proposed one");
         w.impact_start = Some(at(-5));
         let j = judge(&s, &w, t0(), None);
         assert_eq!(j.impact.start, Some(at(-5)));
