@@ -447,8 +447,19 @@ fn two_desks_polling_one_metric_keep_each_minute_once() {
     );
     run(&a, "Sam Patel", &["sync"]);
     run(&b, "Alex Kim", &["sync"]);
+    // The watch came through the shared folder: Alex's desk asks nothing
+    // of its address until Alex agrees.
+    let o = team::expedite(&b, "Alex Kim", &["metric", "poll"]);
+    assert_eq!(o.status.code(), Some(1), "{}", team::text(&o));
+    assert!(
+        team::text(&o).contains("set up on Sam Patel's desk")
+            && team::text(&o).contains("expedite metric poll --agree"),
+        "{}",
+        team::text(&o)
+    );
+    assert!(team::incidents(&b)[0].series.is_empty());
     // Both read the same hours, each on its own desk.
-    run(&b, "Alex Kim", &["metric", "poll"]);
+    run(&b, "Alex Kim", &["metric", "poll", "--agree"]);
     run(&a, "Sam Patel", &["metric", "poll"]);
     let alone = team::incidents(&a)[0].series.len();
     assert!(alone > 200, "{alone} readings");

@@ -406,4 +406,20 @@ fn a_shared_source_is_checked_again_before_it_is_read() {
         desk::printed(&o)
     );
     assert!(server.seen().is_empty(), "nothing was asked of anyone");
+    // Pointed at another https address, it is not read until this desk
+    // agrees: nothing is asked of an address chosen by whoever pushed.
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("http://192.0.2.10:9090", "https://203.0.113.7"),
+    )
+    .unwrap();
+    let o = run(&["metric", "poll"]);
+    assert_eq!(o.status.code(), Some(1), "{}", desk::printed(&o));
+    assert!(
+        desk::printed(&o).contains("changed outside this desk to be read from https://203.0.113.7")
+            && desk::printed(&o).contains("expedite metric poll --agree"),
+        "{}",
+        desk::printed(&o)
+    );
 }

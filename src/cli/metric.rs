@@ -50,8 +50,14 @@ pub enum MetricWhat {
         app_key: Option<String>,
     },
     /// Read the metric now. Exit 0 when it was read, 1 (with why) when the
-    /// source can't be read.
-    Poll,
+    /// source can't be read — or was set up on another desk and this desk
+    /// has not agreed to read it yet (--agree does).
+    Poll {
+        /// Read it on this desk too, from the address it names now (a
+        /// metric set up on another desk is not read here until then).
+        #[arg(long)]
+        agree: bool,
+    },
     /// What the metric says: the verdict, the baseline and threshold, the
     /// latest reading and the impact window (--json for scripts).
     Show,
@@ -124,6 +130,8 @@ pub fn run(what: MetricWhat, mut call: Call) -> Result<(), String> {
                 source: Box::new(source.clone()),
             })?;
             tell!("Watching the metric on {id}: {}.", source.describe());
+            // Connected here: read here.
+            keys::agree(call.dir, id.as_str(), &source)?;
             if token.is_some() || app_key.is_some() {
                 let keys = Keys {
                     token: token.unwrap_or_default(),
@@ -142,7 +150,7 @@ pub fn run(what: MetricWhat, mut call: Call) -> Result<(), String> {
             }
             tell!("Read it now with: expedite metric poll");
         }
-        MetricWhat::Poll => poll(&mut call)?,
+        MetricWhat::Poll { agree } => poll(&mut call, agree)?,
         MetricWhat::Show => {
             let incident = call.incident();
             let watch = incident.watch.as_ref().ok_or_else(|| not_watching(&id))?;
@@ -194,7 +202,7 @@ fn judgement(incident: &Incident, watch: &Watch) -> Judgement {
 }
 
 /// Reads what is missing, and records it.
-fn poll(call: &mut Call) -> Result<(), String> {
+fn poll(call: &mut Call, agree: bool) -> Result<(), String> {
     let id = call.incident.clone();
     let incident = call.incident();
     let watch = incident.watch.clone().ok_or_else(|| not_watching(&id))?;
@@ -203,9 +211,26 @@ fn poll(call: &mut Call) -> Result<(), String> {
             "the metric on {id} is no longer watched — connect it again to read it"
         ));
     }
+    // What is wrong with the source itself is said first, agreed or not.
+    watch.source.clone().checked().map_err(|e| {
+        format!("the metric could not be read: the metric's source can't be read as it stands: {e}")
+    })?;
+    let connections: crate::post::Connections =
+        crate::post::read_local(&crate::post::connections_path(call.dir))
+            .map_err(|e| e.to_string())?;
+    if !keys::agreed(&connections, id.as_str(), &watch.source) {
+        if !agree {
+            return Err(format!(
+                "the metric on {id} was {} to be read from {}; this desk asks nothing of that address until you agree — read it from here with: expedite metric poll --agree",
+                metric::not_agreed_words(&watch, call.actor),
+                sources::origin(&watch.source.url)
+            ));
+        }
+        keys::agree(call.dir, id.as_str(), &watch.source)?;
+    }
     let progress = metric::Progress::of(&incident.series, incident.opened_at);
     let spans = metric::spans_to_read(&progress, incident.opened_at, call.now);
-    let keys = keys::fetch(call.dir, id.as_str())?;
+    let keys = keys::from(&connections, call.dir, id.as_str())?;
     let got = sources::read_spans(&watch.source, &keys, &spans, call.now)
         .map_err(|e| format!("the metric could not be read: {e}"))?;
     let (mut read, left_out) = (got.buckets, got.left_out);

@@ -203,6 +203,25 @@ impl Source {
         Ok(self)
     }
 
+    /// Everything that decides what is asked of whom, as one line: what a
+    /// desk agrees to read. Any change to it (on another desk, or in a
+    /// crafted commit) needs agreeing to again.
+    pub fn identity(&self) -> String {
+        [
+            self.kind.name(),
+            &self.url,
+            &self.query,
+            &self.org,
+            &self.project,
+            &self.error,
+            &self.issue,
+        ]
+        .iter()
+        .map(|field| field.replace('\\', "\\\\").replace('\n', "\\n"))
+        .collect::<Vec<_>>()
+        .join("\n")
+    }
+
     /// The source in a few words: "Prometheus at https://prom.example.com:
     /// sum(…)".
     pub fn describe(&self) -> String {
@@ -218,6 +237,17 @@ impl Source {
             self.url,
             super::shorten(&what, 80)
         )
+    }
+}
+
+/// How a watch this desk has not agreed to read came to be, for `me` at
+/// this desk: "set up on Dana's desk", or — a source that names this desk
+/// yet was never agreed to here — "changed outside this desk".
+pub fn not_agreed_words(watch: &Watch, me: &str) -> String {
+    if watch.since.by == me {
+        "changed outside this desk".into()
+    } else {
+        format!("set up on {}'s desk", watch.since.by)
     }
 }
 

@@ -182,6 +182,11 @@ pub struct Connections {
     /// The incidents whose metric keys are in the desktop's keyring.
     #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub metric_keys_in_keyring: std::collections::BTreeSet<String>,
+    /// The metric sources this desk agreed to read, by the incident's id
+    /// (each as [`crate::model::metric::Source::identity`] says it): one
+    /// that came from the shared folder is read here only once agreed to.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metric_sources: BTreeMap<String, String>,
 }
 
 impl Connections {

@@ -6,6 +6,11 @@
 //! is left alone for a while (`ReadError::back_off`); a read changes
 //! nothing at the service, so it is simply tried again then.
 //!
+//! A metric set up on another desk came through the shared folder, which
+//! anyone with push access writes: it is read here only once this desk
+//! agreed to read that source (`sources::keys::agreed`), and the window
+//! asks.
+//!
 //! The minute is counted on the wall clock: a laptop that slept reads as
 //! soon as it wakes. A read that comes back with nothing new changes no
 //! file and wakes no frame.
@@ -19,6 +24,7 @@ use chrono::{DateTime, Utc};
 use crate::command::Command;
 use crate::model::IncidentId;
 use crate::model::metric::{self, Bucket, Progress, Source};
+use crate::post::{Connections, connections_path, read_local};
 use crate::sources::{self, Keys, ReadError};
 
 use super::{Event, Out, Routes, Service, lane::Inbox};
@@ -45,6 +51,10 @@ pub enum Job {
     Watch(Vec<Watched>),
     /// Read this incident's metric now.
     Now(IncidentId),
+    /// This desk agreed to read the incident's metric from this source
+    /// (its [`Source::identity`]): used at once, as the posting service
+    /// notes it in the desk's file.
+    Agreed(IncidentId, String),
     /// The keys this desk just gave for an incident's metric (`None`: it
     /// took them back), used at once: the posting service keeps them in
     /// the desk's file, which may not hold them yet.
@@ -76,12 +86,17 @@ pub enum News {
     },
     /// A test read: the readings of the last hour, or why not.
     Tested(Result<Vec<Bucket>, String>),
+    /// The incident's metric was set up on another desk and is not read
+    /// here until this desk agrees (nothing was asked of its address).
+    NotAgreed(IncidentId),
 }
 
 struct Standing {
     watched: Watched,
     due: DateTime<Utc>,
     failures: u32,
+    /// The window was told this desk has not agreed to read it.
+    asked: bool,
 }
 
 /// The metrics service, for the data folder at its root.
@@ -93,6 +108,8 @@ pub struct Metrics {
     watching: BTreeMap<IncidentId, Standing>,
     /// Keys just given, before the desk's file holds them.
     given: BTreeMap<IncidentId, Option<Keys>>,
+    /// Sources just agreed to, before the desk's file holds them.
+    agreed: BTreeMap<IncidentId, String>,
 }
 
 impl Metrics {
@@ -102,20 +119,41 @@ impl Metrics {
             clock,
             watching: BTreeMap::new(),
             given: BTreeMap::new(),
+            agreed: BTreeMap::new(),
         }
     }
 
-    /// Reads every metric that is due; how long until the next one is.
+    /// Reads every metric that is due and that this desk agreed to read;
+    /// how long until the next one is.
     fn read_due(&mut self, out: &Out) -> Duration {
         let now = (self.clock)();
+        let mut desk: Option<Result<Connections, String>> = None;
         for standing in self.watching.values_mut() {
             if standing.due > now {
                 continue;
             }
-            let keys = match self.given.get(&standing.watched.incident) {
-                Some(Some(keys)) => Ok(keys.clone()),
-                Some(None) => Ok(Keys::default()),
-                None => sources::keys::fetch(&self.root, standing.watched.incident.as_str()),
+            let w = &standing.watched;
+            let id = w.incident.as_str();
+            let connections = desk.get_or_insert_with(|| {
+                read_local::<Connections>(&connections_path(&self.root)).map_err(|e| e.to_string())
+            });
+            let agreed = self.agreed.get(&w.incident) == Some(&w.source.identity())
+                || connections
+                    .as_ref()
+                    .is_ok_and(|c| sources::keys::agreed(c, id, &w.source));
+            if !agreed && connections.is_ok() {
+                // Looked at again in a minute: the terminal may agree.
+                standing.due = now + after(EVERY);
+                if !std::mem::replace(&mut standing.asked, true) {
+                    out.tell(Event::Metrics(News::NotAgreed(w.incident.clone())));
+                }
+                continue;
+            }
+            let keys = match (self.given.get(&w.incident), &*connections) {
+                (Some(Some(keys)), _) => Ok(keys.clone()),
+                (Some(None), _) => Ok(Keys::default()),
+                (None, Ok(c)) => sources::keys::from(c, &self.root, id),
+                (None, Err(why)) => Err(why.clone()),
             };
             read_one(keys, standing, now, out);
         }
@@ -206,6 +244,7 @@ impl Service for Metrics {
                             watched: watched.clone(),
                             due: now,
                             failures: 0,
+                            asked: false,
                         },
                     };
                     kept.insert(watched.incident, standing);
@@ -223,6 +262,13 @@ impl Service for Metrics {
                 if let Some(s) = self.watching.get_mut(&id) {
                     s.due = DateTime::UNIX_EPOCH;
                 }
+            }
+            Job::Agreed(id, identity) => {
+                if let Some(s) = self.watching.get_mut(&id) {
+                    s.due = DateTime::UNIX_EPOCH;
+                    s.asked = false;
+                }
+                self.agreed.insert(id, identity);
             }
             Job::Test {
                 incident,

@@ -41,6 +41,12 @@ pub enum Job {
         incident: String,
         keys: Option<crate::sources::Keys>,
     },
+    /// Note that this desk reads an incident's metric from `source`, in
+    /// the same file as its keys.
+    AgreeMetric {
+        incident: String,
+        source: Box<crate::model::metric::Source>,
+    },
 }
 
 /// Where posting stands, as the window shows it.
@@ -187,6 +193,15 @@ fn handle(root: &std::path::Path, job: Job) -> Option<Result<String, String>> {
                     "this desk's key for the metric could not be forgotten: {why}"
                 )))
             }),
+        Job::AgreeMetric { incident, source } => {
+            crate::sources::keys::agree(root, &incident, &source)
+                .err()
+                .map(|why| {
+                    Err(sentence(&format!(
+                        "this desk could not note that it reads the metric: {why}"
+                    )))
+                })
+        }
         Job::Test { channel, from } => Some((|| {
             let connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
             let connection = connections

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::Keys;
+use crate::model::metric::Source;
 use crate::post::{Connections, Kept, connections_path, keyring, read_local, write_local};
 
 /// The keyring's name for an incident's metric keys.
@@ -75,17 +76,49 @@ pub fn from(connections: &Connections, root: &Path, incident: &str) -> Result<Ke
     Ok(keys)
 }
 
-/// Forgets the keys kept for `incident`'s metric.
+/// Forgets the keys kept for `incident`'s metric, and that this desk
+/// agreed to read it.
 pub fn forget(root: &Path, incident: &str) -> Result<(), String> {
     let path = connections_path(root);
     let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
     let had = connections.metric_keys.remove(incident).is_some();
     let in_keyring = connections.metric_keys_in_keyring.remove(incident);
-    if had {
+    let agreed = connections.metric_sources.remove(incident).is_some();
+    if had || agreed {
         write_local(&path, &connections).map_err(|e| e.to_string())?;
     }
     if in_keyring {
         keyring::forget(root, &item(incident))?;
     }
     Ok(())
+}
+
+/// Whether this desk agreed to read `source` for `incident`'s metric: it
+/// was connected here (or agreed to) as it stands now. A source set up on
+/// another desk came through the shared folder, which anyone with push
+/// access writes: until this desk agrees, nothing is asked of its address.
+/// A desk that kept a key for the source's own address before agreements
+/// were noted had connected it here.
+pub fn agreed(connections: &Connections, incident: &str, source: &Source) -> bool {
+    match connections.metric_sources.get(incident) {
+        Some(identity) => *identity == source.identity(),
+        None => connections
+            .metric_keys
+            .get(incident)
+            .is_some_and(|k| !k.origin.is_empty() && k.origin == super::origin(&source.url)),
+    }
+}
+
+/// Notes that this desk reads `source` for `incident`'s metric.
+pub fn agree(root: &Path, incident: &str, source: &Source) -> Result<(), String> {
+    let path = connections_path(root);
+    let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
+    let identity = source.identity();
+    if connections.metric_sources.get(incident) == Some(&identity) {
+        return Ok(());
+    }
+    connections
+        .metric_sources
+        .insert(incident.to_owned(), identity);
+    write_local(&path, &connections).map_err(|e| e.to_string())
 }

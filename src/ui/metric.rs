@@ -272,6 +272,9 @@ pub fn chip(ui: &mut egui::Ui, judgement: &Judgement, watch: &Watch, incident: &
         .on_hover_text(whole);
 }
 
+/// The button that has this desk read a metric set up on another desk.
+pub const READ_HERE: &str = "Read it here";
+
 /// A time on this desk's clock.
 pub fn clock(at: DateTime<Utc>) -> String {
     at.with_timezone(&Local).format("%H:%M").to_string()
@@ -285,10 +288,12 @@ pub fn status_words(
     incident: &Incident,
     status: Option<&MetricStatus>,
     now: DateTime<Utc>,
+    me: &str,
 ) -> (String, Option<String>) {
     let verdict = metric::verdict_words(judgement, watch, incident.deployment.deployed_at, clock);
     let read = incident.series.iter().map(|b| b.read_at).max();
     let ago = |t: DateTime<Utc>| crate::ui::header::age(t, now);
+    let not_agreed = status.is_some_and(|s| s.not_agreed) && watch.stopped.is_none();
     let trouble = status
         .and_then(|s| s.failed.as_ref())
         .map(|(at, why, again)| {
@@ -297,9 +302,21 @@ pub fn status_words(
                 ago(*at),
                 clock(*again)
             )
+        })
+        .or_else(|| {
+            not_agreed.then(|| {
+                let how = metric::not_agreed_words(watch, me);
+                format!(
+                    "{}{}: nothing is asked of {} until you press {READ_HERE}.",
+                    how[..1].to_uppercase(),
+                    &how[1..],
+                    crate::sources::origin(&watch.source.url)
+                )
+            })
         });
     let read = match (watch.stopped.as_ref(), read) {
         (Some(stopped), _) => format!("no longer read (stopped by {})", stopped.by),
+        (None, _) if not_agreed => "not read on this desk".into(),
         (None, Some(at)) => format!("last read {}", ago(at)),
         (None, None) => "not read yet".into(),
     };

@@ -117,6 +117,9 @@ pub enum Action {
     },
     /// Read the incident's watched metric now.
     ReadMetricNow(IncidentId),
+    /// Read the incident's metric on this desk too, from the source it
+    /// names now (set up on another desk).
+    AgreeMetric(IncidentId, Box<crate::model::metric::Source>),
     /// Stop reading the incident's metric, and forget this desk's keys.
     StopWatching(IncidentId),
 }

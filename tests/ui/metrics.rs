@@ -86,14 +86,17 @@ fn source(url: &str, query: &str) -> Box<Source> {
 }
 
 /// The incident deployed at +30, its metric on `server` watched from +31
-/// and read as `answer` gave it up to `read_to` minutes.
+/// (connected on this desk) and read as `answer` gave it up to `read_to`
+/// minutes.
 fn watched_folder(server: &Server, read_to: i64) -> tempfile::TempDir {
     let dir = deployed_folder();
     let mut store = Store::open(dir.path()).unwrap();
     let (mut state, _) = store.load();
+    let source = source(&server.url(""), "sum(increase(checkout_errors_total[1m]))");
+    expedite::sources::keys::agree(dir.path(), id().as_str(), &source).unwrap();
     let watch = Command::WatchMetric {
         incident: id(),
-        source: source(&server.url(""), "sum(increase(checkout_errors_total[1m]))"),
+        source,
     };
     store.execute(&mut state, watch, "Sam", t(31)).unwrap();
     let read_at = t(read_to + 1);
@@ -418,12 +421,15 @@ fn a_real_metric_server_shows_the_fix_working_and_then_not_holding() {
         rollback_plan: "redeploy v41".into(),
     };
     disk.execute(&mut state, deploy, "Sam", deployed).unwrap();
+    let source = source(
+        &server.1,
+        r#"sum(max_over_time({__name__=~"checkout_errors|checkout_errors_again"}[1m]))"#,
+    );
+    // Connected on this desk.
+    expedite::sources::keys::agree(dir.path(), id.as_str(), &source).unwrap();
     let watch = Command::WatchMetric {
         incident: id.clone(),
-        source: source(
-            &server.1,
-            r#"sum(max_over_time({__name__=~"checkout_errors|checkout_errors_again"}[1m]))"#,
-        ),
+        source,
     };
     disk.execute(&mut state, watch, "Sam", now).unwrap();
     drop(disk);
@@ -538,4 +544,66 @@ fn back_to_normal_for_the_confirmation_time_is_told_with_what_to_do_next() {
         told[0].body
     );
     assert!(!told[0].critical);
+}
+
+/// A metric set up on another desk came through the shared folder, which
+/// anyone with push access writes: this desk asks nothing of its address
+/// until the person here agrees, then reads it every minute.
+#[test]
+fn a_metric_set_up_on_another_desk_is_read_here_only_once_agreed() {
+    let server = Server::start(vec![Answer::Http(200, "", answer(90, None))]);
+    let dir = deployed_folder();
+    let mut store = Store::open(dir.path()).unwrap();
+    let (mut state, _) = store.load();
+    let watch = Command::WatchMetric {
+        incident: id(),
+        source: source(&server.url(""), "sum(increase(checkout_errors_total[1m]))"),
+    };
+    store.execute(&mut state, watch, "Dana", t(31)).unwrap();
+    drop(store);
+    let mut harness = app(dir.path(), t(91), Arc::default());
+    click(&mut harness, "Deployment");
+    wait_for(
+        &mut harness,
+        "Set up on Dana's desk: nothing is asked of http://127.0.0.1",
+    );
+    harness.get_by_label_contains("not read on this desk");
+    let stop = harness.get_by_label("Stop watching").rect();
+    for _ in 0..20 {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(server.seen().is_empty(), "asked before this desk agreed");
+    click(&mut harness, "Read it here");
+    wait_for(&mut harness, "Back to normal for 57 min since the deploy");
+    assert!(!server.seen().is_empty());
+    assert!(
+        harness
+            .query_by_label_contains("Set up on Dana's desk")
+            .is_none()
+    );
+    // The button said what it did in the same place; the next one stayed.
+    harness.get_by_label("Read now");
+    assert_eq!(harness.get_by_label("Stop watching").rect(), stop);
+    settle(&mut harness);
+    let connections = std::fs::read_to_string(dir.path().join("connections.ron")).unwrap();
+    assert!(connections.contains("metric_sources"), "{connections}");
+    // A later start reads it without asking again.
+    drop(harness);
+    let before = server.seen().len();
+    let mut harness = app(dir.path(), t(92), Arc::default());
+    click(&mut harness, "Deployment");
+    for _ in 0..100 {
+        if server.seen().len() > before {
+            break;
+        }
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(server.seen().len() > before, "not read after a restart");
+    assert!(
+        harness
+            .query_by_label_contains("Set up on Dana's desk")
+            .is_none()
+    );
 }

@@ -164,6 +164,10 @@ impl ExpediteApp {
                     };
                     self.runner.services().send(crate::services::Job::Post(job));
                 }
+                // Connected here: read here.
+                self.news
+                    .metrics
+                    .agree(self.runner.services(), &incident, &source);
                 let then = Pending {
                     dialog: self.nav.dialog.clone().filter(|_| from == Origin::Dialog),
                     ..Pending::default()
@@ -182,6 +186,11 @@ impl ExpediteApp {
             }
             Action::ReadMetricNow(incident) => {
                 self.news.metrics.now(self.runner.services(), &incident);
+            }
+            Action::AgreeMetric(incident, source) => {
+                self.news
+                    .metrics
+                    .agree(self.runner.services(), &incident, &source);
             }
             Action::StopWatching(incident) => {
                 self.news

@@ -22,6 +22,8 @@ pub struct MetricStatus {
     /// When it last could not be read, why, and when it is tried again
     /// (cleared by the next good read).
     pub failed: Option<(DateTime<Utc>, String, DateTime<Utc>)>,
+    /// Set up on another desk, and not read here until this desk agrees.
+    pub not_agreed: bool,
 }
 
 /// What a verdict was judged from — the incident as it was (every change
@@ -80,6 +82,23 @@ impl MetricNews {
         services.send(services::Job::Metrics(Job::Now(incident.clone())));
     }
 
+    /// This desk reads the incident's metric from `source` (connected or
+    /// agreed to here): noted in the desk's file by the posting service,
+    /// the file's one writer, and used by the metrics service at once.
+    pub fn agree(&mut self, services: &Services, incident: &IncidentId, source: &Source) {
+        services.send(services::Job::Post(services::posting::Job::AgreeMetric {
+            incident: incident.to_string(),
+            source: Box::new(source.clone()),
+        }));
+        services.send(services::Job::Metrics(Job::Agreed(
+            incident.clone(),
+            source.identity(),
+        )));
+        if let Some(status) = self.status.get_mut(incident) {
+            status.not_agreed = false;
+        }
+    }
+
     /// Tells the service of keys just given (or taken back) for an
     /// incident's metric, to use at once.
     pub fn keys(
@@ -119,6 +138,7 @@ impl MetricNews {
                 let status = self.status.entry(incident).or_default();
                 status.read_at = Some(at);
                 status.failed = None;
+                status.not_agreed = false;
             }
             News::Failed {
                 incident,
@@ -126,9 +146,12 @@ impl MetricNews {
                 why,
                 again,
             } => {
-                self.status.entry(incident).or_default().failed = Some((at, why, again));
+                let status = self.status.entry(incident).or_default();
+                status.failed = Some((at, why, again));
+                status.not_agreed = false;
             }
             News::Tested(got) => self.tested = Some(Some(got)),
+            News::NotAgreed(incident) => self.status.entry(incident).or_default().not_agreed = true,
         }
     }
 

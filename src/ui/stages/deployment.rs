@@ -225,11 +225,34 @@ fn watched(
                 incident.id.clone(),
             )));
         }
+        // Set up on another desk, it is read here only once agreed to: the
+        // same place, one width for both words.
+        let not_agreed = facts
+            .metric
+            .and_then(|(_, status)| status)
+            .is_some_and(|s| s.not_agreed);
+        let (label, hover) = if not_agreed && reading_now {
+            (
+                crate::ui::metric::READ_HERE,
+                "Read it from this desk too, every minute, from the address it names",
+            )
+        } else {
+            ("Read now", "Read it now rather than at the next minute")
+        };
         if ui
-            .add_enabled(open && reading_now, egui::Button::new("Read now"))
+            .add_enabled(
+                open && reading_now,
+                egui::Button::new(label).min_size(egui::vec2(95.0, 0.0)),
+            )
+            .on_hover_text(hover)
             .clicked()
         {
-            *action = Some(Action::ReadMetricNow(incident.id.clone()));
+            *action = Some(match (not_agreed, watch) {
+                (true, Some(w)) => {
+                    Action::AgreeMetric(incident.id.clone(), Box::new(w.source.clone()))
+                }
+                _ => Action::ReadMetricNow(incident.id.clone()),
+            });
         }
         if ui
             .add_enabled(open && reading_now, egui::Button::new("Stop watching"))
@@ -247,7 +270,7 @@ fn watched(
         return;
     };
     let (words, trouble) =
-        crate::ui::metric::status_words(judgement, watch, incident, status, facts.now);
+        crate::ui::metric::status_words(judgement, watch, incident, status, facts.now, facts.me);
     ui.add(egui::Label::new(egui::RichText::new(words).strong()).truncate());
     // The line for trouble is kept whether or not there is any.
     let trouble_text =
