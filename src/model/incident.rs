@@ -301,12 +301,17 @@ impl Incident {
     /// since. `None` while it is still being worked on.
     pub fn fixed_at(&self) -> Option<DateTime<Utc>> {
         let d = &self.deployment;
-        let watched_normal = self.watched_since_deploy() == Some(super::metric::Verdict::Normal);
+        // The watched metric is judged only when nothing else says: a
+        // resolved incident's list row never judges a week of readings.
         self.resolved_at.or_else(|| {
             d.latest_reading_after_deploy()
                 .filter(|r| r.normal)
                 .and(d.deployed_at)
-                .or(d.deployed_at.filter(|_| watched_normal))
+                .or_else(|| {
+                    d.deployed_at.filter(|_| {
+                        self.watched_since_deploy() == Some(super::metric::Verdict::Normal)
+                    })
+                })
         })
     }
 
