@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{Event, Out, Routes, Service, lane::Inbox};
+use super::{Event, Out, Service};
 
 /// What the save dialog is asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,10 +112,6 @@ impl Dialogs {
 impl Service for Dialogs {
     type Job = Job;
     const NAME: &'static str = "save-dialog";
-
-    fn route(routes: &mut Routes) -> &mut Option<Inbox<Job>> {
-        &mut routes.dialog
-    }
 
     fn handle(&mut self, job: Job, out: &Out) -> Option<Duration> {
         let asked = Instant::now();

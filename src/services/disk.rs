@@ -25,7 +25,7 @@ use crate::model::settings::Settings;
 use crate::model::{Incident, IncidentId, Stamped, State};
 use crate::store::{self, Outcome, Problem, Reloaded, Store, StoreError};
 
-use super::{AtExit, Event, Out, Routes, Service, lane::Inbox};
+use super::{AtExit, Event, Out, Service};
 
 /// An import read and previewed: the file, its format, and what it would
 /// do (or why it can't be read).
@@ -79,10 +79,6 @@ impl Service for Disk {
     type Job = Job;
     const NAME: &'static str = "expedite-disk";
     const AT_EXIT: AtExit = AtExit::Everything;
-
-    fn route(routes: &mut Routes) -> &mut Option<Inbox<Job>> {
-        &mut routes.disk
-    }
 
     fn handle(&mut self, job: Job, out: &Out) -> Option<Duration> {
         // A slow disk, for tests and benches; ends early when unset.

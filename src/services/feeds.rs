@@ -25,7 +25,7 @@ use smol_str::SmolStr;
 
 use crate::model::roster::Feed;
 
-use super::{Event, Out, Routes, Service, lane::Inbox};
+use super::{Event, Out, Service};
 
 /// How often a subscribed feed is read.
 pub const EVERY: Duration = Duration::from_secs(60 * 60);
@@ -125,10 +125,6 @@ impl Feeds {
 impl Service for Feeds {
     type Job = Job;
     const NAME: &'static str = "feeds";
-
-    fn route(routes: &mut Routes) -> &mut Option<Inbox<Job>> {
-        &mut routes.feeds
-    }
 
     fn handle(&mut self, job: Job, out: &Out) -> Option<Duration> {
         let root = &self.root;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::interop::import;
 use crate::model::roster::Roster;
 
-use super::{Event, Out, Routes, Service, lane::Inbox};
+use super::{Event, Out, Service};
 
 /// What the fetch service is asked.
 pub enum Job {
@@ -29,10 +29,6 @@ pub struct Fetch;
 impl Service for Fetch {
     type Job = Job;
     const NAME: &'static str = "fetch";
-
-    fn route(routes: &mut Routes) -> &mut Option<Inbox<Job>> {
-        &mut routes.fetch
-    }
 
     fn handle(&mut self, job: Job, out: &Out) -> Option<Duration> {
         let Job::Preview {

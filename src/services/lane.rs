@@ -6,7 +6,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use super::{Event, Job, Routes, Waker};
+use super::{Event, Routes, Waker};
 
 /// A kind of work done outside the frame.
 pub trait Service: Send + Sized + 'static {
@@ -16,9 +16,6 @@ pub trait Service: Send + Sized + 'static {
     const NAME: &'static str;
     /// What a closing window waits for.
     const AT_EXIT: AtExit = AtExit::Leave;
-
-    /// Where its inbox is kept.
-    fn route(routes: &mut Routes) -> &mut Option<Inbox<Self::Job>>;
 
     /// Does one job. Returns when [`Self::tick`] should run next, when
     /// the job changes that (`None`: as planned).
@@ -82,23 +79,27 @@ impl Out {
         self.events.send(event).is_ok()
     }
 
-    /// Asks another service; `false` when it is not running.
-    pub fn ask(&self, job: Job) -> bool {
-        self.routes.read().is_ok_and(|routes| routes.send(job))
+    /// Asks the service `S`; `false` when it is not running.
+    pub fn ask<S: Service>(&self, job: S::Job) -> bool {
+        self.routes.read().is_ok_and(|routes| routes.send::<S>(job))
     }
 }
 
-/// Sends `job` to the inbox, when there is one that still listens.
-pub(super) fn send<J>(inbox: &Option<Inbox<J>>, job: J) -> bool {
-    inbox
-        .as_ref()
-        .is_some_and(|inbox| inbox.send(Message::Job(job)).is_ok())
+/// A running service's inbox as the routes keep it, whatever its jobs.
+pub(super) trait Route: Send + Sync {
+    /// The inbox, to be sent its own kind of job.
+    fn inbox(&self) -> &dyn std::any::Any;
+    /// Tells the lane to stop once its current job is done.
+    fn stop(&self);
 }
 
-/// Tells the lane behind `inbox` to stop once its current job is done.
-pub(super) fn stop<J>(inbox: &mut Option<Inbox<J>>) {
-    if let Some(inbox) = inbox.take() {
-        let _ = inbox.send(Message::Stop);
+impl<J: Send + 'static> Route for Inbox<J> {
+    fn inbox(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn stop(&self) {
+        let _ = self.send(Message::Stop);
     }
 }
 

@@ -27,7 +27,7 @@ use crate::model::metric::{self, Bucket, Progress, Source};
 use crate::post::{Connections, connections_path, read_local};
 use crate::sources::{self, Keys, ReadError};
 
-use super::{Event, Out, Routes, Service, lane::Inbox};
+use super::{Event, Out, Service};
 
 /// How often a watched metric is read.
 pub const EVERY: Duration = Duration::from_secs(60);
@@ -193,9 +193,7 @@ fn read_one(keys: Result<Keys, String>, standing: &mut Standing, now: DateTime<U
                     incident: incident.clone(),
                     buckets,
                 };
-                out.ask(super::Job::Disk(Box::new(super::disk::Job::Record(
-                    Box::new(record),
-                ))));
+                out.ask::<super::disk::Disk>(super::disk::Job::Record(Box::new(record)));
             }
             // The disk's answer wakes the window when something changed.
             out.note(Event::Metrics(News::Read { incident, at: now }));
@@ -217,10 +215,6 @@ fn read_one(keys: Result<Keys, String>, standing: &mut Standing, now: DateTime<U
 impl Service for Metrics {
     type Job = Job;
     const NAME: &'static str = "metrics";
-
-    fn route(routes: &mut Routes) -> &mut Option<Inbox<Job>> {
-        &mut routes.metrics
-    }
 
     fn handle(&mut self, job: Job, out: &Out) -> Option<Duration> {
         match job {

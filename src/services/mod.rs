@@ -9,8 +9,10 @@
 //! Each kind of job is a [`Service`] in a module of its own, run on a lane
 //! (a thread of its own, `lane.rs`) with one inbox: jobs of one kind are
 //! done one at a time, in the order sent, and a slow network never holds up
-//! the disk. Adding a kind of job is one module and one arm in each of
-//! [`Job`], [`Event`] and the routes.
+//! the disk. A job is sent to its service by the service's type
+//! (`services.send::<disk::Disk>(job)`), routed by that type: adding a kind
+//! of job is one module (the service and its `Job`), the [`Event`] it tells
+//! and the window's arm that takes that event in.
 
 mod lane;
 
@@ -24,6 +26,8 @@ pub mod read;
 pub mod remind;
 pub mod sync;
 
+use std::any::TypeId;
+use std::collections::HashMap;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, OnceLock, RwLock};
 
@@ -47,19 +51,6 @@ impl Waker {
     }
 }
 
-/// What the window asks of the world outside the frame.
-pub enum Job {
-    Disk(Box<disk::Job>),
-    Post(posting::Job),
-    Sync(sync::Job),
-    Feeds(feeds::Job),
-    Fetch(fetch::Job),
-    Dialog(dialog::Job),
-    Read(read::Job),
-    Remind(remind::Job),
-    Metrics(metrics::Job),
-}
-
 /// What comes back.
 pub enum Event {
     /// The disk's answer, and what it re-read or changed.
@@ -77,47 +68,44 @@ pub enum Event {
     Metrics(metrics::News),
 }
 
-/// Each running service's inbox.
+/// Each running service's inbox, by its kind: a new kind needs no entry
+/// here.
 #[derive(Default)]
-pub struct Routes {
-    disk: Option<lane::Inbox<disk::Job>>,
-    post: Option<lane::Inbox<posting::Job>>,
-    sync: Option<lane::Inbox<sync::Job>>,
-    feeds: Option<lane::Inbox<feeds::Job>>,
-    fetch: Option<lane::Inbox<fetch::Job>>,
-    dialog: Option<lane::Inbox<dialog::Job>>,
-    read: Option<lane::Inbox<read::Job>>,
-    remind: Option<lane::Inbox<remind::Job>>,
-    metrics: Option<lane::Inbox<metrics::Job>>,
-}
+pub struct Routes(HashMap<TypeId, Box<dyn lane::Route>>);
 
 impl Routes {
-    /// Sends `job` to its service; `false` when that service is not
-    /// running (or has stopped).
-    fn send(&self, job: Job) -> bool {
-        match job {
-            Job::Disk(j) => lane::send(&self.disk, *j),
-            Job::Post(j) => lane::send(&self.post, j),
-            Job::Sync(j) => lane::send(&self.sync, j),
-            Job::Feeds(j) => lane::send(&self.feeds, j),
-            Job::Fetch(j) => lane::send(&self.fetch, j),
-            Job::Dialog(j) => lane::send(&self.dialog, j),
-            Job::Read(j) => lane::send(&self.read, j),
-            Job::Remind(j) => lane::send(&self.remind, j),
-            Job::Metrics(j) => lane::send(&self.metrics, j),
+    /// Sends `job` to the service `S`; `false` when it is not running (or
+    /// has stopped).
+    fn send<S: Service>(&self, job: S::Job) -> bool {
+        self.0
+            .get(&TypeId::of::<S>())
+            .and_then(|route| route.inbox().downcast_ref::<lane::Inbox<S::Job>>())
+            .is_some_and(|inbox| inbox.send(lane::Message::Job(job)).is_ok())
+    }
+
+    /// Routes `S`'s jobs to `inbox`, telling the lane it replaces to stop.
+    fn replace<S: Service>(&mut self, inbox: lane::Inbox<S::Job>) {
+        if let Some(old) = self.0.insert(TypeId::of::<S>(), Box::new(inbox)) {
+            old.stop();
         }
     }
 
-    /// Tells every service but the disk to stop.
-    fn stop_all_but_the_disk(&mut self) {
-        lane::stop(&mut self.post);
-        lane::stop(&mut self.sync);
-        lane::stop(&mut self.feeds);
-        lane::stop(&mut self.fetch);
-        lane::stop(&mut self.dialog);
-        lane::stop(&mut self.read);
-        lane::stop(&mut self.remind);
-        lane::stop(&mut self.metrics);
+    /// Tells every service but `S` to stop.
+    fn stop_all_but<S: Service>(&mut self) {
+        let kept = TypeId::of::<S>();
+        self.0.retain(|kind, route| {
+            if *kind != kept {
+                route.stop();
+            }
+            *kind == kept
+        });
+    }
+
+    /// Tells every service to stop.
+    fn stop_all(&mut self) {
+        for (_, route) in self.0.drain() {
+            route.stop();
+        }
     }
 }
 
@@ -163,9 +151,7 @@ impl Services {
         let out = Out::new(self.sender.clone(), self.waker.clone(), self.routes.clone());
         let (inbox, thread) = lane::spawn(service, out);
         if let Ok(mut routes) = self.routes.write() {
-            let slot = S::route(&mut routes);
-            lane::stop(slot);
-            *slot = Some(inbox);
+            routes.replace::<S>(inbox);
         }
         self.threads.retain(|(_, thread)| !thread.is_finished());
         if let Some(thread) = thread {
@@ -173,9 +159,9 @@ impl Services {
         }
     }
 
-    /// Asks for `job`; `false` when its service is not running.
-    pub fn send(&self, job: Job) -> bool {
-        self.routes.read().is_ok_and(|routes| routes.send(job))
+    /// Asks the service `S` for `job`; `false` when it is not running.
+    pub fn send<S: Service>(&self, job: S::Job) -> bool {
+        self.routes.read().is_ok_and(|routes| routes.send::<S>(job))
     }
 
     /// What came back since last asked, oldest first.
@@ -192,7 +178,7 @@ impl Services {
 impl Drop for Services {
     fn drop(&mut self) {
         if let Ok(mut routes) = self.routes.write() {
-            routes.stop_all_but_the_disk();
+            routes.stop_all_but::<disk::Disk>();
         }
         let threads = std::mem::take(&mut self.threads);
         let until = std::time::Instant::now() + EXIT_WAIT;
@@ -204,7 +190,7 @@ impl Drop for Services {
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
         if let Ok(mut routes) = self.routes.write() {
-            lane::stop(&mut routes.disk);
+            routes.stop_all();
         }
         // What the disk was asked to save is saved before the window goes.
         for (at_exit, thread) in threads {

@@ -15,7 +15,7 @@ use crate::post::outbox::{self, Standing};
 use crate::post::send;
 use crate::post::{Connection, Connections, connections_path, read_local};
 
-use super::{AtExit, Event, Out, Routes, Service, lane::Inbox};
+use super::{AtExit, Event, Out, Service};
 
 /// How often waiting posts are looked at while the window is open.
 const EVERY: Duration = Duration::from_secs(10);
@@ -109,10 +109,6 @@ impl Service for Posting {
     const NAME: &'static str = "poster";
     const AT_EXIT: AtExit = AtExit::Moment;
 
-    fn route(routes: &mut Routes) -> &mut Option<Inbox<Job>> {
-        &mut routes.post
-    }
-
     fn handle(&mut self, job: Job, out: &Out) -> Option<Duration> {
         self.said = handle(&self.root, job);
         // Said before sending (a post waits while its request is out,
@@ -130,7 +126,7 @@ impl Service for Posting {
         let mut record = |post: &outbox::Post, delivery: &Delivery| {
             let command = outbox::delivery_command(post, delivery);
             let record = super::disk::Job::Record(Box::new(command));
-            if !out.ask(super::Job::Disk(Box::new(record))) {
+            if !out.ask::<super::disk::Disk>(record) {
                 unrecorded += 1;
             }
         };
@@ -261,12 +257,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut services = Services::new();
         services.start(Posting::new(dir.path().to_path_buf()));
-        assert!(services.send(crate::services::Job::Post(Job::Connect {
-            channel: "#expedite".into(),
-            connection: Connection::Webhook {
-                url: "http://127.0.0.1:9/hook".into(),
-            },
-        })));
+        assert!(
+            services.send::<crate::services::posting::Posting>(Job::Connect {
+                channel: "#expedite".into(),
+                connection: Connection::Webhook {
+                    url: "http://127.0.0.1:9/hook".into(),
+                },
+            })
+        );
         // The news of the start may come first; the answer follows.
         let until = std::time::Instant::now() + Duration::from_secs(5);
         let news = loop {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::store::{self, ArchiveRead, RosterRead};
 
-use super::{Event, Out, Routes, Service, lane::Inbox};
+use super::{Event, Out, Service};
 
 /// What the read service is asked.
 pub enum Job {
@@ -32,10 +32,6 @@ pub struct Reader;
 impl Service for Reader {
     type Job = Job;
     const NAME: &'static str = "read";
-
-    fn route(routes: &mut Routes) -> &mut Option<Inbox<Job>> {
-        &mut routes.read
-    }
 
     fn handle(&mut self, job: Job, out: &Out) -> Option<Duration> {
         match job {

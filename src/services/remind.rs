@@ -17,7 +17,7 @@ use crate::reminder::{
     Actions, Notifier, POLL, Reminder, ReminderEvent, SHOW_TIMEOUT, Scheduler, WallClock, Watch,
 };
 
-use super::{Event, Out, Routes, Service, lane::Inbox};
+use super::{Event, Out, Service};
 
 /// What the reminders are asked.
 pub enum Job {
@@ -57,10 +57,6 @@ impl Remind {
 impl Service for Remind {
     type Job = Job;
     const NAME: &'static str = "reminders";
-
-    fn route(routes: &mut Routes) -> &mut Option<Inbox<Job>> {
-        &mut routes.remind
-    }
 
     fn handle(&mut self, job: Job, out: &Out) -> Option<StdDuration> {
         match job {
@@ -157,10 +153,10 @@ mod tests {
         }
 
         fn watch(&self, watches: Vec<Watch>) {
-            assert!(self.0.send(crate::services::Job::Remind(Job::Watch(
+            assert!(self.0.send::<crate::services::remind::Remind>(Job::Watch(
                 watches,
                 Duration::minutes(5)
-            ))));
+            )));
         }
 
         /// The first thing the reminders say within `within`.

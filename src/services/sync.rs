@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use crate::share::{self, LockedWork, SyncError, Synced};
 use crate::store::Store;
 
-use super::{Event, Out, Routes, Service, disk, lane::Inbox};
+use super::{Event, Out, Service, disk};
 
 /// How long after a save the sync waits, so a burst of saves goes out as one.
 const AFTER_SAVE: Duration = Duration::from_millis(800);
@@ -60,10 +60,6 @@ impl Sync {
 impl Service for Sync {
     type Job = Job;
     const NAME: &'static str = "sync";
-
-    fn route(routes: &mut Routes) -> &mut Option<Inbox<Job>> {
-        &mut routes.sync
-    }
 
     fn handle(&mut self, Job::Saved: Job, _out: &Out) -> Option<Duration> {
         self.asked = true;
@@ -132,7 +128,7 @@ fn with_store<R: Send + 'static>(
     let job = disk::Job::With(Box::new(move |store| {
         let _ = answer.send(work(store));
     }));
-    if !out.ask(super::Job::Disk(Box::new(job))) {
+    if !out.ask::<super::disk::Disk>(job) {
         return None;
     }
     answered.recv().ok()

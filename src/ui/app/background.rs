@@ -154,9 +154,11 @@ impl ExpediteApp {
             t.with_timezone(&chrono::Local).format("%H:%M").to_string()
         };
         for notice in self.news.metrics.changed_verdicts(&self.state, clock) {
-            self.runner.services().send(crate::services::Job::Remind(
-                crate::services::remind::Job::Show(notice),
-            ));
+            self.runner
+                .services()
+                .send::<crate::services::remind::Remind>(crate::services::remind::Job::Show(
+                    notice,
+                ));
         }
         self.news
             .refresher
@@ -314,9 +316,11 @@ impl ExpediteApp {
                 critical: false,
                 count: 1,
             };
-            self.runner.services().send(crate::services::Job::Remind(
-                crate::services::remind::Job::Show(notice),
-            ));
+            self.runner
+                .services()
+                .send::<crate::services::remind::Remind>(crate::services::remind::Job::Show(
+                    notice,
+                ));
         }
     }
 }

@@ -79,7 +79,7 @@ impl ExpediteApp {
                 let job = crate::services::dialog::Job::Open(request);
                 self.runner
                     .services()
-                    .send(crate::services::Job::Dialog(job));
+                    .send::<crate::services::dialog::Dialogs>(job);
             }
             Action::ShowContacts(page) => {
                 self.go(crate::ui::View::Contacts);
@@ -113,7 +113,7 @@ impl ExpediteApp {
                     if self
                         .runner
                         .services()
-                        .send(crate::services::Job::Fetch(job))
+                        .send::<crate::services::fetch::Fetch>(job)
                     {
                         self.news.previews_reading += 1;
                     }
@@ -147,7 +147,9 @@ impl ExpediteApp {
                     },
                     other => other,
                 };
-                self.runner.services().send(crate::services::Job::Post(job));
+                self.runner
+                    .services()
+                    .send::<crate::services::posting::Posting>(job);
             }
             Action::WatchMetric {
                 incident,
@@ -162,7 +164,9 @@ impl ExpediteApp {
                         incident: incident.to_string(),
                         keys: Some(keys),
                     };
-                    self.runner.services().send(crate::services::Job::Post(job));
+                    self.runner
+                        .services()
+                        .send::<crate::services::posting::Posting>(job);
                 }
                 // Connected here: read here.
                 self.news
@@ -200,7 +204,9 @@ impl ExpediteApp {
                     incident: incident.to_string(),
                     keys: None,
                 };
-                self.runner.services().send(crate::services::Job::Post(job));
+                self.runner
+                    .services()
+                    .send::<crate::services::posting::Posting>(job);
                 self.execute(Command::StopWatching { incident }, Pending::default());
             }
             Action::Open(dialog) => self.open_dialog(dialog),
@@ -231,9 +237,9 @@ impl ExpediteApp {
             Ok(outcome) => {
                 self.notices.error = None;
                 // What follows the save is what the command said must.
-                self.runner.services().send(crate::services::Job::Sync(
-                    crate::services::sync::Job::Saved,
-                ));
+                self.runner
+                    .services()
+                    .send::<crate::services::sync::Sync>(crate::services::sync::Job::Saved);
                 for effect in &outcome.effects {
                     match effect {
                         Effect::Post(incident) => self.post_saved_update(incident),
@@ -347,9 +353,9 @@ impl ExpediteApp {
         };
         // Without the posting service (a window made for a test), it is
         // recorded only, as on a desk with no channel connected.
-        self.runner.services().send(crate::services::Job::Post(
-            crate::services::posting::Job::Post(out),
-        ));
+        self.runner
+            .services()
+            .send::<crate::services::posting::Posting>(crate::services::posting::Job::Post(out));
     }
 }
 

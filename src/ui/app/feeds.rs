@@ -82,7 +82,7 @@ impl Refresher {
 
     /// `false` when the feeds service is not running.
     fn ask(&mut self, services: &Services, job: Job) -> bool {
-        let sent = services.send(services::Job::Feeds(job));
+        let sent = services.send::<services::feeds::Feeds>(job);
         if sent {
             self.asked += 1;
         }

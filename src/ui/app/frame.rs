@@ -349,9 +349,12 @@ impl eframe::App for ExpediteApp {
         super::dialogs::shortcuts_sheet(&ctx, &mut self.nav.shortcuts_shown);
         self.exports.show(&ctx, &mut self.notices);
         if let Some(request) = self.exports.take_ask()
-            && !self.runner.services().send(crate::services::Job::Dialog(
-                crate::services::dialog::Job::Save(request),
-            ))
+            && !self
+                .runner
+                .services()
+                .send::<crate::services::dialog::Dialogs>(crate::services::dialog::Job::Save(
+                    request,
+                ))
         {
             self.exports.no_dialog();
         }

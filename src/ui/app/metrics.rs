@@ -72,28 +72,26 @@ impl MetricNews {
                 })
             })
             .collect();
-        if services.send(services::Job::Metrics(Job::Watch(list))) {
+        if services.send::<services::metrics::Metrics>(Job::Watch(list)) {
             self.told = now;
         }
     }
 
     /// Reads this incident's metric now.
     pub fn now(&self, services: &Services, incident: &IncidentId) {
-        services.send(services::Job::Metrics(Job::Now(incident.clone())));
+        services.send::<services::metrics::Metrics>(Job::Now(incident.clone()));
     }
 
     /// This desk reads the incident's metric from `source` (connected or
     /// agreed to here): noted in the desk's file by the posting service,
     /// the file's one writer, and used by the metrics service at once.
     pub fn agree(&mut self, services: &Services, incident: &IncidentId, source: &Source) {
-        services.send(services::Job::Post(services::posting::Job::AgreeMetric {
+        services.send::<services::posting::Posting>(services::posting::Job::AgreeMetric {
             incident: incident.to_string(),
             source: Box::new(source.clone()),
-        }));
-        services.send(services::Job::Metrics(Job::Agreed(
-            incident.clone(),
-            source.identity(),
-        )));
+        });
+        services
+            .send::<services::metrics::Metrics>(Job::Agreed(incident.clone(), source.identity()));
         if let Some(status) = self.status.get_mut(incident) {
             status.not_agreed = false;
         }
@@ -107,7 +105,7 @@ impl MetricNews {
         incident: &IncidentId,
         keys: Option<crate::sources::Keys>,
     ) {
-        services.send(services::Job::Metrics(Job::Keys(incident.clone(), keys)));
+        services.send::<services::metrics::Metrics>(Job::Keys(incident.clone(), keys));
     }
 
     /// Reads `source` once for the last hour, to show before watching it.
@@ -124,7 +122,7 @@ impl MetricNews {
             keys,
         };
         self.tested = services
-            .send(services::Job::Metrics(job))
+            .send::<services::metrics::Metrics>(job)
             .then_some(None)
             .or(Some(Some(Err(
                 "Metrics can't be read from this window.".into()

@@ -357,7 +357,7 @@ impl ExpediteApp {
         // Without the reminder service (a window made for a test) nothing reminds.
         self.runner
             .services()
-            .send(crate::services::Job::Remind(watch));
+            .send::<crate::services::remind::Remind>(watch);
     }
 
     pub(super) fn me(&self) -> String {

@@ -89,7 +89,7 @@ impl Runner {
 
     /// Sends a disk job that needs no base.
     pub fn send(&mut self, job: Job) {
-        if self.services.send(services::Job::Disk(Box::new(job))) {
+        if self.services.send::<services::disk::Disk>(job) {
             self.in_flight += 1;
         }
     }

@@ -144,7 +144,7 @@ impl Later {
         if let Self::Waiting(job) = self
             && let Some(job) = job.take()
         {
-            *self = if services.send(crate::services::Job::Read(job)) {
+            *self = if services.send::<crate::services::read::Reader>(job) {
                 Self::Reading
             } else {
                 Self::Done
