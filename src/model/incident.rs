@@ -185,7 +185,11 @@ pub struct Incident {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub watch: Option<super::metric::Watch>,
     /// What was read of it, oldest first, one bucket per span.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::metric::read_series"
+    )]
     pub series: Vec<super::metric::Bucket>,
     /// Summary, word to the origin, postmortem (stage "Conclusion").
     #[serde(default)]

@@ -339,6 +339,14 @@ impl Bucket {
     }
 }
 
+/// Reads an incident's readings as every desk keeps them, whatever a file
+/// holds (written by hand, or by a crafted commit): oldest first, one
+/// bucket per span, only sound ones, at most [`MAX_BUCKETS`].
+pub fn read_series<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Bucket>, D::Error> {
+    let read: Vec<Bucket> = super::exact::list(d)?;
+    Ok(join_buckets(&read, &[]))
+}
+
 /// `theirs` joined into `ours`, one bucket per span, oldest first, the
 /// newest [`MAX_BUCKETS`] kept; unsound buckets are dropped. A span read
 /// again with the same value keeps its first read (re-reading the newest
@@ -542,9 +550,13 @@ pub fn baseline(series: &[Bucket], opened: DateTime<Utc>) -> Option<(f64, f64)> 
             opened - Duration::minutes(from),
             opened - Duration::minutes(to),
         );
-        let mut values: Vec<f64> = series
+        // The series is oldest first (as it is read): the window is a
+        // slice of it, not a walk through a week of readings.
+        let first = series.partition_point(|b| b.start < from);
+        let past = series.partition_point(|b| b.start < to);
+        let mut values: Vec<f64> = series[first..past.max(first)]
             .iter()
-            .filter(|b| b.start >= from && b.end() <= to)
+            .filter(|b| b.end() <= to)
             .map(|b| b.value)
             .collect();
         if values.len() >= least {
@@ -919,5 +931,37 @@ mod tests {
         let joined = join_buckets(&s, &[]);
         assert_eq!(joined.len(), MAX_BUCKETS);
         assert_eq!(joined[0].start, at(10), "the oldest go first");
+    }
+
+    #[test]
+    fn a_file_out_of_order_is_read_as_every_desk_keeps_it() {
+        #[derive(Deserialize)]
+        struct Held {
+            #[serde(deserialize_with = "read_series")]
+            series: Vec<Bucket>,
+        }
+        let kept = series(
+            -26 * 60,
+            90,
+            |m| if (0..30).contains(&m) { 80.0 } else { 4.0 },
+        );
+        // The same readings written newest first, one twice, and one no
+        // service gives.
+        let mut written: Vec<Bucket> = kept.iter().rev().cloned().collect();
+        written.push(kept[100].clone());
+        let mut absurd = kept[5].clone();
+        absurd.value = -3.0;
+        written.insert(7, absurd);
+        let text = format!("(series: {})", ron::to_string(&written).unwrap());
+        let held: Held = ron::from_str(&text).unwrap();
+        assert_eq!(held.series, kept);
+        let w = watch();
+        let judged = judge(&held.series, &w, t0(), Some(at(25)));
+        assert_eq!(judged, judge(&kept, &w, t0(), Some(at(25))));
+        assert_eq!(
+            judged.baseline,
+            Some(4.0),
+            "the day-earlier window is found"
+        );
     }
 }
