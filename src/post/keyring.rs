@@ -40,34 +40,75 @@ fn folder(root: &Path) -> String {
         .to_string()
 }
 
-fn said(e: Error) -> String {
+/// Why the keyring could not be used: a kind, worded where it is shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyringError {
+    /// `EXPEDITE_SECRETS=file` asks for the file.
+    FileChosen,
+    /// The keyring is locked.
+    Locked,
+    /// Unlocking it was cancelled.
+    Cancelled,
+    /// Its prompt closed before it was answered.
+    PromptClosed,
+    /// It has no default collection to keep secrets in.
+    NoCollection,
+    /// The desktop has no Secret Service.
+    NoService,
+    /// No keyring is running.
+    NotRunning,
+    /// The item kept is not text.
+    NotText,
+    /// Anything else, as the Secret Service said it.
+    Other(String),
+}
+
+impl std::fmt::Display for KeyringError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::FileChosen => write!(f, "{CHOICE_VAR}=file asks for the file"),
+            Self::Locked => f.write_str("the keyring is locked"),
+            Self::Cancelled => f.write_str("unlocking the keyring was cancelled"),
+            Self::PromptClosed => f.write_str("the keyring's prompt closed before it was answered"),
+            Self::NoCollection => {
+                f.write_str("the keyring has no default collection to keep it in")
+            }
+            Self::NoService => f.write_str("there is no Secret Service on this desktop"),
+            Self::NotRunning => f.write_str("no keyring is running on this desktop"),
+            Self::NotText => f.write_str("the keyring's item is not text"),
+            Self::Other(said) => f.write_str(said),
+        }
+    }
+}
+
+fn said(e: Error) -> KeyringError {
     match e {
-        Error::Locked => "the keyring is locked".into(),
-        Error::Prompt => "unlocking the keyring was cancelled".into(),
-        Error::PromptDisconnected => "the keyring's prompt closed before it was answered".into(),
-        Error::NoResult => "the keyring has no default collection to keep it in".into(),
-        Error::Unavailable => "there is no Secret Service on this desktop".into(),
+        Error::Locked => KeyringError::Locked,
+        Error::Prompt => KeyringError::Cancelled,
+        Error::PromptDisconnected => KeyringError::PromptClosed,
+        Error::NoResult => KeyringError::NoCollection,
+        Error::Unavailable => KeyringError::NoService,
         other => {
             let text = other.to_string();
             if text.contains("ServiceUnknown") || text.contains("NameHasNoOwner") {
-                "no keyring is running on this desktop".into()
+                KeyringError::NotRunning
             } else {
-                text
+                KeyringError::Other(text)
             }
         }
     }
 }
 
-fn connect<'a>() -> Result<SecretService<'a>, String> {
+fn connect<'a>() -> Result<SecretService<'a>, KeyringError> {
     if std::env::var(CHOICE_VAR).is_ok_and(|v| v.eq_ignore_ascii_case("file")) {
-        return Err(format!("{CHOICE_VAR}=file asks for the file"));
+        return Err(KeyringError::FileChosen);
     }
     SecretService::connect(EncryptionType::Dh).map_err(said)
 }
 
 /// Keeps `secret` for `channel` of the data folder `root`, replacing the one
 /// kept before. `Err` says why the keyring could not take it.
-pub fn store(root: &Path, channel: &str, label: &str, secret: &str) -> Result<(), String> {
+pub fn store(root: &Path, channel: &str, label: &str, secret: &str) -> Result<(), KeyringError> {
     let service = connect()?;
     let collection = service.get_default_collection().map_err(said)?;
     collection.ensure_unlocked().map_err(said)?;
@@ -85,7 +126,7 @@ pub fn store(root: &Path, channel: &str, label: &str, secret: &str) -> Result<()
 }
 
 /// The secret kept for `channel`: `Ok(None)` when the keyring has none.
-pub fn fetch(root: &Path, channel: &str) -> Result<Option<String>, String> {
+pub fn fetch(root: &Path, channel: &str) -> Result<Option<String>, KeyringError> {
     let service = connect()?;
     let folder = folder(root);
     let found = service
@@ -102,11 +143,11 @@ pub fn fetch(root: &Path, channel: &str) -> Result<Option<String>, String> {
     let secret = item.get_secret().map_err(said)?;
     String::from_utf8(secret)
         .map(Some)
-        .map_err(|_| "the keyring's item is not text".into())
+        .map_err(|_| KeyringError::NotText)
 }
 
 /// Forgets the secret kept for `channel`; nothing to forget is fine.
-pub fn forget(root: &Path, channel: &str) -> Result<(), String> {
+pub fn forget(root: &Path, channel: &str) -> Result<(), KeyringError> {
     let service = connect()?;
     let folder = folder(root);
     let found = service

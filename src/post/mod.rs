@@ -234,7 +234,7 @@ pub enum Kept {
     Keyring,
     /// In `connections.ron`, readable by this desk's owner only, and why not
     /// in a keyring.
-    File { why: String },
+    File { why: keyring::KeyringError },
 }
 
 impl fmt::Display for Kept {

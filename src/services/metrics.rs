@@ -25,6 +25,7 @@ use crate::command::Command;
 use crate::model::IncidentId;
 use crate::model::metric::{self, Bucket, Progress, Source};
 use crate::post::{Connections, connections_path, read_local};
+use crate::sources::keys::KeysError;
 use crate::sources::{self, Keys, ReadError};
 
 use super::{Event, Out, Service};
@@ -127,7 +128,7 @@ impl Metrics {
     /// how long until the next one is.
     fn read_due(&mut self, out: &Out) -> Duration {
         let now = (self.clock)();
-        let mut desk: Option<Result<Connections, String>> = None;
+        let mut desk: Option<Result<Connections, KeysError>> = None;
         for standing in self.watching.values_mut() {
             if standing.due > now {
                 continue;
@@ -135,7 +136,7 @@ impl Metrics {
             let w = &standing.watched;
             let id = w.incident.as_str();
             let connections = desk.get_or_insert_with(|| {
-                read_local::<Connections>(&connections_path(&self.root)).map_err(|e| e.to_string())
+                read_local::<Connections>(&connections_path(&self.root)).map_err(KeysError::Desk)
             });
             let agreed = self.agreed.get(&w.incident) == Some(&w.source.identity())
                 || connections
@@ -172,11 +173,11 @@ fn after(d: Duration) -> chrono::Duration {
 }
 
 /// Reads one watched metric with `keys` and records what was new.
-fn read_one(keys: Result<Keys, String>, standing: &mut Standing, now: DateTime<Utc>, out: &Out) {
+fn read_one(keys: Result<Keys, KeysError>, standing: &mut Standing, now: DateTime<Utc>, out: &Out) {
     let w = &standing.watched;
     let spans = metric::spans_to_read(&w.progress, w.opened, now);
     let got = keys
-        .map_err(ReadError::NoKey)
+        .map_err(|e| ReadError::NoKey(e.to_string()))
         .and_then(|keys| sources::read_spans(&w.source, &keys, &spans, now));
     match got {
         Ok(read) => {
@@ -277,7 +278,7 @@ impl Service for Metrics {
                     (None, _) => sources::keys::fetch(&self.root, incident.as_str()),
                 };
                 let got = keys
-                    .map_err(ReadError::NoKey)
+                    .map_err(|e| ReadError::NoKey(e.to_string()))
                     .and_then(|keys| sources::read(&source, &keys, from, now, now))
                     .map(|r| r.buckets)
                     .map_err(|e| e.to_string());

@@ -6,7 +6,53 @@ use std::path::Path;
 
 use super::Keys;
 use crate::model::metric::Source;
-use crate::post::{Connections, Kept, connections_path, keyring, read_local, write_local};
+use crate::post::keyring::KeyringError;
+use crate::post::{
+    Connections, Kept, LocalError, connections_path, keyring, read_local, write_local,
+};
+
+/// Why this desk's keys for a metric could not be kept, read or forgotten:
+/// a kind, worded where it is shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeysError {
+    /// The desk's own file (`connections.ron`).
+    Desk(LocalError),
+    /// The key is in the keyring, which could not be read.
+    Unreadable(KeyringError),
+    /// The keyring no longer holds the key.
+    Gone,
+    /// The keyring could not forget it.
+    NotForgotten(KeyringError),
+}
+
+impl std::fmt::Display for KeysError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Desk(e) => write!(f, "{e}"),
+            Self::Unreadable(why) => write!(
+                f,
+                "the metric's key is in the desktop's keyring, which could not be read: {why} — start or unlock the keyring, or give the key again"
+            ),
+            Self::Gone => f.write_str(
+                "the desktop's keyring no longer holds the metric's key — give it again",
+            ),
+            Self::NotForgotten(why) => write!(f, "{why}"),
+        }
+    }
+}
+
+impl From<LocalError> for KeysError {
+    fn from(e: LocalError) -> Self {
+        Self::Desk(e)
+    }
+}
+
+/// The words, for the terminal's messages.
+impl From<KeysError> for String {
+    fn from(e: KeysError) -> Self {
+        e.to_string()
+    }
+}
 
 /// The keyring's name for an incident's metric keys.
 fn item(incident: &str) -> String {
@@ -14,9 +60,9 @@ fn item(incident: &str) -> String {
 }
 
 /// Keeps `keys` for `incident`'s metric, replacing any kept before.
-pub fn keep(root: &Path, incident: &str, keys: &Keys) -> Result<Kept, String> {
+pub fn keep(root: &Path, incident: &str, keys: &Keys) -> Result<Kept, KeysError> {
     let path = connections_path(root);
-    let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
+    let mut connections: Connections = read_local(&path)?;
     let secret = serde_json::json!({"token": keys.token, "app_key": keys.app_key}).to_string();
     let label = format!("Expedite: the metric of {incident}");
     let kept = match keyring::store(root, &item(incident), &label, &secret) {
@@ -41,7 +87,7 @@ pub fn keep(root: &Path, incident: &str, keys: &Keys) -> Result<Kept, String> {
             Kept::File { why }
         }
     };
-    write_local(&path, &connections).map_err(|e| e.to_string())?;
+    write_local(&path, &connections)?;
     if let Kept::File { .. } = kept {
         let _ = keyring::forget(root, &item(incident));
     }
@@ -50,25 +96,20 @@ pub fn keep(root: &Path, incident: &str, keys: &Keys) -> Result<Kept, String> {
 
 /// The keys this desk keeps for `incident`'s metric: none (empty) when it
 /// has none. `Err` says why the keyring could not be read.
-pub fn fetch(root: &Path, incident: &str) -> Result<Keys, String> {
-    let connections: Connections =
-        read_local(&connections_path(root)).map_err(|e| e.to_string())?;
+pub fn fetch(root: &Path, incident: &str) -> Result<Keys, KeysError> {
+    let connections: Connections = read_local(&connections_path(root))?;
     from(&connections, root, incident)
 }
 
 /// As [`fetch`], from connections already read.
-pub fn from(connections: &Connections, root: &Path, incident: &str) -> Result<Keys, String> {
+pub fn from(connections: &Connections, root: &Path, incident: &str) -> Result<Keys, KeysError> {
     let Some(mut keys) = connections.metric_keys.get(incident).cloned() else {
         return Ok(Keys::default());
     };
     if connections.metric_keys_in_keyring.contains(incident) {
         let secret = keyring::fetch(root, &item(incident))
-            .map_err(|why| {
-                format!("the metric's key is in the desktop's keyring, which could not be read: {why} — start or unlock the keyring, or give the key again")
-            })?
-            .ok_or_else(|| {
-                "the desktop's keyring no longer holds the metric's key — give it again".to_owned()
-            })?;
+            .map_err(KeysError::Unreadable)?
+            .ok_or(KeysError::Gone)?;
         let value: serde_json::Value = serde_json::from_str(&secret).unwrap_or_default();
         keys.token = value["token"].as_str().unwrap_or_default().to_owned();
         keys.app_key = value["app_key"].as_str().unwrap_or_default().to_owned();
@@ -78,17 +119,17 @@ pub fn from(connections: &Connections, root: &Path, incident: &str) -> Result<Ke
 
 /// Forgets the keys kept for `incident`'s metric, and that this desk
 /// agreed to read it.
-pub fn forget(root: &Path, incident: &str) -> Result<(), String> {
+pub fn forget(root: &Path, incident: &str) -> Result<(), KeysError> {
     let path = connections_path(root);
-    let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
+    let mut connections: Connections = read_local(&path)?;
     let had = connections.metric_keys.remove(incident).is_some();
     let in_keyring = connections.metric_keys_in_keyring.remove(incident);
     let agreed = connections.metric_sources.remove(incident).is_some();
     if had || agreed {
-        write_local(&path, &connections).map_err(|e| e.to_string())?;
+        write_local(&path, &connections)?;
     }
     if in_keyring {
-        keyring::forget(root, &item(incident))?;
+        keyring::forget(root, &item(incident)).map_err(KeysError::NotForgotten)?;
     }
     Ok(())
 }
@@ -110,9 +151,9 @@ pub fn agreed(connections: &Connections, incident: &str, source: &Source) -> boo
 }
 
 /// Notes that this desk reads `source` for `incident`'s metric.
-pub fn agree(root: &Path, incident: &str, source: &Source) -> Result<(), String> {
+pub fn agree(root: &Path, incident: &str, source: &Source) -> Result<(), KeysError> {
     let path = connections_path(root);
-    let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
+    let mut connections: Connections = read_local(&path)?;
     let identity = source.identity();
     if connections.metric_sources.get(incident) == Some(&identity) {
         return Ok(());
@@ -120,5 +161,5 @@ pub fn agree(root: &Path, incident: &str, source: &Source) -> Result<(), String>
     connections
         .metric_sources
         .insert(incident.to_owned(), identity);
-    write_local(&path, &connections).map_err(|e| e.to_string())
+    write_local(&path, &connections).map_err(KeysError::from)
 }
