@@ -295,6 +295,26 @@ pub fn parse_length(text: &str) -> Result<Duration, TimeError> {
     Ok(total)
 }
 
+/// "12 min", "1 h 5 min" (whole minutes, rounded down).
+pub fn minutes(seconds: i64) -> String {
+    let m = seconds / 60;
+    if m < 60 {
+        format!("{m} min")
+    } else {
+        format!("{} h {} min", m / 60, m % 60)
+    }
+}
+
+/// "just now", "3 min ago", "1 h 5 min ago": changes once a minute.
+pub fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let seconds = (now - since).num_seconds().max(0);
+    if seconds < 60 {
+        "just now".to_owned()
+    } else {
+        format!("{} ago", minutes(seconds))
+    }
+}
+
 /// Writes a length the way [`parse_length`] reads it, e.g. `1h30m`.
 pub fn format_length(d: Duration) -> String {
     let secs = d.num_seconds().max(0);

@@ -1,7 +1,7 @@
 //! Web addresses as people paste them: the one place that says what counts
 //! as one, for each use — a link kept on the record, the address a channel
-//! posts to, a feed's address, a link about to be opened. Pure: nothing
-//! here reaches the network.
+//! posts to, a feed's address, a link about to be opened — and what counts
+//! as a mail address. Pure: nothing here reaches the network.
 
 use std::fmt;
 
@@ -167,7 +167,7 @@ pub fn is_safe_link(text: &str) -> bool {
             .map(|_| &text[scheme.len()..])
     };
     if let Some(address) = after("mailto:") {
-        return crate::model::roster::is_address(address);
+        return is_address(address);
     }
     if let Some(number) = after("tel:") {
         let (number, extension) = number.split_once(";ext=").unwrap_or((number, "0"));
@@ -178,6 +178,29 @@ pub fn is_safe_link(text: &str) -> bool {
             && extension.chars().all(|c| c.is_ascii_digit());
     }
     check(text, Use::Link).is_ok()
+}
+
+/// Whether `text` is one email address and nothing else: a user part and
+/// a host with a dot, no spaces, no `?` parameters or `#`, no second `@`,
+/// nothing a mail program would read as more than an address.
+pub fn is_address(text: &str) -> bool {
+    let Some((user, host)) = text.split_once('@') else {
+        return false;
+    };
+    let user_ok = !user.is_empty()
+        && !user.starts_with('.')
+        && !user.ends_with('.')
+        && user
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!$%'*+-=^_{|}~.".contains(c));
+    let host_ok = host.contains('.')
+        && !host.starts_with(['.', '-'])
+        && !host.ends_with(['.', '-'])
+        && !host.contains("..")
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+    user_ok && host_ok
 }
 
 #[cfg(test)]

@@ -547,7 +547,7 @@ pub fn apply(
         SetWebTeam { email } => {
             let email = email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
             if let Some(e) = &email
-                && !crate::model::roster::is_address(e)
+                && !crate::web::is_address(e)
             {
                 return Err(CommandError::BadAddress(crate::model::shorten(e, 80)));
             }

@@ -183,7 +183,7 @@ fn unfold_head(file: &str) -> String {
 /// when it is not one address: no parameters, no second scheme, no spaces.
 pub fn safe_email(text: &str) -> Option<String> {
     let text = without_scheme(text.trim(), "mailto:");
-    crate::model::roster::is_address(text).then(|| text.to_owned())
+    crate::web::is_address(text).then(|| text.to_owned())
 }
 
 /// `text` without `scheme` (`mailto:`, `tel:`) before it, in any case.

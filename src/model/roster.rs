@@ -1203,7 +1203,7 @@ impl Contact {
             })?;
         }
         for email in self.addresses() {
-            if !is_address(email.trim()) {
+            if !crate::web::is_address(email.trim()) {
                 return Err(RosterError::NotAnAddress {
                     who: who(),
                     text: email.trim().to_owned(),
@@ -1233,29 +1233,6 @@ impl Contact {
             .collect();
         digits.chars().any(|c| c.is_ascii_digit()).then_some(digits)
     }
-}
-
-/// Whether `text` is one email address and nothing else: a user part and
-/// a host with a dot, no spaces, no `?` parameters or `#`, no second `@`,
-/// nothing a mail program would read as more than an address.
-pub fn is_address(text: &str) -> bool {
-    let Some((user, host)) = text.split_once('@') else {
-        return false;
-    };
-    let user_ok = !user.is_empty()
-        && !user.starts_with('.')
-        && !user.ends_with('.')
-        && user
-            .chars()
-            .all(|c| c.is_alphanumeric() || "!$%'*+-=^_{|}~.".contains(c));
-    let host_ok = host.contains('.')
-        && !host.starts_with(['.', '-'])
-        && !host.ends_with(['.', '-'])
-        && !host.contains("..")
-        && host
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
-    user_ok && host_ok
 }
 
 /// Whether `number` reads as a phone number: digits, spaces and the usual

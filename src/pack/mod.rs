@@ -64,7 +64,7 @@ impl<'a> Pack<'a> {
                 .web_team_email
                 .as_deref()
                 .map(str::trim)
-                .filter(|e| crate::model::roster::is_address(e)),
+                .filter(|e| crate::web::is_address(e)),
             noticed: String::new(),
         }
     }

@@ -7,6 +7,7 @@ use eframe::egui;
 use super::{Action, Dialog, Facts};
 use crate::model::comms;
 use crate::model::procedure;
+use crate::time::{age, minutes};
 
 /// The header for the selected incident.
 pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
@@ -228,26 +229,6 @@ pub fn due_words(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
 /// after a five-minute snooze, not "4 min".
 fn minutes_left(seconds: i64) -> String {
     minutes(seconds + 29)
-}
-
-/// "12 min", "1 h 5 min" (whole minutes, rounded down).
-pub fn minutes(seconds: i64) -> String {
-    let m = seconds / 60;
-    if m < 60 {
-        format!("{m} min")
-    } else {
-        format!("{} h {} min", m / 60, m % 60)
-    }
-}
-
-/// "just now", "3 min ago", "1 h 5 min ago": changes once a minute.
-pub fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let seconds = (now - since).num_seconds().max(0);
-    if seconds < 60 {
-        "just now".to_owned()
-    } else {
-        format!("{} ago", minutes(seconds))
-    }
 }
 
 /// How long until the countdown to `due` (and the window title with it)

@@ -292,7 +292,7 @@ pub fn status_words(
 ) -> (String, Option<String>) {
     let verdict = metric::verdict_words(judgement, watch, incident.deployment.deployed_at, clock);
     let read = incident.series.iter().map(|b| b.read_at).max();
-    let ago = |t: DateTime<Utc>| crate::ui::header::age(t, now);
+    let ago = |t: DateTime<Utc>| crate::time::age(t, now);
     let not_agreed = status.is_some_and(|s| s.not_agreed) && watch.stopped.is_none();
     let trouble = status
         .and_then(|s| s.failed.as_ref())

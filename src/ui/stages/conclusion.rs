@@ -62,7 +62,7 @@ pub fn show(
     let mut action = None;
     form.web_team = (web_to != kept).then(|| web_to.clone());
     let typed = web_to.trim();
-    if crate::model::roster::is_address(typed) {
+    if crate::web::is_address(typed) {
         pack.web_team = Some(typed);
     }
     let sent = c.summary_sent.as_ref();
@@ -326,7 +326,7 @@ fn web_team(ui: &mut egui::Ui, to: &mut String, kept: &str) -> bool {
         let typed = to.trim();
         let (words, warn) = if typed.is_empty() {
             ("No address yet: your mail program will ask", false)
-        } else if !crate::model::roster::is_address(typed) {
+        } else if !crate::web::is_address(typed) {
             ("Not an email address yet", true)
         } else if typed == kept.trim() {
             ("The team's address", false)
@@ -346,7 +346,7 @@ fn web_team(ui: &mut egui::Ui, to: &mut String, kept: &str) -> bool {
         .on_hover_text(words);
         field.lost_focus()
             && typed != kept.trim()
-            && (typed.is_empty() || crate::model::roster::is_address(typed))
+            && (typed.is_empty() || crate::web::is_address(typed))
     })
     .inner
 }
