@@ -452,7 +452,7 @@ fn two_desks_polling_one_metric_keep_each_minute_once() {
     let o = team::expedite(&b, "Alex Kim", &["metric", "poll"]);
     assert_eq!(o.status.code(), Some(1), "{}", team::text(&o));
     assert!(
-        team::text(&o).contains("set up on Sam Patel's desk")
+        team::text(&o).contains("(set up on Sam Patel's desk)")
             && team::text(&o).contains("expedite metric poll --agree"),
         "{}",
         team::text(&o)

@@ -417,7 +417,7 @@ fn a_shared_source_is_checked_again_before_it_is_read() {
     let o = run(&["metric", "poll"]);
     assert_eq!(o.status.code(), Some(1), "{}", desk::printed(&o));
     assert!(
-        desk::printed(&o).contains("changed outside this desk to be read from https://203.0.113.7")
+        desk::printed(&o).contains("is read from https://203.0.113.7 (not agreed to on this desk)")
             && desk::printed(&o).contains("expedite metric poll --agree"),
         "{}",
         desk::printed(&o)

@@ -221,9 +221,9 @@ fn poll(call: &mut Call, agree: bool) -> Result<(), String> {
     if !keys::agreed(&connections, id.as_str(), &watch.source) {
         if !agree {
             return Err(format!(
-                "the metric on {id} was {} to be read from {}; this desk asks nothing of that address until you agree — read it from here with: expedite metric poll --agree",
-                metric::not_agreed_words(&watch, call.actor),
-                sources::origin(&watch.source.url)
+                "the metric on {id} is read from {} ({}); this desk asks nothing of that address until you agree — read it from here with: expedite metric poll --agree",
+                sources::origin(&watch.source.url),
+                metric::not_agreed_words(&watch, call.actor)
             ));
         }
         keys::agree(call.dir, id.as_str(), &watch.source)?;

@@ -240,12 +240,13 @@ impl Source {
     }
 }
 
-/// How a watch this desk has not agreed to read came to be, for `me` at
-/// this desk: "set up on Dana's desk", or — a source that names this desk
-/// yet was never agreed to here — "changed outside this desk".
+/// Why this desk does not read a watch yet, for `me` at this desk: "set up
+/// on Dana's desk", or — a source naming this desk that it never agreed to
+/// as it stands (connected before agreements were noted, or changed in a
+/// commit that signs with this desk's name) — "not agreed to on this desk".
 pub fn not_agreed_words(watch: &Watch, me: &str) -> String {
     if watch.since.by == me {
-        "changed outside this desk".into()
+        "not agreed to on this desk".into()
     } else {
         format!("set up on {}'s desk", watch.since.by)
     }
