@@ -679,3 +679,24 @@ fn a_disk_error_is_said_in_words_without_the_systems_number() {
     assert!(said.contains("No space left on device."), "{said}");
     assert!(!said.contains("os error"), "{said}");
 }
+
+/// The phone numbers' metadata (about 4 MB) is read with the roster only
+/// when the roster holds a number the window groups: one written with `+`.
+#[test]
+fn a_roster_says_whether_it_needs_the_phone_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let path = store.roster_path();
+    assert!(!expedite::store::read_roster(&path).has_international_numbers());
+    let mut roster = sample::roster(3);
+    for contact in &mut roster.contacts {
+        for phone in &mut contact.phones {
+            phone.number = "07700 900123".into();
+        }
+    }
+    store.save_roster(&roster).unwrap();
+    assert!(!expedite::store::read_roster(&path).has_international_numbers());
+    roster.contacts[2].phones[0].number = "+44 7700 900123".into();
+    store.save_roster(&roster).unwrap();
+    assert!(expedite::store::read_roster(&path).has_international_numbers());
+}

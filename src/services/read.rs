@@ -36,13 +36,16 @@ impl Service for Reader {
     fn handle(&mut self, job: Job, out: &Out) -> Option<Duration> {
         match job {
             Job::Roster(path) => {
-                out.tell(Event::Read(Read::Roster(Box::new(store::read_roster(
-                    &path,
-                )))));
-                // Numbers are shown from now on: their metadata is read
-                // here, not at the first number drawn (nor at start, when
-                // no number may be needed at all).
-                crate::model::phone::warm();
+                let read = store::read_roster(&path);
+                let grouped = read.has_international_numbers();
+                out.tell(Event::Read(Read::Roster(Box::new(read))));
+                // Numbers are shown from now on: their metadata (about 4 MB)
+                // is read here, not at the first number drawn (nor at
+                // start) — and not at all for a roster with no number to
+                // group (a number added later reads it when first shown).
+                if grouped {
+                    crate::model::phone::warm();
+                }
             }
             Job::Archive(paths) => {
                 out.tell(Event::Read(Read::Archive(store::read_archive(&paths))));

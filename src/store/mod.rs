@@ -1355,6 +1355,16 @@ pub fn read_roster(path: &Path) -> RosterRead {
     RosterRead(read_file::<Roster>(path))
 }
 
+impl RosterRead {
+    /// Whether it holds a number written internationally: one the window
+    /// shows grouped, which needs the phone numbers' metadata.
+    pub fn has_international_numbers(&self) -> bool {
+        matches!(&self.0, Ok(Some(read)) if read.data.contacts.iter().any(|c| {
+            c.phones.iter().any(|p| p.number.trim_start().starts_with('+'))
+        }))
+    }
+}
+
 /// Reads these incident files over the machine's cores; safe on any thread.
 pub fn read_archive(paths: &[PathBuf]) -> ArchiveRead {
     ArchiveRead(read_incidents(paths))
