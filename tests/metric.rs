@@ -10,6 +10,8 @@ mod bus;
 mod desk;
 #[path = "support/team.rs"]
 mod team;
+#[path = "support/victoria.rs"]
+mod victoria;
 
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -19,6 +21,7 @@ use chrono::{DateTime, Duration, Utc};
 use expedite::command::{Command as Cmd, NewEvidence};
 use expedite::model::{EvidenceKind, IncidentId};
 use expedite::store::Store;
+use victoria::Victoria;
 
 fn expedite(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_expedite"))
@@ -146,64 +149,18 @@ fn wait_ready(url: &str) {
     panic!("{url} never answered");
 }
 
-/// How far ahead of the server's clock this test's is. VictoriaMetrics
-/// (a Go program) keeps the real time under faketime, and refuses samples
-/// more than two days in its future: with the clock moved ahead, its tests
-/// cannot run.
-fn ahead_of(url: &str) -> chrono::Duration {
-    let answer = ureq::get(format!("{url}/health")).call().unwrap();
-    let date = answer
-        .headers()
-        .get("date")
-        .and_then(|d| d.to_str().ok())
-        .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
-        .map(|d| d.to_utc())
-        .unwrap_or_else(Utc::now);
-    Utc::now() - date
-}
-
 /// A VictoriaMetrics with the samples, or `None` (said) when this test's
-/// clock was moved days ahead of the real one (see [`ahead_of`]).
-fn victoria_here(dir: &Path, declared: DateTime<Utc>) -> Option<(Running, String)> {
-    let (running, url) = victoria(dir, declared);
-    if ahead_of(&url) > Duration::days(1) {
-        eprintln!("skipped: the clock is moved ahead, and VictoriaMetrics keeps the real one");
-        return None;
-    }
-    Some((running, url))
-}
-
-fn victoria(dir: &Path, declared: DateTime<Utc>) -> (Running, String) {
-    let port = free_port();
-    let child = Command::new("victoria-metrics")
-        .arg(format!("-httpListenAddr=127.0.0.1:{port}"))
-        .arg(format!("-storageDataPath={}", dir.display()))
-        .arg("-retentionPeriod=100y")
-        .arg("-search.latencyOffset=0s")
-        // Back-dated samples: no answer is served from the cache.
-        .arg("-search.disableCache")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let running = Running(child);
-    let url = format!("http://127.0.0.1:{port}");
-    wait_ready(&format!("{url}/health"));
-    if ahead_of(&url) > Duration::days(1) {
-        return (running, url);
-    }
+/// clock was moved days ahead of the real one.
+fn victoria_here(dir: &Path, declared: DateTime<Utc>) -> Option<Victoria> {
+    let server = Victoria::start(dir)?;
     let mut body = String::new();
     for (scenario, ms, value) in samples(declared) {
         body.push_str(&format!(
             "checkout_errors_total{{scenario=\"{scenario}\"}} {value} {ms}\n"
         ));
     }
-    let answer = ureq::post(format!("{url}/api/v1/import/prometheus"))
-        .send(body.as_str())
-        .unwrap();
-    assert_eq!(answer.status(), 204);
-    ureq::get(format!("{url}/internal/force_flush")).call().ok();
-    (running, url)
+    server.import(&body);
+    Some(server)
 }
 
 fn prometheus(dir: &Path, declared: DateTime<Utc>) -> (Running, String) {
@@ -388,9 +345,10 @@ fn victoria_metrics_a_recovery_a_relapse_and_a_metric_still_high() {
     }
     let declared = declared_now();
     let store = tempfile::tempdir().unwrap();
-    let Some((_server, url)) = victoria_here(store.path(), declared) else {
+    let Some(server) = victoria_here(store.path(), declared) else {
         return;
     };
+    let url = server.url.clone();
     scenarios(&url, declared);
 
     // A query giving more than one number, and a server gone: exit 1, why.
@@ -426,9 +384,10 @@ fn two_desks_polling_one_metric_keep_each_minute_once() {
     }
     let declared = declared_now();
     let store = tempfile::tempdir().unwrap();
-    let Some((_server, url)) = victoria_here(store.path(), declared) else {
+    let Some(server) = victoria_here(store.path(), declared) else {
         return;
     };
+    let url = server.url.clone();
     let (_team, a, b, id) = team::two_desks();
     let query = "sum(increase(checkout_errors_total{scenario=\"high\"}[1m]))";
     let run = |dir: &Path, who: &str, args: &[&str]| team::ok(team::expedite(dir, who, args));

@@ -1,5 +1,7 @@
 //! The window, driven as a person would: by visible labels.
 
+#[path = "../support/bus.rs"]
+mod bus;
 mod cockpit;
 mod common;
 mod conclusion;
@@ -14,3 +16,5 @@ mod metrics;
 mod posting;
 mod sharing;
 mod stages;
+#[path = "../support/victoria.rs"]
+mod victoria;

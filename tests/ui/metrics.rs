@@ -17,6 +17,7 @@ use expedite::ui::ExpediteApp;
 
 use crate::common::*;
 use crate::http::{Answer, Server};
+use crate::victoria::Victoria;
 
 fn id() -> IncidentId {
     IncidentId::parse("2026-11-26-sam-1").unwrap()
@@ -268,111 +269,20 @@ fn the_fix_not_holding_is_told_once_by_a_notification() {
     );
 }
 
-/// A real VictoriaMetrics on 127.0.0.1, when installed (under CI it must
-/// be): its address, and the server, stopped when dropped.
-struct Victoria(std::process::Child, String);
-
-impl Drop for Victoria {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+/// Stores `name`'s value for each minute from `minutes` on `server`, each
+/// written at the end of its minute.
+fn import(
+    server: &Victoria,
+    name: &str,
+    declared: DateTime<Utc>,
+    minutes: impl Iterator<Item = (i64, u32)>,
+) {
+    let mut body = String::new();
+    for (m, value) in minutes {
+        let at = declared + chrono::Duration::minutes(m + 1);
+        body.push_str(&format!("{name} {value} {}\n", at.timestamp_millis()));
     }
-}
-
-impl Victoria {
-    fn start(dir: &std::path::Path) -> Option<Self> {
-        let installed = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-            .any(|d| d.join("victoria-metrics").exists());
-        if !installed {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "under CI the metric tests must run, but victoria-metrics is not installed (see .ci/run)"
-            );
-            eprintln!("skipped: victoria-metrics not installed (see .ci/run)");
-            return None;
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = std::process::Command::new("victoria-metrics")
-            .arg(format!("-httpListenAddr=127.0.0.1:{port}"))
-            .arg(format!("-storageDataPath={}", dir.display()))
-            // Back-dated samples: no answer is served from the cache.
-            .args([
-                "-retentionPeriod=100y",
-                "-search.latencyOffset=0s",
-                "-search.disableCache",
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let server = Self(child, format!("http://127.0.0.1:{port}"));
-        for _ in 0..600 {
-            if let Ok(answer) = ureq::get(format!("{}/health", server.1)).call() {
-                // A Go program keeps the real time under faketime, and
-                // refuses samples days in its future: with this test's
-                // clock moved ahead, it cannot run.
-                let date = answer
-                    .headers()
-                    .get("date")
-                    .and_then(|d| d.to_str().ok())
-                    .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
-                    .map(|d| d.to_utc())
-                    .unwrap_or_else(Utc::now);
-                if Utc::now() - date > chrono::Duration::days(1) {
-                    eprintln!(
-                        "skipped: the clock is moved ahead, and VictoriaMetrics keeps the real one"
-                    );
-                    return None;
-                }
-                return Some(server);
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        panic!("victoria-metrics did not start");
-    }
-
-    /// Stores `name`'s value for each minute from `minutes`, each written
-    /// at the end of its minute.
-    fn import(
-        &self,
-        name: &str,
-        declared: DateTime<Utc>,
-        minutes: impl Iterator<Item = (i64, u32)>,
-    ) {
-        let mut body = String::new();
-        for (m, value) in minutes {
-            let at = declared + chrono::Duration::minutes(m + 1);
-            body.push_str(&format!("{name} {value} {}\n", at.timestamp_millis()));
-        }
-        let answer = ureq::post(format!("{}/api/v1/import/prometheus", self.1))
-            .send(body.as_str())
-            .unwrap();
-        assert_eq!(answer.status(), 204);
-        let _ = ureq::get(format!("{}/internal/force_flush", self.1)).call();
-    }
-
-    /// Waits until the server answers queries with `name`'s sample at `at`
-    /// (a busy machine may take a moment to make what was stored searchable).
-    fn wait_until_served(&self, name: &str, at: DateTime<Utc>) {
-        for _ in 0..300 {
-            let answer = ureq::get(format!("{}/api/v1/query", self.1))
-                .query("query", name)
-                .query("time", at.timestamp().to_string())
-                .call()
-                .ok()
-                .and_then(|mut r| r.body_mut().read_to_string().ok())
-                .unwrap_or_default();
-            if answer.contains(&format!("\"{name}\"")) {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        panic!("{name} was stored but never served");
-    }
+    server.import(&body);
 }
 
 /// Against a real VictoriaMetrics and the real clock: a fix deployed 30
@@ -382,6 +292,9 @@ impl Victoria {
 #[test]
 fn a_real_metric_server_shows_the_fix_working_and_then_not_holding() {
     let store = tempfile::tempdir().unwrap();
+    if crate::bus::missing(&["victoria-metrics"], "metric").is_some() {
+        return;
+    }
     let Some(server) = Victoria::start(store.path()) else {
         return;
     };
@@ -391,7 +304,8 @@ fn a_real_metric_server_shows_the_fix_working_and_then_not_holding() {
     // Errors a minute: 4, then 80 from 20 minutes before the declaration
     // until the fix works; each minute's value stands for that minute.
     let rate = |m: i64| if (-20..33).contains(&m) { 80 } else { 4 };
-    server.import(
+    import(
+        &server,
         "checkout_errors",
         declared,
         (-27 * 60..90).map(|m| (m, rate(m))),
@@ -422,7 +336,7 @@ fn a_real_metric_server_shows_the_fix_working_and_then_not_holding() {
     };
     disk.execute(&mut state, deploy, "Sam", deployed).unwrap();
     let source = source(
-        &server.1,
+        &server.url,
         r#"sum(max_over_time({__name__=~"checkout_errors|checkout_errors_again"}[1m]))"#,
     );
     // Connected on this desk.
@@ -463,7 +377,12 @@ fn a_real_metric_server_shows_the_fix_working_and_then_not_holding() {
     ));
     // The errors come back for the last five minutes read: the next read
     // (every minute; Read now here) sees it.
-    server.import("checkout_errors_again", declared, (85..90).map(|m| (m, 76)));
+    import(
+        &server,
+        "checkout_errors_again",
+        declared,
+        (85..90).map(|m| (m, 76)),
+    );
     server.wait_until_served(
         "checkout_errors_again",
         declared + chrono::Duration::minutes(90),
