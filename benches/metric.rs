@@ -36,15 +36,10 @@ fn bench(c: &mut Criterion) {
     let now = opened + Duration::hours(13);
     let text = answer(opened);
     let watch = Watch::new(
-        Source {
-            kind: SourceKind::Prometheus,
-            url: "https://prom.example.com".into(),
-            query: "sum(increase(checkout_errors_total[1m]))".into(),
-            org: String::new(),
-            project: String::new(),
-            error: String::new(),
-            issue: String::new(),
-        },
+        Source::prometheus(
+            "https://prom.example.com",
+            "sum(increase(checkout_errors_total[1m]))",
+        ),
         Done {
             at: opened,
             by: "Sam".into(),
@@ -64,15 +59,7 @@ fn bench(c: &mut Criterion) {
 fn week(c: &mut Criterion) {
     let opened = Utc.with_ymd_and_hms(2026, 3, 10, 2, 0, 0).unwrap();
     let watch = Watch::new(
-        Source {
-            kind: SourceKind::Prometheus,
-            url: "https://prom.example.com".into(),
-            query: "x".into(),
-            org: String::new(),
-            project: String::new(),
-            error: String::new(),
-            issue: String::new(),
-        },
+        Source::prometheus("https://prom.example.com", "x"),
         Done {
             at: opened,
             by: "Sam".into(),

@@ -156,6 +156,19 @@ pub const TIMELINE_LINE: &str = "The metric: ";
 pub const FIELD_MAX: usize = 4096;
 
 impl Source {
+    /// A Prometheus-API source: `query` read from `url`, nothing else.
+    pub fn prometheus(url: impl Into<String>, query: impl Into<String>) -> Self {
+        Self {
+            kind: SourceKind::Prometheus,
+            url: url.into(),
+            query: query.into(),
+            org: String::new(),
+            project: String::new(),
+            error: String::new(),
+            issue: String::new(),
+        }
+    }
+
     /// Checks the source for its kind: the address (https, or http to this
     /// machine: a key never crosses the network in the clear) and the
     /// fields the kind needs. Returns it tidied (trimmed).
@@ -767,15 +780,7 @@ mod tests {
 
     fn watch() -> Watch {
         Watch::new(
-            Source {
-                kind: SourceKind::Prometheus,
-                url: "http://127.0.0.1:9090".into(),
-                query: "x".into(),
-                org: String::new(),
-                project: String::new(),
-                error: String::new(),
-                issue: String::new(),
-            },
+            Source::prometheus("http://127.0.0.1:9090", "x"),
             Done {
                 at: at(-300),
                 by: "Sam".into(),

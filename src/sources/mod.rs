@@ -473,15 +473,7 @@ mod tests {
             origin: origin("https://prom.example.com"),
         };
         assert!(!format!("{keys:?}").contains("s3cret"));
-        let source = Source {
-            kind: SourceKind::Prometheus,
-            url: "https://evil.example.net".into(),
-            query: "up".into(),
-            org: String::new(),
-            project: String::new(),
-            error: String::new(),
-            issue: String::new(),
-        };
+        let source = Source::prometheus("https://evil.example.net", "up");
         let now = Utc.with_ymd_and_hms(2026, 3, 10, 2, 0, 0).unwrap();
         let e = read(&source, &keys, now, now, now).unwrap_err();
         assert!(matches!(e, ReadError::NoKey(_)), "{e:?}");

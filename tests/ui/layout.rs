@@ -314,15 +314,10 @@ fn watched(dir: &std::path::Path) {
     let id = expedite::model::IncidentId::parse("2026-11-26-sam-1").unwrap();
     let mut store = expedite::store::Store::open(dir).unwrap();
     let (mut state, _) = store.load();
-    let source = Source {
-        kind: SourceKind::Prometheus,
-        url: "http://127.0.0.1:9".into(),
-        query: "sum(increase(checkout_errors_total[1m]))".into(),
-        org: String::new(),
-        project: String::new(),
-        error: String::new(),
-        issue: String::new(),
-    };
+    let source = Source::prometheus(
+        "http://127.0.0.1:9",
+        "sum(increase(checkout_errors_total[1m]))",
+    );
     let buckets = (-180..25)
         .map(|m| Bucket {
             start: t(m),

@@ -10,7 +10,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use expedite::command::Command;
 use expedite::model::IncidentId;
-use expedite::model::metric::{Source, SourceKind};
+use expedite::model::metric::Source;
 use expedite::reminder::{Actions, Notifier, Reminder};
 use expedite::store::Store;
 use expedite::ui::ExpediteApp;
@@ -75,15 +75,7 @@ impl Notifier for Recording {
 
 /// A Prometheus-API source at `url` for `query`.
 fn source(url: &str, query: &str) -> Box<Source> {
-    Box::new(Source {
-        kind: SourceKind::Prometheus,
-        url: url.into(),
-        query: query.into(),
-        org: String::new(),
-        project: String::new(),
-        error: String::new(),
-        issue: String::new(),
-    })
+    Box::new(Source::prometheus(url, query))
 }
 
 /// The incident deployed at +30, its metric on `server` watched from +31
