@@ -212,9 +212,7 @@ fn poll(call: &mut Call, agree: bool) -> Result<(), String> {
         ));
     }
     // What is wrong with the source itself is said first, agreed or not.
-    watch.source.clone().checked().map_err(|e| {
-        format!("the metric could not be read: the metric's source can't be read as it stands: {e}")
-    })?;
+    sources::checked(&watch.source).map_err(|e| format!("the metric could not be read: {e}"))?;
     let connections: crate::post::Connections =
         crate::post::read_local(&crate::post::connections_path(call.dir))
             .map_err(|e| e.to_string())?;

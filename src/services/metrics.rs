@@ -142,11 +142,17 @@ impl Metrics {
                 || connections
                     .as_ref()
                     .is_ok_and(|c| sources::keys::agreed(c, id, &w.source));
-            if !agreed && connections.is_ok() {
-                // Looked at again in a minute: the terminal may agree.
-                standing.due = now + after(EVERY);
-                if !std::mem::replace(&mut standing.asked, true) {
-                    out.tell(Event::Metrics(News::NotAgreed(w.incident.clone())));
+            if !agreed {
+                match connections {
+                    // Said as a failure: nothing is asked of the source.
+                    Err(why) => read_one(Err(why.clone()), standing, now, out),
+                    Ok(_) => {
+                        // Looked at again in a minute: the terminal may agree.
+                        standing.due = now + after(EVERY);
+                        if !std::mem::replace(&mut standing.asked, true) {
+                            out.tell(Event::Metrics(News::NotAgreed(w.incident.clone())));
+                        }
+                    }
                 }
                 continue;
             }

@@ -140,6 +140,17 @@ pub struct Read {
     pub left_out: usize,
 }
 
+/// `source` as one connected here could be, or why it can't be read: it
+/// may have come from the shared folder, which anyone with push access
+/// writes, so it is checked again before anything is asked of it.
+pub fn checked(source: &Source) -> Result<Source, ReadError> {
+    source.clone().checked().map_err(|e| {
+        ReadError::Refused(format!(
+            "the metric's source can't be read as it stands: {e}"
+        ))
+    })
+}
+
 /// Reads `source`'s values from `from` to `to` (whole minutes) with this
 /// desk's `keys`; `now` stamps the buckets read.
 pub fn read(
@@ -149,13 +160,7 @@ pub fn read(
     to: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Read, ReadError> {
-    // The source may have come from the shared folder, which anyone with
-    // push access writes: it is read only as one connected here could be.
-    let source = &source.clone().checked().map_err(|e| {
-        ReadError::Refused(format!(
-            "the metric's source can't be read as it stands: {e}"
-        ))
-    })?;
+    let source = &checked(source)?;
     let needs_key = !matches!(source.kind, SourceKind::Prometheus);
     if needs_key && keys.token.is_empty() {
         return Err(ReadError::NoKey(format!(

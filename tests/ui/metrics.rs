@@ -518,3 +518,29 @@ fn a_metric_set_up_on_another_desk_is_read_here_only_once_agreed() {
             .is_none()
     );
 }
+
+/// A colleague's watch on a desk whose own file can't be read: nothing is
+/// asked of its address (whatever the window was told before), and what is
+/// wrong with the desk's file is said.
+#[test]
+fn a_metric_from_elsewhere_is_not_read_when_the_desks_file_cannot_be_read() {
+    let server = Server::start(vec![Answer::Http(200, "", answer(90, None))]);
+    let dir = deployed_folder();
+    let mut store = Store::open(dir.path()).unwrap();
+    let (mut state, _) = store.load();
+    let watch = Command::WatchMetric {
+        incident: id(),
+        source: source(&server.url(""), "sum(increase(checkout_errors_total[1m]))"),
+    };
+    store.execute(&mut state, watch, "Dana", t(31)).unwrap();
+    drop(store);
+    std::fs::write(dir.path().join("connections.ron"), "(not ron").unwrap();
+    let mut harness = app(dir.path(), t(91), Arc::default());
+    click(&mut harness, "Deployment");
+    wait_for(&mut harness, "connections.ron can't be read");
+    for _ in 0..20 {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(server.seen().is_empty(), "asked without this desk agreeing");
+}
