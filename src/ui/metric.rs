@@ -305,11 +305,9 @@ pub fn status_words(
         })
         .or_else(|| {
             not_agreed.then(|| {
-                let how = metric::not_agreed_words(watch, me);
                 format!(
-                    "{}{}: nothing is asked of {} until you press {READ_HERE}.",
-                    how[..1].to_uppercase(),
-                    &how[1..],
+                    "{}: nothing is asked of {} until you press {READ_HERE}.",
+                    crate::pack::capital(&metric::not_agreed_words(watch, me)),
                     crate::sources::origin(&watch.source.url)
                 )
             })
