@@ -119,23 +119,99 @@ impl Connection {
     }
 
     /// Checks the address: https, or http to this machine only (for testing).
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), ChannelError> {
         let url = self.url();
         if let Self::SlackToken { token, .. } = self
             && (token.trim().is_empty() || token.chars().any(char::is_whitespace))
         {
-            return Err("the token is empty or has spaces in it — paste the bot token (xoxb-…) as Slack shows it".into());
+            return Err(ChannelError::BadToken);
         }
-        check_url(&url)
+        check_url(&url).map_err(ChannelError::Address)
     }
 }
 
 /// A web address posts may go to: `https://`, or `http://` to this
 /// machine (`web::check` for posting).
-pub fn check_url(url: &str) -> Result<(), String> {
-    crate::web::check(url, crate::web::Use::Post)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+pub fn check_url(url: &str) -> Result<(), crate::web::WebError> {
+    crate::web::check(url, crate::web::Use::Post).map(|_| ())
+}
+
+/// Why a channel could not be connected, used or disconnected on this desk.
+/// Its words follow "expedite: " in the terminal and begin a sentence in
+/// the window.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChannelError {
+    /// A Slack token that is empty or has spaces in it.
+    BadToken,
+    /// An address posts can't go to.
+    Address(crate::web::WebError),
+    /// This desk's own file could not be read or written.
+    Desk(LocalError),
+    /// The channel is not connected on this desk.
+    NotConnected(String),
+    /// The keyring was said to hold the channel's secret, and does not.
+    SecretGone(String),
+    /// The keyring holding the channel's secret could not be read.
+    KeyringUnread {
+        channel: String,
+        why: keyring::KeyringError,
+    },
+    /// Disconnected, but the keyring still holds the secret.
+    SecretLeft {
+        channel: String,
+        why: keyring::KeyringError,
+    },
+    /// The test message did not go out (for now).
+    TestNotOut(String),
+    /// The service refused the test message.
+    TestRefused { channel: String, why: String },
+    /// No answer came back to the test message: it may have arrived.
+    TestUnanswered { channel: String, why: String },
+}
+
+impl fmt::Display for ChannelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BadToken => f.write_str(
+                "the token is empty or has spaces in it — paste the bot token (xoxb-…) as Slack shows it",
+            ),
+            Self::Address(e) => e.fmt(f),
+            Self::Desk(e) => e.fmt(f),
+            Self::NotConnected(channel) => write!(f, "{channel} is not connected"),
+            Self::SecretGone(channel) => write!(
+                f,
+                "the desktop's keyring no longer holds {channel}'s secret — connect the channel again"
+            ),
+            Self::KeyringUnread { channel, why } => write!(
+                f,
+                "{channel}'s secret is in the desktop's keyring, which could not be read: {why} — start or unlock the keyring, or connect the channel again"
+            ),
+            Self::SecretLeft { channel, why } => write!(
+                f,
+                "{channel} is disconnected, but its secret could not be removed from the desktop's keyring ({why}) — remove the item \"Expedite: {channel}\" there by hand"
+            ),
+            Self::TestNotOut(why) => write!(f, "the test message did not go out: {why}"),
+            Self::TestRefused { channel, why } => {
+                write!(f, "{channel} refused the test message — {why}")
+            }
+            Self::TestUnanswered { channel, why } => write!(
+                f,
+                "no answer came back ({why}); look in {channel} whether it arrived"
+            ),
+        }
+    }
+}
+
+impl From<LocalError> for ChannelError {
+    fn from(e: LocalError) -> Self {
+        Self::Desk(e)
+    }
+}
+
+impl From<ChannelError> for String {
+    fn from(e: ChannelError) -> Self {
+        e.to_string()
+    }
 }
 
 fn mask(secret: &str) -> String {
@@ -202,24 +278,21 @@ impl Connections {
 
     /// `channel`'s connection with its secret, read from the keyring when
     /// it is kept there. `Err` says why it could not be read and what to do.
-    pub fn with_secret(&self, root: &Path, channel: &str) -> Result<Connection, String> {
+    pub fn with_secret(&self, root: &Path, channel: &str) -> Result<Connection, ChannelError> {
         let mut connection = self
             .channels
             .get(channel)
             .cloned()
-            .ok_or_else(|| format!("{channel} is not connected"))?;
+            .ok_or_else(|| ChannelError::NotConnected(channel.to_owned()))?;
         if self.in_keyring.contains_key(channel) {
             match keyring::fetch(root, channel) {
                 Ok(Some(secret)) => *connection.secret_mut() = secret,
-                Ok(None) => {
-                    return Err(format!(
-                        "the desktop's keyring no longer holds {channel}'s secret — connect the channel again"
-                    ));
-                }
+                Ok(None) => return Err(ChannelError::SecretGone(channel.to_owned())),
                 Err(why) => {
-                    return Err(format!(
-                        "{channel}'s secret is in the desktop's keyring, which could not be read: {why} — start or unlock the keyring, or connect the channel again"
-                    ));
+                    return Err(ChannelError::KeyringUnread {
+                        channel: channel.to_owned(),
+                        why,
+                    });
                 }
             }
         }
@@ -299,10 +372,10 @@ pub fn connect(
     root: &Path,
     channel: &str,
     mut connection: Connection,
-) -> Result<(String, Kept), String> {
+) -> Result<(String, Kept), ChannelError> {
     connection.check()?;
     let path = connections_path(root);
-    let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
+    let mut connections: Connections = read_local(&path)?;
     let shown = connection.masked();
     let label = format!("Expedite: {channel} ({})", connection.kind());
     let kept = match keyring::store(root, channel, &label, connection.secret_mut()) {
@@ -319,7 +392,7 @@ pub fn connect(
         }
     };
     connections.channels.insert(channel.to_owned(), connection);
-    write_local(&path, &connections).map_err(|e| e.to_string())?;
+    write_local(&path, &connections)?;
     if let Kept::File { .. } = kept {
         // A secret the keyring held before is stale now: the file's is used.
         let _ = keyring::forget(root, channel);
@@ -329,19 +402,18 @@ pub fn connect(
 
 /// Disconnects `channel` on this desk, forgetting its secret; `false` when
 /// it was not connected.
-pub fn disconnect(root: &Path, channel: &str) -> Result<bool, String> {
+pub fn disconnect(root: &Path, channel: &str) -> Result<bool, ChannelError> {
     let path = connections_path(root);
-    let mut connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
+    let mut connections: Connections = read_local(&path)?;
     if connections.channels.remove(channel).is_none() {
         return Ok(false);
     }
     let was_in_keyring = connections.in_keyring.remove(channel).is_some();
-    write_local(&path, &connections).map_err(|e| e.to_string())?;
+    write_local(&path, &connections)?;
     if was_in_keyring {
-        keyring::forget(root, channel).map_err(|why| {
-            format!(
-                "{channel} is disconnected, but its secret could not be removed from the desktop's keyring ({why}) — remove the item \"Expedite: {channel}\" there by hand"
-            )
+        keyring::forget(root, channel).map_err(|why| ChannelError::SecretLeft {
+            channel: channel.to_owned(),
+            why,
         })?;
     }
     Ok(true)
@@ -359,6 +431,7 @@ mod tests {
         assert!(
             check_url("http://hooks.example.com/x")
                 .unwrap_err()
+                .to_string()
                 .contains("https")
         );
         assert!(check_url("http://127.0.0.1.evil.test/x").is_err());

@@ -268,8 +268,10 @@ pub fn drain(
     }
     let mut tried: Vec<Post> = Vec::new();
     // Each channel's secret is asked of the keyring once a drain, not once a post.
-    let mut secrets: std::collections::HashMap<String, Result<super::Connection, String>> =
-        std::collections::HashMap::new();
+    let mut secrets: std::collections::HashMap<
+        String,
+        Result<super::Connection, super::ChannelError>,
+    > = std::collections::HashMap::new();
     loop {
         // Take the next due post, and mark it sending, under the lock.
         let at = now();
@@ -312,7 +314,7 @@ pub fn drain(
             // Nothing went out: it waits for the keyring, asked again later.
             Err(why) => Attempt::Retry {
                 after: Some(KEYRING_WAIT),
-                why,
+                why: why.to_string(),
             },
         };
         let at = now();

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::Connection;
+use super::{ChannelError, Connection};
 
 /// How long connecting may take.
 const CONNECT_LIMIT: Duration = Duration::from_secs(5);
@@ -124,7 +124,7 @@ fn retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Durati
 
 /// Sends a test message from `actor` to `channel` now, outside the outbox;
 /// `Err` says why it did not arrive (in words to follow "expedite: ").
-pub fn test(connection: &Connection, channel: &str, actor: &str) -> Result<(), String> {
+pub fn test(connection: &Connection, channel: &str, actor: &str) -> Result<(), ChannelError> {
     let text = format!("Expedite test message from {actor}: {channel} is connected.");
     let message = Message {
         channel,
@@ -134,11 +134,15 @@ pub fn test(connection: &Connection, channel: &str, actor: &str) -> Result<(), S
     };
     match post(connection, &message) {
         Attempt::Sent { .. } => Ok(()),
-        Attempt::Retry { why, .. } => Err(format!("the test message did not go out: {why}")),
-        Attempt::Failed { why } => Err(format!("{channel} refused the test message — {why}")),
-        Attempt::Unknown { why } => Err(format!(
-            "no answer came back ({why}); look in {channel} whether it arrived"
-        )),
+        Attempt::Retry { why, .. } => Err(ChannelError::TestNotOut(why)),
+        Attempt::Failed { why } => Err(ChannelError::TestRefused {
+            channel: channel.to_owned(),
+            why,
+        }),
+        Attempt::Unknown { why } => Err(ChannelError::TestUnanswered {
+            channel: channel.to_owned(),
+            why,
+        }),
     }
 }
 

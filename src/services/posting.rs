@@ -162,14 +162,14 @@ fn handle(root: &std::path::Path, job: Job) -> Option<Result<String, String>> {
         } => Some(
             crate::post::connect(root, &channel, connection)
                 .map(|(shown, kept)| sentence(&format!("{channel} is connected: {shown}; {kept}")))
-                .map_err(|why| sentence(&why)),
+                .map_err(|why| sentence(&why.to_string())),
         ),
         Job::Disconnect { channel } => Some(
             crate::post::disconnect(root, &channel)
                 .map(|_| {
                     format!("{channel} is disconnected: its updates are recorded, not posted.")
                 })
-                .map_err(|why| sentence(&why)),
+                .map_err(|why| sentence(&why.to_string())),
         ),
         Job::MetricKeys {
             incident,
@@ -202,8 +202,8 @@ fn handle(root: &std::path::Path, job: Job) -> Option<Result<String, String>> {
             let connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
             let connection = connections
                 .with_secret(root, &channel)
-                .map_err(|why| sentence(&why))?;
-            send::test(&connection, &channel, &from).map_err(|why| sentence(&why))?;
+                .map_err(|why| sentence(&why.to_string()))?;
+            send::test(&connection, &channel, &from).map_err(|why| sentence(&why.to_string()))?;
             Ok(format!("The test message reached {channel}."))
         })()),
     }

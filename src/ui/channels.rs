@@ -192,6 +192,6 @@ fn connection(form: &ChannelForm) -> Result<(String, Connection), String> {
     };
     connection
         .check()
-        .map_err(|why| crate::services::posting::sentence(&why))?;
+        .map_err(|why| crate::services::posting::sentence(&why.to_string()))?;
     Ok((channel, connection))
 }
