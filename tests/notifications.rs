@@ -176,7 +176,10 @@ fn notify_child() {
     if result.is_ok() && summary.contains("withdrawn") {
         result = notifier.withdraw(&reminder(&summary).incident);
     }
-    println!("notifier: {}", result.err().unwrap_or_else(|| "ok".into()));
+    println!(
+        "notifier: {}",
+        result.err().map_or_else(|| "ok".into(), |e| e.to_string())
+    );
     if summary.contains("click me") {
         // Wait for the person (dunstctl, in the test) to press the bubble.
         use std::io::Write;

@@ -13,7 +13,7 @@ use notify_rust::{Hint, Timeout, Urgency};
 use super::NotificationAction;
 #[cfg(all(unix, not(target_os = "macos")))]
 use super::ReminderEvent;
-use super::{Actions, Notifier, Reminder};
+use super::{Actions, Notifier, NotifyError, Reminder};
 use crate::model::IncidentId;
 
 const SNOOZE: &str = "snooze-15";
@@ -41,7 +41,7 @@ impl DesktopNotifier {
 
 #[cfg(not(all(unix, not(target_os = "macos"))))]
 impl Notifier for DesktopNotifier {
-    fn show(&self, reminder: &Reminder, _actions: Actions) -> Result<(), String> {
+    fn show(&self, reminder: &Reminder, _actions: Actions) -> Result<(), NotifyError> {
         let mut n = Notification::new();
         n.summary(&reminder.summary).body(&reminder.body);
         // Windows attributes toasts to the Start Menu shortcut with this id.
@@ -49,13 +49,13 @@ impl Notifier for DesktopNotifier {
         n.app_id(crate::APP_ID);
         n.show()
             .map(|_| ())
-            .map_err(|e| format!("the system refused it ({e})"))
+            .map_err(|e| NotifyError::SystemRefused(e.to_string()))
     }
 }
 
 #[cfg(all(unix, not(target_os = "macos")))]
 impl Notifier for DesktopNotifier {
-    fn show(&self, reminder: &Reminder, actions: Actions) -> Result<(), String> {
+    fn show(&self, reminder: &Reminder, actions: Actions) -> Result<(), NotifyError> {
         // Servers without the "actions" capability would show the labels as noise.
         let with_actions = notify_rust::get_capabilities()
             .map_err(|e| describe(&e.to_string()))?
@@ -76,7 +76,7 @@ impl Notifier for DesktopNotifier {
         let previous = self
             .ids
             .lock()
-            .map_err(|_| "internal error")?
+            .map_err(|_| NotifyError::Internal)?
             .get(&reminder.incident)
             .copied();
         if let Some(id) = previous {
@@ -91,7 +91,7 @@ impl Notifier for DesktopNotifier {
         let id = handle.id();
         self.ids
             .lock()
-            .map_err(|_| "internal error")?
+            .map_err(|_| NotifyError::Internal)?
             .insert(reminder.incident.clone(), id);
         // One listener per bubble: a replacement keeps the id, and the listener.
         let fresh = with_actions && self.listening.lock().is_ok_and(|mut l| l.insert(id));
@@ -115,16 +115,16 @@ impl Notifier for DesktopNotifier {
                         l.remove(&id);
                     }
                 })
-                .map_err(|e| format!("could not listen for its buttons ({e})"))?;
+                .map_err(|e| NotifyError::NoListener(e.to_string()))?;
         }
         Ok(())
     }
 
-    fn withdraw(&self, incident: &IncidentId) -> Result<(), String> {
+    fn withdraw(&self, incident: &IncidentId) -> Result<(), NotifyError> {
         let Some(id) = self
             .ids
             .lock()
-            .map_err(|_| "internal error")?
+            .map_err(|_| NotifyError::Internal)?
             .remove(incident)
         else {
             return Ok(());
@@ -147,18 +147,18 @@ impl Notifier for DesktopNotifier {
     }
 }
 
-/// Turns a D-Bus error into words a person can act on.
-pub fn describe(error: &str) -> String {
+/// Which trouble a D-Bus error is, for words a person can act on.
+pub fn describe(error: &str) -> NotifyError {
     if error.contains("ServiceUnknown") || error.contains("was not provided by any .service files")
     {
-        "no notification server is running on this desktop".to_owned()
+        NotifyError::NoServer
     } else if error.contains("DBUS_SESSION_BUS_ADDRESS")
         || error.contains("No such file")
         || error.contains("Connection refused")
         || error.contains("Address")
     {
-        "there is no desktop session bus to reach the notification server".to_owned()
+        NotifyError::NoBus
     } else {
-        format!("the notification server refused it ({error})")
+        NotifyError::Refused(error.to_owned())
     }
 }

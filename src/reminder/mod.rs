@@ -41,7 +41,7 @@ pub enum ReminderEvent {
     /// A reminder fired and the desktop showed it.
     Shown(Reminder),
     /// A reminder fired but the desktop could not show it; says why.
-    Failed(Reminder, String),
+    Failed(Reminder, NotifyError),
     /// The person clicked an action in a notification.
     Action(IncidentId, NotificationAction),
 }
@@ -65,13 +65,54 @@ impl Actions {
 pub trait Notifier: Send + Sync + 'static {
     /// Shows (or replaces) the incident's notification. Clicked actions are
     /// sent to `actions`.
-    fn show(&self, reminder: &Reminder, actions: Actions) -> Result<(), String>;
+    fn show(&self, reminder: &Reminder, actions: Actions) -> Result<(), NotifyError>;
 
     /// Closes the incident's notification, if one is showing: what it said
     /// is no longer so (the update was posted, the reminder snoozed, the
     /// incident resolved).
-    fn withdraw(&self, _incident: &IncidentId) -> Result<(), String> {
+    fn withdraw(&self, _incident: &IncidentId) -> Result<(), NotifyError> {
         Ok(())
+    }
+}
+
+/// Why the desktop could not show (or close) a notification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotifyError {
+    /// Nothing on the session bus serves notifications.
+    NoServer,
+    /// There is no session bus to reach a notification server through.
+    NoBus,
+    /// The notification server answered with an error (its words).
+    Refused(String),
+    /// The system's notification centre refused it (its words).
+    SystemRefused(String),
+    /// The notification server did not answer within this many seconds.
+    NoAnswer(u64),
+    /// No helper thread could be started to show it (why).
+    NoHelper(String),
+    /// No thread could be started to listen for its buttons (why).
+    NoListener(String),
+    /// The notifier's own bookkeeping was left broken by a panic.
+    Internal,
+}
+
+impl std::fmt::Display for NotifyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoServer => f.write_str("no notification server is running on this desktop"),
+            Self::NoBus => {
+                f.write_str("there is no desktop session bus to reach the notification server")
+            }
+            Self::Refused(e) => write!(f, "the notification server refused it ({e})"),
+            Self::SystemRefused(e) => write!(f, "the system refused it ({e})"),
+            Self::NoAnswer(secs) => write!(
+                f,
+                "the notification server did not answer within {secs} seconds"
+            ),
+            Self::NoHelper(e) => write!(f, "could not start a thread to show it ({e})"),
+            Self::NoListener(e) => write!(f, "could not listen for its buttons ({e})"),
+            Self::Internal => f.write_str("internal error"),
+        }
     }
 }
 

@@ -14,7 +14,8 @@ use chrono::Duration;
 
 use crate::model::IncidentId;
 use crate::reminder::{
-    Actions, Notifier, POLL, Reminder, ReminderEvent, SHOW_TIMEOUT, Scheduler, WallClock, Watch,
+    Actions, Notifier, NotifyError, POLL, Reminder, ReminderEvent, SHOW_TIMEOUT, Scheduler,
+    WallClock, Watch,
 };
 
 use super::{Event, Out, Service};
@@ -107,7 +108,7 @@ fn show_bounded(
     notifier: &Arc<dyn Notifier>,
     reminder: &Reminder,
     out: &Out,
-) -> Result<(), String> {
+) -> Result<(), NotifyError> {
     let (done_tx, done) = mpsc::channel();
     let (notifier, reminder) = (notifier.clone(), reminder.clone());
     let out = out.clone();
@@ -119,14 +120,11 @@ fn show_bounded(
         .spawn(move || {
             let _ = done_tx.send(notifier.show(&reminder, actions));
         })
-        .map_err(|e| format!("could not start a thread to show it ({e})"))?;
+        .map_err(|e| NotifyError::NoHelper(e.to_string()))?;
     match done.recv_timeout(SHOW_TIMEOUT) {
         Ok(result) => result,
         // The helper may stay stuck on the bus; it holds nothing the app needs.
-        Err(_) => Err(format!(
-            "the notification server did not answer within {} seconds",
-            SHOW_TIMEOUT.as_secs()
-        )),
+        Err(_) => Err(NotifyError::NoAnswer(SHOW_TIMEOUT.as_secs())),
     }
 }
 
@@ -179,12 +177,16 @@ mod tests {
     struct Recording {
         shown: Mutex<Vec<Reminder>>,
         withdrawn: Mutex<Vec<IncidentId>>,
-        fail: Option<String>,
+        fail: Option<NotifyError>,
         hang: bool,
     }
 
     impl Notifier for Recording {
-        fn show(&self, reminder: &Reminder, _: crate::reminder::Actions) -> Result<(), String> {
+        fn show(
+            &self,
+            reminder: &Reminder,
+            _: crate::reminder::Actions,
+        ) -> Result<(), NotifyError> {
             if self.hang {
                 thread::sleep(StdDuration::from_secs(3600));
             }
@@ -192,7 +194,7 @@ mod tests {
             self.fail.clone().map_or(Ok(()), Err)
         }
 
-        fn withdraw(&self, incident: &IncidentId) -> Result<(), String> {
+        fn withdraw(&self, incident: &IncidentId) -> Result<(), NotifyError> {
             self.withdrawn.lock().unwrap().push(incident.clone());
             Ok(())
         }
@@ -259,12 +261,12 @@ mod tests {
     #[test]
     fn a_failing_notifier_is_reported_not_dropped() {
         let notifier = Arc::new(Recording {
-            fail: Some("no notification server".into()),
+            fail: Some(NotifyError::NoServer),
             ..Default::default()
         });
         let event = first_event(notifier, StdDuration::from_secs(5));
         assert!(
-            matches!(&event, ReminderEvent::Failed(_, why) if why == "no notification server"),
+            matches!(&event, ReminderEvent::Failed(_, NotifyError::NoServer)),
             "{event:?}"
         );
     }
@@ -277,7 +279,7 @@ mod tests {
         });
         let event = first_event(notifier, SHOW_TIMEOUT + StdDuration::from_secs(3));
         assert!(
-            matches!(&event, ReminderEvent::Failed(_, why) if why.contains("did not answer")),
+            matches!(&event, ReminderEvent::Failed(_, why) if why.to_string().contains("did not answer")),
             "{event:?}"
         );
     }

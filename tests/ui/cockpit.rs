@@ -167,8 +167,8 @@ impl expedite::reminder::Notifier for Broken {
         &self,
         _: &expedite::reminder::Reminder,
         _: expedite::reminder::Actions,
-    ) -> Result<(), String> {
-        Err("no notification server is running on this desktop".into())
+    ) -> Result<(), expedite::reminder::NotifyError> {
+        Err(expedite::reminder::NotifyError::NoServer)
     }
 }
 

@@ -67,7 +67,7 @@ fn deployed_folder() -> tempfile::TempDir {
 struct Recording(Mutex<Vec<Reminder>>);
 
 impl Notifier for Recording {
-    fn show(&self, reminder: &Reminder, _: Actions) -> Result<(), String> {
+    fn show(&self, reminder: &Reminder, _: Actions) -> Result<(), expedite::reminder::NotifyError> {
         self.0.lock().unwrap().push(reminder.clone());
         Ok(())
     }

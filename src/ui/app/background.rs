@@ -175,7 +175,7 @@ impl ExpediteApp {
                     ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(attention));
                 }
                 ReminderEvent::Failed(_, why) => {
-                    self.notices.notification_trouble = Some(why);
+                    self.notices.notification_trouble = Some(why.to_string());
                     ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
                         egui::UserAttentionType::Critical,
                     ));
