@@ -968,7 +968,7 @@ fn refresh_feed(
             // Offline as its cover runs out: the repeats go on from what the
             // feed said last; the refresh still failed.
             let Some(copy) = store::feed_copy(store.root(), &feed.id) else {
-                return Err(why);
+                return Err(why.to_string());
             };
             let filled = match import::refresh_change(&state.roster, feed, &copy, now, actor) {
                 Ok(Some((change, said))) => store
@@ -976,14 +976,14 @@ fn refresh_feed(
                     .map(|_| said)
                     .map_err(|e| e.to_string()),
                 Ok(None) => Ok("nothing to add, the rota has all it says.".into()),
-                Err(e) => Err(e),
+                Err(e) => Err(e.to_string()),
             };
             return Err(match filled {
                 Ok(said) => format!("{why} From this desk's last good copy: {said}"),
                 Err(e) => format!("{why} Its last good copy could not be used either: {e}"),
             });
         }
-        Err(why) => return Err(why),
+        Err(why) => return Err(why.to_string()),
     };
     let change = import::refresh_change(&state.roster, feed, &file.text, now, actor)?;
     store::keep_feed_copy(store.root(), feed, &file.text)

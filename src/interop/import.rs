@@ -19,6 +19,77 @@ pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
 /// wants it), short enough that a feed's years of history stay out.
 pub const KEEP_ENDED_DAYS: i64 = 30;
 
+/// Why a file or a feed could not be imported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportError {
+    /// Nothing was given to import.
+    NothingGiven,
+    /// A file was given to subscribe to (as given).
+    FileNotFeed(String),
+    /// Not a kind of file Expedite imports (its name).
+    NotImportable(String),
+    /// The file could not be opened (its name, why).
+    CantOpen { name: String, why: String },
+    /// The file could not be read (its name, why).
+    CantRead { name: String, why: String },
+    /// The file is over [`MAX_BYTES`] (its name, its size in bytes).
+    TooBig { name: String, size: u64 },
+    /// The file is not text (its name).
+    NotText(String),
+    /// A subscribed feed's new text can't be read (the first problem).
+    Unreadable(String),
+    /// The feed could not be read from its address.
+    Fetch(super::fetch::FetchError),
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NothingGiven => f.write_str(
+                "Give the file to import (a .csv, .vcf or .ics) or a feed's address (https:// or webcal://).",
+            ),
+            Self::FileNotFeed(source) => write!(
+                f,
+                "{source} is a file: a file is read once. Subscribe to the feed's address (https:// or webcal://) to keep the rota current by itself."
+            ),
+            Self::NotImportable(name) => write!(
+                f,
+                "{name} is not a file Expedite can import. Import a CSV with a header row, a vCard (.vcf) or an iCalendar on-call feed (.ics)."
+            ),
+            Self::CantOpen { name, why } => write!(
+                f,
+                "{name} can't be opened: {why}. Import a CSV, vCard (.vcf) or iCalendar (.ics) file."
+            ),
+            Self::CantRead { name, why } => write!(f, "{name} can't be read: {why}."),
+            Self::TooBig { name, size } => write!(
+                f,
+                "{name} is {:.1} MB; Expedite imports files of up to 10 MB. Split it, or export fewer people or a shorter period.",
+                *size as f64 / 1_048_576.0
+            ),
+            Self::NotText(name) => write!(
+                f,
+                "{name} is not a text file. Import a CSV, vCard (.vcf) or iCalendar (.ics) file."
+            ),
+            Self::Unreadable(problem) => {
+                write!(f, "What its address gives now can't be read: {problem}")
+            }
+            Self::Fetch(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<super::fetch::FetchError> for ImportError {
+    fn from(e: super::fetch::FetchError) -> Self {
+        Self::Fetch(e)
+    }
+}
+
+impl From<ImportError> for String {
+    fn from(e: ImportError) -> Self {
+        e.to_string()
+    }
+}
+
 /// The kinds of file an import understands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -41,7 +112,7 @@ impl Format {
     }
 
     /// The format of `text`, from the file name's ending or else its first line.
-    pub fn guess(path: &Path, text: &str) -> Result<Format, String> {
+    pub fn guess(path: &Path, text: &str) -> Result<Format, ImportError> {
         let ending = path
             .extension()
             .and_then(|e| e.to_str())
@@ -65,10 +136,7 @@ impl Format {
         } else if first.contains(',') {
             Ok(Self::Csv)
         } else {
-            Err(format!(
-                "{} is not a file Expedite can import. Import a CSV with a header row, a vCard (.vcf) or an iCalendar on-call feed (.ics).",
-                path.display()
-            ))
+            Err(ImportError::NotImportable(path.display().to_string()))
         }
     }
 }
@@ -84,17 +152,13 @@ pub struct FileText {
 }
 
 /// Reads a file to import, refusing one that is too big or not text.
-pub fn read_file(path: &Path) -> Result<FileText, String> {
+pub fn read_file(path: &Path) -> Result<FileText, ImportError> {
     use std::io::Read as _;
-    let name = path.display();
-    let too_big = |size: u64| {
-        format!(
-            "{name} is {:.1} MB; Expedite imports files of up to 10 MB. Split it, or export fewer people or a shorter period.",
-            size as f64 / 1_048_576.0
-        )
-    };
-    let file = crate::store::atomic::open_named(path).map_err(|e| {
-        format!("{name} can't be opened: {e}. Import a CSV, vCard (.vcf) or iCalendar (.ics) file.")
+    let name = || path.display().to_string();
+    let too_big = |size: u64| ImportError::TooBig { name: name(), size };
+    let file = crate::store::atomic::open_named(path).map_err(|e| ImportError::CantOpen {
+        name: name(),
+        why: e.to_string(),
     })?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > MAX_BYTES {
@@ -105,13 +169,14 @@ pub fn read_file(path: &Path) -> Result<FileText, String> {
     let mut bytes = Vec::with_capacity(size as usize);
     file.take(MAX_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("{name} can't be read: {e}."))?;
+        .map_err(|e| ImportError::CantRead {
+            name: name(),
+            why: e.to_string(),
+        })?;
     if bytes.len() as u64 > MAX_BYTES {
         return Err(too_big(bytes.len() as u64));
     }
-    decode(&bytes).ok_or_else(|| {
-        format!("{name} is not a text file. Import a CSV, vCard (.vcf) or iCalendar (.ics) file.")
-    })
+    decode(&bytes).ok_or_else(|| ImportError::NotText(name()))
 }
 
 /// A file's bytes as text: UTF-8, or UTF-16 with its byte-order mark (as
@@ -240,13 +305,10 @@ pub struct Read {
 /// it into `roster` does, where it came from kept as the feed's location.
 /// A note says so when a file was not UTF-8 or an address is not
 /// encrypted; only an address can be subscribed to.
-pub fn preview_from(roster: &Roster, source: &str, options: Options) -> Result<Read, String> {
+pub fn preview_from(roster: &Roster, source: &str, options: Options) -> Result<Read, ImportError> {
     let source = source.trim();
     if source.is_empty() {
-        return Err(
-            "Give the file to import (a .csv, .vcf or .ics) or a feed's address (https:// or webcal://)."
-                .into(),
-        );
+        return Err(ImportError::NothingGiven);
     }
     let (file, format, location) = if super::fetch::looks_like_address(source) {
         (
@@ -256,9 +318,7 @@ pub fn preview_from(roster: &Roster, source: &str, options: Options) -> Result<R
         )
     } else {
         if options.subscribe {
-            return Err(format!(
-                "{source} is a file: a file is read once. Subscribe to the feed's address (https:// or webcal://) to keep the rota current by itself."
-            ));
+            return Err(ImportError::FileNotFeed(source.to_owned()));
         }
         let path = Path::new(source);
         let file = read_file(path)?;
@@ -294,13 +354,10 @@ pub fn refresh_change(
     text: &str,
     now: DateTime<Utc>,
     by: &str,
-) -> Result<Option<(RosterChange, String)>, String> {
+) -> Result<Option<(RosterChange, String)>, ImportError> {
     let preview = refresh_preview(roster, feed, text, now, by);
     if let Some(problem) = preview.problems.first() {
-        return Err(format!(
-            "What its address gives now can't be read: {}",
-            problem.message
-        ));
+        return Err(ImportError::Unreadable(problem.message.clone()));
     }
     let m = &preview.merged;
     let said = match (m.shifts_added, m.shifts_removed) {

@@ -35,7 +35,7 @@ pub type Previewed = Result<
         crate::interop::import::Format,
         crate::interop::import::Preview,
     )>,
-    String,
+    crate::interop::import::ImportError,
 >;
 
 /// How the window's drafts are written (the window's own kind of file).
@@ -286,7 +286,7 @@ fn work(store: &mut Store, job: Job) -> Option<(Done, Changes)> {
             let feed = Box::new(feed);
             let done = |result| Done::Refreshed(feed.clone(), from_copy, result);
             match import::refresh_change(&base.roster, &feed, &text, now, &actor) {
-                Err(why) => (done(Err(why)), Changes::default()),
+                Err(why) => (done(Err(why.to_string())), Changes::default()),
                 Ok(change) => {
                     // Kept whatever it changes: it says when this desk last
                     // read the feed well (a failure to keep it costs a read

@@ -100,7 +100,9 @@ impl Feeds {
             if self.due.get(&feed.id).is_none_or(|at| *at > now) {
                 continue;
             }
-            let result = crate::interop::fetch::fetch(&feed.location).map(|file| file.text);
+            let result = crate::interop::fetch::fetch(&feed.location)
+                .map(|file| file.text)
+                .map_err(|why| why.to_string());
             self.due
                 .insert(feed.id.clone(), crate::desk::now() + every());
             let copy = (result.is_err() && feed.runs_out_soon(now))

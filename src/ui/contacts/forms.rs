@@ -772,7 +772,7 @@ pub struct ImportForm {
 }
 
 /// A file read and previewed against the roster, or why it could not be.
-pub type Previewed = Result<Box<(PathBuf, Format, Preview)>, String>;
+pub use crate::services::disk::Previewed;
 
 impl ImportForm {
     /// Read a file and preview it, apply it; save the roster or the rota for other tools.
@@ -968,7 +968,7 @@ impl ImportForm {
         self.progress = None;
         match read {
             Ok(preview) => self.preview = Some(*preview),
-            Err(why) => self.trouble = Some(why),
+            Err(why) => self.trouble = Some(why.to_string()),
         }
     }
 }
