@@ -10,7 +10,7 @@
 use std::io::Read;
 use std::time::Duration;
 
-use super::import::{FileText, MAX_BYTES, decode};
+use super::bytes::{FileText, MAX_BYTES, decode};
 
 /// How long finding and connecting to the server may take.
 const CONNECT_LIMIT: Duration = Duration::from_secs(10);

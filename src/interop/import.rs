@@ -11,8 +11,7 @@ use crate::command::RosterChange;
 use crate::model::Role;
 use crate::model::roster::{Contact, Feed, Merged, Roster, RosterError, Shift};
 
-/// The largest file an import reads.
-pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
+pub use super::bytes::{FileText, MAX_BYTES, decode};
 
 /// How far back an import keeps shifts that have already ended: long enough
 /// to ask who was on call when last week's incident started (the postmortem
@@ -141,16 +140,6 @@ impl Format {
     }
 }
 
-/// A file read as text, and a note when it was not UTF-8.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileText {
-    /// The file's text.
-    pub text: String,
-    /// Which charset it was read in, when it was not UTF-8: worth a look
-    /// at the names before importing.
-    pub note: Option<String>,
-}
-
 /// Reads a file to import, refusing one that is too big or not text.
 pub fn read_file(path: &Path) -> Result<FileText, ImportError> {
     use std::io::Read as _;
@@ -177,39 +166,6 @@ pub fn read_file(path: &Path) -> Result<FileText, ImportError> {
         return Err(too_big(bytes.len() as u64));
     }
     decode(&bytes).ok_or_else(|| ImportError::NotText(name()))
-}
-
-/// A file's bytes as text: UTF-8, or UTF-16 with its byte-order mark (as
-/// some exports write), or else Windows-1252 — what Outlook and older
-/// Windows programs save a "CSV" or vCard in — with a note saying so.
-/// `None` for bytes that are no text at all.
-pub fn decode(bytes: &[u8]) -> Option<FileText> {
-    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, malformed) = encoding.decode_without_bom_handling(&bytes[bom..]);
-        let note = (encoding != encoding_rs::UTF_8)
-            .then(|| format!("The file is {} text; it was read as such.", encoding.name()));
-        return (!malformed && !text.contains('\0')).then(|| FileText {
-            text: text.into_owned(),
-            note,
-        });
-    }
-    if bytes.contains(&0) {
-        return None;
-    }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Some(FileText {
-            text: text.to_owned(),
-            note: None,
-        });
-    }
-    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-    Some(FileText {
-        text: text.into_owned(),
-        note: Some(
-            "The file is not UTF-8: it was read as Windows-1252 (Western European). If names look wrong below, save it as UTF-8 and import it again."
-                .into(),
-        ),
-    })
 }
 
 /// Where a file is, as a feed's location: its full path, so reading it

@@ -9,6 +9,7 @@
 //! records first so that a broken record is reported with its own line number
 //! and the rest of the file is still checked.
 
+pub mod bytes;
 pub mod csv_roster;
 pub mod fetch;
 pub mod ical;

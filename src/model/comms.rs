@@ -1,79 +1,11 @@
 //! How often updates are due, and when the next one is.
 
-use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, Utc};
 
-use super::incident::{Decision, Incident, Metric, Part};
+pub use super::incident::Delivery;
+use super::incident::{Incident, Part};
+pub use super::settings::Cadence;
 use super::settings::Settings;
-
-/// Minutes between updates, by how the incident is classified.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cadence {
-    /// Expedited, with revenue hit.
-    pub expedited_revenue_minutes: u32,
-    /// Expedited.
-    pub expedited_minutes: u32,
-    /// Classified as not to be expedited.
-    pub not_expedited_minutes: u32,
-    /// Not classified yet, or unsure: assume the worst.
-    pub unclassified_minutes: u32,
-}
-
-impl Default for Cadence {
-    fn default() -> Self {
-        Self {
-            expedited_revenue_minutes: 15,
-            expedited_minutes: 30,
-            not_expedited_minutes: 60,
-            unclassified_minutes: 15,
-        }
-    }
-}
-
-impl Cadence {
-    /// The interval between updates for this incident as classified now.
-    pub fn interval_for(&self, incident: &Incident) -> Duration {
-        let c = &incident.classification;
-        let minutes = match c.decision {
-            Some(Decision::Expedite) if c.hits(Metric::Revenue) => self.expedited_revenue_minutes,
-            Some(Decision::Expedite) => self.expedited_minutes,
-            Some(Decision::DoNotExpedite) => self.not_expedited_minutes,
-            Some(Decision::Unsure) | None => self.unclassified_minutes,
-        };
-        Duration::minutes(i64::from(minutes.max(1)))
-    }
-}
-
-/// What became of posting an update to its channel's destination (Slack,
-/// Teams, Mattermost, a webhook).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Delivery {
-    /// The service took it; Slack's message `ts` when it gives one.
-    Sent { ts: Option<String> },
-    /// Not sent yet: offline, rate-limited or the service was down; tried again.
-    Queued { why: String },
-    /// Refused for good (a wrong webhook, an archived channel), with what to do.
-    Failed { why: String },
-    /// The request went out and no answer came back: it may have arrived.
-    /// None of these services takes a key that would make a second try safe,
-    /// so it is only sent again when a person says so.
-    Unknown { why: String },
-}
-
-impl Delivery {
-    /// The timeline's words for it.
-    pub fn describe(&self, channel: &str) -> String {
-        match self {
-            Self::Sent { ts: Some(ts) } => format!("Posted to {channel} (message {ts})"),
-            Self::Sent { ts: None } => format!("Posted to {channel}"),
-            Self::Queued { why } => format!("Waiting to post to {channel}: {why}"),
-            Self::Failed { why } => format!("Could not post to {channel}: {why}"),
-            Self::Unknown { why } => format!(
-                "Posting to {channel} got no answer ({why}) — it may have arrived; look in the channel before sending it again"
-            ),
-        }
-    }
-}
 
 /// When the next update is due; `None` once the incident is resolved.
 ///
@@ -110,7 +42,7 @@ pub fn is_overdue(incident: &Incident, settings: &Settings, now: DateTime<Utc>) 
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
+    use chrono::{Duration, TimeZone};
 
     use super::*;
     use crate::model::*;

@@ -6,8 +6,6 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::comms::Delivery;
-
 /// A sortable, human-friendly incident id: the UTC day it was declared, who
 /// declared it and a counter for that person's day, e.g.
 /// `2026-12-01-sam-patel-1`. The roster keeps names unique, so two desks
@@ -1097,4 +1095,35 @@ pub struct TimelineEntry {
     /// The value that changed, when one did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<Change>,
+}
+
+/// What became of posting an update to its channel's destination (Slack,
+/// Teams, Mattermost, a webhook).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Delivery {
+    /// The service took it; Slack's message `ts` when it gives one.
+    Sent { ts: Option<String> },
+    /// Not sent yet: offline, rate-limited or the service was down; tried again.
+    Queued { why: String },
+    /// Refused for good (a wrong webhook, an archived channel), with what to do.
+    Failed { why: String },
+    /// The request went out and no answer came back: it may have arrived.
+    /// None of these services takes a key that would make a second try safe,
+    /// so it is only sent again when a person says so.
+    Unknown { why: String },
+}
+
+impl Delivery {
+    /// The timeline's words for it.
+    pub fn describe(&self, channel: &str) -> String {
+        match self {
+            Self::Sent { ts: Some(ts) } => format!("Posted to {channel} (message {ts})"),
+            Self::Sent { ts: None } => format!("Posted to {channel}"),
+            Self::Queued { why } => format!("Waiting to post to {channel}: {why}"),
+            Self::Failed { why } => format!("Could not post to {channel}: {why}"),
+            Self::Unknown { why } => format!(
+                "Posting to {channel} got no answer ({why}) — it may have arrived; look in the channel before sending it again"
+            ),
+        }
+    }
 }

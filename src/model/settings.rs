@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::comms::Cadence;
+use chrono::Duration;
+
+use super::incident::{Decision, Incident, Metric};
 
 /// Settings kept in `settings.ron`, shared by the team when the folder is;
 /// `me` is this desk's own and lives in `desk.ron` (see [`Desk`]), read
@@ -60,5 +62,43 @@ impl Desk {
     /// Seconds between syncs while the window is open.
     pub fn sync_every(&self) -> std::time::Duration {
         std::time::Duration::from_secs(u64::from(self.sync_every_seconds.unwrap_or(30).max(5)))
+    }
+}
+
+/// Minutes between updates, by how the incident is classified.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cadence {
+    /// Expedited, with revenue hit.
+    pub expedited_revenue_minutes: u32,
+    /// Expedited.
+    pub expedited_minutes: u32,
+    /// Classified as not to be expedited.
+    pub not_expedited_minutes: u32,
+    /// Not classified yet, or unsure: assume the worst.
+    pub unclassified_minutes: u32,
+}
+
+impl Default for Cadence {
+    fn default() -> Self {
+        Self {
+            expedited_revenue_minutes: 15,
+            expedited_minutes: 30,
+            not_expedited_minutes: 60,
+            unclassified_minutes: 15,
+        }
+    }
+}
+
+impl Cadence {
+    /// The interval between updates for this incident as classified now.
+    pub fn interval_for(&self, incident: &Incident) -> Duration {
+        let c = &incident.classification;
+        let minutes = match c.decision {
+            Some(Decision::Expedite) if c.hits(Metric::Revenue) => self.expedited_revenue_minutes,
+            Some(Decision::Expedite) => self.expedited_minutes,
+            Some(Decision::DoNotExpedite) => self.not_expedited_minutes,
+            Some(Decision::Unsure) | None => self.unclassified_minutes,
+        };
+        Duration::minutes(i64::from(minutes.max(1)))
     }
 }

@@ -15,47 +15,7 @@ use crate::model::{
 };
 use crate::store::envelope::Kind;
 use crate::time::format_length;
-
-/// The form a command was made from, emptied once the command is saved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Form {
-    /// Nothing to empty (a button, or a form that keeps its text).
-    None,
-    /// The declare dialog.
-    Declare,
-    /// The post-update dialog.
-    Update,
-    /// The hand-over dialog.
-    HandOver,
-    /// The timeline's note.
-    Note,
-    /// More evidence.
-    Evidence,
-    /// The classification form.
-    Classification,
-    /// The name typed for one team role.
-    TeamRole(Role),
-    /// A dedicated channel being added.
-    Channel,
-    /// The fix form.
-    Fix,
-    /// The deployment form.
-    Deployment,
-    /// A metric reading.
-    Reading,
-    /// The summary's links.
-    SummaryLinks,
-    /// The web team's address as typed.
-    WebTeam,
-    /// Whom the word back to the origin goes to.
-    OriginWhom,
-    /// The postmortem's slot and owner.
-    Postmortem,
-    /// A follow-up and its owner.
-    FollowUp,
-    /// Why the incident is reopened.
-    ReopenReason,
-}
+use crate::ui::Form;
 
 /// All drafts of this window.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

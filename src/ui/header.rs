@@ -35,7 +35,7 @@ pub fn show(ui: &mut egui::Ui, facts: &Facts) -> Option<Action> {
                                     incident: incident.id.clone(),
                                     for_: chrono::Duration::minutes(minutes),
                                 },
-                                crate::ui::drafts::Form::None,
+                                crate::ui::Form::None,
                             ));
                             ui.close();
                         }

@@ -65,10 +65,51 @@ pub struct Facts<'a> {
     )>,
 }
 
+/// The form a command was made from, emptied once the command is saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// Nothing to empty (a button, or a form that keeps its text).
+    None,
+    /// The declare dialog.
+    Declare,
+    /// The post-update dialog.
+    Update,
+    /// The hand-over dialog.
+    HandOver,
+    /// The timeline's note.
+    Note,
+    /// More evidence.
+    Evidence,
+    /// The classification form.
+    Classification,
+    /// The name typed for one team role.
+    TeamRole(crate::model::Role),
+    /// A dedicated channel being added.
+    Channel,
+    /// The fix form.
+    Fix,
+    /// The deployment form.
+    Deployment,
+    /// A metric reading.
+    Reading,
+    /// The summary's links.
+    SummaryLinks,
+    /// The web team's address as typed.
+    WebTeam,
+    /// Whom the word back to the origin goes to.
+    OriginWhom,
+    /// The postmortem's slot and owner.
+    Postmortem,
+    /// A follow-up and its owner.
+    FollowUp,
+    /// Why the incident is reopened.
+    ReopenReason,
+}
+
 /// What a view asks the app to do.
 pub enum Action {
     /// Run a command; when it is saved, empty the form it was made from.
-    Run(Command, drafts::Form),
+    Run(Command, Form),
     /// What was typed can't become a command: say why (the text stays).
     Refuse(String),
     /// Open a dialog.
@@ -126,7 +167,7 @@ pub enum Action {
 
 impl Action {
     /// Runs `command`; once it is saved, `form` is emptied.
-    pub fn run(command: Command, form: drafts::Form) -> Self {
+    pub fn run(command: Command, form: Form) -> Self {
         Self::Run(command, form)
     }
 }

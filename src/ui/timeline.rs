@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use eframe::egui;
 
-use super::drafts::Form;
+use super::Form;
 use super::widgets::{submitted, when};
 use super::{Action, Facts};
 use crate::command::Command;

@@ -56,7 +56,7 @@ struct Pending {
     /// When it was asked for.
     sent_at: Instant,
     /// The form the command came from, emptied once it is saved.
-    form: drafts::Form,
+    form: crate::ui::Form,
     /// The drafts when it was sent: only what is still as it was then is
     /// cleared, so text typed meanwhile stays.
     sent: drafts::Drafts,
@@ -73,7 +73,7 @@ impl Default for Pending {
         Self {
             command: None,
             sent_at: Instant::now(),
-            form: drafts::Form::None,
+            form: crate::ui::Form::None,
             sent: drafts::Drafts::default(),
             declared: false,
             contacts: None,

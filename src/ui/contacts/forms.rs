@@ -17,8 +17,8 @@ use crate::model::roster::{Contact, Email, Feed, OfficeHours, Override, Phone, R
 use crate::time::near;
 use crate::time::{self, Edge};
 use crate::ui::Action;
+use crate::ui::Form;
 use crate::ui::app::feeds::{FeedNews, FeedStatus};
-use crate::ui::drafts::Form;
 use crate::ui::exports::{self, Exports};
 use crate::ui::widgets::save_button;
 use crate::ui::widgets::{area, field, form_label, section, weak};

@@ -15,7 +15,7 @@ use crate::model::roster::{Contact, Cover, Roster, SearchIndex, zone};
 use crate::model::{Role, Stamp, Stamped};
 use crate::time::near;
 use crate::ui::Action;
-use crate::ui::drafts::Form;
+use crate::ui::Form;
 use crate::ui::widgets::{is_safe_link, section, weak};
 use forms::{ContactForm, ImportForm, RosterDrafts};
 

@@ -6,7 +6,8 @@ use eframe::egui;
 use crate::command::Command;
 use crate::model::Role;
 use crate::model::roster::Roster;
-use crate::ui::drafts::{DeclareDraft, Form};
+use crate::ui::Form;
+use crate::ui::drafts::DeclareDraft;
 use crate::ui::widgets::{self, Pressed, field, suggestions, weak};
 use crate::ui::{Action, Dialog, DialogOutcome};
 

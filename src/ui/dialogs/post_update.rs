@@ -6,7 +6,8 @@ use crate::command::Command;
 use crate::pack::Pack;
 use crate::pack::update;
 use crate::time::parse_length;
-use crate::ui::drafts::{Form, UpdateDraft};
+use crate::ui::Form;
+use crate::ui::drafts::UpdateDraft;
 use crate::ui::widgets::{Pressed, dialog};
 use crate::ui::{Action, DialogOutcome};
 

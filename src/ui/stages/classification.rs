@@ -5,7 +5,8 @@ use eframe::egui;
 
 use crate::command::Command;
 use crate::model::{Advice, Decision, MetricHit, Role};
-use crate::ui::drafts::{ClassificationDraft, Form};
+use crate::ui::Form;
+use crate::ui::drafts::ClassificationDraft;
 use crate::ui::widgets::{Editable, capital, editable, field, section, suggestions, weak};
 use crate::ui::{Action, Facts};
 

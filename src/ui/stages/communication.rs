@@ -4,7 +4,7 @@ use eframe::egui;
 
 use crate::command::Command;
 use crate::model::{DEPLOYMENTS_CHANNEL, EXPEDITE_CHANNEL};
-use crate::ui::drafts::Form;
+use crate::ui::Form;
 use crate::ui::widgets::{field, section, submitted, weak, when};
 use crate::ui::{Action, Dialog, Facts};
 

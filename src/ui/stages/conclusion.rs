@@ -7,7 +7,8 @@ use crate::command::Command;
 use crate::model::FollowUpKind;
 use crate::pack::Pack;
 use crate::pack::email::{self, Email};
-use crate::ui::drafts::{ConclusionDraft, Form, parse_local_time};
+use crate::ui::Form;
+use crate::ui::drafts::{ConclusionDraft, parse_local_time};
 use crate::ui::exports::{self, Exports};
 use crate::ui::widgets::{
     accepted_name, area, capital, field, form_label, link, marked, section, suggestions, weak, when,

@@ -7,7 +7,8 @@ use egui_plot::{Line, Plot, PlotPoints, Points, VLine};
 
 use crate::command::Command;
 use crate::model::{EvidenceKind, Incident};
-use crate::ui::drafts::{DeploymentDraft, Form, ReadingDraft, parse_local_time};
+use crate::ui::Form;
+use crate::ui::drafts::{DeploymentDraft, ReadingDraft, parse_local_time};
 use crate::ui::widgets::{field, marked, section, weak, when};
 use crate::ui::{Action, Facts};
 

@@ -3,7 +3,8 @@
 use eframe::egui;
 
 use crate::command::Command;
-use crate::ui::drafts::{EvidenceChoice, EvidenceDraft, Form};
+use crate::ui::Form;
+use crate::ui::drafts::{EvidenceChoice, EvidenceDraft};
 use crate::ui::widgets::{capital, field, link, section, weak, when};
 use crate::ui::{Action, Facts};
 

@@ -5,7 +5,8 @@ use eframe::egui;
 
 use crate::command::Command;
 use crate::model::{Deviation, DeviationReason};
-use crate::ui::drafts::{FixDraft, Form};
+use crate::ui::Form;
+use crate::ui::drafts::FixDraft;
 use crate::ui::widgets::{Editable, area, editable, field, named, section, weak, when};
 use crate::ui::{Action, Facts};
 

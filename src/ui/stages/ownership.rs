@@ -5,7 +5,8 @@ use eframe::egui;
 use crate::command::Command;
 use crate::model::Incident;
 use crate::model::roster::Roster;
-use crate::ui::drafts::{Form, HandOverDraft};
+use crate::ui::Form;
+use crate::ui::drafts::HandOverDraft;
 use crate::ui::widgets::{self, Pressed, area, field, section, suggestions, weak, when};
 use crate::ui::{Action, Dialog, DialogOutcome, Facts};
 

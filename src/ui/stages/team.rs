@@ -7,7 +7,7 @@ use eframe::egui;
 
 use crate::command::Command;
 use crate::model::Role;
-use crate::ui::drafts::Form;
+use crate::ui::Form;
 use crate::ui::widgets::{capital, field, named, section, submitted, weak};
 use crate::ui::{Action, Facts};
 
