@@ -206,3 +206,160 @@ fn what_the_window_says_has_one_home() {
         found.join("\n")
     );
 }
+
+/// A module's path in the crate, from its file: `src/ui/contacts/forms.rs`
+/// is `ui::contacts::forms`, `src/ui/mod.rs` is `ui`, `src/lib.rs` the root.
+fn module_of(file: &Path) -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let relative = file.strip_prefix(&src).unwrap().with_extension("");
+    let mut path: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if matches!(path.last().map(String::as_str), Some("mod" | "lib")) {
+        path.pop();
+    }
+    path
+}
+
+/// The paths `code` names from `crate::`/`super::` (each item of a
+/// `{…}` group on its own), made absolute for a file in `module`.
+fn named_paths(code: &str, module: &[String], is_dir: bool) -> Vec<Vec<String>> {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let word_at = |rest: &str| -> usize { rest.find(|c: char| !ident(c)).unwrap_or(rest.len()) };
+    // The `::`-joined words at the start of `rest`.
+    let segments = |rest: &str| -> (Vec<String>, usize) {
+        let (mut segs, mut at) = (Vec::new(), 0);
+        loop {
+            let len = word_at(&rest[at..]);
+            if len == 0 {
+                break;
+            }
+            segs.push(rest[at..at + len].to_owned());
+            at += len;
+            if rest[at..].starts_with("::") && rest[at + 2..].starts_with(ident) {
+                at += 2;
+            } else {
+                break;
+            }
+        }
+        (segs, at)
+    };
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = code[from..].find(['c', 's']).map(|i| i + from) {
+        from = i + 1;
+        if code[..i].ends_with(|c: char| ident(c) || c == ':') {
+            continue;
+        }
+        let rest = &code[i..];
+        let (mut base, mut at) = if rest.starts_with("crate::") {
+            (Vec::new(), "crate::".len())
+        } else if rest.starts_with("super::") {
+            let mut ups = 0;
+            while rest[ups * 7..].starts_with("super::") {
+                ups += 1;
+            }
+            // `super` in a module's own file (`a/b.rs`, or `a/b/mod.rs`) is `a`.
+            (module[..module.len().saturating_sub(ups)].to_vec(), ups * 7)
+        } else {
+            continue;
+        };
+        let (segs, len) = segments(&rest[at..]);
+        base.extend(segs);
+        at += len;
+        if rest[at..].starts_with("::{") {
+            let group = &rest[at + 3..];
+            let end = group.find('}').unwrap_or(group.len());
+            for item in group[..end].split([',', '{']) {
+                let (item, _) = segments(item.trim());
+                found.push([base.clone(), item].concat());
+            }
+        } else {
+            found.push(base);
+        }
+    }
+    // A module's own children, named without a prefix (`drafts::Form`).
+    if is_dir {
+        for line in code.lines() {
+            let line = line.trim();
+            let line = line.strip_prefix("pub ").unwrap_or(line);
+            if let Some(child) = line.strip_prefix("mod ").and_then(|l| l.strip_suffix(';')) {
+                let named = format!("{child}::");
+                let uses = code
+                    .match_indices(&named)
+                    .any(|(i, _)| !code[..i].ends_with(|c: char| ident(c) || c == ':'));
+                if uses {
+                    found.push([module.to_vec(), vec![child.to_owned()]].concat());
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_module_imports_one_that_imports_it_back() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let files: Vec<(PathBuf, String)> = sources("src")
+        .into_iter()
+        .filter(|(p, _)| !p.ends_with("main.rs"))
+        .collect();
+    let by_module: BTreeMap<Vec<String>, PathBuf> = files
+        .iter()
+        .map(|(p, _)| (module_of(p), p.clone()))
+        .collect();
+    let is_dir = |p: &Path| p.ends_with("mod.rs") || p.ends_with("lib.rs");
+    // A module's own descendants are its parts, not its imports.
+    let within = |outer: &Path, inner: &Path| {
+        is_dir(outer) && module_of(inner).starts_with(&module_of(outer))
+    };
+    let mut imports: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
+    for (file, code) in &files {
+        let module = module_of(file);
+        let targets = imports.entry(file.clone()).or_default();
+        for path in named_paths(code, &module, is_dir(file)) {
+            let target = (0..=path.len())
+                .rev()
+                .find_map(|n| by_module.get(&path[..n]));
+            if let Some(target) = target
+                && target != file
+                && !within(file, target)
+                && !within(target, file)
+            {
+                targets.insert(target.clone());
+            }
+        }
+    }
+    // Every pair of files that reach each other.
+    let reach = |from: &PathBuf| -> BTreeSet<PathBuf> {
+        let (mut seen, mut todo) = (BTreeSet::new(), vec![from.clone()]);
+        while let Some(f) = todo.pop() {
+            for t in imports.get(&f).into_iter().flatten() {
+                if seen.insert(t.clone()) {
+                    todo.push(t.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reaches: BTreeMap<&PathBuf, BTreeSet<PathBuf>> =
+        imports.keys().map(|f| (f, reach(f))).collect();
+    let mut circles: Vec<String> = Vec::new();
+    for (a, from_a) in &reaches {
+        for b in from_a {
+            if *a < b && reaches.get(b).is_some_and(|r| r.contains(*a)) {
+                circles.push(format!("{} <-> {}", a.display(), b.display()));
+            }
+        }
+    }
+    assert!(
+        circles.is_empty(),
+        "modules that import each other (through others, maybe):\n{}",
+        circles.join("\n")
+    );
+    // The check sees imports at all: the window imports the services.
+    let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui/app/mod.rs");
+    let services = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/services");
+    assert!(imports[&ui].iter().any(|t| t.starts_with(&services)));
+}
