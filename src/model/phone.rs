@@ -274,7 +274,7 @@ pub fn show(number: &str) -> String {
     if let Some(known) = shown.get(number) {
         return known.clone();
     }
-    let grouped = match phonenumber::parse(None, number) {
+    let grouped = match phonenumber::parse(code_region(number), number) {
         Ok(parsed) => parsed.format().mode(Mode::International).to_string(),
         Err(_) => number.to_owned(),
     };
@@ -285,11 +285,28 @@ pub fn show(number: &str) -> String {
     grouped
 }
 
+/// The region a stored international number is grouped by: its calling
+/// code's main one (GB for +44, US for +1), as libphonenumber's formatter
+/// groups it. Told to the parser, it saves the parser working out which of
+/// the regions sharing a code the number is in (Jersey, Guernsey or the
+/// Isle of Man for +44; some twenty for +1) — a question grouping does not
+/// ask, whose answer costs megabytes of compiled patterns. `None` for a
+/// code of no one region (+800); the parser works it out then.
+fn code_region(number: &str) -> Option<country::Id> {
+    let digits = number.strip_prefix('+')?;
+    // Calling codes are prefix-free: the first one that is known is it.
+    (1..=3).find_map(|len| {
+        let code: u16 = digits.get(..len)?.parse().ok()?;
+        let regions = phonenumber::metadata::DATABASE.by_code(&code)?;
+        country::Id::from_str(regions.first()?.id()).ok()
+    })
+}
+
 /// Loads libphonenumber's metadata (about 80 ms, once): the window calls
 /// this on a thread of its own at start, so the first number it shows
 /// doesn't hold up a frame.
 pub fn warm() {
-    let _ = phonenumber::parse(None, "+442079460000");
+    let _ = show("+442079460000");
 }
 
 /// Whether two numbers as stored are the same line: the same digits once
@@ -413,6 +430,38 @@ mod tests {
         assert_eq!(show("+442079460123"), "+44 20 7946 0123");
         assert_eq!(show("+12125550199"), "+1 212-555-0199");
         assert_eq!(show("07700 900456"), "07700 900456");
+    }
+
+    #[test]
+    fn numbers_of_a_shared_calling_code_are_grouped_as_a_full_parse_groups_them() {
+        // Codes several regions share, numbers from the smaller regions
+        // among them, and codes of one region: grouped by the code's main
+        // region, as when the parser works the region out itself.
+        for number in [
+            "+441534456789",  // Jersey
+            "+441481256789",  // Guernsey
+            "+447624456789",  // Isle of Man mobile
+            "+442079460123",  // London
+            "+14165550123",   // Toronto
+            "+18765550123",   // Jamaica
+            "+12125550199",   // New York
+            "+74951234567",   // Moscow
+            "+77172123456",   // Astana
+            "+358181234567",  // Åland
+            "+35891234567",   // Helsinki
+            "+4779021234",    // Svalbard
+            "+61891621234",   // Christmas Island
+            "+262269612345",  // Mayotte
+            "+590590271234",  // Guadeloupe
+            "+390669812345",  // Vatican
+            "+4915123456789", // one region
+            "+80012345678",   // no region
+        ] {
+            let full = phonenumber::parse(None, number)
+                .map(|p| p.format().mode(Mode::International).to_string())
+                .unwrap_or_else(|_| number.to_owned());
+            assert_eq!(show(number), full, "{number}");
+        }
         assert_eq!(country_of_zone("Europe/London"), Some("GB"));
         assert_eq!(country_of_zone("America/New_York"), Some("US"));
         assert_eq!(country_of_zone("UTC"), None);
