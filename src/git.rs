@@ -12,6 +12,44 @@ pub const NETWORK_LIMIT: Duration = Duration::from_secs(60);
 /// How long a local step may take.
 pub const LOCAL_LIMIT: Duration = Duration::from_secs(30);
 
+/// Why git gave no answer to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GitError {
+    /// There is no `git` program to run.
+    NotInstalled,
+    /// It could not be started, or waited for (why).
+    NotRun(String),
+    /// `git WHAT` gave no answer in this many seconds and was stopped.
+    NoAnswer { what: String, secs: u64 },
+    /// `git WHAT` printed more than [`OUTPUT_LIMIT`].
+    TooMuch { what: String },
+}
+
+impl std::fmt::Display for GitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotInstalled => f.write_str(
+                "the git program is not installed — install git (e.g. `sudo apt install git`) to share the folder",
+            ),
+            Self::NotRun(why) => write!(f, "git could not be started ({why})"),
+            Self::NoAnswer { what, secs } => {
+                write!(f, "git {what} gave no answer in {secs} s and was stopped")
+            }
+            Self::TooMuch { what } => write!(
+                f,
+                "git {what} printed more than {} MB and was not listened to further",
+                OUTPUT_LIMIT >> 20
+            ),
+        }
+    }
+}
+
+impl From<GitError> for String {
+    fn from(e: GitError) -> Self {
+        e.to_string()
+    }
+}
+
 /// What git printed, and whether it succeeded.
 #[derive(Debug)]
 pub struct Output {
@@ -97,7 +135,7 @@ pub fn run(
     args: &[&str],
     env: &[(&str, &str)],
     limit: Duration,
-) -> Result<Output, String> {
+) -> Result<Output, GitError> {
     run_with_input(dir, args, env, limit, None)
 }
 
@@ -108,7 +146,7 @@ pub fn run_with_input(
     env: &[(&str, &str)],
     limit: Duration,
     input: Option<Vec<u8>>,
-) -> Result<Output, String> {
+) -> Result<Output, GitError> {
     let raw = run_raw(dir, args, env, limit, input)?;
     Ok(Output {
         ok: raw.ok,
@@ -135,7 +173,7 @@ pub fn run_raw(
     env: &[(&str, &str)],
     limit: Duration,
     input: Option<Vec<u8>>,
-) -> Result<RawOutput, String> {
+) -> Result<RawOutput, GitError> {
     let mut command = Command::new("git");
     command
         .arg("-C")
@@ -158,9 +196,9 @@ pub fn run_raw(
     }
     let mut child = command.spawn().map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            "the git program is not installed — install git (e.g. `sudo apt install git`) to share the folder".to_owned()
+            GitError::NotInstalled
         } else {
-            format!("git could not be started ({e})")
+            GitError::NotRun(e.to_string())
         }
     })?;
     // Written and read on threads of their own, so a chatty git never blocks.
@@ -176,17 +214,19 @@ pub fn run_raw(
     // less, up to every 20 ms for a slow network.
     let mut pause = Duration::from_micros(100);
     let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+        if let Some(status) = child
+            .try_wait()
+            .map_err(|e| GitError::NotRun(e.to_string()))?
+        {
             break status;
         }
         if started.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(format!(
-                "git {} gave no answer in {} s and was stopped",
-                args.first().unwrap_or(&""),
-                limit.as_secs()
-            ));
+            return Err(GitError::NoAnswer {
+                what: args.first().unwrap_or(&"").to_string(),
+                secs: limit.as_secs(),
+            });
         }
         std::thread::sleep(pause);
         pause = (pause * 2).min(Duration::from_millis(20));
@@ -197,11 +237,9 @@ pub fn run_raw(
     let (stdout, cut) = take(out);
     let (stderr, _) = take(err);
     if cut {
-        return Err(format!(
-            "git {} printed more than {} MB and was not listened to further",
-            args.first().unwrap_or(&""),
-            OUTPUT_LIMIT >> 20
-        ));
+        return Err(GitError::TooMuch {
+            what: args.first().unwrap_or(&"").to_string(),
+        });
     }
     Ok(RawOutput {
         ok: status.success(),

@@ -339,7 +339,7 @@ fn record(root: &Path, outcome: &Result<Synced, SyncError>, now: DateTime<Utc>) 
     let _ = crate::store::atomic::write_note(&path, text.as_bytes());
 }
 
-fn must(out: Result<Output, String>, what: &str) -> Result<Output, SyncError> {
+fn must(out: Result<Output, git::GitError>, what: &str) -> Result<Output, SyncError> {
     match out {
         Ok(o) if o.ok => Ok(o),
         Ok(o) => Err(SyncError::Failed(format!("{what}: {}", o.why()))),
@@ -753,7 +753,7 @@ fn fetch(root: &Path, branch: &str) -> Result<(), SyncError> {
         // A remote that does not have the branch yet: nothing to take in.
         Ok(o) if o.stderr.contains("couldn't find remote ref") => Ok(()),
         Ok(o) => Err(offline(o.why())),
-        Err(why) => Err(offline(why)),
+        Err(why) => Err(offline(why.to_string())),
     }
 }
 
@@ -1193,7 +1193,7 @@ fn merge(
             let _ = git::run(root, &["merge", "--abort"], &[], LOCAL_LIMIT);
             let why = match other {
                 Ok(o) => o.details(),
-                Err(e) => e,
+                Err(e) => e.to_string(),
             };
             Err(SyncError::Failed(format!(
                 "The colleague's changes could not be merged ({}); this folder was left as it was. Run `git status` in {} to see which file.",
@@ -1257,7 +1257,7 @@ fn push(root: &Path, branch: &str) -> Result<Pushed, SyncError> {
         }),
         Err(why) => Err(SyncError::Offline {
             to_send: ahead(root),
-            why,
+            why: why.to_string(),
         }),
     }
 }
