@@ -269,11 +269,40 @@ fn named_paths(code: &str, module: &[String], is_dir: bool) -> Vec<Vec<String>> 
         base.extend(segs);
         at += len;
         if rest[at..].starts_with("::{") {
-            let group = &rest[at + 3..];
-            let end = group.find('}').unwrap_or(group.len());
-            for item in group[..end].split([',', '{']) {
-                let (item, _) = segments(item.trim());
-                found.push([base.clone(), item].concat());
+            // `a::{b::{C, D}, e}`: each item with the paths it sits under.
+            let mut under = vec![base];
+            let mut item = Vec::new();
+            let mut at = at + 3;
+            while let Some(c) = rest[at..].chars().next() {
+                let (segs, len) = segments(&rest[at..]);
+                if segs == ["as"] {
+                    // `Path as Alias`: the alias names nothing to import.
+                    let alias = rest[at + len..].trim_start();
+                    at = rest.len() - alias.len() + word_at(alias);
+                    continue;
+                }
+                if len > 0 {
+                    item = segs;
+                    at += len;
+                    continue;
+                }
+                at += c.len_utf8();
+                match c {
+                    '{' => under.push([under[under.len() - 1].clone(), item.split_off(0)].concat()),
+                    ',' | '}' => {
+                        if !item.is_empty() {
+                            found
+                                .push([under[under.len() - 1].clone(), item.split_off(0)].concat());
+                        }
+                        if c == '}' {
+                            under.pop();
+                            if under.is_empty() {
+                                break;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
             }
         } else {
             found.push(base);
@@ -296,6 +325,25 @@ fn named_paths(code: &str, module: &[String], is_dir: bool) -> Vec<Vec<String>> 
         }
     }
     found
+}
+
+#[test]
+fn paths_are_read_as_rust_writes_them() {
+    let path = |p: &str| p.split("::").map(str::to_owned).collect::<Vec<_>>();
+    let module = path("ui::contacts::forms");
+    let code = "use crate::model::{incident::{Delivery as Sent, Incident}, comms};\n\
+                use super::super::drafts::Form;\n\
+                let x = crate::desk::now();";
+    assert_eq!(
+        named_paths(code, &module, false),
+        [
+            path("model::incident::Delivery"),
+            path("model::incident::Incident"),
+            path("model::comms"),
+            path("ui::drafts::Form"),
+            path("desk::now"),
+        ]
+    );
 }
 
 #[test]
