@@ -457,12 +457,9 @@ fn back_to_normal_for_the_confirmation_time_is_told_with_what_to_do_next() {
     assert!(!told[0].critical);
 }
 
-/// A metric set up on another desk came through the shared folder, which
-/// anyone with push access writes: this desk asks nothing of its address
-/// until the person here agrees, then reads it every minute.
-#[test]
-fn a_metric_set_up_on_another_desk_is_read_here_only_once_agreed() {
-    let server = Server::start(vec![Answer::Http(200, "", answer(90, None))]);
+/// The deployed incident, its metric on `server` watched from +31 on Dana's
+/// desk: what the shared folder brings, never agreed to on this one.
+fn watched_on_danas_desk(server: &Server) -> tempfile::TempDir {
     let dir = deployed_folder();
     let mut store = Store::open(dir.path()).unwrap();
     let (mut state, _) = store.load();
@@ -471,7 +468,16 @@ fn a_metric_set_up_on_another_desk_is_read_here_only_once_agreed() {
         source: source(&server.url(""), "sum(increase(checkout_errors_total[1m]))"),
     };
     store.execute(&mut state, watch, "Dana", t(31)).unwrap();
-    drop(store);
+    dir
+}
+
+/// A metric set up on another desk came through the shared folder, which
+/// anyone with push access writes: this desk asks nothing of its address
+/// until the person here agrees, then reads it every minute.
+#[test]
+fn a_metric_set_up_on_another_desk_is_read_here_only_once_agreed() {
+    let server = Server::start(vec![Answer::Http(200, "", answer(90, None))]);
+    let dir = watched_on_danas_desk(&server);
     let mut harness = app(dir.path(), t(91), Arc::default());
     click(&mut harness, "Deployment");
     wait_for(
@@ -525,15 +531,7 @@ fn a_metric_set_up_on_another_desk_is_read_here_only_once_agreed() {
 #[test]
 fn a_metric_from_elsewhere_is_not_read_when_the_desks_file_cannot_be_read() {
     let server = Server::start(vec![Answer::Http(200, "", answer(90, None))]);
-    let dir = deployed_folder();
-    let mut store = Store::open(dir.path()).unwrap();
-    let (mut state, _) = store.load();
-    let watch = Command::WatchMetric {
-        incident: id(),
-        source: source(&server.url(""), "sum(increase(checkout_errors_total[1m]))"),
-    };
-    store.execute(&mut state, watch, "Dana", t(31)).unwrap();
-    drop(store);
+    let dir = watched_on_danas_desk(&server);
     std::fs::write(dir.path().join("connections.ron"), "(not ron").unwrap();
     let mut harness = app(dir.path(), t(91), Arc::default());
     click(&mut harness, "Deployment");
