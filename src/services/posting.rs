@@ -132,7 +132,7 @@ impl Service for Posting {
         };
         let drained = outbox::drain(&self.root, &crate::desk::now, &mut record);
         let said = match drained {
-            Err(e) => Some(Err(sentence(&format!("the outbox can't be used: {e}")))),
+            Err(e) => Some(Err(sentence(format!("the outbox can't be used: {e}")))),
             Ok(_) if unrecorded > 0 => Some(Err(format!(
                 "What became of {unrecorded} post(s) could not be written on the timeline: the window was closing. The outbox (expedite outbox) still says."
             ))),
@@ -149,35 +149,35 @@ fn handle(root: &std::path::Path, job: Job) -> Option<Result<String, String>> {
         Job::Post(update) => outbox::enqueue_if_connected(root, &update, crate::desk::now())
             .err()
             .map(|e| {
-                Err(sentence(&format!(
+                Err(sentence(format!(
                     "the update is recorded, but it could not be put in the outbox to post: {e}"
                 )))
             }),
         Job::Retry => outbox::retry_all(root, crate::desk::now())
             .err()
-            .map(|e| Err(sentence(&format!("the outbox can't be used: {e}")))),
+            .map(|e| Err(sentence(format!("the outbox can't be used: {e}")))),
         Job::Connect {
             channel,
             connection,
         } => Some(
             crate::post::connect(root, &channel, connection)
-                .map(|(shown, kept)| sentence(&format!("{channel} is connected: {shown}; {kept}")))
-                .map_err(|why| sentence(&why.to_string())),
+                .map(|(shown, kept)| sentence(format!("{channel} is connected: {shown}; {kept}")))
+                .map_err(sentence),
         ),
         Job::Disconnect { channel } => Some(
             crate::post::disconnect(root, &channel)
                 .map(|_| {
                     format!("{channel} is disconnected: its updates are recorded, not posted.")
                 })
-                .map_err(|why| sentence(&why.to_string())),
+                .map_err(sentence),
         ),
         Job::MetricKeys {
             incident,
             keys: Some(keys),
         } => Some(
             crate::sources::keys::keep(root, &incident, &keys)
-                .map(|kept| sentence(&format!("This desk's key for the metric is kept: {kept}")))
-                .map_err(|why| sentence(&format!("the metric's key could not be kept: {why}"))),
+                .map(|kept| sentence(format!("This desk's key for the metric is kept: {kept}")))
+                .map_err(|why| sentence(format!("the metric's key could not be kept: {why}"))),
         ),
         Job::MetricKeys {
             incident,
@@ -185,7 +185,7 @@ fn handle(root: &std::path::Path, job: Job) -> Option<Result<String, String>> {
         } => crate::sources::keys::forget(root, &incident)
             .err()
             .map(|why| {
-                Err(sentence(&format!(
+                Err(sentence(format!(
                     "this desk's key for the metric could not be forgotten: {why}"
                 )))
             }),
@@ -193,31 +193,24 @@ fn handle(root: &std::path::Path, job: Job) -> Option<Result<String, String>> {
             crate::sources::keys::agree(root, &incident, &source)
                 .err()
                 .map(|why| {
-                    Err(sentence(&format!(
+                    Err(sentence(format!(
                         "this desk could not note that it reads the metric: {why}"
                     )))
                 })
         }
         Job::Test { channel, from } => Some((|| {
             let connections: Connections = read_local(&path).map_err(|e| e.to_string())?;
-            let connection = connections
-                .with_secret(root, &channel)
-                .map_err(|why| sentence(&why.to_string()))?;
-            send::test(&connection, &channel, &from).map_err(|why| sentence(&why.to_string()))?;
+            let connection = connections.with_secret(root, &channel).map_err(sentence)?;
+            send::test(&connection, &channel, &from).map_err(sentence)?;
             Ok(format!("The test message reached {channel}."))
         })()),
     }
 }
 
 /// A reason as the window shows it: a sentence, capitalised, with its stop.
-pub fn sentence(why: &str) -> String {
-    let mut chars = why.chars();
-    let first: String = chars
-        .next()
-        .map(|c| c.to_uppercase().collect())
-        .unwrap_or_default();
-    let rest = chars.as_str().trim_end_matches('.');
-    format!("{first}{rest}.")
+pub fn sentence(why: impl std::fmt::Display) -> String {
+    let why = why.to_string();
+    format!("{}.", crate::pack::capital(why.trim_end_matches('.')))
 }
 
 fn news_of(root: &std::path::Path) -> News {

@@ -192,6 +192,6 @@ fn connection(form: &ChannelForm) -> Result<(String, Connection), String> {
     };
     connection
         .check()
-        .map_err(|why| crate::services::posting::sentence(&why.to_string()))?;
+        .map_err(crate::services::posting::sentence)?;
     Ok((channel, connection))
 }

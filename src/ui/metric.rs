@@ -193,7 +193,7 @@ pub fn dialog(
                         source: Box::new(source),
                         keys: form.keys(),
                     },
-                    Err(e) => Action::Refuse(crate::services::posting::sentence(&e.to_string())),
+                    Err(e) => Action::Refuse(crate::services::posting::sentence(e)),
                 });
             }
             let width = ui.available_width();
@@ -226,7 +226,7 @@ pub fn dialog(
                 source: Box::new(source),
                 keys: form.keys(),
             },
-            Err(e) => Action::Refuse(crate::services::posting::sentence(&e.to_string())),
+            Err(e) => Action::Refuse(crate::services::posting::sentence(e)),
         }),
     }
 }
