@@ -456,6 +456,9 @@ mod tests {
             "+390669812345",  // Vatican
             "+4915123456789", // one region
             "+80012345678",   // no region
+            "+",              // absurd: nothing after the plus
+            "+٤٤7700900123",  // digits of another script
+            "+99912345678901234567890123",
         ] {
             let full = phonenumber::parse(None, number)
                 .map(|p| p.format().mode(Mode::International).to_string())
